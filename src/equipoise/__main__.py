@@ -1,0 +1,3 @@
+from equipoise.outputs.cli import main
+
+main()

@@ -1,0 +1,53 @@
+-- equipoise store, schema version 1.
+-- Applied on every writable open, so every statement must be idempotent (IF NOT EXISTS).
+-- A change to any table means a new version in meta.schema_version and a migration.
+CREATE TABLE IF NOT EXISTS meta (
+    key   VARCHAR PRIMARY KEY,
+    value VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS documents (
+    id          VARCHAR PRIMARY KEY,      -- content hash of text
+    ref         VARCHAR,                  -- id given by the source (JSONL id, file path)
+    url         VARCHAR,
+    title       VARCHAR,
+    source      VARCHAR,                  -- where it came from: file path, feed
+    published   DATE,
+    text        VARCHAR NOT NULL,
+    ingested_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+);
+
+-- One row per (document, coder version) once that coder has finished the document,
+-- so documents that hold no event are not coded again.
+CREATE TABLE IF NOT EXISTS codings (
+    doc_id   VARCHAR NOT NULL,
+    coder    VARCHAR NOT NULL,
+    n_events INTEGER NOT NULL,
+    coded_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+    PRIMARY KEY (doc_id, coder)
+);
+
+CREATE TABLE IF NOT EXISTS events (
+    doc_id          VARCHAR NOT NULL,     -- documents.id, or the record id of an imported dataset
+    sent_start      INTEGER,              -- evidence sentence: character offsets into documents.text
+    sent_end        INTEGER,
+    sentence        VARCHAR,
+    source          VARCHAR NOT NULL,     -- actor code: ISO3 or bloc code
+    source_country  VARCHAR,              -- ISO3, NULL for blocs/IGOs
+    source_sector   VARCHAR,
+    target          VARCHAR NOT NULL,
+    target_country  VARCHAR,
+    target_sector   VARCHAR,
+    cameo           VARCHAR NOT NULL,
+    root            VARCHAR NOT NULL,
+    quad            TINYINT NOT NULL,
+    goldstein       DOUBLE NOT NULL,
+    plover          VARCHAR,
+    event_date      DATE NOT NULL,        -- first day of the period when precision is month/year
+    date_precision  VARCHAR NOT NULL,     -- day | month | year
+    "symmetric"     BOOLEAN NOT NULL DEFAULT false,  -- quoted: SYMMETRIC is a DuckDB keyword
+    reported        BOOLEAN NOT NULL DEFAULT false,
+    trigger         VARCHAR,
+    coder           VARCHAR NOT NULL,     -- coder version, or the dataset's release
+    dataset         VARCHAR NOT NULL      -- equipoise | gdelt1 | gdelt2 | icews | ...
+);
