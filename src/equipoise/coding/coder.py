@@ -1,0 +1,185 @@
+"""The rule-based event coder: documents in, dyadic CAMEO events out.
+
+Per document: split sentences, find actors with the gazetteer (one pass over the whole
+text), learn names introduced with a title, and keep only the sentences that could hold
+an event (an actor, a trigger word, and a second actor or a pronoun to resolve). Only
+those are parsed by spaCy, in batches; :class:`SentenceExtractor` reads the events.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from equipoise.coding.actors import load_sector_words
+from equipoise.coding.cameo import lookup
+from equipoise.coding.cues import Cues, load_cues
+from equipoise.coding.dates import event_date
+from equipoise.coding.extract import Context, Found, SentenceExtractor
+from equipoise.coding.gazetteer import Gazetteer, Mention, tokenize
+from equipoise.coding.inflect import surface_forms
+from equipoise.coding.learning import learn_names, merge_learned
+from equipoise.coding.lexicon import load_triggers
+from equipoise.coding.nlp import load_nlp
+from equipoise.coding.text import fold, split_sentences
+from equipoise.records import Actor, Document, Event, EventDate
+
+CODER_VERSION = "equipoise-rules-0.1"
+
+
+@dataclass(slots=True)
+class _Sentence:
+    doc: Document
+    start: int
+    end: int
+    mentions: list[Mention]
+    context: Context
+    events: list[Event] = field(default_factory=list)
+
+
+class Coder:
+    """Codes documents into events. Build once; reuse across documents.
+
+    Parameters
+    ----------
+    nlp : a spaCy pipeline with tagger, parser and lemmatizer (default: :func:`load_nlp`).
+    gazetteer : actor dictionary (default: the package's data files).
+    batch_size : sentences parsed per spaCy batch.
+    """
+
+    version = CODER_VERSION
+
+    def __init__(self, nlp=None, gazetteer: Gazetteer | None = None, batch_size: int = 256):
+        self.nlp = nlp if nlp is not None else load_nlp()
+        self.gazetteer = gazetteer if gazetteer is not None else Gazetteer.default()
+        self.cues: Cues = load_cues()
+        triggers = load_triggers()
+        self.extractor = SentenceExtractor(triggers, self.cues, load_sector_words())
+        self.batch_size = batch_size
+        self._trigger_forms = frozenset(
+            form for lemma, _pos in triggers for form in surface_forms(lemma)
+        )
+        self.stats = {"documents": 0, "sentences": 0, "parsed": 0}
+        self._pronouns = (self.cues.person_pronouns | self.cues.group_pronouns
+                          | self.cues.speaker_pronouns | {"two", "both"})
+
+    # -- public API --------------------------------------------------------------------
+    def code_document(self, doc: Document) -> list[Event]:
+        return next(iter(self.code([doc])))[1]
+
+    def code(self, docs: Iterable[Document], docs_per_batch: int = 32
+             ) -> Iterator[tuple[Document, list[Event]]]:
+        """Yield each document with its events, in input order."""
+        batch: list[Document] = []
+        for doc in docs:
+            batch.append(doc)
+            if len(batch) >= docs_per_batch:
+                yield from self._code_batch(batch)
+                batch = []
+        if batch:
+            yield from self._code_batch(batch)
+
+    # -- internals ---------------------------------------------------------------------
+    def _code_batch(self, docs: list[Document]) -> Iterator[tuple[Document, list[Event]]]:
+        per_doc: list[list[_Sentence]] = []
+        candidates: list[_Sentence] = []
+        for doc in docs:
+            sents = self._candidates(doc)
+            per_doc.append(sents)
+            candidates.extend(sents)
+        self.stats["documents"] += len(docs)
+        self.stats["parsed"] += len(candidates)
+        texts = (s.doc.text[s.start:s.end] for s in candidates)
+        for sent, parsed in zip(candidates, self.nlp.pipe(texts, batch_size=self.batch_size),
+                                strict=True):
+            rel = [_shift(m, -sent.start) for m in sent.mentions]
+            found = self.extractor.extract(parsed, rel, sent.context)
+            sent.events = self._events(sent, parsed, found)
+        for doc, sents in zip(docs, per_doc, strict=True):
+            yield doc, _unique([e for s in sents for e in s.events])
+
+    def _candidates(self, doc: Document) -> list[_Sentence]:
+        text = doc.text
+        when = doc.published
+        tokens = tokenize(fold(text))
+        mentions = self.gazetteer.find(text, when, tokens=tokens)
+        mentions = merge_learned(mentions, text, learn_names(tokens, mentions, self.cues),
+                                 when, tokens)
+        out: list[_Sentence] = []
+        ctx = Context()
+        mi = 0
+        ti = 0
+        for start, end in split_sentences(text):
+            self.stats["sentences"] += 1
+            while mi < len(mentions) and mentions[mi].start < start:
+                mi += 1
+            sent_mentions = []
+            j = mi
+            while j < len(mentions) and mentions[j].end <= end:
+                sent_mentions.append(mentions[j])
+                j += 1
+            while ti < len(tokens) and tokens[ti][0] < start:
+                ti += 1
+            words = set()
+            k = ti
+            while k < len(tokens) and tokens[k][1] <= end:
+                words.add(tokens[k][2].lower())
+                k += 1
+            if self._worth_parsing(sent_mentions, words, ctx):
+                out.append(_Sentence(doc, start, end, sent_mentions, _snapshot(ctx)))
+            ctx.update(sent_mentions)
+        return out
+
+    def _worth_parsing(self, mentions: list[Mention], words: set[str], ctx: Context) -> bool:
+        if not mentions or words.isdisjoint(self._trigger_forms):
+            return False
+        countries = {m.country or m.code for m in mentions}
+        if len(countries) >= 2:
+            return True
+        return bool(ctx.recent) and not words.isdisjoint(self._pronouns)
+
+    def _events(self, sent: _Sentence, parsed, found: list[Found]) -> list[Event]:
+        doc = sent.doc
+        published = doc.published or dt.date.today()
+        sentence = doc.text[sent.start:sent.end]
+        out = []
+        for f in found:
+            code = lookup(f.cameo)
+            date = event_date(sentence, published, near=f.trigger.idx)
+            out.append(Event(
+                doc_id=doc.id, start=sent.start, end=sent.end, sentence=sentence,
+                source=_actor(f.source), target=_actor(f.target),
+                cameo=code.code, quad=code.quad, goldstein=code.goldstein,
+                date=date if isinstance(date, EventDate) else EventDate(published),
+                plover=code.plover_event, symmetric=f.symmetric, reported=f.reported,
+                trigger=f.trigger.text, coder=self.version,
+            ))
+        return out
+
+
+def _actor(role) -> Actor:
+    m = role.mention
+    return Actor(code=m.code, sector=role.sector, country=m.country, text=m.text)
+
+
+def _shift(m: Mention, delta: int) -> Mention:
+    return Mention(m.start + delta, m.end + delta, m.code, m.country, m.sector, m.kind, m.text)
+
+
+def _snapshot(ctx: Context) -> Context:
+    return Context(ctx.last_person, ctx.last_group, list(ctx.recent), ctx.speaker)
+
+
+def _unique(events: list[Event]) -> list[Event]:
+    """One event per (sentence, source, target, root), as coders count them."""
+    seen = set()
+    out = []
+    for e in events:
+        key = (e.start, e.source.code, e.target.code, e.root)
+        mirror = (e.start, e.target.code, e.source.code, e.root)
+        if key in seen or (e.symmetric and mirror in seen):
+            continue
+        seen.add(key)
+        out.append(e)
+    return out

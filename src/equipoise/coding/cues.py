@@ -1,0 +1,42 @@
+"""The coder's cue words (speech verbs, negators, target prepositions...) from ``cues.json``."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+
+@dataclass(frozen=True, slots=True)
+class Cues:
+    speech_verbs: frozenset[str]
+    intent_heads: frozenset[str]
+    negating_heads: frozenset[str]
+    negative_determiners: frozenset[str]
+    conditional_marks: frozenset[str]
+    hypothetical_aux: frozenset[str]
+    future_aux: frozenset[str]
+    target_preps: frozenset[str]
+    noun_target_preps: frozenset[str]
+    np_preps: frozenset[str]
+    visit_preps: frozenset[str]
+    background_preps: frozenset[str]
+    reciprocals: frozenset[str]
+    symmetric_roots: frozenset[str]
+    claim_roots: frozenset[str]
+    intent_codes: dict[str, str]
+    pair_nouns: frozenset[str]
+    person_pronouns: frozenset[str]
+    group_pronouns: frozenset[str]
+    speaker_pronouns: frozenset[str]
+    title_words: frozenset[str]
+    title_sectors: dict[str, str]
+
+
+@cache
+def load_cues() -> Cues:
+    path = resources.files("equipoise") / "data" / "lexicon" / "cues.json"
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    raw.pop("_about", None)
+    return Cues(**{k: (v if isinstance(v, dict) else frozenset(v)) for k, v in raw.items()})

@@ -1,0 +1,481 @@
+"""Who did what to whom in one parsed sentence.
+
+Triggers (verbs and nouns of the lexicon) are read off spaCy's dependency parse; their
+source and target come from the trigger's arguments: subject and agent, objects and
+prepositional objects, possessives and adjectives of nominal events. Negated,
+conditional and interrogative triggers are dropped; cooperation announced for the
+future becomes an expressed intent (CAMEO 03).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Token
+
+from equipoise.coding.cues import Cues
+from equipoise.coding.gazetteer import Mention
+from equipoise.coding.lexicon import Trigger
+
+_CLAUSAL = {"relcl", "acl", "advcl", "ccomp", "xcomp", "parataxis", "csubj", "punct", "mark"}
+_SUBJ = {"nsubj", "csubj"}
+_OBJ = {"dobj", "dative", "iobj", "obj", "attr", "oprd"}
+_NOUN_TAGS = {"NOUN", "PROPN"}
+_NP_LINKS = {"amod", "compound", "poss", "nmod", "appos", "flat"}
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    """An actor in an argument slot, with the sector read from its noun phrase."""
+
+    mention: Mention
+    sector: str
+
+
+@dataclass(slots=True)
+class Found:
+    """An event read off a sentence, before coding and dating."""
+
+    source: Role
+    target: Role
+    cameo: str
+    trigger: Token
+    symmetric: bool = False
+    reported: bool = False
+
+
+@dataclass(slots=True)
+class Context:
+    """What earlier sentences of the document said: for pronouns and 'the two sides'."""
+
+    last_person: Mention | None = None
+    last_group: Mention | None = None
+    recent: list[Mention] = field(default_factory=list)
+    speaker: Mention | None = None
+
+    def update(self, mentions: list[Mention]) -> None:
+        for m in mentions:
+            if m.kind in ("person", "learned"):
+                self.last_person = m
+            else:
+                self.last_group = m
+        if mentions:
+            self.recent = (self.recent + mentions)[-6:]
+
+
+class SentenceExtractor:
+    """Reads events off one parsed sentence. Stateless apart from its lexicons."""
+
+    def __init__(self, triggers: dict[tuple[str, str], list[Trigger]], cues: Cues,
+                 sector_words: dict[str, str]):
+        self.triggers = triggers
+        self.cues = cues
+        self.sector_words = sector_words
+        self._sector_max = max((len(k.split()) for k in sector_words), default=1)
+
+    # -- entry point ---------------------------------------------------------------------
+    def extract(self, sent: Doc, mentions: list[Mention], ctx: Context) -> list[Found]:
+        if sent.text.rstrip(" \"'”’").endswith("?"):
+            return []
+        amap = self._map_mentions(sent, mentions)
+        found: list[Found] = []
+        for tok in sent:
+            trig = self._trigger(tok)
+            if trig is None or self._blocked(tok):
+                continue
+            if tok.pos_ not in ("VERB", "AUX") and self._background(tok):
+                continue
+            cameo = self._intent(tok, trig.cameo)
+            if tok.pos_ == "VERB" or tok.pos_ == "AUX":
+                sources, targets, symmetric = self._verb_args(tok, amap, ctx, cameo)
+            else:
+                sources, targets, symmetric = self._noun_args(tok, amap, ctx, cameo)
+            found.extend(self._pairs(sources, targets, symmetric, cameo, tok))
+        return found
+
+    # -- actors ------------------------------------------------------------------------
+    def _map_mentions(self, sent: Doc, mentions: list[Mention]) -> dict[int, Role]:
+        amap: dict[int, Role] = {}
+        for m in mentions:
+            span = sent.char_span(m.start, m.end, alignment_mode="expand")
+            if span is None:
+                continue
+            role = Role(m, self._sector(span.root, m))
+            for t in span:
+                amap[t.i] = role
+        return amap
+
+    def _sector(self, head: Token, m: Mention) -> str:
+        if m.kind in ("person", "institution", "bloc") or m.sector == "IGO":
+            return m.sector
+        top = head
+        while True:
+            if top.dep_ in _NP_LINKS and top.head.pos_ in _NOUN_TAGS and top.head is not top:
+                top = top.head
+            elif (top.dep_ == "pobj" and top.head.lower_ in self.cues.np_preps
+                  and top.head.head.pos_ in _NOUN_TAGS):
+                top = top.head.head
+            else:
+                break
+        words = [t.lower_ for t in top.lefts if t.dep_ in ("compound", "amod")] + [top.lower_]
+        lemma_words = words[:-1] + [top.lemma_.lower()]
+        best, best_len = None, 0
+        for seq in (words, lemma_words):
+            for n in range(min(self._sector_max, len(seq)), 0, -1):
+                for i in range(len(seq) - n + 1):
+                    sector = self.sector_words.get(" ".join(seq[i:i + n]))
+                    if sector and n > best_len:
+                        best, best_len = sector, n
+        return best or m.sector
+
+    def _actors(self, tok: Token, amap: dict[int, Role], ctx: Context) -> list[Role]:
+        """Actors an argument token stands for: itself, its coordinates and modifiers."""
+        if tok.i in amap:
+            roles = [amap[tok.i]]
+            for c in _conjuncts(tok):
+                roles.extend(self._actors(c, amap, ctx))
+            return _dedupe(roles)
+        roles = []
+        stack = [tok]
+        while stack:
+            t = stack.pop()
+            if t.i in amap:
+                roles.append(amap[t.i])
+            for c in t.children:
+                if c.dep_ in _CLAUSAL:
+                    continue
+                if c.dep_ == "prep" and c.lower_ not in self.cues.np_preps:
+                    continue
+                stack.append(c)
+        if roles:
+            return _dedupe(roles)
+        return self._resolve(tok, ctx)
+
+    def _resolve(self, tok: Token, ctx: Context) -> list[Role]:
+        """Pronouns and 'the two sides' from what was said before."""
+        low = tok.lower_
+        cues = self.cues
+        if low in cues.speaker_pronouns:
+            speaker = self._speaker(tok)
+            return [speaker] if speaker else []
+        if low in cues.person_pronouns and ctx.last_person is not None:
+            return [Role(ctx.last_person, ctx.last_person.sector)]
+        if low in cues.group_pronouns and ctx.last_group is not None:
+            return [Role(ctx.last_group, ctx.last_group.sector)]
+        if tok.lemma_.lower() in cues.pair_nouns and (
+            any(c.lower_ in ("two", "both") for c in tok.children)
+            or (tok.tag_ == "NNS" and any(c.lower_ == "the" for c in tok.children))
+        ):
+            pair: list[Mention] = []
+            for m in reversed(ctx.recent):
+                if all(p.country != m.country or p.code != m.code for p in pair):
+                    pair.append(m)
+                if len(pair) == 2:
+                    return [Role(p, p.sector) for p in reversed(pair)]
+        return []
+
+    def _speaker(self, tok: Token) -> Role | None:
+        """The subject of the speech verb that a quoted 'we' sits under."""
+        for anc in tok.ancestors:
+            if anc.lemma_.lower() in self.cues.speech_verbs:
+                for c in anc.children:
+                    if c.dep_ in _SUBJ and c is not tok:
+                        amap = getattr(self, "_amap", None)
+                        if amap is not None:
+                            roles = self._actors(c, amap, Context())
+                            if roles:
+                                return roles[0]
+        return None
+
+    # -- triggers ----------------------------------------------------------------------
+    def _trigger(self, tok: Token) -> Trigger | None:
+        pos = tok.pos_
+        if pos == "AUX":
+            pos = "VERB"
+        elif pos == "PROPN":
+            pos = "NOUN"
+        rows = self.triggers.get((tok.lemma_.lower(), pos))
+        if not rows:
+            return None
+        deps = None
+        for row in rows:
+            if not row.with_:
+                return row
+            if deps is None:
+                deps = _near_lemmas(tok)
+            if row.with_ in deps:
+                return row
+        return None
+
+    def _blocked(self, tok: Token) -> bool:
+        """Negated, conditional or refused triggers are not events."""
+        cues = self.cues
+        t = tok
+        while True:
+            for c in t.children:
+                if c.dep_ == "neg":
+                    return True
+                if c.dep_ == "det" and c.lower_ in cues.negative_determiners:
+                    return True
+                if c.dep_ == "mark" and c.lower_ in cues.conditional_marks:
+                    return True
+            if t.dep_ == "advcl" and any(c.lower_ in cues.conditional_marks for c in t.children):
+                return True
+            if _conditional_main_clause(t, cues):
+                return True
+            if t.dep_ in ("xcomp", "ccomp") and t.head.lemma_.lower() in cues.negating_heads:
+                return True
+            if t.dep_ == "pobj" and t.head.lower_ == "without":
+                return True
+            if t.dep_ in ("dobj", "pobj", "prep", "xcomp", "attr", "nsubjpass", "conj", "amod"):
+                if t.head is t:
+                    return False
+                t = t.head
+                continue
+            return False
+
+    def _background(self, noun: Token) -> bool:
+        """A nominal event mentioned in passing is not reported as news.
+
+        "after the clashes", "condemned Russia's invasion", "neutral on the war": the
+        noun sits under a circumstantial preposition, under another trigger, or under an
+        adjective, so the sentence is about something else.
+        """
+        t = noun
+        for _ in range(6):
+            head = t.head
+            if head is t:
+                return False
+            if t.dep_ == "pobj" and head.lower_ in self.cues.background_preps:
+                return True
+            if head.pos_ in ("VERB", "AUX"):
+                return t.dep_ not in ("nsubj", "nsubjpass") and self._trigger(head) is not None
+            if head.pos_ == "ADJ":
+                return True
+            if head.pos_ in _NOUN_TAGS and head.lower_ in self.cues.background_preps:
+                return True  # "in the wake of ..."
+            t = head
+        return False
+
+    def _intent(self, tok: Token, cameo: str) -> str:
+        """Cooperation announced for the future or as a plan is an expressed intent."""
+        code = self.cues.intent_codes.get(cameo[:2])
+        if code is None:
+            return cameo
+        verb = tok if tok.pos_ in ("VERB", "AUX") else _governing_verb(tok)
+        if verb is None:
+            return cameo
+        if any(c.dep_ == "aux" and c.lower_ in self.cues.future_aux for c in verb.children):
+            return code
+        if verb.dep_ == "xcomp" and verb.head.lemma_.lower() in self.cues.intent_heads:
+            return code
+        return cameo
+
+    # -- arguments ---------------------------------------------------------------------
+    def _verb_args(self, v: Token, amap, ctx, cameo):
+        self._amap = amap
+        subj = [c for c in v.children if c.dep_ in _SUBJ]
+        passive = [c for c in v.children if c.dep_ == "nsubjpass"]
+        agent = [g for c in v.children if c.dep_ == "agent" for g in c.children
+                 if g.dep_ == "pobj"]
+        # npadvmod: the small model's reading of some bare objects ("criticized Azerbaijan")
+        objs = [c for c in v.children if c.dep_ in _OBJ or (c.dep_ == "npadvmod" and c.i in amap)]
+        preps = self._prep_objects(v, self.cues.target_preps)
+        symmetric = False
+        if passive or agent:
+            sources = self._collect(agent, amap, ctx)
+            targets = self._collect(passive + objs + preps, amap, ctx)
+        else:
+            sources = self._collect(subj, amap, ctx) if subj else self._inherited_subject(
+                v, amap, ctx)
+            targets = self._collect(objs + preps, amap, ctx)
+            if not targets:  # "condemned and criticized Azerbaijan": shared object
+                for c in v.children:
+                    if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX"):
+                        targets = self._collect(
+                            [o for o in c.children if o.dep_ in _OBJ], amap, ctx)
+                        break
+        between = self._between(v, amap, ctx)
+        if between:
+            return between, [], True
+        if self._reciprocal(v) and len(sources) >= 2:
+            return sources, [], True
+        if not targets and cameo[:2] in self.cues.claim_roots:
+            targets = self._claimed(v, amap, ctx)
+        if not targets and cameo[:2] == "04":
+            targets = self._collect(self._prep_objects(v, self.cues.visit_preps), amap, ctx)
+        if not targets and len(sources) >= 2 and cameo[:2] in self.cues.symmetric_roots:
+            symmetric = True
+        return sources, targets, symmetric
+
+    def _noun_args(self, n: Token, amap, ctx, cameo):
+        self._amap = amap
+        own = [c for c in n.children if c.dep_ in ("poss", "amod", "compound", "nmod")]
+        agent = [g for c in n.children if c.dep_ == "prep" and c.lower_ == "by"
+                 for g in c.children if g.dep_ == "pobj"]
+        sources = self._collect(own + agent, amap, ctx)
+        targets = self._collect(self._prep_objects(n, self.cues.noun_target_preps), amap, ctx)
+        verb = _governing_verb(n)
+        if verb is not None:
+            if not sources and n.dep_ in _OBJ | {"pobj"}:
+                subj = [c for c in verb.children if c.dep_ in _SUBJ]
+                sources = (self._collect(subj, amap, ctx) if subj
+                           else self._inherited_subject(verb, amap, ctx))
+            if not targets and n.dep_ in _OBJ | {"pobj"}:
+                targets = self._collect(self._prep_objects(verb, self.cues.target_preps),
+                                        amap, ctx)
+                if not targets:
+                    targets = [r for r in self._collect(
+                        [c for c in verb.children if c.dep_ in ("dative", "iobj")], amap, ctx)]
+        if not targets and cameo[:2] in self.cues.claim_roots:
+            targets = self._claimed(n, amap, ctx)
+            if not targets and verb is not None:
+                targets = self._claimed(verb, amap, ctx)
+        between = self._between(n, amap, ctx) or (
+            self._between(verb, amap, ctx) if verb is not None else [])
+        if between:
+            return between, [], True
+        symmetric = False
+        if not targets and len(sources) >= 2 and cameo[:2] in self.cues.symmetric_roots:
+            symmetric = True
+        return sources, targets, symmetric
+
+    def _reciprocal(self, v: Token) -> bool:
+        """'accused each other', 'met one another'."""
+        for c in v.children:
+            if c.dep_ in _OBJ or c.dep_ == "prep":
+                phrase = " ".join(t.lower_ for t in c.subtree)
+                if any(phrase.endswith(r) for r in self.cues.reciprocals):
+                    return True
+        return False
+
+    def _claimed(self, tok: Token, amap, ctx) -> list[Role]:
+        """Whom an accusation is about: the subject of the clause it introduces."""
+        clauses = [c for c in tok.children if c.dep_ in ("ccomp", "acl")]
+        subjects = [s for c in clauses for s in c.children if s.dep_ in _SUBJ | {"nsubjpass"}]
+        agents = [g for c in clauses for a in c.children if a.dep_ == "agent"
+                  for g in a.children if g.dep_ == "pobj"]
+        return self._collect(agents or subjects, amap, ctx)
+
+    def _inherited_subject(self, v: Token, amap, ctx) -> list[Role]:
+        """Subject of a verb that has none of its own: conjuncts, control verbs, relatives."""
+        head = v.head
+        if v.dep_ == "xcomp":
+            obj = [c for c in head.children if c.dep_ in ("dobj", "dative")]
+            if obj:
+                return self._collect(obj, amap, ctx)
+        if v.dep_ in ("xcomp", "conj", "advcl") and head is not v:
+            subj = [c for c in head.children if c.dep_ in _SUBJ]
+            if subj:
+                return self._collect(subj, amap, ctx)
+            agent = [g for c in head.children if c.dep_ == "agent" for g in c.children
+                     if g.dep_ == "pobj"]
+            if agent:
+                return self._collect(agent, amap, ctx)
+            if head.dep_ in ("xcomp", "conj") and head.head is not head:
+                return self._inherited_subject(head, amap, ctx)
+        if v.dep_ == "relcl" and v.head.pos_ in _NOUN_TAGS:
+            return self._collect([v.head], amap, ctx)
+        if v.dep_ == "acl":  # "drills conducted by Turkey": the agent is handled by caller
+            return []
+        return []
+
+    def _prep_objects(self, tok: Token, preps: frozenset[str]) -> list[Token]:
+        out = []
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ in preps or c.dep_ == "prt" and c.lower_ in preps:
+                out.extend(g for g in c.children if g.dep_ == "pobj")
+        return out
+
+    def _between(self, tok: Token | None, amap, ctx) -> list[Role]:
+        if tok is None:
+            return []
+        objs = [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "between"
+                for g in c.children if g.dep_ == "pobj"]
+        roles = self._collect(objs, amap, ctx)
+        return roles if len({r.mention.code for r in roles}) >= 2 else []
+
+    def _collect(self, toks: list[Token], amap, ctx) -> list[Role]:
+        roles: list[Role] = []
+        for t in toks:
+            roles.extend(self._actors(t, amap, ctx))
+        return _dedupe(roles)
+
+    # -- output ------------------------------------------------------------------------
+    def _pairs(self, sources, targets, symmetric, cameo, tok) -> list[Found]:
+        out = []
+        if symmetric:
+            for i, s in enumerate(sources):
+                for t in sources[i + 1:]:
+                    if _distinct(s, t):
+                        out.append(Found(s, t, cameo, tok, symmetric=True))
+            return out
+        for s in sources:
+            for t in targets:
+                if _distinct(s, t):
+                    out.append(Found(s, t, cameo, tok))
+        return out
+
+
+def _conditional_main_clause(t: Token, cues: Cues) -> bool:
+    """'X would do Y if Z': a modal main clause with a conditional clause."""
+    if not any(c.dep_ == "aux" and c.lower_ in cues.hypothetical_aux for c in t.children):
+        return False
+    return any(
+        c.dep_ == "advcl" and any(m.lower_ in cues.conditional_marks for m in c.children)
+        for c in t.children
+    )
+
+
+def _near_lemmas(tok: Token) -> set[str]:
+    """Lemmas a lexicon row's ``with`` may name: children, their objects, and the head."""
+    lemmas = set()
+    for c in tok.children:
+        lemmas.add(c.lemma_.lower())
+        if c.dep_ in ("prep", "dobj", "prt", "agent"):
+            lemmas.update(g.lemma_.lower() for g in c.children if g.dep_ in ("pobj", "compound",
+                                                                             "amod"))
+    if tok.dep_ in _OBJ or tok.dep_ == "pobj":
+        lemmas.add(tok.head.lemma_.lower())
+        if tok.head.dep_ == "prep":
+            lemmas.add(tok.head.head.lemma_.lower())
+    return lemmas
+
+
+def _governing_verb(tok: Token) -> Token | None:
+    t = tok
+    for _ in range(4):
+        if t.head is t:
+            return None
+        t = t.head
+        if t.pos_ in ("VERB", "AUX"):
+            return t
+        if t.dep_ not in ("prep", "pobj", "dobj", "compound", "conj", "appos"):
+            return None
+    return None
+
+
+def _conjuncts(tok: Token) -> list[Token]:
+    """Coordinated actors, and the first half of a hyphenated pair ("Russian-Armenian")."""
+    out = [c for c in tok.children if c.dep_ in ("conj", "appos")]
+    for c in tok.children:
+        if c.dep_ in ("amod", "compound") and c.i + 1 < len(tok.doc) and \
+                tok.doc[c.i + 1].text in ("-", "–", "/"):
+            out.append(c)
+    return out
+
+
+def _distinct(a: Role, b: Role) -> bool:
+    ca = a.mention.country or a.mention.code
+    cb = b.mention.country or b.mention.code
+    return ca != cb and a.mention.code != b.mention.code
+
+
+def _dedupe(roles: list[Role]) -> list[Role]:
+    seen: set[str] = set()
+    out = []
+    for r in roles:
+        if r.mention.code not in seen:
+            seen.add(r.mention.code)
+            out.append(r)
+    return out

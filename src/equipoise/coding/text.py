@@ -1,0 +1,75 @@
+"""Text helpers for the coder: accent folding and sentence splitting, both offset-preserving."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+
+# Characters whose NFKD form does not start with the ASCII letter news writers mean.
+_SPECIAL = {
+    "ı": "i", "İ": "I", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D",
+    "ß": "s", "æ": "a", "Æ": "A", "œ": "o", "Œ": "O", "ð": "d", "þ": "t",
+    "\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u201c": '"', "\u201d": '"',
+    "\u2013": "-", "\u2014": "-", "\u2011": "-", "\u00a0": " ",
+}
+_fold_table: dict[int, str] = {}
+
+
+def _fold_char(ch: str) -> str:
+    if ch in _SPECIAL:
+        return _SPECIAL[ch]
+    base = unicodedata.normalize("NFKD", ch)[:1]
+    return base if base and base.isascii() else ch
+
+
+def fold(text: str) -> str:
+    """Strip diacritics and normalise quotes and dashes, one character for one.
+
+    The result has the same length as ``text``, so offsets found in it are
+    offsets in the original.
+    """
+    if text.isascii():
+        return text
+    for ch in set(text):
+        code = ord(ch)
+        if code > 127 and code not in _fold_table:
+            _fold_table[code] = _fold_char(ch)
+    return text.translate(_fold_table)
+
+
+# Abbreviations after which a full stop does not end a sentence.
+_ABBREV = {
+    "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "sgt", "adm", "sen",
+    "rep", "gov", "pres", "st", "jr", "sr", "no", "vs", "etc", "inc", "ltd", "co", "corp",
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "u.s", "u.k", "u.n", "e.u", "a.m", "p.m", "fig", "approx", "dept", "est", "op", "vol",
+}
+_BOUNDARY = re.compile(r"""[.!?]+["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9])|\n\s*\n|\n(?=\s*[A-Z"“])""")
+_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
+
+
+def split_sentences(text: str) -> Iterator[tuple[int, int]]:
+    """Yield (start, end) spans of sentences, trimmed of surrounding white space."""
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        end = m.end()
+        if text[m.start()] == ".":
+            word = _WORD_BEFORE.search(text, max(0, m.start() - 20), m.start())
+            if word:
+                w = word.group(1).lower()
+                # An abbreviation or a lone initial ("J. Smith") does not end a sentence.
+                if w in _ABBREV or (len(w) == 1 and w.isalpha()):
+                    continue
+        yield from _trimmed(text, start, end)
+        start = end
+    yield from _trimmed(text, start, len(text))
+
+
+def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        yield start, end

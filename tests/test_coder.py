@@ -1,0 +1,129 @@
+"""The event coder, sentence by sentence: who did what to whom, and what is not an event."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from equipoise.coding.coder import Coder
+from equipoise.records import Document
+
+PUBLISHED = dt.date(2020, 8, 20)  # a Thursday
+
+
+@pytest.fixture(scope="module")
+def coder() -> Coder:
+    return Coder()
+
+
+def code(coder: Coder, text: str, published: dt.date = PUBLISHED):
+    events = coder.code_document(Document.from_text(text, published=published))
+    return {(e.source.code, e.target.code, e.root) for e in events}, events
+
+
+def test_active_voice(coder):
+    pairs, events = code(coder, "Turkey strongly criticized Russia over the arms deliveries.")
+    assert ("TUR", "RUS", "11") in pairs
+    event = events[0]
+    assert event.quad == 3 and event.goldstein < 0
+    assert event.sentence.startswith("Turkey strongly criticized")
+
+
+def test_passive_voice_takes_the_agent_as_source(coder):
+    pairs, _ = code(coder, "Armenia was accused by Azerbaijan of shelling civilian areas.")
+    assert ("AZE", "ARM", "11") in pairs
+
+
+def test_coordinated_subjects_of_a_joint_action_are_symmetric(coder):
+    _, events = code(coder, "Turkey and Azerbaijan held joint military drills near Baku.")
+    assert [(e.source.code, e.target.code, e.root, e.symmetric) for e in events] == [
+        ("TUR", "AZE", "06", True)]
+    assert events[0].quad == 2
+
+
+def test_coordinated_objects_each_get_an_event(coder):
+    pairs, _ = code(coder, "Russian Foreign Minister Sergei Lavrov met Armenia and Azerbaijan's "
+                           "foreign ministers in Moscow on Friday.")
+    assert ("RUS", "ARM", "04") in pairs
+
+
+def test_possessive_nominal_event(coder):
+    pairs, _ = code(coder, "Erdogan reiterated Turkey's unconditional support to Azerbaijan.")
+    assert ("TUR", "AZE", "05") in pairs
+
+
+def test_hyphenated_pair_is_a_symmetric_joint_action(coder):
+    _, events = code(coder, "Russian-Armenian military drills began in Gyumri on Monday.")
+    assert {(e.source.code, e.target.code) for e in events} <= {("RUS", "ARM"), ("ARM", "RUS")}
+    assert events and all(e.symmetric and e.root == "06" for e in events)
+
+
+def test_titles_give_the_sector(coder):
+    _, events = code(coder, "Turkish Defence Minister Hulusi Akar visited Baku on Tuesday.")
+    assert events[0].source.code == "TUR" and events[0].source.sector == "MIL"
+    assert events[0].target.code == "AZE"
+    assert events[0].cameo == "042"
+
+
+def test_date_comes_from_the_text_relative_to_publication(coder):
+    _, events = code(coder, "Turkish Defence Minister Hulusi Akar visited Baku on Tuesday.")
+    assert events[0].date.iso() == "2020-08-18"
+    _, events = code(coder, "In July 2019, Iran and Azerbaijan signed a border agreement.")
+    assert events[0].date.iso() == "2019-07"
+
+
+@pytest.mark.parametrize("sentence", [
+    "Turkey did not openly support Azerbaijan.",
+    "Russia would sanction Georgia if it joined NATO.",
+    "Will Iran support Armenia?",
+    "Azerbaijani police arrested Azerbaijani protesters in Baku.",
+    "Since Russia's invasion of Ukraine, prices have risen.",
+])
+def test_what_is_not_an_event(coder, sentence):
+    pairs, _ = code(coder, sentence)
+    assert pairs == set()
+
+
+def test_quoted_we_is_the_speaker_country(coder):
+    pairs, _ = code(coder, "“We fully support Azerbaijan,” Turkish President Recep Tayyip "
+                           "Erdogan said.")
+    assert ("TUR", "AZE", "05") in pairs
+
+
+def test_pronoun_refers_to_an_actor_in_the_previous_sentence(coder):
+    text = ("Azerbaijani President Ilham Aliyev spoke in Baku on Monday. "
+            "He accused Russia of supplying weapons to Armenia.")
+    pairs, _ = code(coder, text)
+    assert ("AZE", "RUS", "11") in pairs
+
+
+def test_names_introduced_with_a_title_are_learned(coder):
+    text = ("Moldovan Foreign Minister Ionela Zugravescu arrived in Bucharest. "
+            "Zugravescu praised Romania for its help.")
+    pairs, events = code(coder, text)
+    assert ("MDA", "ROU", "05") in pairs
+
+
+def test_office_holders_count_only_during_their_tenure(coder):
+    sentence = "Cavusoglu criticized Greece over the migrant crisis."
+    pairs_2020, _ = code(coder, sentence, dt.date(2020, 3, 2))
+    pairs_2024, _ = code(coder, sentence, dt.date(2024, 3, 2))
+    assert ("TUR", "GRC", "11") in pairs_2020
+    assert pairs_2024 == set()
+
+
+def test_events_carry_provenance(coder):
+    text = "Background first. Iran condemned the Israeli strike on Damascus."
+    _, events = code(coder, text)
+    event = next(e for e in events if e.source.code == "IRN")
+    assert text[event.start:event.end] == event.sentence
+    assert event.sentence == "Iran condemned the Israeli strike on Damascus."
+    assert event.trigger == "condemned"
+    assert event.coder == Coder.version
+    assert event.plover
+
+
+def test_one_event_per_dyad_and_root_in_a_sentence(coder):
+    _, events = code(coder, "Iran criticized Azerbaijan and condemned Baku's decision.")
+    assert len([e for e in events if (e.source.code, e.target.code) == ("IRN", "AZE")]) == 1
