@@ -1,0 +1,184 @@
+"""End to end through the command line: text files in, an alignment table and a report out."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from equipoise.outputs.cli import app
+from equipoise.store import Store
+
+ARTICLES = {
+    "a1.txt": ("2020-03-10", "Russian Foreign Minister Sergei Lavrov met Azerbaijani Foreign "
+               "Minister Elmar Mammadyarov in Moscow on Monday. Russia and Azerbaijan signed a "
+               "trade agreement."),
+    "a2.txt": ("2020-04-14", "Iran praised Azerbaijan for its help during the pandemic. Turkey "
+               "and Azerbaijan signed an energy deal on Tuesday."),
+    "a3.txt": ("2020-07-15", "Turkey pledged full support for Azerbaijan on Wednesday. "
+               "Azerbaijan accused Russia of shipping weapons to Armenia."),
+    "a4.txt": ("2020-08-05", "Turkey and Azerbaijan held large joint military exercises near "
+               "Baku. Azerbaijani President Ilham Aliyev criticized Moscow over the arms "
+               "flights."),
+}
+
+
+def write_corpus(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, (date, text) in ARTICLES.items():
+        (folder / name).write_text(f"Date: {date}\n\n{text}\n", encoding="utf-8")
+    return folder
+
+
+def run(*args: str) -> object:
+    result = CliRunner().invoke(app, list(args))
+    return result
+
+
+def test_from_text_files_to_report(tmp_path):
+    corpus = write_corpus(tmp_path / "news")
+    db = str(tmp_path / "store.duckdb")
+
+    result = run("ingest", str(corpus), "--db", db)
+    assert result.exit_code == 0, result.output
+    result = run("code", "--db", db)
+    assert result.exit_code == 0, result.output
+
+    result = run("align", "--db", db, "--focal", "AZE", "--poles", "TUR,RUS,IRN",
+                 "--freq", "quarter", "--format", "json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    q3 = {r["pole"]: r for r in rows if r["period"] == "2020Q3"}
+    assert q3["TUR"]["tilt"] > 0 > q3["RUS"]["tilt"]
+    assert q3["RUS"]["verbal_conflict"] >= 1
+
+    report = tmp_path / "report.html"
+    result = run("report", "--db", db, "--focal", "AZE", "--poles", "TUR,RUS,IRN",
+                 "--output", str(report))
+    assert result.exit_code == 0, result.output
+    html = report.read_text(encoding="utf-8")
+    assert "<svg" in html
+    assert "accused Russia of shipping weapons to Armenia" in html
+
+
+def test_ingesting_twice_adds_nothing(tmp_path):
+    corpus = write_corpus(tmp_path / "news")
+    db = str(tmp_path / "store.duckdb")
+    assert run("ingest", str(corpus), "--db", db).exit_code == 0
+    again = run("ingest", str(corpus), "--db", db)
+    assert again.exit_code == 0
+    assert "0 added, 4 already stored" in again.output
+    with Store(db, read_only=True) as store:
+        assert store.stats()["documents"] == 4
+
+
+def test_a_bad_file_among_good_ones(tmp_path):
+    corpus = write_corpus(tmp_path / "news")
+    (corpus / "broken.txt").write_bytes(b"Date: 2020-01-01\n\n\x00\x01\x02binary")
+    (corpus / "latin1.txt").write_bytes("Date: 2020-01-01\n\nGenève".encode("latin-1"))
+    db = str(tmp_path / "store.duckdb")
+    result = run("ingest", str(corpus), "--db", db)
+    assert result.exit_code == 1
+    assert "broken.txt" in result.output and "latin1.txt" in result.output
+    assert "4 added" in result.output
+    with Store(db, read_only=True) as store:
+        assert store.stats()["documents"] == 4
+
+
+def test_recoding_is_a_no_op(tmp_path):
+    corpus = write_corpus(tmp_path / "news")
+    db = str(tmp_path / "store.duckdb")
+    run("ingest", str(corpus), "--db", db)
+    run("code", "--db", db)
+    with Store(db, read_only=True) as store:
+        first = store.stats()["events"]
+    assert run("code", "--db", db).exit_code == 0
+    with Store(db, read_only=True) as store:
+        assert store.stats()["events"] == first > 0
+
+
+def test_standalone_coding_writes_jsonl(tmp_path):
+    docs = tmp_path / "docs.jsonl"
+    docs.write_text(
+        json.dumps({"id": "x1", "date": "2020-07-15",
+                    "text": "Turkey pledged full support for Azerbaijan."}) + "\n"
+        + "{not json\n",
+        encoding="utf-8")
+    out = tmp_path / "events.jsonl"
+    result = run("code", str(docs), "--output", str(out))
+    assert result.exit_code == 1  # the bad line is reported ...
+    assert "docs.jsonl:2" in result.output
+    events = [json.loads(line) for line in out.read_text().splitlines()]  # ... the good one coded
+    assert {(e["doc"], e["source"], e["target"], e["quad"]) for e in events} == {
+        ("x1", "TUR", "AZE", 1)}
+    assert {"start", "end", "sentence", "cameo", "goldstein", "date", "plover"} <= set(events[0])
+
+
+def test_demo_runs_on_the_bundled_sample(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run("demo")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "equipoise-demo-report.html").exists()
+    assert "AZE" in result.output
+    again = run("demo")  # safe to re-run
+    assert again.exit_code == 0, again.output
+
+
+@pytest.mark.slow
+def test_killed_coding_run_leaves_a_consistent_store(tmp_path):
+    """Kill `equipoise code` mid-run: each document is all coded or not at all; a re-run ends it."""
+    folder = tmp_path / "news"
+    folder.mkdir()
+    sample = Path(__file__).resolve().parents[1] / "src" / "equipoise" / "data" / "sample"
+    texts = sorted(sample.glob("*.txt"))
+    for i in range(12):  # distinct copies, so each is its own document
+        for path in texts:
+            body = path.read_text(encoding="utf-8")
+            (folder / f"{i:02d}-{path.name}").write_text(f"{body}\n[copy {i}]\n",
+                                                         encoding="utf-8")
+    db = tmp_path / "store.duckdb"
+    assert run("ingest", str(folder), "--db", str(db)).exit_code == 0
+
+    wal = Path(str(db) + ".wal")
+    proc = subprocess.Popen([sys.executable, "-m", "equipoise", "code", "--db", str(db)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        if wal.exists() and wal.stat().st_size > 0:  # some documents committed
+            time.sleep(0.3)
+            break
+        time.sleep(0.02)
+    killed = proc.poll() is None
+    if killed:
+        os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        partial = con.execute("SELECT count(*) FROM codings").fetchone()[0]
+        mismatched = con.execute(
+            "SELECT count(*) FROM codings c LEFT JOIN (SELECT doc_id, count(*) n FROM events "
+            "GROUP BY doc_id) e ON c.doc_id = e.doc_id WHERE coalesce(e.n, 0) <> c.n_events"
+        ).fetchone()[0]
+        orphans = con.execute(
+            "SELECT count(*) FROM events WHERE doc_id NOT IN (SELECT doc_id FROM codings)"
+        ).fetchone()[0]
+    assert mismatched == 0 and orphans == 0
+    assert killed, "the coding run ended before it could be interrupted"
+    assert 0 < partial < 12 * len(texts)
+
+    assert run("code", "--db", str(db)).exit_code == 0
+    with duckdb.connect(str(db), read_only=True) as con:
+        coded = con.execute("SELECT count(*) FROM codings").fetchone()[0]
+        per_copy = con.execute(
+            "SELECT count(*) FROM events e JOIN documents d ON d.id = e.doc_id "
+            "GROUP BY regexp_extract(d.text, '\\[copy (\\d+)\\]', 1)").fetchall()
+    assert coded == 12 * len(texts)
+    assert len({n for (n,) in per_copy}) == 1  # every copy coded alike, none twice
