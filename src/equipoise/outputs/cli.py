@@ -249,22 +249,22 @@ def _existing_db(db: str | None) -> Path:
 
 
 def _table(aligned) -> Table:
-    table = Table(show_lines=False)
-    columns = ["period", "pole", "n_events", "verbal_coop", "material_coop", "verbal_conflict",
-               "material_conflict", "goldstein_mean", "net_coop", "tilt"]
-    for col in columns:
-        table.add_column(col.replace("_", " "), justify="left" if col in ("period", "pole")
-                         else "right")
+    table = Table(caption="quads: verbal coop / material coop / verbal conflict / material "
+                  "conflict, both directions")
+    for name in ("period", "pole"):
+        table.add_column(name, no_wrap=True)
+    for name in ("events", "quads", "Goldstein", "net coop", "tilt"):
+        table.add_column(name, justify="right", no_wrap=True)
     for row in aligned.itertuples(index=False):
-        cells = []
-        for col in columns:
-            value = getattr(row, col)
-            if isinstance(value, float):
-                cells.append("" if value != value else f"{value:+.2f}")
-            else:
-                cells.append(str(value))
-        table.add_row(*cells)
+        quads = (f"{row.verbal_coop}/{row.material_coop}/{row.verbal_conflict}/"
+                 f"{row.material_conflict}")
+        table.add_row(str(row.period), str(row.pole), str(row.n_events), quads,
+                      _num(row.goldstein_mean), _num(row.net_coop), _num(row.tilt))
     return table
+
+
+def _num(value: float) -> str:
+    return "" if value != value else f"{value:+.2f}"
 
 
 # -- report -------------------------------------------------------------------------------
@@ -321,17 +321,20 @@ def demo(
         _run(ingest, [folder], date=None, db=db)
         console.rule("2. code events")
         _run(code, None, output=None, db=db)
-    focal, poles = "AZE", "TUR,RUS,IRN"
+    # The sample's articles run from mid-2019 to the end of 2020; some events they
+    # mention are older, so the window is set rather than taken from the event dates.
+    focal, poles, start, end = "AZE", "TUR,RUS,IRN", "2019-06-01", "2020-12-31"
     console.rule(f"3. align {focal} between {poles}")
-    aligned = _aligned(focal, poles, None, None, "quarter", db)
+    aligned = _aligned(focal, poles, start, end, "quarter", db)
     out.print(_table(aligned))
     console.rule("4. report")
-    path = _write_report(focal, _poles(poles), output, None, None, "month", db)
+    path = _write_report(focal, _poles(poles), output, start, end, "month", db)
     out.print()
     out.print(f"[bold]{verdict(aligned, focal=focal)}[/bold]")
     out.print(f"Report: {path.resolve()}")
-    out.print(f"Store:  {Path(db).resolve()}  (try: equipoise align --db {db} --focal AZE "
-              f"--poles TUR,RUS,IRN --freq quarter)")
+    out.print(f"Store:  {Path(db).resolve()}")
+    out.print(f"Next:   equipoise align --db {db} --focal AZE --poles TUR,RUS,IRN "
+              f"--from {start} --freq month")
 
 
 def _run(command, *args, **kwargs) -> None:
