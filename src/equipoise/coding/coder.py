@@ -9,6 +9,7 @@ those are parsed by spaCy, in batches; :class:`SentenceExtractor` reads the even
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -59,7 +60,7 @@ class Coder:
         self.batch_size = batch_size
         self._trigger_forms = frozenset(
             form for lemma, _pos in triggers for form in surface_forms(lemma)
-        )
+        ) | self.cues.obligation_aux
         self.stats = {"documents": 0, "sentences": 0, "parsed": 0}
         self._pronouns = (self.cues.person_pronouns | self.cues.group_pronouns
                           | self.cues.speaker_pronouns | {"two", "both"})
@@ -90,7 +91,7 @@ class Coder:
             candidates.extend(sents)
         self.stats["documents"] += len(docs)
         self.stats["parsed"] += len(candidates)
-        texts = (s.doc.text[s.start:s.end] for s in candidates)
+        texts = (_parseable(s.doc.text[s.start:s.end], s.start, s.mentions) for s in candidates)
         for sent, parsed in zip(candidates, self.nlp.pipe(texts, batch_size=self.batch_size),
                                 strict=True):
             rel = [_shift(m, -sent.start) for m in sent.mentions]
@@ -156,6 +157,23 @@ class Coder:
                 trigger=f.trigger.text, coder=self.version,
             ))
         return out
+
+
+_WORD = re.compile(r"[A-Za-z][a-z]+")
+
+
+def _parseable(text: str, offset: int, mentions: list[Mention]) -> str:
+    """Headline Title Case misleads the tagger ("Condemns" as a name): lower-case the
+    words that are not actors. Same length, so every offset still holds."""
+    words = _WORD.findall(text)
+    if len(words) < 4 or sum(w[0].isupper() for w in words) < 0.6 * len(words):
+        return text
+    keep = [(m.start - offset, m.end - offset) for m in mentions]
+    chars = list(text)
+    for m in _WORD.finditer(text):
+        if not any(s <= m.start() < e for s, e in keep):
+            chars[m.start()] = chars[m.start()].lower()
+    return "".join(chars)
 
 
 def _actor(role) -> Actor:

@@ -16,9 +16,13 @@ class Cues:
     negative_determiners: frozenset[str]
     conditional_marks: frozenset[str]
     hypothetical_aux: frozenset[str]
+    obligation_aux: frozenset[str]
+    demand_code: str
     future_aux: frozenset[str]
     target_preps: frozenset[str]
     noun_target_preps: frozenset[str]
+    subordinating_preps: frozenset[str]
+    statement_nouns: frozenset[str]
     np_preps: frozenset[str]
     visit_preps: frozenset[str]
     background_preps: frozenset[str]
@@ -27,6 +31,9 @@ class Cues:
     claim_roots: frozenset[str]
     intent_codes: dict[str, str]
     pair_nouns: frozenset[str]
+    pair_person_nouns: frozenset[str]
+    asymmetric_codes: frozenset[str]
+    request_roots: frozenset[str]
     person_pronouns: frozenset[str]
     group_pronouns: frozenset[str]
     speaker_pronouns: frozenset[str]
@@ -39,4 +46,4 @@ def load_cues() -> Cues:
     path = resources.files("equipoise") / "data" / "lexicon" / "cues.json"
     raw = json.loads(path.read_text(encoding="utf-8"))
     raw.pop("_about", None)
-    return Cues(**{k: (v if isinstance(v, dict) else frozenset(v)) for k, v in raw.items()})
+    return Cues(**{k: (v if isinstance(v, dict | str) else frozenset(v)) for k, v in raw.items()})

@@ -66,6 +66,8 @@ class Context:
 class SentenceExtractor:
     """Reads events off one parsed sentence. Stateless apart from its lexicons."""
 
+    _amap: dict | None = None
+
     def __init__(self, triggers: dict[tuple[str, str], list[Trigger]], cues: Cues,
                  sector_words: dict[str, str]):
         self.triggers = triggers
@@ -80,6 +82,8 @@ class SentenceExtractor:
         amap = self._map_mentions(sent, mentions)
         found: list[Found] = []
         for tok in sent:
+            if tok.lemma_.lower() in self.cues.speech_verbs:
+                found.extend(self._demand(tok, amap, ctx))
             trig = self._trigger(tok)
             if trig is None or self._blocked(tok):
                 continue
@@ -158,20 +162,34 @@ class SentenceExtractor:
         if low in cues.speaker_pronouns:
             speaker = self._speaker(tok)
             return [speaker] if speaker else []
+        if tok.dep_ == "poss" and low in cues.group_pronouns | cues.person_pronouns:
+            verb = _governing_verb(tok.head)
+            if verb is not None and self._amap is not None:
+                subj = [c for c in verb.children if c.dep_ in _SUBJ]
+                if subj and subj[0].i in self._amap:
+                    return [self._amap[subj[0].i]]
         if low in cues.person_pronouns and ctx.last_person is not None:
             return [Role(ctx.last_person, ctx.last_person.sector)]
         if low in cues.group_pronouns and ctx.last_group is not None:
             return [Role(ctx.last_group, ctx.last_group.sector)]
-        if tok.lemma_.lower() in cues.pair_nouns and (
-            any(c.lower_ in ("two", "both") for c in tok.children)
-            or (tok.tag_ == "NNS" and any(c.lower_ == "the" for c in tok.children))
+        lemma = tok.lemma_.lower()
+        people = lemma in cues.pair_person_nouns
+        kids = {c.lower_ for c in tok.children}
+        if (people or lemma in cues.pair_nouns) and (
+            kids & {"two", "both"}
+            or (lemma in ("side", "party") and tok.tag_ == "NNS" and kids <= {"the", "both"})
         ):
             pair: list[Mention] = []
-            for m in reversed(ctx.recent):
-                if all(p.country != m.country or p.code != m.code for p in pair):
-                    pair.append(m)
-                if len(pair) == 2:
-                    return [Role(p, p.sector) for p in reversed(pair)]
+            # "the two leaders" are the last two people named; "the two countries" the last
+            # two states or blocs, people standing for their countries when none is named.
+            for wanted in ((True,) if people else (False, True)):
+                for m in reversed(ctx.recent):
+                    if (m.kind in ("person", "learned")) != wanted:
+                        continue
+                    if all((p.country or p.code) != (m.country or m.code) for p in pair):
+                        pair.append(m)
+                    if len(pair) == 2:
+                        return [Role(p, p.sector) for p in reversed(pair)]
         return []
 
     def _speaker(self, tok: Token) -> Role | None:
@@ -225,6 +243,8 @@ class SentenceExtractor:
                 return True
             if t.dep_ in ("xcomp", "ccomp") and t.head.lemma_.lower() in cues.negating_heads:
                 return True
+            if t.dep_ in ("xcomp", "ccomp") and self._requests(t.head):
+                return True  # "urged Armenia to restart talks": the talks have not happened
             if t.dep_ == "pobj" and t.head.lower_ == "without":
                 return True
             if t.dep_ in ("dobj", "pobj", "prep", "xcomp", "attr", "nsubjpass", "conj", "amod"):
@@ -234,6 +254,10 @@ class SentenceExtractor:
                 continue
             return False
 
+    def _requests(self, verb: Token) -> bool:
+        trig = self._trigger(verb)
+        return trig is not None and trig.cameo[:2] in self.cues.request_roots
+
     def _background(self, noun: Token) -> bool:
         """A nominal event mentioned in passing is not reported as news.
 
@@ -241,6 +265,8 @@ class SentenceExtractor:
         noun sits under a circumstantial preposition, under another trigger, or under an
         adjective, so the sentence is about something else.
         """
+        if noun.dep_ == "appos":
+            return True
         t = noun
         for _ in range(6):
             head = t.head
@@ -289,6 +315,9 @@ class SentenceExtractor:
             sources = self._collect(subj, amap, ctx) if subj else self._inherited_subject(
                 v, amap, ctx)
             targets = self._collect(objs + preps, amap, ctx)
+            if not targets:  # "paid a visit to Russia", "fought a war with Russia"
+                targets = self._collect([p for o in objs for p in self._prep_objects(
+                    o, self.cues.target_preps)], amap, ctx)
             if not targets:  # "condemned and criticized Azerbaijan": shared object
                 for c in v.children:
                     if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX"):
@@ -302,20 +331,26 @@ class SentenceExtractor:
             return sources, [], True
         if not targets and cameo[:2] in self.cues.claim_roots:
             targets = self._claimed(v, amap, ctx)
-        if not targets and cameo[:2] == "04":
+        if not targets and cameo[:2] == "04" and not objs:
             targets = self._collect(self._prep_objects(v, self.cues.visit_preps), amap, ctx)
-        if not targets and len(sources) >= 2 and cameo[:2] in self.cues.symmetric_roots:
+        if not targets and len(sources) >= 2 and self._joint(cameo):
             symmetric = True
         return sources, targets, symmetric
 
     def _noun_args(self, n: Token, amap, ctx, cameo):
         self._amap = amap
         own = [c for c in n.children if c.dep_ in ("poss", "amod", "compound", "nmod")]
+        if n.lemma_.lower() in self.cues.statement_nouns and not any(
+            c.dep_ == "poss" and c.lower_ in self.cues.speaker_pronouns for c in own
+        ):
+            return [], [], False  # "our ally" is a statement; "Russia's ally" is background
         agent = [g for c in n.children if c.dep_ == "prep" and c.lower_ == "by"
                  for g in c.children if g.dep_ == "pobj"]
         sources = self._collect(own + agent, amap, ctx)
         targets = self._collect(self._prep_objects(n, self.cues.noun_target_preps), amap, ctx)
         verb = _governing_verb(n)
+        if verb is not None and n.dep_ == "attr" and not targets:
+            targets = self._collect([c for c in verb.children if c.dep_ in _SUBJ], amap, ctx)
         if verb is not None:
             if not sources and n.dep_ in _OBJ | {"pobj"}:
                 subj = [c for c in verb.children if c.dep_ in _SUBJ]
@@ -335,10 +370,29 @@ class SentenceExtractor:
             self._between(verb, amap, ctx) if verb is not None else [])
         if between:
             return between, [], True
-        symmetric = False
-        if not targets and len(sources) >= 2 and cameo[:2] in self.cues.symmetric_roots:
-            symmetric = True
+        symmetric = not targets and len(sources) >= 2 and self._joint(cameo)
         return sources, targets, symmetric
+
+    def _joint(self, cameo: str) -> bool:
+        """Codes that read as a joint action when only coordinated actors are named."""
+        return cameo[:2] in self.cues.symmetric_roots and cameo not in self.cues.asymmetric_codes
+
+    def _demand(self, speech: Token, amap, ctx) -> list[Found]:
+        """'Aliyev said Armenian forces must withdraw': a demand on the clause's subject."""
+        if self._blocked(speech):
+            return []
+        out = []
+        for clause in speech.children:
+            if clause.dep_ != "ccomp" or not any(
+                c.dep_ == "aux" and c.lower_ in self.cues.obligation_aux for c in clause.children
+            ):
+                continue
+            self._amap = amap
+            sources = self._collect([c for c in speech.children if c.dep_ in _SUBJ], amap, ctx)
+            targets = self._collect(
+                [c for c in clause.children if c.dep_ in _SUBJ], amap, ctx)
+            out.extend(self._pairs(sources, targets, False, self.cues.demand_code, clause))
+        return out
 
     def _reciprocal(self, v: Token) -> bool:
         """'accused each other', 'met one another'."""
@@ -374,6 +428,14 @@ class SentenceExtractor:
                 return self._collect(agent, amap, ctx)
             if head.dep_ in ("xcomp", "conj") and head.head is not head:
                 return self._inherited_subject(head, amap, ctx)
+        if (v.dep_ == "pcomp" and head.dep_ == "prep" and head.head is not head
+                and head.lower_ in self.cues.subordinating_preps):
+            # "responded by slapping sanctions": the subject of the verb the preposition hangs on
+            verb = head.head
+            subj = [c for c in verb.children if c.dep_ in _SUBJ]
+            if subj:
+                return self._collect(subj, amap, ctx)
+            return self._inherited_subject(verb, amap, ctx)
         if v.dep_ == "relcl" and v.head.pos_ in _NOUN_TAGS:
             return self._collect([v.head], amap, ctx)
         if v.dep_ == "acl":  # "drills conducted by Turkey": the agent is handled by caller
@@ -412,8 +474,11 @@ class SentenceExtractor:
             return out
         for s in sources:
             for t in targets:
-                if _distinct(s, t):
-                    out.append(Found(s, t, cameo, tok))
+                if not _distinct(s, t):
+                    continue
+                if cameo[:2] == "04" and t.sector == "MED":
+                    continue  # an interview with a foreign outlet is not a consultation
+                out.append(Found(s, t, cameo, tok))
         return out
 
 
