@@ -18,6 +18,8 @@ class Cues:
     hypothetical_aux: frozenset[str]
     obligation_aux: frozenset[str]
     demand_code: str
+    accusing_speech: frozenset[str]
+    claim_code: str
     future_aux: frozenset[str]
     target_preps: frozenset[str]
     noun_target_preps: frozenset[str]

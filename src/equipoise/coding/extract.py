@@ -80,6 +80,7 @@ class SentenceExtractor:
         if sent.text.rstrip(" \"'”’").endswith("?"):
             return []
         amap = self._map_mentions(sent, mentions)
+        self._amap = amap
         found: list[Found] = []
         for tok in sent:
             if tok.lemma_.lower() in self.cues.speech_verbs:
@@ -95,7 +96,29 @@ class SentenceExtractor:
             else:
                 sources, targets, symmetric = self._noun_args(tok, amap, ctx, cameo)
             found.extend(self._pairs(sources, targets, symmetric, cameo, tok))
-        return found
+        return found + self._claims(found, ctx)
+
+    def _claims(self, found: list[Found], ctx: Context) -> list[Found]:
+        """'Baku claimed Russia shipped arms to Armenia': the claim is an accusation too.
+
+        An event reported in a clause under a speech verb is marked as reported; under an
+        accusing verb ('claim', 'allege') the speaker also accuses the event's source.
+        News outlets report; they do not accuse.
+        """
+        out = []
+        for f in found:
+            speech = _reporting_verb(f.trigger, self.cues.speech_verbs)
+            if speech is None:
+                continue
+            f.reported = True
+            if speech.lemma_.lower() not in self.cues.accusing_speech:
+                continue
+            speakers = self._collect([c for c in speech.children if c.dep_ in _SUBJ],
+                                     self._amap or {}, ctx)
+            for sp in speakers:
+                if _distinct(sp, f.source) and sp.sector != "MED":
+                    out.append(Found(sp, f.source, self.cues.claim_code, speech, reported=False))
+        return out
 
     # -- actors ------------------------------------------------------------------------
     def _map_mentions(self, sent: Doc, mentions: list[Mention]) -> dict[int, Role]:
@@ -168,10 +191,14 @@ class SentenceExtractor:
                 subj = [c for c in verb.children if c.dep_ in _SUBJ]
                 if subj and subj[0].i in self._amap:
                     return [self._amap[subj[0].i]]
-        if low in cues.person_pronouns and ctx.last_person is not None:
-            return [Role(ctx.last_person, ctx.last_person.sector)]
-        if low in cues.group_pronouns and ctx.last_group is not None:
-            return [Role(ctx.last_group, ctx.last_group.sector)]
+        if low in cues.person_pronouns or low in cues.group_pronouns:
+            person = low in cues.person_pronouns
+            before = self._antecedent(tok, person)
+            if before is not None:
+                return [before]
+            last = ctx.last_person if person else ctx.last_group
+            if last is not None:
+                return [Role(last, last.sector)]
         lemma = tok.lemma_.lower()
         people = lemma in cues.pair_person_nouns
         kids = {c.lower_ for c in tok.children}
@@ -182,8 +209,11 @@ class SentenceExtractor:
             pair: list[Mention] = []
             # "the two leaders" are the last two people named; "the two countries" the last
             # two states or blocs, people standing for their countries when none is named.
+            # Earlier in the same sentence first, then the sentences before.
+            earlier = [] if self._amap is None else list(dict.fromkeys(
+                self._amap[i].mention for i in range(tok.i) if i in self._amap))
             for wanted in ((True,) if people else (False, True)):
-                for m in reversed(ctx.recent):
+                for m in reversed(ctx.recent + earlier):
                     if (m.kind in ("person", "learned")) != wanted:
                         continue
                     if all((p.country or p.code) != (m.country or m.code) for p in pair):
@@ -192,17 +222,25 @@ class SentenceExtractor:
                         return [Role(p, p.sector) for p in reversed(pair)]
         return []
 
+    def _antecedent(self, tok: Token, person: bool) -> Role | None:
+        """The last person (for he/she) or state (for it/they) named earlier in the sentence."""
+        if self._amap is None:
+            return None
+        for i in range(tok.i - 1, -1, -1):
+            role = self._amap.get(i)
+            if role is not None and (role.mention.kind in ("person", "learned")) == person:
+                return role
+        return None
+
     def _speaker(self, tok: Token) -> Role | None:
         """The subject of the speech verb that a quoted 'we' sits under."""
         for anc in tok.ancestors:
             if anc.lemma_.lower() in self.cues.speech_verbs:
                 for c in anc.children:
-                    if c.dep_ in _SUBJ and c is not tok:
-                        amap = getattr(self, "_amap", None)
-                        if amap is not None:
-                            roles = self._actors(c, amap, Context())
-                            if roles:
-                                return roles[0]
+                    if c.dep_ in _SUBJ and c is not tok and self._amap is not None:
+                        roles = self._actors(c, self._amap, Context())
+                        if roles:
+                            return roles[0]
         return None
 
     # -- triggers ----------------------------------------------------------------------
@@ -275,6 +313,8 @@ class SentenceExtractor:
             if t.dep_ == "pobj" and head.lower_ in self.cues.background_preps:
                 return True
             if head.pos_ in ("VERB", "AUX"):
+                if head.dep_ in ("acl", "relcl") and head.head.pos_ in _NOUN_TAGS:
+                    return True  # "the shortage caused by Russia's invasion"
                 return t.dep_ not in ("nsubj", "nsubjpass") and self._trigger(head) is not None
             if head.pos_ == "ADJ":
                 return True
@@ -299,7 +339,6 @@ class SentenceExtractor:
 
     # -- arguments ---------------------------------------------------------------------
     def _verb_args(self, v: Token, amap, ctx, cameo):
-        self._amap = amap
         subj = [c for c in v.children if c.dep_ in _SUBJ]
         passive = [c for c in v.children if c.dep_ == "nsubjpass"]
         agent = [g for c in v.children if c.dep_ == "agent" for g in c.children
@@ -338,7 +377,6 @@ class SentenceExtractor:
         return sources, targets, symmetric
 
     def _noun_args(self, n: Token, amap, ctx, cameo):
-        self._amap = amap
         own = [c for c in n.children if c.dep_ in ("poss", "amod", "compound", "nmod")]
         if n.lemma_.lower() in self.cues.statement_nouns and not any(
             c.dep_ == "poss" and c.lower_ in self.cues.speaker_pronouns for c in own
@@ -350,7 +388,9 @@ class SentenceExtractor:
         targets = self._collect(self._prep_objects(n, self.cues.noun_target_preps), amap, ctx)
         verb = _governing_verb(n)
         if verb is not None and n.dep_ == "attr" and not targets:
-            targets = self._collect([c for c in verb.children if c.dep_ in _SUBJ], amap, ctx)
+            subj = [c for c in verb.children if c.dep_ in _SUBJ]
+            targets = (self._collect(subj, amap, ctx) if subj
+                       else self._inherited_subject(verb, amap, ctx))
         if verb is not None:
             if not sources and n.dep_ in _OBJ | {"pobj"}:
                 subj = [c for c in verb.children if c.dep_ in _SUBJ]
@@ -387,7 +427,6 @@ class SentenceExtractor:
                 c.dep_ == "aux" and c.lower_ in self.cues.obligation_aux for c in clause.children
             ):
                 continue
-            self._amap = amap
             sources = self._collect([c for c in speech.children if c.dep_ in _SUBJ], amap, ctx)
             targets = self._collect(
                 [c for c in clause.children if c.dep_ in _SUBJ], amap, ctx)
@@ -405,7 +444,9 @@ class SentenceExtractor:
 
     def _claimed(self, tok: Token, amap, ctx) -> list[Role]:
         """Whom an accusation is about: the subject of the clause it introduces."""
-        clauses = [c for c in tok.children if c.dep_ in ("ccomp", "acl")]
+        # "expressed concern that Russia provided ...": the clause may hang on the object
+        heads = [tok] + [c for c in tok.children if c.dep_ in _OBJ]
+        clauses = [c for h in heads for c in h.children if c.dep_ in ("ccomp", "acl")]
         subjects = [s for c in clauses for s in c.children if s.dep_ in _SUBJ | {"nsubjpass"}]
         agents = [g for c in clauses for a in c.children if a.dep_ == "agent"
                   for g in a.children if g.dep_ == "pobj"]
@@ -419,7 +460,8 @@ class SentenceExtractor:
             if obj:
                 return self._collect(obj, amap, ctx)
         if v.dep_ in ("xcomp", "conj", "advcl") and head is not v:
-            subj = [c for c in head.children if c.dep_ in _SUBJ]
+            # nsubjpass: "Stoltenberg is set to visit", "X is expected to sign"
+            subj = [c for c in head.children if c.dep_ in _SUBJ or c.dep_ == "nsubjpass"]
             if subj:
                 return self._collect(subj, amap, ctx)
             agent = [g for c in head.children if c.dep_ == "agent" for g in c.children
@@ -480,6 +522,20 @@ class SentenceExtractor:
                     continue  # an interview with a foreign outlet is not a consultation
                 out.append(Found(s, t, cameo, tok))
         return out
+
+
+def _reporting_verb(tok: Token, speech_verbs: frozenset[str]) -> Token | None:
+    """The speech verb whose reported clause holds ``tok``, if any."""
+    t = tok
+    for _ in range(8):
+        if t.head is t:
+            return None
+        if t.dep_ in ("ccomp", "xcomp") and t.head.lemma_.lower() in speech_verbs:
+            return t.head
+        if t.dep_ in ("relcl", "acl", "advcl", "parataxis"):
+            return None
+        t = t.head
+    return None
 
 
 def _conditional_main_clause(t: Token, cues: Cues) -> bool:
