@@ -21,6 +21,7 @@ _CLAUSAL = {"relcl", "acl", "advcl", "ccomp", "xcomp", "parataxis", "csubj", "pu
 _SUBJ = {"nsubj", "csubj"}
 _OBJ = {"dobj", "dative", "iobj", "obj", "attr", "oprd"}
 _NOUN_TAGS = {"NOUN", "PROPN"}
+_OWN_CLAUSES = {"ccomp", "parataxis", "advcl", "conj", "csubj", "nsubj", "nsubjpass"}
 _NP_LINKS = {"amod", "compound", "poss", "nmod", "appos", "flat"}
 
 
@@ -86,7 +87,7 @@ class SentenceExtractor:
             if tok.lemma_.lower() in self.cues.speech_verbs:
                 found.extend(self._demand(tok, amap, ctx))
             trig = self._trigger(tok)
-            if trig is None or self._blocked(tok):
+            if trig is None or self._blocked(tok) or self._decides_hostility(tok):
                 continue
             if tok.pos_ not in ("VERB", "AUX") and self._background(tok):
                 continue
@@ -281,8 +282,11 @@ class SentenceExtractor:
                 return True
             if t.dep_ in ("xcomp", "ccomp") and t.head.lemma_.lower() in cues.negating_heads:
                 return True
-            if t.dep_ in ("xcomp", "ccomp") and self._requests(t.head):
-                return True  # "urged Armenia to restart talks": the talks have not happened
+            if t.dep_ in ("xcomp", "ccomp") and self._requests(t.head) and not (
+                    t.head.lemma_.lower() in cues.decision_heads and self._hostile(tok)):
+                # "urged Armenia to restart talks": the talks have not happened. But
+                # "agreed to impose sanctions" is the decision to sanction.
+                return True
             if t.dep_ == "pobj" and t.head.lower_ == "without":
                 return True
             if t.dep_ in ("dobj", "pobj", "prep", "xcomp", "attr", "nsubjpass", "conj", "amod"):
@@ -291,6 +295,21 @@ class SentenceExtractor:
                 t = t.head
                 continue
             return False
+
+    def _is_claim(self, verb: Token) -> bool:
+        trig = self._trigger(verb)
+        return trig is not None and trig.cameo[:2] in ("11", "12")
+
+    def _hostile(self, tok: Token) -> bool:
+        trig = self._trigger(tok)
+        return trig is not None and trig.cameo[:2] >= "09"
+
+    def _decides_hostility(self, verb: Token) -> bool:
+        """'agreed to impose sanctions': the agreement is not cooperation, the sanction is."""
+        return verb.lemma_.lower() in self.cues.decision_heads and any(
+            c.dep_ == "xcomp" and (self._hostile(c) or any(
+                self._hostile(g) for g in c.children if g.dep_ in _OBJ))
+            for c in verb.children)
 
     def _requests(self, verb: Token) -> bool:
         trig = self._trigger(verb)
@@ -374,7 +393,26 @@ class SentenceExtractor:
             targets = self._collect(self._prep_objects(v, self.cues.visit_preps), amap, ctx)
         if not targets and len(sources) >= 2 and self._joint(cameo):
             symmetric = True
+        if (sources and not targets and not symmetric
+                and v.lemma_.lower() not in self.cues.speech_verbs | {"tell"}):
+            targets = self._clause_target(v, sources, amap)
         return sources, targets, symmetric
+
+    def _clause_target(self, v: Token, sources: list[Role], amap) -> list[Role]:
+        """Fallback: the one other actor named inside the trigger's clause, if only one is."""
+        taken = {r.mention.country or r.mention.code for r in sources}
+        found = {}
+        stack = [v]
+        while stack:
+            t = stack.pop()
+            stack.extend(c for c in t.children if c.dep_ not in _OWN_CLAUSES)
+            role = amap.get(t.i)
+            if role is None:
+                continue
+            key = role.mention.country or role.mention.code
+            if key not in taken:
+                found.setdefault(key, role)
+        return list(found.values()) if len(found) == 1 else []
 
     def _noun_args(self, n: Token, amap, ctx, cameo):
         own = [c for c in n.children if c.dep_ in ("poss", "amod", "compound", "nmod")]
@@ -470,6 +508,10 @@ class SentenceExtractor:
                 return self._collect(agent, amap, ctx)
             if head.dep_ in ("xcomp", "conj") and head.head is not head:
                 return self._inherited_subject(head, amap, ctx)
+        if (v.dep_ == "pcomp" and head.dep_ == "prep" and head.lower_ in ("of", "for")
+                and self._is_claim(head.head)):
+            # "accused Turkey of sending fighters": Turkey did the sending
+            return self._collect([c for c in head.head.children if c.dep_ in _OBJ], amap, ctx)
         if (v.dep_ == "pcomp" and head.dep_ == "prep" and head.head is not head
                 and head.lower_ in self.cues.subordinating_preps):
             # "responded by slapping sanctions": the subject of the verb the preposition hangs on
