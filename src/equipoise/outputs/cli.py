@@ -354,6 +354,149 @@ def stats(db: DbOption = None) -> None:
             out.print(f"{key:>16}: {value}")
 
 
+# -- evaluate -----------------------------------------------------------------------------
+@app.command()
+def evaluate(
+    docs: Annotated[Path, typer.Option(
+        "--docs", help="JSONL documents the gold events are in (id, date, text).")],
+    gold: Annotated[Path, typer.Option("--gold", help="Gold events, JSONL (docs/evaluate.md).")],
+    pred: Annotated[Path | None, typer.Option(
+        "--pred", help="Coded events to score, JSONL. Default: code DOCS now.")] = None,
+    negatives: Annotated[Path | None, typer.Option(
+        "--negatives",
+        help="Sentences that hold no event, JSONL. Default: negatives.jsonl beside GOLD.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    errors: Annotated[int, typer.Option(
+        "--errors", min=0, help="How many misses and false alarms to list.")] = 20,
+) -> None:
+    """Score the coder (or a file of coded events) against hand-coded gold events."""
+    from equipoise.coding.evaluate import EvaluationError, load_docs, load_jsonl
+    from equipoise.coding.evaluate import evaluate as score
+
+    if fmt not in ("table", "json"):
+        raise typer.BadParameter("use table or json", param_hint="--format")
+    if negatives is None and (gold.parent / "negatives.jsonl").is_file():
+        negatives = gold.parent / "negatives.jsonl"
+    try:
+        texts = load_docs(docs)
+        gold_events = load_jsonl(gold)
+        negative_sentences = load_jsonl(negatives) if negatives is not None else []
+        predicted = load_jsonl(pred) if pred is not None else _coded_events(docs)
+        result = score(texts, gold_events, predicted, negative_sentences)
+    except EvaluationError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+    if fmt == "json":
+        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        return
+    _print_evaluation(result, errors, negatives)
+
+
+def _coded_events(path: Path) -> list[dict]:
+    """Code a JSONL document file in memory: the events as ``equipoise code`` writes them."""
+    from equipoise.coding.coder import Coder
+    from equipoise.sources import SourceError, read_jsonl
+
+    documents: list[Document] = []
+    for item in read_jsonl(path):
+        if isinstance(item, SourceError):
+            console.print(f"[red]error:[/red] {item}")
+            raise typer.Exit(2)
+        documents.append(item)
+    events: list[dict] = []
+    coder = Coder()
+    with _progress() as progress:
+        task = progress.add_task("Coding", total=len(documents))
+        for doc, coded in coder.code(documents):
+            events.extend(event.to_json(doc.ref or doc.id) for event in coded)
+            progress.advance(task)
+    console.print(f"{len(documents)} documents coded, {len(events)} events ({coder.version})")
+    return events
+
+
+def _print_evaluation(result, errors: int, negatives: Path | None) -> None:
+    from equipoise.coding.evaluate import QUADS
+
+    def pct(value: float | None) -> str:
+        return "n/a" if value is None else f"{value:.1%}"
+
+    summary = Table(title="Events against the gold standard", show_header=False)
+    summary.add_column("measure")
+    summary.add_column("value", justify="right")
+    summary.add_row("core gold events", str(result.gold_core))
+    summary.add_row("predicted events", str(result.predicted))
+    summary.add_row("true positives / false alarms / misses",
+                    f"{result.tp} / {result.fp} / {result.fn}")
+    summary.add_row("neutral (non-core or mirror matches)", str(result.neutral))
+    summary.add_row("precision", pct(result.precision))
+    summary.add_row("recall", pct(result.recall))
+    summary.add_row("F1", pct(result.f1))
+    summary.add_row("root accuracy", f"{pct(result.root_accuracy)} of {result.root_checked}")
+    summary.add_row("date accuracy", f"{pct(result.date_accuracy)} of {result.date_checked}")
+    if result.unknown_docs:
+        summary.add_row("predictions in unknown documents", str(result.unknown_docs))
+    out.print(summary)
+
+    quads = Table(title="By quad class")
+    quads.add_column("quad")
+    for name in ("gold", "tp", "fp", "fn", "precision", "recall", "F1"):
+        quads.add_column(name, justify="right")
+    for q, s in result.per_quad.items():
+        quads.add_row(f"{q} {QUADS.get(q, '')}", str(s.tp + s.fn), str(s.tp), str(s.fp),
+                      str(s.fn), pct(s.precision), pct(s.recall), pct(s.f1))
+    out.print(quads)
+
+    confused = sorted(((n, g, p) for g, row in result.root_confusion.items()
+                       for p, n in row.items() if g != p), reverse=True)
+    if result.root_checked:
+        pairs = ", ".join(f"{g}→{p} ×{n}" for n, g, p in confused) or "none"
+        out.print(f"Roots of true positives: {result.root_correct} of {result.root_checked} "
+                  f"right; gold→predicted confusions: {pairs}")
+    near = ", ".join(f"{g}→{p} ×{n}" for g, row in result.quad_confusion.items()
+                     for p, n in row.items())
+    if near:
+        out.print(f"Near misses, gold quad→predicted quad: {near}")
+
+    classes = Table(title="Error classes")
+    for name in ("kind", "class"):
+        classes.add_column(name)
+    classes.add_column("count", justify="right")
+    for kind, counts in result.error_classes().items():
+        for name, n in counts.items():
+            classes.add_row(kind.replace("_", " "), name, str(n))
+    out.print(classes)
+    if negatives is not None:
+        on_negatives = ", ".join(f"{why} {n}" for why, n in result.negatives.items()) or "none"
+        out.print(f"False alarms on the {result.negatives_listed} negative sentences of "
+                  f"{negatives.name}: {on_negatives}")
+
+    if errors and result.misses:
+        table = Table(title=f"Misses ({min(errors, len(result.misses))} of {len(result.misses)})")
+        _error_columns(table, "gold event")
+        for m in result.misses[:errors]:
+            table.add_row(m.doc, f"{m.source}→{m.target} {m.cameo} (q{m.quad})", m.error,
+                          m.sentence)
+        out.print(table)
+    if errors and result.false_alarms:
+        shown = min(errors, len(result.false_alarms))
+        table = Table(title=f"False alarms ({shown} of {len(result.false_alarms)})")
+        _error_columns(table, "predicted event")
+        for f in result.false_alarms[:errors]:
+            event = f"{f.source}→{f.target} {f.cameo} (q{f.quad})"
+            if f.trigger:
+                event += f" “{f.trigger}”"
+            error = f.error if f.negative is None else f"{f.error}; negative: {f.negative}"
+            table.add_row(f.doc, event, error, f.sentence)
+        out.print(table)
+
+
+def _error_columns(table: Table, event: str) -> None:
+    table.add_column("doc", no_wrap=True)
+    table.add_column(event, max_width=20)
+    table.add_column("class", max_width=16)
+    table.add_column("sentence", ratio=1, overflow="fold")
+
+
 def main() -> None:
     app()
 
