@@ -127,3 +127,56 @@ def test_events_carry_provenance(coder):
 def test_one_event_per_dyad_and_root_in_a_sentence(coder):
     _, events = code(coder, "Iran criticized Azerbaijan and condemned Baku's decision.")
     assert len([e for e in events if (e.source.code, e.target.code) == ("IRN", "AZE")]) == 1
+
+
+def test_a_reported_claim_gives_the_accusation_and_the_claimed_event(coder):
+    pairs, events = code(coder, "Baku claimed that Russia shipped weapons to Armenia.")
+    assert ("AZE", "RUS", "11") in pairs  # the claim
+    assert ("RUS", "ARM", "07") in pairs  # what is claimed
+    claimed = next(e for e in events if e.source.code == "RUS")
+    assert claimed.reported
+
+
+def test_accused_of_doing_names_the_doer(coder):
+    pairs, _ = code(coder, "France accused Turkey of sending fighters to attack Armenia.")
+    assert ("FRA", "TUR", "11") in pairs
+
+
+def test_mutual_accusations_are_symmetric(coder):
+    _, events = code(coder, "Armenia and Azerbaijan accused each other of shelling villages.")
+    accusations = [e for e in events if e.root == "11"]
+    assert len(accusations) == 1 and accusations[0].symmetric
+
+
+def test_must_in_a_reported_clause_is_a_demand(coder):
+    pairs, _ = code(coder, "Aliyev said Armenian forces must withdraw from the occupied lands.")
+    assert ("AZE", "ARM", "10") in pairs
+
+
+def test_an_appeal_is_coded_but_not_the_action_appealed_for(coder):
+    pairs, _ = code(coder, "The OSCE urged Armenia and Azerbaijan to restart peace talks.")
+    assert {("OSCE", "ARM", "02"), ("OSCE", "AZE", "02")} <= pairs
+    assert not any(root == "04" for _, _, root in pairs)
+
+
+def test_a_decision_to_sanction_is_a_sanction(coder):
+    pairs, _ = code(coder, "EU leaders agreed on Monday to impose new sanctions on Belarus.")
+    assert ("EU", "BLR", "16") in pairs
+    assert ("EU", "BLR", "03") not in pairs
+
+
+def test_planned_cooperation_is_an_expressed_intent(coder):
+    pairs, _ = code(coder, "Azerbaijan's defence minister will pay an official visit to Russia.")
+    assert ("AZE", "RUS", "03") in pairs
+
+
+def test_title_case_headlines_are_parsed(coder):
+    pairs, _ = code(coder, "Turkey Condemns Armenian Attack On Azerbaijani Villages")
+    assert ("TUR", "ARM", "11") in pairs
+
+
+def test_the_two_leaders_are_the_last_two_people_named(coder):
+    text = ("Putin received Erdogan in Sochi on Tuesday. "
+            "The two leaders discussed the situation in Syria.")
+    pairs, _ = code(coder, text)
+    assert ("RUS", "TUR", "04") in pairs or ("TUR", "RUS", "04") in pairs
