@@ -180,3 +180,22 @@ def test_the_two_leaders_are_the_last_two_people_named(coder):
             "The two leaders discussed the situation in Syria.")
     pairs, _ = code(coder, text)
     assert ("RUS", "TUR", "04") in pairs or ("TUR", "RUS", "04") in pairs
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Aliyev held talks with Putin in Moscow.", ("AZE", "RUS", "04")),
+    ("Erdogan visited Baku on Tuesday.", ("TUR", "AZE", "042")),
+    ("Azerbaijan hosted the Turkish president on Tuesday.", ("AZE", "TUR", "043")),
+    ("Erdogan praised Azerbaijan for its resolve.", ("TUR", "AZE", "051")),
+    ("Russia and Belarus signed a new defence agreement.", ("RUS", "BLR", "057")),
+    ("Turkish officers trained Azerbaijani special forces.", ("TUR", "AZE", "062")),
+    ("Russia delivered weapons to Armenia.", ("RUS", "ARM", "072")),
+    ("Azerbaijan accused Russia of arming Armenia.", ("AZE", "RUS", "112")),
+    ("Russia sent warships to the Caspian coast near Azerbaijan.", ("RUS", "AZE", "150")),
+    ("The United States imposed an arms embargo on Azerbaijan.", ("USA", "AZE", "163")),
+])
+def test_codes_are_as_specific_as_the_words(coder, sentence, expected):
+    _, events = code(coder, sentence)
+    found = {(e.source.code, e.target.code, e.cameo) for e in events}
+    source, target, cameo = expected
+    assert any(s == source and t == target and c.startswith(cameo) for s, t, c in found), found
