@@ -21,7 +21,7 @@ _CLAUSAL = {"relcl", "acl", "advcl", "ccomp", "xcomp", "parataxis", "csubj", "pu
 _SUBJ = {"nsubj", "csubj"}
 _OBJ = {"dobj", "dative", "iobj", "obj", "attr", "oprd"}
 _NOUN_TAGS = {"NOUN", "PROPN"}
-_OWN_CLAUSES = {"ccomp", "parataxis", "advcl", "conj", "csubj", "nsubj", "nsubjpass"}
+_OWN_CLAUSES = {"ccomp", "parataxis", "csubj", "nsubj", "nsubjpass"}
 _NP_LINKS = {"amod", "compound", "poss", "nmod", "appos", "flat"}
 
 
@@ -339,6 +339,9 @@ class SentenceExtractor:
                 return True
             if head.pos_ in _NOUN_TAGS and head.lower_ in self.cues.background_preps:
                 return True  # "in the wake of ..."
+            if (t.dep_ == "pobj" and head.lower_ == "of" and head.head.pos_ in _NOUN_TAGS
+                    and self._trigger(head.head) is None):
+                return True  # "areas of cooperation", "a gesture of support"
             t = head
         return False
 
@@ -352,6 +355,9 @@ class SentenceExtractor:
             return cameo
         if any(c.dep_ == "aux" and c.lower_ in self.cues.future_aux for c in verb.children):
             return code
+        if verb.dep_ == "ccomp" and verb.head.lemma_.lower() in self.cues.speech_verbs and any(
+                c.dep_ == "aux" and c.lower_ == "would" for c in verb.children):
+            return code  # "said Ankara would coordinate": the future seen from the past
         if verb.dep_ == "xcomp" and verb.head.lemma_.lower() in self.cues.intent_heads:
             return code
         return cameo
