@@ -89,6 +89,9 @@ class SentenceExtractor:
             trig = self._trigger(tok)
             if trig is None or self._blocked(tok) or self._decides_hostility(tok):
                 continue
+            if any(c.dep_ in _OBJ and c.lemma_.lower() in self.cues.domestic_acts
+                   for c in tok.children):
+                continue  # "signed a decree": an act of state at home, not an agreement
             if tok.pos_ not in ("VERB", "AUX") and self._background(tok):
                 continue
             cameo = self._intent(tok, trig.cameo)
@@ -190,8 +193,17 @@ class SentenceExtractor:
             verb = _governing_verb(tok.head)
             if verb is not None and self._amap is not None:
                 subj = [c for c in verb.children if c.dep_ in _SUBJ]
-                if subj and subj[0].i in self._amap:
-                    return [self._amap[subj[0].i]]
+                if subj:
+                    # "the Co-Chairs reconfirm their support": their = the subject, known or not
+                    role = self._amap.get(subj[0].i)
+                    return [role] if role is not None else []
+        if tok.dep_ in _SUBJ and low in cues.person_pronouns:
+            speech = _reporting_verb(tok.head, cues.speech_verbs | {"tell"})
+            if speech is not None and self._amap is not None:
+                # "Erdogan told Putin he wanted ...": he is the one speaking
+                for c in speech.children:
+                    if c.dep_ in _SUBJ and c.i in self._amap:
+                        return [self._amap[c.i]]
         if low in cues.person_pronouns or low in cues.group_pronouns:
             person = low in cues.person_pronouns
             before = self._antecedent(tok, person)
@@ -324,6 +336,8 @@ class SentenceExtractor:
         """
         if noun.dep_ == "appos":
             return True
+        if _dated(noun):
+            return False  # "during the September 2022 clashes": a dated event is news
         t = noun
         for _ in range(6):
             head = t.head
@@ -408,10 +422,10 @@ class SentenceExtractor:
         """Fallback: the one other actor named inside the trigger's clause, if only one is."""
         taken = {r.mention.country or r.mention.code for r in sources}
         found = {}
-        stack = [v]
+        stack = [c for c in v.children if c.dep_ not in _OWN_CLAUSES]
         while stack:
             t = stack.pop()
-            stack.extend(c for c in t.children if c.dep_ not in _OWN_CLAUSES)
+            stack.extend(c for c in t.children if c.dep_ not in ("ccomp", "parataxis"))
             role = amap.get(t.i)
             if role is None:
                 continue
@@ -570,6 +584,22 @@ class SentenceExtractor:
                     continue  # an interview with a foreign outlet is not a consultation
                 out.append(Found(s, t, cameo, tok))
         return out
+
+
+_MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august",
+           "september", "october", "november", "december"}
+
+
+def _dated(noun: Token) -> bool:
+    """A nominal event with its own date: 'the 2008 war', 'the September 2022 clashes'."""
+    for c in noun.children:
+        if c.dep_ not in ("compound", "nummod", "amod", "npadvmod"):
+            continue
+        for t in c.subtree:
+            if t.lower_ in _MONTHS or (t.is_digit and len(t.text) == 4 and
+                                       1900 <= int(t.text) <= 2099):
+                return True
+    return False
 
 
 def _reporting_verb(tok: Token, speech_verbs: frozenset[str]) -> Token | None:
