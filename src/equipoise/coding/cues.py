@@ -12,6 +12,7 @@ from importlib import resources
 class Cues:
     speech_verbs: frozenset[str]
     intent_heads: frozenset[str]
+    phone_verbs: frozenset[str]
     domestic_acts: frozenset[str]
     decision_heads: frozenset[str]
     negating_heads: frozenset[str]

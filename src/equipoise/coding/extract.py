@@ -92,6 +92,9 @@ class SentenceExtractor:
             if any(c.dep_ in _OBJ and c.lemma_.lower() in self.cues.domestic_acts
                    for c in tok.children):
                 continue  # "signed a decree": an act of state at home, not an agreement
+            if trig.lemma in self.cues.phone_verbs and not trig.with_ and not _calls_actor(
+                    tok, amap):
+                continue  # "called the move a provocation" is no phone call
             if tok.pos_ not in ("VERB", "AUX") and self._background(tok):
                 continue
             cameo = self._intent(tok, trig.cameo)
@@ -588,6 +591,13 @@ class SentenceExtractor:
 
 _MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august",
            "september", "october", "november", "december"}
+
+
+def _calls_actor(verb: Token, amap: dict) -> bool:
+    """'called Putin': the direct object is an actor and nothing predicates over it."""
+    kids = list(verb.children)
+    return any(c.dep_ == "dobj" and c.i in amap for c in kids) and not any(
+        c.dep_ in ("oprd", "xcomp", "ccomp", "attr") for c in kids)
 
 
 def _dated(noun: Token) -> bool:
