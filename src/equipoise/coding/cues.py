@@ -37,6 +37,8 @@ class Cues:
     intent_codes: dict[str, str]
     pair_nouns: frozenset[str]
     pair_person_nouns: frozenset[str]
+    bloc_nouns: frozenset[str]
+    state_nouns: frozenset[str]
     asymmetric_codes: frozenset[str]
     request_roots: frozenset[str]
     person_pronouns: frozenset[str]

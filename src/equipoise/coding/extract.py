@@ -175,6 +175,8 @@ class SentenceExtractor:
             t = stack.pop()
             if t.i in amap:
                 roles.append(amap[t.i])
+            elif t is not tok and t.lemma_.lower() in self.cues.bloc_nouns | self.cues.state_nouns:
+                roles.extend(self._resolve(t, ctx))  # "the leaders of the bloc"
             for c in t.children:
                 if c.dep_ in _CLAUSAL:
                     continue
@@ -216,6 +218,15 @@ class SentenceExtractor:
             if last is not None:
                 return [Role(last, last.sector)]
         lemma = tok.lemma_.lower()
+        if tok.tag_ in ("NN", "NNP") and any(c.lower_ == "the" for c in tok.children):
+            # "the bloc" is the last bloc named, "the country" the last state
+            wants_bloc = lemma in cues.bloc_nouns
+            if wants_bloc or lemma in cues.state_nouns:
+                earlier = [] if self._amap is None else [
+                    self._amap[i].mention for i in range(tok.i) if i in self._amap]
+                for m in reversed(ctx.recent + earlier):
+                    if (m.country is None) == wants_bloc and m.kind not in ("person", "learned"):
+                        return [Role(m, m.sector)]
         people = lemma in cues.pair_person_nouns
         kids = {c.lower_ for c in tok.children}
         if (people or lemma in cues.pair_nouns) and (
