@@ -199,3 +199,10 @@ def test_codes_are_as_specific_as_the_words(coder, sentence, expected):
     found = {(e.source.code, e.target.code, e.cameo) for e in events}
     source, target, cameo = expected
     assert any(s == source and t == target and c.startswith(cameo) for s, t, c in found), found
+
+
+def test_the_bloc_is_the_last_bloc_named(coder):
+    text = ("European Union leaders met in Brussels on Monday. "
+            "The leaders of the bloc demanded that Belarus release the journalist.")
+    pairs, _ = code(coder, text)
+    assert ("EU", "BLR", "10") in pairs

@@ -62,8 +62,11 @@ class Coder:
             form for lemma, _pos in triggers for form in surface_forms(lemma)
         ) | self.cues.obligation_aux
         self.stats = {"documents": 0, "sentences": 0, "parsed": 0}
-        self._pronouns = (self.cues.person_pronouns | self.cues.group_pronouns
-                          | self.cues.speaker_pronouns | {"two", "both"})
+        # Words that can stand for an actor named elsewhere: a sentence with one actor
+        # and one of these may still hold an event.
+        cues = self.cues
+        self._pronouns = (cues.person_pronouns | cues.group_pronouns | cues.speaker_pronouns
+                          | cues.bloc_nouns | cues.state_nouns | {"two", "both", "sides"})
 
     # -- public API --------------------------------------------------------------------
     def code_document(self, doc: Document) -> list[Event]:
