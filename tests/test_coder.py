@@ -206,3 +206,21 @@ def test_the_bloc_is_the_last_bloc_named(coder):
             "The leaders of the bloc demanded that Belarus release the journalist.")
     pairs, _ = code(coder, text)
     assert ("EU", "BLR", "10") in pairs
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Washington said it would no longer train Turkish pilots.", ("USA", "TUR", "16")),
+    ("Russia stopped supplying gas to Ukraine in January.", ("RUS", "UKR", "16")),
+])
+def test_cooperation_that_ends_reduces_relations(coder, sentence, expected):
+    pairs, _ = code(coder, sentence)
+    assert expected in pairs
+    assert not any(root in ("06", "07") for _, _, root in pairs)
+
+
+def test_fighting_on_a_shared_border_is_between_its_two_sides(coder):
+    _, events = code(coder, "Several days of fighting erupted along the Armenian-Azerbaijani "
+                            "border on July 12.")
+    assert [(e.root, e.symmetric) for e in events] == [("19", True)]
+    assert {events[0].source.code, events[0].target.code} == {"ARM", "AZE"}
+    assert events[0].date.iso() == "2020-07-12"

@@ -87,7 +87,9 @@ class SentenceExtractor:
             if tok.lemma_.lower() in self.cues.speech_verbs:
                 found.extend(self._demand(tok, amap, ctx))
             trig = self._trigger(tok)
-            if trig is None or self._blocked(tok) or self._decides_hostility(tok):
+            if trig is None or self._decides_hostility(tok):
+                continue
+            if self._blocked(tok) and self._cessation(tok, trig.cameo) is None:
                 continue
             if any(c.dep_ in _OBJ and c.lemma_.lower() in self.cues.domestic_acts
                    for c in tok.children):
@@ -97,7 +99,7 @@ class SentenceExtractor:
                 continue  # "called the move a provocation" is no phone call
             if tok.pos_ not in ("VERB", "AUX") and self._background(tok):
                 continue
-            cameo = self._intent(tok, trig.cameo)
+            cameo = self._cessation(tok, trig.cameo) or self._intent(tok, trig.cameo)
             if tok.pos_ == "VERB" or tok.pos_ == "AUX":
                 sources, targets, symmetric = self._verb_args(tok, amap, ctx, cameo)
             else:
@@ -202,6 +204,9 @@ class SentenceExtractor:
                     # "the Co-Chairs reconfirm their support": their = the subject, known or not
                     role = self._amap.get(subj[0].i)
                     return [role] if role is not None else []
+                inherited = self._inherited_subject(verb, self._amap, ctx)
+                if inherited:
+                    return inherited[:1]
         if tok.dep_ in _SUBJ and low in cues.person_pronouns:
             speech = _reporting_verb(tok.head, cues.speech_verbs | {"tell"})
             if speech is not None and self._amap is not None:
@@ -322,6 +327,20 @@ class SentenceExtractor:
                 continue
             return False
 
+    def _cessation(self, tok: Token, cameo: str) -> str | None:
+        """'would no longer train Turkish pilots', 'stopped supplying gas': cooperation that
+        ends is a reduction of relations (CAMEO 16), not a negated event."""
+        code = self.cues.cessation_codes.get(cameo[:2])
+        if code is None or tok.pos_ not in ("VERB", "AUX"):
+            return None
+        for c in tok.children:  # "no longer", "not ... any longer"
+            if c.lower_ == "longer" and any(
+                    g.lower_ in ("no", "not", "any") for g in [*c.children, *tok.children]):
+                return code
+        if tok.dep_ == "xcomp" and tok.head.lemma_.lower() in self.cues.cessation_heads:
+            return code
+        return None
+
     def _is_claim(self, verb: Token) -> bool:
         trig = self._trigger(verb)
         return trig is not None and trig.cameo[:2] in ("11", "12")
@@ -368,7 +387,8 @@ class SentenceExtractor:
             if head.pos_ in _NOUN_TAGS and head.lower_ in self.cues.background_preps:
                 return True  # "in the wake of ..."
             if (t.dep_ == "pobj" and head.lower_ == "of" and head.head.pos_ in _NOUN_TAGS
-                    and self._trigger(head.head) is None):
+                    and self._trigger(head.head) is None
+                    and head.head.lemma_.lower() not in self.cues.quantity_nouns):
                 return True  # "areas of cooperation", "a gesture of support"
             t = head
         return False
@@ -483,7 +503,20 @@ class SentenceExtractor:
         if between:
             return between, [], True
         symmetric = not targets and len(sources) >= 2 and self._joint(cameo)
+        if not sources and not targets and self._joint(cameo):
+            pair = self._border_pair(n.sent.root if verb is None else verb, amap)
+            if pair:
+                return pair, [], True
         return sources, targets, symmetric
+
+    def _border_pair(self, tok: Token, amap) -> list[Role]:
+        """'fighting along the Armenian-Azerbaijani border': the two sides of the border."""
+        for t in tok.subtree:
+            if t.lemma_.lower() in self.cues.border_nouns:
+                roles = _dedupe([amap[c.i] for c in t.subtree if c.i in amap])
+                if len({r.mention.country or r.mention.code for r in roles}) == 2:
+                    return roles
+        return []
 
     def _joint(self, cameo: str) -> bool:
         """Codes that read as a joint action when only coordinated actors are named."""
