@@ -224,3 +224,12 @@ def test_fighting_on_a_shared_border_is_between_its_two_sides(coder):
     assert [(e.root, e.symmetric) for e in events] == [("19", True)]
     assert {events[0].source.code, events[0].target.code} == {"ARM", "AZE"}
     assert events[0].date.iso() == "2020-07-12"
+
+
+def test_title_of_country_introduces_a_name(coder):
+    text = ("Defence Minister of Moldova Ion Vrabiescu arrived in Kyiv on Monday. "
+            "Vrabiescu praised Ukraine for its help.")
+    _, events = code(coder, text)
+    praise = [e for e in events if e.root == "05"]
+    assert praise and praise[0].source.code == "MDA" and praise[0].source.sector == "MIL"
+    assert praise[0].target.code == "UKR"

@@ -41,10 +41,12 @@ def learn_names(
             i += 2  # "Azerbaijan's Defence Minister ..."
         titles, sector = 0, None
         while i < len(tokens) and tokens[i][2] in cues.title_words:
-            word = tokens[i][2].lower()
-            sector = cues.title_sectors.get(word, sector)
+            sector = _sector(sector, cues.title_sectors.get(tokens[i][2].lower()))
             titles += tokens[i][2][0].isalpha()
             i += 1
+        if titles == 0:
+            # "President of Azerbaijan Ilham Aliyev": the title stands before "of <actor>"
+            titles, sector = _titles_before(tokens, index.get(m.start), cues)
         if titles == 0:
             continue
         name = []
@@ -64,6 +66,26 @@ def learn_names(
             learned.setdefault(pattern, ActorEntry(
                 pattern=pattern, code=m.code, country=m.country, sector=sector, kind="learned"))
     return list(learned.values())
+
+
+def _titles_before(tokens, j: int | None, cues: Cues) -> tuple[int, str | None]:
+    """Title words right before '<title> of <actor>', with the sector they imply."""
+    if j is None or j < 2 or tokens[j - 1][2] != "of":
+        return 0, None
+    titles, sector = 0, None
+    k = j - 2
+    while k >= 0 and tokens[k][2] in cues.title_words and tokens[k][2][0].isalpha():
+        sector = _sector(sector, cues.title_sectors.get(tokens[k][2].lower()))
+        titles += 1
+        k -= 1
+    return titles, sector
+
+
+def _sector(current: str | None, new: str | None) -> str | None:
+    """'Defence Minister' is MIL: a specific sector outranks the generic GOV."""
+    if new is None or (current is not None and current != "GOV"):
+        return current
+    return new
 
 
 def merge_learned(
