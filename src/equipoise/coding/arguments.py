@@ -1,0 +1,202 @@
+"""Source and target of a trigger: subjects, agents, objects, possessives, clauses."""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from equipoise.coding.cues import Cues
+from equipoise.coding.roles import Role, dedupe
+from equipoise.coding.syntax import (
+    NOUN_TAGS,
+    OBJ,
+    OWN_CLAUSES,
+    SUBJ,
+    governing_verb,
+)
+
+
+class ArgumentReader:
+    """Reads a trigger's arguments off the parse (a mixin of :class:`SentenceExtractor`)."""
+
+    cues: Cues
+
+    def _verb_args(self, v: Token, amap, ctx, cameo):
+        subj = [c for c in v.children if c.dep_ in SUBJ]
+        passive = [c for c in v.children if c.dep_ == "nsubjpass"]
+        agent = [g for c in v.children if c.dep_ == "agent" for g in c.children
+                 if g.dep_ == "pobj"]
+        # npadvmod: the small model's reading of some bare objects ("criticized Azerbaijan")
+        objs = [c for c in v.children if c.dep_ in OBJ or (c.dep_ == "npadvmod" and c.i in amap)]
+        preps = self._prep_objects(v, self.cues.target_preps)
+        symmetric = False
+        if passive or agent:
+            sources = self._collect(agent, amap, ctx)
+            targets = self._collect(passive + objs + preps, amap, ctx)
+        else:
+            sources = self._collect(subj, amap, ctx) if subj else self._inherited_subject(
+                v, amap, ctx)
+            targets = self._collect(objs + preps, amap, ctx)
+            if not targets:  # "paid a visit to Russia", "fought a war with Russia"
+                targets = self._collect([p for o in objs for p in self._prep_objects(
+                    o, self.cues.target_preps)], amap, ctx)
+            if not targets:  # "condemned and criticized Azerbaijan": shared object
+                for c in v.children:
+                    if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX"):
+                        targets = self._collect(
+                            [o for o in c.children if o.dep_ in OBJ], amap, ctx)
+                        break
+        between = self._between(v, amap, ctx)
+        if between:
+            return between, [], True
+        if self._reciprocal(v) and len(sources) >= 2:
+            return sources, [], True
+        if not targets and cameo[:2] in self.cues.claim_roots:
+            targets = self._claimed(v, amap, ctx)
+        if not targets and cameo[:2] == "04" and not objs:
+            targets = self._collect(self._prep_objects(v, self.cues.visit_preps), amap, ctx)
+        if not targets and len(sources) >= 2 and self._joint(cameo):
+            symmetric = True
+        if (sources and not targets and not symmetric
+                and v.lemma_.lower() not in self.cues.speech_verbs | {"tell"}):
+            targets = self._clause_target(v, sources, amap)
+        return sources, targets, symmetric
+
+    def _clause_target(self, v: Token, sources: list[Role], amap) -> list[Role]:
+        """Fallback: the one other actor named inside the trigger's clause, if only one is."""
+        taken = {r.mention.country or r.mention.code for r in sources}
+        found = {}
+        stack = [c for c in v.children if c.dep_ not in OWN_CLAUSES]
+        while stack:
+            t = stack.pop()
+            stack.extend(c for c in t.children if c.dep_ not in ("ccomp", "parataxis"))
+            role = amap.get(t.i)
+            if role is None:
+                continue
+            key = role.mention.country or role.mention.code
+            if key not in taken:
+                found.setdefault(key, role)
+        return list(found.values()) if len(found) == 1 else []
+
+    def _noun_args(self, n: Token, amap, ctx, cameo):
+        own = [c for c in n.children if c.dep_ in ("poss", "amod", "compound", "nmod")]
+        if n.lemma_.lower() in self.cues.statement_nouns and not any(
+            c.dep_ == "poss" and c.lower_ in self.cues.speaker_pronouns for c in own
+        ):
+            return [], [], False  # "our ally" is a statement; "Russia's ally" is background
+        agent = [g for c in n.children if c.dep_ == "prep" and c.lower_ == "by"
+                 for g in c.children if g.dep_ == "pobj"]
+        sources = self._collect(own + agent, amap, ctx)
+        targets = self._collect(self._prep_objects(n, self.cues.noun_target_preps), amap, ctx)
+        verb = governing_verb(n)
+        if verb is not None and n.dep_ == "attr" and not targets:
+            subj = [c for c in verb.children if c.dep_ in SUBJ]
+            targets = (self._collect(subj, amap, ctx) if subj
+                       else self._inherited_subject(verb, amap, ctx))
+        if verb is not None:
+            if not sources and n.dep_ in OBJ | {"pobj"}:
+                subj = [c for c in verb.children if c.dep_ in SUBJ]
+                sources = (self._collect(subj, amap, ctx) if subj
+                           else self._inherited_subject(verb, amap, ctx))
+            if not targets and n.dep_ in OBJ | {"pobj"}:
+                targets = self._collect(self._prep_objects(verb, self.cues.target_preps),
+                                        amap, ctx)
+                if not targets:
+                    targets = [r for r in self._collect(
+                        [c for c in verb.children if c.dep_ in ("dative", "iobj")], amap, ctx)]
+        if not targets and cameo[:2] in self.cues.claim_roots:
+            targets = self._claimed(n, amap, ctx)
+            if not targets and verb is not None:
+                targets = self._claimed(verb, amap, ctx)
+        between = self._between(n, amap, ctx) or (
+            self._between(verb, amap, ctx) if verb is not None else [])
+        if between:
+            return between, [], True
+        symmetric = not targets and len(sources) >= 2 and self._joint(cameo)
+        if not sources and not targets and self._joint(cameo):
+            pair = self._border_pair(n.sent.root if verb is None else verb, amap)
+            if pair:
+                return pair, [], True
+        return sources, targets, symmetric
+
+    def _border_pair(self, tok: Token, amap) -> list[Role]:
+        """'fighting along the Armenian-Azerbaijani border': the two sides of the border."""
+        for t in tok.subtree:
+            if t.lemma_.lower() in self.cues.border_nouns:
+                roles = dedupe([amap[c.i] for c in t.subtree if c.i in amap])
+                if len({r.mention.country or r.mention.code for r in roles}) == 2:
+                    return roles
+        return []
+
+    def _joint(self, cameo: str) -> bool:
+        """Codes that read as a joint action when only coordinated actors are named."""
+        return cameo[:2] in self.cues.symmetric_roots and cameo not in self.cues.asymmetric_codes
+
+    def _reciprocal(self, v: Token) -> bool:
+        """'accused each other', 'met one another'."""
+        for c in v.children:
+            if c.dep_ in OBJ or c.dep_ == "prep":
+                phrase = " ".join(t.lower_ for t in c.subtree)
+                if any(phrase.endswith(r) for r in self.cues.reciprocals):
+                    return True
+        return False
+
+    def _claimed(self, tok: Token, amap, ctx) -> list[Role]:
+        """Whom an accusation is about: the subject of the clause it introduces."""
+        # "expressed concern that Russia provided ...": the clause may hang on the object
+        heads = [tok] + [c for c in tok.children if c.dep_ in OBJ]
+        clauses = [c for h in heads for c in h.children if c.dep_ in ("ccomp", "acl")]
+        subjects = [s for c in clauses for s in c.children if s.dep_ in SUBJ | {"nsubjpass"}]
+        agents = [g for c in clauses for a in c.children if a.dep_ == "agent"
+                  for g in a.children if g.dep_ == "pobj"]
+        return self._collect(agents or subjects, amap, ctx)
+
+    def _inherited_subject(self, v: Token, amap, ctx) -> list[Role]:
+        """Subject of a verb that has none of its own: conjuncts, control verbs, relatives."""
+        head = v.head
+        if v.dep_ == "xcomp":
+            obj = [c for c in head.children if c.dep_ in ("dobj", "dative")]
+            if obj:
+                return self._collect(obj, amap, ctx)
+        if v.dep_ in ("xcomp", "conj", "advcl") and head is not v:
+            # nsubjpass: "Stoltenberg is set to visit", "X is expected to sign"
+            subj = [c for c in head.children if c.dep_ in SUBJ or c.dep_ == "nsubjpass"]
+            if subj:
+                return self._collect(subj, amap, ctx)
+            agent = [g for c in head.children if c.dep_ == "agent" for g in c.children
+                     if g.dep_ == "pobj"]
+            if agent:
+                return self._collect(agent, amap, ctx)
+            if head.dep_ in ("xcomp", "conj") and head.head is not head:
+                return self._inherited_subject(head, amap, ctx)
+        if (v.dep_ == "pcomp" and head.dep_ == "prep" and head.lower_ in ("of", "for")
+                and self._is_claim(head.head)):
+            # "accused Turkey of sending fighters": Turkey did the sending
+            return self._collect([c for c in head.head.children if c.dep_ in OBJ], amap, ctx)
+        if (v.dep_ == "pcomp" and head.dep_ == "prep" and head.head is not head
+                and head.lower_ in self.cues.subordinating_preps):
+            # "responded by slapping sanctions": the subject of the verb the preposition hangs on
+            verb = head.head
+            subj = [c for c in verb.children if c.dep_ in SUBJ]
+            if subj:
+                return self._collect(subj, amap, ctx)
+            return self._inherited_subject(verb, amap, ctx)
+        if v.dep_ == "relcl" and v.head.pos_ in NOUN_TAGS:
+            return self._collect([v.head], amap, ctx)
+        if v.dep_ == "acl":  # "drills conducted by Turkey": the agent is handled by caller
+            return []
+        return []
+
+    def _prep_objects(self, tok: Token, preps: frozenset[str]) -> list[Token]:
+        out = []
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ in preps or c.dep_ == "prt" and c.lower_ in preps:
+                out.extend(g for g in c.children if g.dep_ == "pobj")
+        return out
+
+    def _between(self, tok: Token | None, amap, ctx) -> list[Role]:
+        if tok is None:
+            return []
+        objs = [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "between"
+                for g in c.children if g.dep_ == "pobj"]
+        roles = self._collect(objs, amap, ctx)
+        return roles if len({r.mention.code for r in roles}) >= 2 else []

@@ -1,0 +1,157 @@
+"""Is a trigger an event at all, and which? Negation, conditions, requests, background, intent."""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from equipoise.coding.cues import Cues
+from equipoise.coding.lexicon import Trigger
+from equipoise.coding.syntax import (
+    NOUN_TAGS,
+    OBJ,
+    conditional_main_clause,
+    dated,
+    governing_verb,
+    near_lemmas,
+)
+
+
+class EventFilters:
+    """Rules on a trigger's context (a mixin of :class:`SentenceExtractor`)."""
+
+    cues: Cues
+    triggers: dict[tuple[str, str], list[Trigger]]
+
+    def _trigger(self, tok: Token) -> Trigger | None:
+        pos = tok.pos_
+        if pos == "AUX":
+            pos = "VERB"
+        elif pos == "PROPN":
+            pos = "NOUN"
+        rows = self.triggers.get((tok.lemma_.lower(), pos))
+        if not rows:
+            return None
+        deps = None
+        for row in rows:
+            if not row.with_:
+                return row
+            if deps is None:
+                deps = near_lemmas(tok)
+            if row.with_ in deps:
+                return row
+        return None
+
+    def _blocked(self, tok: Token) -> bool:
+        """Negated, conditional or refused triggers are not events."""
+        cues = self.cues
+        t = tok
+        while True:
+            for c in t.children:
+                if c.dep_ == "neg":
+                    return True
+                if c.dep_ == "det" and c.lower_ in cues.negative_determiners:
+                    return True
+                if c.dep_ == "mark" and c.lower_ in cues.conditional_marks:
+                    return True
+            if t.dep_ == "advcl" and any(c.lower_ in cues.conditional_marks for c in t.children):
+                return True
+            if conditional_main_clause(t, cues):
+                return True
+            if t.dep_ in ("xcomp", "ccomp") and t.head.lemma_.lower() in cues.negating_heads:
+                return True
+            if t.dep_ in ("xcomp", "ccomp") and self._requests(t.head) and not (
+                    t.head.lemma_.lower() in cues.decision_heads and self._hostile(tok)):
+                # "urged Armenia to restart talks": the talks have not happened. But
+                # "agreed to impose sanctions" is the decision to sanction.
+                return True
+            if t.dep_ == "pobj" and t.head.lower_ == "without":
+                return True
+            if t.dep_ in ("dobj", "pobj", "prep", "xcomp", "attr", "nsubjpass", "conj", "amod"):
+                if t.head is t:
+                    return False
+                t = t.head
+                continue
+            return False
+
+    def _cessation(self, tok: Token, cameo: str) -> str | None:
+        """'would no longer train Turkish pilots', 'stopped supplying gas': cooperation that
+        ends is a reduction of relations (CAMEO 16), not a negated event."""
+        code = self.cues.cessation_codes.get(cameo[:2])
+        if code is None or tok.pos_ not in ("VERB", "AUX"):
+            return None
+        for c in tok.children:  # "no longer", "not ... any longer"
+            if c.lower_ == "longer" and any(
+                    g.lower_ in ("no", "not", "any") for g in [*c.children, *tok.children]):
+                return code
+        if tok.dep_ == "xcomp" and tok.head.lemma_.lower() in self.cues.cessation_heads:
+            return code
+        return None
+
+    def _is_claim(self, verb: Token) -> bool:
+        trig = self._trigger(verb)
+        return trig is not None and trig.cameo[:2] in ("11", "12")
+
+    def _hostile(self, tok: Token) -> bool:
+        trig = self._trigger(tok)
+        return trig is not None and trig.cameo[:2] >= "09"
+
+    def _decides_hostility(self, verb: Token) -> bool:
+        """'agreed to impose sanctions': the agreement is not cooperation, the sanction is."""
+        return verb.lemma_.lower() in self.cues.decision_heads and any(
+            c.dep_ == "xcomp" and (self._hostile(c) or any(
+                self._hostile(g) for g in c.children if g.dep_ in OBJ))
+            for c in verb.children)
+
+    def _requests(self, verb: Token) -> bool:
+        trig = self._trigger(verb)
+        return trig is not None and trig.cameo[:2] in self.cues.request_roots
+
+    def _background(self, noun: Token) -> bool:
+        """A nominal event mentioned in passing is not reported as news.
+
+        "after the clashes", "condemned Russia's invasion", "neutral on the war": the
+        noun sits under a circumstantial preposition, under another trigger, or under an
+        adjective, so the sentence is about something else.
+        """
+        if noun.dep_ == "appos":
+            return True
+        if dated(noun):
+            return False  # "during the September 2022 clashes": a dated event is news
+        t = noun
+        for _ in range(6):
+            head = t.head
+            if head is t:
+                return False
+            if t.dep_ == "pobj" and head.lower_ in self.cues.background_preps:
+                return True
+            if head.pos_ in ("VERB", "AUX"):
+                if head.dep_ in ("acl", "relcl") and head.head.pos_ in NOUN_TAGS:
+                    return True  # "the shortage caused by Russia's invasion"
+                return t.dep_ not in ("nsubj", "nsubjpass") and self._trigger(head) is not None
+            if head.pos_ == "ADJ":
+                return True
+            if head.pos_ in NOUN_TAGS and head.lower_ in self.cues.background_preps:
+                return True  # "in the wake of ..."
+            if (t.dep_ == "pobj" and head.lower_ == "of" and head.head.pos_ in NOUN_TAGS
+                    and self._trigger(head.head) is None
+                    and head.head.lemma_.lower() not in self.cues.quantity_nouns):
+                return True  # "areas of cooperation", "a gesture of support"
+            t = head
+        return False
+
+    def _intent(self, tok: Token, cameo: str) -> str:
+        """Cooperation announced for the future or as a plan is an expressed intent."""
+        code = self.cues.intent_codes.get(cameo[:2])
+        if code is None:
+            return cameo
+        verb = tok if tok.pos_ in ("VERB", "AUX") else governing_verb(tok)
+        if verb is None:
+            return cameo
+        if any(c.dep_ == "aux" and c.lower_ in self.cues.future_aux for c in verb.children):
+            return code
+        if verb.dep_ == "ccomp" and verb.head.lemma_.lower() in self.cues.speech_verbs and any(
+                c.dep_ == "aux" and c.lower_ == "would" for c in verb.children):
+            return code  # "said Ankara would coordinate": the future seen from the past
+        if verb.dep_ == "xcomp" and verb.head.lemma_.lower() in self.cues.intent_heads:
+            return code
+        return cameo

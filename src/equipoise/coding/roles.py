@@ -1,0 +1,227 @@
+"""Actors in argument slots: mentions mapped onto the parse, pronouns and references resolved."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Token
+
+from equipoise.coding.cues import Cues
+from equipoise.coding.gazetteer import Mention
+from equipoise.coding.syntax import (
+    CLAUSAL,
+    NOUN_TAGS,
+    NP_LINKS,
+    SUBJ,
+    conjuncts,
+    governing_verb,
+    reporting_verb,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    """An actor in an argument slot, with the sector read from its noun phrase."""
+
+    mention: Mention
+    sector: str
+
+
+def distinct(a: Role, b: Role) -> bool:
+    """Two actors of different countries (or blocs): events between them are not domestic."""
+    ca = a.mention.country or a.mention.code
+    cb = b.mention.country or b.mention.code
+    return ca != cb and a.mention.code != b.mention.code
+
+
+def dedupe(roles: list[Role]) -> list[Role]:
+    """Each actor code once, first occurrence first."""
+    seen: set[str] = set()
+    out = []
+    for r in roles:
+        if r.mention.code not in seen:
+            seen.add(r.mention.code)
+            out.append(r)
+    return out
+
+
+@dataclass(slots=True)
+class Context:
+    """What earlier sentences of the document said: for pronouns and 'the two sides'."""
+
+    last_person: Mention | None = None
+    last_group: Mention | None = None
+    recent: list[Mention] = field(default_factory=list)
+    speaker: Mention | None = None
+
+    def update(self, mentions: list[Mention]) -> None:
+        for m in mentions:
+            if m.kind in ("person", "learned"):
+                self.last_person = m
+            else:
+                self.last_group = m
+        if mentions:
+            self.recent = (self.recent + mentions)[-6:]
+
+
+class ActorResolver:
+    """Which actors an argument token stands for (a mixin of :class:`SentenceExtractor`).
+
+    ``_amap`` maps token indices of the sentence being read to the actor they name.
+    """
+
+    cues: Cues
+    sector_words: dict[str, str]
+    _sector_max: int
+    _amap: dict[int, Role] | None = None
+
+    def _map_mentions(self, sent: Doc, mentions: list[Mention]) -> dict[int, Role]:
+        amap: dict[int, Role] = {}
+        for m in mentions:
+            span = sent.char_span(m.start, m.end, alignment_mode="expand")
+            if span is None:
+                continue
+            role = Role(m, self._sector(span.root, m))
+            for t in span:
+                amap[t.i] = role
+        return amap
+
+    def _sector(self, head: Token, m: Mention) -> str:
+        if m.kind in ("person", "institution", "bloc") or m.sector == "IGO":
+            return m.sector
+        top = head
+        while True:
+            if top.dep_ in NP_LINKS and top.head.pos_ in NOUN_TAGS and top.head is not top:
+                top = top.head
+            elif (top.dep_ == "pobj" and top.head.lower_ in self.cues.np_preps
+                  and top.head.head.pos_ in NOUN_TAGS):
+                top = top.head.head
+            else:
+                break
+        words = [t.lower_ for t in top.lefts if t.dep_ in ("compound", "amod")] + [top.lower_]
+        lemma_words = words[:-1] + [top.lemma_.lower()]
+        best, best_len = None, 0
+        for seq in (words, lemma_words):
+            for n in range(min(self._sector_max, len(seq)), 0, -1):
+                for i in range(len(seq) - n + 1):
+                    sector = self.sector_words.get(" ".join(seq[i:i + n]))
+                    if sector and n > best_len:
+                        best, best_len = sector, n
+        return best or m.sector
+
+    def _actors(self, tok: Token, amap: dict[int, Role], ctx: Context) -> list[Role]:
+        """Actors an argument token stands for: itself, its coordinates and modifiers."""
+        if tok.i in amap:
+            roles = [amap[tok.i]]
+            for c in conjuncts(tok):
+                roles.extend(self._actors(c, amap, ctx))
+            return dedupe(roles)
+        roles = []
+        stack = [tok]
+        while stack:
+            t = stack.pop()
+            if t.i in amap:
+                roles.append(amap[t.i])
+            elif t is not tok and t.lemma_.lower() in self.cues.bloc_nouns | self.cues.state_nouns:
+                roles.extend(self._resolve(t, ctx))  # "the leaders of the bloc"
+            for c in t.children:
+                if c.dep_ in CLAUSAL:
+                    continue
+                if c.dep_ == "prep" and c.lower_ not in self.cues.np_preps:
+                    continue
+                stack.append(c)
+        if roles:
+            return dedupe(roles)
+        return self._resolve(tok, ctx)
+
+    def _resolve(self, tok: Token, ctx: Context) -> list[Role]:
+        """Pronouns and 'the two sides' from what was said before."""
+        low = tok.lower_
+        cues = self.cues
+        if low in cues.speaker_pronouns:
+            speaker = self._speaker(tok)
+            return [speaker] if speaker else []
+        if tok.dep_ == "poss" and low in cues.group_pronouns | cues.person_pronouns:
+            verb = governing_verb(tok.head)
+            if verb is not None and self._amap is not None:
+                subj = [c for c in verb.children if c.dep_ in SUBJ]
+                if subj:
+                    # "the Co-Chairs reconfirm their support": their = the subject, known or not
+                    role = self._amap.get(subj[0].i)
+                    return [role] if role is not None else []
+                inherited = self._inherited_subject(verb, self._amap, ctx)
+                if inherited:
+                    return inherited[:1]
+        if tok.dep_ in SUBJ and low in cues.person_pronouns:
+            speech = reporting_verb(tok.head, cues.speech_verbs | {"tell"})
+            if speech is not None and self._amap is not None:
+                # "Erdogan told Putin he wanted ...": he is the one speaking
+                for c in speech.children:
+                    if c.dep_ in SUBJ and c.i in self._amap:
+                        return [self._amap[c.i]]
+        if low in cues.person_pronouns or low in cues.group_pronouns:
+            person = low in cues.person_pronouns
+            before = self._antecedent(tok, person)
+            if before is not None:
+                return [before]
+            last = ctx.last_person if person else ctx.last_group
+            if last is not None:
+                return [Role(last, last.sector)]
+        lemma = tok.lemma_.lower()
+        if tok.tag_ in ("NN", "NNP") and any(c.lower_ == "the" for c in tok.children):
+            # "the bloc" is the last bloc named, "the country" the last state
+            wants_bloc = lemma in cues.bloc_nouns
+            if wants_bloc or lemma in cues.state_nouns:
+                earlier = [] if self._amap is None else [
+                    self._amap[i].mention for i in range(tok.i) if i in self._amap]
+                for m in reversed(ctx.recent + earlier):
+                    if (m.country is None) == wants_bloc and m.kind not in ("person", "learned"):
+                        return [Role(m, m.sector)]
+        people = lemma in cues.pair_person_nouns
+        kids = {c.lower_ for c in tok.children}
+        if (people or lemma in cues.pair_nouns) and (
+            kids & {"two", "both"}
+            or (lemma in ("side", "party") and tok.tag_ == "NNS" and kids <= {"the", "both"})
+        ):
+            pair: list[Mention] = []
+            # "the two leaders" are the last two people named; "the two countries" the last
+            # two states or blocs, people standing for their countries when none is named.
+            # Earlier in the same sentence first, then the sentences before.
+            earlier = [] if self._amap is None else list(dict.fromkeys(
+                self._amap[i].mention for i in range(tok.i) if i in self._amap))
+            for wanted in ((True,) if people else (False, True)):
+                for m in reversed(ctx.recent + earlier):
+                    if (m.kind in ("person", "learned")) != wanted:
+                        continue
+                    if all((p.country or p.code) != (m.country or m.code) for p in pair):
+                        pair.append(m)
+                    if len(pair) == 2:
+                        return [Role(p, p.sector) for p in reversed(pair)]
+        return []
+
+    def _antecedent(self, tok: Token, person: bool) -> Role | None:
+        """The last person (for he/she) or state (for it/they) named earlier in the sentence."""
+        if self._amap is None:
+            return None
+        for i in range(tok.i - 1, -1, -1):
+            role = self._amap.get(i)
+            if role is not None and (role.mention.kind in ("person", "learned")) == person:
+                return role
+        return None
+
+    def _speaker(self, tok: Token) -> Role | None:
+        """The subject of the speech verb that a quoted 'we' sits under."""
+        for anc in tok.ancestors:
+            if anc.lemma_.lower() in self.cues.speech_verbs:
+                for c in anc.children:
+                    if c.dep_ in SUBJ and c is not tok and self._amap is not None:
+                        roles = self._actors(c, self._amap, Context())
+                        if roles:
+                            return roles[0]
+        return None
+
+    def _collect(self, toks: list[Token], amap, ctx) -> list[Role]:
+        roles: list[Role] = []
+        for t in toks:
+            roles.extend(self._actors(t, amap, ctx))
+        return dedupe(roles)
