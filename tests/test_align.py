@@ -1,17 +1,21 @@
-"""How alignment is measured: dyad events, counts, net cooperation, tilt, verdicts.
+"""How alignment is measured: dyad events, counts, scores, tilt, equidistance, intervals.
 
-Each test builds a handful of events by hand, so the expected numbers can be
-worked out on paper.
+Most tests build a handful of events by hand, so the expected numbers can be worked
+out on paper; the rest generate event streams whose answer is known (equal relations
+with every pole, one-sided relations, ten times more documents).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from equipoise.analysis import align, dyad_events, summary, verdict
+from equipoise.analysis.align import equidistance, plover_scores
 
 # One CAMEO code and Goldstein score per quad, enough for these tests.
 QUAD_CODES = {1: ("042", 1.9), 2: ("061", 6.4), 3: ("112", -2.0), 4: ("190", -10.0)}
@@ -132,39 +136,69 @@ def test_counts_by_quad_cover_both_directions():
     assert r.goldstein_mean == pytest.approx((1.9 + 1.9 + 6.4 - 2.0 - 10.0) / 5)
 
 
+LEADING_COLUMNS = [
+    "period",
+    "period_start",
+    "pole",
+    "n_events",
+    "verbal_coop",
+    "material_coop",
+    "verbal_conflict",
+    "material_conflict",
+    "goldstein_mean",
+    "net_coop",
+    "tilt",
+]
+DIRECTED_COLUMNS = [
+    f"{side}_{name}"
+    for side in ("out", "in")
+    for name in ("events", "verbal_coop", "material_coop", "verbal_conflict", "material_conflict")
+]
+DETAIL_COLUMNS = [*DIRECTED_COLUMNS, "joint_events", "goldstein_sum", "n_scored", "score_sum"]
+
+
 def test_output_has_the_documented_columns():
+    # The original columns come first, in their original order; the directed counts,
+    # the score and the status follow, and the intervals only when asked for.
     aligned = align(events(event("AZE", "TUR", 1, "2020-03-01")), "AZE", ["TUR"])
-    assert list(aligned.columns) == [
-        "period",
-        "period_start",
-        "pole",
-        "n_events",
-        "verbal_coop",
-        "material_coop",
-        "verbal_conflict",
-        "material_conflict",
-        "goldstein_mean",
-        "net_coop",
-        "tilt",
-    ]
+    assert list(aligned.columns) == [*LEADING_COLUMNS, *DETAIL_COLUMNS, "score", "status"]
     assert aligned["period_start"].tolist() == [dt.date(2020, 3, 1)]
+    with_ci = align(events(event("AZE", "TUR", 1, "2020-03-01")), "AZE", ["TUR"], ci=0.9)
+    assert list(with_ci.columns) == [
+        *LEADING_COLUMNS,
+        *DETAIL_COLUMNS,
+        "score",
+        "net_coop_lo",
+        "net_coop_hi",
+        "score_lo",
+        "score_hi",
+        "tilt_lo",
+        "tilt_hi",
+        "status",
+    ]
 
 
 # --------------------------------------------------------------------------- net cooperation
 
 
+# Tests of the formulas on one or two events pass ``min_events=0``: by default a cell
+# needs three events before it gets a number at all (see the "insufficient data" tests).
+
+
 def test_one_cooperative_event_is_not_certainty():
     # (coop - conflict) / (n + k) = (1 - 0) / (1 + 2)
-    aligned = align(events(event("AZE", "TUR", 1, "2020-03-01")), "AZE", ["TUR"])
+    aligned = align(events(event("AZE", "TUR", 1, "2020-03-01")), "AZE", ["TUR"], min_events=0)
     assert aligned["net_coop"].iloc[0] == pytest.approx(1 / 3)
 
 
 def test_smoothing_can_be_changed():
     df = events(event("AZE", "TUR", 1, "2020-03-01"), event("AZE", "TUR", 4, "2020-03-02"))
-    assert align(df, "AZE", ["TUR"], smoothing=0)["net_coop"].iloc[0] == 0
+    assert align(df, "AZE", ["TUR"], smoothing=0, min_events=0)["net_coop"].iloc[0] == 0
     only_coop = events(event("AZE", "TUR", 1, "2020-03-01"))
-    assert align(only_coop, "AZE", ["TUR"], smoothing=0)["net_coop"].iloc[0] == 1
-    assert align(only_coop, "AZE", ["TUR"], smoothing=8)["net_coop"].iloc[0] == pytest.approx(1 / 9)
+    net = align(only_coop, "AZE", ["TUR"], smoothing=0, min_events=0)["net_coop"]
+    assert net.iloc[0] == 1
+    net = align(only_coop, "AZE", ["TUR"], smoothing=8, min_events=0)["net_coop"]
+    assert net.iloc[0] == pytest.approx(1 / 9)
 
 
 # --------------------------------------------------------------------------- tilt
@@ -176,7 +210,7 @@ def test_tilt_is_net_cooperation_relative_to_the_other_poles():
         event("AZE", "RUS", 4, "2020-03-02"),  # RUS: -1/3
         # USA: no events, 0
     )
-    aligned = align(df, "AZE", ["TUR", "RUS", "USA"])
+    aligned = align(df, "AZE", ["TUR", "RUS", "USA"], min_events=0)
     assert row(aligned, "2020-03", "TUR").tilt == pytest.approx(1 / 3 - (-1 / 3 + 0) / 2)
     assert row(aligned, "2020-03", "RUS").tilt == pytest.approx(-1 / 3 - (1 / 3 + 0) / 2)
     assert row(aligned, "2020-03", "USA").tilt == pytest.approx(0 - (1 / 3 - 1 / 3) / 2)
@@ -190,14 +224,14 @@ def test_tilts_sum_to_zero_across_poles_in_every_period():
         event("AZE", "USA", 3, "2020-02-11"),
         event("AZE", "RUS", 1, "2020-04-01"),
     )
-    aligned = align(df, "AZE", ["TUR", "RUS", "USA"])
+    aligned = align(df, "AZE", ["TUR", "RUS", "USA"], min_events=0)
     sums = aligned.groupby("period")["tilt"].sum()
     assert sums.abs().max() == pytest.approx(0, abs=1e-12)
 
 
 def test_with_one_pole_tilt_is_net_cooperation():
     df = events(event("AZE", "TUR", 1, "2020-01-05"), event("AZE", "TUR", 3, "2020-02-05"))
-    aligned = align(df, "AZE", ["TUR"])
+    aligned = align(df, "AZE", ["TUR"], min_events=0)
     assert aligned["tilt"].tolist() == pytest.approx(aligned["net_coop"].tolist())
 
 
@@ -206,7 +240,7 @@ def test_with_one_pole_tilt_is_net_cooperation():
 
 def test_periods_without_events_appear_with_zero_counts():
     df = events(event("AZE", "TUR", 1, "2020-01-15"), event("AZE", "RUS", 1, "2020-04-15"))
-    aligned = align(df, "AZE", ["TUR", "RUS"])
+    aligned = align(df, "AZE", ["TUR", "RUS"], min_events=0)
     assert aligned["period"].unique().tolist() == ["2020-01", "2020-02", "2020-03", "2020-04"]
     assert len(aligned) == 4 * 2
     quiet = row(aligned, "2020-02", "TUR")
@@ -315,3 +349,422 @@ def test_verdict_without_events_says_so():
     assert verdict(aligned) == (
         "Over 2020-01..2020-06, no events were found between AZE and TUR or RUS."
     )
+
+
+# --------------------------------------------------------------------------- generated streams
+
+POLES3 = ["TUR", "RUS", "IRN"]
+
+
+def stream(
+    plan: dict[str, float],
+    n_docs: int,
+    seed: int = 0,
+    months: int = 1,
+    events_per_doc: int = 1,
+    focal: str = "AZE",
+) -> pd.DataFrame:
+    """Documents drawn at random: each names one pole and holds ``events_per_doc`` events.
+
+    ``plan`` maps a pole to the probability that an event with it is cooperative
+    (quad 1) rather than conflictual (quad 3). A document's events all have the same
+    quad, date and direction, so events of one document are perfectly correlated.
+    Built column by column, so large streams are quick.
+    """
+    rng = np.random.default_rng(seed)
+    poles = np.array(list(plan))
+    pole = poles[rng.integers(0, len(poles), n_docs)]
+    p_coop = np.array([plan[p] for p in pole])
+    quad = np.where(rng.random(n_docs) < p_coop, 1, 3)
+    outward = rng.random(n_docs) < 0.5
+    month = rng.integers(0, months, n_docs)
+    day = np.datetime64("2020-01-01", "M") + month
+    when = day.astype("datetime64[D]") + rng.integers(0, 28, n_docs)
+    doc = np.array([f"doc-{seed}-{i}" for i in range(n_docs)], dtype=object)
+
+    def repeat(values: np.ndarray) -> np.ndarray:
+        return np.repeat(values, events_per_doc)
+
+    src = repeat(np.where(outward, focal, pole))
+    tgt = repeat(np.where(outward, pole, focal))
+    quads = repeat(quad)
+    n = len(src)
+    return pd.DataFrame(
+        {
+            "doc_id": repeat(doc),
+            "sent_start": np.tile(np.arange(events_per_doc) * 100, n_docs),
+            "sent_end": np.tile(np.arange(events_per_doc) * 100 + 50, n_docs),
+            "sentence": "A sentence.",
+            "source": src,
+            "source_country": src,
+            "source_sector": "GOV",
+            "target": tgt,
+            "target_country": tgt,
+            "target_sector": "GOV",
+            "cameo": np.where(quads == 1, "042", "112"),
+            "root": np.where(quads == 1, "04", "11"),
+            "quad": quads,
+            "goldstein": np.where(quads == 1, 1.9, -2.0),
+            "plover": "",
+            "event_date": pd.Series(repeat(when)).dt.date,
+            "date_precision": "day",
+            "symmetric": np.zeros(n, dtype=bool),
+            "reported": False,
+            "trigger": "",
+            "coder": "test",
+            "dataset": "equipoise",
+        }
+    )
+
+
+# --------------------------------------------------------------------------- options
+
+
+def directed() -> pd.DataFrame:
+    """Three events AZE/TUR worked out by hand below.
+
+    PLOVER types come from the CAMEO crosswalk (the ``plover`` column is empty):
+    042 CONSULT 2.5, 061 COOPERATE 9.5, 190 ASSAULT -9.
+    """
+    return events(
+        event("AZE", "TUR", 1, "2020-03-01"),  # 042, Goldstein 1.9
+        event("TUR", "AZE", 2, "2020-03-02"),  # 061, Goldstein 6.4
+        event("AZE", "TUR", 4, "2020-03-03"),  # 190, Goldstein -10
+    )
+
+
+@pytest.mark.parametrize(
+    ("weight", "direction", "expected"),
+    [
+        ("count", "both", (1 + 1 - 1) / (3 + 2)),
+        ("count", "out", (1 - 1) / (2 + 2)),
+        ("count", "in", 1 / (1 + 2)),
+        ("goldstein", "both", (0.19 + 0.64 - 1.0) / (3 + 2)),
+        ("goldstein", "out", (0.19 - 1.0) / (2 + 2)),
+        ("goldstein", "in", 0.64 / (1 + 2)),
+        ("plover", "both", (0.25 + 0.95 - 0.9) / (3 + 2)),
+        ("plover", "out", (0.25 - 0.9) / (2 + 2)),
+        ("plover", "in", 0.95 / (1 + 2)),
+    ],
+)
+def test_weight_and_direction_change_the_score_as_defined(weight, direction, expected):
+    aligned = align(directed(), "AZE", ["TUR"], weight=weight, direction=direction, min_events=0)
+    r = row(aligned, "2020-03", "TUR")
+    assert r.score == pytest.approx(expected)
+    assert r.tilt == pytest.approx(expected)  # one pole: tilt is the score
+    # net_coop stays the count over both directions whatever the options
+    assert r.net_coop == pytest.approx(1 / 5)
+    assert (r.n_events, r.out_events, r.in_events, r.joint_events) == (3, 2, 1, 0)
+    assert (r.out_verbal_coop, r.out_material_conflict, r.in_material_coop) == (1, 1, 1)
+    assert r.goldstein_sum == pytest.approx(1.9 + 6.4 - 10.0)
+    assert r.score == pytest.approx(r.score_sum / (r.n_scored + 2))
+
+
+def test_count_score_over_both_directions_is_net_cooperation():
+    aligned = align(switching_stream(), "AZE", ["TUR", "RUS"], freq="quarter")
+    assert aligned["status"].eq("ok").all()
+    assert aligned["score"].tolist() == pytest.approx(aligned["net_coop"].tolist())
+
+
+def test_a_joint_event_counts_in_both_directions_once():
+    df = events(event("AZE", "TUR", 2, "2020-03-01", symmetric=True, cameo="061"))
+    r = row(align(df, "AZE", ["TUR"], direction="out", min_events=0), "2020-03", "TUR")
+    assert (r.n_events, r.out_events, r.in_events, r.joint_events) == (1, 1, 1, 1)
+    assert r.out_material_coop == r.in_material_coop == 1
+    r_in = row(align(df, "AZE", ["TUR"], direction="in", min_events=0), "2020-03", "TUR")
+    assert r.score == r_in.score == pytest.approx(1 / 3)
+
+
+def test_plover_column_wins_over_the_cameo_crosswalk_and_statements_have_no_value():
+    df = events(
+        event("AZE", "TUR", 1, "2020-03-01", plover="SUPPORT"),  # 5.0, not CONSULT's 2.5
+        event("AZE", "TUR", 3, "2020-03-02", plover="accuse"),  # any case; ACCUSE is -3
+        event("AZE", "TUR", 1, "2020-03-03", cameo="010"),  # a statement: no PLOVER type
+    )
+    r = row(align(df, "AZE", ["TUR"], weight="plover", min_events=0), "2020-03", "TUR")
+    assert r.n_scored == 2 and r.n_events == 3
+    assert r.score == pytest.approx((0.5 - 0.3) / (2 + 2))
+
+
+def test_plover_scores_table_transcribes_the_manual_with_accuse_negative():
+    table = plover_scores().set_index("plover_event")
+    assert len(table) == 16
+    assert table.loc["AID", "score"] == 10.0 and table.loc["ASSAULT", "score"] == -9.0
+    assert table.loc["ACCUSE", "score"] == -3.0
+    assert table["quad"].value_counts().sort_index().tolist() == [4, 3, 4, 5]
+
+
+def test_tilt_compares_scores_under_the_chosen_weight():
+    df = events(
+        event("AZE", "TUR", 2, "2020-03-01"),  # 0.64
+        event("AZE", "RUS", 1, "2020-03-02"),  # 0.19
+    )
+    aligned = align(df, "AZE", ["TUR", "RUS"], weight="goldstein", min_events=0)
+    tur, rus = row(aligned, "2020-03", "TUR"), row(aligned, "2020-03", "RUS")
+    assert tur.tilt == pytest.approx(0.64 / 3 - 0.19 / 3)
+    assert rus.tilt == pytest.approx(-tur.tilt)
+    table = summary(aligned).set_index("pole")
+    assert table.loc["TUR", "score"] == pytest.approx(0.64 / 3)
+    assert table.loc["TUR", "tilt"] == pytest.approx(tur.tilt)
+
+
+def test_unknown_options_are_rejected():
+    df = directed()
+    with pytest.raises(ValueError, match="'count', 'goldstein', 'plover'"):
+        align(df, "AZE", ["TUR"], weight="intensity")
+    with pytest.raises(ValueError, match="'out', 'in', 'both'"):
+        align(df, "AZE", ["TUR"], direction="outbound")
+    with pytest.raises(ValueError, match="ci"):
+        align(df, "AZE", ["TUR"], ci=90)
+    with pytest.raises(ValueError, match="min_events"):
+        align(df, "AZE", ["TUR"], min_events=-1)
+
+
+# --------------------------------------------------------------------------- insufficient data
+
+
+def test_below_min_events_the_numbers_are_nan_and_the_status_says_so():
+    two = events(event("AZE", "TUR", 1, "2020-03-01"), event("TUR", "AZE", 1, "2020-03-02"))
+    r = row(align(two, "AZE", ["TUR"], ci=0.9), "2020-03", "TUR")
+    assert r.status == "insufficient data"
+    assert r.n_events == 2 and r.verbal_coop == 2  # the counts are still there
+    for name in ("score", "net_coop", "tilt", "score_lo", "score_hi", "tilt_lo", "tilt_hi"):
+        assert pd.isna(r[name]), name
+
+    three = events(*two.to_dict("records"), event("AZE", "TUR", 3, "2020-03-05"))
+    r = row(align(three, "AZE", ["TUR"], ci=0.9), "2020-03", "TUR")
+    assert r.status == "ok"
+    assert r.score == pytest.approx((2 - 1) / (3 + 2))
+    assert r.score_lo <= r.score <= r.score_hi
+
+    # The threshold counts the events behind the score: only two go out from AZE.
+    r = row(align(three, "AZE", ["TUR"], direction="out"), "2020-03", "TUR")
+    assert (r.n_scored, r.status) == (2, "insufficient data")
+    assert r.net_coop == pytest.approx(1 / 5)  # three events in all directions
+    assert row(align(two, "AZE", ["TUR"], min_events=2), "2020-03", "TUR").status == "ok"
+
+
+def test_a_pole_without_data_is_left_out_of_the_tilts():
+    df = events(
+        *[event("AZE", "TUR", 1, f"2020-03-0{d}") for d in (1, 2, 3)],
+        *[event("AZE", "RUS", 3, f"2020-03-0{d}") for d in (1, 2, 3, 4, 5)],
+        event("AZE", "IRN", 1, "2020-03-09"),
+    )
+    aligned = align(df, "AZE", POLES3)
+    tur, rus, irn = (row(aligned, "2020-03", p) for p in POLES3)
+    assert irn.status == "insufficient data" and pd.isna(irn.tilt)
+    assert tur.tilt == pytest.approx(3 / 5 - (-5 / 7))
+    assert tur.tilt + rus.tilt == pytest.approx(0)
+
+
+# --------------------------------------------------------------------------- equidistance
+
+
+def hand_stream(counts: dict[str, tuple[int, int]]) -> pd.DataFrame:
+    """Per pole, (cooperative, conflictual) events in March 2020, one document each."""
+    rows = []
+    for pole, (coop, conflict) in counts.items():
+        rows += [event("AZE", pole, 1, "2020-03-01", doc_id=f"{pole}c{i}") for i in range(coop)]
+        rows += [event("AZE", pole, 3, "2020-03-02", doc_id=f"{pole}k{i}") for i in range(conflict)]
+    return events(*rows)
+
+
+def test_equidistance_is_one_minus_the_normalised_spread_of_the_scores():
+    # Two poles: sd = |s1 - s2| / 2 and its maximum is 1.
+    df = hand_stream({"TUR": (4, 0), "RUS": (1, 3)})
+    table = equidistance(align(df, "AZE", ["TUR", "RUS"]))
+    s_tur, s_rus = 4 / 6, -2 / 6
+    assert table["equidistance"].iloc[0] == pytest.approx(1 - abs(s_tur - s_rus) / 2)
+    assert list(table.columns) == [
+        "period", "period_start", "n_poles", "n_poles_with_data", "equidistance",
+    ]  # fmt: skip
+    assert (table["n_poles"].iloc[0], table["n_poles_with_data"].iloc[0]) == (2, 2)
+
+
+def test_equidistance_reaches_zero_for_any_number_of_poles():
+    # Without smoothing one-sided relations score exactly +1 or -1.
+    cases = {
+        ("TUR", "RUS"): 0.0,  # +1, -1
+        ("TUR", "RUS", "IRN"): 0.0,  # +1, -1, -1: the most unequal three scores can be
+        ("TUR", "RUS", "IRN", "USA"): 0.0,  # +1, -1, -1, +1
+    }
+    signs = {"TUR": (3, 0), "RUS": (0, 3), "IRN": (0, 3), "USA": (3, 0)}
+    for poles, expected in cases.items():
+        df = hand_stream({p: signs[p] for p in poles})
+        aligned = align(df, "AZE", list(poles), smoothing=0)
+        assert equidistance(aligned)["equidistance"].iloc[0] == pytest.approx(expected, abs=1e-12)
+    # Four poles, one friend and three adversaries: sd = sqrt(3) / 2, maximum 1.
+    df = hand_stream({"TUR": (3, 0), "RUS": (0, 3), "IRN": (0, 3), "USA": (0, 3)})
+    aligned = align(df, "AZE", ["TUR", "RUS", "IRN", "USA"], smoothing=0)
+    assert equidistance(aligned)["equidistance"].iloc[0] == pytest.approx(1 - 3**0.5 / 2)
+
+
+def test_an_equidistant_stream_scores_near_one_and_a_one_sided_stream_near_zero():
+    even = stream({"TUR": 0.7, "RUS": 0.7, "IRN": 0.7}, n_docs=6000, months=6, seed=1)
+    table = equidistance(align(even, "AZE", POLES3))
+    assert len(table) == 6 and (table["n_poles_with_data"] == 3).all()
+    assert table["equidistance"].min() > 0.85
+    assert table["equidistance"].mean() > 0.9
+
+    lopsided = stream({"TUR": 1.0, "RUS": 0.0, "IRN": 0.0}, n_docs=6000, months=6, seed=2)
+    table = equidistance(align(lopsided, "AZE", POLES3))
+    assert table["equidistance"].max() < 0.05
+
+
+def test_equidistance_needs_two_poles_with_data():
+    df = hand_stream({"TUR": (3, 0), "RUS": (1, 0)})
+    table = equidistance(align(df, "AZE", ["TUR", "RUS"]))
+    assert table["n_poles_with_data"].iloc[0] == 1
+    assert pd.isna(table["equidistance"].iloc[0])
+
+
+def test_equidistance_intervals_come_from_the_same_replicates():
+    df = stream({"TUR": 0.8, "RUS": 0.4, "IRN": 0.6}, n_docs=900, months=3, seed=3)
+    aligned = align(df, "AZE", POLES3, ci=0.9, n_boot=300)
+    table = equidistance(aligned)
+    assert {"equidistance_lo", "equidistance_hi"} <= set(table.columns)
+    assert (table["equidistance_lo"] <= table["equidistance_hi"]).all()
+    assert (table["equidistance_lo"] >= 0).all() and (table["equidistance_hi"] <= 1).all()
+    inside = (table["equidistance_lo"] <= table["equidistance"]) & (
+        table["equidistance"] <= table["equidistance_hi"]
+    )
+    assert inside.all()
+    # A subset of the poles is recomputed from the replicates of those poles only.
+    two = equidistance(aligned[aligned["pole"] != "IRN"])
+    assert (two["n_poles_with_data"] == 2).all()
+    assert two["equidistance_lo"].notna().all()
+    # Without intervals there are no interval columns.
+    assert "equidistance_lo" not in equidistance(align(df, "AZE", POLES3)).columns
+
+
+# --------------------------------------------------------------------------- intervals
+
+
+def width(aligned: pd.DataFrame, pole: str, column: str = "score") -> float:
+    r = aligned[aligned["pole"] == pole].iloc[0]
+    return r[f"{column}_hi"] - r[f"{column}_lo"]
+
+
+def test_intervals_shrink_as_documents_grow():
+    plan = {"TUR": 0.7, "RUS": 0.4}
+    small = align(stream(plan, n_docs=200, seed=4), "AZE", ["TUR", "RUS"], ci=0.9)
+    large = align(stream(plan, n_docs=2000, seed=5), "AZE", ["TUR", "RUS"], ci=0.9)
+    for pole in plan:
+        for column in ("score", "tilt", "net_coop"):
+            # 10x the documents: about 1/sqrt(10) = 0.32 the width
+            assert width(large, pole, column) < 0.5 * width(small, pole, column)
+    for aligned in (small, large):
+        ok = aligned["status"].eq("ok")
+        assert (aligned.loc[ok, "score_lo"] <= aligned.loc[ok, "score"]).all()
+        assert (aligned.loc[ok, "score"] <= aligned.loc[ok, "score_hi"]).all()
+
+
+def test_the_bootstrap_resamples_documents_not_events():
+    # 40 documents of 10 identical events each: one document moves as a block, so the
+    # interval is about sqrt(10) times wider than if the same 400 events were independent.
+    clustered = stream({"TUR": 0.5}, n_docs=40, events_per_doc=10, seed=6)
+    independent = clustered.assign(doc_id=[f"e{i}" for i in range(len(clustered))])
+    by_document = align(clustered, "AZE", ["TUR"], ci=0.9, n_boot=1000)
+    by_event = align(independent, "AZE", ["TUR"], ci=0.9, n_boot=1000)
+    assert by_document["score"].iloc[0] == pytest.approx(by_event["score"].iloc[0])
+    assert width(by_document, "TUR") > 2 * width(by_event, "TUR")
+
+    # Events without a doc_id (structured datasets) are each their own unit.
+    no_ids = clustered.assign(doc_id=None)
+    by_row = align(no_ids, "AZE", ["TUR"], ci=0.9, n_boot=1000)
+    assert width(by_row, "TUR") == pytest.approx(width(by_event, "TUR"))
+
+
+def test_intervals_are_reproducible_with_a_seed():
+    df = stream({"TUR": 0.7, "RUS": 0.4, "IRN": 0.5}, n_docs=600, months=2, seed=7)
+    columns = ["score_lo", "score_hi", "tilt_lo", "tilt_hi", "net_coop_lo", "net_coop_hi"]
+    first = align(df, "AZE", POLES3, ci=0.9, n_boot=200, random_state=11)
+    again = align(df, "AZE", POLES3, ci=0.9, n_boot=200, random_state=11)
+    other = align(df, "AZE", POLES3, ci=0.9, n_boot=200, random_state=12)
+    pd.testing.assert_frame_equal(first[columns], again[columns])
+    pd.testing.assert_frame_equal(equidistance(first), equidistance(again))
+    assert not np.allclose(first["score_lo"], other["score_lo"])
+    # a wider level gives a wider interval from the same replicates
+    wide = align(df, "AZE", POLES3, ci=0.99, n_boot=200, random_state=11)
+    assert (wide["score_hi"] - wide["score_lo"] >= first["score_hi"] - first["score_lo"]).all()
+
+
+# --------------------------------------------------------------------------- blocs
+
+
+def test_a_bloc_pole_counts_its_members_from_the_day_they_joined():
+    df = events(
+        event("AZE", "FIN", 1, "2023-04-03"),  # Finland joined NATO on 2023-04-04
+        event("FIN", "AZE", 1, "2023-04-04"),
+        event("AZE", "FIN", 3, "2023-04-20"),
+        event("AZE", "NATO", 1, "2023-03-10", target_country=None),  # the bloc itself
+        event("AZE", "SWE", 1, "2023-04-10"),  # Sweden only from 2024-03-07
+    )
+    aligned = align(df, "AZE", ["NATO"], min_events=0)
+    march, april = row(aligned, "2023-03", "NATO"), row(aligned, "2023-04", "NATO")
+    assert march.n_events == 1  # the NATO event; FIN on 2023-04-03 is in April but not NATO
+    assert (april.n_events, april.in_events, april.out_events) == (2, 1, 1)
+    dyads = dyad_events(df, "AZE", ["NATO"])
+    assert sorted(dyads["event_date"].astype(str)) == ["2023-03-10", "2023-04-04", "2023-04-20"]
+
+
+def test_a_state_in_two_pole_blocs_counts_for_both():
+    df = events(event("AZE", "FRA", 1, "2020-03-01"), event("AZE", "USA", 3, "2020-03-02"))
+    aligned = align(df, "AZE", ["EU", "NATO"], min_events=0)
+    assert row(aligned, "2020-03", "EU").n_events == 1  # France
+    assert row(aligned, "2020-03", "NATO").n_events == 2  # France and the United States
+
+
+def test_the_focal_actor_can_be_a_bloc():
+    df = events(
+        event("FRA", "RUS", 3, "2020-03-01"),
+        event("RUS", "DEU", 3, "2020-03-02"),
+        event("GBR", "RUS", 1, "2019-03-05"),  # in the EU then
+        event("GBR", "RUS", 1, "2021-03-05"),  # not any more
+        event("FRA", "DEU", 1, "2020-03-03"),  # inside the focal bloc: not with a pole
+    )
+    aligned = align(df, "EU", ["RUS", "DEU"], end=dt.date(2021, 12, 31), freq="year", min_events=0)
+    assert row(aligned, "2020", "RUS").n_events == 2
+    assert row(aligned, "2019", "RUS").n_events == 1
+    assert row(aligned, "2021", "RUS").n_events == 0
+    assert row(aligned, "2020", "DEU").n_events == 0  # a member of the focal bloc
+
+
+def test_a_member_focal_state_faces_the_rest_of_its_bloc():
+    df = events(
+        event("ARM", "RUS", 3, "2020-03-01"),
+        event("KAZ", "ARM", 1, "2020-03-02"),
+        event("ARM", "ARM", 1, "2020-03-03", target_sector="MIL"),  # domestic, not the CSTO
+    )
+    aligned = align(df, "ARM", ["CSTO"], min_events=0)
+    assert row(aligned, "2020-03", "CSTO").n_events == 2
+
+
+def test_a_custom_membership_table_can_be_given():
+    table = pd.DataFrame(
+        {
+            "bloc": ["GUAM", "GUAM"],
+            "member": ["GEO", "UKR"],
+            "joined": pd.to_datetime(["2020-01-01", "2020-06-01"]),
+            "left": pd.to_datetime([None, None]),
+            "note": ["", ""],
+        }
+    )
+    df = events(event("AZE", "UKR", 1, "2020-03-01"), event("AZE", "GEO", 1, "2020-03-01"))
+    aligned = align(df, "AZE", ["GUAM"], memberships=table, min_events=0)
+    assert row(aligned, "2020-03", "GUAM").n_events == 1
+
+
+# --------------------------------------------------------------------------- speed
+
+
+def test_half_a_million_dyad_events_align_quickly():
+    plan = {"TUR": 0.7, "RUS": 0.4, "IRN": 0.5, "USA": 0.6, "GEO": 0.8}
+    df = stream(plan, n_docs=250_000, months=120, events_per_doc=2, seed=8)
+    assert len(df) == 500_000
+    start = time.perf_counter()
+    aligned = align(df, "AZE", list(plan))
+    elapsed = time.perf_counter() - start
+    assert len(aligned) == 120 * 5 and aligned["n_events"].sum() == 500_000
+    # measured well under 2 s; the bound leaves room for slow machines
+    assert elapsed < 10, f"{elapsed:.1f} s"

@@ -1,5 +1,5 @@
 """Analytics over coded events: pure functions from DataFrames to DataFrames."""
 
-from equipoise.analysis.align import align, dyad_events, summary, verdict
+from equipoise.analysis.align import align, dyad_events, equidistance, summary, verdict
 
-__all__ = ["align", "dyad_events", "summary", "verdict"]
+__all__ = ["align", "dyad_events", "equidistance", "summary", "verdict"]

@@ -1,30 +1,59 @@
 """Which way does a focal state lean between rival poles, period by period.
 
 Input is a DataFrame of coded events with the columns of the store's ``events``
-table. Every function here is pure: DataFrames in, DataFrames (or text) out.
+table. Every function here is pure: DataFrames in, DataFrames (or text) out. The
+formulas, their justification and their limits are written out in
+``docs/methodology.md``; this is the short version.
 
 Definitions
 -----------
+Actors and blocs
+    An actor matches a state code when its ``source``/``target`` equals the code
+    or its ``*_country`` does (an actor coded ``AZE`` with sector ``MIL`` counts
+    as ``AZE``). It matches a bloc code (``NATO``, ``EU``, ``CSTO``, ...: any bloc
+    of the membership table, see :mod:`equipoise.analysis.blocs`) when it is the
+    bloc itself or a state that was a member on the event date. The focal actor
+    may be a bloc too. A state in two pole blocs counts for both.
 Dyad event
-    An event between the focal state and a pole, in either direction. An actor
-    matches a code when its ``source``/``target`` equals the code or its
-    ``*_country`` does (an actor coded ``AZE`` with sector ``MIL`` counts as
-    ``AZE``). ``direction`` is ``"out"`` (focal -> pole), ``"in"`` (pole -> focal)
-    or ``"both"`` for symmetric events, which count once even when they were
-    stored as two mirrored rows.
+    An event between the focal actor F and a pole P: F -> P (``"out"``: source in
+    F, target in P and not in F), P -> F (``"in"``: the mirror image), or a joint
+    action (``"both"``: a symmetric event, counted once even when it was stored
+    as two mirrored rows).
 Counts
     ``verbal_coop``, ``material_coop``, ``verbal_conflict``, ``material_conflict``
-    count events of quad 1, 2, 3 and 4, both directions together.
+    count events of quad 1, 2, 3 and 4, all directions together; ``out_*`` count
+    F -> P events and ``in_*`` P -> F events, joint events in both, so
+    ``n_events = out_events + in_events - joint_events``.
 Net cooperation
     ``net_coop = (coop - conflict) / (n + k)``, where coop counts quads 1-2,
     conflict quads 3-4, ``n`` all events and ``k`` (``smoothing``, default 2)
     is additive smoothing so that one event is not certainty: a single
-    cooperative event gives 1/3, not 1. It lies in (-1, 1) and is 0 with no events.
+    cooperative event gives 1/3, not 1. It lies in (-1, 1).
+Score
+    ``score = sum(v) / (n_scored + k)`` over the events of the chosen
+    ``direction`` that have a value ``v`` in [-1, 1] under ``weight``: ``"count"``
+    +1 for cooperation, -1 for conflict (so with ``direction="both"`` the score
+    is ``net_coop``); ``"goldstein"`` the Goldstein weight / 10; ``"plover"`` the
+    PLOVER score of the event type / 10 (``data/plover_scores.csv``).
 Tilt
-    Tilt toward pole P in a period is net_coop(P) minus the mean net_coop over
-    the other poles in that period, so tilts sum to zero across poles. Positive
-    means the focal state treats P better than it treats the others. With a
-    single pole, tilt equals net_coop.
+    Tilt toward pole P in a period is score(P) minus the mean score over the
+    other poles with data in that period, so tilts sum to zero across them.
+    Positive means the focal actor treats P better than it treats the others.
+    With a single pole, tilt equals the score.
+Equidistance (:func:`equidistance`)
+    ``1 - sd / sd_max(m)`` over the scores of the m >= 2 poles with data in a
+    period, where ``sd`` is their population standard deviation and
+    ``sd_max(m) = sqrt(1 - (m mod 2) / m**2)`` the largest one m scores in
+    [-1, 1] can have. 1: equal relations with every pole; 0: as unequal as
+    scores can be.
+Insufficient data
+    Below ``min_events`` events behind the score (default 3) a (period, pole) has
+    ``status`` "insufficient data" and its score, tilt and intervals are NaN;
+    ``net_coop`` is NaN below ``min_events`` events in all directions.
+Intervals
+    With ``ci`` set, percentile intervals from a bootstrap over documents (the
+    events of one article are not independent; events without a ``doc_id`` are
+    their own units), with Poisson(1) document weights.
 Periods
     ``freq`` is ``"month"``, ``"quarter"`` or ``"year"``. Events dated only to a
     month or year fall in the period holding the first day of that month or year.
@@ -36,15 +65,37 @@ Whole range and halves (``summary``)
 
 from __future__ import annotations
 
+import csv
+import numbers
+import re
+import warnings
 from collections.abc import Sequence
 from datetime import date
+from functools import lru_cache
+from importlib import resources
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["FREQS", "align", "dyad_events", "summary", "verdict"]
+from equipoise.analysis.blocs import load_memberships, membership_mask
+
+__all__ = [
+    "DIRECTIONS",
+    "FREQS",
+    "WEIGHTS",
+    "align",
+    "dyad_events",
+    "equidistance",
+    "plover_scores",
+    "summary",
+    "verdict",
+]
 
 FREQS: dict[str, str] = {"month": "M", "quarter": "Q", "year": "Y"}
+WEIGHTS: tuple[str, ...] = ("count", "goldstein", "plover")
+DIRECTIONS: tuple[str, ...] = ("out", "in", "both")
+STATUS_OK = "ok"
+STATUS_INSUFFICIENT = "insufficient data"
 
 QUAD_COLUMNS: tuple[str, ...] = (
     "verbal_coop",
@@ -52,6 +103,8 @@ QUAD_COLUMNS: tuple[str, ...] = (
     "verbal_conflict",
     "material_conflict",
 )
+OUT_COLUMNS: tuple[str, ...] = ("out_events", *(f"out_{c}" for c in QUAD_COLUMNS))
+IN_COLUMNS: tuple[str, ...] = ("in_events", *(f"in_{c}" for c in QUAD_COLUMNS))
 ALIGN_COLUMNS: list[str] = [
     "period",
     "period_start",
@@ -62,6 +115,24 @@ ALIGN_COLUMNS: list[str] = [
     "net_coop",
     "tilt",
 ]
+# After ALIGN_COLUMNS, in this order; INTERVAL_COLUMNS only when ``ci`` is set.
+DETAIL_COLUMNS: list[str] = [
+    *OUT_COLUMNS,
+    *IN_COLUMNS,
+    "joint_events",
+    "goldstein_sum",
+    "n_scored",
+    "score_sum",
+    "score",
+]
+INTERVAL_COLUMNS: list[str] = [
+    "net_coop_lo",
+    "net_coop_hi",
+    "score_lo",
+    "score_hi",
+    "tilt_lo",
+    "tilt_hi",
+]
 SUMMARY_COLUMNS: list[str] = [
     "pole",
     "n_periods",
@@ -69,6 +140,7 @@ SUMMARY_COLUMNS: list[str] = [
     *QUAD_COLUMNS,
     "goldstein_mean",
     "net_coop",
+    "score",
     "tilt",
     "first_half_events",
     "second_half_events",
@@ -76,10 +148,36 @@ SUMMARY_COLUMNS: list[str] = [
     "second_half_tilt",
     "tilt_change",
 ]
+EQUIDISTANCE_COLUMNS: list[str] = [
+    "period",
+    "period_start",
+    "n_poles",
+    "n_poles_with_data",
+    "equidistance",
+]
 DEFAULT_SMOOTHING = 2.0
+DEFAULT_MIN_EVENTS = 3
+DEFAULT_N_BOOT = 500
 
 # Columns that identify one event when a symmetric event was stored as two mirrored rows.
 _SYMMETRIC_KEY = ("doc_id", "sent_start", "sent_end", "cameo", "event_date", "coder", "dataset")
+
+# Direction codes of dyad rows.
+_OUT, _IN, _BOTH = 0, 1, 2
+_DIRECTION_NAMES = np.array(["out", "in", "both"], dtype=object)
+
+# Day number (days since 1970-01-01) of a missing date: what NaT is as int64.
+_NO_DAY = np.iinfo(np.int64).min
+
+# Bootstrap statistics accumulated per (document, period, pole): all events, their
+# coop (+1) / conflict (-1) balance, the events behind ``score`` and their values.
+_N_ALL, _NET, _N_SCORED, _VALUE = range(4)
+# Bound on the size (elements) of the weight arrays of one block of bootstrap replicates.
+_BLOCK_ELEMENTS = 4_000_000
+# Distribution function of Poisson(1) at 0, 1, 2, ...: P(W <= j) = exp(-1) * sum(1 / i!).
+_POISSON_ONE_CDF = np.cumsum(np.exp(-1.0) / np.cumprod(np.concatenate([[1.0], np.arange(1, 20)])))
+
+_PLOVER_TYPE = re.compile(r"[A-Z]+")
 
 
 # --------------------------------------------------------------------------- helpers
@@ -114,6 +212,13 @@ def _freq_code(freq: str) -> str:
         raise ValueError(f"unknown freq {freq!r}: use one of {allowed}") from None
 
 
+def _choice(value: str, allowed: tuple[str, ...], what: str) -> str:
+    if value not in allowed:
+        names = ", ".join(repr(a) for a in allowed)
+        raise ValueError(f"unknown {what} {value!r}: use one of {names}")
+    return value
+
+
 def _to_datetime(values: pd.Series) -> pd.Series:
     """Event dates as day-resolution timestamps, whatever form they came in."""
     if pd.api.types.is_datetime64_any_dtype(values):
@@ -131,12 +236,40 @@ def _to_datetime(values: pd.Series) -> pd.Series:
     return when.dt.normalize()
 
 
-def _matches(events: pd.DataFrame, side: str, code: str) -> pd.Series:
-    hit = events[side].eq(code)
-    country = f"{side}_country"
-    if country in events.columns:
-        hit = hit | events[country].eq(code)
-    return hit.fillna(False).astype(bool)
+def _day_numbers(values: pd.Series) -> np.ndarray:
+    """Days since 1970-01-01 as int64, ``_NO_DAY`` where the date is missing.
+
+    Only the distinct values are parsed, so millions of events over a few thousand
+    days are cheap.
+    """
+    if len(values) == 0:
+        return np.empty(0, dtype=np.int64)
+    if pd.api.types.is_datetime64_any_dtype(values):
+        when = values
+        if getattr(when.dt, "tz", None) is not None:
+            when = when.dt.tz_localize(None)
+        days = when.to_numpy(dtype="datetime64[D]")
+    else:
+        codes, uniques = pd.factorize(values)
+        distinct = _to_datetime(pd.Series(np.asarray(uniques, dtype=object)))
+        lookup = np.append(distinct.to_numpy(dtype="datetime64[D]"), np.datetime64("NaT", "D"))
+        days = lookup[codes]  # code -1 (missing) picks the trailing NaT
+    return days.astype(np.int64)  # NaT becomes _NO_DAY
+
+
+def _period_ordinals(days: np.ndarray, code: str) -> np.ndarray:
+    """pandas Period ordinals (periods since 1970) of day numbers."""
+    as_days = days.astype("datetime64[D]")
+    if code == "Y":
+        return as_days.astype("datetime64[Y]").astype(np.int64)
+    months = as_days.astype("datetime64[M]").astype(np.int64)
+    return months // 3 if code == "Q" else months
+
+
+def _flag(events: pd.DataFrame, column: str) -> np.ndarray:
+    if column not in events.columns:
+        return np.zeros(len(events), dtype=bool)
+    return events[column].fillna(False).astype(bool).to_numpy(dtype=bool)
 
 
 def _net_coop(coop, conflict, n, k: float):
@@ -145,6 +278,13 @@ def _net_coop(coop, conflict, n, k: float):
     with np.errstate(divide="ignore", invalid="ignore"):
         out = np.where(denom > 0, (coop - conflict) / np.where(denom > 0, denom, 1.0), 0.0)
     return out
+
+
+def _smoothed(total: np.ndarray, n: np.ndarray, k: float, empty: float = 0.0) -> np.ndarray:
+    """``total / (n + k)``, with ``empty`` where the denominator is 0."""
+    denom = n + k
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(denom > 0, total / np.where(denom > 0, denom, 1.0), empty)
 
 
 def _tilt(net: pd.Series, groups: pd.Series | None = None) -> pd.Series:
@@ -157,6 +297,63 @@ def _tilt(net: pd.Series, groups: pd.Series | None = None) -> pd.Series:
         m = net.groupby(groups).transform("size")
     others = (total - net) / (m - 1).where(m > 1)
     return (net - others).where(m > 1, net)
+
+
+def _tilts(scores: np.ndarray, ok: np.ndarray) -> np.ndarray:
+    """Tilt of every pole from scores shaped (period, pole[, replicate]).
+
+    ``ok`` (period, pole) says which poles have data; the others get NaN and are left
+    out of everyone's comparison. A lone pole with data, among several, has no tilt;
+    a single pole's tilt is its score.
+    """
+    ok = ok.reshape(ok.shape + (1,) * (scores.ndim - 2))
+    if scores.shape[1] == 1:
+        return np.where(ok, scores, np.nan)
+    values = np.where(ok, scores, 0.0)
+    m = np.broadcast_to(ok, scores.shape).sum(axis=1, keepdims=True)
+    total = values.sum(axis=1, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        others = (total - values) / (m - 1)
+    return np.where(ok & (m >= 2), values - others, np.nan)
+
+
+def _equidistance_values(scores: np.ndarray, ok: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Equidistance over axis 1 (poles) of ``scores``, and the number of poles used.
+
+    ``1 - sd / sd_max(m)``: ``sd`` the population standard deviation of the m scores
+    with data, ``sd_max(m) = sqrt(1 - (m mod 2) / m**2)`` the largest possible for m
+    values in [-1, 1]. NaN with fewer than two poles.
+    """
+    values = np.where(ok, scores, np.nan)
+    present = ~np.isnan(values)
+    m = present.sum(axis=1)
+    filled = np.where(present, values, 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = filled.sum(axis=1) / m
+        spread = np.where(present, values - np.expand_dims(mean, 1), 0.0)
+        sd = np.sqrt((spread**2).sum(axis=1) / m)
+        sd_max = np.sqrt(1.0 - (m % 2) / np.maximum(m, 1) ** 2)
+        index = 1.0 - sd / sd_max
+    index = np.where(m >= 2, np.clip(index, 0.0, 1.0), np.nan)
+    return index, m
+
+
+def _interval(replicates: np.ndarray, valid: np.ndarray, ci: float) -> tuple[np.ndarray, ...]:
+    """Percentile interval of each row of ``replicates`` (rows, B); NaN where not valid."""
+    lo = np.full(replicates.shape[0], np.nan)
+    hi = np.full(replicates.shape[0], np.nan)
+    rows = np.flatnonzero(valid)
+    if rows.size:
+        probs = [(1.0 - ci) / 2.0, (1.0 + ci) / 2.0]
+        sub = replicates[rows]
+        if np.isnan(sub).any():
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                q = np.nanquantile(sub, probs, axis=1)
+        else:
+            q = np.quantile(sub, probs, axis=1)
+        lo[rows], hi[rows] = q[0], q[1]
+    return lo, hi
 
 
 def _signed(x: float) -> str:
@@ -177,75 +374,470 @@ def _and(items: Sequence[str], word: str = "and") -> str:
     return ", ".join(items[:-1]) + f" {word} " + items[-1]
 
 
+# --------------------------------------------------------------------------- PLOVER scores
+
+
+def _data_lines(*parts: str) -> list[str]:
+    text = resources.files("equipoise").joinpath("data", *parts).read_text("utf-8")
+    return [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+
+
+@lru_cache(maxsize=1)
+def _plover_table() -> pd.DataFrame:
+    rows = list(csv.DictReader(_data_lines("plover_scores.csv")))
+    table = pd.DataFrame(
+        {
+            "plover_event": [r["plover_event"].strip().upper() for r in rows],
+            "quad": [int(r["quad"]) for r in rows],
+            "score": [float(r["score"]) for r in rows],
+        }
+    )
+    if table["plover_event"].duplicated().any() or not table["score"].between(-10, 10).all():
+        raise ValueError("plover_scores.csv: duplicate event type or score outside -10..10")
+    return table
+
+
+def plover_scores() -> pd.DataFrame:
+    """The PLOVER score (-10..10) of each event type: ``plover_event``, ``quad``, ``score``.
+
+    Read from ``data/plover_scores.csv`` (the PLOVER manual's table, with ACCUSE
+    scored -3; see the file's header).
+    """
+    return _plover_table().copy()
+
+
+@lru_cache(maxsize=1)
+def _cameo_plover() -> dict[str, str]:
+    """PLOVER event type of each CAMEO code that has one (``data/cameo.csv``)."""
+    rows = csv.DictReader(_data_lines("cameo.csv"))
+    return {
+        r["code"].strip(): r["plover_event"].strip().upper()
+        for r in rows
+        if (r.get("plover_event") or "").strip()
+    }
+
+
+def _plover_type(value: object) -> str:
+    if not isinstance(value, str):
+        return ""
+    found = _PLOVER_TYPE.match(value.strip().upper())
+    return found.group(0) if found else ""
+
+
+def _plover_values(events: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
+    """PLOVER score / 10 of each event row, NaN where it has no PLOVER type.
+
+    The type is the ``plover`` column (its leading word, any case), else the type
+    that ``data/cameo.csv`` gives the event's CAMEO code.
+    """
+    if "plover" not in events.columns and "cameo" not in events.columns:
+        raise ValueError("weight='plover' needs a 'plover' or a 'cameo' column")
+    scores = dict(
+        zip(_plover_table()["plover_event"], _plover_table()["score"] / 10.0, strict=True)
+    )
+    values = np.full(len(rows), np.nan)
+    if "plover" in events.columns:
+        column = events["plover"].iloc[rows]
+        values = _map_distinct(column, lambda v: scores.get(_plover_type(v), np.nan))
+    missing = np.isnan(values)
+    if missing.any() and "cameo" in events.columns:
+        crosswalk = _cameo_plover()
+
+        def from_cameo(code: object) -> float:
+            if not isinstance(code, str):
+                return np.nan
+            return scores.get(crosswalk.get(code.strip(), ""), np.nan)
+
+        values[missing] = _map_distinct(events["cameo"].iloc[rows[missing]], from_cameo)
+    return values
+
+
+def _map_distinct(values: pd.Series, mapping) -> np.ndarray:
+    """``mapping(value)`` as floats, computed once per distinct value; NaN for missing."""
+    codes, uniques = pd.factorize(values)
+    table = np.array([mapping(u) for u in np.asarray(uniques, dtype=object)] + [np.nan])
+    return table[codes].astype(float)
+
+
+def _event_values(
+    events: pd.DataFrame, rows: np.ndarray, weight: str, quad: np.ndarray
+) -> np.ndarray:
+    """Each dyad event's value in [-1, 1] under ``weight``; NaN when it has none."""
+    if weight == "count":
+        return np.select([np.isin(quad, (1, 2)), np.isin(quad, (3, 4))], [1.0, -1.0], np.nan)
+    if weight == "goldstein":
+        raw = events["goldstein"].iloc[rows]
+        return pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float) / 10.0
+    return _plover_values(events, rows)
+
+
+# --------------------------------------------------------------------------- actors
+
+
+@lru_cache(maxsize=1)
+def _default_bloc_codes() -> frozenset[str]:
+    return frozenset(load_memberships()["bloc"].astype(str).str.upper())
+
+
+def _bloc_codes(memberships: pd.DataFrame | None) -> frozenset[str]:
+    if memberships is None:
+        return _default_bloc_codes()
+    return frozenset(memberships["bloc"].astype(str).str.upper())
+
+
+class _Side:
+    """Which events have a given actor on one side (``source`` or ``target``).
+
+    Actor columns are factorized once, so matching a state is an integer compare;
+    a bloc is matched with :func:`~equipoise.analysis.blocs.membership_mask` on a
+    compact categorical copy of the columns.
+    """
+
+    def __init__(self, events, side, days, memberships, blocs) -> None:
+        self.side = side
+        self.n = len(events)
+        self.days = days
+        self.memberships = memberships
+        self.blocs = blocs
+        self.columns: dict[str, tuple[np.ndarray, pd.Index]] = {}
+        for column in (side, f"{side}_country"):
+            if column in events.columns:
+                codes, uniques = pd.factorize(events[column])
+                self.columns[column] = (codes, pd.Index(uniques))
+        self._frame: pd.DataFrame | None = None
+
+    def match(self, code: str) -> np.ndarray:
+        if code in self.blocs and self.columns:
+            return self._bloc(code)
+        hit = np.zeros(self.n, dtype=bool)
+        for codes, uniques in self.columns.values():
+            at = uniques.get_indexer([code])[0]
+            if at >= 0:
+                hit |= codes == at
+        return hit
+
+    def _bloc(self, code: str) -> np.ndarray:
+        if self._frame is None:
+            frame = {
+                column: pd.Categorical.from_codes(codes, categories=uniques)
+                for column, (codes, uniques) in self.columns.items()
+            }
+            frame["_day"] = self.days.astype("datetime64[D]").astype("datetime64[s]")
+            self._frame = pd.DataFrame(frame)
+        mask = membership_mask(self._frame, self.side, code, "_day", table=self.memberships)
+        return mask.to_numpy(dtype=bool)
+
+
+def _dyad_index(
+    events: pd.DataFrame,
+    focal: str,
+    poles: list[str],
+    days: np.ndarray,
+    memberships: pd.DataFrame | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Row positions, pole numbers and direction codes of the dyad events.
+
+    Pole by pole, rows in input order; mirrored copies of symmetric events dropped.
+    """
+    blocs = _bloc_codes(memberships)
+    source = _Side(events, "source", days, memberships, blocs)
+    target = _Side(events, "target", days, memberships, blocs)
+    symmetric = _flag(events, "symmetric")
+    from_focal = source.match(focal)
+    to_focal = target.match(focal)
+
+    rows, pole_of, direction = [], [], []
+    for number, pole in enumerate(poles):
+        out = from_focal & ~to_focal & target.match(pole)
+        inbound = to_focal & ~from_focal & source.match(pole)
+        hit = np.flatnonzero(out | inbound)
+        rows.append(hit)
+        pole_of.append(np.full(hit.size, number, dtype=np.int64))
+        direction.append(np.where(symmetric[hit], _BOTH, np.where(out[hit], _OUT, _IN)))
+    rows_a = np.concatenate(rows).astype(np.int64)
+    pole_a = np.concatenate(pole_of)
+    direction_a = np.concatenate(direction).astype(np.int8)
+    keep = ~_mirrored_duplicate(events, rows_a, pole_a, direction_a)
+    return rows_a[keep], pole_a[keep], direction_a[keep]
+
+
+def _mirrored_duplicate(
+    events: pd.DataFrame, rows: np.ndarray, pole: np.ndarray, direction: np.ndarray
+) -> np.ndarray:
+    """True for the second of two rows that are one symmetric event seen from each side."""
+    duplicate = np.zeros(rows.size, dtype=bool)
+    chosen = np.flatnonzero(direction == _BOTH)
+    if chosen.size < 2:
+        return duplicate
+    subset = rows[chosen]
+    keys: dict[str, np.ndarray] = {"_pole": pole[chosen]}
+    for column in _SYMMETRIC_KEY:
+        if column in events.columns:
+            keys[column] = pd.factorize(events[column].iloc[subset], use_na_sentinel=False)[0]
+
+    def side(name: str) -> tuple[np.ndarray, np.ndarray]:
+        code = events[name].iloc[subset].to_numpy(dtype=object)
+        sector_column = f"{name}_sector"
+        if sector_column in events.columns:
+            sector = events[sector_column].iloc[subset].fillna("").to_numpy(dtype=object)
+        else:
+            sector = np.full(subset.size, "", dtype=object)
+        return code, sector
+
+    (a_code, a_sector), (b_code, b_sector) = side("source"), side("target")
+    codes = pd.factorize(np.concatenate([a_code, b_code]), use_na_sentinel=False)[0]
+    sectors = pd.factorize(np.concatenate([a_sector, b_sector]), use_na_sentinel=False)[0]
+    actor = codes.astype(np.int64) * (int(sectors.max()) + 1) + sectors
+    a, b = actor[: subset.size], actor[subset.size :]
+    keys["_low"], keys["_high"] = np.minimum(a, b), np.maximum(a, b)
+    duplicate[chosen] = pd.DataFrame(keys).duplicated(keep="first").to_numpy()
+    return duplicate
+
+
 # --------------------------------------------------------------------------- dyads
 
 
-def dyad_events(events: pd.DataFrame, focal: str, poles: Sequence[str]) -> pd.DataFrame:
-    """Events between ``focal`` and each pole, in either direction.
-
-    Returns the matching rows with every input column plus ``pole`` and
-    ``direction`` (``"out"`` focal -> pole, ``"in"`` pole -> focal, ``"both"`` for
-    symmetric events, kept once). An event that matches several poles appears
-    once per pole. Rows are sorted by event date.
-    """
-    focal = _code(focal, "focal")
-    poles = _clean_poles(focal, poles)
+def _require_actors(events: pd.DataFrame) -> None:
     missing = [c for c in ("source", "target") if c not in events.columns]
     if missing:
         raise ValueError(f"events lack required column(s): {', '.join(missing)}")
 
-    if "symmetric" in events.columns:
-        symmetric = events["symmetric"].fillna(False).astype(bool)
-    else:
-        symmetric = pd.Series(False, index=events.index)
-    from_focal = _matches(events, "source", focal)
-    to_focal = _matches(events, "target", focal)
 
-    frames = []
-    for pole in poles:
-        out = from_focal & _matches(events, "target", pole)
-        inbound = _matches(events, "source", pole) & to_focal
-        hit = out | inbound
-        if not hit.any():
-            continue
-        rows = events.loc[hit].reset_index(drop=True)
-        rows["pole"] = pole
-        rows["direction"] = np.where(
-            symmetric[hit].to_numpy(), "both", np.where(out[hit].to_numpy(), "out", "in")
-        )
-        both = rows["direction"].eq("both")
-        if both.sum() > 1:
-            dup = _mirrored_duplicate(rows.loc[both]).reindex(rows.index, fill_value=False)
-            rows = rows.loc[~dup]
-        frames.append(rows)
+def dyad_events(
+    events: pd.DataFrame,
+    focal: str,
+    poles: Sequence[str],
+    *,
+    memberships: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Events between ``focal`` and each pole, in either direction.
+
+    Returns the matching rows with every input column plus ``pole`` and
+    ``direction`` (``"out"`` focal -> pole, ``"in"`` pole -> focal, ``"both"`` for
+    symmetric events, kept once). The focal actor and the poles may be states or
+    blocs; a bloc stands for itself and for the states that were its members on
+    the event date (``memberships`` defaults to the bundled table, see
+    :func:`equipoise.analysis.blocs.load_memberships`). An event that matches
+    several poles appears once per pole. Rows are sorted by event date.
+    """
+    focal = _code(focal, "focal")
+    poles = _clean_poles(focal, poles)
+    _require_actors(events)
+    if "event_date" in events.columns:
+        days = _day_numbers(events["event_date"])
+    else:
+        days = np.full(len(events), _NO_DAY, dtype=np.int64)
+    rows, pole, direction = _dyad_index(events, focal, poles, days, memberships)
 
     columns = [*events.columns, "pole", "direction"]
-    if not frames:
+    if not rows.size:
         return events.iloc[0:0].assign(
             pole=pd.Series(dtype=object), direction=pd.Series(dtype=object)
         )[columns]
-    result = pd.concat(frames)
-    order = _to_datetime(result["event_date"]) if "event_date" in result else None
-    if order is not None:
-        result = result.iloc[np.argsort(order.to_numpy(), kind="stable")]
-    return result.reset_index(drop=True)[columns]
+    order = np.arange(rows.size)
+    if "event_date" in events.columns:
+        when = days[rows]
+        order = np.argsort(np.where(when == _NO_DAY, np.iinfo(np.int64).max, when), kind="stable")
+    result = events.iloc[rows[order]].reset_index(drop=True)
+    result["pole"] = np.asarray(poles, dtype=object)[pole[order]]
+    result["direction"] = _DIRECTION_NAMES[direction[order]]
+    return result[columns]
 
 
-def _mirrored_duplicate(rows: pd.DataFrame) -> pd.Series:
-    """True for the second of two rows that are one symmetric event seen from each side."""
+# --------------------------------------------------------------------------- bootstrap
 
-    def actor(side: str) -> pd.Series:
-        sector = rows.get(f"{side}_sector", pd.Series("", index=rows.index))
-        return rows[side].astype(str) + "/" + sector.fillna("").astype(str)
 
-    a, b = actor("source"), actor("target")
-    pair = a.where(a <= b, b) + "|" + b.where(a <= b, a)
-    key = [c for c in _SYMMETRIC_KEY if c in rows.columns]
-    frame = rows[key].astype(str).assign(_pair=pair.to_numpy())
-    return frame.duplicated(keep="first")
+class _Replicates:
+    """Bootstrap replicates of ``score`` per (period, pole), kept in ``attrs["bootstrap"]``.
+
+    :func:`equidistance` reads them to put intervals on the index. The arrays are
+    read-only and shared, not copied, when pandas copies ``attrs``.
+    """
+
+    __slots__ = ("ci", "index", "scores")
+
+    def __init__(self, periods: np.ndarray, poles: np.ndarray, scores: np.ndarray, ci: float):
+        self.index = pd.MultiIndex.from_arrays([periods, poles], names=["period", "pole"])
+        self.scores = scores
+        self.scores.setflags(write=False)
+        self.ci = float(ci)
+
+    def __deepcopy__(self, memo) -> _Replicates:
+        return self
+
+    def __copy__(self) -> _Replicates:
+        return self
+
+    def __eq__(self, other: object) -> bool:
+        return self is other
+
+    __hash__ = object.__hash__
+
+    def __repr__(self) -> str:
+        rows, n_boot = self.scores.shape
+        return f"<{n_boot} bootstrap replicates of {rows} scores, {self.ci:.0%} intervals>"
+
+
+def _document_units(events: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
+    """Resampling unit of each dyad row: its document; a row without ``doc_id`` is its own."""
+    if "doc_id" not in events.columns:
+        return np.arange(rows.size, dtype=np.int64)
+    codes, uniques = pd.factorize(events["doc_id"].iloc[rows])
+    blank = pd.Series(np.asarray(uniques, dtype=object)).astype(str).str.strip().eq("")
+    alone = np.append(blank.to_numpy(dtype=bool), True)[codes]  # code -1 (missing) is alone
+    units = codes.astype(np.int64)
+    units[alone] = len(uniques) + np.arange(int(alone.sum()))
+    return units
+
+
+def _poisson_weights(rates: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:
+    """Poisson(rate) draws shaped (len(rates), size), as floats.
+
+    Units of rate 1, nearly all of them, are drawn by inverting the Poisson(1)
+    distribution function on uniform numbers, about twice as fast as the general
+    sampler, which draws the rest.
+    """
+    weights = np.empty((rates.size, size))
+    one = rates == 1.0
+    if one.any():
+        uniform = rng.random((int(one.sum()), size))
+        weights[one] = np.searchsorted(_POISSON_ONE_CDF, uniform, side="right")
+    if not one.all():
+        weights[~one] = rng.poisson(rates[~one, None], size=(int((~one).sum()), size))
+    return weights
+
+
+def _segment_sums(
+    weights: np.ndarray, stats: np.ndarray, starts: np.ndarray, out: np.ndarray
+) -> None:
+    """Add ``stats[rows].T @ weights[rows]`` of each segment of rows to ``out[segment]``."""
+    ends = np.append(starts[1:], len(stats))
+    for segment, (first, last) in enumerate(zip(starts, ends, strict=True)):
+        out[segment] += stats[first:last].T @ weights[first:last]
+
+
+def _bootstrap_sums(
+    units: np.ndarray,
+    cells: np.ndarray,
+    stats: np.ndarray,
+    n_cells: int,
+    n_boot: int,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Replicate totals of ``stats`` per cell, resampling units with Poisson(1) weights.
+
+    ``units``, ``cells`` and ``stats`` (rows, n_stats) describe one row per event.
+    Events are first summed per (unit, cell), so the work grows with the number of
+    documents, not events. Units whose only (cell, totals) row is the same are
+    exchangeable, and m independent Poisson(1) weights sum to one Poisson(m), so
+    each such group is drawn once. Replicates are drawn in blocks that keep the
+    weight arrays near ``_BLOCK_ELEMENTS`` elements. Returns (n_cells, n_stats, n_boot).
+    """
+    n_stats = stats.shape[1]
+    out = np.zeros((n_cells, n_stats, n_boot))
+    if units.size == 0:
+        return out
+    pairs, inverse = np.unique(units * n_cells + cells, return_inverse=True)
+    inverse = inverse.ravel()
+    sums = np.column_stack(
+        [np.bincount(inverse, weights=stats[:, s], minlength=pairs.size) for s in range(n_stats)]
+    )
+    pair_cell = pairs % n_cells
+    _, unit_of_pair = np.unique(pairs // n_cells, return_inverse=True)
+    unit_of_pair = unit_of_pair.ravel()
+    single = np.bincount(unit_of_pair)[unit_of_pair] == 1
+
+    # Units with one row, grouped by (cell, totals): np.unique sorts the groups by cell.
+    profiles = np.column_stack([pair_cell[single].astype(float), sums[single]])
+    shapes, counts = np.empty((0, n_stats + 1)), np.empty(0, dtype=np.int64)
+    if profiles.size:
+        shapes, counts = np.unique(profiles, axis=0, return_counts=True)
+    group_cell = shapes[:, 0].astype(np.int64)
+    group_stats = np.ascontiguousarray(shapes[:, 1:])
+    group_cells, group_starts = np.unique(group_cell, return_index=True)
+    n_groups = shapes.shape[0]
+
+    # Units with rows in several cells: one weight each, shared by their rows.
+    _, multi_unit = np.unique(unit_of_pair[~single], return_inverse=True)
+    multi_unit = multi_unit.ravel()
+    order = np.argsort(pair_cell[~single], kind="stable")
+    multi_unit, multi_cell = multi_unit[order], pair_cell[~single][order]
+    multi_stats = np.ascontiguousarray(sums[~single][order])
+    multi_cells, multi_starts = np.unique(multi_cell, return_index=True)
+
+    rates = np.concatenate([counts.astype(float), np.ones(int(multi_unit.max(initial=-1)) + 1)])
+    block = max(1, min(n_boot, _BLOCK_ELEMENTS // max(rates.size + multi_unit.size, 1)))
+    for first in range(0, n_boot, block):
+        size = min(block, n_boot - first)
+        weights = _poisson_weights(rates, size, rng)
+        part = np.zeros((n_cells, n_stats, size))
+        totals = np.zeros((group_cells.size, n_stats, size))
+        _segment_sums(weights[:n_groups], group_stats, group_starts, totals)
+        part[group_cells] += totals
+        if multi_unit.size:
+            totals = np.zeros((multi_cells.size, n_stats, size))
+            _segment_sums(weights[n_groups + multi_unit], multi_stats, multi_starts, totals)
+            part[multi_cells] += totals
+        out[:, :, first : first + size] = part
+    return out
+    pairs, inverse = np.unique(units * n_cells + cells, return_inverse=True)
+    inverse = inverse.ravel()
+    sums = np.column_stack(
+        [np.bincount(inverse, weights=stats[:, s], minlength=pairs.size) for s in range(n_stats)]
+    )
+    pair_cell = pairs % n_cells
+    _, unit_of_pair = np.unique(pairs // n_cells, return_inverse=True)
+    unit_of_pair = unit_of_pair.ravel()
+    single = np.bincount(unit_of_pair)[unit_of_pair] == 1
+
+    profiles = np.column_stack([pair_cell[single].astype(float), sums[single]])
+    shapes, counts = np.empty((0, n_stats + 1)), np.empty(0, dtype=np.int64)
+    if profiles.size:
+        shapes, counts = np.unique(profiles, axis=0, return_counts=True)
+    _, multi_unit = np.unique(unit_of_pair[~single], return_inverse=True)
+    multi_unit = multi_unit.ravel()
+    n_groups = shapes.shape[0]
+    rates = np.concatenate([counts.astype(float), np.ones(int(multi_unit.max(initial=-1)) + 1)])
+    row_draw = np.concatenate([np.arange(n_groups), n_groups + multi_unit])
+    row_cell = np.concatenate([shapes[:, 0].astype(np.int64), pair_cell[~single]])
+    row_stats = np.vstack([shapes[:, 1:], sums[~single]])
+
+    order = np.argsort(row_cell, kind="stable")
+    row_draw, row_cell, row_stats = row_draw[order], row_cell[order], row_stats[order]
+    present, starts = np.unique(row_cell, return_index=True)
+    block = max(1, min(n_boot, _BLOCK_ELEMENTS // max(row_draw.size, rates.size, 1)))
+    for first in range(0, n_boot, block):
+        size = min(block, n_boot - first)
+        weights = rng.poisson(rates, size=(size, rates.size)).astype(float)
+        per_row = weights[:, row_draw]
+        for s in range(n_stats):
+            totals = np.add.reduceat(per_row * row_stats[:, s], starts, axis=1)
+            out[present, s, first : first + size] = totals.T
+    return out
 
 
 # --------------------------------------------------------------------------- align
+
+
+def _is_integer(value: object) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def _check_options(weight, direction, smoothing, ci, n_boot, min_events) -> None:
+    _choice(weight, WEIGHTS, "weight")
+    _choice(direction, DIRECTIONS, "direction")
+    if smoothing < 0:
+        raise ValueError(f"smoothing must be >= 0, got {smoothing}")
+    if ci is not None and not (isinstance(ci, numbers.Real) and 0 < ci < 1):
+        raise ValueError(f"ci must be None or a level between 0 and 1 (e.g. 0.9), got {ci!r}")
+    if ci is not None and not (_is_integer(n_boot) and n_boot >= 1):
+        raise ValueError(f"n_boot must be a positive integer, got {n_boot!r}")
+    if not (_is_integer(min_events) and min_events >= 0):
+        raise ValueError(f"min_events must be an integer >= 0, got {min_events!r}")
+
+
+def _columns(ci: float | None) -> list[str]:
+    return [*ALIGN_COLUMNS, *DETAIL_COLUMNS, *(INTERVAL_COLUMNS if ci else []), "status"]
 
 
 def align(
@@ -255,82 +847,235 @@ def align(
     start: date | None = None,
     end: date | None = None,
     freq: str = "month",
+    weight: str = "count",
+    direction: str = "both",
     smoothing: float = DEFAULT_SMOOTHING,
+    ci: float | None = None,
+    n_boot: int = DEFAULT_N_BOOT,
+    min_events: int = DEFAULT_MIN_EVENTS,
+    random_state: int | np.random.Generator | None = 0,
+    *,
+    memberships: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per (period, pole) for every period from ``start`` to ``end``.
 
-    Periods without events appear with zero counts, ``goldstein_mean`` NaN and
-    ``net_coop`` 0. The range defaults to the first and last dyad event date.
+    ``focal`` and ``poles`` are state or bloc codes (a bloc stands for itself and its
+    member states on each event date; ``memberships`` defaults to the bundled table).
+    ``weight`` (``"count"``, ``"goldstein"``, ``"plover"``) and ``direction``
+    (``"out"`` focal -> pole, ``"in"`` pole -> focal, ``"both"``) choose what
+    ``score`` and ``tilt`` measure; ``smoothing`` is the number of neutral
+    pseudo-events added to every cell. With ``ci`` (e.g. 0.9), percentile intervals
+    from ``n_boot`` bootstrap replicates over documents, seeded by ``random_state``.
+    A cell with fewer than ``min_events`` events behind its score has ``status``
+    "insufficient data" and NaN scores.
+
     Columns: ``period`` (e.g. "2020-07", "2020Q3", "2020"), ``period_start``,
-    ``pole``, ``n_events``, the four quad counts, ``goldstein_mean``,
-    ``net_coop`` and ``tilt``; see the module docstring for the definitions.
-    ``attrs`` records focal, poles, freq, smoothing, start and end.
+    ``pole``, ``n_events``, the four quad counts (all directions), ``goldstein_mean``,
+    ``net_coop``, ``tilt``, then ``out_events`` and the ``out_*`` quad counts,
+    ``in_events`` and ``in_*``, ``joint_events``, ``goldstein_sum``, ``n_scored``,
+    ``score_sum``, ``score``, with ``ci`` the intervals ``net_coop_lo``/``_hi``,
+    ``score_lo``/``_hi``, ``tilt_lo``/``_hi``, and ``status``. Periods without
+    events appear with zero counts. The range defaults to the first and last dyad
+    event date. ``attrs`` records the options; with ``ci`` also the score replicates
+    that :func:`equidistance` uses. Definitions: module docstring and
+    ``docs/methodology.md``.
     """
     code = _freq_code(freq)
-    if smoothing < 0:
-        raise ValueError(f"smoothing must be >= 0, got {smoothing}")
+    _check_options(weight, direction, smoothing, ci, n_boot, min_events)
+    k = float(smoothing)
     focal = _code(focal, "focal")
     poles = _clean_poles(focal, poles)
     lo = pd.Timestamp(start) if start is not None else None
     hi = pd.Timestamp(end) if end is not None else None
     if lo is not None and hi is not None and lo > hi:
         raise ValueError(f"start {lo.date()} is after end {hi.date()}")
-
-    dyads = dyad_events(events, focal, poles)
-    when = _to_datetime(dyads["event_date"]) if "event_date" in dyads else None
-    if when is None:
+    _require_actors(events)
+    if "event_date" not in events.columns:
         raise ValueError("events lack required column: event_date")
-    keep = pd.Series(True, index=dyads.index)
+
+    all_days = _day_numbers(events["event_date"])
+    rows, pole, heading = _dyad_index(events, focal, poles, all_days, memberships)
+    days = all_days[rows]
+    keep = days != _NO_DAY
     if lo is not None:
-        keep &= when >= lo
+        keep &= days >= lo.normalize().to_datetime64().astype("datetime64[D]").astype(np.int64)
     if hi is not None:
-        keep &= when <= hi
-    dyads, when = dyads.loc[keep], when.loc[keep]
+        keep &= days <= hi.normalize().to_datetime64().astype("datetime64[D]").astype(np.int64)
+    rows, pole, heading, days = rows[keep], pole[keep], heading[keep], days[keep]
 
     if lo is None:
-        lo = when.min() if len(when) else hi
+        lo = pd.Timestamp(days.min().astype("datetime64[D]")) if days.size else hi
     if hi is None:
-        hi = when.max() if len(when) else lo
+        hi = pd.Timestamp(days.max().astype("datetime64[D]")) if days.size else lo
     attrs = {
         "focal": focal,
         "poles": list(poles),
         "freq": freq,
-        "smoothing": float(smoothing),
+        "weight": weight,
+        "direction": direction,
+        "smoothing": k,
+        "min_events": int(min_events),
+        "ci": float(ci) if ci is not None else None,
+        "n_boot": int(n_boot) if ci is not None else None,
+        "random_state": random_state if isinstance(random_state, int) else None,
         "start": lo.date() if lo is not None else None,
         "end": hi.date() if hi is not None else None,
     }
     if lo is None:  # no events and no range given
-        empty = pd.DataFrame({c: pd.Series(dtype=object) for c in ALIGN_COLUMNS})
+        empty = pd.DataFrame({c: pd.Series(dtype=object) for c in _columns(ci)})
         empty.attrs.update(attrs)
         return empty
 
     periods = pd.period_range(lo.to_period(code), hi.to_period(code), freq=code)
-    labels = [str(p) for p in periods]
-    quad = pd.to_numeric(dyads["quad"], errors="coerce")
-    tally = pd.DataFrame(
+    n_periods, n_poles = len(periods), len(poles)
+    n_cells = n_periods * n_poles
+    cell = (_period_ordinals(days, code) - periods[0].ordinal) * n_poles + pole
+
+    quad = pd.to_numeric(events["quad"].iloc[rows], errors="coerce").to_numpy(dtype=float)
+    goldstein = pd.to_numeric(events["goldstein"].iloc[rows], errors="coerce").to_numpy(float)
+    value = _event_values(events, rows, weight, quad)
+    outward, inward = heading != _IN, heading != _OUT
+    chosen = {"out": outward, "in": inward, "both": np.ones(rows.size, dtype=bool)}[direction]
+    scored = chosen & ~np.isnan(value)
+
+    def total(mask: np.ndarray | None = None, weights: np.ndarray | None = None) -> np.ndarray:
+        where = cell if mask is None else cell[mask]
+        if weights is not None and mask is not None:
+            weights = weights[mask]
+        return np.bincount(where, weights=weights, minlength=n_cells)
+
+    columns: dict[str, np.ndarray] = {
+        "period": np.repeat(np.array([str(p) for p in periods], dtype=object), n_poles),
+        "period_start": np.repeat(
+            np.array([p.start_time.date() for p in periods], dtype=object), n_poles
+        ),
+        "pole": np.tile(np.array(poles, dtype=object), n_periods),
+        "n_events": total(),
+    }
+    for number, name in enumerate(QUAD_COLUMNS, start=1):
+        columns[name] = total(quad == number)
+    columns["out_events"] = total(outward)
+    for number, name in enumerate(QUAD_COLUMNS, start=1):
+        columns[f"out_{name}"] = total(outward & (quad == number))
+    columns["in_events"] = total(inward)
+    for number, name in enumerate(QUAD_COLUMNS, start=1):
+        columns[f"in_{name}"] = total(inward & (quad == number))
+    columns["joint_events"] = total(heading == _BOTH)
+    columns["goldstein_sum"] = total(None, np.nan_to_num(goldstein, nan=0.0)).astype(float)
+    columns["n_scored"] = total(scored)
+    columns["score_sum"] = total(scored, np.where(scored, value, 0.0)).astype(float)
+
+    n = columns["n_events"]
+    coop = columns["verbal_coop"] + columns["material_coop"]
+    conflict = columns["verbal_conflict"] + columns["material_conflict"]
+    net_ok = n >= min_events
+    ok = columns["n_scored"] >= min_events
+    with np.errstate(divide="ignore", invalid="ignore"):
+        columns["goldstein_mean"] = np.where(n > 0, columns["goldstein_sum"] / n, np.nan)
+    columns["net_coop"] = np.where(net_ok, _net_coop(coop, conflict, n, k), np.nan)
+    score = _smoothed(columns["score_sum"], columns["n_scored"], k)
+    columns["score"] = np.where(ok, score, np.nan)
+    grid = (n_periods, n_poles)
+    columns["tilt"] = _tilts(score.reshape(grid), ok.reshape(grid)).reshape(n_cells)
+    columns["status"] = np.where(ok, STATUS_OK, STATUS_INSUFFICIENT).astype(object)
+
+    if ci is not None:
+        rng = np.random.default_rng(random_state)
+        netval = np.select([np.isin(quad, (1, 2)), np.isin(quad, (3, 4))], [1.0, -1.0], 0.0)
+        stats = np.column_stack(
+            [np.ones(rows.size), netval, scored.astype(float), np.where(scored, value, 0.0)]
+        )
+        sums = _bootstrap_sums(_document_units(events, rows), cell, stats, n_cells, n_boot, rng)
+        net_b = _smoothed(sums[:, _NET], sums[:, _N_ALL], k, empty=np.nan)
+        score_b = _smoothed(sums[:, _VALUE], sums[:, _N_SCORED], k, empty=np.nan)
+        tilt_b = _tilts(score_b.reshape(*grid, n_boot), ok.reshape(grid))
+        tilt_b = tilt_b.reshape(n_cells, n_boot)
+        columns["net_coop_lo"], columns["net_coop_hi"] = _interval(net_b, net_ok, ci)
+        columns["score_lo"], columns["score_hi"] = _interval(score_b, ok, ci)
+        columns["tilt_lo"], columns["tilt_hi"] = _interval(tilt_b, ~np.isnan(columns["tilt"]), ci)
+        attrs["bootstrap"] = _Replicates(columns["period"], columns["pole"], score_b, ci)
+
+    result = pd.DataFrame({c: columns[c] for c in _columns(ci)})
+    for col in ("n_events", *QUAD_COLUMNS, *OUT_COLUMNS, *IN_COLUMNS, "joint_events", "n_scored"):
+        result[col] = result[col].astype("int64")
+    result.attrs.update(attrs)
+    return result
+
+
+# --------------------------------------------------------------------------- equidistance
+
+
+def equidistance(aligned: pd.DataFrame) -> pd.DataFrame:
+    """How evenly the focal actor treats the poles: one row per period of an :func:`align` result.
+
+    ``equidistance = 1 - sd / sd_max(m)`` over the scores of the m poles with data
+    (``status`` "ok") in the period: ``sd`` is their population standard deviation
+    and ``sd_max(m) = sqrt(1 - (m mod 2) / m**2)`` the largest standard deviation m
+    scores in [-1, 1] can have (half of them at +1, half at -1). It lies in [0, 1]:
+    1 when relations with every pole are equally good (or bad), 0 when they are as
+    unequal as they can be, and is NaN with fewer than two poles with data.
+
+    Columns ``period``, ``period_start``, ``n_poles`` (rows in the period),
+    ``n_poles_with_data``, ``equidistance``, and ``equidistance_lo``/``_hi`` when
+    ``aligned`` came from ``align(..., ci=...)`` (percentiles of the index over the
+    same bootstrap replicates). Frames without a ``score`` column use ``net_coop``.
+    """
+    columns = list(EQUIDISTANCE_COLUMNS)
+    boot = aligned.attrs.get("bootstrap")
+    with_intervals = isinstance(boot, _Replicates)
+    if with_intervals:
+        columns += ["equidistance_lo", "equidistance_hi"]
+    meta = {k: v for k, v in aligned.attrs.items() if k != "bootstrap"}
+    if aligned.empty:
+        empty = pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+        empty.attrs.update(meta)
+        return empty
+
+    value_column = "score" if "score" in aligned.columns else "net_coop"
+    values = pd.to_numeric(aligned[value_column], errors="coerce").to_numpy(dtype=float)
+    ok = ~np.isnan(values)
+    if "status" in aligned.columns:
+        ok &= aligned["status"].eq(STATUS_OK).to_numpy(dtype=bool)
+    period_id, period_labels = pd.factorize(aligned["period"].astype(str))
+    pole_id, pole_labels = pd.factorize(aligned["pole"].astype(str))
+    if pd.Series(period_id * len(pole_labels) + pole_id).duplicated().any():
+        raise ValueError("aligned has more than one row for some (period, pole)")
+    shape = (len(period_labels), len(pole_labels))
+    scores = np.full(shape, np.nan)
+    present = np.zeros(shape, dtype=bool)
+    okay = np.zeros(shape, dtype=bool)
+    scores[period_id, pole_id] = values
+    present[period_id, pole_id] = True
+    okay[period_id, pole_id] = ok
+    index, m = _equidistance_values(scores, okay)
+
+    if "period_start" in aligned.columns:
+        first = aligned.drop_duplicates("period")
+        starts = dict(zip(first["period"].astype(str), first["period_start"], strict=True))
+        period_start = [starts[p] for p in period_labels]
+    else:
+        period_start = [None] * len(period_labels)
+    result = pd.DataFrame(
         {
-            "period": when.dt.to_period(code).astype(str).to_numpy(),
-            "pole": dyads["pole"].to_numpy(),
-            "n_events": 1,
-            **{col: quad.eq(i + 1).astype(int).to_numpy() for i, col in enumerate(QUAD_COLUMNS)},
-            "_goldstein": pd.to_numeric(dyads["goldstein"], errors="coerce").fillna(0.0).to_numpy(),
+            "period": np.asarray(period_labels, dtype=object),
+            "period_start": pd.Series(period_start, dtype=object),
+            "n_poles": present.sum(axis=1).astype("int64"),
+            "n_poles_with_data": m.astype("int64"),
+            "equidistance": index,
         }
     )
-    grid = pd.MultiIndex.from_product([labels, poles], names=["period", "pole"])
-    counts = tally.groupby(["period", "pole"]).sum().reindex(grid, fill_value=0).reset_index()
-
-    n = counts["n_events"]
-    coop = counts["verbal_coop"] + counts["material_coop"]
-    conflict = counts["verbal_conflict"] + counts["material_conflict"]
-    counts["goldstein_mean"] = (counts["_goldstein"] / n.where(n > 0)).astype(float)
-    counts["net_coop"] = _net_coop(coop, conflict, n, smoothing)
-    counts["tilt"] = _tilt(counts["net_coop"], counts["period"])
-    starts = {str(p): p.start_time.date() for p in periods}
-    counts["period_start"] = counts["period"].map(starts).astype(object)
-    for col in ("n_events", *QUAD_COLUMNS):
-        counts[col] = counts[col].astype("int64")
-    result = counts[ALIGN_COLUMNS].reset_index(drop=True)
-    result.attrs.update(attrs)
+    if with_intervals:
+        lo = hi = np.full(shape[0], np.nan)
+        where = boot.index.get_indexer(
+            pd.MultiIndex.from_arrays([aligned["period"].astype(str), aligned["pole"].astype(str)])
+        )
+        if (where >= 0).all():
+            replicates = np.full((*shape, boot.scores.shape[1]), np.nan)
+            replicates[period_id, pole_id] = boot.scores[where]
+            index_b, _ = _equidistance_values(replicates, okay[:, :, None])
+            lo, hi = _interval(index_b, ~np.isnan(index), boot.ci)
+        result["equidistance_lo"], result["equidistance_hi"] = lo, hi
+    result.attrs.update(meta)
     return result
 
 
@@ -338,24 +1083,38 @@ def align(
 
 
 def _block(aligned: pd.DataFrame, poles: list[str], k: float) -> pd.DataFrame:
-    """Totals, net cooperation and tilt per pole over the rows given."""
+    """Totals, net cooperation, score and tilt per pole over the rows given."""
+    columns = ["n_events", *QUAD_COLUMNS, "_goldstein", "_n_scored", "_score_sum"]
     if aligned.empty:
-        totals = pd.DataFrame(
-            0, index=pd.Index(poles, name="pole"), columns=["n_events", *QUAD_COLUMNS, "_goldstein"]
-        )
+        totals = pd.DataFrame(0, index=pd.Index(poles, name="pole"), columns=columns)
     else:
-        sums = aligned.assign(
-            _goldstein=aligned["goldstein_mean"].fillna(0.0) * aligned["n_events"]
-        )
-        totals = sums.groupby("pole")[["n_events", *QUAD_COLUMNS, "_goldstein"]].sum()
-        totals = totals.reindex(poles, fill_value=0)
+        n = aligned["n_events"]
+        if "goldstein_sum" in aligned.columns:
+            goldstein = aligned["goldstein_sum"]
+        else:
+            goldstein = aligned["goldstein_mean"].fillna(0.0) * n
+        if {"n_scored", "score_sum"} <= set(aligned.columns):
+            n_scored, score_sum = aligned["n_scored"], aligned["score_sum"]
+        else:  # a frame from before scores: the score is net cooperation
+            n_scored = n
+            score_sum = (
+                aligned["verbal_coop"]
+                + aligned["material_coop"]
+                - aligned["verbal_conflict"]
+                - aligned["material_conflict"]
+            )
+        sums = aligned.assign(_goldstein=goldstein, _n_scored=n_scored, _score_sum=score_sum)
+        totals = sums.groupby("pole")[columns].sum().reindex(poles, fill_value=0)
     n = totals["n_events"]
     coop = totals["verbal_coop"] + totals["material_coop"]
     conflict = totals["verbal_conflict"] + totals["material_conflict"]
     totals["goldstein_mean"] = (totals["_goldstein"] / n.where(n > 0)).astype(float)
     totals["net_coop"] = _net_coop(coop, conflict, n, k)
-    totals["tilt"] = _tilt(totals["net_coop"])
-    return totals.drop(columns="_goldstein")
+    totals["score"] = _smoothed(
+        totals["_score_sum"].to_numpy(dtype=float), totals["_n_scored"].to_numpy(dtype=float), k
+    )
+    totals["tilt"] = _tilt(totals["score"])
+    return totals.drop(columns=["_goldstein", "_n_scored", "_score_sum"])
 
 
 def _ordered_periods(aligned: pd.DataFrame) -> list[str]:
@@ -378,8 +1137,9 @@ def _poles(aligned: pd.DataFrame) -> list[str]:
 def summary(aligned: pd.DataFrame, smoothing: float | None = None) -> pd.DataFrame:
     """One row per pole over the whole range of an :func:`align` result.
 
-    Totals of events and quads, ``goldstein_mean``, ``net_coop`` and ``tilt``
-    computed from the totals, and the same tilt over the first and second half
+    Totals of events and quads, ``goldstein_mean``, ``net_coop``, ``score`` (under
+    the weight and direction ``align`` used) and ``tilt`` computed from the totals,
+    with no ``min_events`` threshold, and the same tilt over the first and second half
     of the periods (``first_half_tilt``, ``second_half_tilt``, ``tilt_change``),
     with the number of events in each half. Poles keep their order in
     ``aligned``. ``smoothing`` defaults to the value ``align`` used.
