@@ -15,6 +15,7 @@ import pytest
 from equipoise.records import Actor, Document, Event, EventDate
 from equipoise.sources import iter_documents
 from equipoise.store import SCHEMA_VERSION, Store, StoreError, resolve_db_path
+from equipoise.store.db import DYAD_COLUMNS
 
 CODER = "rules-0.1"
 
@@ -325,3 +326,139 @@ def test_stats_summarise_the_store(coded):
         "first_event": dt.date(2020, 9, 1),
         "last_event": dt.date(2022, 6, 30),
     }
+
+
+# -- reading the events of one focal state and its poles ------------------------------
+
+
+@pytest.fixture
+def dyadic(store):
+    """Events between AZE, its poles TUR and EU (through member DEU) and others."""
+    a = doc("Many events.", title="Many", url="https://x.org/many")
+    store.add_document(a)
+    store.replace_events(
+        a.id,
+        CODER,
+        [
+            event(a, "AZE", "TUR", dt.date(2020, 1, 5), start=0),
+            event(a, "TUR", "AZE", dt.date(2020, 2, 5), start=1),
+            event(a, "AZE", "ARM", dt.date(2020, 3, 5), start=2),  # focal, no pole
+            event(a, "TUR", "RUS", dt.date(2020, 4, 5), start=3),  # pole, no focal
+            event(a, "TUR", "EU", dt.date(2020, 5, 5), start=4),  # two poles
+            dataclasses.replace(
+                event(a, "EU", "AZE", dt.date(2020, 6, 5), start=5), source=Actor("EU", "IGO")
+            ),
+            event(a, "AZE", "DEU", dt.date(2021, 7, 5), start=6),  # DEU is in the EU
+            # Coded as a unit of the state: the code is not the country, the country is.
+            dataclasses.replace(
+                event(a, "AZE", "TUR", dt.date(2021, 8, 5), start=7),
+                source=Actor("AZEMIL", "MIL", country="AZE"),
+            ),
+        ],
+    )  # fmt: skip
+    return store
+
+
+def starts(frame) -> list[int]:
+    return [int(s) for s in frame["sent_start"]]
+
+
+def test_dyad_frame_keeps_events_between_focal_and_a_pole_in_either_direction(dyadic):
+    assert starts(dyadic.dyad_frame("AZE", ["TUR", "EU"])) == [0, 1, 5, 7]
+    assert starts(dyadic.dyad_frame(" aze ", ["tur"])) == [0, 1, 7]
+    assert starts(dyadic.dyad_frame("AZE", "TUR")) == [0, 1, 7]  # one pole as a string
+    assert dyadic.dyad_frame("AZE", []).empty
+    assert dyadic.dyad_frame("AZE", ["CHN"]).empty
+
+
+def test_dyad_frame_takes_the_members_given_for_a_bloc(dyadic):
+    with_members = dyadic.dyad_frame("AZE", ["EU"], members={"eu": ["DEU", "FRA"]})
+    assert starts(with_members) == [5, 6]
+    # Members of a focal bloc count on the focal side in the same way.
+    assert starts(dyadic.dyad_frame("EU", ["TUR"], members={"EU": ["DEU"]})) == [4]
+    assert starts(dyadic.dyad_frame("DEU", ["AZE"], members={"DEU": ["EU"]})) == [5, 6]
+
+
+def test_dyad_frame_reads_the_analysis_columns_unless_told_otherwise(dyadic):
+    lean = dyadic.dyad_frame("AZE", ["TUR"])
+    assert tuple(lean.columns) == DYAD_COLUMNS
+    assert "sentence" not in lean.columns
+    full = dyadic.dyad_frame("AZE", ["TUR"], columns=None, documents=True)
+    assert list(full.columns) == [*dyadic.events_frame().columns]
+    assert set(full["doc_title"]) == {"Many"}
+    picked = dyadic.dyad_frame("AZE", ["TUR"], columns=["quad", "source", "quad"])
+    assert list(picked.columns) == ["quad", "source"]
+    with pytest.raises(ValueError, match="not an events column"):
+        dyadic.dyad_frame("AZE", ["TUR"], columns=["source; DROP TABLE events"])
+    with pytest.raises(ValueError, match="at least one"):
+        dyadic.dyad_frame("AZE", ["TUR"], columns=[])
+
+
+def test_dyad_frame_filters_by_date_and_coder_with_bound_values(dyadic):
+    window = dyadic.dyad_frame(
+        "AZE", ["TUR", "EU"], start=dt.date(2020, 2, 5), end=dt.date(2020, 6, 5)
+    )
+    assert starts(window) == [1, 5]
+    assert len(dyadic.dyad_frame("AZE", ["TUR"], coder=CODER)) == 3
+    assert dyadic.dyad_frame("AZE", ["TUR"], coder="other").empty
+    assert dyadic.dyad_frame("AZE' OR 1=1 --", ["TUR' OR '1'='1"]).empty
+
+
+def test_dyad_frame_holds_every_dyad_event_of_the_whole_store(store):
+    """What alignment finds in the dyad frame is what it finds in the whole store."""
+    import numpy as np
+
+    from equipoise.analysis import dyad_events
+
+    rng = np.random.default_rng(3)
+    codes = ["AZE", "TUR", "RUS", "IRN", "ARM", "GEO", "DEU", "EU"]
+    a = doc("Random events.")
+    store.add_document(a)
+    made = []
+    for i in range(300):
+        source, target = rng.choice(codes, size=2, replace=False)
+        made.append(
+            event(a, str(source), str(target), dt.date(2019, 1, 1) + dt.timedelta(int(i)),
+                  start=i, symmetric=bool(rng.random() < 0.2))
+        )  # fmt: skip
+    store.replace_events(a.id, CODER, made)
+    poles = ["TUR", "RUS", "EU"]
+    members = {"EU": ["DEU", "FRA"]}
+    whole = dyad_events(store.events_frame(), "AZE", poles)
+    lean = dyad_events(store.dyad_frame("AZE", poles, members=members), "AZE", poles)
+    key = ["sent_start", "pole", "direction"]
+    assert len(lean) == len(whole) > 0
+    assert lean[key].values.tolist() == whole[key].values.tolist()
+
+
+def test_dyad_frame_gives_the_same_frame_without_pyarrow(dyadic, monkeypatch):
+    import pandas as pd
+
+    from equipoise.store import db
+
+    def read(**options):
+        return dyadic.dyad_frame("AZE", ["TUR", "EU"], **options)
+
+    fast = [read(), read(columns=None, documents=True), read(start=dt.date(2030, 1, 1))]
+    monkeypatch.setattr(db, "_pa", None)
+    plain = [read(), read(columns=None, documents=True), read(start=dt.date(2030, 1, 1))]
+    for got, expected in zip(fast, plain, strict=True):
+        pd.testing.assert_frame_equal(got, expected)
+
+
+def test_api_reads_only_the_dyads_and_aligns_as_over_the_whole_store(dyadic, db_path):
+    import pandas as pd
+
+    from equipoise import api
+    from equipoise.analysis import align as align_events
+    from equipoise.analysis import dyad_events
+
+    whole = dyadic.events_frame()
+    dyadic.close()
+    poles = ["TUR", "EU"]
+    got = api.align("AZE", poles, db=db_path, freq="year")
+    expected = align_events(whole, "AZE", poles, freq="year")
+    pd.testing.assert_frame_equal(got, expected)
+    events = api.load_events("AZE", poles, db=db_path)
+    assert starts(events) == starts(dyad_events(whole, "AZE", poles)) == [0, 1, 5, 6, 7]
+    assert "sentence" in events.columns and "doc_url" in events.columns

@@ -14,6 +14,7 @@ import pandas as pd
 
 from equipoise.analysis import align as _align
 from equipoise.analysis import dyad_events
+from equipoise.analysis.blocs import load_memberships
 from equipoise.store import Store, resolve_db_path
 
 
@@ -23,6 +24,21 @@ def _dates(start, end) -> tuple[dt.date | None, dt.date | None]:
             return v
         return dt.date.fromisoformat(str(v))
     return one(start), one(end)
+
+
+def _bloc_members(focal: str, poles: Sequence[str]) -> dict[str, list[str]]:
+    """The states that were ever members of each bloc among ``focal`` and ``poles``.
+
+    The store read keeps their events too; the analysis then counts each one only
+    while the state was a member (the bundled membership table, as it uses).
+    """
+    wanted = {c.strip().upper() for c in (focal, *([poles] if isinstance(poles, str) else poles))}
+    table = load_memberships()
+    members: dict[str, list[str]] = {}
+    for bloc, state in zip(table["bloc"].str.upper(), table["member"].str.upper(), strict=True):
+        if bloc in wanted:
+            members.setdefault(bloc, []).append(state)
+    return members
 
 
 def load_events(
@@ -35,7 +51,10 @@ def load_events(
     """Events between ``focal`` and any of ``poles`` (either direction), one row each."""
     start, end = _dates(start, end)
     with Store(resolve_db_path(db), read_only=True) as store:
-        frame = store.events_frame(actors=[focal, *poles], start=start, end=end)
+        frame = store.dyad_frame(
+            focal, poles, start=start, end=end, columns=None, documents=True,
+            members=_bloc_members(focal, poles),
+        )  # fmt: skip
     return dyad_events(frame, focal, poles)
 
 
@@ -59,5 +78,7 @@ def align(
     """
     start, end = _dates(start, end)
     with Store(resolve_db_path(db), read_only=True) as store:
-        frame = store.events_frame(actors=[focal, *poles], start=start, end=end)
+        frame = store.dyad_frame(
+            focal, poles, start=start, end=end, members=_bloc_members(focal, poles)
+        )
     return _align(frame, focal, list(poles), start=start, end=end, freq=freq)

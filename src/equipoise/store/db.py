@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from importlib import resources
 from itertools import islice
@@ -21,6 +21,11 @@ import duckdb
 import pandas as pd
 
 from equipoise.records import Document, Event
+
+try:  # optional: turns large query results into DataFrames several times faster
+    import pyarrow as _pa
+except ImportError:  # pragma: no cover - depends on the environment
+    _pa = None
 
 SCHEMA_VERSION = "1"
 _BATCH = 100  # rows per INSERT, and documents per commit in add_documents
@@ -35,6 +40,15 @@ _EVENT_COLUMNS = (
     "cameo", "root", "quad", "goldstein", "plover",
     "event_date", "date_precision", "symmetric", "reported", "trigger",
     "coder", "dataset",
+)  # fmt: skip
+# What alignment reads of each event (equipoise.analysis.align): both actors, the event's
+# class, weights (Goldstein, PLOVER) and date, its document (the bootstrap resamples
+# documents), and the fields that tell one symmetric event stored as two mirrored rows.
+DYAD_COLUMNS: tuple[str, ...] = (
+    "doc_id", "sent_start", "sent_end",
+    "source", "source_country", "source_sector",
+    "target", "target_country", "target_sector",
+    "cameo", "quad", "goldstein", "plover", "event_date", "symmetric", "coder", "dataset",
 )  # fmt: skip
 
 
@@ -242,6 +256,85 @@ class Store:
         )
         return self._con.execute(sql, params).df()
 
+    def dyad_frame(
+        self,
+        focal: str,
+        poles: Iterable[str],
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        columns: Iterable[str] | None = DYAD_COLUMNS,
+        coder: str | None = None,
+        documents: bool = False,
+        members: Mapping[str, Iterable[str]] | None = None,
+    ) -> pd.DataFrame:
+        """Events between ``focal`` and any of ``poles``, either direction, filtered in SQL.
+
+        An actor stands for a code when its ``source``/``target`` code or its country
+        is that code or, for a bloc code, one of the states ``members`` lists for it
+        (every state that was ever a member: whether it was one on the event date is
+        for the analysis to say). A row is kept when one actor stands for ``focal``
+        and the other for a pole, so the rows hold every event that
+        :func:`equipoise.analysis.dyad_events` can find between them in the whole
+        store, and few others. Reading only these rows, and by default only the
+        ``DYAD_COLUMNS`` alignment reads, keeps reads from a large store small and fast.
+
+        ``columns`` names the ``events`` columns to return (None for all of them);
+        ``documents`` adds each document's ``doc_url``, ``doc_title`` and ``published``;
+        ``start``/``end`` bound ``event_date`` inclusively; ``coder`` keeps one coder's
+        events. Rows come in the order of :meth:`events_frame`; dates as pandas datetimes.
+        """
+        chosen = list(_EVENT_COLUMNS if columns is None else dict.fromkeys(columns))
+        unknown = [c for c in chosen if c not in _EVENT_COLUMNS]
+        if unknown:
+            raise ValueError(f"not an events column: {', '.join(map(repr, unknown))}")
+        if not chosen:
+            raise ValueError("columns must name at least one events column")
+        if isinstance(poles, str):
+            poles = [poles]
+        expand = {_actor_code(k): [_actor_code(m) for m in v] for k, v in (members or {}).items()}
+
+        def codes(wanted: Iterable[str]) -> list[str]:
+            found: dict[str, None] = {}
+            for code in map(_actor_code, wanted):
+                found |= dict.fromkeys([code, *expand.get(code, ())])
+            return list(found)
+
+        focal_codes, pole_codes = codes([focal]), codes(poles)
+        where: list[str] = []
+        params: list[Any] = []
+        if pole_codes:
+            sides = []  # focal -> pole, then pole -> focal
+            for side, values in (
+                ("source", focal_codes), ("target", pole_codes),
+                ("source", pole_codes), ("target", focal_codes),
+            ):  # fmt: skip
+                marks = ", ".join("?" * len(values))
+                sides.append(f"(e.{side} IN ({marks}) OR e.{side}_country IN ({marks}))")
+                params += values * 2
+            where.append(f"(({sides[0]} AND {sides[1]}) OR ({sides[2]} AND {sides[3]}))")
+        else:
+            where.append("false")
+        if start is not None:
+            where.append("e.event_date >= ?")
+            params.append(start)
+        if end is not None:
+            where.append("e.event_date <= ?")
+            params.append(end)
+        if coder is not None:
+            where.append("e.coder = ?")
+            params.append(coder)
+        select = ", ".join(f'e."{c}"' for c in chosen)
+        join = ""
+        if documents:
+            select += ", d.url AS doc_url, d.title AS doc_title, d.published"
+            join = " LEFT JOIN documents d ON d.id = e.doc_id"
+        sql = (
+            f"SELECT {select} FROM events e{join} WHERE "
+            + " AND ".join(where)
+            + " ORDER BY e.event_date, e.doc_id, e.sent_start"
+        )
+        return _frame(self._con, sql, params)
+
     def stats(self) -> dict[str, Any]:
         """Counts of documents, events and coded documents, and the span of event dates."""
         docs, events, coded, first, last = self._con.execute(
@@ -256,6 +349,43 @@ class Store:
             "first_event": first,
             "last_event": last,
         }
+
+
+def _actor_code(code: str) -> str:
+    return code.strip().upper()
+
+
+def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> pd.DataFrame:
+    """A query's rows as a DataFrame with the dtypes DuckDB's ``df()`` gives.
+
+    ``df()`` makes a Python string of every value; going through an Arrow table,
+    when pyarrow is installed, is several times faster on results of many rows.
+    Dates become ``datetime64[us]``, integer columns holding NULLs pandas'
+    nullable integers and text columns without a value objects, as ``df()`` makes them.
+    """
+    if _pa is None:
+        return con.execute(sql, params).df()
+    # A relation of its own cursor: Arrow straight from the query, not copied out of a
+    # DB-API result, and untroubled by a result another call left unfinished.
+    with con.cursor() as cursor:
+        relation = cursor.sql(sql, params=params)
+        # duckdb 2 names it to_arrow_table; before, arrow() returned the table.
+        table = (
+            relation.to_arrow_table() if hasattr(relation, "to_arrow_table") else relation.arrow()
+        )
+    frame = table.to_pandas(date_as_object=False)
+    for field, column in zip(table.schema, table.columns, strict=True):
+        if _pa.types.is_date(field.type):
+            frame[field.name] = frame[field.name].astype("datetime64[us]")
+        elif _pa.types.is_integer(field.type) and column.null_count:
+            name = str(field.type)  # int32 -> Int32, uint8 -> UInt8
+            nullable = pd.api.types.pandas_dtype(
+                "UInt" + name[4:] if name.startswith("u") else "Int" + name[3:]
+            )
+            frame[field.name] = nullable.__from_arrow__(column)
+        elif _pa.types.is_string(field.type) and column.null_count == len(column):
+            frame[field.name] = pd.Series([None] * len(frame), index=frame.index, dtype=object)
+    return frame
 
 
 def _insert_rows(
