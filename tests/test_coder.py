@@ -233,3 +233,11 @@ def test_title_of_country_introduces_a_name(coder):
     praise = [e for e in events if e.root == "05"]
     assert praise and praise[0].source.code == "MDA" and praise[0].source.sector == "MIL"
     assert praise[0].target.code == "UKR"
+
+
+def test_drills_without_a_partner_are_a_show_of_force(coder):
+    _, events = code(coder, "Russian warships held live-fire exercises in the Caspian Sea "
+                            "off the coast near Baku.")
+    assert [(e.source.code, e.target.code, e.quad) for e in events] == [("RUS", "AZE", 4)]
+    _, events = code(coder, "Russian and Azerbaijani warships held joint exercises near Baku.")
+    assert [(e.quad, e.symmetric) for e in events] == [(2, True)]

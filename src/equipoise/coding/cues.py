@@ -17,6 +17,10 @@ class Cues:
     cessation_codes: dict[str, str]
     quantity_nouns: frozenset[str]
     border_nouns: frozenset[str]
+    naming_verbs: frozenset[str]
+    joint_nouns: frozenset[str]
+    joint_words: frozenset[str]
+    posture_code: str
     domestic_acts: frozenset[str]
     decision_heads: frozenset[str]
     negating_heads: frozenset[str]

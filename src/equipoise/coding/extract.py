@@ -78,8 +78,20 @@ class SentenceExtractor(ActorResolver, EventFilters, ArgumentReader):
                 sources, targets, symmetric = self._verb_args(tok, amap, ctx, cameo)
             else:
                 sources, targets, symmetric = self._noun_args(tok, amap, ctx, cameo)
+            if not symmetric and self._lone_exercise(tok, trig):
+                cameo = self.cues.posture_code  # drills with no partner are a show of force
             found.extend(self._pairs(sources, targets, symmetric, cameo, tok))
         return found + self._claims(found, ctx)
+
+    def _lone_exercise(self, tok: Token, trig: Trigger) -> bool:
+        """'Russian warships held exercises off Baku': no partner, so not cooperation."""
+        if trig.lemma not in self.cues.joint_nouns or tok.pos_ in ("VERB", "AUX"):
+            return False
+        if any(c.lower_ in self.cues.joint_words for c in tok.children):
+            return False
+        heads = [tok] + ([tok.head] if tok.head is not tok else [])
+        return not any(c.dep_ == "prep" and c.lower_ == "with" for h in heads
+                       for c in h.children)
 
     def _claims(self, found: list[Found], ctx: Context) -> list[Found]:
         """'Baku claimed Russia shipped arms to Armenia': the claim is an accusation too.

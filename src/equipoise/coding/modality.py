@@ -10,7 +10,6 @@ from equipoise.coding.syntax import (
     NOUN_TAGS,
     OBJ,
     conditional_main_clause,
-    dated,
     governing_verb,
     near_lemmas,
 )
@@ -115,8 +114,6 @@ class EventFilters:
         """
         if noun.dep_ == "appos":
             return True
-        if dated(noun):
-            return False  # "during the September 2022 clashes": a dated event is news
         t = noun
         for _ in range(6):
             head = t.head
@@ -124,6 +121,8 @@ class EventFilters:
                 return False
             if t.dep_ == "pobj" and head.lower_ in self.cues.background_preps:
                 return True
+            if head.pos_ in ("VERB", "AUX") and head.lemma_.lower() in self.cues.naming_verbs:
+                return True  # "what he described as its occupation": a label, not news
             if head.pos_ in ("VERB", "AUX"):
                 if head.dep_ in ("acl", "relcl") and head.head.pos_ in NOUN_TAGS:
                     return True  # "the shortage caused by Russia's invasion"

@@ -14,8 +14,6 @@ OWN_CLAUSES = {"ccomp", "parataxis", "csubj", "nsubj", "nsubjpass"}
 NP_LINKS = {"amod", "compound", "poss", "nmod", "appos", "flat"}
 
 
-MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august",
-           "september", "october", "november", "december"}
 
 
 def calls_actor(verb: Token, amap: dict) -> bool:
@@ -24,17 +22,6 @@ def calls_actor(verb: Token, amap: dict) -> bool:
     return any(c.dep_ == "dobj" and c.i in amap for c in kids) and not any(
         c.dep_ in ("oprd", "xcomp", "ccomp", "attr") for c in kids)
 
-
-def dated(noun: Token) -> bool:
-    """A nominal event with its own date: 'the 2008 war', 'the September 2022 clashes'."""
-    for c in noun.children:
-        if c.dep_ not in ("compound", "nummod", "amod", "npadvmod"):
-            continue
-        for t in c.subtree:
-            if t.lower_ in MONTHS or (t.is_digit and len(t.text) == 4 and
-                                       1900 <= int(t.text) <= 2099):
-                return True
-    return False
 
 
 def reporting_verb(tok: Token, speech_verbs: frozenset[str]) -> Token | None:
