@@ -23,6 +23,7 @@ from equipoise.coding.syntax import (
     OBJ,
     SUBJ,
     calls_actor,
+    governing_verb,
     reporting_verb,
 )
 
@@ -85,13 +86,18 @@ class SentenceExtractor(ActorResolver, EventFilters, ArgumentReader):
 
     def _lone_exercise(self, tok: Token, trig: Trigger) -> bool:
         """'Russian warships held exercises off Baku': no partner, so not cooperation."""
-        if trig.lemma not in self.cues.joint_nouns or tok.pos_ in ("VERB", "AUX"):
+        joint = self.cues.joint_nouns
+        if trig.lemma in joint and tok.pos_ not in ("VERB", "AUX"):
+            noun, verb = tok, governing_verb(tok)
+        elif trig.with_ in joint:  # "held exercises": the verb is the trigger
+            noun = next((c for c in tok.children if c.lemma_.lower() in joint), None)
+            verb = tok
+        else:
             return False
-        if any(c.lower_ in self.cues.joint_words for c in tok.children):
+        if noun is None or any(c.lower_ in self.cues.joint_words for c in noun.children):
             return False
-        heads = [tok] + ([tok.head] if tok.head is not tok else [])
-        return not any(c.dep_ == "prep" and c.lower_ == "with" for h in heads
-                       for c in h.children)
+        return not any(c.dep_ == "prep" and c.lower_ == "with"
+                       for h in (noun, verb) if h is not None for c in h.children)
 
     def _claims(self, found: list[Found], ctx: Context) -> list[Found]:
         """'Baku claimed Russia shipped arms to Armenia': the claim is an accusation too.
