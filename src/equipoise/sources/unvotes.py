@@ -1,0 +1,1078 @@
+"""UN General Assembly roll-call votes, read into one tidy table.
+
+Three releases of Erik Voeten's UNGA voting data are read:
+
+* :func:`read_unvotes_csv` -- the CSV form of the ``unvotes`` R package tables
+  (``rcid, country, country_code, vote``, ISO alpha-2 codes, votes spelled
+  ``yes``/``abstain``/``no``), with session and date taken from the file itself or
+  from a roll-call table (:func:`read_roll_calls`). Voeten-style CSVs (``ccode``
+  with Correlates of War codes, votes coded 1/2/3/8/9) are read too.
+* :func:`read_unvotes_rda` -- the ``unvotes`` package's own ``un_votes.rda`` and
+  ``un_roll_calls.rda``.
+* :func:`read_voeten_rdata` -- Voeten's raw ``UNVotesPublished.RData`` (object
+  ``x``, one row per member state and roll call, COW codes, votes coded
+  1 yes, 2 abstain, 3 no, 8 absent, 9 not a member).
+
+Every reader returns the same columns:
+
+``rcid`` (int64)
+    Roll-call id of the release.
+``session`` (Int64)
+    General Assembly session (session 1 opened in 1946; session ``s`` mostly
+    falls in year ``1945 + s``). Missing when no roll-call table says.
+``date`` (datetime64)
+    Day of the vote; NaT when the release has none.
+``country`` (str)
+    ISO 3166 alpha-3 code. Predecessor states take their successor's code
+    (Soviet Union -> RUS, Yugoslavia -> SRB, Czechoslovakia -> CZE, Federal
+    Republic of Germany -> DEU, Yemen Arab Republic -> YEM); the German
+    Democratic Republic keeps its withdrawn code DDR and South Yemen YMD.
+    Zanzibar, a member for a few months in 1963-64, has no code and its two
+    recorded votes are dropped. The table is ``equipoise/data/countries_cow_iso.csv``
+    (see :func:`country_codes`).
+``vote`` (category)
+    ``yes``, ``abstain`` or ``no``; also ``absent`` when ``keep_absent=True``.
+    Rows of non-members are always dropped, absences by default (the
+    ``unvotes`` tables have no absences to begin with).
+``amend``, ``para`` (boolean)
+    The release's flags for a vote on an amendment and for a separate vote on
+    a paragraph; ``<NA>`` where the release does not say (always so for the
+    raw 2016 release). :mod:`equipoise.analysis.unvotes` needs them to
+    reproduce published agreement scores.
+
+A country votes at most once per roll call; a table that says otherwise is an
+error. Errors are :class:`~equipoise.sources.errors.SourceError` naming the file,
+and the CSV line or the data-frame row where there is one.
+
+The R files are read by a small reader of R's serialization format written
+for this module: it streams the decompressed file in chunks, keeps numbers as
+numpy arrays and strings dictionary-encoded and passes over row names, so the
+1.07 million-row raw release reads in about two seconds with some 170 MB of
+working memory, without R (see ``docs/unvotes.md`` for measurements).
+"""
+
+from __future__ import annotations
+
+import bz2
+import functools
+import gzip
+import lzma
+import struct
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import numpy as np
+import pandas as pd
+
+from equipoise.sources.errors import SourceError
+
+__all__ = [
+    "COLUMNS",
+    "VOTES",
+    "country_codes",
+    "read_roll_calls",
+    "read_unvotes_csv",
+    "read_unvotes_rda",
+    "read_voeten_rdata",
+]
+
+VOTES: tuple[str, ...] = ("yes", "abstain", "no")
+"""The votes that count, in the order of the usual 1-2-3 scale."""
+
+ABSENT = "absent"
+
+COLUMNS: list[str] = ["rcid", "session", "date", "country", "vote", "amend", "para"]
+
+# Vote labels are carried as small integers until the table is built:
+# 0 yes, 1 abstain, 2 no, 3 absent, -1 not a member (always dropped).
+_ABSENT_CODE = 3
+_NOT_MEMBER = -1
+_VOETEN_CODES = {1: 0, 2: 1, 3: 2, 8: _ABSENT_CODE, 9: _NOT_MEMBER}
+_VOTE_WORDS = {
+    "yes": 0,
+    "abstain": 1,
+    "no": 2,
+    "absent": _ABSENT_CODE,
+    **{str(code): label for code, label in _VOETEN_CODES.items()},
+}
+_MISSING_TEXT = {"", "NA", "NaN", "nan", "<NA>"}
+_TRUE_TEXT = {"1", "1.0", "TRUE", "True", "true"}
+_FALSE_TEXT = {"0", "0.0", "FALSE", "False", "false"}
+
+
+# -- country codes -------------------------------------------------------------
+
+
+@functools.cache
+def _country_table() -> pd.DataFrame:
+    path = resources.files("equipoise").joinpath("data", "countries_cow_iso.csv")
+    with path.open("r", encoding="utf-8") as fh:
+        table = pd.read_csv(fh, dtype=str, keep_default_na=False, na_values=[])
+    table["cow"] = table["cow"].astype(int)
+    return table
+
+
+def country_codes() -> pd.DataFrame:
+    """The code table: ``cow``, ``iso3``, ``iso2``, ``name``, one row per code pair.
+
+    A Correlates of War code appears on more than one row when the state had
+    more than one ISO alpha-2 code over time (345 is ``YU`` Yugoslavia and
+    ``RS`` Serbia; 365 is ``SU`` Soviet Union and ``RU`` Russia). ``iso3`` is
+    empty for Zanzibar, whose votes are dropped.
+    """
+    return _country_table().copy()
+
+
+@functools.cache
+def _code_maps() -> tuple[dict[int, str], dict[str, str], dict[str, str]]:
+    """COW -> ISO3, ISO2 -> ISO3, and name or ISO3 -> ISO3."""
+    table = _country_table()
+    by_cow: dict[int, str] = {}
+    by_iso2: dict[str, str] = {}
+    by_name: dict[str, str] = {}
+    for cow, iso3, iso2, name in table[["cow", "iso3", "iso2", "name"]].itertuples(index=False):
+        for mapping, key in ((by_cow, cow), (by_iso2, iso2), (by_name, name)):
+            if key == "":
+                continue
+            if mapping.setdefault(key, iso3) != iso3:
+                raise ValueError(f"countries_cow_iso.csv: {key!r} maps to two ISO3 codes")
+        if iso3:
+            by_name.setdefault(iso3, iso3)
+    return by_cow, by_iso2, by_name
+
+
+# -- R serialization ------------------------------------------------------------
+
+# SEXP types used in data files (R Internals, "Serialization Formats").
+_NILSXP, _SYMSXP, _LISTSXP, _CLOSXP, _ENVSXP, _PROMSXP, _LANGSXP = 0, 1, 2, 3, 4, 5, 6
+_CHARSXP, _LGLSXP, _INTSXP, _REALSXP, _CPLXSXP, _STRSXP = 9, 10, 13, 14, 15, 16
+_DOTSXP, _VECSXP, _EXPRSXP, _RAWSXP = 17, 19, 20, 24
+_ALTREP, _EMPTYENV, _BASEENV, _NILVALUE, _REFSXP = 238, 242, 241, 254, 255
+_GLOBALENV, _UNBOUNDVALUE, _MISSINGARG, _BASENAMESPACE = 253, 252, 251, 250
+_NAMESPACESXP, _PACKAGESXP, _PERSISTSXP = 249, 248, 247
+_PAIRLISTS = {_LISTSXP, _CLOSXP, _PROMSXP, _LANGSXP, _DOTSXP}
+_SINGLETONS = {_EMPTYENV, _BASEENV, _NILVALUE, _GLOBALENV, _UNBOUNDVALUE, _MISSINGARG,
+               _BASENAMESPACE}
+_HAS_ATTR, _HAS_TAG = 1 << 9, 1 << 10
+_LATIN1, _BYTES = 1 << 2, 1 << 1  # CHARSXP encoding bits (levels field)
+_NA_INTEGER = -(2**31)
+_CHUNK = 1 << 20
+_INT = struct.Struct(">i")
+_TWO_INTS = struct.Struct(">ii")
+
+
+class _Unreadable(Exception):
+    """Raised inside the R reader; turned into a SourceError naming the file."""
+
+
+@dataclass(slots=True)
+class _RStrings:
+    """A character vector, dictionary-encoded: ``levels[codes[i]]``, code -1 for NA."""
+
+    codes: np.ndarray
+    levels: list[str]
+
+    def to_list(self) -> list[str | None]:
+        return [None if c < 0 else self.levels[c] for c in self.codes.tolist()]
+
+
+@dataclass(slots=True)
+class _RObj:
+    kind: int
+    value: Any = None
+    attrs: dict[str, _RObj] = field(default_factory=dict)
+
+    def classes(self) -> list[str]:
+        cls = self.attrs.get("class")
+        if cls is None or not isinstance(cls.value, _RStrings):
+            return []
+        return [c or "" for c in cls.value.to_list()]
+
+
+class _RReader:
+    """Reads one serialized R object (XDR format) from a binary stream, chunk by chunk."""
+
+    def __init__(self, fh: BinaryIO) -> None:
+        self._fh = fh
+        self._buf = b""
+        self._pos = 0
+        self._refs: list[_RObj] = []
+
+    # -- bytes ---------------------------------------------------------------
+
+    def _fill(self, n: int) -> None:
+        have = len(self._buf) - self._pos
+        if have >= n:
+            return
+        parts = [self._buf[self._pos :]]
+        while have < n:
+            chunk = self._fh.read(max(_CHUNK, n - have))
+            if not chunk:
+                raise _Unreadable("file ends in the middle of an object (truncated?)")
+            parts.append(chunk)
+            have += len(chunk)
+        self._buf = b"".join(parts)
+        self._pos = 0
+
+    def raw(self, n: int) -> bytes:
+        self._fill(n)
+        out = self._buf[self._pos : self._pos + n]
+        self._pos += n
+        return out
+
+    def int(self) -> int:
+        self._fill(4)
+        (value,) = _INT.unpack_from(self._buf, self._pos)
+        self._pos += 4
+        return value
+
+    def _array(self, n: int, dtype: str, width: int) -> np.ndarray:
+        self._fill(n * width)
+        out = np.frombuffer(self._buf, dtype=dtype, count=n, offset=self._pos)
+        self._pos += n * width
+        return out.astype(dtype[1:])  # native byte order, and a copy off the buffer
+
+    def _length(self) -> int:
+        n = self.int()
+        if n == -1:  # long vector: two more ints
+            upper, lower = self.int(), self.int()
+            n = (upper << 32) + (lower & 0xFFFFFFFF)
+        if n < 0:
+            raise _Unreadable(f"negative vector length {n}")
+        return n
+
+    def _strings(self, n: int) -> _RStrings:
+        index: dict[bytes, int] = {}
+        keys: list[tuple[bytes, int]] = []
+        codes: list[int] = []
+        append = codes.append
+        unpack = _TWO_INTS.unpack_from
+        buf, pos = self._buf, self._pos
+        end = len(buf)
+        for _ in range(n):
+            if end - pos < 8:
+                self._pos = pos
+                self._fill(8)
+                buf, pos, end = self._buf, self._pos, len(self._buf)
+            flags, length = unpack(buf, pos)
+            pos += 8
+            if flags & 0xFF != _CHARSXP:
+                raise _Unreadable(f"expected a string, found object type {flags & 0xFF}")
+            if length < 0:
+                append(-1)
+                continue
+            if end - pos < length:
+                self._pos = pos
+                self._fill(length)
+                buf, pos, end = self._buf, self._pos, len(self._buf)
+            key = buf[pos : pos + length]
+            pos += length
+            code = index.get(key)
+            if code is None:
+                code = index[key] = len(keys)
+                keys.append((key, flags))
+            append(code)
+        self._pos = pos
+        levels = [_decode(key, flags) for key, flags in keys]
+        return _RStrings(np.array(codes, dtype=np.int32), levels)
+
+    # -- objects -------------------------------------------------------------
+
+    def _skip_strings(self, n: int) -> None:
+        unpack = _TWO_INTS.unpack_from
+        buf, pos = self._buf, self._pos
+        end = len(buf)
+        for _ in range(n):
+            if end - pos < 8:
+                self._pos = pos
+                self._fill(8)
+                buf, pos, end = self._buf, self._pos, len(self._buf)
+            length = max(unpack(buf, pos)[1], 0)
+            pos += 8 + length
+            if pos > end:
+                self._pos = pos - length
+                self._fill(length)
+                buf, end = self._buf, len(self._buf)
+                pos = self._pos + length
+        self._pos = pos
+
+    def item(self, flags: int | None = None, *, skip_strings: bool = False) -> _RObj:
+        """The next object. ``skip_strings`` passes over a character vector unread."""
+        if flags is None:
+            flags = self.int()
+        kind = flags & 0xFF
+        if kind in _SINGLETONS:
+            return _RObj(_NILSXP if kind == _NILVALUE else kind)
+        if kind == _REFSXP:
+            index = flags >> 8 or self.int()
+            if not 0 < index <= len(self._refs):
+                raise _Unreadable(f"bad reference {index}")
+            return self._refs[index - 1]
+        if kind == _SYMSXP:
+            symbol = _RObj(_SYMSXP, self.item().value)
+            self._refs.append(symbol)
+            return symbol
+        if kind in (_PACKAGESXP, _NAMESPACESXP, _PERSISTSXP):
+            if self.int() != 0:
+                raise _Unreadable("bad persistent name")
+            names = [self.item().value for _ in range(self.int())]
+            obj = _RObj(kind, names)
+            self._refs.append(obj)
+            return obj
+        if kind == _ENVSXP:
+            env = _RObj(_ENVSXP)
+            self._refs.append(env)
+            self.int()  # locked
+            for _ in range(4):  # enclosure, frame, hash table, attributes
+                self.item()
+            return env
+        if kind in _PAIRLISTS:
+            return self._pairlist(flags)
+        if kind == _CHARSXP:
+            n = self.int()
+            return _RObj(_CHARSXP, None if n < 0 else _decode(self.raw(n), flags))
+        if kind == _ALTREP:
+            return self._altrep()
+        if kind in (_LGLSXP, _INTSXP):
+            obj = _RObj(kind, self._array(self._length(), ">i4", 4))
+        elif kind == _REALSXP:
+            obj = _RObj(kind, self._array(self._length(), ">f8", 8))
+        elif kind == _CPLXSXP:
+            obj = _RObj(kind, self._array(2 * self._length(), ">f8", 8))
+        elif kind == _STRSXP and skip_strings:
+            n = self._length()
+            self._skip_strings(n)
+            obj = _RObj(kind, _RStrings(np.full(n, -1, dtype=np.int32), []))
+        elif kind == _STRSXP:
+            obj = _RObj(kind, self._strings(self._length()))
+        elif kind in (_VECSXP, _EXPRSXP):
+            obj = _RObj(kind, [self.item() for _ in range(self._length())])
+        elif kind == _RAWSXP:
+            obj = _RObj(kind, self.raw(self._length()))
+        else:
+            raise _Unreadable(f"unsupported R object type {kind}")
+        if flags & _HAS_ATTR:
+            obj.attrs = self._attributes()
+        return obj
+
+    def _attributes(self) -> dict[str, _RObj]:
+        pairs = self.item()
+        if pairs.kind not in _PAIRLISTS:
+            return {}
+        return {tag: value for tag, value in pairs.value if tag is not None}
+
+    def _pairlist(self, flags: int) -> _RObj:
+        # Walk the CDR chain in a loop: long pairlists would overflow the stack.
+        kind = flags & 0xFF
+        out = _RObj(kind, [])
+        first = True
+        while True:
+            attrs = self._attributes() if flags & _HAS_ATTR else {}
+            if first:
+                out.attrs, first = attrs, False
+            tag = self.item().value if flags & _HAS_TAG else None
+            tag = tag if isinstance(tag, str) else None
+            # Row names are one string per row and never needed: pass over them.
+            out.value.append((tag, self.item(skip_strings=tag == "row.names")))
+            flags = self.int()
+            if flags & 0xFF == _NILVALUE:
+                return out
+            if flags & 0xFF not in _PAIRLISTS:
+                out.value.append((None, self.item(flags)))
+                return out
+
+    def _altrep(self) -> _RObj:
+        info = self.item()
+        state = self.item()
+        attrs = self.item()
+        name = info.value[0][1].value if info.kind in _PAIRLISTS and info.value else None
+        if name in ("compact_intseq", "compact_realseq"):
+            n, start, step = state.value[:3]
+            values = start + step * np.arange(int(n))
+            kind = _INTSXP if name == "compact_intseq" else _REALSXP
+            obj = _RObj(kind, values.astype(np.int32 if kind == _INTSXP else np.float64))
+        elif isinstance(name, str) and name.startswith("wrap_"):
+            obj = state.value[0]
+        elif name == "deferred_string" and state.value[0][1].kind == _INTSXP:
+            numbers = state.value[0][1].value
+            texts = [None if v == _NA_INTEGER else str(v) for v in numbers.tolist()]
+            codes, levels = pd.factorize(pd.Series(texts, dtype=object))
+            obj = _RObj(_STRSXP, _RStrings(codes.astype(np.int32), list(levels)))
+        else:
+            raise _Unreadable(f"unsupported compact R vector {name!r}")
+        if attrs.kind in _PAIRLISTS:
+            obj.attrs = {tag: value for tag, value in attrs.value if tag is not None}
+        return obj
+
+
+def _decode(raw: bytes, flags: int) -> str:
+    levels = flags >> 12
+    if levels & (_LATIN1 | _BYTES):
+        return raw.decode("latin-1")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
+def _open_compressed(path: Path) -> BinaryIO:
+    with path.open("rb") as fh:
+        magic = fh.read(6)
+    if magic[:2] == b"\x1f\x8b":
+        return gzip.open(path, "rb")
+    if magic[:3] == b"BZh":
+        return bz2.open(path, "rb")
+    if magic == b"\xfd7zXZ\x00":
+        return lzma.open(path, "rb")
+    return path.open("rb")
+
+
+def _read_r_objects(path: Path) -> dict[str, _RObj]:
+    """Every object in an ``.RData``/``.rda`` file (or the one in an ``.rds``), by name."""
+    try:
+        with _open_compressed(path) as fh:
+            reader = _RReader(fh)
+            head = reader.raw(2)
+            rdata = head == b"RD"
+            if rdata:
+                magic = head + reader.raw(3)
+                if magic not in (b"RDX2\n", b"RDX3\n"):
+                    raise _Unreadable("not an R data file in XDR format")
+                head = reader.raw(2)
+            if head != b"X\n":
+                raise _Unreadable("not an R data file in XDR format")
+            version = reader.int()
+            reader.int(), reader.int()  # writer's and minimal reader's R versions
+            if version == 3:
+                reader.raw(reader.int())  # native encoding name
+            elif version != 2:
+                raise _Unreadable(f"unsupported serialization version {version}")
+            top = reader.item()
+    except _Unreadable as exc:
+        raise SourceError(path, str(exc)) from None
+    except (OSError, EOFError, zlib.error, lzma.LZMAError) as exc:
+        message = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+        raise SourceError(path, message) from None
+    if not rdata:
+        return {path.stem: top}
+    if top.kind not in _PAIRLISTS:
+        raise SourceError(path, "no named objects in the R data file")
+    return {tag or f"object{i}": value for i, (tag, value) in enumerate(top.value, start=1)}
+
+
+def _r_frames(path: Path) -> dict[str, dict[str, _RObj]]:
+    """The data frames among a file's objects: name -> {column: vector}."""
+    frames: dict[str, dict[str, _RObj]] = {}
+    for name, obj in _read_r_objects(path).items():
+        names = obj.attrs.get("names")
+        if obj.kind != _VECSXP or "data.frame" not in obj.classes() or names is None:
+            continue
+        columns = dict(zip(names.value.to_list(), obj.value, strict=False))
+        lengths = {_r_length(col) for col in columns.values()}
+        if len(lengths) > 1:
+            raise SourceError(path, f"data frame {name!r} has columns of different lengths")
+        frames[name] = {str(key): col for key, col in columns.items()}
+    return frames
+
+
+def _r_length(obj: _RObj) -> int:
+    value = obj.value
+    return len(value.codes) if isinstance(value, _RStrings) else len(value)
+
+
+def _pick_frame(
+    path: Path, needed: set[str], wanted: set[str] | None = None
+) -> dict[str, _RObj]:
+    """The first data frame with the ``needed`` columns; only ``wanted`` ones if given."""
+    frames = _r_frames(path)
+    for columns in frames.values():
+        if needed <= columns.keys():
+            if wanted is None:
+                return columns
+            return {name: col for name, col in columns.items() if name in needed | wanted}
+    found = "; ".join(f"{name}: {', '.join(cols)}" for name, cols in frames.items()) or "none"
+    raise SourceError(
+        path, f"no data frame with columns {', '.join(sorted(needed))} (data frames: {found})"
+    )
+
+
+def _r_numbers(obj: _RObj) -> np.ndarray:
+    """A numeric, logical or factor vector as float64 with NaN for NA."""
+    if obj.kind in (_INTSXP, _LGLSXP):
+        out = obj.value.astype(np.float64)
+        out[obj.value == _NA_INTEGER] = np.nan
+        return out
+    if obj.kind == _REALSXP:
+        return obj.value
+    if obj.kind == _STRSXP:
+        levels = pd.to_numeric(pd.Series(obj.value.levels, dtype=object), errors="coerce")
+        return _take(levels.to_numpy(dtype=np.float64), obj.value.codes, np.nan)
+    raise _Unreadable(f"expected numbers, found R object type {obj.kind}")
+
+
+def _r_text(obj: _RObj) -> tuple[np.ndarray, list[str]]:
+    """A character or factor vector as (codes, levels), code -1 for NA."""
+    if obj.kind == _STRSXP:
+        return obj.value.codes, obj.value.levels
+    if obj.kind == _INTSXP and "levels" in obj.attrs:
+        codes = obj.value.astype(np.int32) - 1
+        codes[obj.value == _NA_INTEGER] = -1
+        return codes, [level or "" for level in obj.attrs["levels"].value.to_list()]
+    numbers = _r_numbers(obj)
+    codes, uniques = pd.factorize(pd.Series(numbers))
+    return codes.astype(np.int32), [_number_text(u) for u in uniques]
+
+
+def _number_text(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _r_dates(obj: _RObj) -> tuple[np.ndarray, list[str]] | np.ndarray:
+    """Dates: datetime64 for an R ``Date``/``POSIXct`` column, else (codes, texts)."""
+    classes = obj.classes()
+    if obj.kind in (_REALSXP, _INTSXP) and "Date" in classes:
+        days = _r_numbers(obj)
+        return pd.to_datetime(days, unit="D", origin="unix").to_numpy()
+    if obj.kind in (_REALSXP, _INTSXP) and "POSIXct" in classes:
+        seconds = _r_numbers(obj)
+        return pd.to_datetime(seconds, unit="s", origin="unix").normalize().to_numpy()
+    return _r_text(obj)
+
+
+def _take(values: np.ndarray, codes: np.ndarray, missing: Any) -> np.ndarray:
+    """``values[codes]`` with ``missing`` where a code is -1."""
+    padded = np.append(values, np.array([missing], dtype=values.dtype))
+    return padded[np.where(codes < 0, len(values), codes)]
+
+
+# -- shared checks ----------------------------------------------------------------
+
+
+Where = Callable[[int], tuple[str, int | None]]
+"""Row index -> (prefix for the message, line for SourceError)."""
+
+
+def _csv_where(index: int) -> tuple[str, int | None]:
+    return "", index + 2  # line 1 is the header
+
+
+def _frame_where(index: int) -> tuple[str, int | None]:
+    return f"row {index + 1}: ", None
+
+
+def _fail(path: Path, where: Where, index: int, message: str) -> SourceError:
+    prefix, line = where(int(index))
+    return SourceError(path, prefix + message, line)
+
+
+def _integers(path: Path, where: Where, values: np.ndarray, what: str, *, required: bool):
+    """float64 values -> int64 (required) or Int64 (missing allowed); whole numbers only."""
+    missing = np.isnan(values)
+    bad = ~missing & (values != np.round(values))
+    if required:
+        bad |= missing
+    if bad.any():
+        index = int(np.flatnonzero(bad)[0])
+        shown = "missing" if missing[index] else repr(_number_text(values[index]))
+        raise _fail(path, where, index, f"{what} must be a whole number, got {shown}")
+    if required:
+        return values.astype(np.int64)
+    return pd.arrays.IntegerArray(np.where(missing, 0, values).astype(np.int64), missing)
+
+
+def _dates_from_text(
+    path: Path, where: Where, codes: np.ndarray, texts: list[str | None]
+) -> np.ndarray:
+    """Parse dictionary-encoded date strings: ISO ``YYYY-MM-DD`` or Voeten's ``M/D/YYYY``."""
+    series = pd.Series([None if t is None else t.strip() for t in texts], dtype=object)
+    series[series.isin(_MISSING_TEXT)] = None
+    iso = pd.to_datetime(series, format="%Y-%m-%d", errors="coerce")
+    mdy = pd.to_datetime(series, format="%m/%d/%Y", errors="coerce")
+    parsed = iso.fillna(mdy)
+    bad_levels = np.flatnonzero(series.notna().to_numpy() & parsed.isna().to_numpy())
+    if len(bad_levels):
+        index = int(np.flatnonzero(np.isin(codes, bad_levels))[0])
+        text = texts[codes[index]]
+        raise _fail(path, where, index, f"unparseable date {text!r} (use YYYY-MM-DD)")
+    return _take(parsed.to_numpy(dtype="datetime64[ns]"), codes, np.datetime64("NaT"))
+
+
+def _flags(path: Path, where: Where, values: np.ndarray, what: str) -> pd.arrays.BooleanArray:
+    """0/1 numbers (NaN for missing) -> nullable boolean."""
+    missing = np.isnan(values)
+    bad = ~missing & ~np.isin(values, (0.0, 1.0))
+    if bad.any():
+        index = int(np.flatnonzero(bad)[0])
+        raise _fail(path, where, index, f"{what} must be 0 or 1, got {values[index]!r}")
+    return pd.arrays.BooleanArray(np.where(missing, 0, values).astype(bool), missing)
+
+
+def _countries_from_codes(
+    path: Path,
+    where: Where,
+    codes: np.ndarray,
+    levels: list[Any],
+    mapping: dict[Any, str],
+    what: str,
+    names: tuple[np.ndarray, list[str]] | None = None,
+) -> np.ndarray:
+    """Map dictionary-encoded country codes to ISO3 (object array; "" means drop).
+
+    A missing code falls back on the country name when there is one. R writes a
+    missing code as ``NA``, which is also Namibia's alpha-2 code: ``NA`` is
+    Namibia unless the name on the same row says otherwise.
+    """
+    by_name = _code_maps()[2]
+    mapped = np.array([mapping.get(level) for level in levels] + [None], dtype=object)
+    out = mapped[np.where(codes < 0, len(levels), codes)]
+    if names is not None:
+        name_codes, name_levels = names
+        by_row_name = np.array(
+            [by_name.get(n.strip()) for n in name_levels] + [None], dtype=object
+        )[np.where(name_codes < 0, len(name_levels), name_codes)]
+        named = pd.notna(by_row_name)
+        unclear = codes < 0
+        if "NA" in levels:
+            unclear |= (codes == levels.index("NA")) & named & (by_row_name != "NAM")
+        out = np.where(unclear & named, by_row_name, out)
+    unknown = np.flatnonzero(pd.isna(out))
+    if len(unknown):
+        index = int(unknown[0])
+        code = codes[index]
+        shown = "missing" if code < 0 else repr(levels[code])
+        if names is not None and names[0][index] >= 0:
+            shown += f" ({names[1][names[0][index]]})"
+        raise _fail(path, where, index, f"unknown {what} {shown}")
+    return out
+
+
+def _assemble(
+    path: Path,
+    where: Where,
+    *,
+    rcid: np.ndarray,
+    session: Any,
+    date: np.ndarray,
+    country: np.ndarray,
+    vote: np.ndarray,
+    amend: Any,
+    para: Any,
+    keep_absent: bool,
+) -> pd.DataFrame:
+    """Drop what is not a vote, check one vote per country and roll call, build the table."""
+    keep = (vote >= 0) & (country != "")
+    if not keep_absent:
+        keep &= vote != _ABSENT_CODE
+    rows = np.flatnonzero(keep)
+    iso_codes, iso_levels = pd.factorize(pd.Series(country[rows], dtype=object))
+    key = rcid[rows].astype(np.int64) * (len(iso_levels) + 1) + iso_codes
+    duplicated = pd.Series(key).duplicated().to_numpy()
+    if duplicated.any():
+        index = int(rows[np.flatnonzero(duplicated)[0]])
+        raise _fail(
+            path, where, index,
+            f"{country[index]} votes twice on roll call {rcid[index]}",
+        )
+    categories = [*VOTES, ABSENT] if keep_absent else list(VOTES)
+    frame = pd.DataFrame(
+        {
+            "rcid": rcid[rows].astype(np.int64),
+            "session": pd.array(session, dtype="Int64")[rows],
+            "date": pd.Series(date[rows]).astype("datetime64[ns]"),
+            "country": pd.Series(np.asarray(iso_levels, dtype=object)[iso_codes], dtype="str"),
+            "vote": pd.Categorical.from_codes(vote[rows], categories=categories),
+            "amend": pd.array(amend, dtype="boolean")[rows],
+            "para": pd.array(para, dtype="boolean")[rows],
+        }
+    )
+    return frame
+
+
+def _no_flags(n: int) -> pd.arrays.BooleanArray:
+    return pd.arrays.BooleanArray(np.zeros(n, dtype=bool), np.ones(n, dtype=bool))
+
+
+# -- roll calls --------------------------------------------------------------------
+
+
+def read_roll_calls(path: str | Path) -> pd.DataFrame:
+    """A roll-call table (``un_roll_calls`` as ``.rda`` or CSV), one row per roll call.
+
+    ``rcid`` (int64), ``session`` (Int64), ``date`` (datetime64), ``amend`` and
+    ``para`` (boolean) are normalised; any other columns (``unres``, ``short``,
+    ``importantvote``...) are passed through as read. Only ``rcid`` is required.
+    """
+    path = Path(path)
+    known = ("rcid", "session", "date", "amend", "para")
+    where: Where
+    if _is_r_file(path):
+        columns = _pick_frame(path, {"rcid"})
+        where = _frame_where
+        try:
+            numbers = {
+                name: _r_numbers(columns[name]) for name in known if name in columns and
+                name != "date"
+            }
+            dates = _r_dates(columns["date"]) if "date" in columns else None
+            others = {name: _r_column(col) for name, col in columns.items() if name not in known}
+        except _Unreadable as exc:
+            raise SourceError(path, str(exc)) from None
+    else:
+        table = _read_csv_text(path, required=("rcid",))
+        where = _csv_where
+        numbers = {
+            name: _csv_numbers(path, table[name], name)
+            for name in known
+            if name in table and name != "date"
+        }
+        dates = None
+        if "date" in table:
+            codes, levels = pd.factorize(table["date"])
+            dates = (codes.astype(np.int32), list(levels))
+        others = {name: table[name].to_numpy() for name in table.columns if name not in known}
+
+    n = len(numbers["rcid"])
+    out = pd.DataFrame({"rcid": _integers(path, where, numbers["rcid"], "rcid", required=True)})
+    session = numbers.get("session", np.full(n, np.nan))
+    out["session"] = _integers(path, where, session, "session", required=False)
+    if dates is None:
+        out["date"] = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+    elif isinstance(dates, tuple):
+        out["date"] = _dates_from_text(path, where, *dates)
+    else:
+        out["date"] = pd.Series(dates).astype("datetime64[ns]")
+    for name in ("amend", "para"):
+        out[name] = _flags(path, where, numbers.get(name, np.full(n, np.nan)), name)
+    for name, values in others.items():
+        out[name] = values
+    duplicated = out["rcid"].duplicated().to_numpy()
+    if duplicated.any():
+        index = int(np.flatnonzero(duplicated)[0])
+        raise _fail(path, where, index, f"roll call {out['rcid'].iat[index]} is listed twice")
+    return out
+
+
+def _r_column(obj: _RObj) -> Any:
+    """Any other data-frame column, for passing through: text, category, numbers."""
+    if obj.kind == _STRSXP:
+        return obj.value.to_list()
+    if obj.kind == _INTSXP and "levels" in obj.attrs:
+        codes, levels = _r_text(obj)
+        return pd.Categorical.from_codes(codes, categories=levels)
+    if obj.kind in (_INTSXP, _LGLSXP, _REALSXP):
+        return _r_numbers(obj)
+    return [None] * _r_length(obj)
+
+
+def _is_r_file(path: Path) -> bool:
+    return path.suffix.lower() in {".rda", ".rdata", ".rds"}
+
+
+# -- CSV ----------------------------------------------------------------------------
+
+
+def _read_csv_text(path: Path, required: tuple[str, ...]) -> pd.DataFrame:
+    """Every cell as text, nothing read as missing (``NA`` is Namibia's code)."""
+    try:
+        table = pd.read_csv(
+            path, dtype=str, keep_default_na=False, na_values=[], encoding="utf-8"
+        )
+    except FileNotFoundError:
+        raise SourceError(path, "no such file") from None
+    except OSError as exc:
+        raise SourceError(path, exc.strerror or str(exc)) from None
+    except pd.errors.EmptyDataError:
+        raise SourceError(path, "empty file") from None
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise SourceError(path, f"not a readable CSV file: {exc}") from None
+    table.columns = [str(c).strip() for c in table.columns]
+    missing = [name for name in required if name not in table.columns]
+    if missing:
+        raise SourceError(
+            path,
+            f"missing column(s) {', '.join(missing)} (found: {', '.join(table.columns)})",
+            1,
+        )
+    return table
+
+
+def _csv_numbers(path: Path, column: pd.Series, what: str) -> np.ndarray:
+    """Text cells -> float64; empty or ``NA`` is missing, ``TRUE``/``FALSE`` are 1/0."""
+    text = column.str.strip()
+    missing = text.isin(_MISSING_TEXT).to_numpy()
+    text = text.where(~text.isin(_TRUE_TEXT), "1").where(~text.isin(_FALSE_TEXT), "0")
+    numbers = pd.to_numeric(text.where(~missing, None), errors="coerce").to_numpy(np.float64)
+    bad = np.flatnonzero(np.isnan(numbers) & ~missing)
+    if len(bad):
+        index = int(bad[0])
+        raise SourceError(path, f"{what} must be a number, got {column.iat[index]!r}", index + 2)
+    return numbers
+
+
+def _csv_votes(path: Path, column: pd.Series) -> np.ndarray:
+    codes, levels = pd.factorize(column.str.strip().str.lower())
+    mapped = np.array([_VOTE_WORDS.get(level, -9) for level in levels] + [-9])
+    votes = mapped[np.where(codes < 0, len(levels), codes)]
+    bad = np.flatnonzero(votes == -9)
+    if len(bad):
+        index = int(bad[0])
+        raise SourceError(
+            path,
+            f"unknown vote {column.iat[index]!r} (expected yes, abstain, no, absent "
+            "or a code 1, 2, 3, 8, 9)",
+            index + 2,
+        )
+    return votes.astype(np.int8)
+
+
+def read_unvotes_csv(
+    path: str | Path,
+    roll_calls: str | Path | pd.DataFrame | None = None,
+    *,
+    keep_absent: bool = False,
+) -> pd.DataFrame:
+    """Votes from a CSV file, one row per country and roll call.
+
+    Columns read: ``rcid`` and ``vote`` (``yes``/``abstain``/``no``/``absent`` in
+    any case, or Voeten's codes 1/2/3/8/9); the country from ``country_code``
+    (ISO alpha-2), else ``ccode`` (Correlates of War), else ``country`` (a name
+    as the ``unvotes`` package spells it, or an ISO alpha-3 code, so a table
+    this module wrote reads back). A missing ``country_code`` falls back on
+    ``country``. ``session``, ``date``, ``amend`` and ``para`` come from the file
+    when it has them, else from ``roll_calls`` (a path to a roll-call CSV or
+    ``.rda``, or a table from :func:`read_roll_calls`), else they are missing.
+    """
+    path = Path(path)
+    table = _read_csv_text(path, required=("rcid", "vote"))
+    code_column = next((c for c in ("country_code", "ccode", "country") if c in table), None)
+    if code_column is None:
+        raise SourceError(
+            path, "missing column country_code, ccode or country "
+            f"(found: {', '.join(table.columns)})", 1
+        )
+    n = len(table)
+    where: Where = _csv_where
+    rcid = _integers(path, where, _csv_numbers(path, table["rcid"], "rcid"), "rcid", required=True)
+    vote = _csv_votes(path, table["vote"])
+
+    by_cow, by_iso2, by_name = _code_maps()
+    codes, levels = pd.factorize(table[code_column].str.strip())
+    codes = codes.astype(np.int32)
+    levels = list(levels)
+    if "" in levels:  # an empty cell is a missing code
+        empty = levels.index("")
+        codes = np.where(codes == empty, -1, codes - (codes > empty)).astype(np.int32)
+        levels.pop(empty)
+    names = None
+    if code_column != "country" and "country" in table:
+        name_codes, name_levels = pd.factorize(table["country"])
+        names = (name_codes.astype(np.int32), list(name_levels))
+    if code_column == "country_code":
+        country = _countries_from_codes(
+            path, where, codes, levels, by_iso2, "ISO alpha-2 code", names
+        )
+    elif code_column == "ccode":
+        cow = pd.to_numeric(pd.Series(levels, dtype=object), errors="coerce")
+        cow_levels = [int(c) if c == c and float(c).is_integer() else None for c in cow]
+        country = _countries_from_codes(
+            path, where, codes, cow_levels, by_cow, "COW country code", names
+        )
+    else:
+        country = _countries_from_codes(path, where, codes, levels, by_name, "country")
+
+    extra = _roll_call_columns(path, table, rcid, roll_calls)
+    return _assemble(
+        path, where, rcid=rcid, vote=vote, country=country, keep_absent=keep_absent, **extra
+    ) if n else _empty(keep_absent)
+
+
+def _roll_call_columns(
+    path: Path,
+    table: pd.DataFrame,
+    rcid: np.ndarray,
+    roll_calls: str | Path | pd.DataFrame | None,
+) -> dict[str, Any]:
+    """session, date, amend, para for each vote row: from the votes file, else the roll calls."""
+    n = len(table)
+    where: Where = _csv_where
+    out: dict[str, Any] = {}
+    if "session" in table:
+        numbers = _csv_numbers(path, table["session"], "session")
+        out["session"] = _integers(path, where, numbers, "session", required=False)
+    if "date" in table:
+        codes, levels = pd.factorize(table["date"])
+        out["date"] = _dates_from_text(path, where, codes.astype(np.int32), list(levels))
+    for name in ("amend", "para"):
+        if name in table:
+            out[name] = _flags(path, where, _csv_numbers(path, table[name], name), name)
+    wanted = [name for name in ("session", "date", "amend", "para") if name not in out]
+    if wanted and roll_calls is not None:
+        calls = roll_calls if isinstance(roll_calls, pd.DataFrame) else read_roll_calls(roll_calls)
+        source = "the roll-call table" if isinstance(roll_calls, pd.DataFrame) else roll_calls
+        position = pd.Index(calls["rcid"]).get_indexer(rcid)
+        missing = np.flatnonzero(position < 0)
+        if len(missing):
+            index = int(missing[0])
+            raise SourceError(path, f"roll call {rcid[index]} is not in {source}", index + 2)
+        for name in wanted:
+            if name in calls:
+                out[name] = calls[name].array.take(position)
+    out.setdefault("session", np.full(n, np.nan))
+    out.setdefault("date", np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]"))
+    out.setdefault("amend", _no_flags(n))
+    out.setdefault("para", _no_flags(n))
+    return out
+
+
+def _empty(keep_absent: bool) -> pd.DataFrame:
+    categories = [*VOTES, ABSENT] if keep_absent else list(VOTES)
+    return pd.DataFrame(
+        {
+            "rcid": pd.Series([], dtype=np.int64),
+            "session": pd.Series([], dtype="Int64"),
+            "date": pd.Series([], dtype="datetime64[ns]"),
+            "country": pd.Series([], dtype="str"),
+            "vote": pd.Categorical([], categories=categories),
+            "amend": pd.Series([], dtype="boolean"),
+            "para": pd.Series([], dtype="boolean"),
+        }
+    )
+
+
+# -- R files -------------------------------------------------------------------------
+
+
+def read_unvotes_rda(
+    votes_path: str | Path,
+    roll_calls_path: str | Path | None,
+    *,
+    keep_absent: bool = False,
+) -> pd.DataFrame:
+    """Votes from the ``unvotes`` R package files ``un_votes.rda`` and ``un_roll_calls.rda``.
+
+    ``un_votes`` holds ``rcid``, ``country``, ``country_code`` (ISO alpha-2; missing
+    for the Federal Republic of Germany, the Yemen Arab Republic and Zanzibar,
+    which are then matched by name) and ``vote`` (a factor yes/abstain/no).
+    Session, date and the amendment/paragraph flags come from the roll-call file;
+    without one (``None``) they are missing.
+    """
+    votes_path = Path(votes_path)
+    columns = _pick_frame(votes_path, {"rcid", "vote"}, {"country", "country_code", "ccode"})
+    where: Where = _frame_where
+    try:
+        rcid = _integers(votes_path, where, _r_numbers(columns["rcid"]), "rcid", required=True)
+        vote_codes, vote_levels = _r_text(columns["vote"])
+        names = _r_text(columns["country"]) if "country" in columns else None
+        if "country_code" in columns:
+            codes, levels = _r_text(columns["country_code"])
+            country = _countries_from_codes(
+                votes_path, where, codes, levels, _code_maps()[1], "ISO alpha-2 code", names
+            )
+        elif "ccode" in columns:
+            codes, levels = _r_text(columns["ccode"])
+            cow = [int(level) if level.lstrip("-").isdigit() else None for level in levels]
+            country = _countries_from_codes(
+                votes_path, where, codes, cow, _code_maps()[0], "COW country code", names
+            )
+        elif names is not None:
+            country = _countries_from_codes(
+                votes_path, where, *names, _code_maps()[2], "country"
+            )
+        else:
+            raise SourceError(votes_path, "no country_code, ccode or country column")
+    except _Unreadable as exc:
+        raise SourceError(votes_path, str(exc)) from None
+    mapped = np.array(
+        [_VOTE_WORDS.get(level.strip().lower(), -9) for level in vote_levels] + [-9]
+    )
+    vote = mapped[np.where(vote_codes < 0, len(vote_levels), vote_codes)]
+    bad = np.flatnonzero(vote == -9)
+    if len(bad):
+        index = int(bad[0])
+        shown = "missing" if vote_codes[index] < 0 else repr(vote_levels[vote_codes[index]])
+        raise _fail(votes_path, where, index, f"unknown vote {shown}")
+
+    n = len(rcid)
+    extra: dict[str, Any] = {
+        "session": np.full(n, np.nan),
+        "date": np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]"),
+        "amend": _no_flags(n),
+        "para": _no_flags(n),
+    }
+    if roll_calls_path is not None:
+        calls = read_roll_calls(roll_calls_path)
+        position = pd.Index(calls["rcid"]).get_indexer(rcid)
+        missing = np.flatnonzero(position < 0)
+        if len(missing):
+            index = int(missing[0])
+            raise _fail(
+                votes_path, where, index,
+                f"roll call {rcid[index]} is not in {roll_calls_path}",
+            )
+        for name in extra:
+            extra[name] = calls[name].array.take(position)
+    return _assemble(
+        votes_path, where, rcid=rcid, vote=vote.astype(np.int8), country=country,
+        keep_absent=keep_absent, **extra,
+    )
+
+
+def read_voeten_rdata(path: str | Path, *, keep_absent: bool = False) -> pd.DataFrame:
+    """Votes from Voeten's raw release (``UNVotesPublished.RData``, object ``x``).
+
+    Columns used: ``rcid``, ``session``, ``vote`` (1 yes, 2 abstain, 3 no,
+    8 absent, 9 not a member), ``ccode`` (Correlates of War) and ``date``
+    (``M/D/YYYY`` text; missing for a few roll calls, which get NaT). This
+    release has no amendment or paragraph flags, so ``amend`` and ``para`` are
+    all missing.
+    """
+    path = Path(path)
+    columns = _pick_frame(path, {"rcid", "vote", "ccode"}, {"session", "date"})
+    where: Where = _frame_where
+    try:
+        rcid = _integers(path, where, _r_numbers(columns["rcid"]), "rcid", required=True)
+        n = len(rcid)
+        raw_votes = _r_numbers(columns["vote"])
+        session = (
+            _integers(path, where, _r_numbers(columns["session"]), "session", required=False)
+            if "session" in columns
+            else np.full(n, np.nan)
+        )
+        cow_codes, cow_levels = pd.factorize(pd.Series(_r_numbers(columns["ccode"])))
+        dates: Any = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+        if "date" in columns:
+            parsed = _r_dates(columns["date"])
+            dates = _dates_from_text(path, where, *parsed) if isinstance(parsed, tuple) else parsed
+    except _Unreadable as exc:
+        raise SourceError(path, str(exc)) from None
+
+    vote = np.full(n, -9, dtype=np.int8)
+    for code, label in _VOETEN_CODES.items():
+        vote[raw_votes == code] = label
+    bad = np.flatnonzero(vote == -9)
+    if len(bad):
+        index = int(bad[0])
+        shown = "missing" if np.isnan(raw_votes[index]) else _number_text(raw_votes[index])
+        raise _fail(path, where, index, f"unknown vote code {shown}")
+
+    # Non-members need no country code: look codes up only where a vote was cast.
+    cast = vote != _NOT_MEMBER
+    cow = [int(c) if c == c and float(c).is_integer() else None for c in cow_levels]
+    codes = np.where(cast, cow_codes, -2).astype(np.int32)
+    country = np.full(n, "", dtype=object)
+    country[cast] = _countries_from_codes(
+        path,
+        lambda i: where(int(np.flatnonzero(cast)[i])),
+        codes[cast],
+        cow,
+        _code_maps()[0],
+        "COW country code",
+    )
+    return _assemble(
+        path, where, rcid=rcid, session=session, date=dates, country=country, vote=vote,
+        amend=_no_flags(n), para=_no_flags(n), keep_absent=keep_absent,
+    )

@@ -1,0 +1,578 @@
+"""UN General Assembly votes: reading the releases, and how alike two states vote.
+
+The measures are checked on small vote tables worked out by hand; the readers
+on files written here; and, where the shared reference data is present, the
+published agreement scores of the Bailey-Strezhnev-Voeten ideal-point file are
+reproduced from the ``unvotes`` package data.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import struct
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from equipoise.analysis.unvotes import agreement, agreement_matrix, published_roll_calls
+from equipoise.sources.errors import SourceError
+from equipoise.sources.unvotes import (
+    COLUMNS,
+    country_codes,
+    read_roll_calls,
+    read_unvotes_csv,
+    read_unvotes_rda,
+    read_voeten_rdata,
+)
+
+
+def votes_table(rows: list[tuple], **flags: list) -> pd.DataFrame:
+    """A vote table from (rcid, session, date, country, vote) tuples."""
+    table = pd.DataFrame(rows, columns=["rcid", "session", "date", "country", "vote"])
+    table["date"] = pd.to_datetime(table["date"])
+    for name, values in flags.items():
+        table[name] = values
+    return table
+
+
+# Six roll calls, three states. Roll call 3 is uncontested (every vote cast is
+# "no"); on roll call 5 the United States is absent.
+#
+#   rcid  session  AZE      USA      RUS
+#     1      1     yes      yes      no
+#     2      1     yes      no       yes
+#     3      1     no       no       no
+#     4      1     abstain  yes      yes
+#     5      2     yes      absent   no
+#     6      2     no       no       yes
+BALLOTS = {
+    1: (1, "2019-10-01", "yes", "yes", "no"),
+    2: (1, "2019-11-01", "yes", "no", "yes"),
+    3: (1, "2019-12-01", "no", "no", "no"),
+    4: (1, "2020-03-01", "abstain", "yes", "yes"),
+    5: (2, "2020-10-01", "yes", "absent", "no"),
+    6: (2, "2020-12-01", "no", "no", "yes"),
+}
+SMALL = votes_table(
+    [
+        (rcid, session, date, country, vote)
+        for rcid, (session, date, *votes) in BALLOTS.items()
+        for country, vote in zip(("AZE", "USA", "RUS"), votes, strict=True)
+    ]
+)
+
+
+# -- the measures, by hand -----------------------------------------------------------
+
+
+def test_agreement_share_s_score_and_kappa_by_hand():
+    table = agreement(SMALL, "AZE", "USA").set_index("session")
+    # Session 1: both voted on all four roll calls and agreed on two (1 and 3).
+    first = table.loc[1]
+    assert (first["a"], first["b"], first["n_votes"]) == ("AZE", "USA", 4)
+    assert first["agree_share"] == pytest.approx(2 / 4)
+    # S: distances on the 1-2-3 scale are 0, 2, 0, 1, so S = 1 - 2*3 / (4*2) = 0.25.
+    assert first["s_score"] == pytest.approx(0.25)
+    # Kappa: AZE voted yes 2, abstain 1, no 1; USA yes 2, abstain 0, no 2.
+    # p_e = (2*2 + 1*0 + 1*2) / 16 = 0.375, so kappa = (0.5 - 0.375) / 0.625 = 0.2.
+    assert first["kappa"] == pytest.approx(0.2)
+
+
+def test_an_absence_is_not_a_vote():
+    second = agreement(SMALL, "AZE", "USA").set_index("session").loc[2]
+    # Roll call 5 does not count: only roll call 6 is common, and they agree on it.
+    assert second["n_votes"] == 1
+    assert second["agree_share"] == 1.0
+    assert second["s_score"] == 1.0
+    # Both cast a single identical vote: chance agreement is 1, kappa is undefined.
+    assert np.isnan(second["kappa"])
+
+
+def test_s_score_runs_from_minus_one_to_one():
+    def s_score(vote_a: str, vote_b: str) -> float:
+        rows = [(1, 1, "2020-01-01", "AZE", vote_a), (1, 1, "2020-01-01", "USA", vote_b),
+                (1, 1, "2020-01-01", "RUS", "no")]
+        return float(agreement(votes_table(rows), "AZE", "USA")["s_score"].iloc[0])
+
+    assert s_score("yes", "yes") == 1.0
+    assert s_score("yes", "abstain") == 0.0  # half the largest distance
+    assert s_score("yes", "no") == -1.0
+
+
+def test_kappa_is_zero_when_agreement_is_what_chance_gives():
+    # AZE votes yes, yes, no, no; USA yes, no, yes, no. p_o = 0.5 and p_e = 0.5.
+    rows = [
+        (rcid, 1, "2020-01-01", country, vote)
+        for rcid, pair in enumerate([("yes", "yes"), ("yes", "no"), ("no", "yes"), ("no", "no")])
+        for country, vote in zip(("AZE", "USA"), pair, strict=True)
+    ]
+    table = agreement(votes_table(rows), "AZE", "USA")
+    assert table["agree_share"].iloc[0] == 0.5
+    assert table["kappa"].iloc[0] == pytest.approx(0.0)
+
+
+def test_published_agreement_counts_contested_roll_calls_only():
+    # Roll call 3 is uncontested, so session 1 counts roll calls 1, 2 and 4,
+    # of which AZE and USA agree on one.
+    assert list(published_roll_calls(SMALL)) == [1, 2, 4, 5, 6]
+    first = agreement(SMALL, "AZE", "USA").set_index("session").loc[1]
+    assert first["n_published"] == 3
+    assert first["published_agreement"] == pytest.approx(1 / 3)
+
+
+def test_published_agreement_leaves_out_amendment_and_paragraph_votes_from_session_52():
+    # The same paragraph vote counts in session 10 and not in session 52.
+    rows = [
+        (rcid, session, "2000-01-01", country, vote)
+        for rcid, session in ((1, 10), (2, 10), (3, 52), (4, 52))
+        for country, vote in (("AZE", "yes"), ("USA", "yes" if rcid % 2 else "no"),
+                              ("RUS", "no"))
+    ]
+    para = [rcid in (1, 3) for rcid in (1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4)]
+    table = votes_table(rows, amend=False, para=para)
+    assert list(published_roll_calls(table)) == [1, 2, 4]
+    result = agreement(table, "AZE", "USA").set_index("session")
+    assert result.loc[10, "agree_share"] == 0.5
+    assert result.loc[10, "published_agreement"] == 0.5  # both roll calls count
+    assert result.loc[52, "published_agreement"] == 0.0  # only roll call 4 counts
+    assert result.loc[52, "n_published"] == 1
+
+
+def test_agreement_by_year_uses_the_date_of_each_vote():
+    table = agreement(SMALL, "AZE", "RUS", by="year").set_index("year")
+    # 2019: roll calls 1-3, alike on 2 and 3; 2020: roll calls 4-6, alike on none.
+    assert table.loc[2019, "n_votes"] == 3
+    assert table.loc[2019, "agree_share"] == pytest.approx(2 / 3)
+    assert table.loc[2020, "n_votes"] == 3
+    assert table.loc[2020, "agree_share"] == pytest.approx(0.0)
+
+
+def test_agreement_matrix_is_long_format_one_row_per_pole_and_period():
+    table = agreement_matrix(SMALL, "AZE", ["USA", "RUS"])
+    assert list(table.columns) == [
+        "session", "focal", "pole", "n_votes", "agree_share", "s_score", "kappa",
+        "published_agreement", "n_published",
+    ]
+    assert list(zip(table["pole"], table["session"], strict=True)) == [
+        ("USA", 1), ("USA", 2), ("RUS", 1), ("RUS", 2),
+    ]
+    by_pole = agreement(SMALL, "AZE", "RUS")
+    rus = table[table["pole"] == "RUS"].reset_index(drop=True)
+    pd.testing.assert_series_equal(rus["kappa"], by_pole["kappa"])
+
+
+def test_agreement_refuses_unknown_countries_and_double_votes():
+    with pytest.raises(ValueError, match="no votes for 'AZ'"):
+        agreement(SMALL, "AZ", "USA")
+    with pytest.raises(ValueError, match="by must be"):
+        agreement(SMALL, "AZE", "USA", by="month")
+    doubled = pd.concat([SMALL, SMALL.iloc[[0]]], ignore_index=True)
+    with pytest.raises(ValueError, match="more than one vote on roll call 1"):
+        agreement(doubled, "AZE", "USA")
+
+
+# -- reading CSV files ----------------------------------------------------------------
+
+ROLL_CALLS_CSV = """rcid,session,importantvote,date,unres,amend,para,short
+3,1.0,0,1946-01-01,R/1/66,1,0,"AMENDMENTS, RULES OF PROCEDURE"
+4,1.0,0,1946-01-02,R/1/79,0,0,SECURITY COUNCIL ELECTIONS
+9000,74.0,0,2019-12-18,R/74/1,,,"NUCLEAR WEAPONS, DISARMAMENT"
+"""
+
+# unvotes style: ISO alpha-2 codes; a missing code is matched by the name.
+VOTES_CSV = """rcid,country_code,country,vote
+3,US,United States,yes
+3,SU,Soviet Union,no
+3,,Federal Republic of Germany,abstain
+4,YU,Yugoslavia,Yes
+9000,NA,Namibia,no
+9000,AZ,Azerbaijan,yes
+"""
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_unvotes_csv_reads_into_the_tidy_table(tmp_path):
+    votes = read_unvotes_csv(
+        write(tmp_path / "votes.csv", VOTES_CSV), write(tmp_path / "calls.csv", ROLL_CALLS_CSV)
+    )
+    assert list(votes.columns) == COLUMNS
+    # Predecessor states take their successor's code; "NA" is Namibia.
+    assert list(votes["country"]) == ["USA", "RUS", "DEU", "SRB", "NAM", "AZE"]
+    assert list(votes["vote"]) == ["yes", "no", "abstain", "yes", "no", "yes"]
+    assert list(votes["session"]) == [1, 1, 1, 1, 74, 74]
+    assert votes["date"].iloc[-1] == pd.Timestamp("2019-12-18")
+    assert list(votes["amend"].iloc[[0, 3]]) == [True, False]
+    assert votes["amend"].isna().iloc[-1]
+    assert str(votes["vote"].dtype) == "category"
+    assert str(votes["session"].dtype) == "Int64"
+
+
+def test_a_missing_code_written_by_r_as_na_falls_back_on_the_name(tmp_path):
+    text = "rcid,country_code,country,vote\n3,NA,Federal Republic of Germany,yes\n3,NA,Namibia,no\n"
+    votes = read_unvotes_csv(write(tmp_path / "votes.csv", text))
+    assert list(votes["country"]) == ["DEU", "NAM"]
+    assert votes["session"].isna().all()  # no roll calls given
+
+
+def test_voeten_style_csv_with_cow_codes_and_absences(tmp_path):
+    text = (
+        "rcid,session,vote,ccode,date\n"
+        "3,1,1,2,1/1/1946\n"
+        "3,1,3,365,1/1/1946\n"
+        "3,1,8,260,1/1/1946\n"  # absent
+        "3,1,9,373,1/1/1946\n"  # not yet a member
+    )
+    path = write(tmp_path / "voeten.csv", text)
+    assert list(read_unvotes_csv(path)["country"]) == ["USA", "RUS"]
+    kept = read_unvotes_csv(path, keep_absent=True)
+    assert list(kept["vote"]) == ["yes", "no", "absent"]
+    assert kept["date"].iloc[0] == pd.Timestamp("1946-01-01")
+
+
+def test_a_table_written_out_reads_back_the_same(tmp_path):
+    votes = read_unvotes_csv(
+        write(tmp_path / "votes.csv", VOTES_CSV), write(tmp_path / "calls.csv", ROLL_CALLS_CSV)
+    )
+    votes.to_csv(tmp_path / "out.csv", index=False)
+    pd.testing.assert_frame_equal(read_unvotes_csv(tmp_path / "out.csv"), votes)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("rcid,country_code,vote\n3,US,yes\n3,XX,no\n", "votes.csv:3: unknown ISO alpha-2 code"),
+        ("rcid,country_code,vote\n3,US,maybe\n", "votes.csv:2: unknown vote 'maybe'"),
+        ("rcid,country_code,vote\n3,US,yes\n3,US,no\n", "votes.csv:3: USA votes twice on roll"),
+        ("rcid,country_code,vote\nthree,US,yes\n", "votes.csv:2: rcid must be a number"),
+        ("rcid,country_code\n3,US\n", "votes.csv:1: missing column(s) vote"),
+        ("rcid,country_code,vote\n5,US,yes\n", "votes.csv:2: roll call 5 is not in"),
+    ],
+)
+def test_csv_errors_name_the_file_and_line(tmp_path, text, message):
+    calls = write(tmp_path / "calls.csv", ROLL_CALLS_CSV)
+    with pytest.raises(SourceError) as caught:
+        read_unvotes_csv(write(tmp_path / "votes.csv", text), calls)
+    assert str(caught.value).startswith(str(tmp_path / message.split(":")[0]))
+    assert message in str(caught.value)
+
+
+def test_a_missing_file_is_a_source_error(tmp_path):
+    with pytest.raises(SourceError, match="no such file"):
+        read_unvotes_csv(tmp_path / "nope.csv")
+
+
+def test_every_cow_code_maps_to_one_iso3_code():
+    table = country_codes()
+    assert table.groupby("cow")["iso3"].nunique().max() == 1
+    assert table.loc[table["cow"] == 365, "iso3"].unique().tolist() == ["RUS"]
+    cow = dict(zip(table["cow"], table["iso3"], strict=False))
+    assert (cow[345], cow[315], cow[260], cow[265], cow[678]) == ("SRB", "CZE", "DEU", "DDR", "YEM")
+    # Every current member is there: 193 states with a code of their own.
+    current = table[~table["cow"].isin([260, 265, 315, 511, 678, 680, 713])]
+    assert current["iso3"].nunique() == 193
+
+
+# -- reading R files: a small writer of R's serialization format ------------------------
+
+
+def _int(*values: int) -> bytes:
+    return struct.pack(f">{len(values)}i", *values)
+
+
+def _chars(text: str | None) -> bytes:
+    if text is None:
+        return _int(9, -1)
+    raw = text.encode("utf-8")
+    return _int(9 | (8 << 12), len(raw)) + raw  # 8 << 12: marked UTF-8
+
+
+def _symbol(name: str) -> bytes:
+    return _int(1) + _chars(name)
+
+
+def _strings(values: list[str | None], attributes: bytes = b"") -> bytes:
+    flags = 16 | (1 << 9 if attributes else 0)
+    return _int(flags, len(values)) + b"".join(_chars(v) for v in values) + attributes
+
+
+def _integers(values: list[int | None], attributes: bytes = b"", is_object: bool = False) -> bytes:
+    flags = 13 | (1 << 9 if attributes else 0) | (1 << 8 if is_object else 0)
+    data = [-(2**31) if v is None else v for v in values]
+    return _int(flags, len(data), *data) + attributes
+
+
+def _doubles(values: list[float], attributes: bytes = b"") -> bytes:
+    flags = 14 | (1 << 9 if attributes else 0) | (1 << 8 if attributes else 0)
+    return _int(flags, len(values)) + struct.pack(f">{len(values)}d", *values) + attributes
+
+
+def _attributes(**values: bytes) -> bytes:
+    out = b""
+    for name, value in values.items():
+        out += _int(2 | (1 << 10)) + _symbol(name.replace("_", ".")) + value
+    return out + _int(254)
+
+
+def _factor(codes: list[int], levels: list[str]) -> bytes:
+    return _integers(
+        codes, _attributes(levels=_strings(levels), **{"class": _strings(["factor"])}),
+        is_object=True,
+    )
+
+
+def _data_frame(columns: dict[str, bytes], nrow: int) -> bytes:
+    body = b"".join(columns.values())
+    attributes = _attributes(
+        names=_strings(list(columns)),
+        row_names=_integers([None, -nrow]),
+        **{"class": _strings(["data.frame"])},
+    )
+    return _int(19 | (1 << 8) | (1 << 9), len(columns)) + body + attributes
+
+
+def write_rdata(path: Path, name: str, frame: bytes) -> Path:
+    body = b"RDX2\nX\n" + _int(2, 0x040300, 0x020300)
+    body += _int(2 | (1 << 10)) + _symbol(name) + frame + _int(254)
+    path.write_bytes(gzip.compress(body))
+    return path
+
+
+def test_raw_voeten_rdata_reads_codes_votes_and_dates(tmp_path):
+    frame = _data_frame(
+        {
+            "rcid": _integers([3, 3, 3, 3, 4]),
+            "session": _integers([1, 1, 1, 1, 1]),
+            "vote": _integers([1, 3, 8, 9, 2]),
+            "ccode": _integers([2, 365, 260, 373, 345]),
+            "date": _strings(["1/1/1946", "1/1/1946", "1/1/1946", "1/1/1946", None]),
+        },
+        nrow=5,
+    )
+    path = write_rdata(tmp_path / "UNVotes.RData", "x", frame)
+    votes = read_voeten_rdata(path)
+    assert list(votes.columns) == COLUMNS
+    assert list(votes["country"]) == ["USA", "RUS", "SRB"]
+    assert list(votes["vote"]) == ["yes", "no", "abstain"]
+    assert votes["date"].iloc[0] == pd.Timestamp("1946-01-01")
+    assert pd.isna(votes["date"].iloc[2])
+    assert votes["amend"].isna().all()  # this release has no flags
+    assert list(read_voeten_rdata(path, keep_absent=True)["country"]) == [
+        "USA", "RUS", "DEU", "SRB",
+    ]
+
+
+def test_rdata_errors_name_the_file_and_row(tmp_path):
+    frame = _data_frame(
+        {"rcid": _integers([3, 3]), "vote": _integers([1, 1]), "ccode": _integers([2, 999])},
+        nrow=2,
+    )
+    path = write_rdata(tmp_path / "bad.RData", "x", frame)
+    with pytest.raises(SourceError, match=r"bad\.RData: row 2: unknown COW country code 999"):
+        read_voeten_rdata(path)
+    (tmp_path / "cut.RData").write_bytes(gzip.compress(gzip.decompress(path.read_bytes())[:60]))
+    with pytest.raises(SourceError, match=r"cut\.RData: .*truncated"):
+        read_voeten_rdata(tmp_path / "cut.RData")
+    (tmp_path / "text.RData").write_text("not R at all")
+    with pytest.raises(SourceError, match="not an R data file"):
+        read_voeten_rdata(tmp_path / "text.RData")
+
+
+def test_unvotes_rda_reads_factor_votes_and_dated_roll_calls(tmp_path):
+    votes = _data_frame(
+        {
+            "rcid": _doubles([3.0, 3.0, 4.0]),
+            "country": _strings(["United States", "Federal Republic of Germany", "Namibia"]),
+            "country_code": _strings(["US", None, "NA"]),
+            "vote": _factor([1, 3, 2], ["yes", "abstain", "no"]),
+        },
+        nrow=3,
+    )
+    date_class = _attributes(**{"class": _strings(["Date"])})
+    calls = _data_frame(
+        {
+            "rcid": _integers([3, 4]),
+            "session": _doubles([1.0, 1.0]),
+            "date": _doubles([0.0, 1.0], date_class),
+            "amend": _integers([1, None]),
+            "para": _integers([0, None]),
+        },
+        nrow=2,
+    )
+    table = read_unvotes_rda(
+        write_rdata(tmp_path / "un_votes.rda", "un_votes", votes),
+        write_rdata(tmp_path / "un_roll_calls.rda", "un_roll_calls", calls),
+    )
+    assert list(table["country"]) == ["USA", "DEU", "NAM"]
+    assert list(table["vote"]) == ["yes", "no", "abstain"]
+    assert list(table["date"]) == [pd.Timestamp("1970-01-01")] * 2 + [pd.Timestamp("1970-01-02")]
+    assert table["amend"].iloc[0] and table["amend"].isna().iloc[2]
+
+
+# -- the shared reference data ---------------------------------------------------------
+
+
+def _shared_data() -> Path:
+    candidates = [
+        os.environ.get("EQUIPOISE_SHARED_DATA"),
+        Path(__file__).resolve().parents[2] / "shared" / "data",
+        "/work/shared/data",
+    ]
+    for candidate in candidates:
+        if candidate and (Path(candidate) / "unvotes").is_dir():
+            return Path(candidate)
+    return Path("/nonexistent")
+
+
+DATA = _shared_data()
+UNVOTES = DATA / "unvotes"
+IDEAL_POINTS = DATA / "unga_idealpoints_jun2024" / "IdealpointestimatesAll_Jun2024.csv"
+needs_unvotes = pytest.mark.skipif(
+    not (UNVOTES / "un_votes.rda").is_file(), reason="the shared unvotes data is not here"
+)
+needs_ideal_points = pytest.mark.skipif(
+    not (IDEAL_POINTS.is_file() and (UNVOTES / "un_votes.rda").is_file()),
+    reason="the shared ideal-point file is not here",
+)
+FOCAL = ["AZE", "ARM", "GEO", "TUR", "IRN"]
+POLES = {"USA": "USAgree", "RUS": "RUSSAgree", "CHN": "ChinaAgree"}
+
+
+@pytest.fixture(scope="module")
+def unvotes() -> pd.DataFrame:
+    return read_unvotes_rda(UNVOTES / "un_votes.rda", UNVOTES / "un_roll_calls.rda")
+
+
+@pytest.fixture(scope="module")
+def voeten() -> pd.DataFrame:
+    return read_voeten_rdata(UNVOTES / "UNVotesPublished.RData")
+
+
+@pytest.fixture(scope="module")
+def ideal_points() -> pd.DataFrame:
+    table = pd.read_csv(IDEAL_POINTS)
+    cow = country_codes().drop_duplicates("cow").set_index("cow")["iso3"]
+    table["country"] = table["ccode"].map(cow)
+    return table
+
+
+@needs_unvotes
+def test_the_unvotes_package_data_reads_whole(unvotes):
+    # 870,109 rows less Zanzibar's two votes, which have no ISO code.
+    assert len(unvotes) == 870_107
+    assert list(unvotes.columns) == COLUMNS
+    assert set(unvotes["vote"].unique()) == {"yes", "abstain", "no"}
+    assert unvotes["session"].notna().all() and unvotes["date"].notna().all()
+    # The Federal Republic of Germany has no code in un_votes: its votes are DEU by name.
+    germany = unvotes[unvotes["country"] == "DEU"]
+    assert germany["session"].min() == 28 and germany["session"].max() == 74
+
+
+@needs_unvotes
+def test_the_raw_voeten_release_reads_whole(voeten):
+    # 1,066,613 rows: 588,800 yes + 95,099 abstain + 54,865 no, less Zanzibar's two.
+    assert len(voeten) == 738_762
+    assert voeten["session"].max() == 70
+    first = read_unvotes_csv(UNVOTES / "UNVotesPublished_first20rows.csv")
+    pd.testing.assert_frame_equal(voeten.iloc[: len(first)], first)
+
+
+@needs_unvotes
+def test_the_caucasus_csv_equals_the_rda_it_was_cut_from(unvotes):
+    subset = read_unvotes_csv(
+        UNVOTES / "un_votes_caucasus_powers.csv", UNVOTES / "un_roll_calls_min.csv"
+    )
+    # The CSV was cut by ISO code, so the Federal Republic of Germany (no code) is not in it.
+    countries = sorted(set(subset["country"]) - {"DEU"})
+    ours = subset[subset["country"].isin(countries)].reset_index(drop=True)
+    theirs = unvotes[unvotes["country"].isin(countries)].reset_index(drop=True)
+    pd.testing.assert_frame_equal(ours, theirs)
+
+
+@needs_unvotes
+def test_roll_calls_read_the_same_from_rda_and_csv():
+    rda = read_roll_calls(UNVOTES / "un_roll_calls.rda")
+    csv = read_roll_calls(UNVOTES / "un_roll_calls_min.csv")
+    for name in ("rcid", "session", "date", "amend", "para"):
+        pd.testing.assert_series_equal(rda[name], csv[name])
+
+
+@needs_unvotes
+def test_the_rda_reader_agrees_with_pyreadr():
+    pyreadr = pytest.importorskip("pyreadr")
+    theirs = pyreadr.read_r(str(UNVOTES / "un_roll_calls.rda"))["un_roll_calls"]
+    ours = read_roll_calls(UNVOTES / "un_roll_calls.rda")
+    assert ours["rcid"].tolist() == theirs["rcid"].astype(int).tolist()
+    assert ours["unres"].tolist() == theirs["unres"].tolist()
+    assert ours["date"].dt.date.tolist() == pd.to_datetime(theirs["date"]).dt.date.tolist()
+
+
+def _compare(votes: pd.DataFrame, ideal_points: pd.DataFrame) -> pd.DataFrame:
+    """Our published agreement beside the file's, focal x pole x session."""
+    rows = []
+    for focal in FOCAL:
+        ours = agreement_matrix(votes, focal, list(POLES))
+        theirs = ideal_points[ideal_points["country"] == focal]
+        for pole, column in POLES.items():
+            both = ours[ours["pole"] == pole].merge(theirs[["session", column]], on="session")
+            both = both.rename(columns={column: "published"}).dropna(subset=["published"])
+            rows.append(both)
+    return pd.concat(rows, ignore_index=True)
+
+
+@needs_ideal_points
+def test_published_agreement_reproduces_the_ideal_point_file(unvotes, ideal_points):
+    compared = _compare(unvotes, ideal_points)
+    # Every focal state against every pole, in every session both have (up to 74).
+    per_dyad = compared.groupby(["focal", "pole"]).size()
+    assert len(per_dyad) == 15 and per_dyad.min() >= 10
+    assert len(compared) == 643
+    difference = (compared["published_agreement"] - compared["published"]).abs()
+    # The file prints seven significant digits; 1e-3 is the required bound.
+    assert difference.max() < 1e-3
+    assert difference.max() < 1e-6
+
+
+@needs_ideal_points
+def test_the_plain_share_is_not_the_published_figure(unvotes, ideal_points):
+    compared = _compare(unvotes, ideal_points)
+    plain = (compared["agree_share"] - compared["published"]).abs()
+    # Uncontested roll calls and, from session 52, amendment and paragraph votes
+    # make the two differ in most sessions: Azerbaijan and the US in session 66
+    # agreed on 37% of all roll calls, but on 20% of those the file counts.
+    assert (plain > 1e-3).sum() > len(compared) / 2
+    row = compared[(compared["focal"] == "AZE") & (compared["pole"] == "USA")
+                   & (compared["session"] == 66)].iloc[0]
+    assert row["agree_share"] == pytest.approx(31 / 84)
+    assert row["published"] == pytest.approx(0.2, abs=1e-6)
+
+
+@needs_ideal_points
+def test_each_country_votes_on_as_many_published_roll_calls_as_the_file_says(
+    unvotes, ideal_points
+):
+    counted = unvotes[unvotes["rcid"].isin(published_roll_calls(unvotes))]
+    counts = counted.groupby(["country", "session"]).size().rename("ours").reset_index()
+    file = ideal_points[ideal_points["session"] <= 74]
+    both = file.merge(counts, on=["country", "session"], how="left")
+    assert len(both) > 10_000
+    assert (both["NVotesAll"] == both["ours"]).all()
+
+
+@needs_ideal_points
+def test_the_raw_2016_release_reproduces_the_file_outside_sessions_52_to_67(
+    voeten, ideal_points
+):
+    compared = _compare(voeten, ideal_points)
+    difference = (compared["published_agreement"] - compared["published"]).abs()
+    # Sessions 52-67 of the 2016 release lack a few roll calls on whole resolutions
+    # that later releases (and the published figures) include.
+    elsewhere = ~compared["session"].between(52, 67)
+    assert difference[elsewhere].max() < 1e-6
+    assert difference[~elsewhere].max() > 1e-3
