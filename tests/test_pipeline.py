@@ -53,9 +53,9 @@ def test_from_text_files_to_report(tmp_path):
     assert result.exit_code == 0, result.output
 
     result = run("align", "--db", db, "--focal", "AZE", "--poles", "TUR,RUS,IRN",
-                 "--freq", "quarter", "--format", "json")
+                 "--freq", "quarter", "--format", "json", "--min-events", "1")
     assert result.exit_code == 0, result.output
-    rows = json.loads(result.stdout)
+    rows = json.loads(result.stdout)["alignment"]
     q3 = {r["pole"]: r for r in rows if r["period"] == "2020Q3"}
     assert q3["TUR"]["tilt"] > 0 > q3["RUS"]["tilt"]
     assert q3["RUS"]["verbal_conflict"] >= 1
@@ -182,3 +182,59 @@ def test_killed_coding_run_leaves_a_consistent_store(tmp_path):
             "GROUP BY regexp_extract(d.text, '\\[copy (\\d+)\\]', 1)").fetchall()
     assert coded == 12 * len(texts)
     assert len({n for (n,) in per_copy}) == 1  # every copy coded alike, none twice
+
+
+def write_votes(folder: Path) -> tuple[Path, Path]:
+    """Two sessions of a made-up General Assembly: AZ votes with TR in one, with RU in the other."""
+    votes = ["rcid,country_code,country,vote"]
+    calls = ["rcid,session,date,amend,para"]
+    for rcid, session in ((1, 74), (2, 74), (3, 75), (4, 75)):
+        calls.append(f"{rcid},{session},20{session - 55}-10-0{rcid},0,0")
+        turkish = session == 74
+        for code, vote in (("AZ", "yes"), ("TR", "yes" if turkish else "no"),
+                           ("RU", "no" if turkish else "yes"), ("IR", "abstain")):
+            votes.append(f"{rcid},{code},,{vote}")
+    (folder / "votes.csv").write_text("\n".join(votes) + "\n", encoding="utf-8")
+    (folder / "calls.csv").write_text("\n".join(calls) + "\n", encoding="utf-8")
+    return folder / "votes.csv", folder / "calls.csv"
+
+
+def test_align_with_intervals_change_points_and_un_votes(tmp_path):
+    corpus = write_corpus(tmp_path / "news")
+    db = str(tmp_path / "store.duckdb")
+    run("ingest", str(corpus), "--db", db)
+    run("code", "--db", db)
+    votes, calls = write_votes(tmp_path)
+    result = run("align", "--db", db, "--focal", "AZE", "--poles", "TUR,RUS,CSTO",
+                 "--freq", "quarter", "--min-events", "1", "--ci", "--n-boot", "200",
+                 "--changepoints", "--un-votes", str(votes), "--un-roll-calls", str(calls),
+                 "--format", "json")
+    assert result.exit_code == 0, result.output
+    panels = json.loads(result.stdout)
+    assert set(panels) == {"alignment", "equidistance", "changepoints", "drivers", "un_votes"}
+    assert {"tilt_lo", "tilt_hi"} <= set(panels["alignment"][0])
+    assert all(0 <= r["equidistance"] <= 1 for r in panels["equidistance"]
+               if r["equidistance"] is not None)
+    agreement = {(r["session"], r["pole"]): r["agree_share"] for r in panels["un_votes"]}
+    assert agreement == {(74, "TUR"): 1.0, (75, "TUR"): 0.0, (74, "RUS"): 0.0, (75, "RUS"): 1.0}
+
+    table = run("align", "--db", db, "--focal", "AZE", "--poles", "TUR,RUS",
+                "--freq", "quarter", "--min-events", "1", "--un-votes", str(votes),
+                "--un-roll-calls", str(calls))
+    assert table.exit_code == 0, table.output
+    assert "Equidistance" in table.output and "UN General Assembly" in table.output
+
+
+def test_bad_options_are_reported_not_raised(tmp_path):
+    corpus = write_corpus(tmp_path / "news")
+    db = str(tmp_path / "store.duckdb")
+    run("ingest", str(corpus), "--db", db)
+    for args, message in (
+        (("--freq", "fortnight"), "freq"),
+        (("--weight", "vibes"), "weight"),
+        (("--from", "2020-13-01"), "not a date"),
+    ):
+        result = run("align", "--db", db, "--focal", "AZE", "--poles", "TUR", *args)
+        assert result.exit_code != 0
+        assert message in result.output
+        assert "Traceback" not in result.output

@@ -462,3 +462,19 @@ def test_api_reads_only_the_dyads_and_aligns_as_over_the_whole_store(dyadic, db_
     events = api.load_events("AZE", poles, db=db_path)
     assert starts(events) == starts(dyad_events(whole, "AZE", poles)) == [0, 1, 5, 6, 7]
     assert "sentence" in events.columns and "doc_url" in events.columns
+
+
+def test_a_version_1_store_is_upgraded_when_opened_for_writing(tmp_path):
+    path = tmp_path / "old.duckdb"
+    Store(path).close()
+    with duckdb.connect(str(path)) as con:  # make it look like a version-1 store
+        con.execute("ALTER TABLE events DROP COLUMN source_text")
+        con.execute("ALTER TABLE events DROP COLUMN target_text")
+        con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    with pytest.raises(StoreError, match="open it once for writing"):
+        Store(path, read_only=True)
+    Store(path).close()
+    with duckdb.connect(str(path), read_only=True) as con:
+        assert con.execute("SELECT value FROM meta").fetchone() == ("2",)
+        columns = {r[0] for r in con.execute("DESCRIBE events").fetchall()}
+    assert {"source_text", "target_text"} <= columns

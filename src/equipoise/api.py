@@ -15,7 +15,9 @@ import pandas as pd
 from equipoise.analysis import align as _align
 from equipoise.analysis import dyad_events
 from equipoise.analysis.blocs import load_memberships
+from equipoise.analysis.changepoints import changepoints as _changepoints
 from equipoise.store import Store, resolve_db_path
+from equipoise.store.db import DYAD_COLUMNS
 
 
 def _dates(start, end) -> tuple[dt.date | None, dt.date | None]:
@@ -41,6 +43,14 @@ def _bloc_members(focal: str, poles: Sequence[str]) -> dict[str, list[str]]:
     return members
 
 
+def _dyads(focal, poles, db, start, end, documents: bool = False) -> pd.DataFrame:
+    with Store(resolve_db_path(db), read_only=True) as store:
+        return store.dyad_frame(
+            focal, poles, start=start, end=end, columns=None if documents else DYAD_COLUMNS,
+            documents=documents, members=_bloc_members(focal, poles),
+        )  # fmt: skip
+
+
 def load_events(
     focal: str,
     poles: Sequence[str],
@@ -48,13 +58,10 @@ def load_events(
     start: dt.date | str | None = None,
     end: dt.date | str | None = None,
 ) -> pd.DataFrame:
-    """Events between ``focal`` and any of ``poles`` (either direction), one row each."""
+    """Events between ``focal`` and any of ``poles`` (either direction), one row each,
+    with their sentences and documents, and the ``pole`` and ``direction`` they count for."""
     start, end = _dates(start, end)
-    with Store(resolve_db_path(db), read_only=True) as store:
-        frame = store.dyad_frame(
-            focal, poles, start=start, end=end, columns=None, documents=True,
-            members=_bloc_members(focal, poles),
-        )  # fmt: skip
+    frame = _dyads(focal, poles, db, start, end, documents=True)
     return dyad_events(frame, focal, poles)
 
 
@@ -65,20 +72,97 @@ def align(
     start: dt.date | str | None = None,
     end: dt.date | str | None = None,
     freq: str = "month",
+    *,
+    weight: str = "count",
+    direction: str = "both",
+    smoothing: float = 2.0,
+    ci: float | None = None,
+    n_boot: int = 500,
+    min_events: int = 3,
+    random_state: int | None = 0,
 ) -> pd.DataFrame:
-    """Per pole and period: event counts by quad class, mean Goldstein, net cooperation, tilt.
+    """Per pole and period: event counts by quad class and direction, Goldstein, the
+    alignment score, tilt, and (with ``ci``) bootstrap intervals.
 
     Parameters
     ----------
-    focal : ISO3 code of the state whose leaning is measured (or a bloc code).
-    poles : codes of the rival powers or blocs.
+    focal : ISO3 code of the state whose leaning is measured, or a bloc code.
+    poles : codes of the rival powers or blocs (a bloc counts its members at each date).
     db : store path; default ``EQUIPOISE_DB`` or ``./equipoise.duckdb``.
     start, end : ISO dates bounding the analysis (inclusive); default all events.
     freq : ``month``, ``quarter`` or ``year``.
+    weight : ``count`` (+1 cooperation, -1 conflict), ``goldstein`` or ``plover``.
+    direction : ``out`` (focal to pole), ``in`` (pole to focal) or ``both``.
+    smoothing : pseudo-events added to each denominator, so one event is not certainty.
+    ci : interval level, e.g. 0.9, for a bootstrap over documents; None for no intervals.
+    n_boot : bootstrap replicates.
+    min_events : fewer events than this in a period and pole give "insufficient data".
+    random_state : seed of the bootstrap.
+
+    See ``docs/methodology.md`` for every formula.
     """
     start, end = _dates(start, end)
-    with Store(resolve_db_path(db), read_only=True) as store:
-        frame = store.dyad_frame(
-            focal, poles, start=start, end=end, members=_bloc_members(focal, poles)
-        )
-    return _align(frame, focal, list(poles), start=start, end=end, freq=freq)
+    frame = _dyads(focal, poles, db, start, end)
+    return _align(
+        frame, focal, list(poles), start=start, end=end, freq=freq, weight=weight,
+        direction=direction, smoothing=smoothing, ci=ci, n_boot=n_boot, min_events=min_events,
+        random_state=random_state,
+    )  # fmt: skip
+
+
+def changepoints(
+    focal: str,
+    poles: Sequence[str],
+    db: str | Path | None = None,
+    start: dt.date | str | None = None,
+    end: dt.date | str | None = None,
+    freq: str = "month",
+    *,
+    top: int = 5,
+    **align_options,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Breaks in each pole's tilt and the documents that drive them: ``(points, drivers)``.
+
+    ``align_options`` are those of :func:`align` (``weight``, ``direction``, ``min_events``...).
+    """
+    start, end = _dates(start, end)
+    frame = _dyads(focal, poles, db, start, end, documents=True)
+    options = {"start": start, "end": end, **align_options}
+    return _changepoints(frame, focal, list(poles), freq=freq, align_kwargs=options, top=top)
+
+
+def un_votes(path: str | Path, roll_calls: str | Path | None = None) -> pd.DataFrame:
+    """UN General Assembly votes from any of the distributed forms, one row per country
+    and roll call (``rcid``, ``session``, ``date``, ``country`` as ISO3, ``vote``).
+
+    ``.RData`` is Voeten's raw release; ``.rda`` the ``unvotes`` R package's
+    ``un_votes.rda`` (``roll_calls``: its ``un_roll_calls.rda``); ``.csv`` the
+    unvotes-style CSV (``roll_calls``: a roll-call CSV or ``.rda`` giving sessions).
+    """
+    from equipoise.sources.unvotes import read_unvotes_csv, read_unvotes_rda, read_voeten_rdata
+
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".rdata":
+        return read_voeten_rdata(path)
+    if suffix == ".rda":
+        return read_unvotes_rda(path, roll_calls)
+    if suffix == ".csv":
+        return read_unvotes_csv(path, roll_calls)
+    raise ValueError(f"{path}: UN votes are read from .RData, .rda or .csv files")
+
+
+def un_agreement(
+    votes: pd.DataFrame, focal: str, poles: Sequence[str], by: str = "session"
+) -> pd.DataFrame:
+    """Voting agreement of ``focal`` with each state among ``poles``, per session or year:
+    share of identical votes, Signorino-Ritter S and Cohen's kappa. Blocs are skipped:
+    UN votes are cast by states."""
+    from equipoise.analysis.unvotes import agreement_matrix
+
+    states = [p for p in poles if p.upper() not in _bloc_codes()]
+    return agreement_matrix(votes, focal, states, by=by)
+
+
+def _bloc_codes() -> set[str]:
+    return set(load_memberships()["bloc"].str.upper())

@@ -120,6 +120,8 @@ class Event:
             "symmetric": self.symmetric,
             "reported": self.reported,
             "trigger": self.trigger,
+            "source_text": self.source.text,
+            "target_text": self.target.text,
             "coder": self.coder,
         }
 

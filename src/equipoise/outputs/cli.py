@@ -202,6 +202,29 @@ def _code_file(path: Path, output: Path, coder) -> None:
 
 
 # -- align --------------------------------------------------------------------------------
+WeightOption = Annotated[
+    str, typer.Option("--weight", help="Event value: count (+1/-1), goldstein or plover.")]
+DirectionOption = Annotated[
+    str, typer.Option("--direction", help="out (focal to pole), in (pole to focal) or both.")]
+MinEventsOption = Annotated[
+    int, typer.Option("--min-events", help="Fewer events than this: 'insufficient data'.")]
+CiOption = Annotated[
+    bool, typer.Option("--ci", help="Bootstrap intervals, resampling documents.")]
+LevelOption = Annotated[float, typer.Option("--level", help="Interval level with --ci.")]
+BootOption = Annotated[int, typer.Option("--n-boot", help="Bootstrap replicates with --ci.")]
+ChangeOption = Annotated[
+    bool, typer.Option("--changepoints", help="Breaks in tilt and the documents behind them.")]
+VotesOption = Annotated[
+    Path | None,
+    typer.Option("--un-votes", help="UN General Assembly votes (.RData, .rda or .csv): "
+                 "agreement with each pole as a separate panel."),
+]
+RollCallsOption = Annotated[
+    Path | None,
+    typer.Option("--un-roll-calls", help="Roll calls giving sessions for .rda/.csv votes."),
+]
+
+
 @app.command()
 def align(
     focal: FocalOption,
@@ -209,31 +232,88 @@ def align(
     start: FromOption = None,
     end: ToOption = None,
     freq: FreqOption = "month",
-    fmt: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
+    fmt: Annotated[str, typer.Option(
+        "--format", help="table, json (every panel) or csv (the alignment table).")] = "table",
+    weight: WeightOption = "count",
+    direction: DirectionOption = "both",
+    min_events: MinEventsOption = 3,
+    ci: CiOption = False,
+    level: LevelOption = 0.9,
+    n_boot: BootOption = 500,
+    changepoints: ChangeOption = False,
+    un_votes: VotesOption = None,
+    un_roll_calls: RollCallsOption = None,
     db: DbOption = None,
 ) -> None:
-    """Tilt of FOCAL toward each pole, period by period."""
-    from equipoise.analysis import verdict
+    """Which way FOCAL leans between the poles, period by period.
+
+    Poles may be states (ISO3) or blocs (NATO, EU, CSTO, EEU, ...: their members at each
+    date). UN votes, when given, are reported beside the event scores, never mixed in.
+    """
+    from equipoise.analysis import equidistance, verdict
 
     if fmt not in ("table", "json", "csv"):
         raise typer.BadParameter("use table, json or csv", param_hint="--format")
-    aligned = _aligned(focal, poles, start, end, freq, db)
+    focal, pole_list = focal.upper(), _poles(poles)
+    options = {"weight": weight, "direction": direction, "min_events": min_events,
+               "ci": level if ci else None, "n_boot": n_boot}
+    aligned = _aligned(focal, pole_list, start, end, freq, db, options)
+    panels = {"alignment": aligned, "equidistance": equidistance(aligned)}
+    if changepoints:
+        panels["changepoints"], panels["drivers"] = _changes(
+            focal, pole_list, start, end, freq, db, options)
+    if un_votes is not None:
+        panels["un_votes"] = _un_agreement(un_votes, un_roll_calls, focal, pole_list)
     if fmt == "json":
-        out.print_json(aligned.to_json(orient="records", date_format="iso"))
+        out.print_json(json.dumps({name: json.loads(frame.to_json(
+            orient="records", date_format="iso")) for name, frame in panels.items()}))
     elif fmt == "csv":
         sys.stdout.write(aligned.to_csv(index=False))
     else:
-        out.print(_table(aligned))
-        out.print(verdict(aligned, focal=focal.upper()))
+        from equipoise.outputs import tables
+
+        out.print(tables.alignment(aligned))
+        out.print(tables.equidistance(panels["equidistance"]))
+        if changepoints:
+            out.print(tables.changepoints(panels["changepoints"], panels["drivers"]))
+        if un_votes is not None:
+            out.print(tables.un_agreement(panels["un_votes"]))
+        out.print(verdict(aligned, focal=focal))
 
 
-def _aligned(focal, poles, start, end, freq, db):
+def _aligned(focal, poles, start, end, freq, db, options=None):
     from equipoise.api import align as api_align
 
     try:
-        return api_align(focal.upper(), _poles(poles), db=_existing_db(db),
-                         start=_date(start, "--from"), end=_date(end, "--to"), freq=freq)
+        return api_align(focal, poles, db=_existing_db(db), start=_date(start, "--from"),
+                         end=_date(end, "--to"), freq=freq, **(options or {}))
     except ValueError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+
+
+def _changes(focal, poles, start, end, freq, db, options):
+    from equipoise.api import changepoints as api_changepoints
+
+    options = {k: v for k, v in options.items() if k not in ("ci", "n_boot")}
+    try:
+        return api_changepoints(focal, poles, db=_existing_db(db), start=_date(start, "--from"),
+                                end=_date(end, "--to"), freq=freq, **options)
+    except ValueError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+
+
+def _un_agreement(path: Path, roll_calls: Path | None, focal: str, poles: list[str]):
+    from equipoise.api import un_agreement
+    from equipoise.api import un_votes as read_votes
+    from equipoise.sources import SourceError
+
+    try:
+        with console.status(f"reading UN votes from {path}"):
+            votes = read_votes(path, roll_calls)
+        return un_agreement(votes, focal, poles)
+    except (SourceError, ValueError, OSError) as exc:
         console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from None
 
@@ -246,25 +326,6 @@ def _existing_db(db: str | None) -> Path:
         console.print(f"[red]error:[/red] no store at {path}; run `equipoise ingest` first")
         raise typer.Exit(2) from None
     return path
-
-
-def _table(aligned) -> Table:
-    table = Table(caption="quads: verbal coop / material coop / verbal conflict / material "
-                  "conflict, both directions")
-    for name in ("period", "pole"):
-        table.add_column(name, no_wrap=True)
-    for name in ("events", "quads", "Goldstein", "net coop", "tilt"):
-        table.add_column(name, justify="right", no_wrap=True)
-    for row in aligned.itertuples(index=False):
-        quads = (f"{row.verbal_coop}/{row.material_coop}/{row.verbal_conflict}/"
-                 f"{row.material_conflict}")
-        table.add_row(str(row.period), str(row.pole), str(row.n_events), quads,
-                      _num(row.goldstein_mean), _num(row.net_coop), _num(row.tilt))
-    return table
-
-
-def _num(value: float) -> str:
-    return "" if value != value else f"{value:+.2f}"
 
 
 # -- report -------------------------------------------------------------------------------
@@ -314,6 +375,7 @@ def demo(
 ) -> None:
     """Ingest the bundled sample articles, code them, and report AZE between TUR, RUS and IRN."""
     from equipoise.analysis import verdict
+    from equipoise.outputs import tables
 
     sample = resources.files("equipoise") / "data" / "sample"
     with resources.as_file(sample) as folder:
@@ -325,8 +387,8 @@ def demo(
     # mention are older, so the window is set rather than taken from the event dates.
     focal, poles, start, end = "AZE", "TUR,RUS,IRN", "2019-06-01", "2020-12-31"
     console.rule(f"3. align {focal} between {poles}")
-    aligned = _aligned(focal, poles, start, end, "quarter", db)
-    out.print(_table(aligned))
+    aligned = _aligned(focal, _poles(poles), start, end, "quarter", db, {"ci": 0.9})
+    out.print(tables.alignment(aligned))
     console.rule("4. report")
     path = _write_report(focal, _poles(poles), output, start, end, "month", db)
     out.print()
@@ -334,7 +396,7 @@ def demo(
     out.print(f"Report: {path.resolve()}")
     out.print(f"Store:  {Path(db).resolve()}")
     out.print(f"Next:   equipoise align --db {db} --focal AZE --poles TUR,RUS,IRN "
-              f"--from {start} --freq month")
+              f"--from {start} --freq quarter --ci --changepoints")
 
 
 def _run(command, *args, **kwargs) -> None:

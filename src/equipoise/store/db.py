@@ -27,7 +27,14 @@ try:  # optional: turns large query results into DataFrames several times faster
 except ImportError:  # pragma: no cover - depends on the environment
     _pa = None
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
+# Statements that bring a store of the key's version to the next one.
+_MIGRATIONS = {
+    "1": (
+        "ALTER TABLE events ADD COLUMN IF NOT EXISTS source_text VARCHAR",
+        "ALTER TABLE events ADD COLUMN IF NOT EXISTS target_text VARCHAR",
+    ),
+}
 _BATCH = 100  # rows per INSERT, and documents per commit in add_documents
 DEFAULT_DB = "equipoise.duckdb"
 DB_ENV = "EQUIPOISE_DB"
@@ -39,7 +46,7 @@ _EVENT_COLUMNS = (
     "target", "target_country", "target_sector",
     "cameo", "root", "quad", "goldstein", "plover",
     "event_date", "date_precision", "symmetric", "reported", "trigger",
-    "coder", "dataset",
+    "source_text", "target_text", "coder", "dataset",
 )  # fmt: skip
 # What alignment reads of each event (equipoise.analysis.align): both actors, the event's
 # class, weights (Goldstein, PLOVER) and date, its document (the bootstrap resamples
@@ -96,10 +103,15 @@ class Store:
                 "SELECT value FROM meta WHERE key = 'schema_version'"
             ).fetchone()
             found = row[0] if row else None
+            if found in _MIGRATIONS and not self.read_only:
+                self._migrate(found)
+                found = SCHEMA_VERSION
             if found != SCHEMA_VERSION:
+                hint = " (open it once for writing, e.g. `equipoise code`, to upgrade it)" \
+                    if found in _MIGRATIONS else ""
                 raise StoreError(
                     f"{self.path}: store schema version {found!r} is not supported "
-                    f"(this equipoise reads version {SCHEMA_VERSION})"
+                    f"(this equipoise reads version {SCHEMA_VERSION}){hint}"
                 )
         elif tables:
             raise StoreError(f"{self.path}: not an equipoise store (no meta table)")
@@ -113,6 +125,15 @@ class Store:
                     "INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT DO NOTHING",
                     [SCHEMA_VERSION],
                 )
+
+    def _migrate(self, version: str) -> None:
+        """Upgrade the schema one version at a time, each step in one transaction."""
+        while version in _MIGRATIONS:
+            with self._transaction() as con:
+                for statement in _MIGRATIONS[version]:
+                    con.execute(statement)
+                version = str(int(version) + 1)
+                con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [version])
 
     # -- lifecycle -----------------------------------------------------------
 
@@ -428,5 +449,6 @@ def _event_row(event: Event, coder: str) -> tuple[Any, ...]:
         event.target.code, event.target.country, event.target.sector,
         event.cameo, event.root, event.quad, event.goldstein, event.plover or None,
         event.date.value, event.date.precision, event.symmetric, event.reported,
-        event.trigger or None, coder, event.dataset,
+        event.trigger or None, event.source.text or None, event.target.text or None,
+        coder, event.dataset,
     )  # fmt: skip

@@ -1,4 +1,4 @@
--- equipoise store, schema version 1.
+-- equipoise store, schema version 2 (2 added events.source_text and target_text).
 -- Applied on every writable open, so every statement must be idempotent (IF NOT EXISTS).
 -- A change to any table means a new version in meta.schema_version and a migration.
 CREATE TABLE IF NOT EXISTS meta (
@@ -48,6 +48,8 @@ CREATE TABLE IF NOT EXISTS events (
     "symmetric"     BOOLEAN NOT NULL DEFAULT false,  -- quoted: SYMMETRIC is a DuckDB keyword
     reported        BOOLEAN NOT NULL DEFAULT false,
     trigger         VARCHAR,
+    source_text     VARCHAR,              -- the words naming the source in the sentence
+    target_text     VARCHAR,
     coder           VARCHAR NOT NULL,     -- coder version, or the dataset's release
     dataset         VARCHAR NOT NULL      -- equipoise | gdelt1 | gdelt2 | icews | ...
 );

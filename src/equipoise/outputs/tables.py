@@ -1,0 +1,99 @@
+"""Terminal tables for the command line (rich), one function per result table."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+from rich.table import Table
+
+
+def number(value: object, signed: bool = True) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return f"{value:+.2f}" if signed else f"{value:.2f}"
+
+
+def interval(row, name: str) -> str:
+    lo, hi = getattr(row, f"{name}_lo", None), getattr(row, f"{name}_hi", None)
+    if lo is None or hi is None or lo != lo or hi != hi:
+        return ""
+    return f"[{lo:+.2f}, {hi:+.2f}]"
+
+
+def alignment(aligned: pd.DataFrame) -> Table:
+    """Per period and pole: events, quad counts, Goldstein, score, tilt (and intervals)."""
+    intervals = "tilt_lo" in aligned.columns
+    table = Table(caption="quads: verbal coop / material coop / verbal conflict / material "
+                  "conflict, both directions; n/a: too few events")
+    for name in ("period", "pole"):
+        table.add_column(name, no_wrap=True)
+    for name in ("events", "quads", "Goldstein", "score", "tilt"):
+        table.add_column(name, justify="right", no_wrap=True)
+    if intervals:
+        table.add_column("tilt interval", justify="right", no_wrap=True)
+    for row in aligned.itertuples(index=False):
+        quads = (f"{row.verbal_coop}/{row.material_coop}/{row.verbal_conflict}/"
+                 f"{row.material_conflict}")
+        insufficient = getattr(row, "status", "ok") != "ok"
+        cells = [str(row.period), str(row.pole), str(row.n_events), quads,
+                 number(row.goldstein_mean),
+                 "n/a" if insufficient else number(getattr(row, "score", row.net_coop)),
+                 "n/a" if insufficient else number(row.tilt)]
+        if intervals:
+            cells.append(interval(row, "tilt"))
+        table.add_row(*cells)
+    return table
+
+
+def equidistance(table_in: pd.DataFrame) -> Table:
+    """The equidistance index per period: 1 equal relations with all poles, 0 one-sided."""
+    intervals = "equidistance_lo" in table_in.columns
+    table = Table(title="Equidistance (1 = equal relations with every pole)")
+    table.add_column("period", no_wrap=True)
+    table.add_column("poles with data", justify="right")
+    table.add_column("index", justify="right")
+    if intervals:
+        table.add_column("interval", justify="right", no_wrap=True)
+    for row in table_in.itertuples(index=False):
+        cells = [str(row.period), str(row.n_poles_with_data),
+                 number(row.equidistance, signed=False)]
+        if intervals:
+            lo, hi = row.equidistance_lo, row.equidistance_hi
+            cells.append("" if lo != lo else f"[{lo:.2f}, {hi:.2f}]")
+        table.add_row(*cells)
+    return table
+
+
+def changepoints(points: pd.DataFrame, drivers: pd.DataFrame, width: int = 90) -> Table:
+    """Each break in a pole's tilt with the sentences of the documents that drive it."""
+    table = Table(title="Change points in tilt, and the documents that drive them",
+                  show_lines=True)
+    for name in ("pole", "from", "before", "after", "shift"):
+        table.add_column(name, no_wrap=True)
+    table.add_column("driving events (most influential document first)")
+    for p in points.itertuples(index=False):
+        mine = drivers[(drivers["pole"] == p.pole) & (drivers["period"] == p.period)]
+        lines = []
+        for d in mine.head(5).itertuples(index=False):
+            sentence = str(d.sentence)
+            if len(sentence) > width:
+                sentence = sentence[: width - 1] + "…"
+            lines.append(f"{str(d.event_date)[:10]} {d.source}→{d.target} {d.cameo}: {sentence}")
+        table.add_row(str(p.pole), str(p.period), number(p.before), number(p.after),
+                      number(p.shift), "\n".join(lines) or "(no document drives it alone)")
+    return table
+
+
+def un_agreement(agreement: pd.DataFrame, last: int = 12) -> Table:
+    """UN General Assembly voting agreement per session: its own signal, never mixed in."""
+    table = Table(title="UN General Assembly voting agreement (independent of the events)")
+    period = "session" if "session" in agreement.columns else "year"
+    for name in (period, "pole", "votes", "agreement", "S", "kappa"):
+        table.add_column(name, justify="left" if name in (period, "pole") else "right")
+    recent = agreement.groupby("pole", sort=False).tail(last)
+    for row in recent.itertuples(index=False):
+        table.add_row(str(getattr(row, period)), str(row.pole), str(row.n_votes),
+                      number(row.agree_share, signed=False), number(row.s_score),
+                      number(row.kappa))
+    return table
