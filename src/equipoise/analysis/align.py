@@ -780,40 +780,6 @@ def _bootstrap_sums(
             part[multi_cells] += totals
         out[:, :, first : first + size] = part
     return out
-    pairs, inverse = np.unique(units * n_cells + cells, return_inverse=True)
-    inverse = inverse.ravel()
-    sums = np.column_stack(
-        [np.bincount(inverse, weights=stats[:, s], minlength=pairs.size) for s in range(n_stats)]
-    )
-    pair_cell = pairs % n_cells
-    _, unit_of_pair = np.unique(pairs // n_cells, return_inverse=True)
-    unit_of_pair = unit_of_pair.ravel()
-    single = np.bincount(unit_of_pair)[unit_of_pair] == 1
-
-    profiles = np.column_stack([pair_cell[single].astype(float), sums[single]])
-    shapes, counts = np.empty((0, n_stats + 1)), np.empty(0, dtype=np.int64)
-    if profiles.size:
-        shapes, counts = np.unique(profiles, axis=0, return_counts=True)
-    _, multi_unit = np.unique(unit_of_pair[~single], return_inverse=True)
-    multi_unit = multi_unit.ravel()
-    n_groups = shapes.shape[0]
-    rates = np.concatenate([counts.astype(float), np.ones(int(multi_unit.max(initial=-1)) + 1)])
-    row_draw = np.concatenate([np.arange(n_groups), n_groups + multi_unit])
-    row_cell = np.concatenate([shapes[:, 0].astype(np.int64), pair_cell[~single]])
-    row_stats = np.vstack([shapes[:, 1:], sums[~single]])
-
-    order = np.argsort(row_cell, kind="stable")
-    row_draw, row_cell, row_stats = row_draw[order], row_cell[order], row_stats[order]
-    present, starts = np.unique(row_cell, return_index=True)
-    block = max(1, min(n_boot, _BLOCK_ELEMENTS // max(row_draw.size, rates.size, 1)))
-    for first in range(0, n_boot, block):
-        size = min(block, n_boot - first)
-        weights = rng.poisson(rates, size=(size, rates.size)).astype(float)
-        per_row = weights[:, row_draw]
-        for s in range(n_stats):
-            totals = np.add.reduceat(per_row * row_stats[:, s], starts, axis=1)
-            out[present, s, first : first + size] = totals.T
-    return out
 
 
 # --------------------------------------------------------------------------- align
