@@ -128,14 +128,12 @@ def _f1(precision: float, recall: float) -> float:
     return 2 * precision * recall / total if total else 0.0
 
 
-@dataclass
-class QuadScore:
-    """Precision, recall and F1 for one quad class."""
+class _Scores:
+    """Precision, recall and F1 from the ``tp``, ``fp`` and ``fn`` counts of a subclass."""
 
-    quad: int
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
+    tp: int
+    fp: int
+    fn: int
 
     @property
     def precision(self) -> float:
@@ -148,6 +146,16 @@ class QuadScore:
     @property
     def f1(self) -> float:
         return _f1(self.precision, self.recall)
+
+
+@dataclass
+class QuadScore(_Scores):
+    """Precision, recall and F1 for one quad class."""
+
+    quad: int
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
 
     def to_dict(self) -> dict:
         return {"quad": self.quad, "name": QUADS.get(self.quad, ""), "gold_core": self.tp + self.fn,
@@ -188,7 +196,7 @@ class FalseAlarm:
 
 
 @dataclass
-class Evaluation:
+class Evaluation(_Scores):
     """Everything :func:`evaluate` measured.
 
     ``neutral`` counts predictions that matched a non-core gold event or were absorbed as
@@ -219,17 +227,6 @@ class Evaluation:
     negatives: dict[str, int] = field(default_factory=dict)
     negatives_listed: int = 0
 
-    @property
-    def precision(self) -> float:
-        return _ratio(self.tp, self.tp + self.fp)
-
-    @property
-    def recall(self) -> float:
-        return _ratio(self.tp, self.tp + self.fn)
-
-    @property
-    def f1(self) -> float:
-        return _f1(self.precision, self.recall)
 
     @property
     def root_accuracy(self) -> float | None:
