@@ -768,3 +768,15 @@ def test_half_a_million_dyad_events_align_quickly():
     assert len(aligned) == 120 * 5 and aligned["n_events"].sum() == 500_000
     # measured well under 2 s; the bound leaves room for slow machines
     assert elapsed < 10, f"{elapsed:.1f} s"
+
+
+def test_intervals_when_every_document_spans_several_cells():
+    # Each document reports one event with TUR and one with RUS: no document sits in one cell.
+    rows = []
+    for i in range(12):
+        day = f"2020-0{1 + i % 3}-05"
+        for pole, quad in (("TUR", 1), ("RUS", 3)):
+            rows.append(event("AZE", pole, quad=quad, when=day, doc_id=f"d{i}"))
+    aligned = align(events(*rows), "AZE", ["TUR", "RUS"], ci=0.9, n_boot=50)
+    ok = aligned[aligned["status"] == "ok"]
+    assert len(ok) and (ok["tilt_lo"] <= ok["tilt"]).all() and (ok["tilt"] <= ok["tilt_hi"]).all()

@@ -711,6 +711,8 @@ def _segment_sums(
     weights: np.ndarray, stats: np.ndarray, starts: np.ndarray, out: np.ndarray
 ) -> None:
     """Add ``stats[rows].T @ weights[rows]`` of each segment of rows to ``out[segment]``."""
+    if starts.size == 0:  # e.g. every document spans several cells: no single-cell groups
+        return
     ends = np.append(starts[1:], len(stats))
     for segment, (first, last) in enumerate(zip(starts, ends, strict=True)):
         out[segment] += stats[first:last].T @ weights[first:last]
