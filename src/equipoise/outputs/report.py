@@ -1,17 +1,30 @@
 """A single, self-contained HTML report on which way a focal state leans.
 
-The document has no scripts and loads nothing: CSS is inline and charts are
-inline SVG drawn by :mod:`equipoise.outputs.charts`. Text from news is
-untrusted, so the template autoescapes every value, and a document URL becomes
-a link only when it is plain http(s).
+The file loads nothing: CSS and JavaScript are inline, and the charts are drawn
+in the page by ``static/charts.js`` (the chart library the dashboard uses too)
+from data embedded as JSON. It holds a headline verdict; tilt toward each pole
+over time with interval bands and change points; the equidistance index; the
+change points with the documents that drive them; a dyad by quad-class heat
+map; UN voting agreement when given; a filterable table of the events with
+their sentences; a methods note and the data's coverage.
+
+News text is untrusted. Everything the server renders goes through Jinja's
+autoescaping; the JSON block escapes ``<``, ``>`` and ``&`` so that no text can
+close the script element; the page's script writes text with ``textContent``
+only; and a document URL becomes a link only when it is plain http(s).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import math
 import os
+import re
 import tempfile
+from collections.abc import Mapping
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -19,10 +32,11 @@ import jinja2
 import pandas as pd
 from markupsafe import Markup
 
+from equipoise.analysis import equidistance as equidistance_table
 from equipoise.analysis import summary, verdict
 from equipoise.outputs.charts import PALETTE, line_chart_svg
 
-__all__ = ["render_report", "safe_url", "write_report"]
+__all__ = ["chart_script", "embed_json", "render_report", "safe_url", "write_report"]
 
 QUADS: dict[int, tuple[str, str]] = {
     1: ("Verbal cooperation", "vc"),
@@ -30,7 +44,27 @@ QUADS: dict[int, tuple[str, str]] = {
     3: ("Verbal conflict", "vx"),
     4: ("Material conflict", "mx"),
 }
+QUAD_COLUMNS = ("verbal_coop", "material_coop", "verbal_conflict", "material_conflict")
 FREQ_WORDS = {"month": "monthly", "quarter": "quarterly", "year": "yearly"}
+FREQ_CODES = {"month": "M", "quarter": "Q", "year": "Y"}
+WEIGHT_WORDS = {
+    "count": "event counts (+1 cooperation, −1 conflict)",
+    "goldstein": "Goldstein weights / 10",
+    "plover": "PLOVER scores / 10",
+}
+DIRECTION_WORDS = {
+    "both": "events in both directions",
+    "out": "the focal state's actions toward the pole",
+    "in": "the pole's actions toward the focal state",
+}
+UN_MEASURES = (
+    ("agree_share", "Agreement share", "share of common roll calls with the same vote"),
+    ("s_score", "S score", "1 − mean vote distance on the yes/abstain/no scale"),
+    ("kappa", "Cohen's kappa", "agreement corrected for chance"),
+)
+LEAN_THRESHOLD = 0.05
+# Driver events shown per document in the change point list.
+DRIVER_EVENTS_SHOWN = 3
 
 
 @lru_cache(maxsize=1)
@@ -42,6 +76,37 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+
+
+@lru_cache(maxsize=1)
+def chart_script() -> str:
+    """The source of ``static/charts.js``, checked safe to inline in a ``<script>``."""
+    source = resources.files("equipoise.outputs").joinpath("static", "charts.js")
+    text = source.read_text(encoding="utf-8")
+    lowered = text.lower()
+    if "</script" in lowered or "<!--" in lowered:
+        raise ValueError("charts.js cannot be inlined: it contains '</script' or '<!--'")
+    return text
+
+
+def embed_json(data: object) -> Markup:
+    """``data`` as JSON safe inside ``<script type="application/json">``.
+
+    ``<``, ``>`` and ``&`` (and the two JavaScript line terminators) are written as
+    ``\\uXXXX`` escapes, which JSON reads back as the same characters, so no
+    string can end the script element or open a comment. NaN is not JSON and is
+    refused: convert missing values to None first.
+    """
+    text = json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    for char, escape in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
+        text = text.replace(char, escape)
+    return Markup(text)
 
 
 def safe_url(url: object) -> str | None:
@@ -60,6 +125,9 @@ def safe_url(url: object) -> str | None:
     return url
 
 
+# --------------------------------------------------------------------------- small helpers
+
+
 def _missing(value: object) -> bool:
     if value is None:
         return True
@@ -73,14 +141,39 @@ def _text(value: object) -> str:
     return "" if _missing(value) else str(value)
 
 
+def _number(value: object) -> float | None:
+    """A finite float, or None (JSON null) for anything missing or not a number."""
+    if _missing(value) or isinstance(value, bool):
+        return None
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
 def _signed(value: object, digits: int = 2) -> str:
-    if _missing(value):
+    number = _number(value)
+    if number is None:
         return "–"
-    number = round(float(value), digits)  # type: ignore[arg-type]
-    return f"{0:.{digits}f}" if number == 0 else f"{number:+.{digits}f}"
+    number = round(number, digits)
+    if number == 0:
+        return f"{0:.{digits}f}"
+    return f"{number:+.{digits}f}"
 
 
-def _date_text(value: object, precision: object) -> str:
+def _plain(value: object, digits: int = 2) -> str:
+    number = _number(value)
+    return "–" if number is None else f"{number:.{digits}f}"
+
+
+def _interval(lo: object, hi: object) -> str:
+    if _number(lo) is None or _number(hi) is None:
+        return ""
+    return f"{_signed(lo)} to {_signed(hi)}"
+
+
+def _date_text(value: object, precision: object = "day") -> str:
     if _missing(value):
         return ""
     try:
@@ -94,71 +187,470 @@ def _date_text(value: object, precision: object) -> str:
     return stamp.date().isoformat()
 
 
-def _actor(row: pd.Series, side: str) -> str:
+def _iso_day(value: object) -> str:
+    if _missing(value):
+        return ""
+    try:
+        return pd.Timestamp(value).date().isoformat()
+    except (TypeError, ValueError):
+        return ""
+
+
+def _join(items: list[str], word: str = "and") -> str:
+    if not items:
+        return ""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {word} " + items[-1]
+
+
+def _sign_class(value: object) -> str:
+    number = _number(value)
+    if number is None or round(number, 2) == 0:
+        return "zero"
+    return "pos" if number > 0 else "neg"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def _slug(focal: str, poles: list[str]) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", "-".join([focal, *poles]).lower()).strip("-") or "report"
+
+
+def _actor(row: Mapping, side: str) -> str:
     code = _text(row.get(side))
     sector = _text(row.get(f"{side}_sector"))
     return f"{code} {sector}" if sector and sector != code else code
 
 
-def _event_rows(
-    dyads: pd.DataFrame,
+# --------------------------------------------------------------------------- periods
+
+
+def _periods(aligned: pd.DataFrame) -> list[str]:
+    if aligned.empty:
+        return []
+    first = aligned.drop_duplicates("period")
+    if "period_start" in first.columns:
+        first = first.assign(_start=pd.to_datetime(first["period_start"], errors="coerce"))
+        first = first.sort_values("_start", kind="stable")
+    return first["period"].astype(str).tolist()
+
+
+def _period_ranges(periods: list[str], freq: object) -> dict[str, list[str]]:
+    """First and last day of each period, for filtering the event table by period."""
+    code = FREQ_CODES.get(str(freq))
+    ranges = {}
+    for label in periods:
+        try:
+            period = pd.Period(label, freq=code) if code else pd.Period(label)
+        except (TypeError, ValueError):
+            continue
+        ranges[label] = [period.start_time.date().isoformat(), period.end_time.date().isoformat()]
+    return ranges
+
+
+# --------------------------------------------------------------------------- charts
+
+
+def _grid(aligned: pd.DataFrame, periods: list[str], pole: str) -> pd.DataFrame:
+    part = aligned[aligned["pole"] == pole].copy()
+    part["period"] = part["period"].astype(str)
+    return part.drop_duplicates("period").set_index("period").reindex(periods)
+
+
+def _column(frame: pd.DataFrame, name: str) -> list[float | None]:
+    if name not in frame.columns:
+        return [None] * len(frame)
+    return [_number(v) for v in frame[name]]
+
+
+def _line_series(
+    aligned: pd.DataFrame,
+    periods: list[str],
     poles: list[str],
     colours: dict[str, str],
-    start: object,
-    end: object,
-    max_events: int | None,
-) -> tuple[list[dict], int]:
+    column: str,
+    what: str,
+    ci_text: str,
+) -> list[dict]:
+    series = []
+    for pole in poles:
+        rows = _grid(aligned, periods, pole)
+        values = _column(rows, column)
+        lo, hi = _column(rows, f"{column}_lo"), _column(rows, f"{column}_hi")
+        has_band = any(v is not None for v in lo)
+        titles, data = [], []
+        for i, period in enumerate(periods):
+            row = rows.iloc[i]
+            n = int(row["n_events"]) if _number(row.get("n_events")) is not None else 0
+            band = _interval(lo[i], hi[i])
+            title = f"{period} · {pole}: {what} {_signed(values[i])}"
+            if band:
+                title += f" ({ci_text} interval {band})"
+            if column != "net_coop" and "net_coop" in rows.columns:
+                title += f"; net cooperation {_signed(row.get('net_coop'))}"
+            titles.append(f"{title}; {_plural(n, 'event')}. Click to list them.")
+            data.append({"pole": pole, "period": period})
+        entry = {"name": pole, "color": colours[pole], "values": values}
+        entry.update({"titles": titles, "data": data})
+        if has_band:
+            entry.update({"lo": lo, "hi": hi})
+        series.append(entry)
+    return series
+
+
+def _equidistance_spec(balance: pd.DataFrame, periods: list[str], ci_text: str) -> dict | None:
+    if balance is None or balance.empty or "equidistance" not in balance.columns:
+        return None
+    rows = balance.assign(period=balance["period"].astype(str)).drop_duplicates("period")
+    rows = rows.set_index("period").reindex(periods)
+    values = _column(rows, "equidistance")
+    if all(v is None for v in values):
+        return None
+    lo, hi = _column(rows, "equidistance_lo"), _column(rows, "equidistance_hi")
+    titles = []
+    for i, period in enumerate(periods):
+        m = _number(rows.iloc[i].get("n_poles_with_data"))
+        title = f"{period}: equidistance {_plain(values[i])}"
+        if lo[i] is not None and hi[i] is not None:
+            title += f" ({ci_text} interval {_plain(lo[i])} to {_plain(hi[i])})"
+        if m is not None:
+            title += f"; {int(m)} poles with data"
+        titles.append(title)
+    series = {"name": "Equidistance", "color": "#243b53", "values": values, "titles": titles}
+    if any(v is not None for v in lo):
+        series.update({"lo": lo, "hi": hi})
+    return {
+        "x": periods,
+        "series": [series],
+        "yDomain": [0, 1],
+        "zeroLine": False,
+        "yLabel": "equidistance",
+        "label": "Equidistance index over time",
+    }
+
+
+def _points_table(changepoints: object) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    if changepoints is None:
+        return None, None
+    if isinstance(changepoints, pd.DataFrame):
+        return changepoints, None
+    if isinstance(changepoints, tuple | list) and len(changepoints) == 2:
+        points, drivers = changepoints
+        return points, drivers
+    raise TypeError("changepoints must be the (points, drivers) pair of changepoints() or None")
+
+
+def _driver_docs(part: pd.DataFrame) -> list[dict]:
+    """The driving documents of one change point, most influential first, with events."""
+    docs = []
+    for rank, doc in part.groupby("rank", sort=True):
+        first = doc.iloc[0]
+        url = safe_url(first.get("doc_url"))
+        events = []
+        for ev in doc.head(DRIVER_EVENTS_SHOWN).to_dict("records"):
+            quad = _number(ev.get("quad"))
+            name, css = QUADS.get(int(quad) if quad is not None else 0, ("Unknown", "na"))
+            arrow = "↔" if ev.get("direction") == "both" else "→"
+            events.append(
+                {
+                    "date": _date_text(ev.get("event_date")),
+                    "actors": f"{_text(ev.get('source'))} {arrow} {_text(ev.get('target'))}",
+                    "quad_name": name,
+                    "quad_class": css,
+                    "sentence": _text(ev.get("sentence")),
+                }
+            )
+        docs.append(
+            {
+                "rank": int(rank),
+                "title": _text(first.get("doc_title")).strip() or url or _text(first.get("doc_id")),
+                "url": url,
+                "influence": _plain(first.get("influence")),
+                "without": _signed(first.get("shift_without")),
+                "events": events,
+                "more": max(len(doc) - DRIVER_EVENTS_SHOWN, 0),
+            }
+        )
+    return docs
+
+
+def _change_points(
+    points: pd.DataFrame | None,
+    drivers: pd.DataFrame | None,
+    poles: list[str],
+    colours: dict[str, str],
+) -> list[dict]:
+    """The change points of ``poles`` for the template, each with its driving documents."""
+    if points is None or points.empty:
+        return []
+    points = points[points["pole"].astype(str).isin(poles)]
+    by_point: dict[tuple[str, str], pd.DataFrame] = {}
+    if drivers is not None and not drivers.empty:
+        keys = [drivers["pole"].astype(str), drivers["period"].astype(str)]
+        by_point = {key: part for key, part in drivers.groupby(keys)}
+    listed = []
+    for row in points.itertuples(index=False):
+        pole, period = str(row.pole), str(row.period)
+        part = by_point.get((pole, period))
+        listed.append(
+            {
+                "pole": pole,
+                "colour": colours.get(pole, "#52606d"),
+                "period": period,
+                "before": _signed(row.before),
+                "after": _signed(row.after),
+                "shift": _signed(row.shift),
+                "up": (_number(row.shift) or 0) > 0,
+                "window": f"{_text(row.window_start)} to {_text(row.window_end)}",
+                "n_before": int(_number(row.n_before) or 0),
+                "n_after": int(_number(row.n_after) or 0),
+                "docs": _driver_docs(part) if part is not None else [],
+            }
+        )
+    return listed
+
+
+def _markers(listed: list[dict], periods: list[str]) -> list[dict]:
+    known = set(periods)
+    return [
+        {
+            "x": cp["period"],
+            "label": f"{cp['pole']} {'▲' if cp['up'] else '▼'}",
+            "color": cp["colour"],
+            "title": f"Change point for {cp['pole']} from {cp['period']}: mean tilt "
+            f"{cp['before']} → {cp['after']} (shift {cp['shift']})",
+        }
+        for cp in listed
+        if cp["period"] in known
+    ]
+
+
+def _direction_counts(
+    aligned: pd.DataFrame, dyads: pd.DataFrame | None, pole: str, way: str
+) -> list[int]:
+    """Events of one direction ("out" focal -> pole, "in") per quad, joint actions included."""
+    if len(aligned) and all(f"{way}_{q}" in aligned.columns for q in QUAD_COLUMNS):
+        part = aligned[aligned["pole"] == pole]
+        return [int(part[f"{way}_{q}"].sum()) for q in QUAD_COLUMNS]
+    if dyads is not None and len(dyads) and {"pole", "direction", "quad"} <= set(dyads.columns):
+        part = dyads[(dyads["pole"] == pole) & dyads["direction"].isin([way, "both"])]
+        quad = pd.to_numeric(part["quad"], errors="coerce")
+        return [int((quad == q).sum()) for q in QUADS]
+    return [0] * len(QUADS)
+
+
+def _heat(
+    aligned: pd.DataFrame,
+    dyads: pd.DataFrame | None,
+    focal: str,
+    poles: list[str],
+    colours: dict[str, str],
+) -> dict | None:
+    """The dyad x quad heat map: rows focal -> pole and pole -> focal, cells event counts.
+
+    A cell's colour is its share of the row, positive for cooperation (quads 1-2) and
+    negative for conflict (quads 3-4), on a diverging scale.
+    """
+    spec: dict[str, list] = {k: [] for k in ("rows", "values", "labels", "titles", "rowColors")}
+    spec["rowData"] = []
+    for pole in poles:
+        for way in ("out", "in"):
+            counts = _direction_counts(aligned, dyads, pole, way)
+            total = sum(counts)
+            name = f"{focal} → {pole}" if way == "out" else f"{pole} → {focal}"
+            values, labels, titles = [], [], []
+            for (quad, (quad_name, _)), count in zip(QUADS.items(), counts, strict=True):
+                share = count / total if total else None
+                values.append(None if share is None else (share if quad <= 2 else -share))
+                labels.append(f"{count:,}" + (f" · {round(100 * share)}%" if count else ""))
+                title = f"{name} · {quad_name}: {_plural(count, 'event')}"
+                if share is not None:
+                    title += f", {100 * share:.0f}% of the row's {total:,}"
+                titles.append(title + ". Click to list them.")
+            spec["rows"].append(name)
+            spec["values"].append(values)
+            spec["labels"].append(labels)
+            spec["titles"].append(titles)
+            spec["rowColors"].append(colours[pole])
+            spec["rowData"].append({"pole": pole, "direction": way})
+    if not any(v for row in spec["values"] for v in row):
+        return None
+    return {
+        **spec,
+        "columns": [name for name, _ in QUADS.values()],
+        "colors": {"neg": "#b2182b", "mid": "#f7f7f7", "pos": "#2166ac"},
+        "legend": {"neg": "conflict share", "pos": "cooperation share"},
+        "label": "Events by dyad direction and quad class",
+    }
+
+
+def _un_frame(un_votes: pd.DataFrame | None) -> tuple[pd.DataFrame | None, str]:
+    """The agreement table with an integer period column ``_key``, sorted; and its unit."""
+    if un_votes is None or un_votes.empty or not {"pole", "agree_share"} <= set(un_votes.columns):
+        return None, ""
+    by = next((c for c in ("session", "year") if c in un_votes.columns), None)
+    if by is None:
+        return None, ""
+    key = pd.to_numeric(un_votes[by], errors="coerce")
+    frame = un_votes[key.notna()].assign(pole=un_votes["pole"].astype(str), _key=key)
+    frame = frame.astype({"_key": int}).sort_values("_key", kind="stable")
+    return (frame, "Session" if by == "session" else "Year") if len(frame) else (None, "")
+
+
+def _un_panel(
+    un_votes: pd.DataFrame | None, focal: str, poles: list[str], colours: dict[str, str]
+) -> tuple[dict | None, list[dict]]:
+    """Charts of agreement share, S and kappa per period (one line per pole), and a summary."""
+    frame, word = _un_frame(un_votes)
+    if frame is None:
+        return None, []
+    keys = sorted(frame["_key"].unique().tolist())
+    x = [str(k) for k in keys]
+    found = list(dict.fromkeys(frame["pole"]))
+    un_poles = [p for p in poles if p in found] + [p for p in found if p not in poles]
+    extra = iter(PALETTE[len(poles) :] + PALETTE[: len(poles)])
+    palette = {p: colours[p] if p in colours else next(extra, "#52606d") for p in un_poles}
+    rows = {p: frame[frame["pole"] == p].drop_duplicates("_key") for p in un_poles}
+    charts = []
+    for column, heading, note in UN_MEASURES:
+        if column not in frame.columns:
+            continue
+        series = []
+        for pole in un_poles:
+            part = rows[pole].set_index("_key").reindex(keys)
+            values = _column(part, column)
+            titles = [
+                f"{word} {k} · {focal}–{pole}: {heading.lower()} {_plain(v)}"
+                + (f" over {int(n):,} common roll calls" if n is not None else "")
+                for k, v, n in zip(x, values, _column(part, "n_votes"), strict=True)
+            ]
+            series.append(
+                {"name": pole, "color": palette[pole], "values": values, "titles": titles}
+            )
+        charts.append(
+            {
+                "id": f"un-{column.replace('_', '-')}",
+                "heading": heading,
+                "note": note,
+                "spec": {
+                    "x": x,
+                    "series": series,
+                    "yDomain": [0, 1] if column == "agree_share" else [-1, 1],
+                    "zeroLine": column != "agree_share",
+                    "label": f"UN General Assembly: {heading} of {focal} with each pole",
+                },
+            }
+        )
+    table = []
+    for pole in un_poles:
+        part = rows[pole]
+        last = part.iloc[-1]
+        votes = pd.to_numeric(part.get("n_votes"), errors="coerce") if "n_votes" in part else None
+        total = float(votes.sum()) if votes is not None else 0.0
+        agree = pd.to_numeric(part["agree_share"], errors="coerce")
+        table.append(
+            {
+                "pole": pole,
+                "colour": palette[pole],
+                "span": f"{part['_key'].min()}–{part['_key'].max()}",
+                "votes": f"{int(total):,}" if total else "–",
+                # agreements over all common roll calls: the share weighted by roll calls
+                "mean_agree": _plain((agree * votes).sum() / total if total else agree.mean()),
+                "last": f"{word.lower()} {last['_key']}",
+                "last_agree": _plain(last.get("agree_share")),
+                "last_s": _signed(last.get("s_score")),
+                "last_kappa": _signed(last.get("kappa")),
+            }
+        )
+    return {"by": word, "charts": charts}, table
+
+
+# --------------------------------------------------------------------------- events
+
+
+def _utf16(text: str, index: int) -> int:
+    """The JavaScript (UTF-16) string index of Python index ``index`` in ``text``."""
+    return len(text[:index].encode("utf-16-le")) // 2
+
+
+def _highlight(sentence: str, source_text: object, target_text: object) -> list[list]:
+    """Where the actors' first mentions are: ``[start, end, "s" | "t"]`` spans, in order.
+
+    The surface text is looked for as written, then ignoring case; when the two
+    mentions overlap only the earlier one is kept. Offsets count UTF-16 code
+    units, as JavaScript strings do, so the page can slice the sentence directly.
+    """
+    spans = []
+    for kind, needle in (("s", _text(source_text).strip()), ("t", _text(target_text).strip())):
+        if not needle:
+            continue
+        start = sentence.find(needle)
+        if start < 0:
+            found = re.search(re.escape(needle), sentence, flags=re.IGNORECASE)
+            if not found:
+                continue
+            start = found.start()
+        spans.append((start, start + len(needle), kind))
+    kept, at = [], 0
+    for start, end, kind in sorted(spans):
+        if start >= at:
+            kept.append([_utf16(sentence, start), _utf16(sentence, end), kind])
+            at = end
+    return kept
+
+
+def _in_range(dyads: pd.DataFrame | None, poles: list[str], start: object, end: object):
+    """The dyad events with the report's poles inside [start, end], with a ``_when`` day."""
     if dyads is None or dyads.empty:
-        return [], 0
-    frame = dyads
-    if "pole" in frame.columns:
-        frame = frame[frame["pole"].isin(poles)]
+        return None
+    frame = dyads[dyads["pole"].isin(poles)] if "pole" in dyads.columns else dyads
     when = pd.to_datetime(frame["event_date"], format="mixed", errors="coerce").dt.normalize()
     keep = pd.Series(True, index=frame.index)
     if start is not None:
         keep &= when >= pd.Timestamp(start)
     if end is not None:
         keep &= when <= pd.Timestamp(end)
-    frame = frame.loc[keep].assign(_when=when.loc[keep])
-    total = len(frame)
-    if max_events is not None and total > max_events:
+    return frame.loc[keep].assign(_when=when.loc[keep])
+
+
+def _event_rows(frame: pd.DataFrame | None, max_events: int | None) -> list[dict]:
+    """The rows of the event table, by date; the ``max_events`` with the largest |Goldstein|."""
+    if frame is None or frame.empty:
+        return []
+    if max_events is not None and len(frame) > max_events:
         weight = pd.to_numeric(frame["goldstein"], errors="coerce").abs().fillna(0)
         frame = frame.loc[weight.sort_values(ascending=False, kind="stable").index[:max_events]]
     frame = frame.sort_values("_when", kind="stable", na_position="last")
-
     rows = []
-    for _, row in frame.iterrows():
-        quad = pd.to_numeric(row.get("quad"), errors="coerce")
-        quad = int(quad) if not _missing(quad) else None
-        quad_name, quad_class = QUADS.get(quad, ("Unknown", "na"))
-        goldstein = pd.to_numeric(row.get("goldstein"), errors="coerce")
+    for row in frame.to_dict("records"):
+        quad = _number(row.get("quad"))
         url = safe_url(row.get("doc_url"))
-        title = _text(row.get("doc_title")).strip() or (url or "") or _text(row.get("doc_id"))
-        direction = _text(row.get("direction"))
-        pole = _text(row.get("pole"))
+        sentence = _text(row.get("sentence"))
         rows.append(
             {
                 "date": _date_text(row.get("event_date"), row.get("date_precision")),
-                "pole": pole,
-                "colour": colours.get(pole, "#9aa5b1"),
-                "source": _actor(row, "source"),
-                "target": _actor(row, "target"),
-                "arrow": "↔" if direction == "both" else "→",
+                "day": _iso_day(row.get("_when")),
+                "pole": _text(row.get("pole")),
+                "dir": _text(row.get("direction")),
+                "src": _actor(row, "source"),
+                "tgt": _actor(row, "target"),
                 "cameo": _text(row.get("cameo")),
-                "quad": quad,
-                "quad_name": quad_name,
-                "quad_class": quad_class,
-                "goldstein": "–" if _missing(goldstein) else f"{float(goldstein):+.1f}",
-                "goldstein_value": 0.0 if _missing(goldstein) else float(goldstein),
-                "sentence": _text(row.get("sentence")),
+                "quad": int(quad) if quad is not None else None,
+                "g": _number(row.get("goldstein")),
+                "text": sentence,
+                "marks": _highlight(sentence, row.get("source_text"), row.get("target_text")),
                 "reported": not _missing(row.get("reported")) and bool(row.get("reported")),
-                "title": title,
+                "title": _text(row.get("doc_title")).strip() or url or _text(row.get("doc_id")),
                 "url": url,
-                "published": _date_text(row.get("published"), "day"),
+                "published": _date_text(row.get("published")),
                 "dataset": _text(row.get("dataset")),
             }
         )
-    return rows, total
+    return rows
+
+
+# --------------------------------------------------------------------------- summary parts
 
 
 def _pole_cards(table: pd.DataFrame, colours: dict[str, str]) -> list[dict]:
@@ -201,78 +693,239 @@ def _pole_cards(table: pd.DataFrame, colours: dict[str, str]) -> list[dict]:
     return cards
 
 
-def _join(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def _sign_class(value: object) -> str:
-    if _missing(value) or round(float(value), 2) == 0:  # type: ignore[arg-type]
-        return "zero"
-    return "pos" if float(value) > 0 else "neg"  # type: ignore[arg-type]
-
-
-def _charts(aligned: pd.DataFrame, poles: list[str], colours: dict[str, str]) -> list[dict]:
-    if aligned.empty:
-        return []
-    charts = []
-    specs = [
-        (
-            "tilt",
-            "Tilt toward each pole",
-            "Net cooperation with a pole minus the mean over the other poles. "
-            "Above zero: the focal state treats that pole better than the rest.",
-        ),
-        (
-            "net_coop",
-            "Net cooperation with each pole",
-            "(cooperative − conflictual events) / (events + smoothing), both directions. "
-            "Shows whether a tilt comes from warmer ties with one pole "
-            "or cooler ties with another.",
-        ),
-    ]
+def _headline(table: pd.DataFrame, focal: str, poles: list[str]) -> str:
+    if table.empty or int(table["n_events"].sum()) == 0:
+        return f"No events between {focal} and {_join(poles, 'or')}"
+    indexed = table.set_index("pole")
     if len(poles) == 1:
-        specs = specs[1:]
-    for column, heading, note in specs:
-        series, tips = {}, {}
-        for pole in poles:
-            part = aligned[aligned["pole"] == pole]
-            series[pole] = list(
-                zip(part["period"].astype(str), part[column].astype(float), strict=True)
-            )
-            tips[pole] = [
-                f"{r.period} · {pole}: tilt {_signed(r.tilt)}, net cooperation "
-                f"{_signed(r.net_coop)}, {int(r.n_events)} event{'s' if r.n_events != 1 else ''}"
-                for r in part.itertuples()
-            ]
-        svg = line_chart_svg(
-            series,
-            width=1040,
-            height=320,
-            colors=colours,
-            point_titles=tips,
-            aria_label=heading,
-            y_label="tilt" if column == "tilt" else "net cooperation",
+        net = _number(indexed.at[poles[0], "net_coop"]) or 0.0
+        if net >= LEAN_THRESHOLD:
+            return f"{focal}–{poles[0]} relations mostly cooperative"
+        if net <= -LEAN_THRESHOLD:
+            return f"{focal}–{poles[0]} relations mostly conflictual"
+        return f"{focal}–{poles[0]} relations balanced"
+    lead = str(indexed["tilt"].idxmax())
+    if (_number(indexed.at[lead, "tilt"]) or 0.0) < LEAN_THRESHOLD:
+        return f"{focal} shows no clear lean between {_join(poles)}"
+    return f"{focal} leans toward {lead}"
+
+
+def _kpis(
+    aligned: pd.DataFrame,
+    table: pd.DataFrame,
+    balance: pd.DataFrame | None,
+    periods: list[str],
+    listed: list[dict],
+    poles: list[str],
+    ci_text: str,
+) -> list[dict]:
+    tiles = []
+    if len(table) and int(table["n_events"].sum()):
+        indexed = table.set_index("pole")
+        lead = str(indexed["tilt"].idxmax()) if len(poles) > 1 else poles[0]
+        what = "Tilt toward" if len(poles) > 1 else "Net cooperation with"
+        value = indexed.at[lead, "tilt"] if len(poles) > 1 else indexed.at[lead, "net_coop"]
+        tiles.append(
+            {
+                "label": f"{what} {lead}, whole range",
+                "value": _signed(value),
+                "sign": _sign_class(value),
+                "sub": f"from {_plural(int(table['n_events'].sum()), 'event')}",
+            }
         )
-        charts.append({"heading": heading, "note": note, "svg": Markup(svg)})
-    return charts
+    if len(poles) > 1 and len(aligned) and "tilt" in aligned.columns:
+        rated = aligned[pd.to_numeric(aligned["tilt"], errors="coerce").notna()]
+        if len(rated):
+            order = {p: i for i, p in enumerate(periods)}
+            last_period = max(rated["period"].astype(str), key=lambda p: order.get(p, -1))
+            rows = rated[rated["period"].astype(str) == last_period]
+            top = rows.loc[pd.to_numeric(rows["tilt"]).idxmax()]
+            band = _interval(top.get("tilt_lo"), top.get("tilt_hi"))
+            tiles.append(
+                {
+                    "label": f"Latest lean, {last_period}",
+                    "value": f"{top['pole']} {_signed(top['tilt'])}",
+                    "sign": _sign_class(top["tilt"]),
+                    "sub": f"{ci_text} interval {band}" if band else "no interval computed",
+                }
+            )
+    if balance is not None and len(balance) and "equidistance" in balance.columns:
+        rated = balance[pd.to_numeric(balance["equidistance"], errors="coerce").notna()]
+        if len(rated):
+            last = rated.iloc[-1]
+            lo, hi = last.get("equidistance_lo"), last.get("equidistance_hi")
+            band = (
+                f"{_plain(lo)} to {_plain(hi)}"
+                if _number(lo) is not None and _number(hi) is not None
+                else ""
+            )
+            tiles.append(
+                {
+                    "label": f"Equidistance, {last['period']}",
+                    "value": _plain(last["equidistance"]),
+                    "sign": "zero",
+                    "sub": (f"{ci_text} interval {band}; " if band else "")
+                    + "1 even-handed, 0 one-sided",
+                }
+            )
+    if listed:
+        latest = max(
+            listed, key=lambda cp: periods.index(cp["period"]) if cp["period"] in periods else -1
+        )
+        tiles.append(
+            {
+                "label": "Change points",
+                "value": f"{len(listed)}",
+                "sign": "zero",
+                "sub": f"latest: {latest['pole']} from {latest['period']}, shift {latest['shift']}",
+            }
+        )
+    return tiles
 
 
-def _coverage(coverage: dict | None) -> list[tuple[str, str]]:
-    if not coverage:
-        return []
+def _counts(values: pd.Series, top: int) -> str:
+    counts = values.dropna().astype(str).value_counts()
+    text = ", ".join(f"{k} ({v:,})" for k, v in counts.head(top).items())
+    return text + (f" and {len(counts) - top:,} more" if len(counts) > top else "")
+
+
+def _report_coverage(
+    frame: pd.DataFrame | None, n_shown: int, attrs: Mapping
+) -> list[tuple[str, str]]:
+    """Documents, events, dates, datasets and sources behind this report."""
+    items: list[tuple[str, str]] = []
+    if frame is not None and len(frame):
+        if "doc_id" in frame.columns:
+            docs = frame["doc_id"].dropna().astype(str)
+            items.append(("Documents", f"{docs[docs.str.strip() != ''].nunique():,}"))
+        n = len(frame)
+        items.append(
+            ("Dyad events", f"{n:,}" + (f" ({n_shown:,} in the table)" if n_shown < n else ""))
+        )
+        when = frame["_when"].dropna()
+        if len(when):
+            items.append(("Event dates", f"{when.min().date()} to {when.max().date()}"))
+        for column, label in (("dataset", "Datasets"), ("doc_source", "Sources")):
+            if column in frame.columns and frame[column].notna().any():
+                items.append((label, _counts(frame[column], 10)))
+        if "doc_url" in frame.columns:
+            hosts = frame["doc_url"].map(lambda u: urlsplit(u).hostname if safe_url(u) else None)
+            if hosts.notna().any():
+                items.append(("Web sources", _counts(hosts, 8)))
+    if attrs.get("start") is not None:
+        window = f"{_date_text(attrs.get('start'))} to {_date_text(attrs.get('end'))}"
+        items.append(("Analysis window", window))
+    return items
+
+
+def _given_coverage(coverage: Mapping | None) -> list[tuple[str, str]]:
+    """The caller's ``coverage`` mapping as label/value pairs."""
     items = []
-    for key, value in coverage.items():
+    for key, value in (coverage or {}).items():
         label = str(key).replace("_", " ").strip().capitalize()
-        if isinstance(value, float) and math.isfinite(value) and not value.is_integer():
+        if isinstance(value, bool):
+            shown = "yes" if value else "no"
+        elif isinstance(value, float) and math.isfinite(value) and not value.is_integer():
             shown = f"{value:,.2f}"
-        elif isinstance(value, int | float) and not isinstance(value, bool):
+        elif isinstance(value, int | float):
             shown = f"{value:,.0f}" if math.isfinite(value) else str(value)
         elif isinstance(value, list | tuple | set):
             shown = ", ".join(str(v) for v in value)
+        elif isinstance(value, dt.date | pd.Timestamp):
+            shown = _date_text(value)
         else:
             shown = _text(value)
         items.append((label, shown))
     return items
+
+
+def _method(attrs: Mapping, ci_text: str) -> dict:
+    ci = attrs.get("ci")
+    return {
+        "smoothing": f"{float(attrs.get('smoothing', 2.0)):g}",
+        "min_events": int(attrs.get("min_events", 3) or 0),
+        "weight": WEIGHT_WORDS.get(str(attrs.get("weight")), WEIGHT_WORDS["count"]),
+        "direction": DIRECTION_WORDS.get(str(attrs.get("direction")), DIRECTION_WORDS["both"]),
+        "freq": FREQ_WORDS.get(str(attrs.get("freq")), "per period"),
+        "ci": ci_text if ci else None,
+        "n_boot": attrs.get("n_boot"),
+    }
+
+
+# --------------------------------------------------------------------------- render
+
+
+def _time_charts(
+    aligned: pd.DataFrame,
+    balance: pd.DataFrame | None,
+    periods: list[str],
+    focal: str,
+    poles: list[str],
+    colours: dict[str, str],
+    markers: list[dict],
+    ci_text: str,
+) -> dict[str, dict]:
+    """Specs of the charts over time: tilt (net cooperation for one pole), net
+    cooperation and equidistance."""
+    if not periods:
+        return {}
+    if len(poles) == 1:
+        series = _line_series(
+            aligned, periods, poles, colours, "net_coop", "net cooperation", ci_text
+        )
+        label = f"Net cooperation of {focal} with {poles[0]} over time"
+        return {
+            "tilt": {
+                "x": periods,
+                "series": series,
+                "markers": markers,
+                "yLabel": "net cooperation",
+                "label": label,
+            }
+        }
+    charts = {
+        "tilt": {
+            "x": periods,
+            "series": _line_series(aligned, periods, poles, colours, "tilt", "tilt", ci_text),
+            "markers": markers,
+            "yLabel": "tilt",
+            "label": f"Tilt of {focal} toward each pole over time",
+        },
+        "netcoop": {
+            "x": periods,
+            "series": _line_series(
+                aligned, periods, poles, colours, "net_coop", "net cooperation", ci_text
+            ),
+            "yLabel": "net cooperation",
+            "label": f"Net cooperation of {focal} with each pole over time",
+        },
+    }
+    spec = _equidistance_spec(balance, periods, ci_text)
+    if spec:
+        charts["equidistance"] = spec
+    return charts
+
+
+def _static_chart(
+    aligned: pd.DataFrame, periods: list[str], poles: list[str], colours: dict[str, str]
+) -> Markup:
+    """The tilt chart as static SVG, for readers without JavaScript."""
+    column = "tilt" if len(poles) > 1 else "net_coop"
+    series = {}
+    for pole in poles:
+        values = _column(_grid(aligned, periods, pole), column)
+        series[pole] = [
+            (p, math.nan if v is None else v) for p, v in zip(periods, values, strict=True)
+        ]
+    svg = line_chart_svg(
+        series,
+        width=1040,
+        height=300,
+        colors=colours,
+        aria_label="Tilt toward each pole (static)",
+        y_label="tilt" if column == "tilt" else "net cooperation",
+    )
+    return Markup(svg)
 
 
 def render_report(
@@ -284,14 +937,27 @@ def render_report(
     coverage: dict | None = None,
     *,
     max_events: int | None = None,
+    equidistance: pd.DataFrame | None = None,
+    changepoints: tuple[pd.DataFrame, pd.DataFrame] | pd.DataFrame | None = None,
+    un_votes: pd.DataFrame | None = None,
 ) -> str:
     """Render the alignment report as one self-contained HTML document.
 
-    ``aligned`` is the output of :func:`equipoise.analysis.align`, ``dyads`` that
-    of :func:`equipoise.analysis.dyad_events` (events outside the aligned range
-    or poles are left out). ``coverage`` is shown as a key/value list (e.g.
-    documents, datasets, date span). ``max_events`` caps the evidence table,
-    keeping the events with the largest absolute Goldstein score.
+    ``aligned`` is the output of :func:`equipoise.analysis.align` (with ``ci=0.9``
+    its ``tilt_lo``/``tilt_hi`` become bands), ``dyads`` that of
+    :func:`equipoise.analysis.dyad_events` (events outside the aligned range or
+    poles are left out; ``source_text``/``target_text`` columns, when present,
+    mark the actors in each sentence). ``coverage`` is shown as a key/value list
+    (e.g. the store's documents, datasets, date span). ``max_events`` caps the
+    event table, keeping the events with the largest absolute Goldstein score.
+
+    ``equidistance`` is :func:`equipoise.analysis.equidistance` of ``aligned``
+    (computed here when None). ``changepoints`` is the ``(points, drivers)`` pair
+    of :func:`equipoise.analysis.changepoints.changepoints`, run with the same
+    focal, poles and ``freq`` (a points table alone marks the breaks without
+    drivers); without it the report has no change points. ``un_votes`` is an
+    :func:`equipoise.analysis.unvotes.agreement_matrix` table; the UN panel
+    appears only when it is given and not empty. Nothing heavy is computed here.
     """
     focal = str(focal).strip().upper()
     poles = list(dict.fromkeys(str(p).strip().upper() for p in poles))
@@ -303,19 +969,48 @@ def render_report(
     else:
         aligned = aligned[aligned["pole"].isin(poles)].copy()
     aligned.attrs.update(attrs)
+    ci = _number(attrs.get("ci"))
+    ci_text = f"{ci * 100:g}%" if ci else "90%"
 
     table = summary(aligned)
-    periods = aligned["period"].astype(str).drop_duplicates().tolist() if len(aligned) else []
+    periods = _periods(aligned)
+    if equidistance is None and len(poles) > 1 and len(aligned):
+        equidistance = equidistance_table(aligned)
+    points, drivers = _points_table(changepoints)
+    listed = _change_points(points, drivers, poles, colours)
+    in_range = _in_range(dyads, poles, attrs.get("start"), attrs.get("end"))
+    events = _event_rows(in_range, max_events)
+    n_total = 0 if in_range is None else len(in_range)
+
+    charts = _time_charts(
+        aligned, equidistance, periods, focal, poles, colours, _markers(listed, periods), ci_text
+    )
+    heat = _heat(aligned, in_range, focal, poles, colours)
+    if heat:
+        charts["heat"] = heat
+    un, un_table = _un_panel(un_votes, focal, poles, colours)
+    for chart in un["charts"] if un else []:
+        charts[chart["id"]] = chart["spec"]
+
     meta = [("Focal", focal), ("Poles", ", ".join(poles))]
     if periods:
         span = periods[0] if len(periods) == 1 else f"{periods[0]} to {periods[-1]}"
         word = FREQ_WORDS.get(attrs.get("freq") or "")
         meta.append(("Period", f"{span}, {word}" if word else span))
     meta.append(("Events", f"{int(table['n_events'].sum()) if len(table) else 0:,}"))
-    events, n_total = _event_rows(
-        dyads, poles, colours, attrs.get("start"), attrs.get("end"), max_events
-    )
-    smoothing = aligned.attrs.get("smoothing", 2.0)
+    datasets = sorted({e["dataset"] for e in events if e["dataset"]})
+    data = {
+        "focal": focal,
+        "poles": poles,
+        "colours": colours,
+        "slug": _slug(focal, poles),
+        "periodRanges": _period_ranges(periods, attrs.get("freq")),
+        "quads": {str(q): name for q, (name, _) in QUADS.items()},
+        "charts": charts,
+        "events": events,
+        "eventsTotal": n_total,
+        "datasets": datasets,
+    }
     return (
         _environment()
         .get_template("report.html.j2")
@@ -324,13 +1019,28 @@ def render_report(
             focal=focal,
             poles=poles,
             meta=meta,
+            headline=_headline(table, focal, poles),
             verdict=verdict(aligned, focal=focal),
-            charts=_charts(aligned, poles, colours),
+            kpis=_kpis(aligned, table, equidistance, periods, listed, poles, ci_text),
+            charts=charts,
+            has_bands="tilt_lo" in aligned.columns and aligned["tilt_lo"].notna().any(),
+            ci_text=ci_text,
+            changepoints=listed,
+            changepoints_given=points is not None,
+            drivers_given=drivers is not None,
             cards=_pole_cards(table, colours),
+            un=un,
+            un_table=un_table,
             events=events,
             n_events_total=n_total,
-            coverage=_coverage(coverage),
-            smoothing=f"{float(smoothing):g}",
+            datasets=datasets,
+            coverage_report=_report_coverage(in_range, len(events), attrs),
+            coverage_store=_given_coverage(coverage),
+            method=_method(attrs, ci_text),
+            generated=dt.date.today().isoformat(),
+            script=Markup(chart_script()),
+            data=embed_json(data),
+            fallback=_static_chart(aligned, periods, poles, colours) if periods else None,
         )
     )
 

@@ -1,0 +1,818 @@
+/*
+ * equipoise dashboard: the page served by `equipoise serve`.
+ *
+ * Reads the JSON API of the same server (/api/actors, /api/align, /api/changepoints,
+ * /api/events, /api/unvotes) and draws with EquipoiseCharts (charts.js). Nothing is
+ * fetched from anywhere else.
+ *
+ * News text (sentences, titles, actor mentions, URLs) is untrusted: it is only ever
+ * written with textContent or as an attribute value, never parsed as HTML. A document
+ * link is made only for plain http(s) URLs.
+ *
+ * The question asked (focal, poles, window, frequency, options) lives in the URL
+ * fragment, e.g. #focal=AZE&poles=TUR,RUS,IRN&freq=quarter, so a view can be
+ * bookmarked or shared.
+ */
+(function () {
+  'use strict';
+
+  const Charts = window.EquipoiseCharts;
+  const CODE = /^[A-Z][A-Z0-9]{1,9}$/;
+  const QUADS = [
+    { n: 1, key: 'verbal_coop', short: 'Verbal coop.', name: 'verbal cooperation' },
+    { n: 2, key: 'material_coop', short: 'Material coop.', name: 'material cooperation' },
+    { n: 3, key: 'verbal_conflict', short: 'Verbal conflict', name: 'verbal conflict' },
+    { n: 4, key: 'material_conflict', short: 'Material conflict', name: 'material conflict' },
+  ];
+  const MEASURES = {
+    tilt: {
+      heading: 'Tilt toward each pole',
+      axis: 'tilt',
+      note: 'Score with a pole minus the mean score with the other poles, per period. ' +
+        'Above zero: the focal state treats that pole better than the rest.',
+    },
+    score: {
+      heading: 'Score with each pole',
+      axis: 'score',
+      note: 'Cooperation minus conflict over events + smoothing, under the chosen weight ' +
+        'and direction. Shows whether a tilt comes from warmer ties with one pole or cooler ' +
+        'ties with another.',
+    },
+    net_coop: {
+      heading: 'Net cooperation with each pole',
+      axis: 'net cooperation',
+      note: '(cooperative − conflictual events) / (events + smoothing), both directions, ' +
+        'whatever the weight and direction chosen.',
+    },
+  };
+  const FALLBACK_PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9',
+    '#7F3C8D', '#4D4D4D'];
+  const PALETTE = (Charts && Charts.palette) || FALLBACK_PALETTE;
+  const FIELDS = ['focal', 'poles', 'start', 'end', 'freq', 'weight', 'direction', 'ci',
+    'min_events', 'measure'];
+  const DEFAULTS = {
+    focal: '', poles: [], start: '', end: '', freq: 'month', weight: 'count',
+    direction: 'both', ci: '', min_events: '3', measure: 'tilt',
+  };
+
+  const state = Object.assign({}, DEFAULTS, { poles: [] });
+  const names = new Map(); // code -> name, from /api/actors
+  let blocCodes = new Set();
+  let colours = new Map(); // pole -> colour of the last drawn view
+  let current = null; // { params, align, changepoints } of the view on screen
+  let unvotes = null; // the last /api/unvotes answer on screen
+  let updateSeq = 0;
+  let eventsSeq = 0;
+  const hasUnvotes = document.getElementById('config').dataset.unvotes === 'true';
+
+  // ------------------------------------------------------------------ helpers
+
+  const $ = (id) => document.getElementById(id);
+
+  /** An element; string children become text nodes, never markup. */
+  function h(tag, props, children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(props || {})) {
+      if (value === null || value === undefined || value === false) continue;
+      if (key === 'text') node.textContent = String(value);
+      else if (key === 'class') node.className = value;
+      else if (key === 'vars') {
+        for (const [name, v] of Object.entries(value)) node.style.setProperty(name, v);
+      } else if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
+      else node.setAttribute(key, value === true ? '' : String(value));
+    }
+    for (const child of [].concat(children === undefined ? [] : children)) {
+      if (child === null || child === undefined || child === false) continue;
+      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+    return node;
+  }
+
+  function clear(node) {
+    while (node.firstChild) node.removeChild(node.firstChild);
+    return node;
+  }
+
+  function finite(v) { return typeof v === 'number' && isFinite(v); }
+
+  function signed(v, digits) {
+    if (!finite(v)) return '–';
+    const d = digits === undefined ? 2 : digits;
+    const s = Math.abs(v).toFixed(d);
+    if (Number(s) === 0) return (0).toFixed(d);
+    return (v > 0 ? '+' : '−') + s;
+  }
+
+  function plain(v, digits) { return finite(v) ? v.toFixed(digits === undefined ? 2 : digits) : '–'; }
+
+  function plural(n, word) { return `${n.toLocaleString()} ${word}${n === 1 ? '' : 's'}`; }
+
+  function joinAnd(items) {
+    if (items.length <= 1) return items.join('');
+    return items.slice(0, -1).join(', ') + ' and ' + items[items.length - 1];
+  }
+
+  function safeLink(url) {
+    if (typeof url !== 'string') return null;
+    const trimmed = url.trim();
+    return /^https?:\/\/[^\s]+$/i.test(trimmed) ? trimmed : null;
+  }
+
+  function label(code) {
+    const name = names.get(code);
+    return name ? `${code} (${name})` : code;
+  }
+
+  class ApiError extends Error {}
+
+  async function getJSON(path, params) {
+    const query = new URLSearchParams();
+    for (const [key, value] of Object.entries(params || {})) {
+      if (value !== '' && value !== null && value !== undefined) query.set(key, String(value));
+    }
+    const url = query.toString() ? `${path}?${query}` : path;
+    let response;
+    try {
+      response = await fetch(url, { headers: { Accept: 'application/json' } });
+    } catch (err) {
+      throw new ApiError('the dashboard server does not answer; is `equipoise serve` running?');
+    }
+    let body = null;
+    try { body = await response.json(); } catch (err) { body = null; }
+    if (!response.ok) {
+      const detail = body && body.detail;
+      const text = typeof detail === 'string' ? detail : `${response.status} ${response.statusText}`;
+      throw new ApiError(text);
+    }
+    return body;
+  }
+
+  function setStatus(message, isError) {
+    const node = $('status');
+    node.textContent = message || '';
+    node.classList.toggle('error', !!isError);
+  }
+
+  function busy(on) {
+    $('update').disabled = on;
+    document.body.setAttribute('aria-busy', on ? 'true' : 'false');
+  }
+
+  // ------------------------------------------------------------------ state <-> URL, form
+
+  function readHash() {
+    const params = new URLSearchParams(location.hash.replace(/^#/, ''));
+    const found = {};
+    for (const key of FIELDS) {
+      if (!params.has(key)) continue;
+      const value = params.get(key).trim();
+      found[key] = key === 'poles' ? splitCodes(value) : value;
+    }
+    if (found.focal) found.focal = found.focal.toUpperCase();
+    return found;
+  }
+
+  function writeHash() {
+    const params = new URLSearchParams();
+    for (const key of FIELDS) {
+      const value = key === 'poles' ? state.poles.join(',') : state[key];
+      if (value !== '' && value !== DEFAULTS[key]) params.set(key, value);
+    }
+    const hash = '#' + params.toString().replace(/%2C/gi, ',');
+    if (hash !== location.hash) history.replaceState(null, '', hash);
+  }
+
+  function splitCodes(text) {
+    return String(text || '').split(/[\s,;]+/).map((s) => s.trim().toUpperCase()).filter(Boolean);
+  }
+
+  function writeForm() {
+    $('focal').value = state.focal;
+    for (const key of ['start', 'end', 'freq', 'weight', 'direction', 'ci', 'measure']) {
+      $(key).value = state[key];
+    }
+    $('min-events').value = state.min_events;
+    drawChips();
+  }
+
+  function readForm() {
+    state.focal = $('focal').value.trim().toUpperCase();
+    for (const key of ['start', 'end', 'freq', 'weight', 'direction', 'ci', 'measure']) {
+      state[key] = $(key).value.trim();
+    }
+    state.min_events = $('min-events').value.trim() || '3';
+  }
+
+  /** A message for what is wrong with the question, or '' when it can be asked. */
+  function problem() {
+    if (!state.focal) return 'Choose a focal state (e.g. AZE).';
+    if (!CODE.test(state.focal)) return `“${state.focal}” is not an actor code (e.g. AZE, NATO).`;
+    const bad = state.poles.find((p) => !CODE.test(p));
+    if (bad) return `“${bad}” is not an actor code.`;
+    if (!state.poles.length) return 'Add at least one pole (e.g. TUR, RUS, NATO).';
+    if (state.poles.includes(state.focal)) return `${state.focal} cannot be both focal and pole.`;
+    if (state.start && state.end && state.start > state.end) return 'From is after To.';
+    if (!/^\d+$/.test(state.min_events)) return 'Min. events must be a whole number.';
+    return '';
+  }
+
+  // ------------------------------------------------------------------ poles as chips
+
+  function poleColour(code, index) {
+    return colours.get(code) || PALETTE[index % PALETTE.length];
+  }
+
+  function drawChips() {
+    const box = $('poles-box');
+    const input = $('pole-input');
+    for (const chip of Array.from(box.querySelectorAll('.chip'))) chip.remove();
+    state.poles.forEach((code, i) => {
+      const remove = h('button', {
+        type: 'button', 'aria-label': `Remove ${code}`, title: `Remove ${code}`, text: '×',
+        onclick: () => { removePole(code); input.focus(); },
+      });
+      const chip = h('span', {
+        class: 'chip', title: label(code), 'data-code': code,
+        vars: { '--chip': poleColour(code, i) },
+      }, [code, remove]);
+      box.insertBefore(chip, input);
+    });
+  }
+
+  function addPoles(text) {
+    const codes = splitCodes(text);
+    let changed = false;
+    for (const code of codes) {
+      if (!state.poles.includes(code)) { state.poles.push(code); changed = true; }
+    }
+    drawChips();
+    return changed;
+  }
+
+  function removePole(code) {
+    state.poles = state.poles.filter((p) => p !== code);
+    drawChips();
+    update();
+  }
+
+  function bindPoleInput() {
+    const input = $('pole-input');
+    const commit = () => {
+      const text = input.value;
+      input.value = '';
+      if (text.trim() && addPoles(text)) update();
+    };
+    input.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter' || event.key === ',' || event.key === 'Tab') {
+        if (input.value.trim()) {
+          event.preventDefault();
+          commit();
+        } else if (event.key === 'Enter') {
+          event.preventDefault();
+          update();
+        }
+      } else if (event.key === 'Backspace' && !input.value && state.poles.length) {
+        removePole(state.poles[state.poles.length - 1]);
+      }
+    });
+    // A pick from the datalist arrives as an input event carrying the whole code.
+    input.addEventListener('input', (event) => {
+      const value = input.value.trim().toUpperCase();
+      const picked = event.inputType === 'insertReplacementText' || !event.inputType;
+      if (picked && value && names.has(value)) commit();
+      else if (/[,;\s]$/.test(input.value)) commit();
+    });
+    input.addEventListener('blur', () => { if (input.value.trim()) commit(); });
+    $('poles-box').addEventListener('click', (event) => {
+      if (event.target === $('poles-box')) input.focus();
+    });
+  }
+
+  // ------------------------------------------------------------------ loading
+
+  async function suggestPoles(focal) {
+    try {
+      const body = await getJSON('/api/actors', { focal });
+      return body.partners.map((p) => p.code).filter((c) => c !== focal).slice(0, 3);
+    } catch (err) {
+      return [];
+    }
+  }
+
+  function fillStoreMeta(store) {
+    const meta = clear($('store-meta'));
+    const item = (name, value) => h('li', {}, [name + ' ', h('b', { text: value })]);
+    meta.append(item('Store', store.file));
+    meta.append(item('Documents', Number(store.documents).toLocaleString()));
+    meta.append(item('Events', Number(store.events).toLocaleString()));
+    if (store.first_event && store.last_event) {
+      meta.append(item('Dates', `${store.first_event} to ${store.last_event}`));
+    }
+  }
+
+  function fillDatalists(body) {
+    const actors = clear($('actor-codes'));
+    const poles = clear($('pole-codes'));
+    for (const a of body.actors) {
+      names.set(a.code, a.name || '');
+      const text = `${a.name ? a.name + ' · ' : ''}${plural(a.events, 'event')}`;
+      actors.append(h('option', { value: a.code, label: text }));
+      poles.append(h('option', { value: a.code, label: text }));
+    }
+    blocCodes = new Set(body.blocs.map((b) => b.code));
+    for (const b of body.blocs) {
+      if (!names.has(b.code)) names.set(b.code, b.name || '');
+      if (body.actors.some((a) => a.code === b.code)) continue;
+      poles.append(h('option', { value: b.code, label: `${b.name || b.code} · bloc` }));
+    }
+  }
+
+  async function init() {
+    if (!Charts) {
+      setStatus('The chart library (/static/charts.js) did not load.', true);
+      return;
+    }
+    bindForm();
+    bindPoleInput();
+    let actors;
+    try {
+      actors = await getJSON('/api/actors');
+    } catch (err) {
+      setStatus(err.message, true);
+      return;
+    }
+    fillStoreMeta(actors.store);
+    fillDatalists(actors);
+    Object.assign(state, readHash());
+    if (!state.focal && actors.actors.length) state.focal = actors.actors[0].code;
+    if (!state.poles.length && state.focal) state.poles = await suggestPoles(state.focal);
+    writeForm();
+    if (!actors.actors.length) {
+      setStatus('The store has no events yet: run `equipoise code` on it first.');
+      return;
+    }
+    update();
+  }
+
+  function bindForm() {
+    $('controls').addEventListener('submit', (event) => {
+      event.preventDefault();
+      const pending = $('pole-input').value;
+      if (pending.trim()) { $('pole-input').value = ''; addPoles(pending); }
+      update();
+    });
+    $('focal').addEventListener('change', async () => {
+      const focal = $('focal').value.trim().toUpperCase();
+      $('focal').value = focal;
+      if (!CODE.test(focal)) { update(); return; }
+      if (state.poles.includes(focal)) state.poles = state.poles.filter((p) => p !== focal);
+      if (!state.poles.length) {
+        state.poles = await suggestPoles(focal);
+        drawChips();
+      }
+      update();
+    });
+    for (const id of ['start', 'end', 'freq', 'weight', 'direction', 'ci', 'min-events']) {
+      $(id).addEventListener('change', () => update());
+    }
+    $('measure').addEventListener('change', () => {
+      state.measure = $('measure').value;
+      writeHash();
+      if (current) drawTrend(current);
+    });
+    // Charts are drawn to their container's width: draw them again when it changes.
+    let drawnWidth = window.innerWidth;
+    let resizeTimer = 0;
+    window.addEventListener('resize', () => {
+      clearTimeout(resizeTimer);
+      resizeTimer = setTimeout(() => {
+        if (!current || Math.abs(window.innerWidth - drawnWidth) < 40) return;
+        drawnWidth = window.innerWidth;
+        drawTrend(current);
+        drawEquidistance(current);
+        drawHeatMap(current);
+        if (unvotes) drawUnvotesChart(unvotes);
+      }, 200);
+    });
+    window.addEventListener('hashchange', () => {
+      const found = readHash();
+      if (!found.focal) return;
+      Object.assign(state, DEFAULTS, { poles: [] }, found);
+      writeForm();
+      update();
+    });
+  }
+
+  async function update() {
+    readForm();
+    const wrong = problem();
+    if (wrong) { setStatus(wrong, true); return; }
+    writeHash();
+    const seq = ++updateSeq;
+    const params = {
+      focal: state.focal, poles: state.poles.join(','), start: state.start, end: state.end,
+      freq: state.freq, weight: state.weight, direction: state.direction,
+      min_events: state.min_events,
+    };
+    busy(true);
+    setStatus(`Computing ${state.focal} between ${joinAnd(state.poles)}…`);
+    try {
+      const [aligned, points] = await Promise.all([
+        getJSON('/api/align', Object.assign({ ci: state.ci }, params)),
+        getJSON('/api/changepoints', params).catch((err) => ({ error: err.message })),
+      ]);
+      if (seq !== updateSeq) return;
+      current = { params, align: aligned, changepoints: points };
+      render(current);
+      if (hasUnvotes) drawUnvotes(params);
+    } catch (err) {
+      if (seq === updateSeq) setStatus(err.message, true);
+    } finally {
+      if (seq === updateSeq) busy(false);
+    }
+  }
+
+  // ------------------------------------------------------------------ rendering
+
+  function periodsOf(records) {
+    const seen = [];
+    const known = new Set();
+    for (const row of records) {
+      if (!known.has(row.period)) { known.add(row.period); seen.push(row.period); }
+    }
+    return seen;
+  }
+
+  function render(view) {
+    const a = view.align;
+    colours = new Map(a.poles.map((p, i) => [p, PALETTE[i % PALETTE.length]]));
+    drawChips();
+    const title = `${a.focal} between ${joinAnd(a.poles)}`;
+    $('title').textContent = title;
+    document.title = `${title} · equipoise`;
+    $('verdict').textContent = a.verdict;
+    $('verdict-card').hidden = false;
+    const periods = periodsOf(a.records);
+    const events = a.summary.reduce((n, row) => n + row.n_events, 0);
+    const span = periods.length ? ` · ${periods[0]} to ${periods[periods.length - 1]}` : '';
+    setStatus(`${plural(periods.length, a.options.freq || 'period')}${span} · ` +
+      `${plural(events, 'event')} with the poles · weight ${a.options.weight}, ` +
+      `direction ${a.options.direction}` + (a.options.ci ? ` · ${Math.round(a.options.ci * 100)}% intervals` : ''));
+    drawTrend(view);
+    drawEquidistance(view);
+    drawHeatMap(view);
+    drawChangepoints(view);
+    resetEvents();
+  }
+
+  function exportButtons(container, name) {
+    const svg = container.querySelector('svg');
+    if (!svg) return;
+    const base = `equipoise-${current.align.focal}-${name}`;
+    const bar = h('div', { class: 'export' }, [
+      h('button', { type: 'button', text: 'SVG', title: 'Download this chart as SVG',
+        onclick: () => Charts.exportSVG(svg, `${base}.svg`) }),
+      h('button', { type: 'button', text: 'PNG', title: 'Download this chart as PNG',
+        onclick: () => Charts.exportPNG(svg, `${base}.png`).catch((err) => setStatus(err.message, true)) }),
+    ]);
+    container.append(bar);
+  }
+
+  function empty(container, message) {
+    clear(container).append(h('p', { class: 'empty', text: message }));
+  }
+
+  function drawTrend(view) {
+    const a = view.align;
+    const measure = MEASURES[state.measure] ? state.measure : 'tilt';
+    const info = MEASURES[measure];
+    $('tilt-heading').textContent = info.heading;
+    $('tilt-note').textContent = info.note + ' Shaded bands are bootstrap intervals (choose a level ' +
+      'under Intervals); dashed lines mark change points in the tilt. Click a point for the events behind it.';
+    const container = $('tilt-chart');
+    const periods = periodsOf(a.records);
+    if (!periods.length) { empty(container, 'No events between these actors in this window.'); return; }
+    const byCell = new Map(a.records.map((row) => [`${row.period}|${row.pole}`, row]));
+    const hasBands = a.records.some((row) => finite(row[`${measure}_lo`]));
+    const series = a.poles.map((pole) => {
+      const rows = periods.map((p) => byCell.get(`${p}|${pole}`) || {});
+      return {
+        name: pole,
+        color: colours.get(pole),
+        values: rows.map((row) => (finite(row[measure]) ? row[measure] : null)),
+        lo: hasBands ? rows.map((row) => row[`${measure}_lo`]) : undefined,
+        hi: hasBands ? rows.map((row) => row[`${measure}_hi`]) : undefined,
+        titles: rows.map((row) => pointTitle(row, pole, measure)),
+        data: rows.map((row) => ({ pole, period: row.period })),
+      };
+    });
+    const markers = [];
+    const cps = view.changepoints;
+    if (measure === 'tilt' && cps && cps.points) {
+      for (const cp of cps.points) {
+        markers.push({
+          x: cp.period,
+          label: `${cp.pole} ${cp.shift > 0 ? '▲' : '▼'}`,
+          color: colours.get(cp.pole),
+          title: `Change point: tilt toward ${cp.pole} from ${cp.period}, ` +
+            `${signed(cp.before)} → ${signed(cp.after)} (shift ${signed(cp.shift)})`,
+        });
+      }
+    }
+    Charts.lineChart(container, {
+      x: periods,
+      series,
+      markers,
+      yLabel: info.axis,
+      label: `${info.heading}: ${a.focal}`,
+    }, {
+      height: 340,
+      markerPlacement: 'before',
+      onPointClick: (d) => showEvents({ pole: d.data.pole, period: d.data.period }),
+    });
+    exportButtons(container, measure);
+  }
+
+  function pointTitle(row, pole, measure) {
+    if (!row.period) return '';
+    const parts = [`${pole} · ${row.period}`];
+    const value = row[measure];
+    let main = `${measure === 'net_coop' ? 'net cooperation' : measure} ${signed(value)}`;
+    if (finite(row[`${measure}_lo`])) {
+      main += ` (${signed(row[`${measure}_lo`])} to ${signed(row[`${measure}_hi`])})`;
+    }
+    parts.push(main);
+    if (measure !== 'tilt' && finite(row.tilt)) parts.push(`tilt ${signed(row.tilt)}`);
+    if (measure !== 'score' && finite(row.score)) parts.push(`score ${signed(row.score)}`);
+    parts.push(plural(row.n_events, 'event'));
+    return parts.join(' · ') + ' — click for the events';
+  }
+
+  function drawEquidistance(view) {
+    const a = view.align;
+    const container = $('equi-chart');
+    const rows = a.equidistance;
+    if (a.poles.length < 2) { empty(container, 'Equidistance compares two or more poles.'); return; }
+    if (!rows.length || !rows.some((r) => finite(r.equidistance))) {
+      empty(container, 'No period has two poles with enough events.');
+      return;
+    }
+    const hasBands = rows.some((r) => finite(r.equidistance_lo));
+    Charts.lineChart(container, {
+      x: rows.map((r) => r.period),
+      series: [{
+        name: 'equidistance',
+        color: '#243b53',
+        values: rows.map((r) => r.equidistance),
+        lo: hasBands ? rows.map((r) => r.equidistance_lo) : undefined,
+        hi: hasBands ? rows.map((r) => r.equidistance_hi) : undefined,
+        titles: rows.map((r) => `${r.period} · equidistance ${plain(r.equidistance)}` +
+          (finite(r.equidistance_lo) ? ` (${plain(r.equidistance_lo)} to ${plain(r.equidistance_hi)})` : '') +
+          ` · ${r.n_poles_with_data} of ${r.n_poles} poles with data`),
+      }],
+      yDomain: [0, 1],
+      zeroLine: false,
+      yLabel: 'equidistance',
+      label: `Equidistance: ${a.focal}`,
+    }, { width: 560, height: 280, format: (v) => plain(v) });
+    exportButtons(container, 'equidistance');
+  }
+
+  function drawHeatMap(view) {
+    const a = view.align;
+    const container = $('heat-chart');
+    const rows = [];
+    const cells = [];
+    const values = [];
+    const labels = [];
+    const titles = [];
+    const rowColors = [];
+    for (const pole of a.poles) {
+      const mine = a.records.filter((r) => r.pole === pole);
+      for (const [direction, prefix, from, to] of [['out', 'out_', a.focal, pole], ['in', 'in_', pole, a.focal]]) {
+        const counts = QUADS.map((q) => mine.reduce((n, r) => n + (r[prefix + q.key] || 0), 0));
+        rows.push(`${from} → ${to}`);
+        rowColors.push(colours.get(pole));
+        cells.push({ pole, direction });
+        // Cooperation is drawn on the positive side of the scale, conflict on the negative.
+        values.push(counts.map((n, j) => (n ? (j < 2 ? n : -n) : null)));
+        labels.push(counts.map((n) => String(n)));
+        titles.push(counts.map((n, j) => `${from} → ${to}, ${QUADS[j].name}: ${plural(n, 'event')}` +
+          (n ? ' — click for the events' : '')));
+      }
+    }
+    if (!rows.length || !values.some((row) => row.some((v) => v !== null))) {
+      empty(container, 'No events between these actors in this window.');
+      return;
+    }
+    Charts.heatMap(container, {
+      rows,
+      columns: QUADS.map((q) => q.short),
+      values,
+      labels,
+      titles,
+      rowColors,
+      colors: { neg: '#b3261e', mid: '#f7f7f7', pos: '#1b7f4c' },
+      legend: { neg: 'conflict', pos: 'cooperation' },
+      label: `Events by dyad and quad class: ${a.focal}`,
+    }, {
+      width: 640,
+      cellHeight: 34,
+      format: (v) => (finite(v) ? String(Math.abs(v)) : ''),
+      onCellClick: (d) => {
+        const cell = cells[d.rowIndex];
+        showEvents({ pole: cell.pole, direction: cell.direction, quad: QUADS[d.columnIndex].n });
+      },
+    });
+    exportButtons(container, 'dyads-by-quad');
+  }
+
+  function drawChangepoints(view) {
+    const container = clear($('cp-list'));
+    const cps = view.changepoints;
+    if (!cps || cps.error) {
+      container.append(h('p', { class: 'empty', text: `Change points could not be computed: ${cps ? cps.error : ''}` }));
+      return;
+    }
+    if (!cps.points.length) {
+      container.append(h('p', { class: 'empty', text: 'No change point: the tilt toward each pole stays level within its noise.' }));
+      return;
+    }
+    const list = h('ol', { class: 'points' });
+    for (const cp of cps.points) {
+      const drivers = cps.drivers.filter((d) => d.pole === cp.pole && d.period === cp.period);
+      const docs = new Map();
+      for (const d of drivers) {
+        if (!docs.has(d.doc_id)) docs.set(d.doc_id, { first: d, events: [] });
+        docs.get(d.doc_id).events.push(d);
+      }
+      const head = h('div', { class: 'point-head' }, [
+        h('b', { text: `${cp.pole} from ${cp.period}` }),
+        h('span', { class: `shift ${cp.shift > 0 ? 'pos' : 'neg'}`, text: `${signed(cp.before)} → ${signed(cp.after)}` }),
+        h('span', { class: 'note', text: `shift ${signed(cp.shift)} · ${cp.window_start} to ${cp.window_end}` }),
+        h('button', { type: 'button', class: 'link', text: `Events in ${cp.period}`,
+          onclick: () => showEvents({ pole: cp.pole, period: cp.period }) }),
+      ]);
+      const items = [];
+      for (const { first, events } of docs.values()) {
+        const link = safeLink(first.doc_link || first.doc_url);
+        const title = first.doc_title || link || first.doc_id;
+        const name = link
+          ? h('a', { href: link, rel: 'noopener noreferrer nofollow', target: '_blank', text: title })
+          : h('span', { text: title });
+        const sentences = h('ul', {}, events.slice(0, 3).map((e) => h('li', {}, [
+          h('span', { class: 'code', text: `${e.event_date || ''} ${e.source}→${e.target}` }), ' ', e.sentence || ''])));
+        if (events.length > 3) sentences.append(h('li', { class: 'note', text: `and ${events.length - 3} more` }));
+        items.push(h('li', { class: 'driver' }, [
+          name, ` · influence ${plain(first.influence)} · ${plural(events.length, 'event')}`, sentences,
+        ]));
+      }
+      const body = items.length
+        ? h('details', {}, [h('summary', { text: `Driving documents (${items.length})` }), h('ol', { class: 'drivers' }, items)])
+        : h('p', { class: 'note', text: 'No single document drives this break.' });
+      list.append(h('li', { vars: { '--pole': colours.get(cp.pole) || '#616e7c' } }, [head, body]));
+    }
+    container.append(list);
+  }
+
+  // ------------------------------------------------------------------ events behind a point
+
+  function resetEvents() {
+    $('events-heading').textContent = 'Events behind a point';
+    $('events-count').textContent = '';
+    $('events-note').hidden = false;
+    clear($('events-list'));
+  }
+
+  async function showEvents(selection) {
+    if (!current) return;
+    const p = current.params;
+    const params = {
+      focal: p.focal, pole: selection.pole, freq: p.freq, start: p.start, end: p.end,
+      direction: selection.direction || p.direction, limit: 200,
+    };
+    if (selection.period) params.period = selection.period;
+    if (selection.quad) params.quad = selection.quad;
+    const seq = ++eventsSeq;
+    const arrow = params.direction === 'out' ? '→' : params.direction === 'in' ? '←' : '–';
+    let heading = `${p.focal} ${arrow} ${selection.pole}`;
+    heading += selection.period ? `, ${selection.period}` : ', whole window';
+    if (selection.quad) heading += `, ${QUADS[selection.quad - 1].name}`;
+    $('events-heading').textContent = `Events: ${heading}`;
+    $('events-count').textContent = 'Loading…';
+    $('events-note').hidden = true;
+    const list = $('events-list');
+    let body;
+    try {
+      body = await getJSON('/api/events', params);
+    } catch (err) {
+      if (seq !== eventsSeq) return;
+      $('events-count').textContent = '';
+      clear(list).append(h('p', { class: 'status error', text: err.message }));
+      return;
+    }
+    if (seq !== eventsSeq) return;
+    $('events-count').textContent = body.total > body.events.length
+      ? `${body.events.length} of ${plural(body.total, 'event')}`
+      : plural(body.total, 'event');
+    clear(list);
+    if (!body.events.length) {
+      list.append(h('p', { class: 'empty', text: 'No events in this cell.' }));
+    } else {
+      list.append(eventsTable(body.events));
+    }
+    $('events-card').scrollIntoView({ behavior: 'smooth', block: 'start' });
+  }
+
+  function actorCell(e) {
+    const side = (code, sector) => (sector && sector !== code ? `${code} ${sector}` : code);
+    const arrow = e.direction === 'both' ? ' ↔ ' : ' → ';
+    const cell = h('td', { class: 'nowrap' }, [side(e.source, e.source_sector) + arrow + side(e.target, e.target_sector)]);
+    const mentions = [e.source_text, e.target_text].filter((t) => t);
+    if (mentions.length) {
+      cell.append(h('span', { class: 'mention', text: `“${e.source_text || '…'}” → “${e.target_text || '…'}”` }));
+    }
+    return cell;
+  }
+
+  function eventsTable(events) {
+    const head = h('thead', {}, h('tr', {}, ['Date', 'Actors', 'Event', 'Goldstein', 'Evidence', 'Document']
+      .map((name, i) => h('th', { class: i === 3 ? 'num' : null, text: name }))));
+    const rows = events.map((e) => {
+      const g = e.goldstein;
+      const link = safeLink(e.doc_link);
+      const title = (e.doc_title || '').trim() || link || e.doc_id || '';
+      const doc = h('td', { class: 'doc' }, [
+        link ? h('a', { href: link, rel: 'noopener noreferrer nofollow', target: '_blank', text: title }) : title,
+        (e.published || e.dataset) ? h('span', { class: 'sub', text: [e.published, e.dataset].filter(Boolean).join(' · ') }) : null,
+      ]);
+      return h('tr', {}, [
+        h('td', { class: 'nowrap', text: formatDate(e.event_date, e.date_precision) }),
+        actorCell(e),
+        h('td', {}, [h('span', { class: 'code', text: e.cameo || '' }), h('br'),
+          h('span', { class: `badge q${e.quad}`, text: e.quad_name || '' })]),
+        h('td', { class: `num ${g > 0 ? 'pos' : g < 0 ? 'neg' : 'zero'}`, text: signed(g, 1) }),
+        h('td', { class: 'sentence' }, [e.sentence || '',
+          e.reported ? h('span', { class: 'flag', text: ' (reported)' }) : null]),
+        doc,
+      ]);
+    });
+    return h('table', { class: 'events' }, [head, h('tbody', {}, rows)]);
+  }
+
+  function formatDate(value, precision) {
+    if (!value) return '';
+    if (precision === 'year') return value.slice(0, 4);
+    if (precision === 'month') return value.slice(0, 7);
+    return value.slice(0, 10);
+  }
+
+  // ------------------------------------------------------------------ UN votes
+
+  async function drawUnvotes(params) {
+    const container = $('un-chart');
+    unvotes = null;
+    const states = params.poles.split(',').filter((p) => !blocCodes.has(p));
+    if (blocCodes.has(params.focal) || !states.length) {
+      empty(container, 'UN votes compare states: choose a state as focal and at least one state pole.');
+      return;
+    }
+    const seq = updateSeq;
+    let body;
+    try {
+      body = await getJSON('/api/unvotes', { focal: params.focal, poles: states.join(','), by: 'session' });
+    } catch (err) {
+      if (seq === updateSeq) empty(container, err.message);
+      return;
+    }
+    if (seq !== updateSeq) return;
+    unvotes = body;
+    drawUnvotesChart(body);
+  }
+
+  function drawUnvotesChart(body) {
+    const container = $('un-chart');
+    const sessions = Array.from(new Set(body.records.map((r) => r.session))).sort((x, y) => x - y);
+    if (!sessions.length) { empty(container, 'No common roll calls.'); return; }
+    const by = new Map(body.records.map((r) => [`${r.session}|${r.pole}`, r]));
+    Charts.lineChart(container, {
+      x: sessions.map(String),
+      series: body.poles.map((pole) => ({
+        name: pole,
+        color: colours.get(pole),
+        values: sessions.map((s) => (by.get(`${s}|${pole}`) || {}).s_score),
+        titles: sessions.map((s) => {
+          const r = by.get(`${s}|${pole}`);
+          return r ? `${pole} · session ${s}: S ${signed(r.s_score)}, agreement ${plain(r.agree_share)} over ${plural(r.n_votes, 'roll call')}` : '';
+        }),
+      })),
+      yDomain: [-1, 1],
+      yLabel: 'S score',
+      label: `UN voting agreement: ${body.focal}`,
+    }, { height: 280 });
+    exportButtons(container, 'un-votes');
+  }
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
+  else init();
+})();
