@@ -131,6 +131,41 @@ def changepoints(
     return _changepoints(frame, focal, list(poles), freq=freq, align_kwargs=options, top=top)
 
 
+def analyse(
+    focal: str,
+    poles: Sequence[str],
+    db: str | Path | None = None,
+    start: dt.date | str | None = None,
+    end: dt.date | str | None = None,
+    freq: str = "month",
+    *,
+    changepoints: bool = True,
+    votes: pd.DataFrame | None = None,
+    **align_options,
+) -> dict[str, pd.DataFrame]:
+    """Every table of a report from one read of the store: ``aligned``, ``equidistance``,
+    ``events`` (the dyad events with sentences), ``changepoints`` and ``drivers`` (when
+    asked), and ``un_votes`` (agreement, when ``votes`` from :func:`un_votes` are given).
+
+    ``align_options`` are those of :func:`align`.
+    """
+    from equipoise.analysis import equidistance
+
+    start, end = _dates(start, end)
+    frame = _dyads(focal, poles, db, start, end, documents=True)
+    poles = list(poles)
+    aligned = _align(frame, focal, poles, start=start, end=end, freq=freq, **align_options)
+    tables = {"aligned": aligned, "equidistance": equidistance(aligned),
+              "events": dyad_events(frame, focal, poles)}
+    if changepoints:
+        options = {k: v for k, v in align_options.items() if k not in ("ci", "n_boot")}
+        tables["changepoints"], tables["drivers"] = _changepoints(
+            frame, focal, poles, freq=freq, align_kwargs={"start": start, "end": end, **options})
+    if votes is not None:
+        tables["un_votes"] = un_agreement(votes, focal, poles)
+    return tables
+
+
 def un_votes(path: str | Path, roll_calls: str | Path | None = None) -> pd.DataFrame:
     """UN General Assembly votes from any of the distributed forms, one row per country
     and roll call (``rcid``, ``session``, ``date``, ``country`` as ISO3, ``vote``).

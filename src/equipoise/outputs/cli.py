@@ -338,31 +338,56 @@ def report(
     start: FromOption = None,
     end: ToOption = None,
     freq: FreqOption = "month",
+    weight: WeightOption = "count",
+    direction: DirectionOption = "both",
+    min_events: MinEventsOption = 3,
+    ci: Annotated[bool, typer.Option("--ci/--no-ci", help="Interval bands.")] = True,
+    level: LevelOption = 0.9,
+    n_boot: BootOption = 500,
+    changepoints: Annotated[bool, typer.Option(
+        "--changepoints/--no-changepoints", help="Mark breaks and their documents.")] = True,
+    un_votes: VotesOption = None,
+    un_roll_calls: RollCallsOption = None,
+    max_events: Annotated[int, typer.Option(
+        "--max-events", help="Most events listed (largest Goldstein first).")] = 5000,
     db: DbOption = None,
 ) -> None:
-    """Write a one-file HTML report: tilt chart and the events behind it."""
-    path = _write_report(focal.upper(), _poles(poles), output, start, end, freq, db)
+    """Write a one-file HTML report that works offline: tilt with intervals, equidistance,
+    change points and their events, a dyad heat map, the event table with its sentences."""
+    options = {"weight": weight, "direction": direction, "min_events": min_events,
+               "ci": level if ci else None, "n_boot": n_boot}
+    path = _write_report(focal.upper(), _poles(poles), output, start, end, freq, db, options,
+                         changepoints=changepoints, votes=(un_votes, un_roll_calls),
+                         max_events=max_events)
     console.print(f"report written to {path}")
 
 
-def _write_report(focal, poles, output, start, end, freq, db) -> Path:
-    from equipoise.analysis import align as align_events
-    from equipoise.analysis import dyad_events
+def _write_report(focal, poles, output, start, end, freq, db, options=None, *,
+                  changepoints=True, votes=(None, None), max_events=5000) -> Path:
+    from equipoise.api import analyse
+    from equipoise.api import un_votes as read_votes
     from equipoise.outputs.report import render_report, write_report
+    from equipoise.sources import SourceError
 
     path = _existing_db(db)
-    with _open_store(str(path), read_only=True) as store:
-        frame = store.events_frame(actors=[focal, *poles], start=_date(start, "--from"),
-                                   end=_date(end, "--to"))
-        coverage = store.stats()
     try:
-        aligned = align_events(frame, focal, poles, start=_date(start, "--from"),
-                               end=_date(end, "--to"), freq=freq)
-    except ValueError as exc:
+        vote_table = None
+        if votes[0] is not None:
+            with console.status(f"reading UN votes from {votes[0]}"):
+                vote_table = read_votes(*votes)
+        with console.status("analysing"):
+            tables = analyse(focal, poles, db=path, start=_date(start, "--from"),
+                             end=_date(end, "--to"), freq=freq, changepoints=changepoints,
+                             votes=vote_table, **(options or {}))
+    except (SourceError, ValueError, OSError) as exc:
         console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from None
-    html = render_report(aligned, dyad_events(frame, focal, poles), focal, poles,
-                         coverage=coverage)
+    with _open_store(str(path), read_only=True) as store:
+        coverage = store.stats()
+    points = ((tables["changepoints"], tables["drivers"]) if changepoints else None)
+    html = render_report(tables["aligned"], tables["events"], focal, poles, coverage=coverage,
+                         max_events=max_events, equidistance=tables["equidistance"],
+                         changepoints=points, un_votes=tables.get("un_votes"))
     return write_report(output, html)
 
 
@@ -390,7 +415,8 @@ def demo(
     aligned = _aligned(focal, _poles(poles), start, end, "quarter", db, {"ci": 0.9})
     out.print(tables.alignment(aligned))
     console.rule("4. report")
-    path = _write_report(focal, _poles(poles), output, start, end, "month", db)
+    # Two dozen articles are too few for monthly figures: the report is quarterly.
+    path = _write_report(focal, _poles(poles), output, start, end, "quarter", db, {"ci": 0.9})
     out.print()
     out.print(f"[bold]{verdict(aligned, focal=focal)}[/bold]")
     out.print(f"Report: {path.resolve()}")
@@ -557,6 +583,47 @@ def _error_columns(table: Table, event: str) -> None:
     table.add_column(event, max_width=20)
     table.add_column("class", max_width=16)
     table.add_column("sentence", ratio=1, overflow="fold")
+
+
+# -- serve --------------------------------------------------------------------------------
+@app.command()
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option(
+        "--host", help="Address to listen on. Keep 127.0.0.1 unless others should see it.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port.")] = 8765,
+    un_votes: VotesOption = None,
+    un_roll_calls: RollCallsOption = None,
+) -> None:
+    """Serve a local, read-only dashboard of the store to the browser (Ctrl+C stops it).
+
+    The page shows the tilt, equidistance and events by dyad and quad class, with the
+    events and sentences behind every point; its JSON API is described at /openapi.json.
+    """
+    from equipoise.outputs import server
+
+    path = _existing_db(db)
+    votes = None
+    if un_votes is not None:
+        from equipoise.api import un_votes as read_votes
+        from equipoise.sources import SourceError
+
+        try:
+            with console.status(f"reading UN votes from {un_votes}"):
+                votes = read_votes(un_votes, un_roll_calls)
+        except (SourceError, ValueError, OSError) as exc:
+            console.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(2) from None
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        console.print(f"[yellow]warning:[/yellow] listening on {host}: the dashboard has no "
+                      "login, so anyone who can reach this address can read the store")
+    console.print(f"equipoise dashboard for {path} at http://{_url_host(host)}:{port}/")
+    server.serve(path, host=host, port=port, un_votes=votes)
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
 
 
 def main() -> None:

@@ -1,0 +1,766 @@
+"""``equipoise serve``: a local, read-only web dashboard over a store, and its JSON API.
+
+:func:`create_app` builds the FastAPI application; :func:`serve` runs it with uvicorn,
+bound to 127.0.0.1 unless told otherwise. The page at ``/`` draws the same charts as
+the HTML report from the JSON API under ``/api/``, whose reference is the OpenAPI
+description at ``/openapi.json`` (the interactive ``/docs`` pages are switched off:
+they load their scripts from a CDN, and this server needs no network).
+
+Every number comes from the functions behind the command line: :func:`equipoise.api.align`,
+:func:`equipoise.api.changepoints`, :func:`equipoise.api.load_events` and
+:func:`equipoise.api.un_agreement`, then :func:`~equipoise.analysis.align.equidistance`,
+:func:`~equipoise.analysis.align.summary` and :func:`~equipoise.analysis.align.verdict`.
+
+Read-only
+    Each request opens the store read-only (DuckDB ``read_only=True``, as the Python API
+    does) and closes it before answering, so the server never writes and holds no lock
+    between requests. DuckDB lets readers in only while no writer holds the file: while
+    ``equipoise ingest`` or ``code`` runs, the API answers 503 with the reason, and works
+    again when the writer is done, without a restart.
+Parameters
+    Every endpoint validates its query parameters with a pydantic model that forbids
+    unknown ones. A bad or unknown parameter gives 422 with a JSON ``{"detail": ...}``
+    message naming it; every SQL value is bound, never pasted into SQL.
+Untrusted text
+    News text (sentences, titles, URLs, actor mentions) goes out as JSON strings only.
+    The page inlines nothing from the store and its script writes such text with
+    ``textContent``; a Content-Security-Policy allows scripts from this server only.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import math
+import os
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import numpy as np
+import pandas as pd
+from fastapi import FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from equipoise import api
+from equipoise.analysis.align import equidistance, summary, verdict
+from equipoise.analysis.blocs import load_memberships
+from equipoise.store import Store, StoreError
+
+__all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "create_app", "open_store", "serve"]
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8765
+# Host headers accepted by default: a page on another site that rebinds its own name to
+# 127.0.0.1 sends its own name as the Host, and is refused.
+LOCAL_HOSTS: tuple[str, ...] = ("127.0.0.1", "localhost", "::1", "[::1]")
+MAX_POLES = 12
+MAX_EVENTS = 1000
+PARTNERS = 30
+
+_STATIC = Path(__file__).with_name("static")
+_CODE = re.compile(r"[A-Z][A-Z0-9]{1,9}")
+_PERIOD_SHAPES = {
+    "month": (re.compile(r"\d{4}-(0[1-9]|1[0-2])"), "YYYY-MM, e.g. 2020-07"),
+    "quarter": (re.compile(r"\d{4}Q[1-4]"), "YYYYQn, e.g. 2020Q3"),
+    "year": (re.compile(r"\d{4}"), "YYYY, e.g. 2020"),
+}
+_PANDAS_FREQ = {"month": "M", "quarter": "Q", "year": "Y"}
+QUAD_NAMES = {
+    1: "verbal cooperation",
+    2: "material cooperation",
+    3: "verbal conflict",
+    4: "material conflict",
+}
+# What the browser may do with the page: scripts and data from this server only.
+_CSP = (
+    "default-src 'none'; script-src 'self'; connect-src 'self'; img-src 'self' data: blob:; "
+    "style-src 'self' 'unsafe-inline'; font-src 'self'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+_SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Resource-Policy": "same-origin",
+}
+
+
+class ApiError(Exception):
+    """An error the API answers with ``status`` and a JSON ``{"detail": message}``."""
+
+    def __init__(self, status: int, detail: str) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+
+
+# --------------------------------------------------------------------------- parameters
+
+
+def _blank_to_none(value: object) -> object:
+    """An empty query value (``start=``) means "not given"."""
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value
+
+
+def _one_code(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError("must be an actor code")
+    code = value.strip().upper()
+    if not _CODE.fullmatch(code):
+        raise ValueError(
+            f"{value!r} is not an actor code (ISO 3166 alpha-3 such as AZE, or a bloc such as NATO)"
+        )
+    return code
+
+
+def _optional_code(value: object) -> str | None:
+    value = _blank_to_none(value)
+    return None if value is None else _one_code(value)
+
+
+def _code_list(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError("must be comma-separated actor codes")
+    codes = list(dict.fromkeys(_one_code(part) for part in value.split(",") if part.strip()))
+    if not codes:
+        raise ValueError("give at least one pole, e.g. TUR,RUS")
+    if len(codes) > MAX_POLES:
+        raise ValueError(f"at most {MAX_POLES} poles")
+    return ",".join(codes)
+
+
+Code = Annotated[str, BeforeValidator(_one_code)]
+CodeList = Annotated[str, BeforeValidator(_code_list)]
+OptionalDate = Annotated[dt.date | None, BeforeValidator(_blank_to_none)]
+Freq = Literal["month", "quarter", "year"]
+Weight = Literal["count", "goldstein", "plover"]
+Direction = Literal["out", "in", "both"]
+
+_FOCAL = "Focal actor: ISO 3166 alpha-3 state code (AZE) or bloc code (NATO, EU, CSTO...)."
+_POLES = "Comma-separated pole codes, states or blocs, e.g. TUR,RUS,NATO (at most 12)."
+_START = "First day of the window, YYYY-MM-DD (inclusive). Default: the first dyad event."
+_END = "Last day of the window, YYYY-MM-DD (inclusive). Default: the last dyad event."
+_FREQ = "Period length: month, quarter or year."
+
+
+class _Query(BaseModel):
+    """Query parameters; unknown ones are refused."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class WindowQuery(_Query):
+    focal: Code = Field(description=_FOCAL, examples=["AZE"])
+    poles: CodeList = Field(description=_POLES, examples=["TUR,RUS,IRN"])
+    start: OptionalDate = Field(None, description=_START)
+    end: OptionalDate = Field(None, description=_END)
+    freq: Freq = Field("month", description=_FREQ)
+
+    def pole_codes(self) -> list[str]:
+        return self.poles.split(",")
+
+
+class AlignQuery(WindowQuery):
+    weight: Weight = Field(
+        "count",
+        description="Value of an event in the score: count (+1 cooperation, -1 conflict), "
+        "goldstein (Goldstein / 10) or plover (PLOVER score / 10).",
+    )
+    direction: Direction = Field(
+        "both", description="Events behind the score: out (focal to pole), in, or both."
+    )
+    ci: Annotated[float | None, BeforeValidator(_blank_to_none)] = Field(
+        None,
+        gt=0,
+        lt=1,
+        description="Coverage of bootstrap intervals (e.g. 0.9); none when omitted.",
+    )
+    n_boot: int = Field(500, ge=20, le=5000, description="Bootstrap replicates with ci.")
+    min_events: int = Field(
+        3, ge=0, le=10_000, description="Fewer scored events than this: insufficient data."
+    )
+    smoothing: float = Field(
+        2.0, ge=0, le=1000, description="Neutral pseudo-events added to every cell."
+    )
+
+
+class ChangepointQuery(WindowQuery):
+    weight: Weight = Field("count", description="As for /api/align.")
+    direction: Direction = Field("both", description="As for /api/align.")
+    min_events: int = Field(3, ge=0, le=10_000, description="As for /api/align.")
+    smoothing: float = Field(2.0, ge=0, le=1000, description="As for /api/align.")
+    top: int = Field(5, ge=0, le=50, description="Driving documents listed per change point.")
+
+
+class EventsQuery(_Query):
+    focal: Code = Field(description=_FOCAL, examples=["AZE"])
+    pole: Code = Field(description="One pole code, state or bloc.", examples=["TUR"])
+    period: Annotated[str | None, BeforeValidator(_blank_to_none)] = Field(
+        None,
+        description="A period label as /api/align gives it (2020-07, 2020Q3, 2020), matching "
+        "freq. Default: the whole window.",
+        examples=["2020-07"],
+    )
+    freq: Freq = Field("month", description="What period means: month, quarter or year.")
+    start: OptionalDate = Field(None, description="Window start, as for /api/align.")
+    end: OptionalDate = Field(None, description="Window end, as for /api/align.")
+    quad: Annotated[int | None, BeforeValidator(_blank_to_none)] = Field(
+        None,
+        ge=1,
+        le=4,
+        description="Quad class only: 1 verbal cooperation, 2 material cooperation, "
+        "3 verbal conflict, 4 material conflict.",
+    )
+    direction: Direction = Field(
+        "both",
+        description="out: focal to pole and joint events; in: pole to focal and joint; both: all.",
+    )
+    limit: int = Field(200, ge=1, le=MAX_EVENTS, description="Most events returned.")
+
+
+class ActorsQuery(_Query):
+    focal: Annotated[str | None, BeforeValidator(_optional_code)] = Field(
+        None, description="Also list this actor's partners, most events first."
+    )
+
+
+class UnvotesQuery(_Query):
+    focal: Code = Field(description="ISO 3166 alpha-3 code of the focal state.")
+    poles: CodeList = Field(
+        description="Comma-separated pole codes; blocs are left out (states cast UN votes)."
+    )
+    by: Literal["session", "year"] = Field(
+        "session", description="Group roll calls by General Assembly session or calendar year."
+    )
+
+
+# --------------------------------------------------------------------------- responses
+
+
+Record = dict[str, Any]
+
+
+class ActorCount(BaseModel):
+    code: str
+    name: str | None = None
+    events: int = Field(description="Event rows in which the actor is source or target.")
+
+
+class BlocCode(BaseModel):
+    code: str
+    name: str | None = None
+    members: int = Field(description="States ever listed as members in the membership table.")
+
+
+class ActorsResponse(BaseModel):
+    store: Record = Field(description="Documents, events, coded documents, first and last event.")
+    actors: list[ActorCount]
+    blocs: list[BlocCode]
+    focal: str | None = None
+    partners: list[ActorCount] = Field(
+        default_factory=list,
+        description="With focal: the actors its events are with, by events (rows) per actor.",
+    )
+    features: Record = Field(description="Optional endpoints this server has, e.g. unvotes.")
+
+
+class AlignResponse(BaseModel):
+    focal: str
+    poles: list[str]
+    options: Record = Field(description="The options align ran with (align's attrs).")
+    records: list[Record] = Field(description="One row per (period, pole), align's columns.")
+    equidistance: list[Record] = Field(description="One row per period.")
+    summary: list[Record] = Field(description="One row per pole over the whole window.")
+    verdict: str
+
+
+class ChangepointsResponse(BaseModel):
+    focal: str
+    poles: list[str]
+    options: Record
+    points: list[Record] = Field(description="One row per change point.")
+    drivers: list[Record] = Field(description="Events of each change point's top documents.")
+
+
+class EventsResponse(BaseModel):
+    focal: str
+    pole: str
+    period: str | None
+    start: str | None = Field(description="First day the events were taken from.")
+    end: str | None = Field(description="Last day the events were taken from.")
+    total: int = Field(description="Events matching, before the limit.")
+    events: list[Record]
+
+
+class UnvotesResponse(BaseModel):
+    focal: str
+    poles: list[str]
+    by: str
+    records: list[Record]
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+@contextmanager
+def open_store(db_path: str | os.PathLike[str]) -> Iterator[Store]:
+    """The store opened read-only for one request; a store that cannot be read is a 503."""
+    try:
+        store = Store(db_path, read_only=True)
+    except StoreError as exc:
+        raise ApiError(503, str(exc)) from None
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def _plain(value: Any) -> Any:
+    """A JSON value: None for NaN/NaT/NA, ISO strings for dates, Python numbers."""
+    if value is None or isinstance(value, str | bool):
+        return value
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, int | np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating):
+        number = float(value)
+        return number if math.isfinite(number) else None
+    if isinstance(value, list | tuple | np.ndarray):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    if isinstance(value, pd.Timestamp | dt.datetime):
+        stamp = pd.Timestamp(value)
+        return stamp.date().isoformat() if stamp == stamp.normalize() else stamp.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, pd.Period):
+        return str(value)
+    return str(value)
+
+
+def records(frame: pd.DataFrame) -> list[Record]:
+    """A DataFrame as a list of JSON-ready dicts, column order kept."""
+    columns = [str(c) for c in frame.columns]
+    return [
+        dict(zip(columns, map(_plain, row), strict=True))
+        for row in frame.itertuples(index=False, name=None)
+    ]
+
+
+def _options(attrs: dict[str, Any]) -> Record:
+    return {k: _plain(v) for k, v in attrs.items() if k != "bootstrap"}
+
+
+def _call(function, *args, **kwargs):
+    """Run an :mod:`equipoise.api` function: a store that cannot be read is a 503, a
+    question the analysis refuses a 422, each with the message."""
+    try:
+        return function(*args, **kwargs)
+    except StoreError as exc:
+        raise ApiError(503, str(exc)) from None
+    except ValueError as exc:
+        raise ApiError(422, str(exc)) from None
+
+
+def _check_window(focal: str, poles: Sequence[str], start, end) -> None:
+    if focal in poles:
+        raise ApiError(422, f"poles: the focal actor {focal} cannot also be a pole")
+    if start is not None and end is not None and start > end:
+        raise ApiError(422, f"start {start} is after end {end}")
+
+
+def _period_bounds(period: str, freq: str) -> tuple[dt.date, dt.date]:
+    shape, example = _PERIOD_SHAPES[freq]
+    if not shape.fullmatch(period):
+        raise ApiError(422, f"period: {period!r} is not a {freq} label ({example})")
+    span = pd.Period(period, freq=_PANDAS_FREQ[freq])
+    return span.start_time.date(), span.end_time.date()
+
+
+def _read_names(*parts: str, key: str) -> dict[str, str]:
+    text = resources.files("equipoise").joinpath("data", *parts).read_text("utf-8")
+    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+    return {row[key].strip().upper(): row["name"].strip() for row in csv.DictReader(lines)}
+
+
+@lru_cache(maxsize=1)
+def _names() -> dict[str, str]:
+    """Names of states and blocs by code, from the actor dictionaries."""
+    names = _read_names("actors", "countries.csv", key="iso3")
+    names.update(_read_names("actors", "blocs.csv", key="code"))
+    return names
+
+
+@lru_cache(maxsize=1)
+def _blocs() -> list[dict[str, Any]]:
+    table = load_memberships()
+    counts = table.groupby(table["bloc"].str.upper())["member"].nunique()
+    names = _names()
+    return [
+        {"code": code, "name": names.get(code), "members": int(n)} for code, n in counts.items()
+    ]
+
+
+def _counts(store: Store, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+    # The store has no query for these counts; its connection is read-only and every
+    # value is bound.
+    rows = store._con.execute(sql, params).fetchall()
+    names = _names()
+    return [{"code": code, "name": names.get(code), "events": int(n)} for code, n in rows]
+
+
+_ACTOR_COUNTS = (
+    "SELECT code, count(*) AS n FROM ("
+    " SELECT source AS code FROM events"
+    " UNION ALL SELECT target FROM events WHERE target IS DISTINCT FROM source"
+    ") GROUP BY code ORDER BY n DESC, code"
+)
+_PARTNER_COUNTS = (
+    "SELECT partner, count(*) AS n FROM ("
+    " SELECT target AS partner FROM events"
+    "  WHERE (source = ? OR source_country = ?) AND target <> ?"
+    "  AND target_country IS DISTINCT FROM ?"
+    " UNION ALL SELECT source FROM events"
+    "  WHERE (target = ? OR target_country = ?) AND source <> ?"
+    "  AND source_country IS DISTINCT FROM ?"
+    ") GROUP BY partner ORDER BY n DESC, partner LIMIT ?"
+)
+
+_EVENT_FIELDS = (
+    "event_date", "date_precision", "pole", "direction",
+    "source", "source_country", "source_sector", "source_text",
+    "target", "target_country", "target_sector", "target_text",
+    "cameo", "root", "quad", "quad_name", "goldstein", "plover", "symmetric", "reported",
+    "trigger", "sentence", "doc_id", "doc_title", "doc_url", "doc_link", "published",
+    "coder", "dataset",
+)  # fmt: skip
+
+
+def _event_records(frame: pd.DataFrame) -> list[Record]:
+    from equipoise.outputs.report import safe_url
+
+    frame = frame.copy()
+    if "doc_url" in frame.columns:
+        frame["doc_link"] = [safe_url(u) for u in frame["doc_url"]]
+    frame["quad_name"] = [
+        QUAD_NAMES.get(int(q)) if q is not None and not pd.isna(q) else None
+        for q in frame.get("quad", pd.Series([None] * len(frame)))
+    ]
+    columns = [c for c in _EVENT_FIELDS if c in frame.columns]
+    return records(frame[columns])
+
+
+# --------------------------------------------------------------------------- application
+
+
+def _host_name(header: str) -> str:
+    """The host of a Host header, without its port: ``[::1]:8765`` gives ``[::1]``."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[: header.find("]") + 1] if "]" in header else header
+    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
+
+
+def _error_text(error: dict[str, Any]) -> str:
+    loc = [str(part) for part in error.get("loc", ()) if part not in ("query", "body")]
+    name = ".".join(loc)
+    if error.get("type") == "extra_forbidden":
+        return f"unknown query parameter {name!r}"
+    message = str(error.get("msg", "invalid value"))
+    message = message.removeprefix("Value error, ")
+    return f"{name}: {message}" if name else message
+
+
+def create_app(
+    db_path: str | os.PathLike[str],
+    un_votes: pd.DataFrame | None = None,
+    *,
+    allowed_hosts: Sequence[str] | None = None,
+) -> FastAPI:
+    """The dashboard and its JSON API over the store at ``db_path``, opened read-only.
+
+    ``un_votes`` (the table of :mod:`equipoise.sources.unvotes`) turns on
+    ``/api/unvotes``. ``allowed_hosts`` are the Host headers accepted (default the
+    loopback names); ``["*"]`` accepts any.
+    """
+    db = Path(db_path).expanduser()
+    app = FastAPI(
+        title="equipoise dashboard API",
+        version=_version(),
+        description=(
+            "Read-only JSON over an equipoise store: which way a focal state leans between "
+            "rival poles, how sure that is, when it changed and which events drove it. "
+            "Numbers are those of `equipoise align` and the report. Errors are JSON "
+            '`{"detail": message}`; unknown query parameters are refused (422).'
+        ),
+        docs_url=None,
+        redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,
+    )
+    app.state.db_path = db
+    app.state.un_votes = un_votes
+    hosts = {h.lower() for h in (allowed_hosts if allowed_hosts is not None else LOCAL_HOSTS)}
+
+    @app.middleware("http")
+    async def _guard(request: Request, call_next):
+        if "*" not in hosts and _host_name(request.headers.get("host", "")) not in hosts:
+            response = JSONResponse({"detail": "invalid Host header"}, status_code=400)
+        else:
+            response = await call_next(request)
+        for name, value in _SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if request.url.path.startswith("/api/"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.exception_handler(ApiError)
+    async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {"loc": list(e.get("loc", ())), "msg": _error_text(e), "type": e.get("type")}
+            for e in exc.errors()
+        ]
+        detail = "; ".join(e["msg"] for e in errors) or "invalid request"
+        return JSONResponse({"detail": detail, "errors": errors}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return JSONResponse(
+            {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # The server logs the traceback; the client gets a message, never the trace.
+        return JSONResponse(
+            {"detail": f"internal error ({type(exc).__name__}); see the server log"},
+            status_code=500,
+        )
+
+    # -- page ----------------------------------------------------------------------------
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def page(request: Request) -> HTMLResponse:
+        if request.query_params:
+            raise ApiError(422, "the page takes no query parameters (it reads the #fragment)")
+        html = _template().render(
+            store_name=db.name,
+            has_unvotes=app.state.un_votes is not None,
+            version=_version(),
+        )
+        return HTMLResponse(html, headers={"Content-Security-Policy": _CSP})
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return Response(status_code=204)
+
+    app.mount("/static", StaticFiles(directory=_STATIC, check_dir=False), name="static")
+
+    # -- API -----------------------------------------------------------------------------
+
+    @app.get(
+        "/api/actors",
+        response_model=ActorsResponse,
+        summary="Actor codes in the store, bloc codes, and a focal actor's partners",
+    )
+    def actors(q: Annotated[ActorsQuery, Query()]) -> dict[str, Any]:
+        """Every actor code found as source or target, with its number of event rows, and
+        the bloc codes of the membership table (usable as focal or pole). With ``focal``,
+        also the actors that focal's events are with (by code or country), most first."""
+        focal = q.focal
+        with open_store(db) as store:
+            stats = store.stats()
+            found = _counts(store, _ACTOR_COUNTS, [])
+            partners = []
+            if focal is not None:
+                partners = _counts(store, _PARTNER_COUNTS, [focal] * 8 + [PARTNERS])
+        return {
+            "store": {k: _plain(v) for k, v in stats.items()} | {"file": db.name},
+            "actors": found,
+            "blocs": _blocs(),
+            "focal": focal,
+            "partners": partners,
+            "features": {"unvotes": app.state.un_votes is not None},
+        }
+
+    @app.get(
+        "/api/align",
+        response_model=AlignResponse,
+        summary="Counts, scores, tilt and equidistance per period and pole",
+    )
+    def align_endpoint(q: Annotated[AlignQuery, Query()]) -> dict[str, Any]:
+        """The table of ``equipoise align`` (same columns as
+        :func:`equipoise.analysis.align.align`, one record per period and pole, with
+        intervals when ``ci`` is given), the equidistance index per period, the per-pole
+        summary over the window, and the verdict sentence."""
+        poles = q.pole_codes()
+        _check_window(q.focal, poles, q.start, q.end)
+        aligned = _call(
+            api.align, q.focal, poles, db=db, start=q.start, end=q.end, freq=q.freq,
+            weight=q.weight, direction=q.direction, smoothing=q.smoothing, ci=q.ci,
+            n_boot=q.n_boot, min_events=q.min_events,
+        )  # fmt: skip
+        return {
+            "focal": q.focal,
+            "poles": poles,
+            "options": _options(aligned.attrs),
+            "records": records(aligned),
+            "equidistance": records(equidistance(aligned)),
+            "summary": records(summary(aligned)),
+            "verdict": verdict(aligned, focal=q.focal),
+        }
+
+    @app.get(
+        "/api/changepoints",
+        response_model=ChangepointsResponse,
+        summary="Change points in each pole's tilt, and the documents that drive them",
+    )
+    def changepoints_endpoint(q: Annotated[ChangepointQuery, Query()]) -> dict[str, Any]:
+        """The two tables of :func:`equipoise.analysis.changepoints.changepoints` on the
+        tilt: ``points`` (pole, period, before, after, shift, window) and ``drivers`` (the
+        events of each change point's most influential documents, with their sentences)."""
+        poles = q.pole_codes()
+        _check_window(q.focal, poles, q.start, q.end)
+        points, table = _call(
+            api.changepoints, q.focal, poles, db=db, start=q.start, end=q.end, freq=q.freq,
+            top=q.top, weight=q.weight, direction=q.direction, smoothing=q.smoothing,
+            min_events=q.min_events,
+        )  # fmt: skip
+        if len(table) and "doc_url" in table.columns:
+            from equipoise.outputs.report import safe_url
+
+            table = table.assign(doc_link=[safe_url(u) for u in table["doc_url"]])
+        return {
+            "focal": q.focal,
+            "poles": poles,
+            "options": _options(points.attrs) | {"top": q.top},
+            "points": records(points),
+            "drivers": records(table),
+        }
+
+    @app.get(
+        "/api/events",
+        response_model=EventsResponse,
+        summary="The events and sentences behind one chart point",
+    )
+    def events_endpoint(q: Annotated[EventsQuery, Query()]) -> dict[str, Any]:
+        """Events between ``focal`` and ``pole`` in one period (or the whole window), as
+        :func:`equipoise.analysis.align.align` counts them: symmetric events once, bloc
+        poles by membership on the event date. Each has its sentence, source and target
+        (with the words that name them, where stored), CAMEO code, quad, Goldstein score
+        and document title, URL (``doc_link`` only when it is plain http(s)) and date."""
+        _check_window(q.focal, [q.pole], q.start, q.end)
+        start, end = q.start, q.end
+        if q.period is not None:
+            first, last = _period_bounds(q.period, q.freq)
+            start = first if start is None else max(start, first)
+            end = last if end is None else min(end, last)
+        if start is not None and end is not None and start > end:
+            rows = pd.DataFrame()
+        else:
+            rows = _call(api.load_events, q.focal, [q.pole], db=db, start=start, end=end)
+        if len(rows):
+            if q.quad is not None:
+                rows = rows[rows["quad"] == q.quad]
+            if q.direction != "both":
+                rows = rows[rows["direction"].isin([q.direction, "both"])]
+        return {
+            "focal": q.focal,
+            "pole": q.pole,
+            "period": q.period,
+            "start": _plain(start),
+            "end": _plain(end),
+            "total": len(rows),
+            "events": _event_records(rows.head(q.limit)) if len(rows) else [],
+        }
+
+    @app.get(
+        "/api/unvotes",
+        response_model=UnvotesResponse,
+        summary="UN General Assembly voting agreement of the focal state with each pole",
+        include_in_schema=un_votes is not None,
+    )
+    def unvotes_endpoint(q: Annotated[UnvotesQuery, Query()]) -> dict[str, Any]:
+        """:func:`equipoise.analysis.unvotes.agreement_matrix`: per session (or year) and
+        pole, common roll calls, agreement share, S score, Cohen's kappa and the published
+        agreement. Only when the server was started with UN vote data."""
+        votes = app.state.un_votes
+        if votes is None:
+            raise ApiError(404, "no UN vote data is configured for this server")
+        poles = q.poles.split(",")
+        if q.focal in poles:
+            raise ApiError(422, f"poles: the focal state {q.focal} cannot also be a pole")
+        table = _call(api.un_agreement, votes, q.focal, poles, by=q.by)
+        states = list(dict.fromkeys(table["pole"])) if len(table) else []
+        return {"focal": q.focal, "poles": states, "by": q.by, "records": records(table)}
+
+    return app
+
+
+@lru_cache(maxsize=1)
+def _template():
+    import jinja2
+
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("equipoise.outputs", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return environment.get_template("dashboard.html.j2")
+
+
+@lru_cache(maxsize=1)
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("equipoise")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "0"
+
+
+def serve(
+    db: str | os.PathLike[str],
+    host: str = DEFAULT_HOST,
+    port: int = DEFAULT_PORT,
+    *,
+    un_votes: pd.DataFrame | None = None,
+    log_level: str = "info",
+) -> None:
+    """Serve the dashboard for the store ``db`` at http://host:port/ until interrupted.
+
+    Bound to 127.0.0.1 by default: the dashboard has no login, so binding to another
+    address shows the store to everyone who can reach it.
+    """
+    import uvicorn
+
+    hosts = list(LOCAL_HOSTS)
+    if host in ("0.0.0.0", "::", ""):
+        hosts = ["*"]
+    elif host not in hosts:
+        hosts.append(host)
+    app = create_app(db, un_votes=un_votes, allowed_hosts=hosts)
+    uvicorn.run(app, host=host, port=port, log_level=log_level, server_header=False)
