@@ -259,15 +259,7 @@ class Store:
             codes = [a.strip().upper() for a in actors]
             where.append("(list_contains(?, e.source) OR list_contains(?, e.target))")
             params += [codes, codes]
-        if start is not None:
-            where.append("e.event_date >= ?")
-            params.append(start)
-        if end is not None:
-            where.append("e.event_date <= ?")
-            params.append(end)
-        if coder is not None:
-            where.append("e.coder = ?")
-            params.append(coder)
+        _window(where, params, start, end, coder)
         columns = ", ".join(f'e."{c}"' for c in _EVENT_COLUMNS)
         sql = (
             f"SELECT {columns}, d.url AS doc_url, d.title AS doc_title, d.published "
@@ -335,15 +327,7 @@ class Store:
             where.append(f"(({sides[0]} AND {sides[1]}) OR ({sides[2]} AND {sides[3]}))")
         else:
             where.append("false")
-        if start is not None:
-            where.append("e.event_date >= ?")
-            params.append(start)
-        if end is not None:
-            where.append("e.event_date <= ?")
-            params.append(end)
-        if coder is not None:
-            where.append("e.coder = ?")
-            params.append(coder)
+        _window(where, params, start, end, coder)
         select = ", ".join(f'e."{c}"' for c in chosen)
         join = ""
         if documents:
@@ -452,3 +436,12 @@ def _event_row(event: Event, coder: str) -> tuple[Any, ...]:
         event.trigger or None, event.source.text or None, event.target.text or None,
         coder, event.dataset,
     )  # fmt: skip
+
+
+def _window(where: list[str], params: list[Any], start, end, coder) -> None:
+    """Add the date-window and coder conditions shared by the event reads."""
+    for condition, value in (("e.event_date >= ?", start), ("e.event_date <= ?", end),
+                             ("e.coder = ?", coder)):
+        if value is not None:
+            where.append(condition)
+            params.append(value)
