@@ -238,3 +238,13 @@ def test_bad_options_are_reported_not_raised(tmp_path):
         assert result.exit_code != 0
         assert message in result.output
         assert "Traceback" not in result.output
+
+
+def test_standalone_coding_of_an_unreadable_file_writes_nothing(tmp_path):
+    docs = tmp_path / "docs.jsonl"
+    docs.write_bytes(b"\x00\x01\x02 not text")
+    out = tmp_path / "events.jsonl"
+    result = run("code", str(docs), "--output", str(out))
+    assert result.exit_code == 2
+    assert "docs.jsonl" in result.output and "binary" in result.output
+    assert not out.exists()

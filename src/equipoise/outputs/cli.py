@@ -180,6 +180,10 @@ def _code_file(path: Path, output: Path, coder) -> None:
     except SourceError as exc:
         console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from None
+    if errors and not docs:
+        console.print(f"[red]error:[/red] no document could be read from {path}; "
+                      f"{output} was not written")
+        raise typer.Exit(2)
     n_events = 0
     output.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
@@ -352,8 +356,11 @@ def report(
         "--max-events", help="Most events listed (largest Goldstein first).")] = 5000,
     db: DbOption = None,
 ) -> None:
-    """Write a one-file HTML report that works offline: tilt with intervals, equidistance,
-    change points and their events, a dyad heat map, the event table with its sentences."""
+    """Write a one-file HTML report that works offline.
+
+    Tilt with intervals, equidistance, change points and their events, a dyad heat map,
+    and the event table with its sentences.
+    """
     options = {"weight": weight, "direction": direction, "min_events": min_events,
                "ci": level if ci else None, "n_boot": n_boot}
     path = _write_report(focal.upper(), _poles(poles), output, start, end, freq, db, options,
