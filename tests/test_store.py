@@ -217,7 +217,8 @@ def test_recoding_leaves_other_coders_events_alone(store):
     store.replace_events(a.id, "old", [event(a)])
     store.replace_events(a.id, CODER, [event(a, cameo="042")])
     store.replace_events(a.id, CODER, [])
-    assert list(store.events_frame()["coder"]) == ["old"]
+    assert list(store.events_frame(coder="old")["coder"]) == ["old"]
+    assert store.events_frame().empty  # reads count the latest coding: here, no event
 
 
 def test_a_failure_while_coding_changes_nothing(store):
@@ -478,3 +479,14 @@ def test_a_version_1_store_is_upgraded_when_opened_for_writing(tmp_path):
         assert con.execute("SELECT value FROM meta").fetchone() == ("2",)
         columns = {r[0] for r in con.execute("DESCRIBE events").fetchall()}
     assert {"source_text", "target_text"} <= columns
+
+
+def test_a_document_recoded_by_a_new_coder_version_counts_once(store):
+    text = doc("Turkey praised Azerbaijan.")
+    store.add_document(text)
+    first = event(text, "TUR", "AZE")
+    store.replace_events(text.id, "rules-1", [first, event(text, "TUR", "AZE", cameo="042")])
+    store.replace_events(text.id, "rules-2", [first])
+    assert len(store.events_frame()) == 1  # the last coding only
+    assert set(store.events_frame(coder="rules-1")["cameo"]) == {"057", "042"}
+    assert len(store.dyad_frame("TUR", ["AZE"])) == 1

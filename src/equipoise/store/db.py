@@ -438,10 +438,24 @@ def _event_row(event: Event, coder: str) -> tuple[Any, ...]:
     )  # fmt: skip
 
 
+# A document coded by several coder versions counts once: by the version that coded it last.
+# Rows imported from event datasets have no coding and always count.
+_LATEST_CODING = (
+    "(NOT EXISTS (SELECT 1 FROM codings c WHERE c.doc_id = e.doc_id) OR e.coder = "
+    "(SELECT arg_max(c.coder, c.coded_at) FROM codings c WHERE c.doc_id = e.doc_id))"
+)
+
+
 def _window(where: list[str], params: list[Any], start, end, coder) -> None:
-    """Add the date-window and coder conditions shared by the event reads."""
+    """Add the date-window and coder conditions shared by the event reads.
+
+    Without ``coder``, each document's events come from the coder version that coded it
+    last, so re-coding with a new version never counts a document twice.
+    """
     for condition, value in (("e.event_date >= ?", start), ("e.event_date <= ?", end),
                              ("e.coder = ?", coder)):
         if value is not None:
             where.append(condition)
             params.append(value)
+    if coder is None:
+        where.append(_LATEST_CODING)
