@@ -259,7 +259,7 @@ class Store:
             codes = [a.strip().upper() for a in actors]
             where.append("(list_contains(?, e.source) OR list_contains(?, e.target))")
             params += [codes, codes]
-        _window(where, params, start, end, coder)
+        _window(where, params, start, end, coder, self._recoded())
         columns = ", ".join(f'e."{c}"' for c in _EVENT_COLUMNS)
         sql = (
             f"SELECT {columns}, d.url AS doc_url, d.title AS doc_title, d.published "
@@ -327,7 +327,7 @@ class Store:
             where.append(f"(({sides[0]} AND {sides[1]}) OR ({sides[2]} AND {sides[3]}))")
         else:
             where.append("false")
-        _window(where, params, start, end, coder)
+        _window(where, params, start, end, coder, self._recoded())
         select = ", ".join(f'e."{c}"' for c in chosen)
         join = ""
         if documents:
@@ -339,6 +339,12 @@ class Store:
             + " ORDER BY e.event_date, e.doc_id, e.sent_start"
         )
         return _frame(self._con, sql, params)
+
+    def _recoded(self) -> bool:
+        """Whether any document has been coded by more than one coder version."""
+        return self._con.execute(
+            "SELECT EXISTS (SELECT doc_id FROM codings GROUP BY doc_id HAVING count(*) > 1)"
+        ).fetchone()[0]
 
     def stats(self) -> dict[str, Any]:
         """Counts of documents, events and coded documents, and the span of event dates."""
@@ -354,6 +360,54 @@ class Store:
             "first_event": first,
             "last_event": last,
         }
+
+    def add_dataset_events(
+        self,
+        events: Iterable[Event],
+        dataset: str,
+        source: str | os.PathLike[str] | None = None,
+        chunk_size: int = 50_000,
+    ) -> tuple[int, int]:
+        """Store events imported from a dataset file; returns (added, replaced).
+
+        Idempotent: each event's ``doc_id`` is the dataset's record id, and rows of
+        ``dataset`` with the ids of a chunk are deleted before the chunk goes in, in one
+        transaction per ``chunk_size`` events, so importing a file again adds nothing and
+        an interrupted import can be run again. ``replaced`` counts events whose record id
+        was already stored. Dataset rows have no document: ``doc_id`` does not refer to
+        ``documents``. When ``source`` (the file) is given, the store's ``meta`` table
+        notes when it was last imported and how many events it gave.
+        """
+        self._writable()
+        added = replaced = 0
+        rows = (_event_row(e, e.coder) for e in events)
+        while batch := list(islice(rows, chunk_size)):
+            strays = {row[-1] for row in batch} - {dataset}
+            if strays:
+                raise ValueError(f"event of dataset {sorted(strays)[0]!r} given for {dataset!r}")
+            ids = list(dict.fromkeys(row[0] for row in batch))
+            with self._transaction() as con:
+                stored = {
+                    doc_id
+                    for (doc_id,) in con.execute(
+                        "DELETE FROM events WHERE dataset = ? AND doc_id IN "
+                        "(SELECT unnest(?::VARCHAR[])) RETURNING doc_id",
+                        [dataset, ids],
+                    ).fetchall()
+                }
+                _insert_rows(con, "events", _EVENT_COLUMNS, batch)
+            again = sum(1 for row in batch if row[0] in stored)
+            replaced += again
+            added += len(batch) - again
+        if source is not None:
+            stamp = dt.datetime.now().isoformat(timespec="seconds")
+            with self._transaction() as con:
+                con.execute(
+                    "INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE "
+                    "SET value = excluded.value",
+                    [f"import:{dataset}:{source}", f"{added + replaced} events, {stamp}"],
+                )
+        return added, replaced
 
 
 def _actor_code(code: str) -> str:
@@ -446,16 +500,17 @@ _LATEST_CODING = (
 )
 
 
-def _window(where: list[str], params: list[Any], start, end, coder) -> None:
+def _window(where: list[str], params: list[Any], start, end, coder, recoded: bool) -> None:
     """Add the date-window and coder conditions shared by the event reads.
 
     Without ``coder``, each document's events come from the coder version that coded it
-    last, so re-coding with a new version never counts a document twice.
+    last, so re-coding with a new version never counts a document twice (checked only when
+    some document was coded more than once: ``recoded``).
     """
     for condition, value in (("e.event_date >= ?", start), ("e.event_date <= ?", end),
                              ("e.coder = ?", coder)):
         if value is not None:
             where.append(condition)
             params.append(value)
-    if coder is None:
+    if coder is None and recoded:
         where.append(_LATEST_CODING)
