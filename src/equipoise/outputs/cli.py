@@ -633,6 +633,60 @@ def _url_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
+# -- import -------------------------------------------------------------------------------
+@app.command("import")
+def import_(
+    paths: Annotated[list[Path], typer.Argument(help="Event files: plain, .gz or .zip.")],
+    fmt: Annotated[str, typer.Option("--format", help="gdelt1, gdelt2 or icews.")],
+    db: DbOption = None,
+) -> None:
+    """Add events from a structured dataset (GDELT 1.0/2.0, ICEWS) to the store.
+
+    Importing a file again replaces its events instead of adding them twice. Rows that
+    are not between two different states or blocs are skipped; rows that cannot be read
+    are listed with their file and line, and the exit status is then 1.
+    """
+    from equipoise.sources import SourceError
+    from equipoise.sources.datasets import FORMATS, ImportReport, read_dataset
+
+    fmt = fmt.strip().lower()
+    if fmt not in FORMATS:
+        raise typer.BadParameter(f"expected one of {', '.join(FORMATS)}", param_hint="--format")
+    report = ImportReport()
+    with _open_store(db) as store, Progress(
+        SpinnerColumn(), TextColumn("[progress.description]{task.description}"),
+        TextColumn("{task.completed:,} rows read"), TimeElapsedColumn(), console=console,
+    ) as progress:
+        for path in paths:
+            task = progress.add_task(path.name, total=None)
+            errors_before, rows_before = len(report.errors), report.rows
+
+            def events(task=task, path=path, rows_before=rows_before):
+                for n, event in enumerate(read_dataset(path, fmt, report)):
+                    if n % 2000 == 0:
+                        progress.update(task, completed=report.rows - rows_before)
+                    yield event
+
+            try:
+                added, replaced = store.add_dataset_events(events(), fmt, source=path.resolve())
+            except SourceError as exc:
+                report.errors.append(str(exc))
+                added = replaced = 0
+            read = report.rows - rows_before
+            progress.update(task, completed=read, total=read or 1)
+            report.added += added
+            report.replaced += replaced
+            for error in report.errors[errors_before:]:
+                console.print(f"[red]error:[/red] {error}")
+    out.print(
+        f"{report.rows:,} rows read from {len(paths)} file(s): {report.added:,} events imported, "
+        f"{report.replaced:,} replaced (already stored); skipped {report.domestic:,} domestic "
+        f"and {report.no_actor:,} with no state or bloc on a side; {len(report.errors):,} errors"
+    )
+    if report.errors:
+        raise typer.Exit(1)
+
+
 def main() -> None:
     app()
 

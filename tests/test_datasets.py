@@ -1,0 +1,348 @@
+"""Importing structured event datasets (GDELT 1.0, GDELT 2.0, ICEWS) into the store.
+
+Each format gets a tiny hand-written file: a state-to-state event, an event with a bloc,
+a domestic event (skipped) and malformed rows (reported with file and line, the rest
+still read). The shared reference samples, when present, must read without errors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import zipfile
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import equipoise
+from equipoise.outputs.cli import app
+from equipoise.sources.datasets import (
+    GDELT1_COLUMNS,
+    GDELT2_COLUMNS,
+    ImportReport,
+    icews_sector,
+    read_dataset,
+    read_gdelt,
+    read_icews,
+)
+from equipoise.store import Store
+
+SHARED = Path("/work/shared/data")
+
+
+def gdelt_line(columns: tuple[str, ...], **values: str) -> str:
+    """One GDELT row: the named columns filled in, every other one empty."""
+    unknown = set(values) - set(columns)
+    assert not unknown, unknown
+    return "\t".join(values.get(name, "") for name in columns)
+
+
+def write(path: Path, lines: list[str]) -> Path:
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+# -- GDELT 1.0 --------------------------------------------------------------------------
+
+URL = "https://example.org/baku-ankara"
+
+
+@pytest.fixture
+def gdelt1(tmp_path: Path) -> Path:
+    row = gdelt_line
+    return write(tmp_path / "20200115.export.CSV", [
+        # 1: Azerbaijan's government visits the Turkish military (GDELT's Goldstein kept)
+        row(GDELT1_COLUMNS, GLOBALEVENTID="101", SQLDATE="20200115",
+            Actor1CountryCode="AZE", Actor1Type1Code="GOV", Actor1Name="AZERBAIJAN",
+            Actor2CountryCode="TUR", Actor2Type1Code="MIL", Actor2Name="TURKISH ARMY",
+            EventCode="042", GoldsteinScale="1.9", QuadClass="1", SOURCEURL=URL),
+        # 2: NATO (a known group, no country) criticises Russia's media
+        row(GDELT1_COLUMNS, GLOBALEVENTID="102", SQLDATE="20200116",
+            Actor1KnownGroupCode="NAT", Actor1Name="NATO",
+            Actor2CountryCode="RUS", Actor2Type1Code="MED", EventCode="111",
+            SOURCEURL=URL),
+        # 3: domestic: Azerbaijani police arrest Azerbaijani opposition figures
+        row(GDELT1_COLUMNS, GLOBALEVENTID="103", SQLDATE="20200116",
+            Actor1CountryCode="AZE", Actor1Type1Code="COP",
+            Actor2CountryCode="AZE", Actor2Type1Code="OPP", EventCode="173",
+            SOURCEURL=URL),
+        # 4: a region ("Europe") is not a state: no actor on that side
+        row(GDELT1_COLUMNS, GLOBALEVENTID="104", SQLDATE="20200116",
+            Actor1CountryCode="EUR", Actor2CountryCode="AZE", EventCode="040",
+            SOURCEURL=URL),
+        # 5: CAMEO's ROM is Romania (ISO ROU); 6: a line cut short
+        row(GDELT1_COLUMNS, GLOBALEVENTID="105", SQLDATE="20200117",
+            Actor1CountryCode="ROM", Actor2CountryCode="MDA", EventCode="0874",
+            SOURCEURL=URL),
+        "106\t20200117\t202001\t2020",
+        # 7: a day that does not exist; 8: a CAMEO code that does not exist
+        row(GDELT1_COLUMNS, GLOBALEVENTID="107", SQLDATE="20200132",
+            Actor1CountryCode="AZE", Actor2CountryCode="TUR", EventCode="042"),
+        row(GDELT1_COLUMNS, GLOBALEVENTID="108", SQLDATE="20200117",
+            Actor1CountryCode="AZE", Actor2CountryCode="TUR", EventCode="999"),
+    ])  # fmt: skip
+
+
+def test_gdelt1_rows_become_events_between_states_and_blocs(gdelt1: Path) -> None:
+    report = ImportReport()
+    events = {e.doc_id: e for e in read_gdelt(gdelt1, version=1, report=report)}
+
+    assert sorted(events) == ["gdelt1:101", "gdelt1:102", "gdelt1:105"]
+    visit = events["gdelt1:101"]
+    assert (visit.source.code, visit.source.country, visit.source.sector) == ("AZE", "AZE", "GOV")
+    assert (visit.target.code, visit.target.sector) == ("TUR", "MIL")
+    assert (visit.cameo, visit.root, visit.quad, visit.goldstein) == ("042", "04", 1, 1.9)
+    assert visit.date.value == dt.date(2020, 1, 15) and visit.date.precision == "day"
+    assert visit.sentence == URL
+    assert (visit.dataset, visit.coder) == ("gdelt1", "gdelt/1.0")
+    assert visit.source.text == "Azerbaijan"
+
+    nato = events["gdelt1:102"]
+    assert (nato.source.code, nato.source.country, nato.source.sector) == ("NATO", None, "IGO")
+    assert (nato.target.code, nato.target.sector) == ("RUS", "MED")
+    # No GoldsteinScale in the row: the package table's weight and PLOVER type are used.
+    assert (nato.quad, nato.goldstein, nato.plover) == (3, -2.0, "ACCUSE")
+
+    assert events["gdelt1:105"].source.code == "ROU"
+
+    assert report.rows == 8 and report.events == 3
+    assert (report.domestic, report.no_actor) == (1, 1)
+    assert report.errors == [
+        f"{gdelt1}:6: expected 57 or 58 tab-separated columns for GDELT 1.0, found 4",
+        f"{gdelt1}:7: bad date '20200132' (expected YYYYMMDD)",
+        f"{gdelt1}:8: unknown CAMEO code '999'",
+    ]
+
+
+def test_gdelt1_backfile_rows_have_no_source_url(tmp_path: Path) -> None:
+    line = gdelt_line(GDELT1_COLUMNS[:-1], GLOBALEVENTID="7", SQLDATE="19950301",
+                      Actor1CountryCode="RUS", Actor2CountryCode="UKR", EventCode="036")
+    (event,) = read_gdelt(write(tmp_path / "1995.csv", [line]), version=1)
+    assert (event.doc_id, event.sentence, event.date.iso()) == ("gdelt1:7", "", "1995-03-01")
+
+
+def test_compressed_files_read_like_plain_ones(gdelt1: Path, tmp_path: Path) -> None:
+    plain = [e.doc_id for e in read_gdelt(gdelt1)]
+    gz = tmp_path / "events.CSV.gz"
+    gz.write_bytes(gzip.compress(gdelt1.read_bytes()))
+    packed = tmp_path / "events.CSV.zip"
+    with zipfile.ZipFile(packed, "w") as archive:
+        archive.write(gdelt1, "20200115.export.CSV")
+    assert [e.doc_id for e in read_gdelt(gz)] == plain
+    assert [e.doc_id for e in read_gdelt(packed)] == plain
+
+
+# -- GDELT 2.0 --------------------------------------------------------------------------
+
+
+def test_gdelt2_has_61_columns_and_its_own_ids(tmp_path: Path) -> None:
+    path = write(tmp_path / "20200115000000.export.CSV", [
+        gdelt_line(GDELT2_COLUMNS, GLOBALEVENTID="900", SQLDATE="20200115",
+                   Actor1CountryCode="RUS", Actor1Type1Code="GOV",
+                   Actor2CountryCode="AZE", Actor2Type1Code="MIL", EventCode="1712",
+                   GoldsteinScale="-9.0", DATEADDED="20200115000000", SOURCEURL=URL),
+        gdelt_line(GDELT2_COLUMNS, GLOBALEVENTID="901", SQLDATE="20200115",
+                   Actor1KnownGroupCode="EEC", Actor2CountryCode="AZE", EventCode="0231",
+                   SOURCEURL=URL),
+        # a GDELT 1.0 row in a 2.0 file
+        gdelt_line(GDELT1_COLUMNS, GLOBALEVENTID="902", SQLDATE="20200115",
+                   Actor1CountryCode="RUS", Actor2CountryCode="AZE", EventCode="040"),
+    ])  # fmt: skip
+    report = ImportReport()
+    first, second = read_gdelt(path, version=2, report=report)
+    assert (first.doc_id, first.dataset, first.coder) == ("gdelt2:900", "gdelt2", "gdelt/2.0")
+    assert (first.source.code, first.target.code, first.target.sector) == ("RUS", "AZE", "MIL")
+    assert (first.cameo, first.quad, first.goldstein) == ("1712", 4, -9.0)
+    assert (second.source.code, second.target.code, second.quad) == ("EU", "AZE", 1)
+    assert report.errors == [
+        f"{path}:3: expected 61 tab-separated columns for GDELT 2.0, found 58"
+    ]
+
+
+# -- ICEWS -------------------------------------------------------------------------------
+
+ICEWS_HEADER = (
+    "Event ID\tEvent Date\tSource Name\tSource Sectors\tSource Country\tEvent Text\t"
+    "CAMEO Code\tIntensity\tTarget Name\tTarget Sectors\tTarget Country\tStory ID\t"
+    "Sentence Number\tPublisher\tCity\tDistrict\tProvince\tCountry\tLatitude\tLongitude"
+)
+
+
+def icews_line(event_id, date, source, source_sectors, source_country, text, cameo,
+               target, target_sectors, target_country) -> str:  # fmt: skip
+    return "\t".join([
+        event_id, date, source, source_sectors, source_country, text, cameo, "0",
+        target, target_sectors, target_country, "555", "3", "Trend News Agency",
+        "Baku", "NA", "Baki", "Azerbaijan", "40.4", "49.9",
+    ])  # fmt: skip
+
+
+@pytest.fixture
+def icews(tmp_path: Path) -> Path:
+    return write(tmp_path / "events.2020.tab", [
+        ICEWS_HEADER,
+        icews_line("1", "2020-01-15", "Ilham Aliyev", "Executive,Executive Office,Government",
+                   "Azerbaijan", "Make a visit", "042", "Armed Forces (Turkey)",
+                   "Military,Government", "Turkey"),
+        icews_line("2", "2020-01-16", "European Union", "International Government "
+                   "Organization,Regional Diplomatic IGOs,Regional", "NA", "Consult", "040",
+                   "Foreign Affairs (Azerbaijan)", "Executive,Foreign Ministry,Government",
+                   "Azerbaijan"),
+        icews_line("3", "2020-01-16", "Police (Azerbaijan)", "Police,Government", "Azerbaijan",
+                   "Arrest, detain", "173", "Protester (Azerbaijan)",
+                   "Protestors / Popular Opposition / Mobs", "Azerbaijan"),
+        icews_line("4", "1/17/2020", "Moldova", "", "Moldova, Republic of",
+                   "Host a visit", "043", "Romania", "", "Romania"),
+        icews_line("5", "2020-01-17", "Azerbaijan", "", "Azerbaijan", "Consult", "40x",
+                   "Turkey", "", "Turkey"),
+        "6\t2020-01-17\tAzerbaijan",
+    ])  # fmt: skip
+
+
+def test_icews_rows_become_events(icews: Path) -> None:
+    report = ImportReport()
+    events = {e.doc_id: e for e in read_icews(icews, report=report)}
+    assert sorted(events) == ["icews:1", "icews:2", "icews:4"]
+
+    visit = events["icews:1"]
+    assert (visit.source.code, visit.source.sector, visit.source.text) == (
+        "AZE", "GOV", "Ilham Aliyev")
+    assert (visit.target.code, visit.target.country, visit.target.sector) == ("TUR", "TUR", "MIL")
+    assert (visit.cameo, visit.quad, visit.goldstein) == ("042", 1, 1.9)
+    assert visit.date.value == dt.date(2020, 1, 15)
+    assert visit.sentence == (
+        "Ilham Aliyev: Make a visit: Armed Forces (Turkey) (story 555, sentence 3)")
+    assert (visit.dataset, visit.coder) == ("icews", "icews/dataverse")
+
+    eu = events["icews:2"]
+    assert (eu.source.code, eu.source.country, eu.source.sector) == ("EU", None, "IGO")
+    assert eu.target.code == "AZE"
+
+    moldova = events["icews:4"]  # "Moldova, Republic of" and an m/d/Y date, as in 2017
+    assert (moldova.source.code, moldova.target.code) == ("MDA", "ROU")
+    assert moldova.date.value == dt.date(2020, 1, 17)
+
+    assert (report.rows, report.events, report.domestic, report.no_actor) == (6, 3, 1, 0)
+    assert report.errors == [
+        f"{icews}:6: unknown CAMEO code '40x'",
+        f"{icews}:7: expected 20 tab-separated columns, found 3",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sectors", "sector"),
+    [
+        ("Military,Government", "MIL"),
+        ("Executive,Foreign Ministry,Government", "GOV"),
+        ("Opposition Major Party (Out Of Government),Parties", "OPP"),
+        ("Nongovernmental Organizations / Activists", "CVL"),
+        ("General Population / Civilian / Social,Social", "CVL"),
+        ("Media,Television Entertainment,Multinational Corporation", "MED"),
+        ("Business,Multinational Corporation", "BUS"),
+        ("Insurgents,Rebels", "REB"),
+        ("", "GOV"),
+    ],
+)
+def test_icews_sectors(sectors: str, sector: str) -> None:
+    assert icews_sector(sectors) == sector
+
+
+def test_a_file_of_another_format_is_reported_not_read(gdelt1: Path) -> None:
+    with pytest.raises(equipoise.sources.SourceError, match="not an ICEWS file"):
+        list(read_dataset(gdelt1, "icews"))
+
+
+# -- the store and the command line ------------------------------------------------------
+
+
+def test_importing_a_file_again_adds_nothing(icews: Path, tmp_path: Path) -> None:
+    with Store(tmp_path / "s.duckdb") as store:
+        assert store.add_dataset_events(read_icews(icews), "icews", source=icews) == (3, 0)
+        assert store.add_dataset_events(read_icews(icews), "icews", source=icews) == (0, 3)
+        frame = store.events_frame()
+    assert len(frame) == 3
+    assert sorted(frame["doc_id"]) == ["icews:1", "icews:2", "icews:4"]
+    assert set(frame["dataset"]) == {"icews"} and frame["doc_url"].isna().all()
+
+
+def test_import_command_reports_and_fails_on_bad_rows(
+    gdelt1: Path, icews: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "cli.duckdb"
+    result = CliRunner().invoke(app, ["import", str(gdelt1), "--format", "gdelt1",
+                                      "--db", str(db)])  # fmt: skip
+    assert result.exit_code == 1
+    summary = " ".join(result.stdout.split())
+    assert "3 events imported, 0 replaced" in summary
+    assert "skipped 1 domestic and 1 with no state or bloc on a side; 3 errors" in summary
+    # Each bad row is named by file and line (the console may wrap long paths).
+    assert f"{gdelt1.name}:8:unknownCAMEOcode'999'" in "".join(result.output.split())
+
+    clean = write(tmp_path / "clean.tab", icews.read_text().splitlines()[:5])
+    runner = CliRunner()
+    args = ["import", str(clean), "--format", "icews", "--db", str(db)]
+    assert runner.invoke(app, args).exit_code == 0
+    again = runner.invoke(app, args)
+    assert again.exit_code == 0
+    assert "0 events imported, 3 replaced" in " ".join(again.stdout.split())
+    assert CliRunner().invoke(app, ["import", str(clean), "--format", "acled"]).exit_code == 2
+
+
+def test_align_counts_imported_events_like_coded_ones(tmp_path: Path) -> None:
+    lines = [ICEWS_HEADER]
+    for day in range(1, 7):  # Azerbaijan meets Turkey six times, quarrels with Russia thrice
+        lines.append(icews_line(f"t{day}", f"2020-01-{day:02d}", "Azerbaijan", "", "Azerbaijan",
+                                "Consult", "040", "Turkey", "", "Turkey"))
+    for day in range(1, 4):
+        lines.append(icews_line(f"r{day}", f"2020-01-{day:02d}", "Azerbaijan", "", "Azerbaijan",
+                                "Accuse", "112", "Russia", "", "Russian Federation"))
+    db = tmp_path / "align.duckdb"
+    with Store(db) as store:
+        store.add_dataset_events(read_icews(write(tmp_path / "a.tab", lines)), "icews")
+    table = equipoise.align("AZE", ["TUR", "RUS"], db=db, freq="month").set_index("pole")
+    assert table.loc["TUR", "n_events"] == 6 and table.loc["TUR", "verbal_coop"] == 6
+    assert table.loc["RUS", "n_events"] == 3 and table.loc["RUS", "verbal_conflict"] == 3
+    assert table.loc["TUR", "tilt"] > table.loc["RUS", "tilt"]
+
+
+# -- the shared reference samples ----------------------------------------------------------
+
+
+def shared(relative: str) -> Path:
+    path = SHARED / relative
+    if not path.exists():
+        pytest.skip(f"reference sample {path} not present")
+    return path
+
+
+def test_gdelt1_verbatim_daily_rows_read_cleanly() -> None:
+    # Three real 58-column rows; none is between two states (police, companies, farmers).
+    report = ImportReport()
+    assert list(read_gdelt(shared("gdelt_samples/gdelt1_daily_verbatim_rows.tsv"), 1, report)) == []
+    assert (report.rows, report.errors, report.no_actor) == (3, [], 3)
+
+
+@pytest.mark.parametrize(("name", "version"), [
+    ("gdelt_samples/events1samp_reconstructed.tsv", 1),
+    ("gdelt_samples/events2samp_reconstructed.tsv", 2),
+])  # fmt: skip
+def test_gdelt_reconstructed_samples_read_cleanly(name: str, version: int) -> None:
+    # Re-exported with a header row and, for 1.0, ISO dates: both are accepted.
+    report = ImportReport()
+    events = list(read_gdelt(shared(name), version, report))
+    assert report.rows == 50 and report.errors == []
+    assert 5 <= len(events) <= 25  # most rows have a non-state actor on one side
+    assert report.events + report.domestic + report.no_actor == 50
+    assert all(e.source.code != e.target.code for e in events)
+
+
+def test_icews_sample_reads_cleanly_with_plausible_counts() -> None:
+    report = ImportReport()
+    events = list(read_icews(shared("icews_sample_2018/events.2018.sample.tab"), report))
+    assert report.rows == 3705 and report.errors == []
+    # About half the events are domestic; a few have no state or bloc (regions, companies).
+    assert 1500 <= len(events) <= 2300 and 1200 <= report.domestic <= 2000
+    assert {e.date.value for e in events} <= {dt.date(2018, 6, 1), dt.date(2018, 6, 2)}
+    armenia = [e for e in events if e.doc_id == "icews:32887138"]
+    assert [(e.source.code, e.target.code, e.cameo) for e in armenia] == [("ARM", "RUS", "036")]
