@@ -241,3 +241,10 @@ def test_drills_without_a_partner_are_a_show_of_force(coder):
     assert [(e.source.code, e.target.code, e.quad) for e in events] == [("RUS", "AZE", 4)]
     _, events = code(coder, "Russian and Azerbaijani warships held joint exercises near Baku.")
     assert [(e.quad, e.symmetric) for e in events] == [(2, True)]
+
+
+def test_an_agreement_is_an_event_when_someone_signs_or_reaches_it(coder):
+    pairs, _ = code(coder, "Russia and Turkey reached a deal on Syria on Thursday.")
+    assert ("RUS", "TUR", "05") in pairs or ("TUR", "RUS", "05") in pairs
+    pairs, _ = code(coder, "Duterte moved to end the security pact with the United States.")
+    assert not any(root == "05" for _, _, root in pairs)

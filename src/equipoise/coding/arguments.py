@@ -36,7 +36,9 @@ class ArgumentReader:
             sources = self._collect(subj, amap, ctx) if subj else self._inherited_subject(
                 v, amap, ctx)
             targets = self._collect(objs + preps, amap, ctx)
-            if not targets:  # "paid a visit to Russia", "fought a war with Russia"
+            if not targets and not (len(sources) >= 2 and self._joint(cameo)):
+                # "paid a visit to Russia", "fought a war with Russia"; but in "Russia and
+                # Turkey reached a deal on Syria" the pair acts jointly and Syria is a topic
                 targets = self._collect([p for o in objs for p in self._prep_objects(
                     o, self.cues.target_preps)], amap, ctx)
             if not targets:  # "condemned and criticized Azerbaijan": shared object
