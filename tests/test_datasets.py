@@ -1,4 +1,4 @@
-"""Importing structured event datasets (GDELT 1.0, GDELT 2.0, ICEWS) into the store.
+"""Importing structured event datasets (GDELT 1.0/2.0, ICEWS, POLECAT, ACLED) into the store.
 
 Each format gets a tiny hand-written file: a state-to-state event, an event with a bloc,
 a domestic event (skipped) and malformed rows (reported with file and line, the rest
@@ -21,10 +21,16 @@ from equipoise.sources.datasets import (
     GDELT1_COLUMNS,
     GDELT2_COLUMNS,
     ImportReport,
+    acled_cameo,
+    acled_country,
     icews_sector,
+    plover_sector,
+    plover_to_cameo,
+    read_acled,
     read_dataset,
     read_gdelt,
     read_icews,
+    read_polecat,
 )
 from equipoise.store import Store
 
@@ -286,7 +292,7 @@ def test_import_command_reports_and_fails_on_bad_rows(
     again = runner.invoke(app, args)
     assert again.exit_code == 0
     assert "0 events imported, 3 replaced" in " ".join(again.stdout.split())
-    assert CliRunner().invoke(app, ["import", str(clean), "--format", "acled"]).exit_code == 2
+    assert CliRunner().invoke(app, ["import", str(clean), "--format", "ucdp"]).exit_code == 2
 
 
 def test_align_counts_imported_events_like_coded_ones(tmp_path: Path) -> None:
@@ -346,3 +352,288 @@ def test_icews_sample_reads_cleanly_with_plausible_counts() -> None:
     assert {e.date.value for e in events} <= {dt.date(2018, 6, 1), dt.date(2018, 6, 2)}
     armenia = [e for e in events if e.doc_id == "icews:32887138"]
     assert [(e.source.code, e.target.code, e.cameo) for e in armenia] == [("ARM", "RUS", "036")]
+
+
+# -- POLECAT -----------------------------------------------------------------------------
+
+# The Dataverse weekly files' header (2018-2022 archive layout); later files call Intensity
+# "Event Intensity" and add story fields such as Headline and Event Text.
+POLECAT_COLUMNS = (
+    "Event ID", "Event Date", "Event Type", "Event Mode", "Intensity", "Quad Code", "Contexts",
+    "Actor Name", "Actor Country", "Actor COW", "Primary Actor Sector", "Actor Sectors",
+    "Actor Title", "Actor Name Raw", "Wikipedia Actor ID", "Recipient Name",
+    "Recipient Country", "Recipient COW", "Primary Recipient Sector", "Recipient Sectors",
+    "Recipient Title", "Recipient Name Raw", "Wikipedia Recipient ID", "Placename", "City",
+    "District", "Province", "Country", "Latitude", "Longitude", "GeoNames ID", "Raw Placename",
+    "Feature Type", "Source", "Publication Date", "Story People", "Story Organizations",
+    "Story Locations", "Language", "Version",
+)  # fmt: skip
+POLECAT_TEXT_COLUMNS = (*POLECAT_COLUMNS, "Headline", "Event Text")
+
+
+def polecat_line(columns: tuple[str, ...] = POLECAT_TEXT_COLUMNS, **values: str) -> str:
+    """One POLECAT row: named columns (spaces as underscores) filled in, the rest "None"."""
+    values = {name.replace("_", " "): value for name, value in values.items()}
+    unknown = set(values) - set(columns)
+    assert not unknown, unknown
+    return "\t".join(values.get(name, "None") for name in columns)
+
+
+@pytest.fixture
+def polecat(tmp_path: Path) -> Path:
+    row = polecat_line
+    return write(tmp_path / "ngecEvents.20230103111842.Release603.DV.txt", [
+        "\t".join(POLECAT_TEXT_COLUMNS),
+        # 1: Azerbaijan's president meets Turkey's foreign ministry (ISO3 countries)
+        row(Event_ID="a1_1", Event_Date="2023-01-02", Event_Type="CONSULT", Event_Mode="visit",
+            Actor_Name="Ilham Aliyev", Actor_Country="AZE", Primary_Actor_Sector="GOV",
+            Recipient_Name="Mevlut Cavusoglu", Recipient_Country="TUR",
+            Primary_Recipient_Sector="GOV", Event_Text="Aliyev received Cavusoglu in Baku."),
+        # 2: Russian troops fire on Ukrainian soldiers: ASSAULT with a military mode
+        row(Event_ID="a2_1", Event_Date="2023-01-03", Event_Type="assault",
+            Event_Mode="firearms", Actor_Name="Russian Armed Forces", Actor_Country="RUS",
+            Primary_Actor_Sector="MIL", Recipient_Name="Ukrainian Armed Forces",
+            Recipient_Country="UKR", Primary_Recipient_Sector="MIL", Headline="Clashes"),
+        # 3: the EU (no country) requests something of Azerbaijan; countries given by name
+        row(Event_ID="a3_1", Event_Date="2023-01-03", Event_Type="REQUEST",
+            Actor_Name="European Union", Recipient_Name="Azerbaijan",
+            Recipient_Country="Azerbaijan"),
+        # 4: domestic; 5: a company with no country on one side
+        row(Event_ID="a4_1", Event_Date="2023-01-04", Event_Type="COERCE", Event_Mode="arrest",
+            Actor_Name="Police", Actor_Country="AZE", Primary_Actor_Sector="COP",
+            Recipient_Name="Activists", Recipient_Country="AZE"),
+        row(Event_ID="a5_1", Event_Date="2023-01-04", Event_Type="AGREE",
+            Actor_Name="BP", Recipient_Name="Azerbaijan", Recipient_Country="AZE"),
+        # 6: CONCEDE, several recipient countries (the first is taken)
+        row(Event_ID="a6_1", Event_Date="2023-01-05", Event_Type="CONCEDE",
+            Actor_Name="Armenia", Actor_Country="ARM", Recipient_Name="Azerbaijan;Russia",
+            Recipient_Country="AZE;RUS"),
+        # 7: an event type PLOVER does not have; 8: a bad date; 9: a line cut short
+        row(Event_ID="a7_1", Event_Date="2023-01-05", Event_Type="PRAISE",
+            Actor_Country="AZE", Recipient_Country="TUR"),
+        row(Event_ID="a8_1", Event_Date="2023-13-05", Event_Type="AGREE",
+            Actor_Country="AZE", Recipient_Country="TUR"),
+        "a9_1\t2023-01-05\tAGREE",
+    ])  # fmt: skip
+
+
+def test_polecat_rows_become_events(polecat: Path) -> None:
+    report = ImportReport()
+    events = {e.doc_id: e for e in read_polecat(polecat, report=report)}
+    assert sorted(events) == ["polecat:a1_1", "polecat:a2_1", "polecat:a3_1", "polecat:a6_1"]
+
+    visit = events["polecat:a1_1"]
+    assert (visit.source.code, visit.source.sector, visit.source.text) == (
+        "AZE", "GOV", "Ilham Aliyev")
+    assert (visit.target.code, visit.target.country) == ("TUR", "TUR")
+    assert (visit.cameo, visit.quad, visit.plover, visit.goldstein) == ("042", 1, "CONSULT", 1.9)
+    assert visit.date.value == dt.date(2023, 1, 2) and visit.date.precision == "day"
+    assert visit.sentence == "Aliyev received Cavusoglu in Baku."
+    assert (visit.dataset, visit.coder) == ("polecat", "polecat/dataverse")
+
+    clash = events["polecat:a2_1"]
+    assert (clash.source.sector, clash.target.sector) == ("MIL", "MIL")
+    assert (clash.cameo, clash.root, clash.quad, clash.plover) == ("193", "19", 4, "ASSAULT")
+    assert clash.sentence == "Clashes"  # no event text: the headline
+
+    eu = events["polecat:a3_1"]
+    assert (eu.source.code, eu.source.country, eu.source.sector) == ("EU", None, "IGO")
+    assert (eu.target.code, eu.target.sector) == ("AZE", "GOV")
+    # REQUEST is stored as CAMEO 020 but keeps PLOVER's quad class, verbal conflict.
+    assert (eu.cameo, eu.quad, eu.plover) == ("020", 3, "REQUEST")
+
+    concede = events["polecat:a6_1"]
+    assert (concede.target.code, concede.cameo, concede.quad) == ("AZE", "080", 1)
+
+    assert (report.rows, report.events, report.domestic, report.no_actor) == (9, 4, 1, 1)
+    assert report.errors == [
+        f"{polecat}:8: unknown PLOVER event type 'PRAISE'",
+        f"{polecat}:9: bad date '2023-13-05' (expected YYYY-MM-DD)",
+        f"{polecat}:10: expected 42 tab-separated columns, found 3",
+    ]
+
+
+def test_polecat_archive_header_without_text_columns(tmp_path: Path) -> None:
+    path = write(tmp_path / "ngecEventsDV-2022.txt", [
+        "\t".join(POLECAT_COLUMNS),
+        polecat_line(POLECAT_COLUMNS, Event_ID="b1", Event_Date="2022-02-24",
+                     Event_Type="SANCTION", Event_Mode="discontinue",
+                     Actor_Name="European Union", Recipient_Country="Russian Federation",
+                     Recipient_Name="Russia", Recipient_Sectors="Government;Executive"),
+    ])  # fmt: skip
+    (event,) = read_dataset(path, "polecat")
+    assert (event.source.code, event.target.code, event.target.sector) == ("EU", "RUS", "GOV")
+    assert (event.cameo, event.quad, event.sentence) == ("162", 4, "")
+
+
+def test_every_plover_type_maps_to_a_cameo_code_of_a_fitting_root() -> None:
+    roots = {"AGREE": "03", "CONSULT": "04", "SUPPORT": "05", "CONCEDE": "08",
+             "COOPERATE": "06", "AID": "07", "RETREAT": "08", "REQUEST": "02",
+             "ACCUSE": "11", "REJECT": "12", "THREATEN": "13", "PROTEST": "14",
+             "SANCTION": "16", "MOBILIZE": "15", "COERCE": "17", "ASSAULT": "18"}  # fmt: skip
+    for kind, root in roots.items():
+        assert plover_to_cameo(kind)[:2] == root, kind
+    assert plover_to_cameo("ASSAULT", "heavy-weapons") == "194"
+    assert plover_to_cameo("PROTEST", "riot") == "145"
+    assert plover_to_cameo("COERCE", "no-such-mode") == "170"
+    with pytest.raises(ValueError, match="unknown PLOVER event type"):
+        plover_to_cameo("PRAISE")
+
+
+@pytest.mark.parametrize(
+    ("primary", "sectors", "sector"),
+    [
+        ("MIL", "", "MIL"),
+        ("COP", "", "GOV"),
+        ("", "GOV;MIL", "MIL"),
+        ("Military", "", "MIL"),
+        ("Government", "", "GOV"),
+        ("Rebels", "", "REB"),
+        ("", "", "GOV"),
+    ],
+)
+def test_polecat_sectors(primary: str, sectors: str, sector: str) -> None:
+    assert plover_sector(primary, sectors) == sector
+
+
+# -- ACLED -------------------------------------------------------------------------------
+
+ACLED_COLUMNS = (
+    "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type",
+    "sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2",
+    "interaction", "civilian_targeting", "iso", "region", "country", "admin1", "admin2",
+    "admin3", "location", "latitude", "longitude", "geo_precision", "source", "source_scale",
+    "notes", "fatalities", "tags", "timestamp",
+)  # fmt: skip
+
+
+def acled_line(**values: str) -> str:
+    unknown = set(values) - set(ACLED_COLUMNS)
+    assert not unknown, unknown
+    cells = (values.get(name, "") for name in ACLED_COLUMNS)
+    return ",".join(f'"{c}"' if "," in c or "\n" in c else c for c in cells)
+
+
+@pytest.fixture
+def acled(tmp_path: Path) -> Path:
+    row = acled_line
+    return write(tmp_path / "acled-export.csv", [
+        ",".join(ACLED_COLUMNS),
+        # 1: Russian forces shell Ukrainian forces (numeric inter codes, API dates)
+        row(event_id_cnty="UKR1001", event_date="2023-02-16", event_type="Explosions/Remote "
+            "violence", sub_event_type="Shelling/artillery/missile attack",
+            actor1="Military Forces of Russia (2000-)", inter1="8",
+            actor2="Military Forces of Ukraine (2019-)", inter2="1",
+            notes="On 16 February 2023, Russian forces shelled positions,\nnear Bakhmut."),
+        # 2: Azerbaijani and Armenian forces clash (text inter labels, Export Tool date)
+        row(event_id_cnty="AZE55", event_date="13 September 2022", event_type="Battles",
+            sub_event_type="Armed clash", actor1="Military Forces of Azerbaijan (2003-)",
+            inter1="State forces", actor2="Military Forces of Armenia (2018-)",
+            inter2="State forces", notes="Clashes on the border."),
+        # 3: protesters in Armenia against Russia's embassy: a state only through assoc actors
+        row(event_id_cnty="ARM77", event_date="2023-03-01", event_type="Protests",
+            sub_event_type="Peaceful protest", actor1="Protesters (Armenia)", inter1="6",
+            actor2="Government of Russia (2000-)", assoc_actor_2="", inter2="1"),
+        # 4: domestic violence against civilians; 5: rebels with no state
+        row(event_id_cnty="AZE56", event_date="2023-03-02",
+            event_type="Violence against civilians", sub_event_type="Attack",
+            actor1="Police Forces of Azerbaijan (2003-)", inter1="1",
+            actor2="Civilians (Azerbaijan)", inter2="7"),
+        row(event_id_cnty="SYR9", event_date="2023-03-02", event_type="Battles",
+            sub_event_type="Armed clash", actor1="Hayat Tahrir al Sham", inter1="2",
+            actor2="Military Forces of Turkey (2016-)", inter2="8"),
+        # 6: a strategic development with no CAMEO equivalent; 7: an agreement
+        row(event_id_cnty="UKR1002", event_date="2023-03-03",
+            event_type="Strategic developments", sub_event_type="Disrupted weapons use",
+            actor1="Military Forces of Ukraine (2019-)", inter1="1",
+            actor2="Military Forces of Russia (2000-)", inter2="8"),
+        row(event_id_cnty="UKR1003", event_date="2023-03-04",
+            event_type="Strategic developments", sub_event_type="Agreement",
+            actor1="Government of Ukraine (2019-)", inter1="1",
+            actor2="Government of Russia (2000-)", inter2="1",
+            assoc_actor_2="UN: United Nations"),
+        # 8: a bad date; 9: an unknown event type; 10: a row cut short
+        row(event_id_cnty="UKR1004", event_date="2023-02-30", event_type="Battles",
+            sub_event_type="Armed clash", actor1="Military Forces of Russia (2000-)",
+            actor2="Military Forces of Ukraine (2019-)"),
+        row(event_id_cnty="UKR1005", event_date="2023-03-05", event_type="Skirmish",
+            actor1="Military Forces of Russia (2000-)",
+            actor2="Military Forces of Ukraine (2019-)"),
+        "UKR1006,2023-03-05,2023",
+    ])  # fmt: skip
+
+
+def test_acled_rows_between_states_become_events(acled: Path) -> None:
+    report = ImportReport()
+    events = {e.doc_id: e for e in read_acled(acled, report=report)}
+    assert sorted(events) == ["acled:ARM77", "acled:AZE55", "acled:UKR1001", "acled:UKR1003"]
+
+    shelling = events["acled:UKR1001"]
+    assert (shelling.source.code, shelling.source.sector) == ("RUS", "MIL")
+    assert (shelling.target.code, shelling.target.country, shelling.target.sector) == (
+        "UKR", "UKR", "MIL")
+    assert (shelling.cameo, shelling.quad, shelling.plover) == ("194", 4, "ASSAULT")
+    assert shelling.source.text == "Military Forces of Russia (2000-)"
+    assert shelling.sentence.endswith("shelled positions,\nnear Bakhmut.")
+    assert (shelling.dataset, shelling.coder) == ("acled", "acled/export")
+
+    clash = events["acled:AZE55"]
+    assert (clash.source.code, clash.target.code, clash.cameo) == ("AZE", "ARM", "193")
+    assert clash.date.value == dt.date(2022, 9, 13)
+
+    protest = events["acled:ARM77"]
+    assert (protest.source.code, protest.source.sector, protest.target.code) == (
+        "ARM", "CVL", "RUS")
+    assert (protest.cameo, protest.quad) == ("141", 4)
+
+    agreement = events["acled:UKR1003"]
+    assert (agreement.cameo, agreement.quad, agreement.target.code) == ("057", 1, "RUS")
+
+    assert (report.rows, report.events) == (10, 4)
+    assert (report.domestic, report.no_actor, report.unmapped) == (1, 1, 1)
+    assert report.errors == [
+        f"{acled}:10: bad date '2023-02-30' (expected YYYY-MM-DD or '16 February 2023')",
+        f"{acled}:11: unknown ACLED event type 'Skirmish'",
+        f"{acled}:12: expected 31 comma-separated columns, found 3",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "iso"),
+    [
+        ("Military Forces of Russia (2000-)", "RUS"),
+        ("Military Forces of the United States (2021-)", "USA"),
+        ("Police Forces of Kenya (2022-) Prison Guards", "KEN"),
+        ("Civilians (Ukraine)", "UKR"),
+        ("Protesters (International)", None),
+        ("Hamas Movement", None),
+    ],
+)
+def test_acled_actor_countries(name: str, iso: str | None) -> None:
+    assert acled_country(name) == iso
+
+
+def test_acled_event_types_map_to_cameo() -> None:
+    assert acled_cameo("Battles", "Non-state actor overtakes territory") == "190"
+    assert acled_cameo("Explosions/Remote violence", "Air/drone strike") == "195"
+    assert acled_cameo("Riots", "Mob violence") == "145"
+    assert acled_cameo("Strategic developments", "Arrests") == "173"
+    assert acled_cameo("Strategic developments", "Headquarters or base established") is None
+
+
+def test_import_command_reads_polecat_and_acled(
+    polecat: Path, acled: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "new.duckdb"
+    clean = write(tmp_path / "clean.txt", polecat.read_text().splitlines()[:7])
+    result = CliRunner().invoke(app, ["import", str(clean), "--format", "polecat",
+                                      "--db", str(db)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "4 events imported" in " ".join(result.stdout.split())
+    result = CliRunner().invoke(app, ["import", str(acled), "--format", "acled",
+                                      "--db", str(db)])  # fmt: skip
+    assert result.exit_code == 1
+    assert "4 events imported" in " ".join(result.stdout.split())
+    with Store(db) as store:
+        frame = store.events_frame()
+    assert sorted(frame.groupby("dataset").size().items()) == [("acled", 4), ("polecat", 4)]

@@ -637,10 +637,10 @@ def _url_host(host: str) -> str:
 @app.command("import")
 def import_(
     paths: Annotated[list[Path], typer.Argument(help="Event files: plain, .gz or .zip.")],
-    fmt: Annotated[str, typer.Option("--format", help="gdelt1, gdelt2 or icews.")],
+    fmt: Annotated[str, typer.Option("--format", help="gdelt1, gdelt2, icews, polecat or acled.")],
     db: DbOption = None,
 ) -> None:
-    """Add events from a structured dataset (GDELT 1.0/2.0, ICEWS) to the store.
+    """Add events from a structured dataset (GDELT 1.0/2.0, ICEWS, POLECAT, ACLED) to the store.
 
     Importing a file again replaces its events instead of adding them twice. Rows that
     are not between two different states or blocs are skipped; rows that cannot be read
@@ -681,7 +681,9 @@ def import_(
     out.print(
         f"{report.rows:,} rows read from {len(paths)} file(s): {report.added:,} events imported, "
         f"{report.replaced:,} replaced (already stored); skipped {report.domestic:,} domestic "
-        f"and {report.no_actor:,} with no state or bloc on a side; {len(report.errors):,} errors"
+        f"and {report.no_actor:,} with no state or bloc on a side"
+        + (f", {report.unmapped:,} with no CAMEO equivalent" if report.unmapped else "")
+        + f"; {len(report.errors):,} errors"
     )
     if report.errors:
         raise typer.Exit(1)

@@ -1,4 +1,4 @@
-"""Reading structured event datasets: GDELT 1.0, GDELT 2.0 and ICEWS.
+"""Reading structured event datasets: GDELT 1.0, GDELT 2.0, ICEWS, POLECAT and ACLED.
 
 Each reader streams one file (plain, ``.gz`` or a ``.zip`` holding one file) and yields
 :class:`equipoise.records.Event` records in the store's vocabulary: actors as ISO3 or bloc
@@ -20,6 +20,7 @@ import datetime as dt
 import functools
 import gzip
 import io
+import re
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterator
@@ -33,8 +34,11 @@ from equipoise.coding.cameo import UnknownCameoCode, lookup
 from equipoise.records import Actor, Event, EventDate
 from equipoise.sources.errors import SourceError
 
-FORMATS = ("gdelt1", "gdelt2", "icews")
-CODERS = {"gdelt1": "gdelt/1.0", "gdelt2": "gdelt/2.0", "icews": "icews/dataverse"}
+FORMATS = ("gdelt1", "gdelt2", "icews", "polecat", "acled")
+CODERS = {
+    "gdelt1": "gdelt/1.0", "gdelt2": "gdelt/2.0", "icews": "icews/dataverse",
+    "polecat": "polecat/dataverse", "acled": "acled/export",
+}  # fmt: skip
 
 # The published column order. GDELT 1.0 daily files (from April 2013) have 58 columns,
 # ending in DATEADDED and SOURCEURL; the historical backfiles have the first 57, with no
@@ -114,13 +118,14 @@ class ImportReport:
     events: int = 0  # rows that became events
     domestic: int = 0  # skipped: the same state or bloc on both sides
     no_actor: int = 0  # skipped: no state or bloc on one side or both
+    unmapped: int = 0  # skipped: an event type with no CAMEO equivalent (ACLED)
     errors: list[str] = field(default_factory=list)  # "file:line: message"
     added: int = 0  # events new to the store
     replaced: int = 0  # events already stored, written again
 
     @property
     def skipped(self) -> int:
-        return self.domestic + self.no_actor
+        return self.domestic + self.no_actor + self.unmapped
 
 
 # -- opening files -----------------------------------------------------------------------
@@ -441,15 +446,366 @@ def icews_sector(sectors: str) -> str:
     return min(found, key=_SECTOR_RANK.__getitem__)
 
 
+# -- POLECAT -----------------------------------------------------------------------------
+
+# Columns the reader needs; the weekly files have about 40 more (geography, story metadata).
+_POLECAT_REQUIRED = (
+    "Event ID", "Event Date", "Event Type", "Actor Name", "Actor Country",
+    "Recipient Name", "Recipient Country",
+)  # fmt: skip
+_POLECAT_EMPTY = frozenset({"", "none", "nan", "na", "null"})
+
+
+@functools.cache
+def _plover_quads() -> dict[str, int]:
+    """The quad class of each PLOVER event type (``data/plover_scores.csv``)."""
+    return {row["plover_event"].strip().upper(): int(row["quad"])
+            for row in csv.DictReader(_data_lines("plover_scores.csv"))}  # fmt: skip
+
+
+@functools.cache
+def _plover_cameo() -> dict[tuple[str, str], str]:
+    """CAMEO code by (PLOVER type, mode); mode "" is the type's default."""
+    return {
+        (row["plover_event"].strip().upper(), row["plover_mode"].strip().lower()):
+            row["cameo"].strip()
+        for row in csv.DictReader(_data_lines("plover_to_cameo.csv"))
+    }  # fmt: skip
+
+
+def _data_lines(name: str) -> list[str]:
+    text = resources.files("equipoise").joinpath("data", name).read_text("utf-8")
+    return [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+
+
+def plover_to_cameo(event_type: str, mode: str = "") -> str:
+    """The CAMEO code stored for a PLOVER event type and mode ("ASSAULT", "firearms" -> 193).
+
+    An unknown mode falls back to the type's default; an unknown type is a ValueError.
+    """
+    table = _plover_cameo()
+    kind = event_type.strip().upper()
+    if (kind, "") not in table:
+        raise ValueError(f"unknown PLOVER event type {event_type.strip()!r}")
+    for part in mode.replace(";", ",").split(","):
+        code = table.get((kind, part.strip().lower()))
+        if code is not None and part.strip():
+            return code
+    return table[(kind, "")]
+
+
+def read_polecat(path: str | Path, report: ImportReport | None = None) -> Iterator[Event]:
+    """Events of a POLECAT weekly file (Dataverse ``ngecEvents*.txt``: tab-separated, header).
+
+    The PLOVER type (and mode) becomes a CAMEO code through ``data/plover_to_cameo.csv``;
+    the quad class is the PLOVER type's own. Countries may be ISO3 codes or names; an actor
+    with no country is a bloc when its name is one.
+    """
+    path = Path(path)
+    report = report if report is not None else ImportReport()
+    index: dict[str, int] = {}
+    quads = _plover_quads()
+
+    def header(cells: list[str]) -> bool:
+        names = [c.strip().lstrip("\ufeff").strip('"') for c in cells]
+        missing = [c for c in _POLECAT_REQUIRED if c not in names]
+        if missing:
+            raise SourceError(path, f"not a POLECAT file: no column {missing[0]!r}", 1)
+        index.update((name, i) for i, name in enumerate(names))
+        return True
+
+    def parse(cells: list[str], number: int) -> Event | None:
+        if len(cells) != len(index):
+            raise ValueError(f"expected {len(index)} tab-separated columns, found {len(cells)}")
+
+        def cell(name: str) -> str:
+            i = index.get(name)
+            value = cells[i].strip() if i is not None else ""
+            return "" if value.lower() in _POLECAT_EMPTY else value
+
+        event_id = cell("Event ID")
+        if not event_id:
+            raise ValueError("empty Event ID")
+        date = _iso_date(cell("Event Date"))
+        kind = cell("Event Type").upper()
+        code = plover_to_cameo(kind, cell("Event Mode"))
+        entry = _cameo(code)
+        source = _polecat_actor(
+            cell("Actor Country"), cell("Actor Name"),
+            cell("Primary Actor Sector"), cell("Actor Sectors"),
+        )  # fmt: skip
+        target = _polecat_actor(
+            cell("Recipient Country"), cell("Recipient Name"),
+            cell("Primary Recipient Sector"), cell("Recipient Sectors"),
+        )  # fmt: skip
+        if not _pair(report, source, target):
+            return None
+        return Event(
+            doc_id=f"polecat:{event_id}", start=0, end=0,
+            sentence=cell("Event Text") or cell("Headline"),
+            source=source, target=target, cameo=entry.code, quad=quads[kind],
+            goldstein=entry.goldstein, date=EventDate(date, "day"), plover=kind,
+            coder=CODERS["polecat"], dataset="polecat",
+        )  # fmt: skip
+
+    return _rows(path, report, parse, header)
+
+
+def _iso_date(value: str) -> dt.date:
+    """``YYYY-MM-DD``, a time after it allowed."""
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        raise ValueError(f"bad date {value!r} (expected YYYY-MM-DD)") from None
+
+
+def _state(value: str) -> str | None:
+    """ISO3 of a state given by ISO3 code or by name; None for anything else."""
+    isos = _actor_names()[0]
+    code = value.strip().upper()
+    if code in isos:
+        return code
+    return _icews_country(value) if value.strip() else None
+
+
+def _first(values: str) -> str:
+    """The first of several values separated by ``;`` (POLECAT lists co-actors so)."""
+    for part in values.split(";"):
+        if part.strip() and part.strip().lower() not in _POLECAT_EMPTY:
+            return part.strip()
+    return ""
+
+
+def _bloc(name: str) -> str | None:
+    blocs = _actor_names()[2]
+    return blocs.get(_fold(name))
+
+
+def _polecat_actor(country: str, name: str, primary: str, sectors: str) -> Actor | None:
+    name = _first(name)
+    if country:
+        iso = _state(_first(country))
+        if iso is None:
+            return None
+        return Actor(iso, plover_sector(primary, sectors), iso, name)
+    bloc = _bloc(name) if name else None
+    return None if bloc is None else Actor(bloc, "IGO", None, name)
+
+
+def plover_sector(primary: str, sectors: str = "") -> str:
+    """The store's sector for POLECAT's sector fields (``GOV``, ``MIL``, "Military", ...).
+
+    The primary sector decides when the store knows it; then the list of sectors. Codes
+    are read as GDELT's (``COP`` -> GOV, ``INS`` -> REB); words as ICEWS's. An actor with
+    no sector is the state itself (GOV).
+    """
+    for value in (primary, sectors):
+        parts = [p.strip() for p in value.replace(";", ",").split(",")]
+        parts = [p for p in parts if p and p.lower() not in _POLECAT_EMPTY]
+        if not parts:
+            continue
+        known = {_GDELT_SECTORS[p.upper()] for p in parts if p.upper() in _GDELT_SECTORS}
+        known.discard("IGO")
+        if known:
+            return min(known, key=_SECTOR_RANK.__getitem__)
+        return icews_sector(",".join(parts))
+    return "GOV"
+
+
+# -- ACLED -------------------------------------------------------------------------------
+
+_ACLED_REQUIRED = (
+    "event_id_cnty", "event_date", "event_type", "sub_event_type",
+    "actor1", "inter1", "actor2", "inter2",
+)  # fmt: skip
+
+# ACLED's actor types (inter1/inter2): codes 1-8 in older files, labels in newer ones.
+_ACLED_INTER = {
+    "1": "MIL", "state forces": "MIL",
+    "2": "REB", "rebel group": "REB", "rebel groups": "REB",
+    "3": "REB", "political militia": "REB", "political militias": "REB",
+    "4": "REB", "identity militia": "REB", "identity militias": "REB",
+    "communal militia": "REB", "communal militias": "REB",
+    "5": "CVL", "rioters": "CVL",
+    "6": "CVL", "protesters": "CVL",
+    "7": "CVL", "civilians": "CVL",
+    "8": "MIL", "external/other forces": "MIL", "external/other force": "MIL",
+}  # fmt: skip
+
+# CAMEO code by (event type, sub-event type); "" is the event type's default. Strategic
+# developments have no default: only the sub-event types listed here are kept.
+_ACLED_CAMEO = {
+    ("battles", ""): "190",
+    ("battles", "armed clash"): "193",
+    ("explosions/remote violence", ""): "190",
+    ("explosions/remote violence", "air/drone strike"): "195",
+    ("explosions/remote violence", "shelling/artillery/missile attack"): "194",
+    ("explosions/remote violence", "remote explosive/landmine/ied"): "183",
+    ("explosions/remote violence", "suicide bomb"): "1831",
+    ("explosions/remote violence", "chemical weapon"): "2041",
+    ("violence against civilians", ""): "180",
+    ("violence against civilians", "abduction/forced disappearance"): "181",
+    ("violence against civilians", "sexual violence"): "1821",
+    ("protests", ""): "141",
+    ("protests", "excessive force against protesters"): "175",
+    ("riots", ""): "145",
+    ("strategic developments", "agreement"): "057",
+    ("strategic developments", "arrests"): "173",
+}
+
+_ACLED_YEARS = re.compile(r"\s*\((?:\d{4}-\d{0,4}|\d{4})\)")
+_ACLED_OF = re.compile(r"\b(?:of|in)\s+(?:the\s+)?([A-Z][^()]*?)\s*$")
+_ACLED_PAREN = re.compile(r"\(([^()]+)\)\s*$")
+
+
+def acled_cameo(event_type: str, sub_event_type: str) -> str | None:
+    """The CAMEO code for an ACLED event and sub-event type; None when there is none."""
+    kind, sub = event_type.strip().lower(), sub_event_type.strip().lower()
+    return _ACLED_CAMEO.get((kind, sub), _ACLED_CAMEO.get((kind, "")))
+
+
+def acled_country(name: str) -> str | None:
+    """The state an ACLED actor name names ("Military Forces of Russia (2000-)" -> RUS).
+
+    ACLED writes a state's forces as "... of COUNTRY (YEARS-)" and other actors with their
+    country in parentheses ("Civilians (Ukraine)", "Protesters (Azerbaijan)").
+    """
+    name = name.strip()
+    match = _ACLED_PAREN.search(name)
+    if match and not _ACLED_YEARS.fullmatch(f"({match.group(1)})"):
+        iso = _state(match.group(1))
+        if iso is not None:
+            return iso
+    head = _ACLED_YEARS.split(name, maxsplit=1)[0] if _ACLED_YEARS.search(name) else name
+    match = _ACLED_OF.search(head)
+    return _state(match.group(1)) if match else None
+
+
+def _acled_actor(name: str, assoc: str, inter: str) -> Actor | None:
+    sector = _ACLED_INTER.get(inter.strip().lower(), "CVL")
+    for candidate in [name, *assoc.split(";")]:
+        candidate = candidate.strip()
+        if not candidate:
+            continue
+        iso = acled_country(candidate)
+        if iso is not None:
+            return Actor(iso, sector, iso, name.strip())
+        bloc = _bloc(candidate) or _bloc(candidate.partition(":")[0])
+        if bloc is not None:
+            return Actor(bloc, "IGO", None, name.strip())
+    return None
+
+
+def _acled_date(value: str) -> dt.date:
+    """``YYYY-MM-DD`` (the API) or ``16 February 2023`` (the export tool)."""
+    value = value.strip()
+    for fmt in ("%Y-%m-%d", "%d %B %Y", "%d-%B-%Y", "%d %b %Y"):
+        try:
+            return dt.datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"bad date {value!r} (expected YYYY-MM-DD or '16 February 2023')")
+
+
+def _csv_records(path: Path, report: ImportReport) -> Iterator[tuple[int, list[str]]]:
+    """``(first line number, cells)`` of each CSV record; quoted fields may span lines."""
+    with _open_text(path) as stream:
+        reader = csv.reader(stream)
+        start = 1
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                report.errors.append(str(SourceError(path, f"bad CSV: {exc}", start)))
+                start = reader.line_num + 1
+                continue
+            except (OSError, zipfile.BadZipFile, EOFError) as exc:
+                raise SourceError(path, f"cannot read after line {start}: {exc}") from exc
+            number, start = start, reader.line_num + 1
+            if any(c.strip() for c in cells):
+                yield number, cells
+
+
+def read_acled(path: str | Path, report: ImportReport | None = None) -> Iterator[Event]:
+    """Events of an ACLED export (CSV with a header, from the API or the Export Tool).
+
+    Only events between actors of two different states (or a state and a bloc) are kept:
+    an actor's state comes from its name, else from its associated actors. Actor 1 is
+    taken as the source, although ACLED does not say who acted on whom.
+    """
+    path = Path(path)
+    report = report if report is not None else ImportReport()
+
+    def events() -> Iterator[Event]:
+        index: dict[str, int] = {}
+        for number, cells in _csv_records(path, report):
+            if not index:
+                names = [c.strip().lstrip("\ufeff").lower() for c in cells]
+                missing = [c for c in _ACLED_REQUIRED if c not in names]
+                if missing:
+                    raise SourceError(path, f"not an ACLED file: no column {missing[0]!r}", 1)
+                index.update((name, i) for i, name in enumerate(names))
+                continue
+            report.rows += 1
+            try:
+                event = parse(cells, index)
+            except ValueError as exc:
+                report.errors.append(str(SourceError(path, str(exc), number)))
+                continue
+            if event is not None:
+                report.events += 1
+                yield event
+
+    def parse(cells: list[str], index: dict[str, int]) -> Event | None:
+        if len(cells) != len(index):
+            raise ValueError(f"expected {len(index)} comma-separated columns, found {len(cells)}")
+
+        def cell(name: str) -> str:
+            i = index.get(name)
+            return cells[i].strip() if i is not None else ""
+
+        event_id = cell("event_id_cnty")
+        if not event_id:
+            raise ValueError("empty event_id_cnty")
+        date = _acled_date(cell("event_date"))
+        event_type, sub_event_type = cell("event_type"), cell("sub_event_type")
+        if event_type.lower() not in {kind for kind, _ in _ACLED_CAMEO}:
+            raise ValueError(f"unknown ACLED event type {event_type!r}")
+        code = acled_cameo(event_type, sub_event_type)
+        if code is None:
+            report.unmapped += 1
+            return None
+        entry = _cameo(code)
+        source = _acled_actor(cell("actor1"), cell("assoc_actor_1"), cell("inter1"))
+        target = _acled_actor(cell("actor2"), cell("assoc_actor_2"), cell("inter2"))
+        if not _pair(report, source, target):
+            return None
+        return Event(
+            doc_id=f"acled:{event_id}", start=0, end=0, sentence=cell("notes"),
+            source=source, target=target, cameo=entry.code, quad=entry.quad,
+            goldstein=entry.goldstein, date=EventDate(date, "day"), plover=entry.plover_event,
+            coder=CODERS["acled"], dataset="acled",
+        )  # fmt: skip
+
+    return events()
+
+
 # -- any format ----------------------------------------------------------------------------
 
 
 def read_dataset(path: str | Path, fmt: str, report: ImportReport | None = None) -> Iterator[Event]:
-    """Events of ``path`` read as ``fmt``: ``gdelt1``, ``gdelt2`` or ``icews``."""
+    """Events of ``path`` read as ``fmt``: ``gdelt1``, ``gdelt2``, ``icews``, ``polecat``
+    or ``acled``."""
     if fmt == "gdelt1":
         return read_gdelt(path, 1, report)
     if fmt == "gdelt2":
         return read_gdelt(path, 2, report)
     if fmt == "icews":
         return read_icews(path, report)
+    if fmt == "polecat":
+        return read_polecat(path, report)
+    if fmt == "acled":
+        return read_acled(path, report)
     raise ValueError(f"unknown dataset format {fmt!r} (expected one of {', '.join(FORMATS)})")
