@@ -248,3 +248,12 @@ def test_an_agreement_is_an_event_when_someone_signs_or_reaches_it(coder):
     assert ("RUS", "TUR", "05") in pairs or ("TUR", "RUS", "05") in pairs
     pairs, _ = code(coder, "Duterte moved to end the security pact with the United States.")
     assert not any(root == "05" for _, _, root in pairs)
+
+
+def test_a_territory_stands_for_its_state_only_as_the_target_of_an_action(coder):
+    pairs, _ = code(coder, "Russia deployed peacekeepers to Nagorno-Karabakh on Tuesday.")
+    assert ("RUS", "AZE", "07") in pairs
+    pairs, _ = code(coder, "Russia annexed Crimea in March 2014.")
+    assert ("RUS", "UKR", "19") in pairs
+    pairs, _ = code(coder, "Lavrov discussed Nagorno-Karabakh with Iran's foreign minister.")
+    assert not any(target == "AZE" for _, target, _ in pairs)

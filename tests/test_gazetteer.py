@@ -68,3 +68,10 @@ def test_offsets_point_into_the_original_text(gazetteer):
     text = "Yesterday Erdoğan's envoy flew to Moscow."
     for m in gazetteer.find(text, dt.date(2020, 1, 1)):
         assert text[m.start:m.end] == m.text
+
+
+def test_territories_name_their_state(gazetteer):
+    found = gazetteer.find("Peacekeepers arrived in Nagorno-Karabakh and Crimea.",
+                           dt.date(2020, 11, 10))
+    assert [(m.text, m.code, m.kind) for m in found] == [
+        ("Nagorno-Karabakh", "AZE", "territory"), ("Crimea", "UKR", "territory")]

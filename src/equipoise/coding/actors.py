@@ -26,6 +26,7 @@ _HEADERS = {
     "countries.csv": ("iso3", "name", "aliases", "adjectives", "people", "capitals"),
     "blocs.csv": ("code", "name", "aliases", "adjectives"),
     "institutions.csv": ("pattern", "code", "sector"),
+    "territories.csv": ("pattern", "code", "note"),
     "people.csv": ("name", "aliases", "code", "sector", "role", "start", "end"),
     "sectors.csv": ("pattern", "sector"),
     "exclusions.csv": ("pattern", "not_if_before", "not_if_after", "note"),
@@ -72,7 +73,7 @@ class Exclusion:
 
 
 def load_actor_entries(directory: Path | None = None) -> list[ActorEntry]:
-    """All entries from countries, blocs, institutions and people, in that order."""
+    """All entries from countries, blocs, institutions, territories and people, in that order."""
     base = _base(directory)
     entries: list[ActorEntry] = []
     countries: set[str] = set()
@@ -116,6 +117,17 @@ def load_actor_entries(directory: Path | None = None) -> list[ActorEntry]:
         sector = _sector(row["sector"], where)
         pattern = _required(row["pattern"], "pattern", where)
         entries.append(ActorEntry(pattern, code, country, sector, "institution"))
+
+    # Places that stand for the state they belong to, only as the target of an action on the
+    # ground ("deployed peacekeepers to Nagorno-Karabakh"): see the extractor's pairing rules.
+    # Optional, so a user's own actor folder without the file still loads.
+    territories = _rows(base, "territories.csv") if (base / "territories.csv").is_file() else ()
+    for where, row in territories:
+        code = _code(row["code"], _ISO3, "code", where)
+        if code not in countries:
+            raise ValueError(f"{where}: unknown country code {code!r}")
+        pattern = _required(row["pattern"], "pattern", where)
+        entries.append(ActorEntry(pattern, code, code, "GOV", "territory"))
 
     for where, row in _rows(base, "people.csv"):
         code = row["code"].strip()

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from equipoise.coding.arguments import ArgumentReader
+from equipoise.coding.cameo import quad_of
 from equipoise.coding.cues import Cues
 from equipoise.coding.gazetteer import Mention
 from equipoise.coding.lexicon import Trigger
@@ -139,12 +140,16 @@ class SentenceExtractor(ActorResolver, EventFilters, ArgumentReader):
 
     def _pairs(self, sources, targets, symmetric, cameo, tok) -> list[Found]:
         out = []
+        sources = [s for s in sources if s.mention.kind != "territory"]  # places do not act
         if symmetric:
             for i, s in enumerate(sources):
                 for t in sources[i + 1:]:
                     if distinct(s, t):
                         out.append(Found(s, t, cameo, tok, symmetric=True))
             return out
+        if any(t.mention.kind == "territory" for t in targets) and quad_of(cameo) not in (2, 4):
+            # "talks on Nagorno-Karabakh" are about the place, not with its state
+            targets = [t for t in targets if t.mention.kind != "territory"]
         for s in sources:
             for t in targets:
                 if not distinct(s, t):

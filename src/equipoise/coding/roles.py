@@ -58,7 +58,7 @@ class Context:
         for m in mentions:
             if m.kind in ("person", "learned"):
                 self.last_person = m
-            else:
+            elif m.kind != "territory":  # "it" is a state or bloc, not a place
                 self.last_group = m
         if mentions:
             self.recent = (self.recent + mentions)[-6:]
