@@ -257,3 +257,10 @@ def test_a_territory_stands_for_its_state_only_as_the_target_of_an_action(coder)
     assert ("RUS", "UKR", "19") in pairs
     pairs, _ = code(coder, "Lavrov discussed Nagorno-Karabakh with Iran's foreign minister.")
     assert not any(target == "AZE" for _, target, _ in pairs)
+
+
+def test_a_parade_march_and_fighting_alongside_someone_are_not_hostile(coder):
+    pairs, _ = code(coder, "Azerbaijani servicemen marched on Red Square in Moscow on Wednesday.")
+    assert pairs == set()
+    pairs, _ = code(coder, "Azerbaijanis fought alongside Russians in the war, Baku said.")
+    assert not any(root == "19" for _, _, root in pairs)

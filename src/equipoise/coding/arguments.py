@@ -58,7 +58,9 @@ class ArgumentReader:
             targets = self._collect(self._prep_objects(v, self.cues.visit_preps), amap, ctx)
         if not targets and len(sources) >= 2 and self._joint(cameo):
             symmetric = True
-        if (sources and not targets and not symmetric
+        partners = any(c.dep_ == "prep" and c.lower_ in self.cues.partner_preps
+                       for c in v.children)  # "fought alongside Russians": no target
+        if (sources and not targets and not symmetric and not partners
                 and v.lemma_.lower() not in self.cues.speech_verbs | {"tell"}):
             targets = self._clause_target(v, sources, amap)
         return sources, targets, symmetric

@@ -17,6 +17,7 @@ class Cues:
     cessation_codes: dict[str, str]
     quantity_nouns: frozenset[str]
     border_nouns: frozenset[str]
+    partner_preps: frozenset[str]
     naming_verbs: frozenset[str]
     joint_nouns: frozenset[str]
     joint_words: frozenset[str]
