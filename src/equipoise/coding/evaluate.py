@@ -327,20 +327,28 @@ def _root(value: Any) -> str:
     return str(value)[:2] if value else ""
 
 
+def _locate(
+    docs: Mapping[str, str], record: dict, keys: tuple[str, ...], what: str
+) -> tuple[str, int]:
+    """The document of a gold or negative record and where its sentence starts in it."""
+    _need(record, keys, what)
+    doc = str(record["doc"])
+    if doc not in docs:
+        raise EvaluationError(f"{what}: document {doc!r} is not among the documents")
+    if not isinstance(record["sentence"], str):
+        raise EvaluationError(f"{what}: 'sentence' must be a string")
+    start = docs[doc].find(record["sentence"])
+    if start < 0:
+        raise EvaluationError(
+            f"{what}: sentence not found in document {doc!r}: {record['sentence'][:60]!r}")
+    return doc, start
+
+
 def _place_golds(docs: Mapping[str, str], gold: Sequence[dict]) -> list[_Gold]:
     placed: list[_Gold] = []
     for i, record in enumerate(gold, start=1):
         what = f"gold event {i}"
-        _need(record, ("doc", "sentence", "source", "target", "quad"), what)
-        doc = str(record["doc"])
-        if doc not in docs:
-            raise EvaluationError(f"{what}: document {doc!r} is not among the documents")
-        if not isinstance(record["sentence"], str):
-            raise EvaluationError(f"{what}: 'sentence' must be a string")
-        start = docs[doc].find(record["sentence"])
-        if start < 0:
-            raise EvaluationError(
-                f"{what}: sentence not found in document {doc!r}: {record['sentence'][:60]!r}")
+        doc, start = _locate(docs, record, ("doc", "sentence", "source", "target", "quad"), what)
         placed.append(_Gold(
             index=i, record=record, doc=doc, start=start, end=start + len(record["sentence"]),
             quad=_int(record, "quad", what), symmetric=bool(record.get("symmetric")),
@@ -389,16 +397,7 @@ def _place_negatives(docs: Mapping[str, str], negatives: Sequence[dict]
     placed: dict[str, list[tuple[int, int, str]]] = {}
     for i, record in enumerate(negatives, start=1):
         what = f"negative sentence {i}"
-        _need(record, ("doc", "sentence"), what)
-        doc = str(record["doc"])
-        if doc not in docs:
-            raise EvaluationError(f"{what}: document {doc!r} is not among the documents")
-        if not isinstance(record["sentence"], str):
-            raise EvaluationError(f"{what}: 'sentence' must be a string")
-        start = docs[doc].find(record["sentence"])
-        if start < 0:
-            raise EvaluationError(
-                f"{what}: sentence not found in document {doc!r}: {record['sentence'][:60]!r}")
+        doc, start = _locate(docs, record, ("doc", "sentence"), what)
         why = str(record.get("why") or "unspecified")
         placed.setdefault(doc, []).append((start, start + len(record["sentence"]), why))
     return placed

@@ -23,7 +23,7 @@ import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
@@ -339,6 +339,18 @@ def _gdelt_actor(country: str, group: str, type1: str, name: str) -> Actor | Non
 # -- ICEWS -------------------------------------------------------------------------------
 
 
+
+def _named_columns(
+    path: Path, cells: list[str], required: Sequence[str], label: str, index: dict[str, int]
+) -> bool:
+    """Read a header row into ``index`` (column name to position), checking required names."""
+    names = [c.strip().lstrip("\ufeff").strip('"') for c in cells]
+    missing = [c for c in required if c not in names]
+    if missing:
+        raise SourceError(path, f"not {label} file: no column {missing[0]!r}", 1)
+    index.update((name, i) for i, name in enumerate(names))
+    return True
+
 def read_icews(path: str | Path, report: ImportReport | None = None) -> Iterator[Event]:
     """Events of an ICEWS event file (the Dataverse ``.tab`` files: tab-separated, header).
 
@@ -351,12 +363,7 @@ def read_icews(path: str | Path, report: ImportReport | None = None) -> Iterator
     index: dict[str, int] = {}
 
     def header(cells: list[str]) -> bool:
-        names = [c.strip().lstrip("\ufeff").strip('"') for c in cells]
-        missing = [c for c in _ICEWS_REQUIRED if c not in names]
-        if missing:
-            raise SourceError(path, f"not an ICEWS file: no column {missing[0]!r}", 1)
-        index.update((name, i) for i, name in enumerate(names))
-        return True
+        return _named_columns(path, cells, _ICEWS_REQUIRED, "an ICEWS", index)
 
     def parse(cells: list[str], number: int) -> Event | None:
         if len(cells) != len(index):
@@ -507,12 +514,7 @@ def read_polecat(path: str | Path, report: ImportReport | None = None) -> Iterat
     quads = _plover_quads()
 
     def header(cells: list[str]) -> bool:
-        names = [c.strip().lstrip("\ufeff").strip('"') for c in cells]
-        missing = [c for c in _POLECAT_REQUIRED if c not in names]
-        if missing:
-            raise SourceError(path, f"not a POLECAT file: no column {missing[0]!r}", 1)
-        index.update((name, i) for i, name in enumerate(names))
-        return True
+        return _named_columns(path, cells, _POLECAT_REQUIRED, "a POLECAT", index)
 
     def parse(cells: list[str], number: int) -> Event | None:
         if len(cells) != len(index):
