@@ -9,6 +9,7 @@ from equipoise.coding.roles import Role, dedupe
 from equipoise.coding.syntax import (
     NOUN_TAGS,
     OBJ,
+    OBJ_OR_POBJ,
     OWN_CLAUSES,
     SUBJ,
     governing_verb,
@@ -61,7 +62,7 @@ class ArgumentReader:
         partners = any(c.dep_ == "prep" and c.lower_ in self.cues.partner_preps
                        for c in v.children)  # "fought alongside Russians": no target
         if (sources and not targets and not symmetric and not partners
-                and v.lemma_.lower() not in self.cues.speech_verbs | {"tell"}):
+                and v.lemma_.lower() not in self.cues.reporting_verbs):
             targets = self._clause_target(v, sources, amap)
         return sources, targets, symmetric
 
@@ -97,11 +98,11 @@ class ArgumentReader:
             targets = (self._collect(subj, amap, ctx) if subj
                        else self._inherited_subject(verb, amap, ctx))
         if verb is not None:
-            if not sources and n.dep_ in OBJ | {"pobj"}:
+            if not sources and n.dep_ in OBJ_OR_POBJ:
                 subj = [c for c in verb.children if c.dep_ in SUBJ]
                 sources = (self._collect(subj, amap, ctx) if subj
                            else self._inherited_subject(verb, amap, ctx))
-            if not targets and n.dep_ in OBJ | {"pobj"}:
+            if not targets and n.dep_ in OBJ_OR_POBJ:
                 targets = self._collect(self._prep_objects(verb, self.cues.target_preps),
                                         amap, ctx)
                 if not targets:

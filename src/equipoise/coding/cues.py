@@ -55,6 +55,10 @@ class Cues:
     speaker_pronouns: frozenset[str]
     title_words: frozenset[str]
     title_sectors: dict[str, str]
+    # Unions used on every sentence, built once here rather than per token.
+    reference_nouns: frozenset[str] = frozenset()  # "the bloc", "the country"
+    third_person: frozenset[str] = frozenset()  # he, she, it, they, their...
+    reporting_verbs: frozenset[str] = frozenset()  # speech verbs and "tell"
 
 
 @cache
@@ -62,4 +66,8 @@ def load_cues() -> Cues:
     path = resources.files("equipoise") / "data" / "lexicon" / "cues.json"
     raw = json.loads(path.read_text(encoding="utf-8"))
     raw.pop("_about", None)
-    return Cues(**{k: (v if isinstance(v, dict | str) else frozenset(v)) for k, v in raw.items()})
+    fields = {k: (v if isinstance(v, dict | str) else frozenset(v)) for k, v in raw.items()}
+    fields["reference_nouns"] = fields["bloc_nouns"] | fields["state_nouns"]
+    fields["third_person"] = fields["group_pronouns"] | fields["person_pronouns"]
+    fields["reporting_verbs"] = fields["speech_verbs"] | {"tell"}
+    return Cues(**fields)

@@ -58,6 +58,7 @@ class SentenceExtractor(ActorResolver, EventFilters, ArgumentReader):
             return []
         amap = self._map_mentions(sent, mentions)
         self._amap = amap
+        self._trigger_cache = {}
         found: list[Found] = []
         for tok in sent:
             if tok.lemma_.lower() in self.cues.speech_verbs:

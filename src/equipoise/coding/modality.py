@@ -20,8 +20,16 @@ class EventFilters:
 
     cues: Cues
     triggers: dict[tuple[str, str], list[Trigger]]
+    _trigger_cache: dict[int, Trigger | None]  # reset for each sentence
 
     def _trigger(self, tok: Token) -> Trigger | None:
+        """The lexicon row a token triggers, looked up once per token of the sentence."""
+        cache = self._trigger_cache
+        if tok.i not in cache:
+            cache[tok.i] = self._lookup_trigger(tok)
+        return cache[tok.i]
+
+    def _lookup_trigger(self, tok: Token) -> Trigger | None:
         pos = tok.pos_
         if pos == "AUX":
             pos = "VERB"

@@ -122,7 +122,7 @@ class ActorResolver:
             t = stack.pop()
             if t.i in amap:
                 roles.append(amap[t.i])
-            elif t is not tok and t.lemma_.lower() in self.cues.bloc_nouns | self.cues.state_nouns:
+            elif t is not tok and t.lemma_.lower() in self.cues.reference_nouns:
                 roles.extend(self._resolve(t, ctx))  # "the leaders of the bloc"
             for c in t.children:
                 if c.dep_ in CLAUSAL:
@@ -141,7 +141,7 @@ class ActorResolver:
         if low in cues.speaker_pronouns:
             speaker = self._speaker(tok)
             return [speaker] if speaker else []
-        if tok.dep_ == "poss" and low in cues.group_pronouns | cues.person_pronouns:
+        if tok.dep_ == "poss" and low in cues.third_person:
             verb = governing_verb(tok.head)
             if verb is not None and self._amap is not None:
                 subj = [c for c in verb.children if c.dep_ in SUBJ]
@@ -153,7 +153,7 @@ class ActorResolver:
                 if inherited:
                     return inherited[:1]
         if tok.dep_ in SUBJ and low in cues.person_pronouns:
-            speech = reporting_verb(tok.head, cues.speech_verbs | {"tell"})
+            speech = reporting_verb(tok.head, cues.reporting_verbs)
             if speech is not None and self._amap is not None:
                 # "Erdogan told Putin he wanted ...": he is the one speaking
                 for c in speech.children:

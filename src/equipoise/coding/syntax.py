@@ -9,6 +9,7 @@ from equipoise.coding.cues import Cues
 CLAUSAL = {"relcl", "acl", "advcl", "ccomp", "xcomp", "parataxis", "csubj", "punct", "mark"}
 SUBJ = {"nsubj", "csubj"}
 OBJ = {"dobj", "dative", "iobj", "obj", "attr", "oprd"}
+OBJ_OR_POBJ = OBJ | {"pobj"}
 NOUN_TAGS = {"NOUN", "PROPN"}
 OWN_CLAUSES = {"ccomp", "parataxis", "csubj", "nsubj", "nsubjpass"}
 NP_LINKS = {"amod", "compound", "poss", "nmod", "appos", "flat"}
