@@ -162,7 +162,7 @@ class ArgumentReader:
             obj = [c for c in head.children if c.dep_ in ("dobj", "dative")]
             if obj:
                 return self._collect(obj, amap, ctx)
-        if v.dep_ in ("xcomp", "conj", "advcl") and head is not v:
+        if v.dep_ in ("xcomp", "conj", "advcl") and head != v:
             # nsubjpass: "Stoltenberg is set to visit", "X is expected to sign"
             subj = [c for c in head.children if c.dep_ in SUBJ or c.dep_ == "nsubjpass"]
             if subj:
@@ -171,13 +171,13 @@ class ArgumentReader:
                      if g.dep_ == "pobj"]
             if agent:
                 return self._collect(agent, amap, ctx)
-            if head.dep_ in ("xcomp", "conj") and head.head is not head:
+            if head.dep_ in ("xcomp", "conj") and head.head != head:
                 return self._inherited_subject(head, amap, ctx)
         if (v.dep_ == "pcomp" and head.dep_ == "prep" and head.lower_ in ("of", "for")
                 and self._is_claim(head.head)):
             # "accused Turkey of sending fighters": Turkey did the sending
             return self._collect([c for c in head.head.children if c.dep_ in OBJ], amap, ctx)
-        if (v.dep_ == "pcomp" and head.dep_ == "prep" and head.head is not head
+        if (v.dep_ == "pcomp" and head.dep_ == "prep" and head.head != head
                 and head.lower_ in self.cues.subordinating_preps):
             # "responded by slapping sanctions": the subject of the verb the preposition hangs on
             verb = head.head

@@ -74,7 +74,7 @@ class EventFilters:
             if t.dep_ == "pobj" and t.head.lower_ == "without":
                 return True
             if t.dep_ in ("dobj", "pobj", "prep", "xcomp", "attr", "nsubjpass", "conj", "amod"):
-                if t.head is t:
+                if t.head == t:
                     return False
                 t = t.head
                 continue
@@ -125,7 +125,7 @@ class EventFilters:
         t = noun
         for _ in range(6):
             head = t.head
-            if head is t:
+            if head == t:
                 return False
             if t.dep_ == "pobj" and head.lower_ in self.cues.background_preps:
                 return True

@@ -122,7 +122,7 @@ class ActorResolver:
             t = stack.pop()
             if t.i in amap:
                 roles.append(amap[t.i])
-            elif t is not tok and t.lemma_.lower() in self.cues.reference_nouns:
+            elif t != tok and t.lemma_.lower() in self.cues.reference_nouns:
                 roles.extend(self._resolve(t, ctx))  # "the leaders of the bloc"
             for c in t.children:
                 if c.dep_ in CLAUSAL:
@@ -214,7 +214,9 @@ class ActorResolver:
         for anc in tok.ancestors:
             if anc.lemma_.lower() in self.cues.speech_verbs:
                 for c in anc.children:
-                    if c.dep_ in SUBJ and c is not tok and self._amap is not None:
+                    # a speaker pronoun as the subject would send us back here for ever
+                    if (c.dep_ in SUBJ and c != tok and self._amap is not None
+                            and c.lower_ not in self.cues.speaker_pronouns):
                         roles = self._actors(c, self._amap, Context())
                         if roles:
                             return roles[0]

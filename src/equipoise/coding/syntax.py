@@ -29,7 +29,7 @@ def reporting_verb(tok: Token, speech_verbs: frozenset[str]) -> Token | None:
     """The speech verb whose reported clause holds ``tok``, if any."""
     t = tok
     for _ in range(8):
-        if t.head is t:
+        if t.head == t:
             return None
         if t.dep_ in ("ccomp", "xcomp") and t.head.lemma_.lower() in speech_verbs:
             return t.head
@@ -67,7 +67,7 @@ def near_lemmas(tok: Token) -> set[str]:
 def governing_verb(tok: Token) -> Token | None:
     t = tok
     for _ in range(4):
-        if t.head is t:
+        if t.head == t:
             return None
         t = t.head
         if t.pos_ in ("VERB", "AUX"):
