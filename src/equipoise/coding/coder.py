@@ -13,8 +13,11 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from equipoise.coding.actors import load_sector_words
-from equipoise.coding.cameo import lookup
+from equipoise.coding.cameo import lookup, quad_of
+from equipoise.coding.candidates import Candidate, candidates
 from equipoise.coding.cues import Cues, load_cues
 from equipoise.coding.dates import event_date
 from equipoise.coding.extract import Context, Found, SentenceExtractor
@@ -22,11 +25,14 @@ from equipoise.coding.gazetteer import Gazetteer, Mention, tokenize
 from equipoise.coding.inflect import surface_forms
 from equipoise.coding.learning import learn_names, merge_learned
 from equipoise.coding.lexicon import load_triggers
+from equipoise.coding.model import PairModel
 from equipoise.coding.nlp import load_nlp
 from equipoise.coding.text import fold, split_sentences
 from equipoise.records import Actor, Document, Event, EventDate
 
-CODER_VERSION = "equipoise-rules-0.1"
+CODER_VERSION = "equipoise-rules-0.2"
+# Used only by a model file that lacks its own per-quad default codes.
+_QUAD_DEFAULT = {1: "010", 2: "060", 3: "110", 4: "190"}
 
 
 @dataclass(slots=True)
@@ -36,6 +42,7 @@ class _Sentence:
     end: int
     mentions: list[Mention]
     context: Context
+    first: bool = False  # the document's first sentence: often its title
     events: list[Event] = field(default_factory=list)
 
 
@@ -47,12 +54,21 @@ class Coder:
     nlp : a spaCy pipeline with tagger, parser and lemmatizer (default: :func:`load_nlp`).
     gazetteer : actor dictionary (default: the package's data files).
     batch_size : sentences parsed per spaCy batch.
+    model : the learned layer: ``"default"`` for the model the package ships, a path to a
+        model file written by ``equipoise train``, a :class:`PairModel`, or ``None`` for
+        the rules alone.
     """
 
-    version = CODER_VERSION
-
-    def __init__(self, nlp=None, gazetteer: Gazetteer | None = None, batch_size: int = 256):
+    def __init__(self, nlp=None, gazetteer: Gazetteer | None = None, batch_size: int = 256,
+                 model: PairModel | str | None = "default"):
         self.nlp = nlp if nlp is not None else load_nlp()
+        if model == "default":
+            model = PairModel.default()
+        elif isinstance(model, str):
+            model = PairModel.load(model)
+        self.model: PairModel | None = model
+        # documents coded by other rules or weights are coded again by `equipoise code`
+        self.version = CODER_VERSION if model is None else f"{CODER_VERSION}+{model.digest()}"
         self.gazetteer = gazetteer if gazetteer is not None else Gazetteer.default()
         self.cues: Cues = load_cues()
         triggers = load_triggers()
@@ -85,23 +101,89 @@ class Coder:
             yield from self._code_batch(batch)
 
     # -- internals ---------------------------------------------------------------------
+    def pairs(self, docs: Iterable[Document]) -> Iterator[tuple[Document, int, int,
+                                                                list[Candidate]]]:
+        """Each parsed sentence's actor pairs, as ``(doc, start, end, candidates)``:
+        what :func:`equipoise.coding.training.train` learns from."""
+        docs = list(docs)
+        for sent, _parsed, _found, cands in self._read(docs):
+            yield sent.doc, sent.start, sent.end, cands
+
+    # -- internals ---------------------------------------------------------------------
     def _code_batch(self, docs: list[Document]) -> Iterator[tuple[Document, list[Event]]]:
-        per_doc: list[list[_Sentence]] = []
-        candidates: list[_Sentence] = []
+        per_doc: dict[str, list[Event]] = {doc.id: [] for doc in docs}
+        for sent, parsed, found, cands in self._read(docs):
+            events = self._events(sent, parsed, found)
+            if self.model is not None:
+                # rule events on pairs the model also reads are judged there
+                judged = {(c.source.mention.code, c.target.mention.code) for c in cands
+                          if c.rule is not None}
+                events = [e for e in events if (e.source.code, e.target.code) not in judged]
+                events += self._judged(sent, cands)
+            per_doc[sent.doc.id].extend(events)
         for doc in docs:
-            sents = self._candidates(doc)
-            per_doc.append(sents)
-            candidates.extend(sents)
+            yield doc, _unique(per_doc[doc.id])
+
+    def _read(self, docs: list[Document]):
+        """Parse the sentences worth parsing; yield each with the rules' events and, when
+        a model is loaded or training asks, its actor pairs."""
+        sents: list[_Sentence] = []
+        for doc in docs:
+            sents.extend(self._candidates(doc))
         self.stats["documents"] += len(docs)
-        self.stats["parsed"] += len(candidates)
-        texts = (_parseable(s.doc.text[s.start:s.end], s.start, s.mentions) for s in candidates)
-        for sent, parsed in zip(candidates, self.nlp.pipe(texts, batch_size=self.batch_size),
+        self.stats["parsed"] += len(sents)
+        texts = (_parseable(s.doc.text[s.start:s.end], s.start, s.mentions) for s in sents)
+        for sent, parsed in zip(sents, self.nlp.pipe(texts, batch_size=self.batch_size),
                                 strict=True):
             rel = [_shift(m, -sent.start) for m in sent.mentions]
             found = self.extractor.extract(parsed, rel, sent.context)
-            sent.events = self._events(sent, parsed, found)
-        for doc, sents in zip(docs, per_doc, strict=True):
-            yield doc, _unique([e for s in sents for e in s.events])
+            cands = candidates(self.extractor, parsed, self.extractor._amap or {},
+                               sent.context, found, first=sent.first)
+            yield sent, parsed, found, cands
+
+    def _judged(self, sent: _Sentence, cands: list[Candidate]) -> list[Event]:
+        """The model's events among the sentence's pairs."""
+        if not cands or self.model is None:
+            return []
+        probs = self.model.probabilities([c.features for c in cands])
+        out = []
+        for cand, p in zip(cands, probs, strict=True):
+            if cand.rule is not None:
+                if 1.0 - p[0] >= self.model.keep_threshold:
+                    out.append(self._event(sent, cand, quad_of(cand.rule.cameo)))
+                    out.extend(self._events(sent, None, cand.also))
+            elif 1.0 - p[0] >= self.model.threshold:
+                out.append(self._event(sent, cand, int(np.argmax(p[1:])) + 1))
+        return out
+
+    def _event(self, sent: _Sentence, cand: Candidate, quad: int) -> Event:
+        """An event for a kept pair: the rules' code when they agree on the quad, else the
+        pair's own trigger of that quad, else the commonest code of the quad."""
+        rule = cand.rule
+        source, target = cand.source, cand.target
+        if rule is not None and quad_of(rule.cameo) == quad:
+            cameo, trigger = rule.cameo, rule.trigger
+            symmetric, reported = rule.symmetric, rule.reported
+            source, target = rule.source, rule.target  # with the sectors the rules read
+        else:
+            cameo, trigger = cand.triggers.get(quad, (None, None))
+            if cameo is None:
+                assert self.model is not None
+                cameo = self.model.default_codes.get(quad, _QUAD_DEFAULT[quad])
+            symmetric = reported = False
+        doc = sent.doc
+        published = doc.published or dt.date.today()
+        sentence = doc.text[sent.start:sent.end]
+        code = lookup(cameo)
+        date = event_date(sentence, published, near=trigger.idx if trigger is not None else 0)
+        return Event(
+            doc_id=doc.id, start=sent.start, end=sent.end, sentence=sentence,
+            source=_actor(source), target=_actor(target),
+            cameo=code.code, quad=code.quad, goldstein=code.goldstein,
+            date=date if isinstance(date, EventDate) else EventDate(published),
+            plover=code.plover_event, symmetric=symmetric, reported=reported,
+            trigger=trigger.text if trigger is not None else "", coder=self.version,
+        )
 
     def _candidates(self, doc: Document) -> list[_Sentence]:
         text = doc.text
@@ -114,7 +196,7 @@ class Coder:
         ctx = Context()
         mi = 0
         ti = 0
-        for start, end in split_sentences(text):
+        for n, (start, end) in enumerate(split_sentences(text)):
             self.stats["sentences"] += 1
             while mi < len(mentions) and mentions[mi].start < start:
                 mi += 1
@@ -131,7 +213,8 @@ class Coder:
                 words.add(tokens[k][2].lower())
                 k += 1
             if self._worth_parsing(sent_mentions, words, ctx):
-                out.append(_Sentence(doc, start, end, sent_mentions, _snapshot(ctx)))
+                out.append(_Sentence(doc, start, end, sent_mentions, _snapshot(ctx),
+                                     first=n == 0))
             ctx.update(sent_mentions)
         return out
 
