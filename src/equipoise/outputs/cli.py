@@ -127,6 +127,29 @@ def ingest(
 
 
 # -- code ---------------------------------------------------------------------------------
+ModelOption = Annotated[
+    Path | None,
+    typer.Option("--model", help="A model file from `equipoise train`. Default: the "
+                 "model the package ships."),
+]
+RulesOnlyOption = Annotated[
+    bool, typer.Option("--rules-only", help="Code with the rules alone, no learned layer.")]
+
+
+def _coder(model: Path | None, rules_only: bool):
+    """The coder the options ask for, or a one-line error for a bad model file."""
+    from equipoise.coding.coder import Coder
+    from equipoise.coding.model import ModelError
+
+    if model is not None and rules_only:
+        raise typer.BadParameter("give --model or --rules-only, not both", param_hint="--model")
+    try:
+        return Coder(model=None if rules_only else str(model) if model else "default")
+    except ModelError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+
+
 @app.command()
 def code(
     docs: Annotated[
@@ -137,19 +160,19 @@ def code(
         Path | None, typer.Option("--output", "-o", help="Write events here as JSONL.")
     ] = None,
     db: DbOption = None,
+    model: ModelOption = None,
+    rules_only: RulesOnlyOption = False,
 ) -> None:
     """Code documents into events: the store's uncoded documents, or a JSONL file."""
-    from equipoise.coding.coder import Coder
-
     if docs is not None:
         if output is None:
             raise typer.BadParameter("standalone coding needs --output", param_hint="--output")
-        _code_file(docs, output, Coder())
+        _code_file(docs, output, _coder(model, rules_only))
         return
     if output is not None:
         raise typer.BadParameter("--output goes with a DOCS.jsonl argument", param_hint="--output")
     with _open_store(db) as store:
-        coder = Coder()
+        coder = _coder(model, rules_only)
         todo = store.count_uncoded(coder.version)
         n_events = 0
         with _progress() as progress:
@@ -203,6 +226,56 @@ def _code_file(path: Path, output: Path, coder) -> None:
     console.print(f"{len(docs)} documents, {n_events} events -> {output}")
     if errors:
         raise typer.Exit(1)
+
+
+# -- train --------------------------------------------------------------------------------
+@app.command()
+def train(
+    gold: Annotated[tuple[Path, Path], typer.Option(
+        "--gold", help="DOCS.jsonl GOLD.jsonl: documents and their hand-coded events.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Write the model here.")],
+    negatives: Annotated[Path | None, typer.Option(
+        "--negatives", help="Sentences that hold no event, JSONL (doc, sentence).")] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Shuffles documents into folds.")] = 0,
+    l2: Annotated[float, typer.Option("--l2", min=0.0, help="Penalty on the weights.")] = 10.0,
+    threshold: Annotated[float | None, typer.Option(
+        "--threshold", min=0.0, max=1.0,
+        help="Event probability from which a pair the rules missed is added. "
+             "Default: chosen by cross-validation.")] = None,
+) -> None:
+    """Train the coder's learned layer on your own hand-coded events."""
+    from equipoise.coding.coder import Coder
+    from equipoise.coding.evaluate import EvaluationError, load_jsonl
+    from equipoise.coding.training import train as fit_model
+    from equipoise.sources import SourceError, read_jsonl
+
+    docs_path, gold_path = gold
+    try:
+        gold_events = load_jsonl(gold_path)
+        negative_sentences = load_jsonl(negatives) if negatives is not None else []
+    except EvaluationError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+    documents: list[Document] = []
+    for item in read_jsonl(docs_path):
+        if isinstance(item, SourceError):
+            console.print(f"[red]error:[/red] {item}")
+            raise typer.Exit(2)
+        documents.append(item)
+    with console.status(f"Training on {len(documents)} documents"):
+        try:
+            model = fit_model(Coder(model=None), documents, gold_events, negative_sentences,
+                              l2=l2, seed=seed, threshold=threshold)
+        except ValueError as exc:
+            console.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(2) from None
+    output.parent.mkdir(parents=True, exist_ok=True)
+    model.save(output)
+    meta = model.meta
+    console.print(f"{meta['documents']} documents, {meta['pairs']} actor pairs, "
+                  f"{meta['events']} events; {len(model.features)} features; "
+                  f"thresholds add {model.threshold:.2f}, keep {model.keep_threshold:.2f} "
+                  f"-> {output}")
 
 
 # -- align --------------------------------------------------------------------------------
