@@ -5,7 +5,8 @@
 Prints, for the rules alone and for rules + learned layer:
 - k-fold cross-validation over train+dev, by document: pooled P/R/F1 and the mean and
   spread of F1 over folds; the learned layer is always scored on documents it was not
-  fitted on (its thresholds are chosen inside each training fold);
+  fitted on (with the shipped model's thresholds, or with --choose thresholds chosen
+  inside each training fold);
 - dev F1 when trained on train only, and a learning curve (25/50/100% of train);
 - per-quad F1 of the pooled out-of-fold predictions;
 - coding speed and peak memory of the shipped coder on dev.
@@ -28,6 +29,7 @@ import numpy as np
 from equipoise.coding import training
 from equipoise.coding.coder import Coder
 from equipoise.coding.evaluate import evaluate, load_jsonl
+from equipoise.coding.model import PairModel
 from equipoise.sources import SourceError, read_jsonl
 
 
@@ -54,8 +56,14 @@ def line(name: str, ev) -> str:
     return f"{name:<34} P {ev.precision:.3f}  R {ev.recall:.3f}  F1 {ev.f1:.3f}"
 
 
-def fitted(coder: Coder, data, seed: int):
-    add, keep = training.choose_thresholds(data, seed=seed)
+def fitted(data, seed: int, choose: bool):
+    """A model on ``data`` with the shipped model's thresholds, or thresholds chosen by
+    cross-validation inside ``data`` (what `equipoise train` does by default)."""
+    if choose:
+        add, keep = training.choose_thresholds(data, seed=seed)
+    else:
+        shipped = PairModel.default()
+        add, keep = shipped.threshold, shipped.keep_threshold
     return training.fit_examples(data, threshold=add, keep_threshold=keep)
 
 
@@ -65,6 +73,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--gold", type=Path, default=here.parent / "shared" / "gold")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--choose", action="store_true",
+                        help="choose thresholds inside each training fold instead of "
+                             "using the shipped model's")
     args = parser.parse_args(argv)
     if not (args.gold / "train" / "docs.jsonl").is_file():
         print(f"no annotated data at {args.gold}; nothing to measure")
@@ -84,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     pooled, per_fold = [], []
     for fold in training.folds([d.ref or d.id for d in docs], args.folds, args.seed):
         held = set(fold)
-        coder.model = fitted(coder, [e for e in data if e.doc not in held], args.seed)
+        coder.model = fitted([e for e in data if e.doc not in held], args.seed, args.choose)
         held_docs = [d for d in docs if (d.ref or d.id) in held]
         preds = code(coder, held_docs)
         ev = score(held_docs, gold, preds)
@@ -107,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     random.Random(args.seed).shuffle(refs)
     for share in (0.25, 0.5, 1.0):
         keep = set(refs[:max(1, round(share * len(refs)))])
-        coder.model = fitted(coder, [e for e in tr_data if e.doc in keep], args.seed)
+        coder.model = fitted([e for e in tr_data if e.doc in keep], args.seed, args.choose)
         ev = score(dv_docs, dv_gold, code(coder, dv_docs))
         print(line(f"rules + learned, {share:.0%} of train", ev))
 

@@ -55,7 +55,13 @@ class PairModel:
         """Class probabilities, one row per candidate."""
         if not rows:
             return np.zeros((0, N_CLASSES))
-        return _softmax(self.matrix(rows) @ self.weights)
+        # a few candidates at a time: summing weight rows beats building a sparse matrix
+        index, weights = self._index, self.weights
+        scores = np.empty((len(rows), N_CLASSES))
+        for n, row in enumerate(rows):
+            cols = {0} | {j for f in row if (j := index.get(f)) is not None}
+            scores[n] = weights[list(cols)].sum(axis=0)
+        return _softmax(scores)
 
     # -- files -------------------------------------------------------------------------
     def to_json(self) -> dict:
