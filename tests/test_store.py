@@ -324,6 +324,7 @@ def test_stats_summarise_the_store(coded):
         "documents": 2,
         "events": 3,
         "coded_documents": 1,
+        "failed_documents": 0,
         "first_event": dt.date(2020, 9, 1),
         "last_event": dt.date(2022, 6, 30),
     }
@@ -476,7 +477,7 @@ def test_a_version_1_store_is_upgraded_when_opened_for_writing(tmp_path):
         Store(path, read_only=True)
     Store(path).close()
     with duckdb.connect(str(path), read_only=True) as con:
-        assert con.execute("SELECT value FROM meta").fetchone() == ("2",)
+        assert con.execute("SELECT value FROM meta").fetchone() == (SCHEMA_VERSION,)
         columns = {r[0] for r in con.execute("DESCRIBE events").fetchall()}
     assert {"source_text", "target_text"} <= columns
 

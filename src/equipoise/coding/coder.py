@@ -4,6 +4,13 @@ Per document: split sentences, find actors with the gazetteer (one pass over the
 text), learn names introduced with a title, and keep only the sentences that could hold
 an event (an actor, a trigger word, and a second actor or a pronoun to resolve). Only
 those are parsed by spaCy, in batches; :class:`SentenceExtractor` reads the events.
+
+Each document is coded on its own terms: one that makes the coder fail, or that runs over
+its time budget, is reported as failed (:class:`Coded`) and the others are coded as usual.
+Documents longer than ``chunk_chars`` are read in runs of whole sentences, so no pass over
+the text holds more than one run; a sentence longer than ``max_sentence_chars`` is cut
+into pieces (see :func:`~equipoise.coding.text.split_long`), so spaCy never sees more
+than that at once, far inside its ``max_length``.
 """
 
 from __future__ import annotations
@@ -12,10 +19,11 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from time import perf_counter
 
 import numpy as np
 
-from equipoise.coding.actors import load_sector_words
+from equipoise.coding.actors import ActorEntry, load_sector_words
 from equipoise.coding.cameo import lookup, quad_of
 from equipoise.coding.candidates import Candidate, candidates
 from equipoise.coding.cues import Cues, load_cues
@@ -27,12 +35,41 @@ from equipoise.coding.learning import learn_names, merge_learned
 from equipoise.coding.lexicon import load_triggers
 from equipoise.coding.model import PairModel
 from equipoise.coding.nlp import load_nlp
-from equipoise.coding.text import fold, split_sentences
+from equipoise.coding.text import fold, split_long, split_sentences
 from equipoise.records import Actor, Document, Event, EventDate
 
 CODER_VERSION = "equipoise-rules-0.2"
 # Used only by a model file that lacks its own per-quad default codes.
 _QUAD_DEFAULT = {1: "010", 2: "060", 3: "110", 4: "190"}
+TIME_BUDGET = 60.0  # seconds of coding per document before it is given up as failed
+MAX_SENTENCE_CHARS = 2_000  # longer sentences are cut into pieces
+CHUNK_CHARS = 100_000  # longer documents are read in runs of whole sentences
+# Characters parsed in one spaCy batch: the parser's memory grows with a batch's tokens,
+# and 256 pieces of a run-on sentence, 2,000 characters each, took 600 MB.
+BATCH_CHARS = 50_000
+OVER_BUDGET = "time budget exceeded"
+
+
+class CodingError(Exception):
+    """A document could not be coded; the message names it and says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Coded:
+    """One document's outcome: its events, or why it could not be coded.
+
+    ``failure`` is a one-line reason (None when coded); ``notes`` say what was done to
+    code it at all, e.g. a sentence cut into pieces.
+    """
+
+    doc: Document
+    events: list[Event]
+    failure: str | None = None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.failure is None
 
 
 @dataclass(slots=True)
@@ -44,6 +81,26 @@ class _Sentence:
     context: Context
     first: bool = False  # the document's first sentence: often its title
     events: list[Event] = field(default_factory=list)
+    pairs: list[Candidate] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Job:
+    """A document being coded: its candidate sentences, time spent, and how it went."""
+
+    doc: Document
+    sentences: list[_Sentence] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    failure: str | None = None
+    spent: float = 0.0  # seconds, the document's share of batched parsing included
+    parsed: bool = False
+
+    def fail(self, exc: BaseException) -> None:
+        self.failure = _reason(exc)
+
+
+class _OverBudget(Exception):
+    pass
 
 
 class Coder:
@@ -54,12 +111,20 @@ class Coder:
     nlp : a spaCy pipeline with tagger, parser and lemmatizer (default: :func:`load_nlp`).
     gazetteer : actor dictionary (default: the package's data files).
     batch_size : sentences parsed per spaCy batch.
+    time_budget : seconds a document may take (None: no limit); checked between
+        sentences, so a document can overrun it by one sentence, or by its share of one
+        batch of parsing.
+    max_sentence_chars : sentences longer than this are cut into pieces.
+    chunk_chars : documents longer than this are read in runs of whole sentences of at
+        most this many characters (and never more than spaCy's ``max_length``).
     model : the learned layer: ``"default"`` for the model the package ships, a path to a
         model file written by ``equipoise train``, a :class:`PairModel`, or ``None`` for
         the rules alone.
     """
 
     def __init__(self, nlp=None, gazetteer: Gazetteer | None = None, batch_size: int = 256,
+                 time_budget: float | None = TIME_BUDGET,
+                 max_sentence_chars: int = MAX_SENTENCE_CHARS, chunk_chars: int = CHUNK_CHARS,
                  model: PairModel | str | None = "default"):
         self.nlp = nlp if nlp is not None else load_nlp()
         if model == "default":
@@ -70,6 +135,9 @@ class Coder:
         # documents coded by other rules or weights are coded again by `equipoise code`
         self.version = CODER_VERSION if model is None else f"{CODER_VERSION}+{model.digest()}"
         self.gazetteer = gazetteer if gazetteer is not None else Gazetteer.default()
+        self.time_budget = time_budget
+        self.max_sentence_chars = max_sentence_chars
+        self.chunk_chars = chunk_chars
         self.cues: Cues = load_cues()
         triggers = load_triggers()
         self.extractor = SentenceExtractor(triggers, self.cues, load_sector_words())
@@ -86,11 +154,29 @@ class Coder:
 
     # -- public API --------------------------------------------------------------------
     def code_document(self, doc: Document) -> list[Event]:
+        """The document's events; :class:`CodingError` if it cannot be coded."""
         return next(iter(self.code([doc])))[1]
 
     def code(self, docs: Iterable[Document], docs_per_batch: int = 32
              ) -> Iterator[tuple[Document, list[Event]]]:
-        """Yield each document with its events, in input order."""
+        """Yield each document with its events, in input order.
+
+        Raises :class:`CodingError` at the first document that cannot be coded; use
+        :meth:`code_each` to go on past it.
+        """
+        for coded in self.code_each(docs, docs_per_batch):
+            if coded.failure is not None:
+                raise CodingError(f"document {coded.doc.ref or coded.doc.id}: {coded.failure}")
+            yield coded.doc, coded.events
+
+    def code_each(self, docs: Iterable[Document], docs_per_batch: int = 32
+                  ) -> Iterator[Coded]:
+        """Yield each document's :class:`Coded` outcome, in input order.
+
+        A document that makes the coder raise, or that takes longer than ``time_budget``,
+        comes back with a ``failure`` and no events; the documents around it are coded
+        as if it were not there.
+        """
         batch: list[Document] = []
         for doc in docs:
             batch.append(doc)
@@ -100,53 +186,106 @@ class Coder:
         if batch:
             yield from self._code_batch(batch)
 
-    # -- internals ---------------------------------------------------------------------
     def pairs(self, docs: Iterable[Document]) -> Iterator[tuple[Document, int, int,
                                                                 list[Candidate]]]:
         """Each parsed sentence's actor pairs, as ``(doc, start, end, candidates)``:
-        what :func:`equipoise.coding.training.train` learns from."""
-        docs = list(docs)
-        for sent, _parsed, _found, cands in self._read(docs):
-            yield sent.doc, sent.start, sent.end, cands
+        what :func:`equipoise.coding.training.train` learns from. Documents the coder
+        fails on are left out."""
+        jobs = [_Job(doc) for doc in docs]
+        for job in jobs:
+            try:
+                job.sentences = self._candidates(job, perf_counter())
+            except Exception as exc:
+                job.fail(exc)
+        self._parse([job for job in jobs if job.failure is None])
+        for job in jobs:
+            if job.failure is None:
+                for s in job.sentences:
+                    yield job.doc, s.start, s.end, s.pairs
 
     # -- internals ---------------------------------------------------------------------
-    def _code_batch(self, docs: list[Document]) -> Iterator[tuple[Document, list[Event]]]:
-        per_doc: dict[str, list[Event]] = {doc.id: [] for doc in docs}
-        for sent, parsed, found, cands in self._read(docs):
-            events = self._events(sent, parsed, found)
-            if self.model is not None:
-                # rule events on pairs the model also reads are judged there
-                judged = {(c.source.mention.code, c.target.mention.code) for c in cands
-                          if c.rule is not None}
-                events = [e for e in events if (e.source.code, e.target.code) not in judged]
-                events += self._judged(sent, cands)
-            per_doc[sent.doc.id].extend(events)
-        for doc in docs:
-            yield doc, _unique(per_doc[doc.id])
-
-    def _read(self, docs: list[Document]):
-        """Parse the sentences worth parsing; yield each with the rules' events and, when
-        a model is loaded or training asks, its actor pairs."""
-        sents: list[_Sentence] = []
-        for doc in docs:
-            sents.extend(self._candidates(doc))
+    def _code_batch(self, docs: list[Document]) -> Iterator[Coded]:
+        jobs = [_Job(doc) for doc in docs]
+        for job in jobs:
+            started = perf_counter()
+            try:
+                job.sentences = self._candidates(job, started)
+            except _OverBudget:
+                job.failure = OVER_BUDGET
+            except Exception as exc:  # one document's failure is its own
+                job.fail(exc)
+            job.spent += perf_counter() - started
         self.stats["documents"] += len(docs)
-        self.stats["parsed"] += len(sents)
-        texts = (_parseable(s.doc.text[s.start:s.end], s.start, s.mentions) for s in sents)
-        for sent, parsed in zip(sents, self.nlp.pipe(texts, batch_size=self.batch_size),
-                                strict=True):
-            rel = [_shift(m, -sent.start) for m in sent.mentions]
-            found = self.extractor.extract(parsed, rel, sent.context)
-            cands = candidates(self.extractor, parsed, self.extractor._amap or {},
-                               sent.context, found, first=sent.first)
-            yield sent, parsed, found, cands
+        todo = [job for job in jobs if job.failure is None]
+        try:
+            self._parse(todo)
+        except Exception:
+            # The parser itself failed on some sentence of the batch: parse what is left
+            # one document at a time, so that only the document that holds it fails.
+            for job in todo:
+                if job.failure is None and not job.parsed:
+                    try:
+                        self._parse([job])
+                    except Exception as exc:
+                        job.fail(exc)
+        for job in jobs:
+            if job.failure is not None:
+                yield Coded(job.doc, [], job.failure, tuple(job.notes))
+            else:
+                events = _unique([e for s in job.sentences for e in s.events])
+                yield Coded(job.doc, events, None, tuple(job.notes))
 
-    def _judged(self, sent: _Sentence, cands: list[Candidate]) -> list[Event]:
-        """The model's events among the sentence's pairs."""
+    def _parse(self, jobs: list[_Job]) -> None:
+        """Parse the jobs' candidate sentences in batches and read their events."""
+        sents = [(job, s) for job in jobs for s in job.sentences]
+        left = {id(job): len(job.sentences) for job in jobs}
+        for job in jobs:
+            job.parsed = not job.sentences
+        self.stats["parsed"] += len(sents)
+        for batch in _batches(sents, self.batch_size, BATCH_CHARS):
+            # A document already given up is parsed as an empty string: nearly free.
+            texts = ("" if job.failure is not None
+                     else _parseable(s.doc.text[s.start:s.end], s.start, s.mentions)
+                     for job, s in batch)
+            last = perf_counter()
+            for k, ((job, sent), parsed) in enumerate(zip(
+                    batch, self.nlp.pipe(texts, batch_size=len(batch)), strict=True)):
+                now = perf_counter()
+                if k == 0:
+                    # spaCy has just parsed the whole batch: share that time by length.
+                    total = sum(s.end - s.start for _, s in batch) or 1
+                    for other, s in batch:
+                        other.spent += (now - last) * (s.end - s.start) / total
+                else:
+                    job.spent += now - last
+                if job.failure is None:
+                    try:
+                        rel = [_shift(m, -sent.start) for m in sent.mentions]
+                        found = self.extractor.extract(parsed, rel, sent.context)
+                        sent.pairs = candidates(self.extractor, parsed,
+                                                self.extractor._amap or {}, sent.context,
+                                                found, first=sent.first)
+                        sent.events = self._judged(sent, parsed, found)
+                    except Exception as exc:
+                        job.fail(exc)
+                last = perf_counter()
+                job.spent += last - now
+                if job.failure is None and self._over_budget(job.spent):
+                    job.failure = OVER_BUDGET
+                left[id(job)] -= 1
+                job.parsed = left[id(job)] == 0
+
+    def _judged(self, sent: _Sentence, parsed, found: list[Found]) -> list[Event]:
+        """The rules' events, and with a model, its judgement of the sentence's pairs."""
+        events = self._events(sent, parsed, found)
+        cands = sent.pairs
         if not cands or self.model is None:
-            return []
+            return events
+        # rule events on pairs the model also reads are judged there
+        judged = {(c.source.mention.code, c.target.mention.code) for c in cands
+                  if c.rule is not None}
+        out = [e for e in events if (e.source.code, e.target.code) not in judged]
         probs = self.model.probabilities([c.features for c in cands])
-        out = []
         for cand, p in zip(cands, probs, strict=True):
             if cand.rule is not None:
                 if 1.0 - p[0] >= self.model.keep_threshold:
@@ -185,37 +324,83 @@ class Coder:
             trigger=trigger.text if trigger is not None else "", coder=self.version,
         )
 
-    def _candidates(self, doc: Document) -> list[_Sentence]:
-        text = doc.text
+    def _over_budget(self, spent: float) -> bool:
+        return self.time_budget is not None and spent > self.time_budget
+
+    def _spans(self, text: str, notes: list[str]) -> Iterator[tuple[int, int]]:
+        """Sentence spans; a sentence over ``max_sentence_chars`` comes in pieces."""
+        limit = self.max_sentence_chars
+        for start, end in split_sentences(text):
+            if end - start <= limit:
+                yield start, end
+                continue
+            pieces = list(split_long(text, start, end, limit))
+            notes.append(f"the sentence at characters {start}-{end} is {end - start:,} "
+                         f"characters long: coded in {len(pieces)} pieces of at most "
+                         f"{limit:,}")
+            yield from pieces
+
+    def _chunk_limit(self) -> int:
+        return max(1, min(self.chunk_chars, self.nlp.max_length))
+
+    def _chunks(self, text: str, notes: list[str]) -> Iterator[list[tuple[int, int]]]:
+        """Runs of consecutive sentence spans of at most ``chunk_chars`` characters."""
+        limit = self._chunk_limit()
+        run: list[tuple[int, int]] = []
+        for start, end in self._spans(text, notes):
+            if run and end - run[0][0] > limit:
+                yield run
+                run = []
+            run.append((start, end))
+        if run:
+            yield run
+
+    def _candidates(self, job: _Job, started: float) -> list[_Sentence]:
+        doc = job.doc
         when = doc.published
-        tokens = tokenize(fold(text))
-        mentions = self.gazetteer.find(text, when, tokens=tokens)
-        mentions = merge_learned(mentions, text, learn_names(tokens, mentions, self.cues),
-                                 when, tokens)
         out: list[_Sentence] = []
         ctx = Context()
-        mi = 0
-        ti = 0
-        for n, (start, end) in enumerate(split_sentences(text)):
-            self.stats["sentences"] += 1
-            while mi < len(mentions) and mentions[mi].start < start:
-                mi += 1
-            sent_mentions = []
-            j = mi
-            while j < len(mentions) and mentions[j].end <= end:
-                sent_mentions.append(mentions[j])
-                j += 1
-            while ti < len(tokens) and tokens[ti][0] < start:
-                ti += 1
-            words = set()
-            k = ti
-            while k < len(tokens) and tokens[k][1] <= end:
-                words.add(tokens[k][2].lower())
-                k += 1
-            if self._worth_parsing(sent_mentions, words, ctx):
-                out.append(_Sentence(doc, start, end, sent_mentions, _snapshot(ctx),
-                                     first=n == 0))
-            ctx.update(sent_mentions)
+        learned: dict[str, ActorEntry] = {}
+        seen = 0  # sentences of the document so far
+        for n, run in enumerate(self._chunks(doc.text, job.notes)):
+            # Offsets below are within the chunk; `base` makes them the document's.
+            base = run[0][0]
+            text = doc.text[base:run[-1][1]]
+            if n == 1:
+                job.notes.append(f"{len(doc.text):,} characters: read in runs of whole "
+                                 f"sentences of at most {self._chunk_limit():,}")
+            tokens = tokenize(fold(text))
+            mentions = self.gazetteer.find(text, when, tokens=tokens)
+            for entry in learn_names(tokens, mentions, self.cues):
+                learned.setdefault(entry.pattern, entry)  # names learned earlier still hold
+            mentions = merge_learned(mentions, text, list(learned.values()), when, tokens)
+            mi = 0
+            ti = 0
+            for start, end in ((s - base, e - base) for s, e in run):
+                if self._over_budget(perf_counter() - started):
+                    raise _OverBudget
+                self.stats["sentences"] += 1
+                while mi < len(mentions) and mentions[mi].start < start:
+                    mi += 1
+                sent_mentions = []
+                j = mi
+                while j < len(mentions) and mentions[j].end <= end:
+                    sent_mentions.append(mentions[j])
+                    j += 1
+                while ti < len(tokens) and tokens[ti][0] < start:
+                    ti += 1
+                words = set()
+                k = ti
+                while k < len(tokens) and tokens[k][1] <= end:
+                    words.add(tokens[k][2].lower())
+                    k += 1
+                if base:
+                    sent_mentions = [_shift(m, base) for m in sent_mentions]
+                if self._worth_parsing(sent_mentions, words, ctx):
+                    out.append(_Sentence(doc, start + base, end + base, sent_mentions,
+                                         _snapshot(ctx), first=seen == 0))
+                seen += 1
+                ctx.update(sent_mentions)
         return out
 
     def _worth_parsing(self, mentions: list[Mention], words: set[str], ctx: Context) -> bool:
@@ -269,6 +454,30 @@ def _actor(role) -> Actor:
 
 def _shift(m: Mention, delta: int) -> Mention:
     return Mention(m.start + delta, m.end + delta, m.code, m.country, m.sector, m.kind, m.text)
+
+
+def _batches(items: list[tuple[_Job, _Sentence]], size: int, chars: int
+             ) -> Iterator[list[tuple[_Job, _Sentence]]]:
+    """Consecutive runs of at most ``size`` sentences and (unless one alone is longer)
+    ``chars`` characters."""
+    batch: list[tuple[_Job, _Sentence]] = []
+    total = 0
+    for item in items:
+        n = item[1].end - item[1].start
+        if batch and (len(batch) >= size or total + n > chars):
+            yield batch
+            batch, total = [], 0
+        batch.append(item)
+        total += n
+    if batch:
+        yield batch
+
+
+def _reason(exc: BaseException) -> str:
+    """The exception in one line of at most 200 characters."""
+    message = str(exc).strip().splitlines()
+    reason = type(exc).__name__ + (f": {message[0]}" if message else "")
+    return reason if len(reason) <= 200 else reason[:199] + "…"
 
 
 def _snapshot(ctx: Context) -> Context:

@@ -122,7 +122,7 @@ class ActorResolver:
             t = stack.pop()
             if t.i in amap:
                 roles.append(amap[t.i])
-            elif t != tok and t.lemma_.lower() in self.cues.reference_nouns:
+            elif t is not tok and t.lemma_.lower() in self.cues.reference_nouns:
                 roles.extend(self._resolve(t, ctx))  # "the leaders of the bloc"
             for c in t.children:
                 if c.dep_ in CLAUSAL:
@@ -209,18 +209,34 @@ class ActorResolver:
                 return role
         return None
 
+    # Speaker pronouns being resolved by :meth:`_speaker` (token indices), innermost last.
+    _speaking: tuple[int, ...] = ()
+
     def _speaker(self, tok: Token) -> Role | None:
         """The subject of the speech verb that a quoted 'we' sits under."""
-        for anc in tok.ancestors:
-            if anc.lemma_.lower() in self.cues.speech_verbs:
-                for c in anc.children:
-                    # a speaker pronoun as the subject would send us back here for ever
-                    if (c.dep_ in SUBJ and c != tok and self._amap is not None
-                            and c.lower_ not in self.cues.speaker_pronouns):
-                        roles = self._actors(c, self._amap, Context())
-                        if roles:
-                            return roles[0]
-        return None
+        # _speaker -> _actors -> _resolve -> _speaker: the subject found may itself be a
+        # speaker pronoun ('"We confirm our support," the minister said': "our" asks for
+        # the subject of "confirm", which is "We"). Each pronoun is resolved at most once
+        # per chain, so a parse where two pronouns name each other as speaker ends with
+        # no speaker instead of recursing until Python's limit; the chain can be no
+        # deeper than the sentence has tokens.
+        if tok.i in self._speaking or self._amap is None:
+            return None
+        outer = self._speaking
+        self._speaking = (*outer, tok.i)
+        try:
+            for anc in tok.ancestors:
+                if anc.lemma_.lower() in self.cues.speech_verbs:
+                    for c in anc.children:
+                        # Compare by index: spaCy makes a new Token object on every access,
+                        # so `c is not tok` held even for the pronoun itself.
+                        if c.dep_ in SUBJ and c.i != tok.i:
+                            roles = self._actors(c, self._amap, Context())
+                            if roles:
+                                return roles[0]
+            return None
+        finally:
+            self._speaking = outer
 
     def _collect(self, toks: list[Token], amap, ctx) -> list[Role]:
         roles: list[Role] = []

@@ -45,7 +45,11 @@ _ABBREV = {
     "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
     "u.s", "u.k", "u.n", "e.u", "a.m", "p.m", "fig", "approx", "dept", "est", "op", "vol",
 }
-_BOUNDARY = re.compile(r"""[.!?]+["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9])|\n\s*\n|\n(?=\s*[A-Z"“])""")
+# A run of stops is tried once, from its first character and without backtracking: tried
+# from every character, a run of n dots with no capital after it cost n² steps (a line of
+# 20,000 dots took seconds, a few hundred thousand would take hours).
+_BOUNDARY = re.compile(
+    r"""(?<![.!?])[.!?]++["'”’)\]]*+(?=\s+["'“‘(\[]?[A-Z0-9])|\n\s*\n|\n(?=\s*[A-Z"“])""")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 
 
@@ -73,3 +77,25 @@ def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
         end -= 1
     if end > start:
         yield start, end
+
+
+def split_long(text: str, start: int, end: int, limit: int) -> Iterator[tuple[int, int]]:
+    """Cut the span ``text[start:end]`` into spans of at most ``limit`` characters.
+
+    Each piece ends at the last semicolon within reach, else the last comma, else the
+    last white space, else at ``limit``; a mark is taken only if it leaves a piece of at
+    least a quarter of ``limit``, so a text is cut into few pieces. Pieces are trimmed
+    of white space, and their offsets are offsets into ``text``.
+    """
+    floor = max(1, limit // 4)
+    while end - start > limit:
+        window = text[start:start + limit]
+        cut = window.rfind(";")
+        if cut < floor:
+            cut = window.rfind(",")
+        if cut < floor:
+            cut = max(window.rfind(c) for c in " \n\t\r\u00a0")
+        cut = cut + 1 if cut >= floor else limit
+        yield from _trimmed(text, start, start + cut)
+        start += cut
+    yield from _trimmed(text, start, end)

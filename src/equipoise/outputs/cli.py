@@ -136,7 +136,7 @@ RulesOnlyOption = Annotated[
     bool, typer.Option("--rules-only", help="Code with the rules alone, no learned layer.")]
 
 
-def _coder(model: Path | None, rules_only: bool):
+def _coder(model: Path | None, rules_only: bool, **options):
     """The coder the options ask for, or a one-line error for a bad model file."""
     from equipoise.coding.coder import Coder
     from equipoise.coding.model import ModelError
@@ -144,7 +144,8 @@ def _coder(model: Path | None, rules_only: bool):
     if model is not None and rules_only:
         raise typer.BadParameter("give --model or --rules-only, not both", param_hint="--model")
     try:
-        return Coder(model=None if rules_only else str(model) if model else "default")
+        return Coder(model=None if rules_only else str(model) if model else "default",
+                     **options)
     except ModelError as exc:
         console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from None
@@ -160,32 +161,99 @@ def code(
         Path | None, typer.Option("--output", "-o", help="Write events here as JSONL.")
     ] = None,
     db: DbOption = None,
+    retry_failed: Annotated[bool, typer.Option(
+        "--retry-failed", help="Code again only the stored documents this coder failed on.",
+    )] = False,
+    time_budget: Annotated[float | None, typer.Option(
+        "--time-budget", help="Seconds one document may take before it is given up as "
+        "failed. Default: 60.",
+    )] = None,
     model: ModelOption = None,
     rules_only: RulesOnlyOption = False,
 ) -> None:
-    """Code documents into events: the store's uncoded documents, or a JSONL file."""
+    """Code documents into events: the store's uncoded documents, or a JSONL file.
+
+    A document that cannot be coded is reported with the reason, the others are coded,
+    and the exit status is then 1. In the store the failure is recorded, so the next run
+    passes over it; --retry-failed tries those documents again.
+    """
+    if time_budget is not None and not time_budget > 0:
+        raise typer.BadParameter("give a number of seconds above 0", param_hint="--time-budget")
+    options = {} if time_budget is None else {"time_budget": time_budget}
     if docs is not None:
         if output is None:
             raise typer.BadParameter("standalone coding needs --output", param_hint="--output")
-        _code_file(docs, output, _coder(model, rules_only))
+        if retry_failed:
+            raise typer.BadParameter("--retry-failed goes with a store, not a DOCS.jsonl file",
+                                     param_hint="--retry-failed")
+        _code_file(docs, output, _coder(model, rules_only, **options))
         return
     if output is not None:
         raise typer.BadParameter("--output goes with a DOCS.jsonl argument", param_hint="--output")
     with _open_store(db) as store:
-        coder = _coder(model, rules_only)
-        todo = store.count_uncoded(coder.version)
-        n_events = 0
+        coder = _coder(model, rules_only, **options)
+        version = coder.version
+        if retry_failed:
+            todo = store.count_failed(version)
+
+            def batches() -> Iterator[list[Document]]:
+                after = None  # by id, so a document that fails again is not read again
+                while batch := store.failed_documents(version, limit=200, after=after):
+                    after = batch[-1].id
+                    yield batch
+        else:
+            todo = store.count_uncoded(version)
+
+            def batches() -> Iterator[list[Document]]:
+                # A document coded or failed on is no longer uncoded: each is read once.
+                while batch := store.uncoded_documents(version, limit=200):
+                    yield batch
+
+        coded_ok = n_events = 0
+        failures: list[tuple[Document, str]] = []
         with _progress() as progress:
             task = progress.add_task("Coding", total=todo)
-            while True:
-                batch = store.uncoded_documents(coder.version, limit=200)
-                if not batch:
-                    break
-                for doc, events in coder.code(batch):
-                    store.replace_events(doc.id, coder.version, events)
-                    n_events += len(events)
+            for batch in batches():
+                for coded in coder.code_each(batch):
+                    doc = coded.doc
+                    for note in coded.notes:
+                        console.print(f"[yellow]note:[/yellow] document {_label(doc)}: {note}")
+                    failure = coded.failure
+                    if failure is None:
+                        try:
+                            store.replace_events(doc.id, version, coded.events,
+                                                 note="; ".join(coded.notes) or None)
+                        except Exception as exc:  # its events cannot be stored: its failure
+                            failure = f"cannot store its events: {type(exc).__name__}: {exc}"
+                            failure = failure.splitlines()[0][:200]
+                    if failure is None:
+                        coded_ok += 1
+                        n_events += len(coded.events)
+                    else:
+                        store.record_failure(doc.id, version, failure)
+                        failures.append((doc, failure))
                     progress.advance(task)
-    console.print(f"{todo} documents coded, {n_events} events ({coder.version})")
+        earlier = 0 if retry_failed else store.count_failed(version) - len(failures)
+    console.print(f"{coded_ok} documents coded, {n_events} events, {len(failures)} failed "
+                  f"({version})")
+    _print_failures(failures)
+    if earlier:
+        console.print(f"{earlier} documents this coder failed on before were left alone; "
+                      "`equipoise code --retry-failed` tries them again")
+    if failures:
+        raise typer.Exit(1)
+
+
+def _label(doc: Document) -> str:
+    """A document as the user knows it: the id its source gave, and the store's id."""
+    return doc.id if not doc.ref or doc.ref == doc.id else f"{doc.ref} ({doc.id})"
+
+
+def _print_failures(failures: list[tuple[Document, str]]) -> None:
+    if failures:
+        console.print(f"[red]{len(failures)} documents could not be coded:[/red]")
+    for doc, reason in failures:
+        console.print(f"  {_label(doc)}: {reason}", markup=False, highlight=False)
 
 
 def _code_file(path: Path, output: Path, coder) -> None:
@@ -208,23 +276,42 @@ def _code_file(path: Path, output: Path, coder) -> None:
                       f"{output} was not written")
         raise typer.Exit(2)
     n_events = 0
+    failures: list[tuple[Document, str]] = []
     output.parent.mkdir(parents=True, exist_ok=True)
+    # Written to a temporary file renamed over the output at the end: an interrupted run
+    # leaves the previous output (or none), never half of one.
     fd, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f, _progress() as progress:
+        with os.fdopen(fd, "wb") as f, _progress() as progress:
             task = progress.add_task("Coding", total=len(docs))
-            for doc, events in coder.code(docs):
-                for event in events:
-                    f.write(json.dumps(event.to_json(doc.ref or doc.id), ensure_ascii=False))
-                    f.write("\n")
-                n_events += len(events)
+            for coded in coder.code_each(docs):
+                doc = coded.doc
+                for note in coded.notes:
+                    console.print(f"[yellow]note:[/yellow] document {_label(doc)}: {note}")
+                failure = coded.failure
+                if failure is None:
+                    try:  # a document's lines are written whole or not at all
+                        lines = b"".join(
+                            json.dumps(event.to_json(doc.ref or doc.id),
+                                       ensure_ascii=False).encode("utf-8") + b"\n"
+                            for event in coded.events)
+                    except (TypeError, ValueError) as exc:  # e.g. a lone surrogate
+                        failure = f"cannot write its events: {type(exc).__name__}: {exc}"
+                        failure = failure.splitlines()[0][:200]
+                if failure is None:
+                    f.write(lines)
+                    n_events += len(coded.events)
+                else:
+                    failures.append((doc, failure))
                 progress.advance(task)
         os.replace(tmp, output)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    console.print(f"{len(docs)} documents, {n_events} events -> {output}")
-    if errors:
+    console.print(f"{len(docs) - len(failures)} documents, {n_events} events -> {output}; "
+                  f"{len(failures)} failed")
+    _print_failures(failures)
+    if errors or failures:
         raise typer.Exit(1)
 
 
@@ -572,13 +659,18 @@ def _coded_events(path: Path) -> list[dict]:
             raise typer.Exit(2)
         documents.append(item)
     events: list[dict] = []
+    failures: list[tuple[Document, str]] = []
     coder = Coder()
     with _progress() as progress:
         task = progress.add_task("Coding", total=len(documents))
-        for doc, coded in coder.code(documents):
-            events.extend(event.to_json(doc.ref or doc.id) for event in coded)
+        for coded in coder.code_each(documents):
+            if coded.failure is not None:
+                failures.append((coded.doc, coded.failure))  # scored as if it had no event
+            events.extend(event.to_json(coded.doc.ref or coded.doc.id) for event in coded.events)
             progress.advance(task)
-    console.print(f"{len(documents)} documents coded, {len(events)} events ({coder.version})")
+    console.print(f"{len(documents) - len(failures)} documents coded, {len(events)} events, "
+                  f"{len(failures)} failed ({coder.version})")
+    _print_failures(failures)
     return events
 
 

@@ -27,12 +27,17 @@ try:  # optional: turns large query results into DataFrames several times faster
 except ImportError:  # pragma: no cover - depends on the environment
     _pa = None
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 # Statements that bring a store of the key's version to the next one.
 _MIGRATIONS = {
     "1": (
         "ALTER TABLE events ADD COLUMN IF NOT EXISTS source_text VARCHAR",
         "ALTER TABLE events ADD COLUMN IF NOT EXISTS target_text VARCHAR",
+    ),
+    # Every coding of a version-2 store was a success.
+    "2": (
+        "ALTER TABLE codings ADD COLUMN IF NOT EXISTS status VARCHAR DEFAULT 'ok'",
+        "ALTER TABLE codings ADD COLUMN IF NOT EXISTS reason VARCHAR",
     ),
 }
 _BATCH = 100  # rows per INSERT, and documents per commit in add_documents
@@ -191,7 +196,10 @@ class Store:
         return added, seen - added
 
     def uncoded_documents(self, coder: str, limit: int | None = None) -> list[Document]:
-        """Documents ``coder`` has not finished yet, oldest publication first."""
+        """Documents ``coder`` has not tried yet, oldest publication first.
+
+        A document ``coder`` failed on is not among them: see :meth:`failed_documents`.
+        """
         rows = self._con.execute(
             f"SELECT {', '.join('d.' + c for c in _DOCUMENT_COLUMNS)} FROM documents d "
             "WHERE NOT EXISTS (SELECT 1 FROM codings c WHERE c.doc_id = d.id AND c.coder = ?) "
@@ -199,6 +207,30 @@ class Store:
             [coder, limit],
         ).fetchall()
         return [Document(**dict(zip(_DOCUMENT_COLUMNS, row, strict=True))) for row in rows]
+
+    def failed_documents(
+        self, coder: str, limit: int | None = None, after: str | None = None
+    ) -> list[Document]:
+        """Documents ``coder`` failed on, by id; ``after`` starts past that id.
+
+        Reading page after page with ``after`` visits each once, even when coding
+        one fails again.
+        """
+        rows = self._con.execute(
+            f"SELECT {', '.join('d.' + c for c in _DOCUMENT_COLUMNS)} FROM documents d "
+            "JOIN codings c ON c.doc_id = d.id AND c.coder = ? AND c.status = 'failed' "
+            "WHERE d.id > coalesce(?, '') ORDER BY d.id LIMIT ?",
+            [coder, after, limit],
+        ).fetchall()
+        return [Document(**dict(zip(_DOCUMENT_COLUMNS, row, strict=True))) for row in rows]
+
+    def count_failed(self, coder: str) -> int:
+        (n,) = self._con.execute(
+            "SELECT count(*) FROM codings c JOIN documents d ON d.id = c.doc_id "
+            "WHERE c.coder = ? AND c.status = 'failed'",
+            [coder],
+        ).fetchone()
+        return n
 
     def count_uncoded(self, coder: str) -> int:
         (n,) = self._con.execute(
@@ -217,12 +249,15 @@ class Store:
 
     # -- events --------------------------------------------------------------
 
-    def replace_events(self, doc_id: str, coder: str, events: list[Event]) -> None:
+    def replace_events(
+        self, doc_id: str, coder: str, events: list[Event], note: str | None = None
+    ) -> None:
         """Make ``events`` the whole of ``coder``'s output for ``doc_id``, atomically.
 
         Previous events of that coder for that document are removed and the
         document is marked as coded (even with no events), all in one
-        transaction: on any error nothing changes.
+        transaction: on any error nothing changes. ``note`` is kept as the
+        coding's reason (e.g. a sentence coded in pieces).
         """
         self._writable()
         for event in events:
@@ -233,12 +268,14 @@ class Store:
             if events:
                 rows = [_event_row(e, coder) for e in events]
                 _insert_rows(con, "events", _EVENT_COLUMNS, rows)
-            con.execute(
-                "INSERT INTO codings (doc_id, coder, n_events) VALUES (?, ?, ?) "
-                "ON CONFLICT (doc_id, coder) DO UPDATE "
-                "SET n_events = excluded.n_events, coded_at = now()",
-                [doc_id, coder, len(events)],
-            )
+            _set_coding(con, doc_id, coder, len(events), "ok", note)
+
+    def record_failure(self, doc_id: str, coder: str, reason: str) -> None:
+        """Note that ``coder`` could not code ``doc_id``, and why; none of its events stay."""
+        self._writable()
+        with self._transaction() as con:
+            con.execute("DELETE FROM events WHERE doc_id = ? AND coder = ?", [doc_id, coder])
+            _set_coding(con, doc_id, coder, 0, "failed", reason)
 
     def events_frame(
         self,
@@ -343,20 +380,25 @@ class Store:
     def _recoded(self) -> bool:
         """Whether any document has been coded by more than one coder version."""
         return self._con.execute(
-            "SELECT EXISTS (SELECT doc_id FROM codings GROUP BY doc_id HAVING count(*) > 1)"
+            "SELECT EXISTS (SELECT doc_id FROM codings WHERE status = 'ok' "
+            "GROUP BY doc_id HAVING count(*) > 1)"
         ).fetchone()[0]
 
     def stats(self) -> dict[str, Any]:
-        """Counts of documents, events and coded documents, and the span of event dates."""
-        docs, events, coded, first, last = self._con.execute(
+        """Counts of documents, events, coded documents and documents no coder could code,
+        and the span of event dates."""
+        docs, events, coded, failed, first, last = self._con.execute(
             "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM events), "
-            "(SELECT count(DISTINCT doc_id) FROM codings), "
+            "(SELECT count(DISTINCT doc_id) FROM codings WHERE status = 'ok'), "
+            "(SELECT count(DISTINCT doc_id) FROM codings c WHERE status = 'failed' AND NOT "
+            "EXISTS (SELECT 1 FROM codings o WHERE o.doc_id = c.doc_id AND o.status = 'ok')), "
             "(SELECT min(event_date) FROM events), (SELECT max(event_date) FROM events)"
         ).fetchone()
         return {
             "documents": docs,
             "events": events,
             "coded_documents": coded,
+            "failed_documents": failed,
             "first_event": first,
             "last_event": last,
         }
@@ -475,6 +517,22 @@ def _insert_rows(
     return inserted
 
 
+def _set_coding(
+    con: duckdb.DuckDBPyConnection,
+    doc_id: str,
+    coder: str,
+    n_events: int,
+    status: str,
+    reason: str | None,
+) -> None:
+    con.execute(
+        "INSERT INTO codings (doc_id, coder, n_events, status, reason) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT (doc_id, coder) DO UPDATE SET n_events = excluded.n_events, "
+        "status = excluded.status, reason = excluded.reason, coded_at = now()",
+        [doc_id, coder, n_events, status, reason],
+    )
+
+
 def _document_row(doc: Document) -> tuple[Any, ...]:
     return (doc.id, doc.ref, doc.url, doc.title, doc.source, doc.published, doc.text)
 
@@ -492,11 +550,13 @@ def _event_row(event: Event, coder: str) -> tuple[Any, ...]:
     )  # fmt: skip
 
 
-# A document coded by several coder versions counts once: by the version that coded it last.
-# Rows imported from event datasets have no coding and always count.
+# A document coded by several coder versions counts once: by the version that coded it last
+# (a version that failed on it has no events and does not count). Rows imported from event
+# datasets have no coding and always count.
 _LATEST_CODING = (
-    "(NOT EXISTS (SELECT 1 FROM codings c WHERE c.doc_id = e.doc_id) OR e.coder = "
-    "(SELECT arg_max(c.coder, c.coded_at) FROM codings c WHERE c.doc_id = e.doc_id))"
+    "(NOT EXISTS (SELECT 1 FROM codings c WHERE c.doc_id = e.doc_id AND c.status = 'ok') "
+    "OR e.coder = (SELECT arg_max(c.coder, c.coded_at) FROM codings c "
+    "WHERE c.doc_id = e.doc_id AND c.status = 'ok'))"
 )
 
 

@@ -1,4 +1,5 @@
--- equipoise store, schema version 2 (2 added events.source_text and target_text).
+-- equipoise store, schema version 3 (2 added events.source_text and target_text;
+-- 3 added codings.status and reason).
 -- Applied on every writable open, so every statement must be idempotent (IF NOT EXISTS).
 -- A change to any table means a new version in meta.schema_version and a migration.
 CREATE TABLE IF NOT EXISTS meta (
@@ -18,12 +19,16 @@ CREATE TABLE IF NOT EXISTS documents (
 );
 
 -- One row per (document, coder version) once that coder has finished the document,
--- so documents that hold no event are not coded again.
+-- so documents that hold no event are not coded again. A document the coder failed on
+-- has status 'failed', the reason, and no events; `equipoise code --retry-failed` tries
+-- it again.
 CREATE TABLE IF NOT EXISTS codings (
     doc_id   VARCHAR NOT NULL,
     coder    VARCHAR NOT NULL,
     n_events INTEGER NOT NULL,
     coded_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+    status   VARCHAR DEFAULT 'ok',   -- ok | failed (a column added by a migration cannot be NOT NULL)
+    reason   VARCHAR,                -- why it failed, or a note on how it was coded
     PRIMARY KEY (doc_id, coder)
 );
 
