@@ -340,6 +340,15 @@ class Store:
         )
         return _frame(self._con, sql, params)
 
+    def has_actor(self, code: str) -> bool:
+        """Whether any event has ``code`` as its source or target, by code or country."""
+        code = _actor_code(code)
+        return self._con.execute(
+            "SELECT EXISTS (SELECT 1 FROM events WHERE source = ? OR target = ? "
+            "OR source_country = ? OR target_country = ?)",
+            [code] * 4,
+        ).fetchone()[0]
+
     def _recoded(self) -> bool:
         """Whether any document has been coded by more than one coder version."""
         return self._con.execute(
