@@ -82,7 +82,10 @@ class Store:
         try:
             self._con = duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.IOException as exc:
-            raise StoreError(f"{self.path}: cannot open ({exc}); DuckDB allows one writer") from exc
+            # Only a lock means another process: other I/O errors are the file's own.
+            busy = "; another process is writing it (DuckDB allows one writer)" \
+                if "lock" in str(exc).lower() else ""
+            raise StoreError(f"{self.path}: cannot open ({exc}){busy}") from exc
         except duckdb.Error as exc:
             raise StoreError(f"{self.path}: cannot open: {exc}") from exc
         try:
