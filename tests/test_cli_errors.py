@@ -226,3 +226,14 @@ def test_the_installed_program_reports_errors_the_same_way(tmp_path):
                            capture_output=True, text=True, timeout=120)  # fmt: skip
     assert debug.returncode != 0
     assert "StoreError" in debug.stderr and debug.stderr.count("\n") > 5
+
+
+def test_a_reader_that_stops_early_is_no_error(store, monkeypatch):
+    # `equipoise align ... --format csv | head -1`: the pipe closes before the table ends.
+    def closed(*args, **kwargs):
+        raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(equipoise.api, "_align", closed)
+    result = run(*ALIGN, "--db", str(store))
+    assert result.exit_code == 1
+    assert "error" not in result.stderr

@@ -88,6 +88,8 @@ class _Commands(typer.core.TyperGroup):
         except Exception as exc:
             if ctx.params.get("debug"):
                 raise
+            if isinstance(exc, BrokenPipeError):
+                raise  # output piped to `head`: typer ends quietly
             message = _user_message(exc)
             if message is not None:
                 _error(message)
