@@ -16,6 +16,8 @@ from equipoise.analysis import align as _align
 from equipoise.analysis import dyad_events
 from equipoise.analysis.blocs import load_memberships
 from equipoise.analysis.changepoints import changepoints as _changepoints
+from equipoise.analysis.codes import check_codes
+from equipoise.analysis.limits import check_window, plausible
 from equipoise.store import Store, resolve_db_path
 from equipoise.store.db import DYAD_COLUMNS
 
@@ -45,6 +47,9 @@ def _bloc_members(focal: str, poles: Sequence[str]) -> dict[str, list[str]]:
 
 def _dyads(focal, poles, db, start, end, documents: bool = False) -> pd.DataFrame:
     with Store(resolve_db_path(db), read_only=True) as store:
+        # A code neither known nor in the store is a typo: refuse it rather than
+        # report a pole without events.
+        check_codes(focal, poles, present=store.has_actor)
         return store.dyad_frame(
             focal, poles, start=start, end=end, columns=None if documents else DYAD_COLUMNS,
             documents=documents, members=_bloc_members(focal, poles),
@@ -62,7 +67,22 @@ def load_events(
     with their sentences and documents, and the ``pole`` and ``direction`` they count for."""
     start, end = _dates(start, end)
     frame = _dyads(focal, poles, db, start, end, documents=True)
-    return dyad_events(frame, focal, poles)
+    return _in_window(dyad_events(frame, focal, poles), start, end)
+
+
+def _in_window(events: pd.DataFrame, start, end) -> pd.DataFrame:
+    """The events an open window takes in, as :func:`align` counts them (implausible
+    dates left out on a side not given)."""
+    if (start is not None and end is not None) or events.empty:
+        return events
+    return events[plausible(events["event_date"], start, end)].reset_index(drop=True)
+
+
+def _check_window(poles, start, end, freq, ci=None, n_boot=500) -> None:
+    """Refuse a window given at both ends that is too large, before reading the store."""
+    n_poles = 1 if isinstance(poles, str) else len(dict.fromkeys(poles))
+    boot = n_boot if ci is not None and isinstance(n_boot, int) else None
+    check_window(start, end, freq, n_poles, boot)
 
 
 def align(
@@ -89,7 +109,8 @@ def align(
     focal : ISO3 code of the state whose leaning is measured, or a bloc code.
     poles : codes of the rival powers or blocs (a bloc counts its members at each date).
     db : store path; default ``EQUIPOISE_DB`` or ``./equipoise.duckdb``.
-    start, end : ISO dates bounding the analysis (inclusive); default all events.
+    start, end : ISO dates bounding the analysis (inclusive); a side not given stops at
+        the first or last event dated from 1800-01-01 to one year after today.
     freq : ``month``, ``quarter`` or ``year``.
     weight : ``count`` (+1 cooperation, -1 conflict), ``goldstein`` or ``plover``.
     direction : ``out`` (focal to pole), ``in`` (pole to focal) or ``both``.
@@ -100,8 +121,15 @@ def align(
     random_state : seed of the bootstrap.
 
     See ``docs/methodology.md`` for every formula.
+
+    Raises ValueError for a bad option; its subclasses
+    :class:`~equipoise.analysis.codes.UnknownCodeError` for a focal or pole code that is
+    neither a known state or bloc nor in the store (naming the closest codes), and
+    :class:`~equipoise.analysis.limits.TooLargeError` for a window, frequency and number
+    of replicates over the size bounds.
     """
     start, end = _dates(start, end)
+    _check_window(poles, start, end, freq, ci, n_boot)
     frame = _dyads(focal, poles, db, start, end)
     return _align(
         frame, focal, list(poles), start=start, end=end, freq=freq, weight=weight,
@@ -126,6 +154,7 @@ def changepoints(
     ``align_options`` are those of :func:`align` (``weight``, ``direction``, ``min_events``...).
     """
     start, end = _dates(start, end)
+    _check_window(poles, start, end, freq)
     frame = _dyads(focal, poles, db, start, end, documents=True)
     options = {"start": start, "end": end, **align_options}
     return _changepoints(frame, focal, list(poles), freq=freq, align_kwargs=options, top=top)
@@ -152,11 +181,13 @@ def analyse(
     from equipoise.analysis import equidistance
 
     start, end = _dates(start, end)
+    _check_window(poles, start, end, freq, align_options.get("ci"),
+                  align_options.get("n_boot", 500))
     frame = _dyads(focal, poles, db, start, end, documents=True)
     poles = list(poles)
     aligned = _align(frame, focal, poles, start=start, end=end, freq=freq, **align_options)
     tables = {"aligned": aligned, "equidistance": equidistance(aligned),
-              "events": dyad_events(frame, focal, poles)}
+              "events": _in_window(dyad_events(frame, focal, poles), start, end)}
     if changepoints:
         options = {k: v for k, v in align_options.items() if k not in ("ci", "n_boot")}
         tables["changepoints"], tables["drivers"] = _changepoints(

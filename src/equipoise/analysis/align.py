@@ -57,6 +57,9 @@ Intervals
 Periods
     ``freq`` is ``"month"``, ``"quarter"`` or ``"year"``. Events dated only to a
     month or year fall in the period holding the first day of that month or year.
+    A window side left open stops at the first or last event dated from 1800-01-01
+    to one year after today; periods x poles (x replicates) are bounded
+    (:mod:`equipoise.analysis.limits`).
 Whole range and halves (``summary``)
     The same formulas applied to totals over all periods, and over the first
     and second half of the periods (the first half takes the middle period when
@@ -78,6 +81,7 @@ import numpy as np
 import pandas as pd
 
 from equipoise.analysis.blocs import load_memberships, membership_mask
+from equipoise.analysis.limits import FIRST_PLAUSIBLE, check_size, count_periods, last_plausible
 
 __all__ = [
     "DIRECTIONS",
@@ -255,6 +259,11 @@ def _day_numbers(values: pd.Series) -> np.ndarray:
         lookup = np.append(distinct.to_numpy(dtype="datetime64[D]"), np.datetime64("NaT", "D"))
         days = lookup[codes]  # code -1 (missing) picks the trailing NaT
     return days.astype(np.int64)  # NaT becomes _NO_DAY
+
+
+def _day(when: date | pd.Timestamp) -> int:
+    """The day number of a date or timestamp (its day, at any time of day)."""
+    return int(np.datetime64(pd.Timestamp(when).date(), "D").astype(np.int64))
 
 
 def _period_ordinals(days: np.ndarray, code: str) -> np.ndarray:
@@ -844,9 +853,15 @@ def align(
     ``score_sum``, ``score``, with ``ci`` the intervals ``net_coop_lo``/``_hi``,
     ``score_lo``/``_hi``, ``tilt_lo``/``_hi``, and ``status``. Periods without
     events appear with zero counts. The range defaults to the first and last dyad
-    event date. ``attrs`` records the options; with ``ci`` also the score replicates
-    that :func:`equidistance` uses. Definitions: module docstring and
-    ``docs/methodology.md``.
+    event date among those from 1800-01-01 to one year after today; ``attrs["implausible_dates"]``
+    counts the dyad events an open side left out for their dates (see
+    :mod:`equipoise.analysis.limits`). ``attrs`` records the options; with ``ci`` also
+    the score replicates that :func:`equidistance` uses. Definitions: module docstring
+    and ``docs/methodology.md``.
+
+    Raises :class:`~equipoise.analysis.limits.TooLargeError` (a ValueError) before any
+    counting when periods x poles, or periods x poles x ``n_boot`` with ``ci``, is over
+    the bounds of :mod:`equipoise.analysis.limits`.
     """
     code = _freq_code(freq)
     _check_options(weight, direction, smoothing, ci, n_boot, min_events)
@@ -863,12 +878,14 @@ def align(
 
     all_days = _day_numbers(events["event_date"])
     rows, pole, heading = _dyad_index(events, focal, poles, all_days, memberships)
+    all_rows = rows
     days = all_days[rows]
     keep = days != _NO_DAY
-    if lo is not None:
-        keep &= days >= lo.normalize().to_datetime64().astype("datetime64[D]").astype(np.int64)
-    if hi is not None:
-        keep &= days <= hi.normalize().to_datetime64().astype("datetime64[D]").astype(np.int64)
+    # A side left open takes in only plausible dates (see equipoise.analysis.limits).
+    first = _day(lo) if lo is not None else _day(FIRST_PLAUSIBLE)
+    last = _day(hi) if hi is not None else _day(last_plausible())
+    outside = keep & ((days < first) | (days > last))
+    keep &= ~outside
     rows, pole, heading, days = rows[keep], pole[keep], heading[keep], days[keep]
 
     if lo is None:
@@ -888,12 +905,17 @@ def align(
         "random_state": random_state if isinstance(random_state, int) else None,
         "start": lo.date() if lo is not None else None,
         "end": hi.date() if hi is not None else None,
+        # Dyad events left out because their dates are implausible and the window open.
+        "implausible_dates": int(np.unique(all_rows[outside]).size),
     }
     if lo is None:  # no events and no range given
         empty = pd.DataFrame({c: pd.Series(dtype=object) for c in _columns(ci)})
         empty.attrs.update(attrs)
         return empty
 
+    n_periods = count_periods(lo, hi, freq)
+    span = f"{_span([str(lo.to_period(code)), str(hi.to_period(code))])}"
+    check_size(n_periods, len(poles), freq, int(n_boot) if ci is not None else None, span)
     periods = pd.period_range(lo.to_period(code), hi.to_period(code), freq=code)
     n_periods, n_poles = len(periods), len(poles)
     n_cells = n_periods * n_poles
@@ -1153,8 +1175,9 @@ def verdict(aligned: pd.DataFrame, focal: str | None = None, threshold: float = 
     """One to three plain sentences on which way the focal state leaned and how that changed.
 
     Every figure comes from :func:`summary`. A lean or a change smaller than
-    ``threshold`` is reported as no clear lean / steady. ``focal`` defaults to
-    the code ``align`` recorded.
+    ``threshold`` is reported as no clear lean / steady. Poles without any event in
+    the range are left out of the comparison and named in a last sentence. ``focal``
+    defaults to the code ``align`` recorded.
     """
     focal = focal or aligned.attrs.get("focal") or "the focal state"
     poles = _poles(aligned)
@@ -1168,6 +1191,14 @@ def verdict(aligned: pd.DataFrame, focal: str | None = None, threshold: float = 
     if table["n_events"].sum() == 0:
         sentence = f"{where}no events were found between {focal} and {_and(poles, 'or')}."
         return sentence[0].upper() + sentence[1:]
+    # A pole without events has no relations to compare: it is named, never ranked,
+    # and the others are compared among themselves.
+    silent = [p for p in poles if table.at[p, "n_events"] == 0]
+    if silent:
+        poles = [p for p in poles if p not in silent]
+        aligned = aligned[aligned["pole"].isin(poles)]
+        overview = summary(aligned)
+        table = overview.set_index("pole")
 
     sentences: list[str] = []
     halves = len(periods) > 1
@@ -1203,6 +1234,8 @@ def verdict(aligned: pd.DataFrame, focal: str | None = None, threshold: float = 
 
     if halves:
         sentences += _change_sentences(overview, table, lead, label, clear, threshold)
+    if silent:
+        sentences.append(f"No events were found with {_and(silent, 'or')}.")
     return " ".join(sentences)
 
 

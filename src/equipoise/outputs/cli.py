@@ -14,6 +14,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -27,13 +28,93 @@ from rich.table import Table
 
 from equipoise.records import Document
 
+console = Console(stderr=True)
+out = Console()
+
+# Exit statuses: 1 some inputs failed (the rest went in), 2 the command could not run on
+# what it was given, 3 an internal error.
+EXIT_USER_ERROR = 2
+EXIT_INTERNAL_ERROR = 3
+# Errors that describe the user's input or environment, by module and class: a module
+# not yet imported cannot have raised its error, so none is imported to check.
+_USER_ERRORS = (
+    ("equipoise.store.db", "StoreError"),
+    ("equipoise.sources.errors", "SourceError"),
+    ("equipoise.coding.evaluate", "EvaluationError"),
+    ("equipoise.analysis.codes", "UnknownCodeError"),
+    ("equipoise.analysis.limits", "TooLargeError"),
+)
+# What the options that shrink an analysis are called here (see analysis.limits).
+_SIZE_OPTIONS = {"freq": "--freq", "window": "--from/--to", "n_boot": "--n-boot"}
+
+
+def _error(message: str) -> None:
+    """Print ``error: message`` on stderr as one line, whatever the terminal width."""
+    line = " ".join(str(message).split())
+    if len(line) > 2000:
+        line = line[:2000] + "..."
+    console.print(f"[red]error:[/red] {escape(line)}", soft_wrap=True, highlight=False)
+
+
+def _user_message(exc: BaseException) -> str | None:
+    """The message for an error in what the user gave; None for an internal error."""
+    from equipoise.analysis.limits import TooLargeError
+
+    if isinstance(exc, TooLargeError):
+        return exc.message(_SIZE_OPTIONS)
+    for module, name in _USER_ERRORS:
+        kind = getattr(sys.modules.get(module), name, None)
+        if kind is not None and isinstance(exc, kind):
+            return str(exc)
+    duckdb = sys.modules.get("duckdb")
+    if duckdb is not None and isinstance(exc, duckdb.Error):
+        return f"the store cannot be read: {exc}"
+    if isinstance(exc, OSError):
+        if exc.filename is not None and exc.strerror:
+            return f"{exc.filename}: {exc.strerror}"
+        return str(exc) or type(exc).__name__
+    return None
+
+
+class _Commands(typer.core.TyperGroup):
+    """The command group: any error ends the command with one line on stderr, a
+    traceback only with ``equipoise --debug``."""
+
+    def invoke(self, ctx: typer.Context):
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise  # chosen exit statuses and usage errors: typer reports them
+        except Exception as exc:
+            if ctx.params.get("debug"):
+                raise
+            if isinstance(exc, BrokenPipeError):
+                raise  # output piped to `head`: typer ends quietly
+            message = _user_message(exc)
+            if message is not None:
+                _error(message)
+                raise typer.Exit(EXIT_USER_ERROR) from None
+            detail = " ".join(str(exc).split())[:300]
+            _error(f"internal error ({type(exc).__name__}{': ' + detail if detail else ''}); "
+                   "run again as `equipoise --debug ...` to see the traceback")
+            raise typer.Exit(EXIT_INTERNAL_ERROR) from None
+
+
 app = typer.Typer(
+    cls=_Commands,
     help="Which way does a state lean between rival powers? Code news into events and measure it.",
     no_args_is_help=True,
     add_completion=False,
+    pretty_exceptions_show_locals=False,
 )
-console = Console(stderr=True)
-out = Console()
+
+
+@app.callback()
+def _options(
+    debug: Annotated[bool, typer.Option(
+        "--debug", help="Show the full traceback of an error instead of one line.")] = False,
+) -> None:
+    """Which way does a state lean between rival powers? Code news into events and measure it."""
 
 DbOption = Annotated[
     str | None,
@@ -80,7 +161,7 @@ def _open_store(db: str | None, read_only: bool = False):
     try:
         return Store(path, read_only=read_only)
     except StoreError as exc:
-        console.print(f"[red]error:[/red] {exc}")
+        _error(str(exc))
         raise typer.Exit(2) from None
 
 
@@ -422,6 +503,7 @@ def align(
     options = {"weight": weight, "direction": direction, "min_events": min_events,
                "ci": level if ci else None, "n_boot": n_boot}
     aligned = _aligned(focal, pole_list, start, end, freq, db, options)
+    _warn_left_out(aligned)
     panels = {"alignment": aligned, "equidistance": equidistance(aligned)}
     if changepoints:
         panels["changepoints"], panels["drivers"] = _changes(
@@ -452,7 +534,7 @@ def _aligned(focal, poles, start, end, freq, db, options=None):
         return api_align(focal, poles, db=_existing_db(db), start=_date(start, "--from"),
                          end=_date(end, "--to"), freq=freq, **(options or {}))
     except ValueError as exc:
-        console.print(f"[red]error:[/red] {exc}")
+        _error(_user_message(exc) or str(exc))
         raise typer.Exit(2) from None
 
 
@@ -464,8 +546,20 @@ def _changes(focal, poles, start, end, freq, db, options):
         return api_changepoints(focal, poles, db=_existing_db(db), start=_date(start, "--from"),
                                 end=_date(end, "--to"), freq=freq, **options)
     except ValueError as exc:
-        console.print(f"[red]error:[/red] {exc}")
+        _error(_user_message(exc) or str(exc))
         raise typer.Exit(2) from None
+
+
+def _warn_left_out(aligned) -> None:
+    """Say how many events an open window left out for their implausible dates."""
+    from equipoise.analysis.limits import FIRST_PLAUSIBLE, last_plausible
+
+    n = aligned.attrs.get("implausible_dates") or 0
+    if n:
+        console.print(
+            f"[yellow]warning:[/yellow] {n:,} event{'s' if n > 1 else ''} dated before "
+            f"{FIRST_PLAUSIBLE} or after {last_plausible()} left out; give --from and --to "
+            "to include them", soft_wrap=True)
 
 
 def _un_agreement(path: Path, roll_calls: Path | None, focal: str, poles: list[str]):
@@ -478,7 +572,7 @@ def _un_agreement(path: Path, roll_calls: Path | None, focal: str, poles: list[s
             votes = read_votes(path, roll_calls)
         return un_agreement(votes, focal, poles)
     except (SourceError, ValueError, OSError) as exc:
-        console.print(f"[red]error:[/red] {exc}")
+        _error(_user_message(exc) or str(exc))
         raise typer.Exit(2) from None
 
 
@@ -487,7 +581,10 @@ def _existing_db(db: str | None) -> Path:
 
     path = resolve_db_path(db)
     if not path.exists():
-        console.print(f"[red]error:[/red] no store at {path}; run `equipoise ingest` first")
+        _error(f"no store at {path}; run `equipoise ingest` first")
+        raise typer.Exit(2) from None
+    if not path.is_file():
+        _error(f"{path} is not a file; --db names a store file")
         raise typer.Exit(2) from None
     return path
 
@@ -513,7 +610,7 @@ def report(
     un_votes: VotesOption = None,
     un_roll_calls: RollCallsOption = None,
     max_events: Annotated[int, typer.Option(
-        "--max-events", help="Most events listed (largest Goldstein first).")] = 5000,
+        "--max-events", min=0, help="Most events listed (largest Goldstein first).")] = 5000,
     db: DbOption = None,
 ) -> None:
     """Write a one-file HTML report that works offline.
@@ -521,6 +618,9 @@ def report(
     Tilt with intervals, equidistance, change points and their events, a dyad heat map,
     and the event table with its sentences.
     """
+    if output.is_dir():
+        raise typer.BadParameter(f"{output} is a folder: name the HTML file to write",
+                                 param_hint="--output")
     options = {"weight": weight, "direction": direction, "min_events": min_events,
                "ci": level if ci else None, "n_boot": n_boot}
     path = _write_report(focal.upper(), _poles(poles), output, start, end, freq, db, options,
@@ -547,10 +647,14 @@ def _write_report(focal, poles, output, start, end, freq, db, options=None, *,
                              end=_date(end, "--to"), freq=freq, changepoints=changepoints,
                              votes=vote_table, **(options or {}))
     except (SourceError, ValueError, OSError) as exc:
-        console.print(f"[red]error:[/red] {exc}")
+        _error(_user_message(exc) or str(exc))
         raise typer.Exit(2) from None
+    _warn_left_out(tables["aligned"])
     with _open_store(str(path), read_only=True) as store:
         coverage = store.stats()
+    left_out = tables["aligned"].attrs.get("implausible_dates") or 0
+    if left_out:
+        coverage["events_left_out_for_implausible_dates"] = left_out
     points = ((tables["changepoints"], tables["drivers"]) if changepoints else None)
     html = render_report(tables["aligned"], tables["events"], focal, poles, coverage=coverage,
                          max_events=max_events, equidistance=tables["equidistance"],
@@ -785,7 +889,7 @@ def serve(
             with console.status(f"reading UN votes from {un_votes}"):
                 votes = read_votes(un_votes, un_roll_calls)
         except (SourceError, ValueError, OSError) as exc:
-            console.print(f"[red]error:[/red] {exc}")
+            _error(_user_message(exc) or str(exc))
             raise typer.Exit(2) from None
     if host not in ("127.0.0.1", "localhost", "::1"):
         console.print(f"[yellow]warning:[/yellow] listening on {host}: the dashboard has no "
@@ -855,6 +959,7 @@ def import_(
 
 
 def main() -> None:
+    """The ``equipoise`` program: errors are reported by :class:`_Commands`."""
     app()
 
 

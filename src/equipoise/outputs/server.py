@@ -25,6 +25,16 @@ Untrusted text
     News text (sentences, titles, URLs, actor mentions) goes out as JSON strings only.
     The page inlines nothing from the store and its script writes such text with
     ``textContent``; a Content-Security-Policy allows scripts from this server only.
+Budget
+    One request can cost only so much: at most ``MAX_POLES`` poles and ``MAX_N_BOOT``
+    replicates, and periods x poles (x replicates) within the bounds of
+    :mod:`equipoise.analysis.limits`, checked before the store is read when the window is
+    given and before any counting when it is not (422 with the way to shrink it). Unknown
+    codes are refused with the closest known ones (422). Analyses run one at a time
+    (``ANALYSES_AT_ONCE``), so many requests at once cost no more memory than one; a
+    request that waits longer than ``busy_timeout`` seconds gets 503. API requests that a
+    browser marks as coming from another site (``Sec-Fetch-Site``), such as an image tag
+    on a web page the analyst visits, are refused (403).
 """
 
 from __future__ import annotations
@@ -34,6 +44,7 @@ import datetime as dt
 import math
 import os
 import re
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
@@ -53,6 +64,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from equipoise import api
 from equipoise.analysis.align import equidistance, summary, verdict
 from equipoise.analysis.blocs import load_memberships
+from equipoise.analysis.limits import check_window
 from equipoise.store import Store, StoreError
 
 __all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "create_app", "open_store", "serve"]
@@ -63,8 +75,14 @@ DEFAULT_PORT = 8765
 # 127.0.0.1 sends its own name as the Host, and is refused.
 LOCAL_HOSTS: tuple[str, ...] = ("127.0.0.1", "localhost", "::1", "[::1]")
 MAX_POLES = 12
+MAX_N_BOOT = 2000
 MAX_EVENTS = 1000
 PARTNERS = 30
+# Analyses computed at once; the others wait for their turn, up to busy_timeout seconds.
+ANALYSES_AT_ONCE = 1
+BUSY_TIMEOUT = 60.0
+# Sec-Fetch-Site values of requests the API answers: from the page itself, or typed in.
+_OWN_REQUESTS = ("same-origin", "none")
 
 _STATIC = Path(__file__).with_name("static")
 _CODE = re.compile(r"[A-Z][A-Z0-9]{1,9}")
@@ -186,7 +204,9 @@ class AlignQuery(WindowQuery):
         lt=1,
         description="Coverage of bootstrap intervals (e.g. 0.9); none when omitted.",
     )
-    n_boot: int = Field(500, ge=20, le=5000, description="Bootstrap replicates with ci.")
+    n_boot: int = Field(
+        500, ge=20, le=MAX_N_BOOT, description="Bootstrap replicates with ci."
+    )
     min_events: int = Field(
         3, ge=0, le=10_000, description="Fewer scored events than this: insufficient data."
     )
@@ -380,11 +400,34 @@ def _call(function, *args, **kwargs):
         raise ApiError(422, str(exc)) from None
 
 
-def _check_window(focal: str, poles: Sequence[str], start, end) -> None:
+def _check_window(
+    focal: str, poles: Sequence[str], start, end, freq: str = "month", n_boot: int | None = None
+) -> None:
+    """The checks that need no data: the focal is no pole, the window is in order and,
+    when given at both ends, not over the size bounds (``n_boot`` with intervals)."""
     if focal in poles:
         raise ApiError(422, f"poles: the focal actor {focal} cannot also be a pole")
     if start is not None and end is not None and start > end:
         raise ApiError(422, f"start {start} is after end {end}")
+    _call(check_window, start, end, freq, len(poles), n_boot)
+
+
+class _Turns:
+    """At most ``n`` analyses at once; a request that cannot start within ``timeout``
+    seconds is answered 503."""
+
+    def __init__(self, n: int, timeout: float) -> None:
+        self._slots = threading.BoundedSemaphore(n)
+        self.timeout = timeout
+
+    @contextmanager
+    def turn(self) -> Iterator[None]:
+        if not self._slots.acquire(timeout=self.timeout):
+            raise ApiError(503, "busy with other analyses; try again in a moment")
+        try:
+            yield
+        finally:
+            self._slots.release()
 
 
 def _period_bounds(period: str, freq: str) -> tuple[dt.date, dt.date]:
@@ -494,12 +537,14 @@ def create_app(
     un_votes: pd.DataFrame | None = None,
     *,
     allowed_hosts: Sequence[str] | None = None,
+    busy_timeout: float = BUSY_TIMEOUT,
 ) -> FastAPI:
     """The dashboard and its JSON API over the store at ``db_path``, opened read-only.
 
     ``un_votes`` (the table of :mod:`equipoise.sources.unvotes`) turns on
     ``/api/unvotes``. ``allowed_hosts`` are the Host headers accepted (default the
-    loopback names); ``["*"]`` accepts any.
+    loopback names); ``["*"]`` accepts any. A request waits at most ``busy_timeout``
+    seconds for its turn to compute (503 after that).
     """
     db = Path(db_path).expanduser()
     app = FastAPI(
@@ -517,12 +562,23 @@ def create_app(
     )
     app.state.db_path = db
     app.state.un_votes = un_votes
+    app.state.turns = _Turns(ANALYSES_AT_ONCE, busy_timeout)
     hosts = {h.lower() for h in (allowed_hosts if allowed_hosts is not None else LOCAL_HOSTS)}
+
+    def computing():
+        return app.state.turns.turn()
 
     @app.middleware("http")
     async def _guard(request: Request, call_next):
+        site = request.headers.get("sec-fetch-site", "none").strip().lower()
         if "*" not in hosts and _host_name(request.headers.get("host", "")) not in hosts:
             response = JSONResponse({"detail": "invalid Host header"}, status_code=400)
+        elif request.url.path.startswith("/api/") and site not in _OWN_REQUESTS:
+            # A browser says where a request comes from: an image or script on another
+            # site's page may not make this server compute.
+            response = JSONResponse(
+                {"detail": f"requests from another site ({site}) are refused"}, status_code=403
+            )
         else:
             response = await call_next(request)
         for name, value in _SECURITY_HEADERS.items():
@@ -615,21 +671,22 @@ def create_app(
         intervals when ``ci`` is given), the equidistance index per period, the per-pole
         summary over the window, and the verdict sentence."""
         poles = q.pole_codes()
-        _check_window(q.focal, poles, q.start, q.end)
-        aligned = _call(
-            api.align, q.focal, poles, db=db, start=q.start, end=q.end, freq=q.freq,
-            weight=q.weight, direction=q.direction, smoothing=q.smoothing, ci=q.ci,
-            n_boot=q.n_boot, min_events=q.min_events,
-        )  # fmt: skip
-        return {
-            "focal": q.focal,
-            "poles": poles,
-            "options": _options(aligned.attrs),
-            "records": records(aligned),
-            "equidistance": records(equidistance(aligned)),
-            "summary": records(summary(aligned)),
-            "verdict": verdict(aligned, focal=q.focal),
-        }
+        _check_window(q.focal, poles, q.start, q.end, q.freq, q.n_boot if q.ci else None)
+        with computing():
+            aligned = _call(
+                api.align, q.focal, poles, db=db, start=q.start, end=q.end, freq=q.freq,
+                weight=q.weight, direction=q.direction, smoothing=q.smoothing, ci=q.ci,
+                n_boot=q.n_boot, min_events=q.min_events,
+            )  # fmt: skip
+            return {
+                "focal": q.focal,
+                "poles": poles,
+                "options": _options(aligned.attrs),
+                "records": records(aligned),
+                "equidistance": records(equidistance(aligned)),
+                "summary": records(summary(aligned)),
+                "verdict": verdict(aligned, focal=q.focal),
+            }
 
     @app.get(
         "/api/changepoints",
@@ -641,12 +698,13 @@ def create_app(
         tilt: ``points`` (pole, period, before, after, shift, window) and ``drivers`` (the
         events of each change point's most influential documents, with their sentences)."""
         poles = q.pole_codes()
-        _check_window(q.focal, poles, q.start, q.end)
-        points, table = _call(
-            api.changepoints, q.focal, poles, db=db, start=q.start, end=q.end, freq=q.freq,
-            top=q.top, weight=q.weight, direction=q.direction, smoothing=q.smoothing,
-            min_events=q.min_events,
-        )  # fmt: skip
+        _check_window(q.focal, poles, q.start, q.end, q.freq)
+        with computing():
+            points, table = _call(
+                api.changepoints, q.focal, poles, db=db, start=q.start, end=q.end, freq=q.freq,
+                top=q.top, weight=q.weight, direction=q.direction, smoothing=q.smoothing,
+                min_events=q.min_events,
+            )  # fmt: skip
         if len(table) and "doc_url" in table.columns:
             from equipoise.outputs.report import safe_url
 
@@ -679,7 +737,8 @@ def create_app(
         if start is not None and end is not None and start > end:
             rows = pd.DataFrame()
         else:
-            rows = _call(api.load_events, q.focal, [q.pole], db=db, start=start, end=end)
+            with computing():
+                rows = _call(api.load_events, q.focal, [q.pole], db=db, start=start, end=end)
         if len(rows):
             if q.quad is not None:
                 rows = rows[rows["quad"] == q.quad]

@@ -87,7 +87,10 @@ class Store:
         try:
             self._con = duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.IOException as exc:
-            raise StoreError(f"{self.path}: cannot open ({exc}); DuckDB allows one writer") from exc
+            # Only a lock means another process: other I/O errors are the file's own.
+            busy = "; another process is writing it (DuckDB allows one writer)" \
+                if "lock" in str(exc).lower() else ""
+            raise StoreError(f"{self.path}: cannot open ({exc}){busy}") from exc
         except duckdb.Error as exc:
             raise StoreError(f"{self.path}: cannot open: {exc}") from exc
         try:
@@ -376,6 +379,15 @@ class Store:
             + " ORDER BY e.event_date, e.doc_id, e.sent_start"
         )
         return _frame(self._con, sql, params)
+
+    def has_actor(self, code: str) -> bool:
+        """Whether any event has ``code`` as its source or target, by code or country."""
+        code = _actor_code(code)
+        return self._con.execute(
+            "SELECT EXISTS (SELECT 1 FROM events WHERE source = ? OR target = ? "
+            "OR source_country = ? OR target_country = ?)",
+            [code] * 4,
+        ).fetchone()[0]
 
     def _recoded(self) -> bool:
         """Whether any document has been coded by more than one coder version."""
