@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import os
+import threading
 import zipfile
 from pathlib import Path
 
@@ -32,6 +34,7 @@ from equipoise.sources.datasets import (
     read_icews,
     read_polecat,
 )
+from equipoise.sources.limits import DateRange, one_year_after
 from equipoise.store import Store
 
 SHARED = Path("/work/shared/data")
@@ -637,3 +640,195 @@ def test_import_command_reads_polecat_and_acled(
     with Store(db) as store:
         frame = store.events_frame()
     assert sorted(frame.groupby("dataset").size().items()) == [("acled", 4), ("polecat", 4)]
+
+
+# -- bad input: implausible values, damaged files, repeated ids ---------------------------
+
+
+def visit(event_id: str, day: str = "20200115", **values: str) -> str:
+    """A GDELT 1.0 row: Azerbaijan's government visits Turkey."""
+    return gdelt_line(GDELT1_COLUMNS, GLOBALEVENTID=event_id, SQLDATE=day,
+                      Actor1CountryCode="AZE", Actor2CountryCode="TUR", EventCode="042",
+                      SOURCEURL=URL, **values)  # fmt: skip
+
+
+@pytest.mark.parametrize("scale", ["inf", "-inf", "nan", "1e300", "55", "-10.5", "strong"])
+def test_a_goldstein_weight_that_is_not_a_number_within_ten_is_a_row_error(
+    tmp_path: Path, scale: str
+) -> None:
+    path = write(tmp_path / "g.csv", [visit("1", GoldsteinScale=scale), visit("2")])
+    report = ImportReport()
+    assert [e.doc_id for e in read_gdelt(path, 1, report)] == ["gdelt1:2"]
+    assert report.errors == [f"{path}:1: Goldstein weight {scale!r} " + (
+        "is not a number" if scale == "strong" else "is outside -10..10")]
+
+
+def test_event_dates_outside_the_plausible_range_are_row_errors(tmp_path: Path) -> None:
+    path = write(tmp_path / "g.csv", [visit("1", "00010101"), visit("2", "99991231"),
+                                      visit("3", "18991231"), visit("4")])  # fmt: skip
+    report = ImportReport()
+    assert [e.doc_id for e in read_gdelt(path, 1, report)] == ["gdelt1:3", "gdelt1:4"]
+    assert report.errors[0] == (
+        f"{path}:1: event date 0001-01-01 is outside the accepted range 1800-01-01 to "
+        f"{one_year_after(dt.date.today())}"
+    )
+    assert len(report.errors) == 2
+    # The range is the caller's to set.
+    since_1900 = DateRange(earliest=dt.date(1900, 1, 1), latest=dt.date(2030, 1, 1))
+    assert [e.doc_id for e in read_dataset(path, "gdelt1", dates=since_1900)] == ["gdelt1:4"]
+
+
+def test_every_dataset_reader_checks_the_date_range(
+    icews: Path, polecat: Path, acled: Path, tmp_path: Path
+) -> None:
+    narrow = DateRange(earliest=dt.date(2030, 1, 1))
+    for path, fmt in ((icews, "icews"), (polecat, "polecat"), (acled, "acled")):
+        report = ImportReport()
+        assert list(read_dataset(path, fmt, report, dates=narrow)) == []
+        assert any("outside the accepted range 2030-01-01" in e for e in report.errors), fmt
+
+
+def test_a_record_id_repeated_within_a_file_gives_one_event_and_a_count(tmp_path: Path) -> None:
+    path = write(tmp_path / "g.csv", [visit("1"), visit("2"), visit("1", "20200116")])
+    report = ImportReport()
+    events = list(read_gdelt(path, 1, report))
+    assert [(e.doc_id, e.date.iso()) for e in events] == [
+        ("gdelt1:1", "2020-01-15"), ("gdelt1:2", "2020-01-15")]
+    assert (report.rows, report.events, report.duplicates, report.errors) == (3, 2, 1, [])
+
+
+def test_nul_bytes_and_control_characters_in_rows(tmp_path: Path) -> None:
+    path = write(tmp_path / "g.csv", [visit("1"), visit("2").replace("AZE", "AZ\0E", 1),
+                                      visit("3") + "x\x1b[31m\u202ey"])
+    report = ImportReport()
+    events = {e.doc_id: e for e in read_gdelt(path, 1, report)}
+    assert sorted(events) == ["gdelt1:1", "gdelt1:3"]
+    assert report.errors == [f"{path}:2: NUL byte in the row"]
+    assert events["gdelt1:3"].sentence == URL + "x[31my"
+
+
+def test_damaged_archives_are_one_clean_error_each(gdelt1: Path, tmp_path: Path) -> None:
+    data = gdelt1.read_bytes()
+    packed = gzip.compress(data)
+    cut = tmp_path / "cut.csv.gz"
+    cut.write_bytes(packed[: len(packed) // 2])
+    flipped = tmp_path / "flipped.csv.gz"
+    flipped.write_bytes(packed[:40] + bytes([packed[40] ^ 0xFF]) + packed[41:])
+    not_gzip = tmp_path / "plain.csv.gz"
+    not_gzip.write_bytes(data)
+    zipped = tmp_path / "bad.zip"
+    with zipfile.ZipFile(zipped, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("events.csv", data)
+    raw = zipped.read_bytes()
+    broken_zip = tmp_path / "broken.zip"
+    broken_zip.write_bytes(raw[:60] + b"\0" * 20 + raw[80:])
+    garbage_zip = tmp_path / "garbage.zip"
+    garbage_zip.write_bytes(b"PK\x03\x04" + bytes(range(256)) * 4)
+    for path in (cut, flipped, not_gzip, broken_zip, garbage_zip):
+        with pytest.raises(equipoise.sources.SourceError) as caught:
+            list(read_gdelt(path))
+        assert caught.value.path == str(path) and caught.value.line is None
+
+
+def test_a_file_that_expands_beyond_reason_is_refused(tmp_path: Path) -> None:
+    bomb = tmp_path / "bomb.csv.gz"
+    bomb.write_bytes(gzip.compress((b" " * 1023 + b"\n") * (80 << 10)))
+    with pytest.raises(equipoise.sources.SourceError, match="expands to more than 100 times"):
+        list(read_gdelt(bomb))
+
+
+def test_a_line_without_end_is_reported_not_read_into_memory(tmp_path: Path) -> None:
+    path = tmp_path / "g.csv"
+    path.write_text(visit("1") + "\n" + "x" * (2 << 20) + "\n" + visit("2") + "\n")
+    report = ImportReport()
+    assert [e.doc_id for e in read_gdelt(path, 1, report)] == ["gdelt1:1", "gdelt1:2"]
+    assert report.errors == [f"{path}:2: line too long (2,097,153 characters; limit 1,048,576)"]
+
+
+def test_an_unclosed_quote_in_acled_notes_costs_only_its_own_row(tmp_path: Path) -> None:
+    def clash(event_id: str, notes: str) -> str:
+        return acled_line(event_id_cnty=event_id, event_date="2022-09-13", event_type="Battles",
+                          sub_event_type="Armed clash", actor1="Military Forces of Azerbaijan",
+                          inter1="1", actor2="Military Forces of Armenia", inter2="1",
+                          notes=notes)  # fmt: skip
+
+    rows = [clash(f"AZE{i}", f"Shelling near the border, day {i}.") for i in range(1, 7)]
+    rows[1] = rows[1].replace('."', ".")  # the notes' quote is never closed
+    rows[3] = clash("AZE4", "Two reports:\nshelling at night, then calm.")
+    path = write(tmp_path / "acled.csv", [",".join(ACLED_COLUMNS), *rows])
+    report = ImportReport()
+    events = [e.doc_id for e in read_acled(path, report)]
+    assert events == ["acled:AZE1", "acled:AZE3", "acled:AZE4", "acled:AZE5", "acled:AZE6"]
+    assert len(report.errors) == 1 and report.errors[0].startswith(f"{path}:3: ")
+    assert "unclosed quote" in report.errors[0]
+
+
+def test_only_regular_files_are_imported(tmp_path: Path) -> None:
+    fifo = tmp_path / "events.csv"
+    os.mkfifo(fifo)
+    outcome: list[BaseException] = []
+    worker = threading.Thread(target=lambda: outcome.extend(_raised(read_gdelt, fifo)))
+    worker.start()
+    worker.join(10)
+    assert not worker.is_alive(), "reading a FIFO must not block"
+    assert "not a regular file (a FIFO)" in str(outcome[0])
+
+
+def _raised(read, path: Path) -> list[BaseException]:
+    try:
+        list(read(path))
+    except equipoise.sources.SourceError as exc:
+        return [exc]
+    return []
+
+
+def test_an_import_that_fails_halfway_stores_nothing_and_says_so(tmp_path: Path) -> None:
+    lines = [visit(str(i)) for i in range(1, 3001)]
+    packed = gzip.compress(("\n".join(lines) + "\n").encode())
+    cut = tmp_path / "cut.csv.gz"
+    cut.write_bytes(packed[: int(len(packed) * 0.8)])
+    db = tmp_path / "s.duckdb"
+    with Store(db) as store:
+        report = ImportReport()
+        with pytest.raises(equipoise.sources.SourceError):
+            store.add_dataset_events(read_gdelt(cut, 1, report), "gdelt1", chunk_size=500)
+        assert report.events > 1000  # rows were read, and chunks written, before the damage
+        assert store.stats()["events"] == 0
+
+    result = CliRunner().invoke(app, ["import", str(cut), "--format", "gdelt1", "--db", str(db)])
+    assert result.exit_code == 1
+    summary = " ".join(result.stdout.split())
+    assert "0 events imported" in summary and "1 file(s) not imported" in summary
+    assert "nothing imported from this file" in " ".join(result.output.split())
+    assert "Traceback" not in result.output
+    with Store(db, read_only=True) as store:
+        assert store.stats()["events"] == 0
+
+
+def test_import_summary_counts_repeated_ids_and_matches_the_store(tmp_path: Path) -> None:
+    path = write(tmp_path / "g.csv", [visit("1"), visit("2"), visit("1"), visit("2"),
+                                      visit("3")])  # fmt: skip
+    db = tmp_path / "s.duckdb"
+    result = CliRunner().invoke(app, ["import", str(path), "--format", "gdelt1", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    summary = " ".join(result.stdout.split())
+    assert "3 events imported, 0 replaced" in summary
+    assert "2 repeating a record id" in summary
+    with Store(db, read_only=True) as store:
+        assert store.stats()["events"] == 3
+
+
+def test_import_errors_are_printed_as_text_not_console_markup(tmp_path: Path) -> None:
+    path = write(tmp_path / "g.csv", [visit("1", "[/red]"), visit("2")])
+    db = tmp_path / "s.duckdb"
+    result = CliRunner().invoke(app, ["import", str(path), "--format", "gdelt1", "--db", str(db)])
+    assert result.exit_code == 1
+    assert "bad date '[/red]'" in result.output
+
+
+def test_the_store_keeps_one_row_per_record_id_given_twice(tmp_path: Path) -> None:
+    path = write(tmp_path / "g.csv", [visit("1"), visit("2")])
+    first, second = read_gdelt(path)
+    with Store(tmp_path / "s.duckdb") as store:
+        assert store.add_dataset_events([first, second, first], "gdelt1") == (2, 1)
+        assert store.stats()["events"] == 2

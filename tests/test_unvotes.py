@@ -8,6 +8,7 @@ reproduced from the ``unvotes`` package data.
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import os
 import struct
@@ -19,6 +20,7 @@ import pytest
 
 from equipoise.analysis.unvotes import agreement, agreement_matrix, published_roll_calls
 from equipoise.sources.errors import SourceError
+from equipoise.sources.limits import one_year_after
 from equipoise.sources.unvotes import (
     COLUMNS,
     country_codes,
@@ -576,3 +578,52 @@ def test_the_raw_2016_release_reproduces_the_file_outside_sessions_52_to_67(
     elsewhere = ~compared["session"].between(52, 67)
     assert difference[elsewhere].max() < 1e-6
     assert difference[~elsewhere].max() > 1e-3
+
+
+# -- bad rows: each reported by its line, the good ones kept ---------------------------------
+
+
+def test_with_an_error_list_bad_csv_rows_are_left_out_and_the_rest_read(tmp_path):
+    text = (
+        "rcid,country_code,vote,date\n"
+        "3,US,yes,1946-01-01\n"
+        "inf,RU,no,1946-01-01\n"  # not a finite whole number
+        "1e300,FR,no,1946-01-01\n"
+        '3,"GB,no,1946-01-01\n'  # a quote never closed
+        "3,CN,yes,9999-12-31\n"  # an implausible date
+        "3,XX,no,1946-01-01\n"
+        "3,US,no,1946-01-01\n"  # a second vote
+        "3,IN,\0yes,1946-01-01\n"
+        "3,CA,abstain,1946-01-01\n"
+    )
+    errors: list[SourceError] = []
+    votes = read_unvotes_csv(write(tmp_path / "votes.csv", text), errors=errors)
+    assert list(votes["country"]) == ["USA", "CAN"]
+    assert [(e.line, e.message.split(" (")[0]) for e in errors] == [
+        (3, "rcid must be a whole number, got 'inf'"),
+        (4, "rcid must be a whole number, got '1e+300'"),
+        (5, "unclosed quote: the field runs to the end of the file; read again from the next line"),
+        (6, "date 9999-12-31 is outside the accepted range 1800-01-01 to "
+            f"{one_year_after(dt.date.today())}"),
+        (7, "unknown ISO alpha-2 code 'XX'"),
+        (8, "USA votes twice on roll call 3"),
+        (9, "NUL byte in the record"),
+    ]
+    # Without the list, the first problem found raises: the file's structure is read first.
+    with pytest.raises(SourceError, match=r"votes\.csv:5: unclosed quote"):
+        read_unvotes_csv(tmp_path / "votes.csv")
+
+
+def test_a_fifo_is_not_read_as_votes(tmp_path):
+    fifo = tmp_path / "votes.csv"
+    os.mkfifo(fifo)
+    with pytest.raises(SourceError, match="not a regular file"):
+        read_unvotes_csv(fifo)
+
+
+def test_a_damaged_r_file_is_a_source_error(tmp_path):
+    nested = b"RDX2\nX\n" + struct.pack(">iii", 2, 0, 0) + struct.pack(">ii", 19, 1) * 5000
+    path = tmp_path / "deep.RData"
+    path.write_bytes(nested)
+    with pytest.raises(SourceError, match="malformed R data file|truncated"):
+        read_voeten_rdata(path)

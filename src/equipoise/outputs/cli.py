@@ -166,21 +166,56 @@ def _open_store(db: str | None, read_only: bool = False):
 
 
 # -- ingest -------------------------------------------------------------------------------
+EarliestOption = Annotated[
+    str | None,
+    typer.Option("--earliest", help="Earliest date accepted (YYYY-MM-DD). Default: 1800-01-01."),
+]
+LatestOption = Annotated[
+    str | None,
+    typer.Option("--latest", help="Latest date accepted (YYYY-MM-DD). Default: a year from today."),
+]
+
+
+def _date_range(earliest: str | None, latest: str | None):
+    from equipoise.sources import DateRange
+
+    first, last = _date(earliest, "--earliest"), _date(latest, "--latest")
+    try:
+        return DateRange(**({"earliest": first} if first else {}), latest=last)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--latest") from None
+
+
 @app.command()
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders: .txt .html .htm .jsonl")],
     date: Annotated[
         str | None, typer.Option("--date", help="Publication date for .txt/.html files.")
     ] = None,
+    date_from_mtime: Annotated[
+        bool,
+        typer.Option("--date-from-mtime",
+                     help="Date .txt/.html files that state no date by their modification time."),
+    ] = False,
+    follow_symlinks: Annotated[
+        bool,
+        typer.Option("--follow-symlinks",
+                     help="Follow symbolic links in folders even when they lead outside."),
+    ] = False,
+    earliest: EarliestOption = None,
+    latest: LatestOption = None,
     db: DbOption = None,
 ) -> None:
     """Add news documents to the store. Documents already stored are skipped."""
+    from rich.markup import escape
+
     from equipoise.sources import iter_documents, parse_date
 
+    dates = _date_range(earliest, latest)
     published = None
     if date is not None:
         try:
-            published = parse_date(date)
+            published = dates.check(parse_date(date))
         except ValueError as exc:
             raise typer.BadParameter(str(exc), param_hint="--date") from None
     errors: list[str] = []
@@ -188,12 +223,14 @@ def ingest(
 
     def documents(progress: Progress, task) -> Iterator[Document]:
         nonlocal seen
-        for item in iter_documents(paths, date=published):
+        items = iter_documents(paths, date=published, date_from_mtime=date_from_mtime,
+                               follow_symlinks=follow_symlinks, dates=dates)  # fmt: skip
+        for item in items:
             for warning in item.warnings:
-                console.print(f"[yellow]warning:[/yellow] {warning}")
+                console.print(f"[yellow]warning:[/yellow] {escape(warning)}")
             if item.error is not None:
                 errors.append(str(item.error))
-                console.print(f"[red]error:[/red] {item.error}")
+                console.print(f"[red]error:[/red] {escape(str(item.error))}")
             elif item.document is not None:
                 seen += 1
                 yield item.document
@@ -202,7 +239,9 @@ def ingest(
     with _open_store(db) as store, _progress() as progress:
         task = progress.add_task("Ingesting", total=None)
         added, skipped = store.add_documents(documents(progress, task))
-    console.print(f"{added} added, {skipped} already stored, {len(errors)} failed ({store.path})")
+    console.print(
+        f"{added} added, {skipped} already stored, {len(errors)} failed ({escape(str(store.path))})"
+    )
     if errors:
         raise typer.Exit(1)
 
@@ -907,53 +946,67 @@ def _url_host(host: str) -> str:
 def import_(
     paths: Annotated[list[Path], typer.Argument(help="Event files: plain, .gz or .zip.")],
     fmt: Annotated[str, typer.Option("--format", help="gdelt1, gdelt2, icews, polecat or acled.")],
+    earliest: EarliestOption = None,
+    latest: LatestOption = None,
     db: DbOption = None,
 ) -> None:
     """Add events from a structured dataset (GDELT 1.0/2.0, ICEWS, POLECAT, ACLED) to the store.
 
-    Importing a file again replaces its events instead of adding them twice. Rows that
-    are not between two different states or blocs are skipped; rows that cannot be read
-    are listed with their file and line, and the exit status is then 1.
+    Each file is imported whole or not at all. Importing a file again replaces its events
+    instead of adding them twice. Rows that are not between two different states or blocs
+    are skipped, as are rows repeating a record id; rows that cannot be read are listed
+    with their file and line, and the exit status is then 1.
     """
+    from rich.markup import escape
+
     from equipoise.sources import SourceError
     from equipoise.sources.datasets import FORMATS, ImportReport, read_dataset
+    from equipoise.sources.files import display_path
 
     fmt = fmt.strip().lower()
     if fmt not in FORMATS:
         raise typer.BadParameter(f"expected one of {', '.join(FORMATS)}", param_hint="--format")
+    dates = _date_range(earliest, latest)
     report = ImportReport()
+    failed = 0
     with _open_store(db) as store, Progress(
         SpinnerColumn(), TextColumn("[progress.description]{task.description}"),
         TextColumn("{task.completed:,} rows read"), TimeElapsedColumn(), console=console,
     ) as progress:
         for path in paths:
-            task = progress.add_task(path.name, total=None)
-            errors_before, rows_before = len(report.errors), report.rows
+            task = progress.add_task(escape(display_path(path.name)), total=None)
+            part = ImportReport()
 
-            def events(task=task, path=path, rows_before=rows_before):
-                for n, event in enumerate(read_dataset(path, fmt, report)):
+            def events(task=task, path=path, part=part):
+                for n, event in enumerate(read_dataset(path, fmt, part, dates=dates)):
                     if n % 2000 == 0:
-                        progress.update(task, completed=report.rows - rows_before)
+                        progress.update(task, completed=part.rows)
                     yield event
 
             try:
-                added, replaced = store.add_dataset_events(events(), fmt, source=path.resolve())
+                # One transaction a file: a file that fails halfway stores nothing.
+                part.added, part.replaced = store.add_dataset_events(
+                    events(), fmt, source=display_path(path.resolve())
+                )
             except SourceError as exc:
-                report.errors.append(str(exc))
-                added = replaced = 0
-            read = report.rows - rows_before
-            progress.update(task, completed=read, total=read or 1)
-            report.added += added
-            report.replaced += replaced
-            for error in report.errors[errors_before:]:
-                console.print(f"[red]error:[/red] {error}")
-    out.print(
-        f"{report.rows:,} rows read from {len(paths)} file(s): {report.added:,} events imported, "
-        f"{report.replaced:,} replaced (already stored); skipped {report.domestic:,} domestic "
-        f"and {report.no_actor:,} with no state or bloc on a side"
+                failed += 1
+                part.errors.append(f"{exc} (nothing imported from this file)")
+                report.errors.extend(part.errors)
+            else:
+                report.merge(part)
+            progress.update(task, completed=part.rows, total=part.rows or 1)
+            for error in part.errors:
+                console.print(f"[red]error:[/red] {escape(error)}")
+    out.print(escape(
+        f"{report.rows:,} rows read from {len(paths) - failed} file(s): "
+        f"{report.added:,} events imported, {report.replaced:,} replaced (already stored); "
+        f"skipped {report.domestic:,} domestic and {report.no_actor:,} with no state or bloc "
+        "on a side"
         + (f", {report.unmapped:,} with no CAMEO equivalent" if report.unmapped else "")
+        + (f", {report.duplicates:,} repeating a record id" if report.duplicates else "")
         + f"; {len(report.errors):,} errors"
-    )
+        + (f"; {failed} file(s) not imported" if failed else "")
+    ))
     if report.errors:
         raise typer.Exit(1)
 

@@ -4,11 +4,13 @@ from equipoise.sources.discover import SUPPORTED_SUFFIXES, Loaded, iter_document
 from equipoise.sources.errors import SourceError
 from equipoise.sources.html import read_html
 from equipoise.sources.jsonl import read_jsonl
+from equipoise.sources.limits import DateRange
 from equipoise.sources.text import MAX_DOCUMENT_BYTES, parse_date, read_text
 
 __all__ = [
     "MAX_DOCUMENT_BYTES",
     "SUPPORTED_SUFFIXES",
+    "DateRange",
     "Loaded",
     "SourceError",
     "iter_documents",

@@ -7,10 +7,12 @@ from the package table, and the dataset's record id as provenance.
 
 Rows that are not between two different states or blocs (a domestic event, or an actor
 that is a region, a company or nobody) are skipped and counted, as the coder skips them.
-A row that cannot be read (wrong number of columns, a bad date, an unknown CAMEO code) is
-recorded as a :class:`SourceError` naming the file and line, and reading goes on; only a
-file that cannot be opened at all raises. Both end up in the :class:`ImportReport` passed
-to the reader.
+A row that cannot be read (wrong number of columns, a bad date, a date outside the
+accepted range, an unknown CAMEO code, a NUL byte) is recorded as a :class:`SourceError`
+naming the file and line, and reading goes on; only a file that cannot be read at all
+(not a regular file, a damaged archive, another format's header) raises SourceError.
+Of rows sharing a record id, the first is read and the others counted as duplicates.
+Text fields are cleaned as :mod:`equipoise.sources.clean` says.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import datetime as dt
 import functools
 import gzip
 import io
+import os
 import re
 import unicodedata
 import zipfile
@@ -32,7 +35,12 @@ from typing import IO
 
 from equipoise.coding.cameo import UnknownCameoCode, lookup
 from equipoise.records import Actor, Event, EventDate
+from equipoise.sources.clean import clean_cells
+from equipoise.sources.csvrecords import csv_records
 from equipoise.sources.errors import SourceError
+from equipoise.sources.files import bounded_lines, open_regular
+from equipoise.sources.limits import DateRange
+from equipoise.sources.limits import goldstein as check_goldstein
 
 FORMATS = ("gdelt1", "gdelt2", "icews", "polecat", "acled")
 CODERS = {
@@ -119,53 +127,120 @@ class ImportReport:
     domestic: int = 0  # skipped: the same state or bloc on both sides
     no_actor: int = 0  # skipped: no state or bloc on one side or both
     unmapped: int = 0  # skipped: an event type with no CAMEO equivalent (ACLED)
+    duplicates: int = 0  # skipped: a record id already read from the same file
     errors: list[str] = field(default_factory=list)  # "file:line: message"
     added: int = 0  # events new to the store
     replaced: int = 0  # events already stored, written again
 
     @property
     def skipped(self) -> int:
-        return self.domestic + self.no_actor + self.unmapped
+        return self.domestic + self.no_actor + self.unmapped + self.duplicates
+
+    def merge(self, other: ImportReport) -> None:
+        """Add ``other``'s counts and errors to this report."""
+        for name in ("rows", "events", "domestic", "no_actor", "unmapped", "duplicates",
+                     "added", "replaced"):  # fmt: skip
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.errors.extend(other.errors)
 
 
 # -- opening files -----------------------------------------------------------------------
 
 
+MAX_ROW_CHARS = 1 << 20
+"""Longest line read; a longer one is reported and passed over."""
+MAX_EXPANSION = 100
+"""How many times its own size a compressed file may expand to (beyond 64 MiB)."""
+_EXPANSION_FLOOR = 64 << 20
+
+
+class _Decompressed(io.RawIOBase):
+    """The bytes of a compressed member, with every way decompression can fail turned
+    into a SourceError naming the file, and a limit on how far it may expand."""
+
+    def __init__(self, path: Path, stream: IO[bytes], compressed_size: int) -> None:
+        self._path = path
+        self._stream = stream
+        self._left = max(MAX_EXPANSION * compressed_size, _EXPANSION_FLOOR)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        try:
+            data = self._stream.read(len(buffer))
+        except SourceError:
+            raise
+        except Exception as exc:  # zlib, gzip, zipfile, lzma and bz2 each raise their own
+            raise SourceError(self._path, f"corrupt compressed data: {_reason(exc)}") from None
+        self._left -= len(data)
+        if self._left < 0:
+            raise SourceError(
+                self._path,
+                f"expands to more than {MAX_EXPANSION} times its size; not read "
+                "(a damaged or malicious archive?)",
+            )
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def _reason(exc: BaseException) -> str:
+    return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+
+
 @contextmanager
 def _open_text(path: Path) -> Iterator[IO[str]]:
-    """A text stream over ``path``, a ``.gz`` file or the single data file in a ``.zip``."""
+    """A text stream over ``path``, a ``.gz`` file or the single data file in a ``.zip``.
+
+    Only regular files are opened. A damaged archive raises SourceError, when it is
+    opened or whenever the damage is reached.
+    """
     with ExitStack() as stack:
+        fh = stack.enter_context(open_regular(path))
+        size = os.fstat(fh.fileno()).st_size
+        raw: IO[bytes]
         try:
             suffix = path.suffix.lower()
             if suffix == ".gz":
-                raw: IO[bytes] = stack.enter_context(gzip.open(path, "rb"))
+                raw = _Decompressed(path, stack.enter_context(gzip.GzipFile(fileobj=fh)), size)
             elif suffix == ".zip":
-                archive = stack.enter_context(zipfile.ZipFile(path))
+                archive = stack.enter_context(zipfile.ZipFile(fh))
                 members = [m for m in archive.infolist() if not m.is_dir()]
                 if len(members) != 1:
                     raise SourceError(
                         path, f"expected one file in the archive, found {len(members)}"
                     )
-                raw = stack.enter_context(archive.open(members[0]))
+                raw = _Decompressed(path, stack.enter_context(archive.open(members[0])), size)
             else:
-                raw = stack.enter_context(path.open("rb"))
-        except (OSError, zipfile.BadZipFile, EOFError) as exc:
-            raise SourceError(path, f"cannot open: {exc}") from exc
+                raw = fh
+        except SourceError:
+            raise
+        except Exception as exc:  # zipfile raises many kinds for a damaged directory
+            raise SourceError(path, f"cannot open: {_reason(exc)}") from None
+        buffered = io.BufferedReader(raw) if isinstance(raw, _Decompressed) else raw
         # Undecodable bytes become U+FFFD rather than losing the rest of the file.
-        yield io.TextIOWrapper(raw, encoding="utf-8", errors="replace", newline="")
+        yield io.TextIOWrapper(buffered, encoding="utf-8", errors="replace", newline="")
 
 
-def _lines(path: Path) -> Iterator[tuple[int, str]]:
-    """``(line number, line)`` without its line ending; blank lines are passed over."""
-    number = 0
+def _lines(path: Path, report: ImportReport) -> Iterator[tuple[int, str]]:
+    """``(line number, line)`` without its line ending; blank lines are passed over.
+
+    A line holding a NUL byte, or longer than MAX_ROW_CHARS, is reported and passed
+    over. Control characters (tabs aside) and bidirectional controls are removed.
+    """
     with _open_text(path) as stream:
         try:
-            for number, line in enumerate(stream, start=1):
-                line = line.rstrip("\r\n")
-                if line.strip():
-                    yield number, line
-        except (OSError, zipfile.BadZipFile, EOFError) as exc:
-            raise SourceError(path, f"cannot read after line {number}: {exc}") from exc
+            lines = bounded_lines(stream, MAX_ROW_CHARS)
+            for number, (line, length) in enumerate(lines, start=1):
+                if line is None:
+                    error = f"line too long ({length:,} characters; limit {MAX_ROW_CHARS:,})"
+                    report.errors.append(str(SourceError(path, error, number)))
+                elif "\0" in line:
+                    report.errors.append(str(SourceError(path, "NUL byte in the row", number)))
+                elif line.strip():
+                    yield number, clean_cells(line.rstrip("\r\n"))
+        except OSError as exc:
+            raise SourceError(path, f"cannot read: {_reason(exc)}") from exc
 
 
 # -- shared mapping ------------------------------------------------------------------------
@@ -235,8 +310,10 @@ def _rows(
     report: ImportReport,
     parse: Callable[[list[str], int], Event | None],
     header: Callable[[list[str]], bool],
+    dates: DateRange | None,
 ) -> Iterator[Event]:
-    for number, line in _lines(path):
+    keep = _Keeper(path, report, dates)
+    for number, line in _lines(path, report):
         cells = line.split("\t")
         if number == 1 and header(cells):
             continue
@@ -246,22 +323,49 @@ def _rows(
         except ValueError as exc:
             report.errors.append(str(SourceError(path, str(exc), number)))
             continue
-        if event is not None:
-            report.events += 1
+        if event is not None and keep(event, number):
             yield event
+
+
+class _Keeper:
+    """Checks an event's date, and keeps the first event of each record id in a file."""
+
+    def __init__(self, path: Path, report: ImportReport, dates: DateRange | None) -> None:
+        self._path = path
+        self._report = report
+        self._dates = dates if dates is not None else DateRange()
+        self._seen: set[str] = set()
+
+    def __call__(self, event: Event, number: int) -> bool:
+        try:
+            self._dates.check(event.date.value, "event date")
+        except ValueError as exc:
+            self._report.errors.append(str(SourceError(self._path, str(exc), number)))
+            return False
+        if event.doc_id in self._seen:
+            self._report.duplicates += 1
+            return False
+        self._seen.add(event.doc_id)
+        self._report.events += 1
+        return True
 
 
 # -- GDELT -------------------------------------------------------------------------------
 
 
 def read_gdelt(
-    path: str | Path, version: int = 1, report: ImportReport | None = None
+    path: str | Path,
+    version: int = 1,
+    report: ImportReport | None = None,
+    *,
+    dates: DateRange | None = None,
 ) -> Iterator[Event]:
     """Events of a GDELT event file: 1.0 (57 or 58 columns) or 2.0 (61 columns).
 
     The files are tab-separated with no header; a header line starting with
-    ``GLOBALEVENTID``, as some exports add, is passed over. Skips and errors go to
-    ``report``.
+    ``GLOBALEVENTID``, as some exports add, is passed over. The row's GoldsteinScale
+    is kept when it is a number within -10..10 (the CAMEO table's weight when it is
+    empty); anything else makes the row an error. Skips and errors go to ``report``.
     """
     if version not in (1, 2):
         raise ValueError(f"GDELT version must be 1 or 2, not {version!r}")
@@ -294,10 +398,8 @@ def read_gdelt(
         target = _gdelt_actor(*(cell(f"Actor2{c}") for c in _GDELT_ACTOR_FIELDS))
         if not _pair(report, source, target):
             return None
-        try:
-            goldstein = float(cell("GoldsteinScale"))
-        except ValueError:
-            goldstein = entry.goldstein
+        scale = cell("GoldsteinScale")
+        goldstein = check_goldstein(scale) if scale else entry.goldstein
         return Event(
             doc_id=f"{dataset}:{event_id}", start=0, end=0, sentence=cell("SOURCEURL"),
             source=source, target=target, cameo=entry.code, quad=entry.quad,
@@ -305,7 +407,9 @@ def read_gdelt(
             coder=coder, dataset=dataset,
         )  # fmt: skip
 
-    return _rows(path, report, parse, lambda cells: cells[0].strip() == "GLOBALEVENTID")
+    return _rows(
+        path, report, parse, lambda cells: cells[0].strip() == "GLOBALEVENTID", dates
+    )
 
 
 _GDELT_ACTOR_FIELDS = ("CountryCode", "KnownGroupCode", "Type1Code", "Name")
@@ -351,7 +455,9 @@ def _named_columns(
     index.update((name, i) for i, name in enumerate(names))
     return True
 
-def read_icews(path: str | Path, report: ImportReport | None = None) -> Iterator[Event]:
+def read_icews(
+    path: str | Path, report: ImportReport | None = None, *, dates: DateRange | None = None
+) -> Iterator[Event]:
     """Events of an ICEWS event file (the Dataverse ``.tab`` files: tab-separated, header).
 
     Countries are matched by name against the gazetteer's names and aliases, accents and
@@ -393,7 +499,7 @@ def read_icews(path: str | Path, report: ImportReport | None = None) -> Iterator
             coder=CODERS["icews"], dataset="icews",
         )  # fmt: skip
 
-    return _rows(path, report, parse, header)
+    return _rows(path, report, parse, header, dates)
 
 
 # Names ICEWS uses that the gazetteer does not list.
@@ -501,7 +607,9 @@ def plover_to_cameo(event_type: str, mode: str = "") -> str:
     return table[(kind, "")]
 
 
-def read_polecat(path: str | Path, report: ImportReport | None = None) -> Iterator[Event]:
+def read_polecat(
+    path: str | Path, report: ImportReport | None = None, *, dates: DateRange | None = None
+) -> Iterator[Event]:
     """Events of a POLECAT weekly file (Dataverse ``ngecEvents*.txt``: tab-separated, header).
 
     The PLOVER type (and mode) becomes a CAMEO code through ``data/plover_to_cameo.csv``;
@@ -550,7 +658,7 @@ def read_polecat(path: str | Path, report: ImportReport | None = None) -> Iterat
             coder=CODERS["polecat"], dataset="polecat",
         )  # fmt: skip
 
-    return _rows(path, report, parse, header)
+    return _rows(path, report, parse, header, dates)
 
 
 def _iso_date(value: str) -> dt.date:
@@ -710,27 +818,24 @@ def _acled_date(value: str) -> dt.date:
 
 
 def _csv_records(path: Path, report: ImportReport) -> Iterator[tuple[int, list[str]]]:
-    """``(first line number, cells)`` of each CSV record; quoted fields may span lines."""
+    """``(first line number, cells)`` of each CSV record; quoted fields may span lines,
+    and a quote left open is reported at its line without losing the records after it."""
+
+    def on_error(error: SourceError) -> None:
+        report.errors.append(str(error))
+
     with _open_text(path) as stream:
-        reader = csv.reader(stream)
-        start = 1
-        while True:
-            try:
-                cells = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                report.errors.append(str(SourceError(path, f"bad CSV: {exc}", start)))
-                start = reader.line_num + 1
-                continue
-            except (OSError, zipfile.BadZipFile, EOFError) as exc:
-                raise SourceError(path, f"cannot read after line {start}: {exc}") from exc
-            number, start = start, reader.line_num + 1
-            if any(c.strip() for c in cells):
-                yield number, cells
+        try:
+            for number, cells in csv_records(stream, str(path), on_error,
+                                             line_limit=MAX_ROW_CHARS):  # fmt: skip
+                yield number, [clean_cells(cell) for cell in cells]
+        except OSError as exc:
+            raise SourceError(path, f"cannot read: {_reason(exc)}") from exc
 
 
-def read_acled(path: str | Path, report: ImportReport | None = None) -> Iterator[Event]:
+def read_acled(
+    path: str | Path, report: ImportReport | None = None, *, dates: DateRange | None = None
+) -> Iterator[Event]:
     """Events of an ACLED export (CSV with a header, from the API or the Export Tool).
 
     Only events between actors of two different states (or a state and a bloc) are kept:
@@ -742,6 +847,7 @@ def read_acled(path: str | Path, report: ImportReport | None = None) -> Iterator
 
     def events() -> Iterator[Event]:
         index: dict[str, int] = {}
+        keep = _Keeper(path, report, dates)
         for number, cells in _csv_records(path, report):
             if not index:
                 names = [c.strip().lstrip("\ufeff").lower() for c in cells]
@@ -756,8 +862,7 @@ def read_acled(path: str | Path, report: ImportReport | None = None) -> Iterator
             except ValueError as exc:
                 report.errors.append(str(SourceError(path, str(exc), number)))
                 continue
-            if event is not None:
-                report.events += 1
+            if event is not None and keep(event, number):
                 yield event
 
     def parse(cells: list[str], index: dict[str, int]) -> Event | None:
@@ -797,17 +902,28 @@ def read_acled(path: str | Path, report: ImportReport | None = None) -> Iterator
 # -- any format ----------------------------------------------------------------------------
 
 
-def read_dataset(path: str | Path, fmt: str, report: ImportReport | None = None) -> Iterator[Event]:
+def read_dataset(
+    path: str | Path,
+    fmt: str,
+    report: ImportReport | None = None,
+    *,
+    dates: DateRange | None = None,
+) -> Iterator[Event]:
     """Events of ``path`` read as ``fmt``: ``gdelt1``, ``gdelt2``, ``icews``, ``polecat``
-    or ``acled``."""
+    or ``acled``.
+
+    Event dates must lie within ``dates`` (by default 1800 to a year from today); a row
+    outside is an error. Of several rows with the same record id only the first is
+    read; the others are counted in ``report.duplicates``.
+    """
     if fmt == "gdelt1":
-        return read_gdelt(path, 1, report)
+        return read_gdelt(path, 1, report, dates=dates)
     if fmt == "gdelt2":
-        return read_gdelt(path, 2, report)
+        return read_gdelt(path, 2, report, dates=dates)
     if fmt == "icews":
-        return read_icews(path, report)
+        return read_icews(path, report, dates=dates)
     if fmt == "polecat":
-        return read_polecat(path, report)
+        return read_polecat(path, report, dates=dates)
     if fmt == "acled":
-        return read_acled(path, report)
+        return read_acled(path, report, dates=dates)
     raise ValueError(f"unknown dataset format {fmt!r} (expected one of {', '.join(FORMATS)})")

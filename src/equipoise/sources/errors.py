@@ -2,7 +2,23 @@
 
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def display_path(path: str | os.PathLike[str]) -> str:
+    """``path`` as printable text: bytes that are not UTF-8 in a file name become U+FFFD.
+
+    Python keeps such bytes as lone surrogates, which can be neither printed nor stored.
+    """
+    text = os.fspath(path)
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:
+        return _SURROGATE.sub("\ufffd", text)
 
 
 class SourceError(Exception):
@@ -10,13 +26,15 @@ class SourceError(Exception):
 
     ``str()`` reads ``path:line: message`` (or ``path: message`` for a whole
     file), the form editors and compilers use, so it can be clicked through.
+    Every reader reports bad input with this class or a subclass of it.
     """
 
     def __init__(self, path: str | Path, message: str, line: int | None = None) -> None:
-        self.path = str(path)
+        # A file name that is not UTF-8 holds lone surrogates, which cannot be printed.
+        self.path = display_path(path)
         self.line = line
-        self.message = message
-        super().__init__(self.path, message, line)
+        self.message = _SURROGATE.sub("\ufffd", message)
+        super().__init__(self.path, self.message, line)
 
     def __str__(self) -> str:
         where = self.path if self.line is None else f"{self.path}:{self.line}"

@@ -11,9 +11,12 @@ from pathlib import Path
 import trafilatura
 
 from equipoise.records import Document
-from equipoise.sources.errors import SourceError
+from equipoise.sources.clean import clean_field, clean_text
+from equipoise.sources.errors import SourceError, display_path
+from equipoise.sources.limits import DateRange
 from equipoise.sources.text import (
     MAX_DOCUMENT_BYTES,
+    NO_DATE,
     check_length,
     mtime_date,
     parse_date,
@@ -28,13 +31,22 @@ MAX_HTML_BYTES = 4 * MAX_DOCUMENT_BYTES
 _DATE_PARAMS = {"original_date": True, "extensive_search": False}
 
 
-def read_html(path: str | Path, date: dt.date | None = None) -> tuple[Document, list[str]]:
+def read_html(
+    path: str | Path,
+    date: dt.date | None = None,
+    *,
+    date_from_mtime: bool = False,
+    dates: DateRange | None = None,
+) -> tuple[Document, list[str]]:
     """Read an ``.html``/``.htm`` page.
 
-    The publication date is ``date`` if given, else the page's metadata, else
-    the file's modification date (with a warning). Raises SourceError.
+    The publication date is ``date`` if given, else the page's metadata, else, with
+    ``date_from_mtime``, the file's modification date; a page with none of them is an
+    error. A page date that cannot be read or lies outside ``dates`` is passed over
+    with a warning. Raises SourceError.
     """
     path = Path(path)
+    dates = dates if dates is not None else DateRange()
     page = read_document_file(path, limit=MAX_HTML_BYTES)
     try:
         result = trafilatura.bare_extraction(
@@ -45,7 +57,7 @@ def read_html(path: str | Path, date: dt.date | None = None) -> tuple[Document, 
         )
     except Exception as exc:  # trafilatura raises assorted lxml and value errors
         raise SourceError(path, f"could not parse HTML: {exc}") from None
-    text = (result.text or "").strip() if result is not None else ""
+    text = clean_text((result.text or "") if result is not None else "").strip()
     if not text:
         raise SourceError(path, "no main text found in the page")
     check_length(text, path)
@@ -54,19 +66,32 @@ def read_html(path: str | Path, date: dt.date | None = None) -> tuple[Document, 
     published = date
     if published is None and result.date:
         try:
-            published = parse_date(result.date)
+            page_date = parse_date(result.date)
         except ValueError:
-            warnings.append(f"{path}: ignoring unreadable page date {result.date!r}")
+            warnings.append(f"{display_path(path)}: ignoring unreadable page date {result.date!r}")
+        else:
+            if page_date in dates:
+                published = page_date
+            else:
+                warnings.append(
+                    f"{display_path(path)}: ignoring page date {page_date} outside the "
+                    f"accepted range {dates.earliest} to {dates.last}"
+                )
+    if published is None and date_from_mtime:
+        published = mtime_date(path)
     if published is None:
-        published, warning = mtime_date(path)
-        warnings.append(warning)
+        raise SourceError(path, NO_DATE)
+    try:
+        dates.check(published, "publication date")
+    except ValueError as exc:
+        raise SourceError(path, str(exc)) from None
 
     doc = Document.from_text(
         text,
         published=published,
-        url=result.url or None,
-        title=result.title or None,
-        source=str(path),
-        ref=str(path),
+        url=clean_field(result.url),
+        title=clean_field(result.title),
+        source=display_path(path),
+        ref=display_path(path),
     )
     return doc, warnings

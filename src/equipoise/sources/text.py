@@ -16,17 +16,21 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import os
 import re
 from pathlib import Path
 
 from equipoise.records import Document
-from equipoise.sources.errors import SourceError
+from equipoise.sources.clean import clean_field, clean_text
+from equipoise.sources.errors import SourceError, display_path
+from equipoise.sources.files import open_regular
+from equipoise.sources.limits import DateRange
 
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
 """Largest document text accepted; anything bigger is almost surely not one article."""
 
 SNIFF_BYTES = 8192
-"""How much of a file is checked for NUL bytes to tell binary files from text."""
+"""How much of a file is read before its size is checked: a binary file is refused at once."""
 
 _MONTHS = {
     name: number
@@ -55,7 +59,9 @@ _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[t ]\d{2}:\d{2}.*)?")
 _SLASHED = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})")
 _DAY_MONTH = re.compile(_WEEKDAY + r"(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{4})" + _TIME)
 _MONTH_DAY = re.compile(_WEEKDAY + r"([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})" + _TIME)
-_HEADER = re.compile(r"\s*(title|url|date|published)\s*:\s*(.*?)\s*", re.IGNORECASE)
+# The value is stripped in code: a lazy group before trailing spaces backtracks for ever
+# on a long line of spaces.
+_HEADER = re.compile(r"\s*(title|url|date|published)\s*:(.*)", re.IGNORECASE)
 
 
 def parse_date(value: str) -> dt.date:
@@ -99,19 +105,25 @@ def decode_utf8(data: bytes, path: str | Path, offset: int = 0, first_line: int 
 
 
 def read_document_file(path: Path, limit: int = MAX_DOCUMENT_BYTES) -> str:
-    """Read a one-document file as text after checking that it is not binary,
-    not over ``limit`` bytes, UTF-8, and more than whitespace."""
-    try:
-        with path.open("rb") as fh:
+    """Read a one-document file as text after checking that it is a regular file, not
+    binary (no NUL byte anywhere), not over ``limit`` bytes, UTF-8, and more than
+    white space."""
+    with open_regular(path) as fh:
+        try:
             head = fh.read(SNIFF_BYTES)
             if b"\0" in head:
                 raise SourceError(path, "binary file")
-            size = path.stat().st_size
+            size = os.fstat(fh.fileno()).st_size
             if size > limit:
                 raise _too_large(path, size, limit)
-            data = head + fh.read()
-    except OSError as exc:
-        raise SourceError(path, exc.strerror or str(exc)) from None
+            # Read one byte past the limit: a file that grows while it is read still stops.
+            data = head + fh.read(limit + 1 - len(head))
+        except OSError as exc:
+            raise SourceError(path, exc.strerror or str(exc)) from None
+    if len(data) > limit:
+        raise _too_large(path, len(data), limit)
+    if b"\0" in data:
+        raise SourceError(path, f"binary file (NUL byte at byte {data.index(0)})")
     text = decode_utf8(data, path)
     if not text.strip():
         raise SourceError(path, "empty document")
@@ -129,47 +141,66 @@ def _too_large(path: str | Path, size: int, limit: int, line: int | None = None)
     return SourceError(path, f"document too large ({size:,} bytes; limit {limit:,})", line)
 
 
-def mtime_date(path: Path) -> tuple[dt.date, str]:
-    """The file's modification date, and the warning that says it was used."""
-    day = dt.date.fromtimestamp(path.stat().st_mtime)
-    return day, f"{path}: no publication date found; using the file's modification date {day}"
+def mtime_date(path: Path) -> dt.date:
+    """The file's modification date."""
+    return dt.date.fromtimestamp(path.stat().st_mtime)
 
 
-def read_text(path: str | Path, date: dt.date | None = None) -> tuple[Document, list[str]]:
+NO_DATE = "no publication date found (give one with --date, or use --date-from-mtime)"
+
+
+def read_text(
+    path: str | Path,
+    date: dt.date | None = None,
+    *,
+    date_from_mtime: bool = False,
+    dates: DateRange | None = None,
+) -> tuple[Document, list[str]]:
     """Read a ``.txt`` article.
 
-    The publication date is ``date`` if given, else the ``Date:`` header, else
-    the file's modification date (with a warning). Raises SourceError.
+    The publication date is ``date`` if given, else the ``Date:`` header, else, with
+    ``date_from_mtime``, the file's modification date; a file with none of them is an
+    error, as is a date outside ``dates`` (by default 1800 to a year from today).
+    Control characters are removed from the text. Raises SourceError.
     """
     path = Path(path)
-    # Normalise line endings so the same article saved on Windows hashes the same.
-    lines = read_document_file(path).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    dates = dates if dates is not None else DateRange()
+    # Line breaks become \n so the same article saved on Windows hashes the same.
+    lines = clean_text(read_document_file(path)).split("\n")
     headers: dict[str, tuple[str, int]] = {}
     i = 0
     while i < len(lines) and (m := _HEADER.fullmatch(lines[i])):
         key = "date" if m[1].lower() == "published" else m[1].lower()
-        if m[2]:  # an empty header says nothing; later ones win
-            headers[key] = (m[2], i + 1)
+        if value := m[2].strip():  # an empty header says nothing; later ones win
+            headers[key] = (value, i + 1)
         i += 1
     body = "\n".join(lines[i:]).strip()
     if not body:
         raise SourceError(path, "empty document")
+    check_length(body, path)
 
-    warnings: list[str] = []
-    published = date
+    published, line = date, None
     if published is None and "date" in headers:
         value, line = headers["date"]
         try:
             published = parse_date(value)
         except ValueError:
             raise SourceError(path, f"unparseable date {value!r} (use YYYY-MM-DD)", line) from None
+    if published is None and date_from_mtime:
+        published = mtime_date(path)
     if published is None:
-        published, warning = mtime_date(path)
-        warnings.append(warning)
+        raise SourceError(path, NO_DATE)
+    try:
+        dates.check(published, "publication date")
+    except ValueError as exc:
+        raise SourceError(path, str(exc), line) from None
 
-    title = headers.get("title", ("", 0))[0] or None
-    url = headers.get("url", ("", 0))[0] or None
     doc = Document.from_text(
-        body, published=published, url=url, title=title, source=str(path), ref=str(path)
+        body,
+        published=published,
+        url=clean_field(headers.get("url", ("", 0))[0]),
+        title=clean_field(headers.get("title", ("", 0))[0]),
+        source=display_path(path),
+        ref=display_path(path),
     )
-    return doc, warnings
+    return doc, []

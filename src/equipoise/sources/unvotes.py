@@ -56,6 +56,7 @@ from __future__ import annotations
 import bz2
 import functools
 import gzip
+import io
 import lzma
 import struct
 import zlib
@@ -68,7 +69,10 @@ from typing import Any, BinaryIO
 import numpy as np
 import pandas as pd
 
+from equipoise.sources.csvrecords import csv_records
 from equipoise.sources.errors import SourceError
+from equipoise.sources.files import open_regular
+from equipoise.sources.limits import DateRange
 
 __all__ = [
     "COLUMNS",
@@ -419,22 +423,23 @@ def _decode(raw: bytes, flags: int) -> str:
         return raw.decode("latin-1")
 
 
-def _open_compressed(path: Path) -> BinaryIO:
-    with path.open("rb") as fh:
-        magic = fh.read(6)
+def _decompressed(fh: BinaryIO) -> BinaryIO:
+    """``fh`` itself, or a reader of its gzip, bzip2 or xz content (by its magic bytes)."""
+    magic = fh.read(6)
+    fh.seek(0)
     if magic[:2] == b"\x1f\x8b":
-        return gzip.open(path, "rb")
+        return gzip.GzipFile(fileobj=fh)
     if magic[:3] == b"BZh":
-        return bz2.open(path, "rb")
+        return bz2.BZ2File(fh)
     if magic == b"\xfd7zXZ\x00":
-        return lzma.open(path, "rb")
-    return path.open("rb")
+        return lzma.LZMAFile(fh)
+    return fh
 
 
 def _read_r_objects(path: Path) -> dict[str, _RObj]:
     """Every object in an ``.RData``/``.rda`` file (or the one in an ``.rds``), by name."""
     try:
-        with _open_compressed(path) as fh:
+        with open_regular(path) as raw, _decompressed(raw) as fh:
             reader = _RReader(fh)
             head = reader.raw(2)
             rdata = head == b"RD"
@@ -457,6 +462,10 @@ def _read_r_objects(path: Path) -> dict[str, _RObj]:
     except (OSError, EOFError, zlib.error, lzma.LZMAError) as exc:
         message = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
         raise SourceError(path, message) from None
+    except (RecursionError, struct.error, ValueError, IndexError, TypeError, AttributeError,
+            KeyError, OverflowError) as exc:  # fmt: skip
+        # A damaged file can send the reader anywhere: say so instead of failing with it.
+        raise SourceError(path, f"malformed R data file ({type(exc).__name__})") from None
     if not rdata:
         return {path.stem: top}
     if top.kind not in _PAIRLISTS:
@@ -528,18 +537,22 @@ def _r_text(obj: _RObj) -> tuple[np.ndarray, list[str]]:
 
 
 def _number_text(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
+    whole = float(value).is_integer() and abs(value) < 1e15
+    return str(int(value)) if whole else str(value)
 
 
 def _r_dates(obj: _RObj) -> tuple[np.ndarray, list[str]] | np.ndarray:
     """Dates: datetime64 for an R ``Date``/``POSIXct`` column, else (codes, texts)."""
     classes = obj.classes()
-    if obj.kind in (_REALSXP, _INTSXP) and "Date" in classes:
-        days = _r_numbers(obj)
-        return pd.to_datetime(days, unit="D", origin="unix").to_numpy()
-    if obj.kind in (_REALSXP, _INTSXP) and "POSIXct" in classes:
-        seconds = _r_numbers(obj)
-        return pd.to_datetime(seconds, unit="s", origin="unix").normalize().to_numpy()
+    try:
+        if obj.kind in (_REALSXP, _INTSXP) and "Date" in classes:
+            days = _r_numbers(obj)
+            return pd.to_datetime(days, unit="D", origin="unix").to_numpy()
+        if obj.kind in (_REALSXP, _INTSXP) and "POSIXct" in classes:
+            seconds = _r_numbers(obj)
+            return pd.to_datetime(seconds, unit="s", origin="unix").normalize().to_numpy()
+    except (ValueError, OverflowError) as exc:  # pandas' OutOfBoundsDatetime is a ValueError
+        raise _Unreadable(f"dates beyond any calendar ({exc})") from None
     return _r_text(obj)
 
 
@@ -556,36 +569,67 @@ Where = Callable[[int], tuple[str, int | None]]
 """Row index -> (prefix for the message, line for SourceError)."""
 
 
-def _csv_where(index: int) -> tuple[str, int | None]:
-    return "", index + 2  # line 1 is the header
-
-
 def _frame_where(index: int) -> tuple[str, int | None]:
     return f"row {index + 1}: ", None
 
 
-def _fail(path: Path, where: Where, index: int, message: str) -> SourceError:
-    prefix, line = where(int(index))
-    return SourceError(path, prefix + message, line)
+class _Rows:
+    """Where each row of a table is, and what a bad row does.
+
+    Without ``errors`` the first bad row raises its SourceError; with a list, every
+    bad row gets a SourceError in it and is left out of the table.
+    """
+
+    def __init__(self, path: Path, where: Where, errors: list[SourceError] | None = None):
+        self.path = path
+        self.where = where
+        self.errors = errors
+        self.bad: set[int] = set()
+
+    def error(self, index: int, message: str) -> SourceError:
+        prefix, line = self.where(int(index))
+        return SourceError(self.path, prefix + message, line)
+
+    def fail(self, bad: np.ndarray, message: Callable[[int], str]) -> None:
+        """Report the rows the boolean mask ``bad`` marks, each with ``message(row)``."""
+        indices = [i for i in np.flatnonzero(bad).tolist() if i not in self.bad]
+        if not indices:
+            return
+        if self.errors is None:
+            raise self.error(indices[0], message(indices[0]))
+        for index in indices:
+            self.errors.append(self.error(index, message(index)))
+            self.bad.add(index)
+
+    def good(self, n: int) -> np.ndarray:
+        """A mask of the ``n`` rows that no check has failed."""
+        mask = np.ones(n, dtype=bool)
+        mask[list(self.bad)] = False
+        return mask
 
 
-def _integers(path: Path, where: Where, values: np.ndarray, what: str, *, required: bool):
-    """float64 values -> int64 (required) or Int64 (missing allowed); whole numbers only."""
+_WHOLE_LIMIT = 2.0**53  # beyond this a float64 no longer holds every whole number
+
+
+def _integers(rows: _Rows, values: np.ndarray, what: str, *, required: bool):
+    """float64 values -> int64 (required) or Int64 (missing allowed); finite whole numbers only."""
     missing = np.isnan(values)
-    bad = ~missing & (values != np.round(values))
+    with np.errstate(invalid="ignore"):
+        whole = np.isfinite(values) & (np.abs(values) < _WHOLE_LIMIT)
+        whole &= values == np.round(values)
+    bad = ~missing & ~whole
     if required:
         bad |= missing
-    if bad.any():
-        index = int(np.flatnonzero(bad)[0])
-        shown = "missing" if missing[index] else repr(_number_text(values[index]))
-        raise _fail(path, where, index, f"{what} must be a whole number, got {shown}")
+    rows.fail(bad, lambda i: f"{what} must be a whole number, got "
+              + ("missing" if missing[i] else repr(_number_text(values[i]))))  # fmt: skip
+    safe = np.where(bad | missing, 0, values).astype(np.int64)
     if required:
-        return values.astype(np.int64)
-    return pd.arrays.IntegerArray(np.where(missing, 0, values).astype(np.int64), missing)
+        return safe
+    return pd.arrays.IntegerArray(safe, missing | bad)
 
 
 def _dates_from_text(
-    path: Path, where: Where, codes: np.ndarray, texts: list[str | None]
+    rows: _Rows, codes: np.ndarray, texts: list[str | None], dates: DateRange
 ) -> np.ndarray:
     """Parse dictionary-encoded date strings: ISO ``YYYY-MM-DD`` or Voeten's ``M/D/YYYY``."""
     series = pd.Series([None if t is None else t.strip() for t in texts], dtype=object)
@@ -594,26 +638,39 @@ def _dates_from_text(
     mdy = pd.to_datetime(series, format="%m/%d/%Y", errors="coerce")
     parsed = iso.fillna(mdy)
     bad_levels = np.flatnonzero(series.notna().to_numpy() & parsed.isna().to_numpy())
-    if len(bad_levels):
-        index = int(np.flatnonzero(np.isin(codes, bad_levels))[0])
-        text = texts[codes[index]]
-        raise _fail(path, where, index, f"unparseable date {text!r} (use YYYY-MM-DD)")
-    return _take(parsed.to_numpy(dtype="datetime64[ns]"), codes, np.datetime64("NaT"))
+    rows.fail(
+        np.isin(codes, bad_levels),
+        lambda i: f"unparseable date {texts[codes[i]]!r} (use YYYY-MM-DD)",
+    )
+    # Microseconds hold years 1 to 9999; nanoseconds only 1677 to 2262, and a year
+    # outside would silently wrap round to another date.
+    values = _take(parsed.to_numpy(dtype="datetime64[us]"), codes, np.datetime64("NaT"))
+    return _check_dates(rows, values, dates)
 
 
-def _flags(path: Path, where: Where, values: np.ndarray, what: str) -> pd.arrays.BooleanArray:
+def _check_dates(rows: _Rows, values: np.ndarray, dates: DateRange) -> np.ndarray:
+    """``values`` (datetime64 of any unit) as datetime64[ns], with dates outside
+    ``dates`` failed and made NaT."""
+    values = values.astype("datetime64[us]")
+    first = np.datetime64(dates.earliest, "us")
+    last = np.datetime64(dates.last, "us")
+    outside = (values < first) | (values > last)
+    rows.fail(outside, lambda i: f"date {str(values[i])[:10]} is outside the accepted range "
+              f"{dates.earliest} to {dates.last}")  # fmt: skip
+    values[outside] = np.datetime64("NaT")
+    return values.astype("datetime64[ns]")
+
+
+def _flags(rows: _Rows, values: np.ndarray, what: str) -> pd.arrays.BooleanArray:
     """0/1 numbers (NaN for missing) -> nullable boolean."""
     missing = np.isnan(values)
     bad = ~missing & ~np.isin(values, (0.0, 1.0))
-    if bad.any():
-        index = int(np.flatnonzero(bad)[0])
-        raise _fail(path, where, index, f"{what} must be 0 or 1, got {values[index]!r}")
-    return pd.arrays.BooleanArray(np.where(missing, 0, values).astype(bool), missing)
+    rows.fail(bad, lambda i: f"{what} must be 0 or 1, got {values[i]!r}")
+    return pd.arrays.BooleanArray(np.where(missing | bad, 0, values).astype(bool), missing | bad)
 
 
 def _countries_from_codes(
-    path: Path,
-    where: Where,
+    rows: _Rows,
     codes: np.ndarray,
     levels: list[Any],
     mapping: dict[Any, str],
@@ -639,20 +696,22 @@ def _countries_from_codes(
         if "NA" in levels:
             unclear |= (codes == levels.index("NA")) & named & (by_row_name != "NAM")
         out = np.where(unclear & named, by_row_name, out)
-    unknown = np.flatnonzero(pd.isna(out))
-    if len(unknown):
-        index = int(unknown[0])
+    unknown = pd.isna(out)
+
+    def message(index: int) -> str:
         code = codes[index]
         shown = "missing" if code < 0 else repr(levels[code])
         if names is not None and names[0][index] >= 0:
             shown += f" ({names[1][names[0][index]]})"
-        raise _fail(path, where, index, f"unknown {what} {shown}")
+        return f"unknown {what} {shown}"
+
+    rows.fail(unknown, message)
+    out[unknown] = ""
     return out
 
 
 def _assemble(
-    path: Path,
-    where: Where,
+    rows: _Rows,
     *,
     rcid: np.ndarray,
     session: Any,
@@ -663,30 +722,32 @@ def _assemble(
     para: Any,
     keep_absent: bool,
 ) -> pd.DataFrame:
-    """Drop what is not a vote, check one vote per country and roll call, build the table."""
-    keep = (vote >= 0) & (country != "")
+    """Drop what is not a vote, check one vote per country and roll call, build the table.
+
+    Of two votes of one country on one roll call, the first stays and the second fails.
+    """
+    keep = (vote >= 0) & (country != "") & rows.good(len(vote))
     if not keep_absent:
         keep &= vote != _ABSENT_CODE
-    rows = np.flatnonzero(keep)
-    iso_codes, iso_levels = pd.factorize(pd.Series(country[rows], dtype=object))
-    key = rcid[rows].astype(np.int64) * (len(iso_levels) + 1) + iso_codes
+    kept = np.flatnonzero(keep)
+    iso_codes, iso_levels = pd.factorize(pd.Series(country[kept], dtype=object))
+    key = rcid[kept].astype(np.int64) * (len(iso_levels) + 1) + iso_codes
     duplicated = pd.Series(key).duplicated().to_numpy()
     if duplicated.any():
-        index = int(rows[np.flatnonzero(duplicated)[0]])
-        raise _fail(
-            path, where, index,
-            f"{country[index]} votes twice on roll call {rcid[index]}",
-        )
+        twice = np.zeros(len(vote), dtype=bool)
+        twice[kept[duplicated]] = True
+        rows.fail(twice, lambda i: f"{country[i]} votes twice on roll call {rcid[i]}")
+        kept, iso_codes = kept[~duplicated], iso_codes[~duplicated]
     categories = [*VOTES, ABSENT] if keep_absent else list(VOTES)
     frame = pd.DataFrame(
         {
-            "rcid": rcid[rows].astype(np.int64),
-            "session": pd.array(session, dtype="Int64")[rows],
-            "date": pd.Series(date[rows]).astype("datetime64[ns]"),
+            "rcid": rcid[kept].astype(np.int64),
+            "session": pd.array(session, dtype="Int64")[kept],
+            "date": pd.Series(date[kept]).astype("datetime64[ns]"),
             "country": pd.Series(np.asarray(iso_levels, dtype=object)[iso_codes], dtype="str"),
-            "vote": pd.Categorical.from_codes(vote[rows], categories=categories),
-            "amend": pd.array(amend, dtype="boolean")[rows],
-            "para": pd.array(para, dtype="boolean")[rows],
+            "vote": pd.Categorical.from_codes(vote[kept], categories=categories),
+            "amend": pd.array(amend, dtype="boolean")[kept],
+            "para": pd.array(para, dtype="boolean")[kept],
         }
     )
     return frame
@@ -699,60 +760,60 @@ def _no_flags(n: int) -> pd.arrays.BooleanArray:
 # -- roll calls --------------------------------------------------------------------
 
 
-def read_roll_calls(path: str | Path) -> pd.DataFrame:
+def read_roll_calls(path: str | Path, *, dates: DateRange | None = None) -> pd.DataFrame:
     """A roll-call table (``un_roll_calls`` as ``.rda`` or CSV), one row per roll call.
 
     ``rcid`` (int64), ``session`` (Int64), ``date`` (datetime64), ``amend`` and
     ``para`` (boolean) are normalised; any other columns (``unres``, ``short``,
     ``importantvote``...) are passed through as read. Only ``rcid`` is required.
+    Dates must lie within ``dates`` (by default 1800 to a year from today).
     """
     path = Path(path)
+    dates = dates if dates is not None else DateRange()
     known = ("rcid", "session", "date", "amend", "para")
-    where: Where
     if _is_r_file(path):
         columns = _pick_frame(path, {"rcid"})
-        where = _frame_where
+        rows = _Rows(path, _frame_where)
         try:
             numbers = {
                 name: _r_numbers(columns[name]) for name in known if name in columns and
                 name != "date"
             }
-            dates = _r_dates(columns["date"]) if "date" in columns else None
+            date_column = _r_dates(columns["date"]) if "date" in columns else None
             others = {name: _r_column(col) for name, col in columns.items() if name not in known}
         except _Unreadable as exc:
             raise SourceError(path, str(exc)) from None
     else:
-        table = _read_csv_text(path, required=("rcid",))
-        where = _csv_where
+        table, lines = _read_csv_text(path, required=("rcid",), errors=None)
+        rows = _Rows(path, lambda i: ("", int(lines[i])))
         numbers = {
-            name: _csv_numbers(path, table[name], name)
+            name: _csv_numbers(rows, table[name], name)
             for name in known
             if name in table and name != "date"
         }
-        dates = None
+        date_column = None
         if "date" in table:
             codes, levels = pd.factorize(table["date"])
-            dates = (codes.astype(np.int32), list(levels))
+            date_column = (codes.astype(np.int32), list(levels))
         others = {name: table[name].to_numpy() for name in table.columns if name not in known}
 
     n = len(numbers["rcid"])
-    out = pd.DataFrame({"rcid": _integers(path, where, numbers["rcid"], "rcid", required=True)})
+    out = pd.DataFrame({"rcid": _integers(rows, numbers["rcid"], "rcid", required=True)})
     session = numbers.get("session", np.full(n, np.nan))
-    out["session"] = _integers(path, where, session, "session", required=False)
-    if dates is None:
+    out["session"] = _integers(rows, session, "session", required=False)
+    if date_column is None:
         out["date"] = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
-    elif isinstance(dates, tuple):
-        out["date"] = _dates_from_text(path, where, *dates)
+    elif isinstance(date_column, tuple):
+        out["date"] = _dates_from_text(rows, *date_column, dates)
     else:
-        out["date"] = pd.Series(dates).astype("datetime64[ns]")
+        values = pd.Series(date_column).astype("datetime64[ns]").to_numpy()
+        out["date"] = _check_dates(rows, values, dates)
     for name in ("amend", "para"):
-        out[name] = _flags(path, where, numbers.get(name, np.full(n, np.nan)), name)
+        out[name] = _flags(rows, numbers.get(name, np.full(n, np.nan)), name)
     for name, values in others.items():
         out[name] = values
     duplicated = out["rcid"].duplicated().to_numpy()
-    if duplicated.any():
-        index = int(np.flatnonzero(duplicated)[0])
-        raise _fail(path, where, index, f"roll call {out['rcid'].iat[index]} is listed twice")
+    rows.fail(duplicated, lambda i: f"roll call {out['rcid'].iat[i]} is listed twice")
     return out
 
 
@@ -774,59 +835,90 @@ def _is_r_file(path: Path) -> bool:
 
 # -- CSV ----------------------------------------------------------------------------
 
+MAX_CSV_LINE = 1 << 20
+"""Longest CSV line read; a longer one is an error."""
 
-def _read_csv_text(path: Path, required: tuple[str, ...]) -> pd.DataFrame:
-    """Every cell as text, nothing read as missing (``NA`` is Namibia's code)."""
-    try:
-        table = pd.read_csv(
-            path, dtype=str, keep_default_na=False, na_values=[], encoding="utf-8"
-        )
-    except FileNotFoundError:
-        raise SourceError(path, "no such file") from None
-    except OSError as exc:
-        raise SourceError(path, exc.strerror or str(exc)) from None
-    except pd.errors.EmptyDataError:
-        raise SourceError(path, "empty file") from None
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise SourceError(path, f"not a readable CSV file: {exc}") from None
-    table.columns = [str(c).strip() for c in table.columns]
-    missing = [name for name in required if name not in table.columns]
+
+def _read_csv_text(
+    path: Path, required: tuple[str, ...], errors: list[SourceError] | None
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Every cell as text, nothing read as missing (``NA`` is Namibia's code), and the
+    line each row starts on.
+
+    A row that cannot be read (an unclosed quote, the wrong number of cells, a NUL
+    byte) raises, or with ``errors`` is recorded there and left out; an unclosed quote
+    costs only its own line, reading starts again on the next.
+    """
+
+    def on_error(error: SourceError) -> None:
+        if errors is None:
+            raise error
+        errors.append(error)
+
+    header: list[str] | None = None
+    records: list[list[str]] = []
+    lines: list[int] = []
+    if not path.exists():
+        raise SourceError(path, "no such file")
+    with open_regular(path) as fh:
+        stream = io.TextIOWrapper(fh, encoding="utf-8", errors="replace", newline="")
+        try:
+            for number, cells in csv_records(stream, str(path), on_error,
+                                             line_limit=MAX_CSV_LINE):  # fmt: skip
+                if header is None:
+                    header = _column_names(cells)
+                elif len(cells) != len(header):
+                    on_error(SourceError(
+                        path, f"expected {len(header)} columns, found {len(cells)}", number
+                    ))
+                else:
+                    records.append(cells)
+                    lines.append(number)
+        except OSError as exc:
+            raise SourceError(path, exc.strerror or str(exc)) from None
+    if header is None:
+        raise SourceError(path, "empty file")
+    missing = [name for name in required if name not in header]
     if missing:
         raise SourceError(
-            path,
-            f"missing column(s) {', '.join(missing)} (found: {', '.join(table.columns)})",
-            1,
+            path, f"missing column(s) {', '.join(missing)} (found: {', '.join(header)})", 1
         )
-    return table
+    table = pd.DataFrame(records, columns=header, dtype="str")
+    return table, np.asarray(lines, dtype=np.int64)
 
 
-def _csv_numbers(path: Path, column: pd.Series, what: str) -> np.ndarray:
+def _column_names(cells: list[str]) -> list[str]:
+    """Header cells stripped, a repeated name given a suffix as pandas does (``x.1``)."""
+    names: list[str] = []
+    for cell in cells:
+        name = cell.strip().lstrip("\ufeff").strip()
+        base, k = name, 0
+        while name in names:
+            k += 1
+            name = f"{base}.{k}"
+        names.append(name)
+    return names
+
+
+def _csv_numbers(rows: _Rows, column: pd.Series, what: str) -> np.ndarray:
     """Text cells -> float64; empty or ``NA`` is missing, ``TRUE``/``FALSE`` are 1/0."""
     text = column.str.strip()
     missing = text.isin(_MISSING_TEXT).to_numpy()
     text = text.where(~text.isin(_TRUE_TEXT), "1").where(~text.isin(_FALSE_TEXT), "0")
     numbers = pd.to_numeric(text.where(~missing, None), errors="coerce").to_numpy(np.float64)
-    bad = np.flatnonzero(np.isnan(numbers) & ~missing)
-    if len(bad):
-        index = int(bad[0])
-        raise SourceError(path, f"{what} must be a number, got {column.iat[index]!r}", index + 2)
+    bad = np.isnan(numbers) & ~missing
+    rows.fail(bad, lambda i: f"{what} must be a number, got {column.iat[i]!r}")
     return numbers
 
 
-def _csv_votes(path: Path, column: pd.Series) -> np.ndarray:
+def _csv_votes(rows: _Rows, column: pd.Series) -> np.ndarray:
     codes, levels = pd.factorize(column.str.strip().str.lower())
     mapped = np.array([_VOTE_WORDS.get(level, -9) for level in levels] + [-9])
     votes = mapped[np.where(codes < 0, len(levels), codes)]
-    bad = np.flatnonzero(votes == -9)
-    if len(bad):
-        index = int(bad[0])
-        raise SourceError(
-            path,
-            f"unknown vote {column.iat[index]!r} (expected yes, abstain, no, absent "
-            "or a code 1, 2, 3, 8, 9)",
-            index + 2,
-        )
-    return votes.astype(np.int8)
+    bad = votes == -9
+    rows.fail(bad, lambda i: f"unknown vote {column.iat[i]!r} (expected yes, abstain, no, "
+              "absent or a code 1, 2, 3, 8, 9)")  # fmt: skip
+    return np.where(bad, _NOT_MEMBER, votes).astype(np.int8)
 
 
 def read_unvotes_csv(
@@ -834,6 +926,8 @@ def read_unvotes_csv(
     roll_calls: str | Path | pd.DataFrame | None = None,
     *,
     keep_absent: bool = False,
+    errors: list[SourceError] | None = None,
+    dates: DateRange | None = None,
 ) -> pd.DataFrame:
     """Votes from a CSV file, one row per country and roll call.
 
@@ -845,9 +939,15 @@ def read_unvotes_csv(
     ``country``. ``session``, ``date``, ``amend`` and ``para`` come from the file
     when it has them, else from ``roll_calls`` (a path to a roll-call CSV or
     ``.rda``, or a table from :func:`read_roll_calls`), else they are missing.
+    Dates must lie within ``dates`` (by default 1800 to a year from today).
+
+    A row that cannot be read raises SourceError naming its line; with ``errors``
+    (a list), each such row's SourceError is appended there instead, the row is left
+    out and the others are read. Problems with the whole file always raise.
     """
     path = Path(path)
-    table = _read_csv_text(path, required=("rcid", "vote"))
+    dates = dates if dates is not None else DateRange()
+    table, lines = _read_csv_text(path, required=("rcid", "vote"), errors=errors)
     code_column = next((c for c in ("country_code", "ccode", "country") if c in table), None)
     if code_column is None:
         raise SourceError(
@@ -855,9 +955,11 @@ def read_unvotes_csv(
             f"(found: {', '.join(table.columns)})", 1
         )
     n = len(table)
-    where: Where = _csv_where
-    rcid = _integers(path, where, _csv_numbers(path, table["rcid"], "rcid"), "rcid", required=True)
-    vote = _csv_votes(path, table["vote"])
+    if not n:
+        return _empty(keep_absent)
+    rows = _Rows(path, lambda i: ("", int(lines[i])), errors)
+    rcid = _integers(rows, _csv_numbers(rows, table["rcid"], "rcid"), "rcid", required=True)
+    vote = _csv_votes(rows, table["vote"])
 
     by_cow, by_iso2, by_name = _code_maps()
     codes, levels = pd.factorize(table[code_column].str.strip())
@@ -872,55 +974,57 @@ def read_unvotes_csv(
         name_codes, name_levels = pd.factorize(table["country"])
         names = (name_codes.astype(np.int32), list(name_levels))
     if code_column == "country_code":
-        country = _countries_from_codes(
-            path, where, codes, levels, by_iso2, "ISO alpha-2 code", names
-        )
+        country = _countries_from_codes(rows, codes, levels, by_iso2, "ISO alpha-2 code", names)
     elif code_column == "ccode":
         cow = pd.to_numeric(pd.Series(levels, dtype=object), errors="coerce")
-        cow_levels = [int(c) if c == c and float(c).is_integer() else None for c in cow]
-        country = _countries_from_codes(
-            path, where, codes, cow_levels, by_cow, "COW country code", names
-        )
+        cow_levels = [
+            int(c) if np.isfinite(c) and float(c).is_integer() else None for c in cow
+        ]
+        country = _countries_from_codes(rows, codes, cow_levels, by_cow, "COW country code", names)
     else:
-        country = _countries_from_codes(path, where, codes, levels, by_name, "country")
+        country = _countries_from_codes(rows, codes, levels, by_name, "country")
 
-    extra = _roll_call_columns(path, table, rcid, roll_calls)
-    return _assemble(
-        path, where, rcid=rcid, vote=vote, country=country, keep_absent=keep_absent, **extra
-    ) if n else _empty(keep_absent)
+    extra = _roll_call_columns(rows, table, rcid, roll_calls, dates)
+    frame = _assemble(
+        rows, rcid=rcid, vote=vote, country=country, keep_absent=keep_absent, **extra
+    )
+    if errors is not None:
+        errors.sort(key=lambda error: error.line or 0)
+    return frame
 
 
 def _roll_call_columns(
-    path: Path,
+    rows: _Rows,
     table: pd.DataFrame,
     rcid: np.ndarray,
     roll_calls: str | Path | pd.DataFrame | None,
+    dates: DateRange,
 ) -> dict[str, Any]:
     """session, date, amend, para for each vote row: from the votes file, else the roll calls."""
     n = len(table)
-    where: Where = _csv_where
     out: dict[str, Any] = {}
     if "session" in table:
-        numbers = _csv_numbers(path, table["session"], "session")
-        out["session"] = _integers(path, where, numbers, "session", required=False)
+        numbers = _csv_numbers(rows, table["session"], "session")
+        out["session"] = _integers(rows, numbers, "session", required=False)
     if "date" in table:
         codes, levels = pd.factorize(table["date"])
-        out["date"] = _dates_from_text(path, where, codes.astype(np.int32), list(levels))
+        out["date"] = _dates_from_text(rows, codes.astype(np.int32), list(levels), dates)
     for name in ("amend", "para"):
         if name in table:
-            out[name] = _flags(path, where, _csv_numbers(path, table[name], name), name)
+            out[name] = _flags(rows, _csv_numbers(rows, table[name], name), name)
     wanted = [name for name in ("session", "date", "amend", "para") if name not in out]
     if wanted and roll_calls is not None:
-        calls = roll_calls if isinstance(roll_calls, pd.DataFrame) else read_roll_calls(roll_calls)
+        if isinstance(roll_calls, pd.DataFrame):
+            calls = roll_calls
+        else:
+            calls = read_roll_calls(roll_calls, dates=dates)
         source = "the roll-call table" if isinstance(roll_calls, pd.DataFrame) else roll_calls
         position = pd.Index(calls["rcid"]).get_indexer(rcid)
-        missing = np.flatnonzero(position < 0)
-        if len(missing):
-            index = int(missing[0])
-            raise SourceError(path, f"roll call {rcid[index]} is not in {source}", index + 2)
+        rows.fail(position < 0, lambda i: f"roll call {rcid[i]} is not in {source}")
         for name in wanted:
             if name in calls:
-                out[name] = calls[name].array.take(position)
+                out[name] = calls[name].array.take(np.where(position < 0, -1, position),
+                                                   allow_fill=True)  # fmt: skip
     out.setdefault("session", np.full(n, np.nan))
     out.setdefault("date", np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]"))
     out.setdefault("amend", _no_flags(n))
@@ -962,26 +1066,24 @@ def read_unvotes_rda(
     """
     votes_path = Path(votes_path)
     columns = _pick_frame(votes_path, {"rcid", "vote"}, {"country", "country_code", "ccode"})
-    where: Where = _frame_where
+    rows = _Rows(votes_path, _frame_where)
     try:
-        rcid = _integers(votes_path, where, _r_numbers(columns["rcid"]), "rcid", required=True)
+        rcid = _integers(rows, _r_numbers(columns["rcid"]), "rcid", required=True)
         vote_codes, vote_levels = _r_text(columns["vote"])
         names = _r_text(columns["country"]) if "country" in columns else None
         if "country_code" in columns:
             codes, levels = _r_text(columns["country_code"])
             country = _countries_from_codes(
-                votes_path, where, codes, levels, _code_maps()[1], "ISO alpha-2 code", names
+                rows, codes, levels, _code_maps()[1], "ISO alpha-2 code", names
             )
         elif "ccode" in columns:
             codes, levels = _r_text(columns["ccode"])
             cow = [int(level) if level.lstrip("-").isdigit() else None for level in levels]
             country = _countries_from_codes(
-                votes_path, where, codes, cow, _code_maps()[0], "COW country code", names
+                rows, codes, cow, _code_maps()[0], "COW country code", names
             )
         elif names is not None:
-            country = _countries_from_codes(
-                votes_path, where, *names, _code_maps()[2], "country"
-            )
+            country = _countries_from_codes(rows, *names, _code_maps()[2], "country")
         else:
             raise SourceError(votes_path, "no country_code, ccode or country column")
     except _Unreadable as exc:
@@ -990,11 +1092,8 @@ def read_unvotes_rda(
         [_VOTE_WORDS.get(level.strip().lower(), -9) for level in vote_levels] + [-9]
     )
     vote = mapped[np.where(vote_codes < 0, len(vote_levels), vote_codes)]
-    bad = np.flatnonzero(vote == -9)
-    if len(bad):
-        index = int(bad[0])
-        shown = "missing" if vote_codes[index] < 0 else repr(vote_levels[vote_codes[index]])
-        raise _fail(votes_path, where, index, f"unknown vote {shown}")
+    rows.fail(vote == -9, lambda i: "unknown vote " + (
+        "missing" if vote_codes[i] < 0 else repr(vote_levels[vote_codes[i]])))
 
     n = len(rcid)
     extra: dict[str, Any] = {
@@ -1006,17 +1105,11 @@ def read_unvotes_rda(
     if roll_calls_path is not None:
         calls = read_roll_calls(roll_calls_path)
         position = pd.Index(calls["rcid"]).get_indexer(rcid)
-        missing = np.flatnonzero(position < 0)
-        if len(missing):
-            index = int(missing[0])
-            raise _fail(
-                votes_path, where, index,
-                f"roll call {rcid[index]} is not in {roll_calls_path}",
-            )
+        rows.fail(position < 0, lambda i: f"roll call {rcid[i]} is not in {roll_calls_path}")
         for name in extra:
             extra[name] = calls[name].array.take(position)
     return _assemble(
-        votes_path, where, rcid=rcid, vote=vote.astype(np.int8), country=country,
+        rows, rcid=rcid, vote=vote.astype(np.int8), country=country,
         keep_absent=keep_absent, **extra,
     )
 
@@ -1032,13 +1125,13 @@ def read_voeten_rdata(path: str | Path, *, keep_absent: bool = False) -> pd.Data
     """
     path = Path(path)
     columns = _pick_frame(path, {"rcid", "vote", "ccode"}, {"session", "date"})
-    where: Where = _frame_where
+    rows = _Rows(path, _frame_where)
     try:
-        rcid = _integers(path, where, _r_numbers(columns["rcid"]), "rcid", required=True)
+        rcid = _integers(rows, _r_numbers(columns["rcid"]), "rcid", required=True)
         n = len(rcid)
         raw_votes = _r_numbers(columns["vote"])
         session = (
-            _integers(path, where, _r_numbers(columns["session"]), "session", required=False)
+            _integers(rows, _r_numbers(columns["session"]), "session", required=False)
             if "session" in columns
             else np.full(n, np.nan)
         )
@@ -1046,33 +1139,33 @@ def read_voeten_rdata(path: str | Path, *, keep_absent: bool = False) -> pd.Data
         dates: Any = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
         if "date" in columns:
             parsed = _r_dates(columns["date"])
-            dates = _dates_from_text(path, where, *parsed) if isinstance(parsed, tuple) else parsed
+            if isinstance(parsed, tuple):
+                dates = _dates_from_text(rows, *parsed, DateRange())
+            else:
+                dates = _check_dates(rows, parsed, DateRange())
     except _Unreadable as exc:
         raise SourceError(path, str(exc)) from None
 
     vote = np.full(n, -9, dtype=np.int8)
     for code, label in _VOETEN_CODES.items():
         vote[raw_votes == code] = label
-    bad = np.flatnonzero(vote == -9)
-    if len(bad):
-        index = int(bad[0])
-        shown = "missing" if np.isnan(raw_votes[index]) else _number_text(raw_votes[index])
-        raise _fail(path, where, index, f"unknown vote code {shown}")
+    rows.fail(vote == -9, lambda i: "unknown vote code " + (
+        "missing" if np.isnan(raw_votes[i]) else _number_text(raw_votes[i])))
 
     # Non-members need no country code: look codes up only where a vote was cast.
     cast = vote != _NOT_MEMBER
     cow = [int(c) if c == c and float(c).is_integer() else None for c in cow_levels]
     codes = np.where(cast, cow_codes, -2).astype(np.int32)
     country = np.full(n, "", dtype=object)
+    cast_rows = np.flatnonzero(cast)
     country[cast] = _countries_from_codes(
-        path,
-        lambda i: where(int(np.flatnonzero(cast)[i])),
+        _Rows(path, lambda i: _frame_where(int(cast_rows[i]))),
         codes[cast],
         cow,
         _code_maps()[0],
         "COW country code",
     )
     return _assemble(
-        path, where, rcid=rcid, session=session, date=dates, country=country, vote=vote,
+        rows, rcid=rcid, session=session, date=dates, country=country, vote=vote,
         amend=_no_flags(n), para=_no_flags(n), keep_absent=keep_absent,
     )

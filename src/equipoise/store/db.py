@@ -424,38 +424,44 @@ class Store:
     ) -> tuple[int, int]:
         """Store events imported from a dataset file; returns (added, replaced).
 
+        All or nothing: the events go in within one transaction, so an error while
+        ``events`` is read (a damaged archive halfway through) or an interruption
+        leaves the store as it was, and the counts returned are what was stored.
         Idempotent: each event's ``doc_id`` is the dataset's record id, and rows of
-        ``dataset`` with the ids of a chunk are deleted before the chunk goes in, in one
-        transaction per ``chunk_size`` events, so importing a file again adds nothing and
-        an interrupted import can be run again. ``replaced`` counts events whose record id
-        was already stored. Dataset rows have no document: ``doc_id`` does not refer to
-        ``documents``. When ``source`` (the file) is given, the store's ``meta`` table
-        notes when it was last imported and how many events it gave.
+        ``dataset`` with the ids of a chunk of ``chunk_size`` events are deleted before
+        the chunk goes in, so importing a file again adds nothing. ``replaced`` counts
+        events whose record id was already stored; an id given twice is stored once,
+        the later event winning, and counts as replaced. Dataset rows have no document:
+        ``doc_id`` does not refer to ``documents``. When ``source`` (the file) is
+        given, the store's ``meta`` table notes when it was last imported and how many
+        events it gave.
         """
         self._writable()
         added = replaced = 0
         rows = (_event_row(e, e.coder) for e in events)
-        while batch := list(islice(rows, chunk_size)):
-            strays = {row[-1] for row in batch} - {dataset}
-            if strays:
-                raise ValueError(f"event of dataset {sorted(strays)[0]!r} given for {dataset!r}")
-            ids = list(dict.fromkeys(row[0] for row in batch))
-            with self._transaction() as con:
+        with self._transaction() as con:
+            while batch := list(islice(rows, chunk_size)):
+                strays = {row[-1] for row in batch} - {dataset}
+                if strays:
+                    raise ValueError(
+                        f"event of dataset {sorted(strays)[0]!r} given for {dataset!r}"
+                    )
+                # One row per id: the last of the chunk, as a later chunk replaces an earlier.
+                unique = list({row[0]: row for row in batch}.values())
                 stored = {
                     doc_id
                     for (doc_id,) in con.execute(
                         "DELETE FROM events WHERE dataset = ? AND doc_id IN "
                         "(SELECT unnest(?::VARCHAR[])) RETURNING doc_id",
-                        [dataset, ids],
+                        [dataset, [row[0] for row in unique]],
                     ).fetchall()
                 }
-                _insert_rows(con, "events", _EVENT_COLUMNS, batch)
-            again = sum(1 for row in batch if row[0] in stored)
-            replaced += again
-            added += len(batch) - again
-        if source is not None:
-            stamp = dt.datetime.now().isoformat(timespec="seconds")
-            with self._transaction() as con:
+                _insert_rows(con, "events", _EVENT_COLUMNS, unique)
+                again = sum(1 for row in unique if row[0] in stored) + len(batch) - len(unique)
+                replaced += again
+                added += len(batch) - again
+            if source is not None:
+                stamp = dt.datetime.now().isoformat(timespec="seconds")
                 con.execute(
                     "INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE "
                     "SET value = excluded.value",
