@@ -143,7 +143,7 @@ def test_accused_of_doing_names_the_doer(coder):
 
 
 def test_mutual_accusations_are_symmetric(coder):
-    _, events = code(coder, "Armenia and Azerbaijan accused each other of shelling villages.")
+    _, events = code(coder, "Serbia and Kosovo accused each other of provoking unrest in the north.")
     accusations = [e for e in events if e.root == "11"]
     assert len(accusations) == 1 and accusations[0].symmetric
 
@@ -154,8 +154,8 @@ def test_must_in_a_reported_clause_is_a_demand(coder):
 
 
 def test_an_appeal_is_coded_but_not_the_action_appealed_for(coder):
-    pairs, _ = code(coder, "The OSCE urged Armenia and Azerbaijan to restart peace talks.")
-    assert {("OSCE", "ARM", "02"), ("OSCE", "AZE", "02")} <= pairs
+    pairs, _ = code(coder, "The OSCE urged Moldova and Ukraine to resume border talks.")
+    assert {("OSCE", "MDA", "02"), ("OSCE", "UKR", "02")} <= pairs
     assert not any(root == "04" for _, _, root in pairs)
 
 
@@ -219,7 +219,7 @@ def test_cooperation_that_ends_reduces_relations(coder, sentence, expected):
 
 
 def test_fighting_on_a_shared_border_is_between_its_two_sides(coder):
-    _, events = code(coder, "Several days of fighting erupted along the Armenian-Azerbaijani "
+    _, events = code(coder, "Heavy fighting broke out along the Armenian-Azerbaijani "
                             "border on July 12.")
     assert [(e.root, e.symmetric) for e in events] == [("19", True)]
     assert {events[0].source.code, events[0].target.code} == {"ARM", "AZE"}

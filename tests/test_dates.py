@@ -223,7 +223,7 @@ def test_the_previous_day_counts_from_the_date_before_it():
         "Prices rose 20.5 percent, 2 points above forecast.",
         "Theresa May said the talks would continue.",
         "Russia Today reported the incident.",
-        "Around 350 personnel from 24 NATO member states took part.",
+        "Some 400 troops from 12 allied states joined in.",
     ],
 )
 def test_numbers_and_words_that_are_not_dates(text):
@@ -250,9 +250,9 @@ def test_the_date_nearest_the_trigger_wins():
 
 
 def test_a_date_in_a_clause_opened_after_the_trigger_is_not_the_events():
-    text = "Putin hosted talks on the agreement that stopped the war on November 10."
+    text = "Macron hosted a summit about the truce that ended the fighting on November 10."
     assert when(text, PUB, near=text.index("hosted")) == "2021-01-05"
-    assert when(text, PUB, near=text.index("stopped")) == "2020-11-10"
+    assert when(text, PUB, near=text.index("ended")) == "2020-11-10"
     text = "The exercises will last until September 12."
     assert when(text, dt.date(2021, 9, 4), near=text.index("last")) == "2021-09-12"
 
