@@ -219,8 +219,8 @@ def test_cooperation_that_ends_reduces_relations(coder, sentence, expected):
 
 
 def test_fighting_on_a_shared_border_is_between_its_two_sides(coder):
-    _, events = code(coder, "Heavy fighting broke out along the Armenian-Azerbaijani "
-                            "border on July 12.")
+    _, events = code(coder, "Heavy fighting broke out on July 12 along the "
+                            "Armenian-Azerbaijani border.")
     assert [(e.root, e.symmetric) for e in events] == [("19", True)]
     assert {events[0].source.code, events[0].target.code} == {"ARM", "AZE"}
     assert events[0].date.iso() == "2020-07-12"
