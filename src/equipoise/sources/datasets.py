@@ -201,6 +201,9 @@ def _open_text(path: Path) -> Iterator[IO[str]]:
         raw: IO[bytes]
         try:
             suffix = path.suffix.lower()
+            if suffix in (".gz", ".zip") and size == 0:
+                # gzip reads an empty file as empty data, not as the damage it is.
+                raise SourceError(path, "empty file: not a gzip or zip archive")
             if suffix == ".gz":
                 raw = _Decompressed(path, stack.enter_context(gzip.GzipFile(fileobj=fh)), size)
             elif suffix == ".zip":
@@ -218,8 +221,9 @@ def _open_text(path: Path) -> Iterator[IO[str]]:
         except Exception as exc:  # zipfile raises many kinds for a damaged directory
             raise SourceError(path, f"cannot open: {_reason(exc)}") from None
         buffered = io.BufferedReader(raw) if isinstance(raw, _Decompressed) else raw
-        # Undecodable bytes become U+FFFD rather than losing the rest of the file.
-        yield io.TextIOWrapper(buffered, encoding="utf-8", errors="replace", newline="")
+        # Undecodable bytes become U+FFFD rather than losing the rest of the file; a
+        # byte-order mark at the start (as spreadsheet programs write) is dropped.
+        yield io.TextIOWrapper(buffered, encoding="utf-8-sig", errors="replace", newline="")
 
 
 def _lines(path: Path, report: ImportReport) -> Iterator[tuple[int, str]]:
