@@ -418,6 +418,14 @@ def test_a_jsonl_line_with_no_end_is_an_error_of_its_own(tmp_path, monkeypatch):
     assert (error.line, error.message) == (2, "line too long (5,001 bytes; limit 1,000)")
 
 
+def test_a_nul_byte_in_a_long_first_line_costs_that_line_only(tmp_path):
+    first = json.dumps({"id": "long", "date": "2020-09-02", "text": "x" * 5_000 + "\0"})
+    path = write(tmp_path / "c.jsonl", first.replace("\\u0000", "\0") + "\n" + good_line(1))
+    items = list(read_jsonl(path))
+    assert [i.ref for i in items if not isinstance(i, SourceError)] == ["ok1"]
+    assert [i.line for i in items if isinstance(i, SourceError)] == [1]
+
+
 def test_a_binary_file_named_jsonl_is_one_error(tmp_path):
     path = write(tmp_path / "c.jsonl", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\n" * 50)
     assert [str(i) for i in read_jsonl(path)] == [f"{path}: binary file"]

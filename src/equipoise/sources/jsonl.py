@@ -14,6 +14,7 @@ says; an id or URL holding an unpaired surrogate escape makes its line an error.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import json
 import re
@@ -92,13 +93,19 @@ def read_jsonl(
 
 
 def _binary(head: bytes) -> bool:
-    """Whether the start of a file is binary data: NUL bytes, and not one line of JSON.
+    """Whether the start of a file is binary data: NUL bytes, not UTF-8, and not one
+    line of JSON.
 
     A NUL byte in one line of a text file spoils only that line, which is reported by
-    itself; a file of another kind has no line that reads as a JSON object.
+    itself; a file of another kind is not UTF-8 and has no line that reads as JSON.
     """
     if b"\0" not in head:
         return False
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+        return False
+    except UnicodeDecodeError:
+        pass
     for raw in head.split(b"\n")[:-1]:
         try:
             if isinstance(json.loads(raw), dict):
