@@ -313,14 +313,17 @@ def _rows(
     path: Path,
     report: ImportReport,
     parse: Callable[[list[str], int], Event | None],
-    header: Callable[[list[str]], bool],
+    header: Callable[[list[str], int], bool],
     dates: DateRange | None,
 ) -> Iterator[Event]:
     keep = _Keeper(path, report, dates)
+    first = True
     for number, line in _lines(path, report):
         cells = line.split("\t")
-        if number == 1 and header(cells):
-            continue
+        if first:
+            first = False
+            if header(cells, number):
+                continue
         report.rows += 1
         try:
             event = parse(cells, number)
@@ -412,7 +415,7 @@ def read_gdelt(
         )  # fmt: skip
 
     return _rows(
-        path, report, parse, lambda cells: cells[0].strip() == "GLOBALEVENTID", dates
+        path, report, parse, lambda cells, _: cells[0].strip() == "GLOBALEVENTID", dates
     )
 
 
@@ -448,16 +451,36 @@ def _gdelt_actor(country: str, group: str, type1: str, name: str) -> Actor | Non
 
 
 
-def _named_columns(
-    path: Path, cells: list[str], required: Sequence[str], label: str, index: dict[str, int]
-) -> bool:
-    """Read a header row into ``index`` (column name to position), checking required names."""
-    names = [c.strip().lstrip("\ufeff").strip('"') for c in cells]
-    missing = [c for c in required if c not in names]
-    if missing:
-        raise SourceError(path, f"not {label} file: no column {missing[0]!r}", 1)
-    index.update((name, i) for i, name in enumerate(names))
-    return True
+@dataclass(slots=True)
+class _Columns:
+    """A header row: where each column is (the first, when a name repeats), and how many
+    columns a row must have."""
+
+    index: dict[str, int] = field(default_factory=dict)
+    width: int = 0
+
+    def read(
+        self, path: Path, cells: list[str], number: int, required: Sequence[str], label: str,
+        fold: Callable[[str], str] = str,
+    ) -> bool:  # fmt: skip
+        """Take ``cells`` as the header, or raise SourceError if a required name is missing."""
+        names = [fold(c.strip().lstrip("\ufeff").strip('"')) for c in cells]
+        missing = [c for c in required if c not in names]
+        if missing:
+            raise SourceError(path, f"not {label} file: no column {missing[0]!r}", number)
+        for i, name in enumerate(names):
+            self.index.setdefault(name, i)
+        self.width = len(names)
+        return True
+
+    def check(self, cells: list[str], separated: str) -> None:
+        if len(cells) != self.width:
+            raise ValueError(f"expected {self.width} {separated} columns, found {len(cells)}")
+
+    def cell(self, cells: list[str], name: str) -> str:
+        i = self.index.get(name)
+        return cells[i].strip() if i is not None else ""
+
 
 def read_icews(
     path: str | Path, report: ImportReport | None = None, *, dates: DateRange | None = None
@@ -470,17 +493,16 @@ def read_icews(
     """
     path = Path(path)
     report = report if report is not None else ImportReport()
-    index: dict[str, int] = {}
+    columns = _Columns()
 
-    def header(cells: list[str]) -> bool:
-        return _named_columns(path, cells, _ICEWS_REQUIRED, "an ICEWS", index)
+    def header(cells: list[str], number: int) -> bool:
+        return columns.read(path, cells, number, _ICEWS_REQUIRED, "an ICEWS")
 
     def parse(cells: list[str], number: int) -> Event | None:
-        if len(cells) != len(index):
-            raise ValueError(f"expected {len(index)} tab-separated columns, found {len(cells)}")
+        columns.check(cells, "tab-separated")
 
         def cell(name: str) -> str:
-            value = cells[index[name]].strip()
+            value = columns.cell(cells, name)
             return "" if value == "NA" else value
 
         event_id = cell("Event ID")
@@ -622,19 +644,17 @@ def read_polecat(
     """
     path = Path(path)
     report = report if report is not None else ImportReport()
-    index: dict[str, int] = {}
+    columns = _Columns()
     quads = _plover_quads()
 
-    def header(cells: list[str]) -> bool:
-        return _named_columns(path, cells, _POLECAT_REQUIRED, "a POLECAT", index)
+    def header(cells: list[str], number: int) -> bool:
+        return columns.read(path, cells, number, _POLECAT_REQUIRED, "a POLECAT")
 
     def parse(cells: list[str], number: int) -> Event | None:
-        if len(cells) != len(index):
-            raise ValueError(f"expected {len(index)} tab-separated columns, found {len(cells)}")
+        columns.check(cells, "tab-separated")
 
         def cell(name: str) -> str:
-            i = index.get(name)
-            value = cells[i].strip() if i is not None else ""
+            value = columns.cell(cells, name)
             return "" if value.lower() in _POLECAT_EMPTY else value
 
         event_id = cell("Event ID")
@@ -850,32 +870,26 @@ def read_acled(
     report = report if report is not None else ImportReport()
 
     def events() -> Iterator[Event]:
-        index: dict[str, int] = {}
+        columns = _Columns()
         keep = _Keeper(path, report, dates)
         for number, cells in _csv_records(path, report):
-            if not index:
-                names = [c.strip().lstrip("\ufeff").lower() for c in cells]
-                missing = [c for c in _ACLED_REQUIRED if c not in names]
-                if missing:
-                    raise SourceError(path, f"not an ACLED file: no column {missing[0]!r}", 1)
-                index.update((name, i) for i, name in enumerate(names))
+            if not columns.width:
+                columns.read(path, cells, number, _ACLED_REQUIRED, "an ACLED", str.lower)
                 continue
             report.rows += 1
             try:
-                event = parse(cells, index)
+                event = parse(cells, columns)
             except ValueError as exc:
                 report.errors.append(str(SourceError(path, str(exc), number)))
                 continue
             if event is not None and keep(event, number):
                 yield event
 
-    def parse(cells: list[str], index: dict[str, int]) -> Event | None:
-        if len(cells) != len(index):
-            raise ValueError(f"expected {len(index)} comma-separated columns, found {len(cells)}")
+    def parse(cells: list[str], columns: _Columns) -> Event | None:
+        columns.check(cells, "comma-separated")
 
         def cell(name: str) -> str:
-            i = index.get(name)
-            return cells[i].strip() if i is not None else ""
+            return columns.cell(cells, name)
 
         event_id = cell("event_id_cnty")
         if not event_id:
