@@ -168,6 +168,8 @@ AWKWARD = [
     b"nan", b"NaN", b"55", b"-10.5", b"1_0", b"NA", b"null", b"true", b"[]", b"{}", b" ",
     b"0001", b"9999", b"00010101", b"99991231", b"0001-01-01", b"9999-12-31", b"1/1/0001",
     b"2020-02-30", b"Date:", b"Title:", b"\nDate: 0001-01-01\n", b"x" * 3000,
+    b'": 1e999, "', b'": [], "', b'": {"a": [1]}, "', b'": null, "', b'": true, "',
+    b'": -0.0, "', b'": "\\ud800", "', b'"text": "', b'"id": ',
 ]  # fmt: skip
 
 
@@ -257,7 +259,7 @@ def mutated_lines(
                 records[i] = _mutate(records[i], rng, separator)
             touched[i] = True
     header = list(seed.header)
-    header_hit = bool(header) and rng.random() < 0.04
+    header_hit = bool(header) and rng.random() < 0.08
     if header_hit:
         header[0] = _mutate(header[0], rng, separator)
     kept = [(r, t) for r, t in zip(records, touched, strict=True) if r]

@@ -393,8 +393,8 @@ def test_jsonl_lines_that_used_to_abort_a_run_are_errors_of_their_own_line(tmp_p
     assert errors[3] == "bad JSON: integer of 4,400 digits (limit 64)"
     assert errors[4] == "'url' holds an unpaired surrogate escape"
     assert errors[5] == "'id' holds an unpaired surrogate escape"
-    assert errors[7].startswith("date 0001-01-01 is outside the accepted range 1800-01-01")
-    assert errors[8].startswith("date 9999-12-31 is outside the accepted range")
+    assert errors[7].startswith("publication date 0001-01-01 is outside the accepted range")
+    assert errors[8].startswith("publication date 9999-12-31 is outside the accepted range")
     assert errors[9] == "NUL byte at column 51"
 
 

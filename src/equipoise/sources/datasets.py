@@ -169,8 +169,6 @@ class _Decompressed(io.RawIOBase):
     def readinto(self, buffer) -> int:
         try:
             data = self._stream.read(len(buffer))
-        except SourceError:
-            raise
         except Exception as exc:  # zlib, gzip, zipfile, lzma and bz2 each raise their own
             raise SourceError(self._path, f"corrupt compressed data: {_reason(exc)}") from None
         self._left -= len(data)
@@ -448,7 +446,6 @@ def _gdelt_actor(country: str, group: str, type1: str, name: str) -> Actor | Non
 
 
 # -- ICEWS -------------------------------------------------------------------------------
-
 
 
 @dataclass(slots=True)

@@ -152,7 +152,7 @@ def _parse_line(
     if published is None:
         raise SourceError(path, "missing 'date'", lineno)
     try:
-        dates.check(published)
+        dates.check(published, "publication date")
     except ValueError as exc:
         raise SourceError(path, str(exc), lineno) from None
 
