@@ -92,27 +92,31 @@ def read_jsonl(
         yield SourceError(path, "empty document")
 
 
+_CONTROL_BYTES = re.compile(rb"[\x01-\x08\x0e-\x1f]")
+
+
 def _binary(head: bytes) -> bool:
-    """Whether the start of a file is binary data: NUL bytes, not UTF-8, and not one
-    line of JSON.
+    """Whether the start of a file is binary data: NUL bytes, no line that reads as a
+    JSON object, and either bytes that are not UTF-8 or other control bytes.
 
     A NUL byte in one line of a text file spoils only that line, which is reported by
-    itself; a file of another kind is not UTF-8 and has no line that reads as JSON.
+    itself.
     """
     if b"\0" not in head:
         return False
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-        return False
-    except UnicodeDecodeError:
-        pass
     for raw in head.split(b"\n")[:-1]:
         try:
             if isinstance(json.loads(raw), dict):
                 return False
         except (ValueError, RecursionError):
             continue
-    return True
+    if _CONTROL_BYTES.search(head):
+        return True
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return True
+    return False
 
 
 def _parse_line(
