@@ -832,3 +832,29 @@ def test_the_store_keeps_one_row_per_record_id_given_twice(tmp_path: Path) -> No
     with Store(tmp_path / "s.duckdb") as store:
         assert store.add_dataset_events([first, second, first], "gdelt1") == (2, 1)
         assert store.stats()["events"] == 2
+
+
+def test_a_header_repeating_a_column_name_reads_the_first_and_counts_every_column(
+    polecat: Path, acled: Path, tmp_path: Path
+) -> None:
+    lines = polecat.read_text().splitlines()
+    repeated = write(tmp_path / "p.txt", [lines[0] + "\tEvent Text", lines[1] + "\tlater"])
+    report = ImportReport()
+    (event,) = read_polecat(repeated, report)
+    assert event.sentence == "Aliyev received Cavusoglu in Baku."
+    # A row one column short is an error, not a read past its end.
+    report = ImportReport()
+    assert list(read_polecat(write(tmp_path / "q.txt", [lines[0] + "\tEvent Text", lines[1]]),
+                             report)) == []  # fmt: skip
+    assert report.errors[0].endswith("expected 43 tab-separated columns, found 42")
+    rows = acled.read_text().splitlines()
+    clash = next(row for row in rows if row.startswith("AZE55"))
+    report = ImportReport()
+    short = write(tmp_path / "a.csv", [rows[0] + ",notes", clash])
+    list(read_acled(short, report))
+    assert report.errors[0].endswith("expected 32 comma-separated columns, found 31")
+
+
+def test_blank_lines_before_the_header_are_passed_over(icews: Path, tmp_path: Path) -> None:
+    path = write(tmp_path / "i.tab", ["", "  ", *icews.read_text().splitlines()])
+    assert [e.doc_id for e in read_icews(path)] == ["icews:1", "icews:2", "icews:4"]

@@ -393,8 +393,8 @@ def test_jsonl_lines_that_used_to_abort_a_run_are_errors_of_their_own_line(tmp_p
     assert errors[3] == "bad JSON: integer of 4,400 digits (limit 64)"
     assert errors[4] == "'url' holds an unpaired surrogate escape"
     assert errors[5] == "'id' holds an unpaired surrogate escape"
-    assert errors[7].startswith("date 0001-01-01 is outside the accepted range 1800-01-01")
-    assert errors[8].startswith("date 9999-12-31 is outside the accepted range")
+    assert errors[7].startswith("publication date 0001-01-01 is outside the accepted range")
+    assert errors[8].startswith("publication date 9999-12-31 is outside the accepted range")
     assert errors[9] == "NUL byte at column 51"
 
 
@@ -416,6 +416,14 @@ def test_a_jsonl_line_with_no_end_is_an_error_of_its_own(tmp_path, monkeypatch):
     assert [i.ref for i in items if not isinstance(i, SourceError)] == ["ok1", "ok2"]
     (error,) = [i for i in items if isinstance(i, SourceError)]
     assert (error.line, error.message) == (2, "line too long (5,001 bytes; limit 1,000)")
+
+
+def test_a_nul_byte_in_a_long_first_line_costs_that_line_only(tmp_path):
+    first = json.dumps({"id": "long", "date": "2020-09-02", "text": "x" * 5_000 + "\0"})
+    path = write(tmp_path / "c.jsonl", first.replace("\\u0000", "\0") + "\n" + good_line(1))
+    items = list(read_jsonl(path))
+    assert [i.ref for i in items if not isinstance(i, SourceError)] == ["ok1"]
+    assert [i.line for i in items if isinstance(i, SourceError)] == [1]
 
 
 def test_a_binary_file_named_jsonl_is_one_error(tmp_path):

@@ -169,8 +169,6 @@ class _Decompressed(io.RawIOBase):
     def readinto(self, buffer) -> int:
         try:
             data = self._stream.read(len(buffer))
-        except SourceError:
-            raise
         except Exception as exc:  # zlib, gzip, zipfile, lzma and bz2 each raise their own
             raise SourceError(self._path, f"corrupt compressed data: {_reason(exc)}") from None
         self._left -= len(data)
@@ -201,6 +199,9 @@ def _open_text(path: Path) -> Iterator[IO[str]]:
         raw: IO[bytes]
         try:
             suffix = path.suffix.lower()
+            if suffix in (".gz", ".zip") and size == 0:
+                # gzip reads an empty file as empty data, not as the damage it is.
+                raise SourceError(path, "empty file: not a gzip or zip archive")
             if suffix == ".gz":
                 raw = _Decompressed(path, stack.enter_context(gzip.GzipFile(fileobj=fh)), size)
             elif suffix == ".zip":
@@ -218,8 +219,9 @@ def _open_text(path: Path) -> Iterator[IO[str]]:
         except Exception as exc:  # zipfile raises many kinds for a damaged directory
             raise SourceError(path, f"cannot open: {_reason(exc)}") from None
         buffered = io.BufferedReader(raw) if isinstance(raw, _Decompressed) else raw
-        # Undecodable bytes become U+FFFD rather than losing the rest of the file.
-        yield io.TextIOWrapper(buffered, encoding="utf-8", errors="replace", newline="")
+        # Undecodable bytes become U+FFFD rather than losing the rest of the file; a
+        # byte-order mark at the start (as spreadsheet programs write) is dropped.
+        yield io.TextIOWrapper(buffered, encoding="utf-8-sig", errors="replace", newline="")
 
 
 def _lines(path: Path, report: ImportReport) -> Iterator[tuple[int, str]]:
@@ -309,14 +311,17 @@ def _rows(
     path: Path,
     report: ImportReport,
     parse: Callable[[list[str], int], Event | None],
-    header: Callable[[list[str]], bool],
+    header: Callable[[list[str], int], bool],
     dates: DateRange | None,
 ) -> Iterator[Event]:
     keep = _Keeper(path, report, dates)
+    first = True
     for number, line in _lines(path, report):
         cells = line.split("\t")
-        if number == 1 and header(cells):
-            continue
+        if first:
+            first = False
+            if header(cells, number):
+                continue
         report.rows += 1
         try:
             event = parse(cells, number)
@@ -408,7 +413,7 @@ def read_gdelt(
         )  # fmt: skip
 
     return _rows(
-        path, report, parse, lambda cells: cells[0].strip() == "GLOBALEVENTID", dates
+        path, report, parse, lambda cells, _: cells[0].strip() == "GLOBALEVENTID", dates
     )
 
 
@@ -443,17 +448,36 @@ def _gdelt_actor(country: str, group: str, type1: str, name: str) -> Actor | Non
 # -- ICEWS -------------------------------------------------------------------------------
 
 
+@dataclass(slots=True)
+class _Columns:
+    """A header row: where each column is (the first, when a name repeats), and how many
+    columns a row must have."""
 
-def _named_columns(
-    path: Path, cells: list[str], required: Sequence[str], label: str, index: dict[str, int]
-) -> bool:
-    """Read a header row into ``index`` (column name to position), checking required names."""
-    names = [c.strip().lstrip("\ufeff").strip('"') for c in cells]
-    missing = [c for c in required if c not in names]
-    if missing:
-        raise SourceError(path, f"not {label} file: no column {missing[0]!r}", 1)
-    index.update((name, i) for i, name in enumerate(names))
-    return True
+    index: dict[str, int] = field(default_factory=dict)
+    width: int = 0
+
+    def read(
+        self, path: Path, cells: list[str], number: int, required: Sequence[str], label: str,
+        fold: Callable[[str], str] = str,
+    ) -> bool:  # fmt: skip
+        """Take ``cells`` as the header, or raise SourceError if a required name is missing."""
+        names = [fold(c.strip().lstrip("\ufeff").strip('"')) for c in cells]
+        missing = [c for c in required if c not in names]
+        if missing:
+            raise SourceError(path, f"not {label} file: no column {missing[0]!r}", number)
+        for i, name in enumerate(names):
+            self.index.setdefault(name, i)
+        self.width = len(names)
+        return True
+
+    def check(self, cells: list[str], separated: str) -> None:
+        if len(cells) != self.width:
+            raise ValueError(f"expected {self.width} {separated} columns, found {len(cells)}")
+
+    def cell(self, cells: list[str], name: str) -> str:
+        i = self.index.get(name)
+        return cells[i].strip() if i is not None else ""
+
 
 def read_icews(
     path: str | Path, report: ImportReport | None = None, *, dates: DateRange | None = None
@@ -466,17 +490,16 @@ def read_icews(
     """
     path = Path(path)
     report = report if report is not None else ImportReport()
-    index: dict[str, int] = {}
+    columns = _Columns()
 
-    def header(cells: list[str]) -> bool:
-        return _named_columns(path, cells, _ICEWS_REQUIRED, "an ICEWS", index)
+    def header(cells: list[str], number: int) -> bool:
+        return columns.read(path, cells, number, _ICEWS_REQUIRED, "an ICEWS")
 
     def parse(cells: list[str], number: int) -> Event | None:
-        if len(cells) != len(index):
-            raise ValueError(f"expected {len(index)} tab-separated columns, found {len(cells)}")
+        columns.check(cells, "tab-separated")
 
         def cell(name: str) -> str:
-            value = cells[index[name]].strip()
+            value = columns.cell(cells, name)
             return "" if value == "NA" else value
 
         event_id = cell("Event ID")
@@ -618,19 +641,17 @@ def read_polecat(
     """
     path = Path(path)
     report = report if report is not None else ImportReport()
-    index: dict[str, int] = {}
+    columns = _Columns()
     quads = _plover_quads()
 
-    def header(cells: list[str]) -> bool:
-        return _named_columns(path, cells, _POLECAT_REQUIRED, "a POLECAT", index)
+    def header(cells: list[str], number: int) -> bool:
+        return columns.read(path, cells, number, _POLECAT_REQUIRED, "a POLECAT")
 
     def parse(cells: list[str], number: int) -> Event | None:
-        if len(cells) != len(index):
-            raise ValueError(f"expected {len(index)} tab-separated columns, found {len(cells)}")
+        columns.check(cells, "tab-separated")
 
         def cell(name: str) -> str:
-            i = index.get(name)
-            value = cells[i].strip() if i is not None else ""
+            value = columns.cell(cells, name)
             return "" if value.lower() in _POLECAT_EMPTY else value
 
         event_id = cell("Event ID")
@@ -846,32 +867,26 @@ def read_acled(
     report = report if report is not None else ImportReport()
 
     def events() -> Iterator[Event]:
-        index: dict[str, int] = {}
+        columns = _Columns()
         keep = _Keeper(path, report, dates)
         for number, cells in _csv_records(path, report):
-            if not index:
-                names = [c.strip().lstrip("\ufeff").lower() for c in cells]
-                missing = [c for c in _ACLED_REQUIRED if c not in names]
-                if missing:
-                    raise SourceError(path, f"not an ACLED file: no column {missing[0]!r}", 1)
-                index.update((name, i) for i, name in enumerate(names))
+            if not columns.width:
+                columns.read(path, cells, number, _ACLED_REQUIRED, "an ACLED", str.lower)
                 continue
             report.rows += 1
             try:
-                event = parse(cells, index)
+                event = parse(cells, columns)
             except ValueError as exc:
                 report.errors.append(str(SourceError(path, str(exc), number)))
                 continue
             if event is not None and keep(event, number):
                 yield event
 
-    def parse(cells: list[str], index: dict[str, int]) -> Event | None:
-        if len(cells) != len(index):
-            raise ValueError(f"expected {len(index)} comma-separated columns, found {len(cells)}")
+    def parse(cells: list[str], columns: _Columns) -> Event | None:
+        columns.check(cells, "comma-separated")
 
         def cell(name: str) -> str:
-            i = index.get(name)
-            return cells[i].strip() if i is not None else ""
+            return columns.cell(cells, name)
 
         event_id = cell("event_id_cnty")
         if not event_id:

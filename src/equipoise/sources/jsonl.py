@@ -14,6 +14,7 @@ says; an id or URL holding an unpaired surrogate escape makes its line an error.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import json
 import re
@@ -91,11 +92,15 @@ def read_jsonl(
         yield SourceError(path, "empty document")
 
 
+_CONTROL_BYTES = re.compile(rb"[\x01-\x08\x0e-\x1f]")
+
+
 def _binary(head: bytes) -> bool:
-    """Whether the start of a file is binary data: NUL bytes, and not one line of JSON.
+    """Whether the start of a file is binary data: NUL bytes, no line that reads as a
+    JSON object, and either bytes that are not UTF-8 or other control bytes.
 
     A NUL byte in one line of a text file spoils only that line, which is reported by
-    itself; a file of another kind has no line that reads as a JSON object.
+    itself.
     """
     if b"\0" not in head:
         return False
@@ -105,7 +110,13 @@ def _binary(head: bytes) -> bool:
                 return False
         except (ValueError, RecursionError):
             continue
-    return True
+    if _CONTROL_BYTES.search(head):
+        return True
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return True
+    return False
 
 
 def _parse_line(
@@ -145,7 +156,7 @@ def _parse_line(
     if published is None:
         raise SourceError(path, "missing 'date'", lineno)
     try:
-        dates.check(published)
+        dates.check(published, "publication date")
     except ValueError as exc:
         raise SourceError(path, str(exc), lineno) from None
 

@@ -861,7 +861,7 @@ def _read_csv_text(
     if not path.exists():
         raise SourceError(path, "no such file")
     with open_regular(path) as fh:
-        stream = io.TextIOWrapper(fh, encoding="utf-8", errors="replace", newline="")
+        stream = io.TextIOWrapper(fh, encoding="utf-8-sig", errors="replace", newline="")
         try:
             for number, cells in csv_records(stream, str(path), on_error,
                                              line_limit=MAX_CSV_LINE):  # fmt: skip
