@@ -7,6 +7,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from equipoise.coding import coder as coder_module
 from equipoise.coding.coder import Coder, CodingError
@@ -187,3 +189,59 @@ def test_a_document_over_its_time_budget_fails_and_the_next_is_coded(coder, monk
     assert [c.failure for c in coded] == ["time budget exceeded", None]
     assert coded[0].events == []
     assert dyads(coded[1].events) == {("TUR", "AZE", "05")}
+
+
+# -- odd characters --------------------------------------------------------------------------
+
+
+def test_a_nul_character_next_to_an_actor_name_is_just_a_character(coder):
+    # NUL was the gazetteer's end-of-name key: a NUL token after "Turkey" broke the lookup.
+    text = "Turkey\x00 signed a trade agreement with Azerbaijan\x00."
+    assert dyads(coder.code_document(doc(text))) == {("TUR", "AZE", "05")}
+
+
+def test_a_lone_surrogate_does_not_stop_the_parser(coder):
+    text = "Turkey signed a trade agreement \ud800 with Azerbaijan."
+    coded = next(coder.code_each([Document(id="surrogate", text=text, published=PUBLISHED)]))
+    assert coded.ok, coded.failure
+    assert dyads(coded.events) == {("TUR", "AZE", "05")}
+    assert coded.events[0].sentence == text  # the document's own text, as given
+
+
+# -- generated documents ---------------------------------------------------------------------
+
+ACTORS = ["Turkey", "Russia", "Azerbaijan", "Iran", "the Kremlin", "NATO", "Çavuşoğlu",
+          "Turkish Defence Minister Hulusi Akar", "Akar", "RUSSIA", "the U.S.", "Baku's"]
+VERBS = ["signed", "condemned", "met", "said", "told", "attacked", "confirm", "will sign",
+         "did not sign", "held talks with", "accused", "claimed", "must withdraw from"]
+WORDS = ["we", "our", "they", "it", "he", "the two sides", "the bloc", "both", "and", "of",
+         "with", "if", "would", "on Monday", "in March 2020", "Mr.", "U.N.", "J."]
+MARKS = [".", ". ", ", ", "; ", "?", "!", "...", '"', "“", "”", "’s", "(", ")", "\n", "\n\n",
+         "\t", "—"]
+ODD = ["é", "ı", "İ", "ß", "мир", "مرحبا", "中国", "😀", "\u202e", "\u200b", "\ufeff",
+       "\u0301", "\x00", "\x1b", "\ud800", "\u2028", "ﬁ"]
+pieces = st.one_of(
+    st.sampled_from(ACTORS), st.sampled_from(VERBS), st.sampled_from(WORDS),
+    st.sampled_from(MARKS), st.sampled_from(ODD), st.text(max_size=12),
+    # very long tokens and runs: a word, an actor name or punctuation repeated
+    st.builds(lambda unit, n: unit * n,
+              st.sampled_from(["x", "Turkey", ".", ",", ";", " ", "é", "Russia and "]),
+              st.integers(100, 3_000)),
+)
+texts = st.lists(pieces, max_size=60).map(" ".join)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(texts, min_size=1, max_size=4))
+def test_generated_documents_code_without_error_and_events_lie_in_the_text(coder, batch):
+    # Hypothesis runs this test many times with one module-scoped coder: no per-example state.
+    docs = [Document(id=f"generated-{i}", text=text, published=PUBLISHED)
+            for i, text in enumerate(batch)]
+    outcomes = list(coder.code_each(docs))
+    assert [c.doc for c in outcomes] == docs
+    for coded in outcomes:
+        assert coded.failure is None
+        for event in coded.events:
+            assert 0 <= event.start < event.end <= len(coded.doc.text)
+            assert coded.doc.text[event.start:event.end] == event.sentence
+            assert len(event.sentence) <= 2_000

@@ -433,9 +433,17 @@ class Coder:
 _WORD = re.compile(r"[A-Za-z][a-z]+")
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _parseable(text: str, offset: int, mentions: list[Mention]) -> str:
     """Headline Title Case misleads the tagger ("Condemns" as a name): lower-case the
-    words that are not actors. Same length, so every offset still holds."""
+    words that are not actors. Same length, so every offset still holds.
+
+    A lone surrogate, which spaCy cannot encode, becomes U+FFFD, also one for one.
+    """
+    if not text.isascii():
+        text = _SURROGATE.sub("\ufffd", text)
     words = _WORD.findall(text)
     if len(words) < 4 or sum(w[0].isupper() for w in words) < 0.6 * len(words):
         return text

@@ -16,7 +16,9 @@ from equipoise.coding.actors import ActorEntry, Exclusion, load_actor_entries, l
 from equipoise.coding.text import fold
 
 _TOKEN = re.compile(r"[A-Za-z0-9]+|[^\sA-Za-z0-9]")
-_END = "\0"  # trie key holding the entries that end at a node
+# Trie key holding the entries that end at a node: not a string, so that no token of the
+# text (a NUL character is one) can be taken for it.
+_END = None
 
 
 @dataclass(frozen=True, slots=True)
