@@ -143,7 +143,7 @@ def test_accused_of_doing_names_the_doer(coder):
 
 
 def test_mutual_accusations_are_symmetric(coder):
-    _, events = code(coder, "Serbia and Kosovo accused each other of provoking unrest in the north.")
+    _, events = code(coder, "Serbia and Kosovo accused each other of stirring unrest.")
     accusations = [e for e in events if e.root == "11"]
     assert len(accusations) == 1 and accusations[0].symmetric
 
