@@ -264,3 +264,19 @@ def test_a_parade_march_and_fighting_alongside_someone_are_not_hostile(coder):
     assert pairs == set()
     pairs, _ = code(coder, "Azerbaijanis fought alongside Russians in the war, Baku said.")
     assert not any(root == "19" for _, _, root in pairs)
+
+
+@pytest.mark.parametrize("dateline", [
+    "ANKARA (AP) \u2014 ", "ANKARA, Aug 19 (Reuters) - ", "Ankara, 19 August 2020: "])
+def test_the_place_of_a_dateline_is_no_actor(coder, dateline):
+    pairs, events = code(coder, dateline + "Greece condemned the naval drills near Crete.")
+    assert all("TUR" not in (source, target) for source, target, _ in pairs)
+    pairs, _ = code(coder, dateline + "Greece condemned Turkey over the naval drills.")
+    assert ("GRC", "TUR", "11") in pairs
+
+
+def test_a_headline_colon_is_not_a_dateline():
+    from equipoise.coding.text import dateline_spans
+
+    assert dateline_spans("Russia should halt the operation: court") == []
+    assert dateline_spans("KYIV, Ukraine, Feb 3 (AP) - Officials said") == [(0, 13)]

@@ -75,3 +75,19 @@ def test_territories_name_their_state(gazetteer):
                            dt.date(2020, 11, 10))
     assert [(m.text, m.code, m.kind) for m in found] == [
         ("Nagorno-Karabakh", "AZE", "territory"), ("Crimea", "UKR", "territory")]
+
+
+@pytest.mark.parametrize("text", [
+    "Hungary said it would leave the Rome Statute.",
+    "Hungary praised the Lima Group for its work.",
+    "Hungary stayed in the Paris Agreement.",
+    "Hungary signed the Treaty of Lisbon years ago.",
+    "Hungary joined the Astana format as an observer.",
+])
+def test_a_place_inside_a_longer_proper_name_is_no_actor(gazetteer, text):
+    assert [c for _, c, _ in codes(gazetteer, text)] == ["HUN"]
+
+
+def test_a_place_outside_a_name_is_still_an_actor(gazetteer):
+    found = codes(gazetteer, "Paris agreed with Rome on the statute of the group.")
+    assert [c for _, c, _ in found] == ["FRA", "ITA"]

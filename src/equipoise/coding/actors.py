@@ -30,6 +30,7 @@ _HEADERS = {
     "people.csv": ("name", "aliases", "code", "sector", "role", "start", "end"),
     "sectors.csv": ("pattern", "sector"),
     "exclusions.csv": ("pattern", "not_if_before", "not_if_after", "note"),
+    "name_heads.csv": ("word", "side", "note"),
 }
 _ISO3 = re.compile(r"[A-Z]{3}")
 _BLOC = re.compile(r"[A-Z][A-Z0-9]{1,9}")
@@ -173,6 +174,25 @@ def load_exclusions(directory: Path | None = None) -> list[Exclusion]:
 
 
 # -- helpers ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NameHeads:
+    """Words that make a place name part of a longer proper name (a treaty, a group)."""
+
+    after: frozenset[str]  # "Minsk Group": the word right after the place
+    before: frozenset[str]  # "Treaty of Lisbon": the word before "of (the)"
+
+
+def load_name_heads(directory: Path | None = None) -> NameHeads:
+    """Rows of name_heads.csv; ``side`` is ``after`` or ``before``."""
+    sides: dict[str, set[str]] = {"after": set(), "before": set()}
+    for where, row in _rows(_base(directory), "name_heads.csv"):
+        word, side = row["word"].strip(), row["side"].strip()
+        if not word or side not in sides:
+            raise ValueError(f"{where}: need a word and a side of 'after' or 'before'")
+        sides[side].add(word)
+    return NameHeads(frozenset(sides["after"]), frozenset(sides["before"]))
 
 
 def _base(directory: Path | None) -> Path | Traversable:

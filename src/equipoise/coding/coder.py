@@ -35,7 +35,7 @@ from equipoise.coding.learning import learn_names, merge_learned
 from equipoise.coding.lexicon import load_triggers
 from equipoise.coding.model import PairModel
 from equipoise.coding.nlp import load_nlp
-from equipoise.coding.text import fold, split_long, split_sentences
+from equipoise.coding.text import dateline_spans, fold, split_long, split_sentences
 from equipoise.records import Actor, Document, Event, EventDate
 
 CODER_VERSION = "equipoise-rules-0.2"
@@ -374,6 +374,10 @@ class Coder:
             for entry in learn_names(tokens, mentions, self.cues):
                 learned.setdefault(entry.pattern, entry)  # names learned earlier still hold
             mentions = merge_learned(mentions, text, list(learned.values()), when, tokens)
+            datelines = dateline_spans(text)
+            if datelines:  # "MOSCOW, Jan 5 (Reuters) -" says where, not who
+                mentions = [m for m in mentions
+                            if not any(m.start < e and m.end > s for s, e in datelines)]
             mi = 0
             ti = 0
             for start, end in ((s - base, e - base) for s, e in run):

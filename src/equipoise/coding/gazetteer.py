@@ -12,13 +12,22 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from equipoise.coding.actors import ActorEntry, Exclusion, load_actor_entries, load_exclusions
+from equipoise.coding.actors import (
+    ActorEntry,
+    Exclusion,
+    NameHeads,
+    load_actor_entries,
+    load_exclusions,
+    load_name_heads,
+)
 from equipoise.coding.text import fold
 
 _TOKEN = re.compile(r"[A-Za-z0-9]+|[^\sA-Za-z0-9]")
 # Trie key holding the entries that end at a node: not a string, so that no token of the
 # text (a NUL character is one) can be taken for it.
 _END = None
+# Mentions of these kinds are places, which can be part of a longer name ("Minsk Group").
+_PLACE_KINDS = frozenset({"name", "alias", "capital"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,8 +50,17 @@ def tokenize(text: str) -> list[tuple[int, int, str]]:
 class Gazetteer:
     """A token trie over actor patterns, with tenure dates and context exclusions."""
 
-    def __init__(self, entries: list[ActorEntry], exclusions: list[Exclusion] = ()):
+    def __init__(self, entries: list[ActorEntry], exclusions: list[Exclusion] = (),
+                 name_heads: NameHeads | None = None):
         self._trie: dict = {}
+        self._after: re.Pattern | None = None
+        self._before: re.Pattern | None = None
+        if name_heads is not None and name_heads.after:
+            words = "|".join(map(re.escape, sorted(name_heads.after)))
+            self._after = re.compile(rf"[ \t]+(?:{words})\b")
+        if name_heads is not None and name_heads.before:
+            words = "|".join(map(re.escape, sorted(name_heads.before)))
+            self._before = re.compile(rf"\b(?:{words})[ \t]+of[ \t]+(?:the[ \t]+)?$")
         self._first_tokens: set[str] = set()
         for entry in entries:
             self.add(entry)
@@ -52,7 +70,8 @@ class Gazetteer:
 
     @classmethod
     def default(cls, directory: Path | None = None) -> Gazetteer:
-        return cls(load_actor_entries(directory), load_exclusions(directory))
+        return cls(load_actor_entries(directory), load_exclusions(directory),
+                   load_name_heads(directory))
 
     def add(self, entry: ActorEntry) -> None:
         tokens = [t for _, _, t in tokenize(fold(entry.pattern))]
@@ -90,12 +109,21 @@ class Gazetteer:
                 continue
             j, entry = best
             start, end = tokens[i][0], tokens[j - 1][1]
+            if entry.kind in _PLACE_KINDS and self._in_longer_name(text, start, end):
+                i = j  # "the Rome Statute", "the Treaty of Lisbon": no actor here
+                continue
             mentions.append(
                 Mention(start, end, entry.code, entry.country, entry.sector, entry.kind,
                         text[start:end])
             )
             i = j
         return mentions
+
+    def _in_longer_name(self, text: str, start: int, end: int) -> bool:
+        if self._after is not None and self._after.match(text, end, end + 40):
+            return True
+        return self._before is not None and self._before.search(
+            text, max(0, start - 40), start) is not None
 
     def _longest(self, tokens, i, when, text):
         node = self._trie

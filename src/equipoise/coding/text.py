@@ -99,3 +99,27 @@ def split_long(text: str, start: int, end: int, limit: int) -> Iterator[tuple[in
         yield from _trimmed(text, start, start + cut)
         start += cut
     yield from _trimmed(text, start, end)
+
+
+_MONTH = (r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?")
+_DAY_MONTH = rf"(?:{_MONTH}[ \t]+\d{{1,2}}|\d{{1,2}}[ \t]+{_MONTH})(?:,?[ \t]+\d{{4}})?"
+_AGENCY = r"[ \t]*\([A-Za-z][A-Za-z/&. -]{0,30}\)"
+_DASH = r"[ \t]*[-\u2013\u2014:]"
+_DATELINE = re.compile(
+    # at a line's start, after any time stamp: PLACE, then a date and a dash, or a date
+    # and an agency in brackets, or an agency and a dash
+    r"(?m)^[ \t]*(?:[A-Za-z]+[ \t]+)?(?:\d{4}-\d{2}-\d{2}[ \t]+)?"
+    r"(?P<place>[A-Z][A-Za-z.'-]*(?:[ \t]+[A-Z][A-Za-z.'-]*){0,3}"
+    r"(?:,[ \t]*[A-Z][A-Za-z.'-]*)?)"
+    rf"(?:,[ \t]*{_DAY_MONTH}(?:{_AGENCY})?{_DASH}|,[ \t]*{_DAY_MONTH}{_AGENCY}"
+    rf"|{_AGENCY}{_DASH})"
+)
+
+
+def dateline_spans(text: str) -> list[tuple[int, int]]:
+    """Where datelines name a place ("MOSCOW, Jan 5 (Reuters) -"): not an actor there.
+
+    A dateline is a place at the start of a line followed by a date, a news agency in
+    brackets or both, and then a dash or colon unless the agency closes it.
+    """
+    return [(m.start("place"), m.end("place")) for m in _DATELINE.finditer(text)]
