@@ -39,3 +39,20 @@ def test_offsets_point_into_the_original_text():
 def test_closing_quote_stays_with_its_sentence():
     text = "“We support Azerbaijan.” Erdogan said so."
     assert sentences(text) == ["“We support Azerbaijan.”", "Erdogan said so."]
+
+
+def sentences(text):
+    return [text[a:b] for a, b in split_sentences(text)]
+
+
+def test_a_full_stop_with_no_space_after_it_still_ends_a_sentence():
+    assert sentences("Serbia left the talks.The envoys went home.") == [
+        "Serbia left the talks.", "The envoys went home."]
+    assert sentences("The U.S.Army left early.") == ["The U.S.Army left early."]
+
+
+def test_guillemets_open_and_close_sentences():
+    assert sentences("Paris said « Serbia must stay. » Berlin agreed.") == [
+        "Paris said « Serbia must stay. »", "Berlin agreed."]
+    assert sentences("He said: «Never.» «Maybe» came later.") == [
+        "He said: «Never.»", "«Maybe» came later."]

@@ -48,8 +48,11 @@ _ABBREV = {
 # A run of stops is tried once, from its first character and without backtracking: tried
 # from every character, a run of n dots with no capital after it cost n² steps (a line of
 # 20,000 dots took seconds, a few hundred thousand would take hours).
+# A full stop glued to the next sentence ("the bloc.The summit") still ends one when a
+# lower-case word stands before it, which rules out "U.S.Army" and initials.
 _BOUNDARY = re.compile(
-    r"""(?<![.!?])[.!?]++["'”’)\]]*+(?=\s+["'“‘(\[]?[A-Z0-9])|\n\s*\n|\n(?=\s*[A-Z"“])""")
+    r"""(?<![.!?])[.!?]++["'”’»)\]]*+(?:[ \u00a0\u202f]»)?(?=\s+["'“‘«(\[]?[A-Z0-9])|\n\s*\n|\n(?=\s*[A-Z"“«])"""
+    r"""|(?<=[a-z]{2})\.(?=[A-Z][a-z])""")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 
 
