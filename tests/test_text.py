@@ -41,10 +41,6 @@ def test_closing_quote_stays_with_its_sentence():
     assert sentences(text) == ["“We support Azerbaijan.”", "Erdogan said so."]
 
 
-def sentences(text):
-    return [text[a:b] for a, b in split_sentences(text)]
-
-
 def test_a_full_stop_with_no_space_after_it_still_ends_a_sentence():
     assert sentences("Serbia left the talks.The envoys went home.") == [
         "Serbia left the talks.", "The envoys went home."]

@@ -51,8 +51,8 @@ _ABBREV = {
 # A full stop glued to the next sentence ("the bloc.The summit") still ends one when a
 # lower-case word stands before it, which rules out "U.S.Army" and initials.
 _BOUNDARY = re.compile(
-    r"""(?<![.!?])[.!?]++["'”’»)\]]*+(?:[ \u00a0\u202f]»)?(?=\s+["'“‘«(\[]?[A-Z0-9])|\n\s*\n|\n(?=\s*[A-Z"“«])"""
-    r"""|(?<=[a-z]{2})\.(?=[A-Z][a-z])""")
+    r"""(?<![.!?])[.!?]++["'”’»)\]]*+(?:[ \u00a0\u202f]»)?(?=\s+["'“‘«(\[]?[A-Z0-9])"""
+    r"""|\n\s*\n|\n(?=\s*[A-Z"“«])|(?<=[a-z]{2})\.(?=[A-Z][a-z])""")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 
 
