@@ -280,3 +280,17 @@ def test_a_headline_colon_is_not_a_dateline():
 
     assert dateline_spans("Russia should halt the operation: court") == []
     assert dateline_spans("KYIV, Ukraine, Feb 3 (AP) - Officials said") == [(0, 13)]
+
+
+def test_a_quoted_we_speaks_for_the_speaker_named_later_in_the_quotation(coder):
+    text = ("Kyiv thanked its partners on Monday. \u201cWe strongly support Moldova. We will "
+            "send more aid to Chisinau,\u201d the Romanian president said.")
+    _, events = code(coder, text)
+    first = [e for e in events if e.sentence.startswith("\u201cWe strongly")]
+    assert [(e.source.code, e.target.code, e.root) for e in first] == [("ROU", "MDA", "05")]
+
+
+def test_a_we_outside_any_quotation_gets_no_speaker_from_elsewhere(coder):
+    text = ("We strongly support Moldova. \u201cIt is time,\u201d the Romanian president said.")
+    _, events = code(coder, text)
+    assert not any(e.sentence.startswith("We strongly") for e in events)

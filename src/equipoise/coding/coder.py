@@ -35,6 +35,7 @@ from equipoise.coding.learning import learn_names, merge_learned
 from equipoise.coding.lexicon import load_triggers
 from equipoise.coding.model import PairModel
 from equipoise.coding.nlp import load_nlp
+from equipoise.coding.quotes import quotation_speakers
 from equipoise.coding.text import dateline_spans, fold, split_long, split_sentences
 from equipoise.records import Actor, Document, Event, EventDate
 
@@ -380,17 +381,21 @@ class Coder:
                             if not any(m.start < e and m.end > s for s, e in datelines)]
             mi = 0
             ti = 0
-            for start, end in ((s - base, e - base) for s, e in run):
+            spans = [(s - base, e - base) for s, e in run]
+            per_sentence: list[list[Mention]] = []
+            for start, end in spans:
+                while mi < len(mentions) and mentions[mi].start < start:
+                    mi += 1
+                j = mi
+                while j < len(mentions) and mentions[j].end <= end:
+                    j += 1
+                per_sentence.append(mentions[mi:j])
+            speakers = quotation_speakers(text, spans, per_sentence)
+            for (start, end), sent_mentions, speaker in zip(spans, per_sentence, speakers,
+                                                            strict=True):
                 if self._over_budget(perf_counter() - started):
                     raise _OverBudget
                 self.stats["sentences"] += 1
-                while mi < len(mentions) and mentions[mi].start < start:
-                    mi += 1
-                sent_mentions = []
-                j = mi
-                while j < len(mentions) and mentions[j].end <= end:
-                    sent_mentions.append(mentions[j])
-                    j += 1
                 while ti < len(tokens) and tokens[ti][0] < start:
                     ti += 1
                 words = set()
@@ -400,6 +405,8 @@ class Coder:
                     k += 1
                 if base:
                     sent_mentions = [_shift(m, base) for m in sent_mentions]
+                    speaker = _shift(speaker, base) if speaker is not None else None
+                ctx.speaker = speaker
                 if self._worth_parsing(sent_mentions, words, ctx):
                     out.append(_Sentence(doc, start + base, end + base, sent_mentions,
                                          _snapshot(ctx), first=seen == 0))

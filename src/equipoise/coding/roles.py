@@ -140,6 +140,9 @@ class ActorResolver:
         cues = self.cues
         if low in cues.speaker_pronouns:
             speaker = self._speaker(tok)
+            if speaker is None and ctx.speaker is not None:
+                # the quotation's speaker is named in another of its sentences
+                speaker = Role(ctx.speaker, ctx.speaker.sector)
             return [speaker] if speaker else []
         if tok.dep_ == "poss" and low in cues.third_person:
             verb = governing_verb(tok.head)
