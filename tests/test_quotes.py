@@ -8,11 +8,9 @@ from equipoise.coding.text import split_sentences
 
 
 def speakers(text):
-    gazetteer = Gazetteer.default()
+    found = Gazetteer.default().find(text)
     spans = list(split_sentences(text))
-    mentions = [gazetteer.find(text[s:e]) for s, e in spans]
-    mentions = [[m.__class__(m.start + s, m.end + s, m.code, m.country, m.sector, m.kind,
-                             m.text) for m in ms] for (s, _), ms in zip(spans, mentions)]
+    mentions = [[m for m in found if s <= m.start and m.end <= e] for s, e in spans]
     return [m.code if m else None for m in quotation_speakers(text, spans, mentions)]
 
 
