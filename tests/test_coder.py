@@ -294,3 +294,14 @@ def test_a_we_outside_any_quotation_gets_no_speaker_from_elsewhere(coder):
     text = ("We strongly support Moldova. \u201cIt is time,\u201d the Romanian president said.")
     _, events = code(coder, text)
     assert not any(e.sentence.startswith("We strongly") for e in events)
+
+
+@pytest.mark.parametrize("second", [
+    "Kovac said his country condemned Albania over the raid.",
+    "This Balkan country condemned Albania over the raid.",
+    "The ministry condemned Albania over the raid.",
+])
+def test_reference_nouns_stand_for_the_state_named_before(coder, second):
+    text = "Serbian Foreign Minister Ivan Kovac arrived in Belgrade on Monday. " + second
+    pairs, _ = code(coder, text)
+    assert ("SRB", "ALB", "11") in pairs

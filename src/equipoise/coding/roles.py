@@ -171,8 +171,17 @@ class ActorResolver:
             if last is not None:
                 return [Role(last, last.sector)]
         lemma = tok.lemma_.lower()
-        if tok.tag_ in ("NN", "NNP") and any(c.lower_ == "the" for c in tok.children):
-            # "the bloc" is the last bloc named, "the country" the last state
+        kids = {c.lower_ for c in tok.children}
+        if tok.tag_ in ("NN", "NNP") and lemma in cues.state_nouns and kids & {"his", "her"}:
+            # "his country" is the country of the person "his" stands for
+            poss = next(c for c in tok.children if c.lower_ in ("his", "her"))
+            owner = self._antecedent(poss, person=True)
+            if owner is not None:
+                return [owner]
+            if ctx.last_person is not None:
+                return [Role(ctx.last_person, ctx.last_person.sector)]
+        if tok.tag_ in ("NN", "NNP") and kids & {"the", "this", "that"}:
+            # "the bloc" is the last bloc named, "this country" the last state
             wants_bloc = lemma in cues.bloc_nouns
             if wants_bloc or lemma in cues.state_nouns:
                 earlier = [] if self._amap is None else [
@@ -181,7 +190,6 @@ class ActorResolver:
                     if (m.country is None) == wants_bloc and m.kind not in ("person", "learned"):
                         return [Role(m, m.sector)]
         people = lemma in cues.pair_person_nouns
-        kids = {c.lower_ for c in tok.children}
         if (people or lemma in cues.pair_nouns) and (
             kids & {"two", "both"}
             or (lemma in ("side", "party") and tok.tag_ == "NNS" and kids <= {"the", "both"})
