@@ -305,3 +305,18 @@ def test_reference_nouns_stand_for_the_state_named_before(coder, second):
     text = "Serbian Foreign Minister Ivan Kovac arrived in Belgrade on Monday. " + second
     pairs, _ = code(coder, text)
     assert ("SRB", "ALB", "11") in pairs
+
+
+@pytest.mark.parametrize("text", [
+    "Chile called the Peruvian naval patrols a provocation.",
+    "Chile described the Peruvian patrols as a violation of its waters.",
+    "Santiago branded the patrols an act of aggression by Peru.",
+])
+def test_naming_an_action_with_a_term_of_reproach_is_criticism(coder, text):
+    pairs, _ = code(coder, text)
+    assert ("CHL", "PER", "11") in pairs
+
+
+def test_a_neutral_label_or_a_negated_one_is_no_criticism(coder):
+    assert code(coder, "Chile called the Peruvian proposal a first step.")[0] == set()
+    assert code(coder, "Chile did not call the Peruvian proposal a provocation.")[0] == set()

@@ -13,6 +13,8 @@ class Cues:
     speech_verbs: frozenset[str]
     intent_heads: frozenset[str]
     phone_verbs: frozenset[str]
+    negative_labels: frozenset[str]  # "called the raids a violation": criticism
+    labelling_code: str
     cessation_heads: frozenset[str]
     cessation_codes: dict[str, str]
     quantity_nouns: frozenset[str]

@@ -19,7 +19,7 @@ from equipoise.coding.cues import Cues
 from equipoise.coding.gazetteer import Mention
 from equipoise.coding.lexicon import Trigger
 from equipoise.coding.modality import EventFilters
-from equipoise.coding.roles import ActorResolver, Context, Role, distinct
+from equipoise.coding.roles import ActorResolver, Context, Role, dedupe, distinct
 from equipoise.coding.syntax import (
     OBJ,
     SUBJ,
@@ -63,6 +63,8 @@ class SentenceExtractor(ActorResolver, EventFilters, ArgumentReader):
         for tok in sent:
             if tok.lemma_.lower() in self.cues.speech_verbs:
                 found.extend(self._demand(tok, amap, ctx))
+            if tok.pos_ == "VERB" and tok.lemma_.lower() in self._labelling_verbs:
+                found.extend(self._label(tok, amap, ctx))
             trig = self._trigger(tok)
             if trig is None or self._decides_hostility(tok):
                 continue
@@ -122,6 +124,36 @@ class SentenceExtractor(ActorResolver, EventFilters, ArgumentReader):
                 if distinct(sp, f.source) and sp.sector != "MED":
                     out.append(Found(sp, f.source, self.cues.claim_code, speech, reported=False))
         return out
+
+    @property
+    def _labelling_verbs(self) -> frozenset[str]:
+        return self.cues.naming_verbs | self.cues.phone_verbs
+
+    def _label(self, verb: Token, amap, ctx) -> list[Found]:
+        """'Iraq called the Turkish raids a violation', 'described the move as a provocation':
+        naming what another actor did with a term of reproach is criticism of that actor."""
+        if self._blocked(verb):
+            return []
+        objs = [c for c in verb.children if c.dep_ == "dobj"]
+        labels = [c for c in verb.children if c.dep_ in ("oprd", "attr", "xcomp")]
+        labels += [g for c in verb.children if c.dep_ == "prep" and c.lower_ == "as"
+                   for g in c.children if g.dep_ == "pobj"]
+        if len(objs) >= 2:  # "branded the sanctions an act of aggression"
+            labels.append(objs.pop())
+        if not objs and len(labels) >= 2:  # the small model reads both nouns as predicates
+            objs = [labels.pop(0)]
+        if not objs or not any(self._reproach(n) for n in labels):
+            return []
+        sources = self._collect([c for c in verb.children if c.dep_ in SUBJ], amap, ctx)
+        targets = [amap[t.i] for o in objs + labels for t in o.subtree if t.i in amap]
+        return self._pairs(sources, dedupe(targets), False, self.cues.labelling_code, verb)
+
+    def _reproach(self, noun: Token) -> bool:
+        """A term of reproach, itself or as 'an act of <reproach>'."""
+        words = self.cues.negative_labels
+        return noun.lemma_.lower() in words or any(
+            g.lemma_.lower() in words for c in noun.children
+            if c.dep_ == "prep" and c.lower_ == "of" for g in c.children)
 
     def _demand(self, speech: Token, amap, ctx) -> list[Found]:
         """'Aliyev said Armenian forces must withdraw': a demand on the clause's subject."""
