@@ -318,5 +318,5 @@ def test_naming_an_action_with_a_term_of_reproach_is_criticism(coder, text):
 
 
 def test_a_neutral_label_or_a_negated_one_is_no_criticism(coder):
-    assert code(coder, "Chile called the Peruvian proposal a first step.")[0] == set()
+    assert code(coder, "Chile described the Peruvian proposal as a first step.")[0] == set()
     assert code(coder, "Chile did not call the Peruvian proposal a provocation.")[0] == set()
