@@ -264,3 +264,20 @@ def test_a_parade_march_and_fighting_alongside_someone_are_not_hostile(coder):
     assert pairs == set()
     pairs, _ = code(coder, "Azerbaijanis fought alongside Russians in the war, Baku said.")
     assert not any(root == "19" for _, _, root in pairs)
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Japan threw its support behind South Korea's bid.", ("JPN", "KOR", "051")),
+    ("China appointed a special envoy to Afghanistan.", ("CHN", "AFG", "050")),
+    ("Mexico took aim at the United States over the border wall.", ("MEX", "USA", "111")),
+    ("Turkey pointed the finger at Greece for the incident.", ("TUR", "GRC", "112")),
+    ("Azerbaijan rejected the allegations made by Armenia.", ("AZE", "ARM", "016")),
+    ("Greece declared a Turkish diplomat persona non grata.", ("GRC", "TUR", "166")),
+    ("Iran reneged on its agreement with Iraq.", ("IRN", "IRQ", "127")),
+    ("Chinese bombers overflew Japanese islands.", ("CHN", "JPN", "150")),
+    ("France urged Russia to de-escalate.", ("FRA", "RUS", "0256")),
+    ("Canada brought a case against Iran at the court.", ("CAN", "IRN", "115")),
+])
+def test_light_verbs_and_idioms_carry_their_code(coder, sentence, expected):
+    _, events = code(coder, sentence)
+    assert expected in {(e.source.code, e.target.code, e.cameo) for e in events}
