@@ -320,3 +320,20 @@ def test_naming_an_action_with_a_term_of_reproach_is_criticism(coder, text):
 def test_a_neutral_label_or_a_negated_one_is_no_criticism(coder):
     assert code(coder, "Chile described the Peruvian proposal as a first step.")[0] == set()
     assert code(coder, "Chile did not call the Peruvian proposal a provocation.")[0] == set()
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Japan threw its support behind South Korea's bid.", ("JPN", "KOR", "051")),
+    ("China appointed a special envoy to Afghanistan.", ("CHN", "AFG", "050")),
+    ("Mexico took aim at the United States over the border wall.", ("MEX", "USA", "111")),
+    ("Turkey pointed the finger at Greece for the incident.", ("TUR", "GRC", "112")),
+    ("Azerbaijan rejected the allegations made by Armenia.", ("AZE", "ARM", "016")),
+    ("Greece declared a Turkish diplomat persona non grata.", ("GRC", "TUR", "166")),
+    ("Iran reneged on its agreement with Iraq.", ("IRN", "IRQ", "127")),
+    ("Chinese bombers overflew Japanese islands.", ("CHN", "JPN", "150")),
+    ("France urged Russia to de-escalate.", ("FRA", "RUS", "0256")),
+    ("Canada brought a case against Iran at the court.", ("CAN", "IRN", "115")),
+])
+def test_light_verbs_and_idioms_carry_their_code(coder, sentence, expected):
+    _, events = code(coder, sentence)
+    assert expected in {(e.source.code, e.target.code, e.cameo) for e in events}
