@@ -134,7 +134,9 @@ def candidates(extractor: SentenceExtractor, sent: Doc, amap: dict[int, Role], c
         for b in ents:
             if a is b or not distinct(a.role, b.role):
                 continue
-            out.append(_candidate(extractor, a, b, rules, sentence))
+            cand = _candidate(extractor, a, b, rules, sentence)
+            if cand is not None:
+                out.append(cand)
     return out
 
 
@@ -162,7 +164,9 @@ def _sentence_features(extractor: SentenceExtractor, sent: Doc, n_entities: int,
 
 
 def _candidate(extractor: SentenceExtractor, a: Entity, b: Entity,
-               rules: dict[tuple[str, str], list[Found]], sentence: list[str]) -> Candidate:
+               rules: dict[tuple[str, str], list[Found]], sentence: list[str]
+               ) -> Candidate | None:
+    """The pair's candidate; None when the parse makes them partners ('fought alongside')."""
     feats = list(sentence)
     ca, cb = a.role.mention.code, b.role.mention.code
     mine = rules.get((ca, cb), [])
@@ -197,6 +201,8 @@ def _candidate(extractor: SentenceExtractor, a: Entity, b: Entity,
     if lca is None:
         feats.append("nopath")
         return Candidate(a.role, b.role, feats, rule, also)
+    if any(t.dep_ == "prep" and t.lower_ in extractor.cues.partner_preps for t in up + down):
+        return None
     path = "/".join(t.dep_ for t in up) + "^|" + "/".join(t.dep_ for t in down)
     if len(up) + len(down) > _MAX_PATH:
         path = "long"
