@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Token
 
 from equipoise.coding.cameo import quad_of
-from equipoise.coding.cues import Cues
 from equipoise.coding.extract import Found, SentenceExtractor
 from equipoise.coding.roles import Context, Role, distinct
 from equipoise.coding.syntax import NOUN_TAGS, NP_LINKS
@@ -83,7 +82,7 @@ def entities(extractor: SentenceExtractor, sent: Doc, amap: dict[int, Role],
         code = role.mention.code
         if code not in best or _depth(tok) < _depth(best[code].head):
             best[code] = Entity(role, tok)
-    pronouns, nouns = _referring_words(extractor.cues)
+    pronouns, nouns = extractor.cues.referring_pronouns, extractor.cues.referring_nouns
     for tok in sent:
         if tok.i in amap:
             continue
@@ -99,19 +98,6 @@ def entities(extractor: SentenceExtractor, sent: Doc, amap: dict[int, Role],
             if code not in best:
                 best[code] = Entity(role, _np_head(tok), resolved=True)
     return list(best.values())
-
-
-_REFERRING: dict[int, tuple[Cues, frozenset[str], frozenset[str]]] = {}
-
-
-def _referring_words(cues: Cues) -> tuple[frozenset[str], frozenset[str]]:
-    """Pronouns, and nouns that refer back ('the bloc', 'the two sides'), built once."""
-    known = _REFERRING.get(id(cues))
-    if known is None or known[0] is not cues:
-        known = (cues, cues.person_pronouns | cues.group_pronouns | cues.speaker_pronouns,
-                 cues.reference_nouns | cues.pair_nouns | cues.pair_person_nouns)
-        _REFERRING[id(cues)] = known
-    return known[1], known[2]
 
 
 def candidates(extractor: SentenceExtractor, sent: Doc, amap: dict[int, Role], ctx: Context,

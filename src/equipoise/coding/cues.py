@@ -61,6 +61,8 @@ class Cues:
     reference_nouns: frozenset[str] = frozenset()  # "the bloc", "the country"
     third_person: frozenset[str] = frozenset()  # he, she, it, they, their...
     reporting_verbs: frozenset[str] = frozenset()  # speech verbs and "tell"
+    referring_pronouns: frozenset[str] = frozenset()  # he, it, we...: an actor named elsewhere
+    referring_nouns: frozenset[str] = frozenset()  # "the bloc", "both sides", "the leaders"
 
 
 @cache
@@ -72,4 +74,8 @@ def load_cues() -> Cues:
     fields["reference_nouns"] = fields["bloc_nouns"] | fields["state_nouns"]
     fields["third_person"] = fields["group_pronouns"] | fields["person_pronouns"]
     fields["reporting_verbs"] = fields["speech_verbs"] | {"tell"}
+    fields["referring_pronouns"] = (fields["person_pronouns"] | fields["group_pronouns"]
+                                    | fields["speaker_pronouns"])
+    fields["referring_nouns"] = (fields["reference_nouns"] | fields["pair_nouns"]
+                                 | fields["pair_person_nouns"])
     return Cues(**fields)

@@ -48,9 +48,6 @@ class PairModel:
         blob = json.dumps(self.to_json(), sort_keys=True).encode()
         return hashlib.sha256(blob).hexdigest()[:10]
 
-    def matrix(self, rows: Sequence[Sequence[str]]) -> sparse.csr_matrix:
-        return _matrix(rows, self._index)
-
     def probabilities(self, rows: Sequence[Sequence[str]]) -> np.ndarray:
         """Class probabilities, one row per candidate."""
         if not rows:

@@ -454,7 +454,6 @@ def train(
     from equipoise.coding.coder import Coder
     from equipoise.coding.evaluate import EvaluationError, load_jsonl
     from equipoise.coding.training import train as fit_model
-    from equipoise.sources import SourceError, read_jsonl
 
     docs_path, gold_path = gold
     try:
@@ -463,12 +462,7 @@ def train(
     except EvaluationError as exc:
         console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from None
-    documents: list[Document] = []
-    for item in read_jsonl(docs_path):
-        if isinstance(item, SourceError):
-            console.print(f"[red]error:[/red] {item}")
-            raise typer.Exit(2)
-        documents.append(item)
+    documents = _all_documents(docs_path)
     with console.status(f"Training on {len(documents)} documents"):
         try:
             model = fit_model(Coder(model=None), documents, gold_events, negative_sentences,
@@ -790,9 +784,9 @@ def evaluate(
     _print_evaluation(result, errors, negatives)
 
 
-def _coded_events(path: Path) -> list[dict]:
-    """Code a JSONL document file in memory: the events as ``equipoise code`` writes them."""
-    from equipoise.coding.coder import Coder
+def _all_documents(path: Path) -> list[Document]:
+    """Every document of a JSONL file, or a one-line error at the first bad line: scoring
+    or training on part of a file would quietly give other figures."""
     from equipoise.sources import SourceError, read_jsonl
 
     documents: list[Document] = []
@@ -801,6 +795,14 @@ def _coded_events(path: Path) -> list[dict]:
             console.print(f"[red]error:[/red] {item}")
             raise typer.Exit(2)
         documents.append(item)
+    return documents
+
+
+def _coded_events(path: Path) -> list[dict]:
+    """Code a JSONL document file in memory: the events as ``equipoise code`` writes them."""
+    from equipoise.coding.coder import Coder
+
+    documents = _all_documents(path)
     events: list[dict] = []
     failures: list[tuple[Document, str]] = []
     coder = Coder()
