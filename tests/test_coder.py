@@ -337,3 +337,54 @@ def test_a_neutral_label_or_a_negated_one_is_no_criticism(coder):
 def test_light_verbs_and_idioms_carry_their_code(coder, sentence, expected):
     _, events = code(coder, sentence)
     assert expected in {(e.source.code, e.target.code, e.cameo) for e in events}
+
+
+@pytest.fixture(scope="module")
+def rules() -> Coder:
+    return Coder(model=None)
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Canada and Norway signed a trade agreement with Chile on Monday.",
+     {("CAN", "CHL", "05"), ("NOR", "CHL", "05")}),
+    ("Spain, Italy and Greece voiced support for Tunisia.",
+     {("ESP", "TUN", "05"), ("ITA", "TUN", "05"), ("GRC", "TUN", "05")}),
+])
+def test_coordinated_subjects_with_a_partner_each_act_on_the_partner(rules, sentence, expected):
+    pairs, events = code(rules, sentence)
+    assert expected <= pairs
+    assert not any(e.symmetric for e in events)
+
+
+def test_coordinated_subjects_with_only_a_topic_act_jointly(rules):
+    _, events = code(rules, "Egypt and Sudan reached an agreement on the Nile waters.")
+    assert [(e.source.code, e.target.code, e.symmetric) for e in events] == [
+        ("EGY", "SDN", True)]
+
+
+def test_allies_striking_together_are_not_fighting_each_other(rules):
+    pairs, events = code(rules, "France and Britain launched air strikes against depots in Libya.")
+    assert {("FRA", "LBY", "19"), ("GBR", "LBY", "19")} <= pairs
+    assert not {("FRA", "GBR"), ("GBR", "FRA")} & {(s, t) for s, t, _ in pairs}
+
+
+def test_two_sides_clashing_is_symmetric(rules):
+    _, events = code(rules, "Indian and Chinese troops clashed in the Galwan valley.")
+    assert [(e.source.code, e.target.code, e.symmetric) for e in events] == [
+        ("IND", "CHN", True)]
+
+
+def test_force_on_places_hits_the_country_they_are_in(rules):
+    pairs, _ = code(rules, "Turkey carried out drone strikes on positions in Iraq.")
+    assert ("TUR", "IRQ", "19") in pairs
+
+
+def test_its_forces_act_for_the_state_named_before(rules):
+    pairs, _ = code(rules, "Hanoi said its coast guard had expelled Chinese fishing boats.")
+    assert ("VNM", "CHN", "16") in pairs
+
+
+def test_the_owner_of_an_object_is_not_its_target(rules):
+    pairs, _ = code(rules, "Kenya closed its border with Somalia in 2011.")
+    assert ("KEN", "SOM", "16") in pairs
+    assert all(s != t for s, t, _ in pairs)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
+from equipoise.coding.cameo import quad_of
 from equipoise.coding.cues import Cues
 from equipoise.coding.roles import Role, dedupe
 from equipoise.coding.syntax import (
@@ -37,11 +38,15 @@ class ArgumentReader:
             sources = self._collect(subj, amap, ctx) if subj else self._inherited_subject(
                 v, amap, ctx)
             targets = self._collect(objs + preps, amap, ctx)
-            if not targets and not (len(sources) >= 2 and self._joint(cameo)):
+            if not targets:
                 # "paid a visit to Russia", "fought a war with Russia"; but in "Russia and
-                # Turkey reached a deal on Syria" the pair acts jointly and Syria is a topic
+                # Turkey reached a deal on Syria" the pair acts jointly and Syria is a topic,
+                # while in "Turkey and Brazil reached a deal with Iran" Iran is the partner
+                wanted = self.cues.target_preps
+                if len(sources) >= 2 and self._joint(cameo, v):
+                    wanted = wanted - self.cues.topic_preps
                 targets = self._collect([p for o in objs for p in self._prep_objects(
-                    o, self.cues.target_preps)], amap, ctx)
+                    o, wanted)], amap, ctx)
             if not targets:  # "condemned and criticized Azerbaijan": shared object
                 for c in v.children:
                     if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX"):
@@ -57,7 +62,10 @@ class ArgumentReader:
             targets = self._claimed(v, amap, ctx)
         if not targets and cameo[:2] == "04" and not objs:
             targets = self._collect(self._prep_objects(v, self.cues.visit_preps), amap, ctx)
-        if not targets and len(sources) >= 2 and self._joint(cameo):
+        if not targets and quad_of(cameo) == 4:
+            targets = self._ground(objs + preps + [p for o in objs for p in self._prep_objects(
+                o, self.cues.target_preps)], amap, ctx)
+        if not targets and len(sources) >= 2 and self._joint(cameo, v):
             symmetric = True
         partners = any(c.dep_ == "prep" and c.lower_ in self.cues.partner_preps
                        for c in v.children)  # "fought alongside Russians": no target
@@ -116,8 +124,13 @@ class ArgumentReader:
             self._between(verb, amap, ctx) if verb is not None else [])
         if between:
             return between, [], True
-        symmetric = not targets and len(sources) >= 2 and self._joint(cameo)
-        if not sources and not targets and self._joint(cameo):
+        if not targets and quad_of(cameo) == 4:
+            near = self._prep_objects(n, self.cues.noun_target_preps)
+            if verb is not None and n.dep_ in OBJ_OR_POBJ:
+                near += self._prep_objects(verb, self.cues.target_preps)
+            targets = self._ground(near, amap, ctx)
+        symmetric = not targets and len(sources) >= 2 and self._joint(cameo, n)
+        if not sources and not targets and self._joint(cameo, n):
             pair = self._border_pair(n.sent.root if verb is None else verb, amap)
             if pair:
                 return pair, [], True
@@ -132,9 +145,25 @@ class ArgumentReader:
                     return roles
         return []
 
-    def _joint(self, cameo: str) -> bool:
-        """Codes that read as a joint action when only coordinated actors are named."""
-        return cameo[:2] in self.cues.symmetric_roots and cameo not in self.cues.asymmetric_codes
+    def _joint(self, cameo: str, tok: Token | None = None) -> bool:
+        """Codes that read as a joint action when only coordinated actors are named.
+
+        Force is joint only for words of mutual fighting: "X and Y clashed" names two
+        sides, "X and Y launched strikes" two allies."""
+        if cameo[:2] not in self.cues.symmetric_roots or cameo in self.cues.asymmetric_codes:
+            return False
+        if quad_of(cameo) == 4 and tok is not None:
+            words = {tok.lemma_.lower()} | {c.lemma_.lower() for c in tok.children
+                                            if c.dep_ in ("dobj", "nsubj", "compound")}
+            return bool(words & self.cues.mutual_conflict)
+        return True
+
+    def _ground(self, objs: list[Token], amap, ctx) -> list[Role]:
+        """Whose ground force is used on: 'strikes against sites in Yemen' hit Yemen."""
+        places = [g for o in objs if o.i not in amap for c in o.children
+                  if c.dep_ == "prep" and c.lower_ in self.cues.place_preps
+                  for g in c.children if g.dep_ == "pobj"]
+        return self._collect([p for p in places if p.i in amap], amap, ctx)
 
     def _reciprocal(self, v: Token) -> bool:
         """'accused each other', 'met one another'."""

@@ -57,6 +57,9 @@ class Cues:
     speaker_pronouns: frozenset[str]
     title_words: frozenset[str]
     title_sectors: dict[str, str]
+    topic_preps: frozenset[str]  # "a deal on Syria": what, not with whom
+    place_preps: frozenset[str]  # "strikes on positions in Yemen": whose ground
+    mutual_conflict: frozenset[str]  # "X and Y clashed": both sides; "X and Y bombed": allies
     # Unions used on every sentence, built once here rather than per token.
     reference_nouns: frozenset[str] = frozenset()  # "the bloc", "the country"
     third_person: frozenset[str] = frozenset()  # he, she, it, they, their...

@@ -117,6 +117,7 @@ class ActorResolver:
                 roles.extend(self._actors(c, amap, ctx))
             return dedupe(roles)
         roles = []
+        owners: list[Token] = []
         stack = [tok]
         while stack:
             t = stack.pop()
@@ -124,6 +125,9 @@ class ActorResolver:
                 roles.append(amap[t.i])
             elif t is not tok and t.lemma_.lower() in self.cues.reference_nouns:
                 roles.extend(self._resolve(t, ctx))  # "the leaders of the bloc"
+            elif (t is not tok and t.dep_ == "poss" and t.lower_ in self.cues.referring_pronouns
+                  and t.head.dep_ != "conj"):  # "the West and its allies": its = the West
+                owners.append(t)
             for c in t.children:
                 if c.dep_ in CLAUSAL:
                     continue
@@ -132,6 +136,10 @@ class ActorResolver:
                 stack.append(c)
         if roles:
             return dedupe(roles)
+        if owners and tok.dep_ in SUBJ | {"nsubjpass"}:
+            # "its navy warned": the subject acts for whom "its" names; an object's owner
+            # ("closed its border with X") is mostly the subject itself, not a target
+            return dedupe([r for o in owners for r in self._resolve(o, ctx)])
         return self._resolve(tok, ctx)
 
     def _resolve(self, tok: Token, ctx: Context) -> list[Role]:
@@ -147,7 +155,8 @@ class ActorResolver:
         if tok.dep_ == "poss" and low in cues.third_person:
             verb = governing_verb(tok.head)
             if verb is not None and self._amap is not None:
-                subj = [c for c in verb.children if c.dep_ in SUBJ]
+                # "its navy warned": a possessive inside the subject stands for someone else
+                subj = [c for c in verb.children if c.dep_ in SUBJ and c.i != tok.head.i]
                 if subj:
                     # "the Co-Chairs reconfirm their support": their = the subject, known or not
                     role = self._amap.get(subj[0].i)
