@@ -388,3 +388,61 @@ def test_the_owner_of_an_object_is_not_its_target(rules):
     pairs, _ = code(rules, "Kenya closed its border with Somalia in 2011.")
     assert ("KEN", "SOM", "16") in pairs
     assert all(s != t for s, t, _ in pairs)
+
+
+def test_an_act_planned_in_an_adopted_text_is_the_adopters(rules):
+    pairs, _ = code(rules, "The European Council adopted a package to impose tariffs on Belarus.")
+    assert ("EU", "BLR", "16") in pairs
+
+
+def test_a_decision_owned_by_another_actor_is_that_actors(rules):
+    pairs, _ = code(rules, "Canada praised Norway's decision to expel Iranian diplomats.")
+    assert ("NOR", "IRN", "16") in pairs
+    assert ("CAN", "IRN", "16") not in pairs
+
+
+def test_an_act_under_a_negated_need_is_not_an_event(rules):
+    pairs, _ = code(rules, "Ottawa saw no need to expel Indian diplomats.")
+    assert not any(root == "16" for _, _, root in pairs)
+
+
+def test_ordering_a_state_to_act_is_a_demand_but_ordering_goods_is_not(rules):
+    pairs, _ = code(rules, "The tribunal ordered Uganda to pay reparations to Congo.")
+    assert ("UGA", "COD", "10") not in pairs  # the tribunal is no actor; nothing invented
+    pairs, _ = code(rules, "The United Nations ordered Uganda to pay reparations.")
+    assert ("UN", "UGA", "10") in pairs
+    pairs, _ = code(rules, "Poland ordered 250 tanks from the United States.")
+    assert not any(root == "10" for _, _, root in pairs)
+
+
+def test_a_ruling_that_a_state_must_act_is_a_demand(rules):
+    pairs, _ = code(rules, "The United Nations ruled that Israel must allow aid into Gaza.")
+    assert ("UN", "ISR", "10") in pairs
+
+
+def test_declaring_an_envoy_persona_non_grata_expels(rules):
+    pairs, _ = code(rules, "Guatemala declared the Venezuelan consul persona non grata.")
+    assert ("GTM", "VEN", "16") in pairs
+
+
+def test_normalisation_of_relations_between_two_states_is_joint(rules):
+    _, events = code(rules, "The White House announced the normalization of relations "
+                            "between Sudan and Israel.")
+    assert any({e.source.code, e.target.code} == {"SDN", "ISR"} and e.symmetric
+               for e in events)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Qatar brokered talks between Sudan and Israel.",
+    "Qatar mediated between Sudan and Israel.",
+])
+def test_a_mediator_acts_on_both_parties(rules, sentence):
+    pairs, _ = code(rules, sentence)
+    assert {("QAT", "SDN", "04"), ("QAT", "ISR", "04")} <= pairs
+    assert not {("SDN", "ISR", "04"), ("ISR", "SDN", "04")} & pairs
+
+
+def test_two_parties_agreeing_to_a_ceasefire_is_joint(rules):
+    _, events = code(rules, "Thailand and Cambodia agreed to a ceasefire on Monday.")
+    assert [(e.source.code, e.target.code, e.root, e.symmetric) for e in events] == [
+        ("THA", "KHM", "08", True)]

@@ -53,8 +53,20 @@ class ArgumentReader:
                         targets = self._collect(
                             [o for o in c.children if o.dep_ in OBJ], amap, ctx)
                         break
+        if not targets and not passive:
+            # "brokered talks between Sudan and Israel": the parties are the targets
+            targets = [r for o in objs for r in self._between(o, amap, ctx)]
+        if not targets and not objs:
+            # a small clause: "declared [the envoy persona non grata]"
+            targets = self._collect([s for c in v.children if c.dep_ == "ccomp"
+                                     and c.pos_ in NOUN_TAGS for s in c.children
+                                     if s.dep_ in SUBJ], amap, ctx)
         between = self._between(v, amap, ctx)
         if between:
+            codes = {r.mention.code for r in between}
+            mediators = [r for r in sources if r.mention.code not in codes]
+            if mediators and not passive:
+                return mediators, between, False  # "Egypt mediated between Israel and Hamas"
             return between, [], True
         if self._reciprocal(v) and len(sources) >= 2:
             return sources, [], True
@@ -150,6 +162,8 @@ class ArgumentReader:
 
         Force is joint only for words of mutual fighting: "X and Y clashed" names two
         sides, "X and Y launched strikes" two allies."""
+        if cameo in self.cues.joint_codes:
+            return True
         if cameo[:2] not in self.cues.symmetric_roots or cameo in self.cues.asymmetric_codes:
             return False
         if quad_of(cameo) == 4 and tok is not None:
@@ -216,6 +230,18 @@ class ArgumentReader:
             return self._inherited_subject(verb, amap, ctx)
         if v.dep_ == "relcl" and v.head.pos_ in NOUN_TAGS:
             return self._collect([v.head], amap, ctx)
+        if v.dep_ == "acl" and head.dep_ in OBJ and any(
+                c.dep_ == "aux" and c.lower_ == "to" for c in v.children):
+            # "adopted a resolution to impose sanctions": who adopts it imposes them; but
+            # in "welcomed Turkey's decision to ratify" the decision is Turkey's
+            owners = [c for c in head.children if c.dep_ in ("poss", "amod", "compound")]
+            if any(c.dep_ == "poss" or c.i in amap for c in owners):
+                return self._collect(owners, amap, ctx)
+            verb = head.head
+            if verb.lemma_.lower() not in self.cues.negating_heads:
+                subj = [c for c in verb.children if c.dep_ in SUBJ]
+                return (self._collect(subj, amap, ctx) if subj
+                        else self._inherited_subject(verb, amap, ctx))
         if v.dep_ == "acl":  # "drills conducted by Turkey": the agent is handled by caller
             return []
         return []
@@ -230,7 +256,10 @@ class ArgumentReader:
     def _between(self, tok: Token | None, amap, ctx) -> list[Role]:
         if tok is None:
             return []
-        objs = [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "between"
+        # "normalization of relations between A and B": through the "of" phrase too
+        heads = [tok] + [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
+                         for g in c.children if g.dep_ == "pobj"]
+        objs = [g for h in heads for c in h.children if c.dep_ == "prep" and c.lower_ == "between"
                 for g in c.children if g.dep_ == "pobj"]
         roles = self._collect(objs, amap, ctx)
         return roles if len({r.mention.code for r in roles}) >= 2 else []

@@ -44,6 +44,7 @@ class Cues:
     background_preps: frozenset[str]
     reciprocals: frozenset[str]
     symmetric_roots: frozenset[str]
+    joint_codes: frozenset[str]  # joint outside the symmetric roots: a ceasefire, a swap
     claim_roots: frozenset[str]
     intent_codes: dict[str, str]
     pair_nouns: frozenset[str]

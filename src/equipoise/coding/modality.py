@@ -73,7 +73,8 @@ class EventFilters:
                 return True
             if t.dep_ == "pobj" and t.head.lower_ == "without":
                 return True
-            if t.dep_ in ("dobj", "pobj", "prep", "xcomp", "attr", "nsubjpass", "conj", "amod"):
+            if t.dep_ in ("dobj", "pobj", "prep", "xcomp", "attr", "nsubjpass", "conj", "amod",
+                          "acl"):
                 if t.head == t:
                     return False
                 t = t.head
@@ -161,4 +162,6 @@ class EventFilters:
             return code  # "said Ankara would coordinate": the future seen from the past
         if verb.dep_ == "xcomp" and verb.head.lemma_.lower() in self.cues.intent_heads:
             return code
+        if verb.dep_ == "acl" and verb.head.lemma_.lower() in self.cues.intent_heads:
+            return code  # "its plan to supply arms", "an offer to mediate"
         return cameo

@@ -54,6 +54,8 @@ def near_lemmas(tok: Token) -> set[str]:
     lemmas = set()
     for c in tok.children:
         lemmas.add(c.lemma_.lower())
+        if c.dep_ == "xcomp" and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children):
+            lemmas.add("to")  # "ordered Russia to withdraw"
         if c.dep_ in ("prep", "dobj", "prt", "agent"):
             lemmas.update(g.lemma_.lower() for g in c.children if g.dep_ in ("pobj", "compound",
                                                                              "amod"))
