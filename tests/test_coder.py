@@ -446,3 +446,27 @@ def test_two_parties_agreeing_to_a_ceasefire_is_joint(rules):
     _, events = code(rules, "Thailand and Cambodia agreed to a ceasefire on Monday.")
     assert [(e.source.code, e.target.code, e.root, e.symmetric) for e in events] == [
         ("THA", "KHM", "08", True)]
+
+
+def test_a_gerund_noun_means_what_its_verb_means(rules):
+    _, events = code(rules, "The signing of the accord between Ghana and Togo was delayed.")
+    assert any({e.source.code, e.target.code} == {"GHA", "TGO"} and e.root == "05"
+               for e in events)
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Vietnam bought coastal radars from Israel.", ("VNM", "ISR", "06")),
+    ("Egypt purchased fighter jets from France in 2015.", ("EGY", "FRA", "06")),
+])
+def test_buying_from_a_state_is_cooperation_with_it(rules, sentence, expected):
+    pairs, _ = code(rules, sentence)
+    assert expected in pairs
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Chad accused Boko Haram of attacking its soldiers.", ("TCD", "NGA", "11")),
+    ("Kinshasa accused Rwanda of arming the M23.", ("COD", "RWA", "11")),
+])
+def test_armed_groups_take_the_code_of_their_country(rules, sentence, expected):
+    pairs, _ = code(rules, sentence)
+    assert expected in pairs

@@ -34,3 +34,18 @@ def surface_forms(lemma: str) -> set[str]:
         forms.add(w[:-2] + "ying")
     forms.update(irregular_forms().get(w, ()))
     return forms
+
+
+def gerund_bases(word: str) -> tuple[str, ...]:
+    """Verb lemmas an -ing noun may come from: signing -> sign, shipping -> ship,
+    sharing -> share. Candidates only; the lexicon decides which is a verb."""
+    w = word.lower()
+    if not w.endswith("ing") or len(w) < 6:
+        return ()
+    stem = w[:-3]
+    out = [stem, stem + "e"]
+    if len(stem) >= 3 and stem[-1] == stem[-2]:
+        out.append(stem[:-1])
+    if stem.endswith("y"):
+        out.append(stem[:-1] + "ie")
+    return tuple(out)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from equipoise.coding.cues import Cues
+from equipoise.coding.inflect import gerund_bases
 from equipoise.coding.lexicon import Trigger
 from equipoise.coding.syntax import (
     NOUN_TAGS,
@@ -36,6 +37,13 @@ class EventFilters:
         elif pos == "PROPN":
             pos = "NOUN"
         rows = self.triggers.get((tok.lemma_.lower(), pos))
+        if not rows and pos == "NOUN" and tok.tag_ == "NN":
+            # "the signing of the treaty", "the shooting-down of the jet": a gerund used as
+            # a noun means what its verb means
+            for base in gerund_bases(tok.lower_):
+                rows = self.triggers.get((base, "VERB"))
+                if rows:
+                    break
         if not rows:
             return None
         deps = None
