@@ -470,3 +470,24 @@ def test_buying_from_a_state_is_cooperation_with_it(rules, sentence, expected):
 def test_armed_groups_take_the_code_of_their_country(rules, sentence, expected):
     pairs, _ = code(rules, sentence)
     assert expected in pairs
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Tbilisi said Moscow had violated the border agreement.", ("GEO", "RUS", "11")),
+    ("Oslo said Iran's move was dangerous and irresponsible.", ("NOR", "IRN", "11")),
+    ('"Minsk is trying to destabilise the region," the Lithuanian minister said.',
+     ("LTU", "BLR", "11")),
+])
+def test_saying_another_actor_does_wrong_is_criticism(rules, sentence, expected):
+    pairs, _ = code(rules, sentence)
+    assert expected in pairs
+
+
+@pytest.mark.parametrize("sentence", [
+    "Tbilisi said Moscow had not violated the border agreement.",
+    "Reuters reported that Moscow had violated the border agreement.",
+    "Tbilisi said its border posts were attacked by Russian troops.",
+])
+def test_no_reproach_when_denied_reported_by_media_or_suffered(rules, sentence):
+    pairs, _ = code(rules, sentence)
+    assert not any(root == "11" for _, _, root in pairs)

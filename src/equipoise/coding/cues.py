@@ -60,7 +60,9 @@ class Cues:
     title_sectors: dict[str, str]
     topic_preps: frozenset[str]  # "a deal on Syria": what, not with whom
     place_preps: frozenset[str]  # "strikes on positions in Yemen": whose ground
-    mutual_conflict: frozenset[str]  # "X and Y clashed": both sides; "X and Y bombed": allies
+    mutual_conflict: frozenset[str]
+    reproach_words: frozenset[str]  # "said Russia violated...": a reported reproach
+    reproach_code: str  # "X and Y clashed": both sides; "X and Y bombed": allies
     # Unions used on every sentence, built once here rather than per token.
     reference_nouns: frozenset[str] = frozenset()  # "the bloc", "the country"
     third_person: frozenset[str] = frozenset()  # he, she, it, they, their...

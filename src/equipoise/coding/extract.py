@@ -63,6 +63,7 @@ class SentenceExtractor(ActorResolver, EventFilters, ArgumentReader):
         for tok in sent:
             if tok.lemma_.lower() in self.cues.speech_verbs:
                 found.extend(self._demand(tok, amap, ctx))
+                found.extend(self._reproach_clause(tok, amap, ctx))
             if tok.pos_ == "VERB" and tok.lemma_.lower() in self._labelling_verbs:
                 found.extend(self._label(tok, amap, ctx))
             trig = self._trigger(tok)
@@ -169,6 +170,30 @@ class SentenceExtractor(ActorResolver, EventFilters, ArgumentReader):
             targets = self._collect(
                 [c for c in clause.children if c.dep_ in SUBJ], amap, ctx)
             out.extend(self._pairs(sources, targets, False, self.cues.demand_code, clause))
+        return out
+
+    def _reproach_clause(self, speech: Token, amap, ctx) -> list[Found]:
+        """'Moscow said Kyiv had violated the truce', '"Washington's move is dangerous,"
+        the minister said': saying another actor does wrong is criticism of that actor."""
+        if self._blocked(speech):
+            return []
+        out = []
+        words = self.cues.reproach_words
+        for clause in speech.children:
+            if clause.dep_ not in ("ccomp", "parataxis") or self._blocked(clause):
+                continue
+            if not any(t.lemma_.lower() in words and not self._blocked(t)
+                       for t in clause.subtree):
+                continue
+            subj = [c for c in clause.children if c.dep_ in SUBJ | {"nsubjpass"}]
+            if any(c.dep_ == "nsubjpass" for c in subj):
+                continue  # the actor named is the one wronged
+            targets = self._collect(subj, amap, ctx)
+            if not targets:
+                continue
+            sources = self._collect([c for c in speech.children if c.dep_ in SUBJ], amap, ctx)
+            sources = [s for s in sources if s.sector != "MED"]
+            out.extend(self._pairs(sources, targets, False, self.cues.reproach_code, clause))
         return out
 
     def _pairs(self, sources, targets, symmetric, cameo, tok) -> list[Found]:
