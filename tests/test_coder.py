@@ -491,3 +491,36 @@ def test_saying_another_actor_does_wrong_is_criticism(rules, sentence, expected)
 def test_no_reproach_when_denied_reported_by_media_or_suffered(rules, sentence):
     pairs, _ = code(rules, sentence)
     assert not any(root == "11" for _, _, root in pairs)
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Canberra said it would impose tariffs on Chinese steel.", ("AUS", "CHN", "1312")),
+    ("Pyongyang will attack Seoul.", ("PRK", "KOR", "138")),
+])
+def test_hostility_announced_for_the_future_is_a_threat(rules, sentence, expected):
+    _, events = code(rules, sentence)
+    assert expected in {(e.source.code, e.target.code, e.cameo) for e in events}
+
+
+def test_deciding_on_hostility_is_the_act_itself(rules):
+    pairs, _ = code(rules, "Estonia decided to expel Russian diplomats.")
+    assert ("EST", "RUS", "16") in pairs
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Riyadh halted aid to Beirut.", ("SAU", "LBN", "16")),
+    ("Sudan suspended its air strikes on Ethiopia.", ("SDN", "ETH", "08")),
+])
+def test_stopping_an_act_reduces_relations_or_de_escalates(rules, sentence, expected):
+    pairs, _ = code(rules, sentence)
+    assert expected in pairs
+
+
+def test_failing_to_stop_fighting_is_no_de_escalation(rules):
+    pairs, _ = code(rules, "Sudan and Chad failed to halt the fighting.")
+    assert not any(root == "08" for _, _, root in pairs)
+
+
+def test_leaving_an_organisation_reduces_relations_with_it(rules):
+    pairs, _ = code(rules, "Venezuela withdrew from the Organization of American States.")
+    assert ("VEN", "OAS", "16") in pairs

@@ -60,9 +60,11 @@ class Cues:
     title_sectors: dict[str, str]
     topic_preps: frozenset[str]  # "a deal on Syria": what, not with whom
     place_preps: frozenset[str]  # "strikes on positions in Yemen": whose ground
-    mutual_conflict: frozenset[str]
+    mutual_conflict: frozenset[str]  # "X and Y clashed": both sides; "X and Y bombed": allies
     reproach_words: frozenset[str]  # "said Russia violated...": a reported reproach
-    reproach_code: str  # "X and Y clashed": both sides; "X and Y bombed": allies
+    reproach_code: str
+    threat_codes: dict[str, str]  # hostility announced for the future is a threat
+    leaving_code: str  # withdrawing from a bloc reduces relations with it
     # Unions used on every sentence, built once here rather than per token.
     reference_nouns: frozenset[str] = frozenset()  # "the bloc", "the country"
     third_person: frozenset[str] = frozenset()  # he, she, it, they, their...

@@ -69,7 +69,11 @@ class SentenceExtractor(ActorResolver, EventFilters, ArgumentReader):
             trig = self._trigger(tok)
             if trig is None or self._decides_hostility(tok):
                 continue
-            if self._blocked(tok) and self._cessation(tok, trig.cameo) is None:
+            halted = self._halted(tok, trig.cameo)
+            if halted is not None and self._blocked(tok.head):
+                continue  # "failed to halt the fighting"
+            if self._blocked(tok) and halted is None and self._cessation(
+                    tok, trig.cameo) is None:
                 continue
             if any(c.dep_ in OBJ and c.lemma_.lower() in self.cues.domestic_acts
                    for c in tok.children):
@@ -77,9 +81,13 @@ class SentenceExtractor(ActorResolver, EventFilters, ArgumentReader):
             if trig.lemma in self.cues.phone_verbs and not trig.with_ and not calls_actor(
                     tok, amap):
                 continue  # "called the move a provocation" is no phone call
-            if tok.pos_ not in ("VERB", "AUX") and self._background(tok):
+            if tok.pos_ not in ("VERB", "AUX") and halted is None and self._background(tok):
                 continue
-            cameo = self._cessation(tok, trig.cameo) or self._intent(tok, trig.cameo)
+            if any(self._halted(c, self._trigger(c).cameo) for c in tok.children
+                   if c.dep_ == "dobj" and self._trigger(c) is not None):
+                continue  # "suspended strikes": the strikes' end is the event, coded there
+            cameo = (halted or self._cessation(tok, trig.cameo)
+                     or self._intent(tok, trig.cameo))
             if tok.pos_ == "VERB" or tok.pos_ == "AUX":
                 sources, targets, symmetric = self._verb_args(tok, amap, ctx, cameo)
             else:
@@ -214,5 +222,8 @@ class SentenceExtractor(ActorResolver, EventFilters, ArgumentReader):
                     continue
                 if cameo[:2] == "04" and t.sector == "MED":
                     continue  # an interview with a foreign outlet is not a consultation
-                out.append(Found(s, t, cameo, tok))
+                code = cameo
+                if cameo.startswith("087") and t.mention.country is None:
+                    code = self.cues.leaving_code  # "withdrew from the OAS": not a retreat
+                out.append(Found(s, t, code, tok))
         return out

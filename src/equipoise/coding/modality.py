@@ -103,6 +103,14 @@ class EventFilters:
             return code
         return None
 
+    def _halted(self, tok: Token, cameo: str) -> str | None:
+        """'suspended strikes on Israel', 'halted aid to Niger': a nominal act that is
+        stopped is a de-escalation or a reduction of relations."""
+        code = self.cues.cessation_codes.get(cameo[:2])
+        if code is None or tok.pos_ != "NOUN" or tok.dep_ != "dobj":
+            return None
+        return code if tok.head.lemma_.lower() in self.cues.cessation_heads else None
+
     def _is_claim(self, verb: Token) -> bool:
         trig = self._trigger(verb)
         return trig is not None and trig.cameo[:2] in ("11", "12")
@@ -117,6 +125,21 @@ class EventFilters:
             c.dep_ == "xcomp" and (self._hostile(c) or any(
                 self._hostile(g) for g in c.children if g.dep_ in OBJ))
             for c in verb.children)
+
+    def _announced(self, verb: Token) -> bool:
+        """'will impose', 'said it would strike', 'plans to expel' (but not 'decided to
+        expel', which is the act itself)."""
+        cues = self.cues
+        # "shall" is left out: it is the language of orders and treaties, not of threats
+        if any(c.dep_ == "aux" and c.lower_ in cues.future_aux and c.lower_ != "shall"
+               for c in verb.children):
+            return True
+        head = verb.head.lemma_.lower()
+        if verb.dep_ == "ccomp" and head in cues.speech_verbs and any(
+                c.dep_ == "aux" and c.lower_ == "would" for c in verb.children):
+            return True
+        return (verb.dep_ == "xcomp" and head in cues.intent_heads
+                and head not in cues.decision_heads)
 
     def _requests(self, verb: Token) -> bool:
         trig = self._trigger(verb)
@@ -156,12 +179,16 @@ class EventFilters:
         return False
 
     def _intent(self, tok: Token, cameo: str) -> str:
-        """Cooperation announced for the future or as a plan is an expressed intent."""
+        """Cooperation announced for the future or as a plan is an expressed intent;
+        hostility announced for the future is a threat."""
         code = self.cues.intent_codes.get(cameo[:2])
-        if code is None:
-            return cameo
+        threat = self.cues.threat_codes.get(cameo[:3]) or self.cues.threat_codes.get(cameo[:2])
         verb = tok if tok.pos_ in ("VERB", "AUX") else governing_verb(tok)
-        if verb is None:
+        if verb is None or (code is None and threat is None):
+            return cameo
+        if threat is not None:
+            return threat if self._announced(verb) else cameo
+        if code is None:
             return cameo
         if any(c.dep_ == "aux" and c.lower_ in self.cues.future_aux for c in verb.children):
             return code
