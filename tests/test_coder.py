@@ -524,3 +524,15 @@ def test_failing_to_stop_fighting_is_no_de_escalation(rules):
 def test_leaving_an_organisation_reduces_relations_with_it(rules):
     pairs, _ = code(rules, "Venezuela withdrew from the Organization of American States.")
     assert ("VEN", "OAS", "16") in pairs
+
+
+def test_it_in_a_clause_told_to_another_is_the_state_speaking(rules):
+    pairs, _ = code(rules, "Japan told the World Bank that it fully supports Mongolia.")
+    assert ("JPN", "MNG", "05") in pairs
+
+
+def test_coordinated_pledges_to_act_elsewhere_are_not_mutual(rules):
+    pairs, _ = code(rules, "Benin and Chad have pledged to send police officers.")
+    assert not {("BEN", "TCD"), ("TCD", "BEN")} & {(s, t) for s, t, _ in pairs}
+    _, events = code(rules, "Benin and Chad have pledged to deepen their cooperation.")
+    assert any(e.symmetric and e.root == "03" for e in events)

@@ -166,6 +166,9 @@ class ArgumentReader:
             return True
         if cameo[:2] not in self.cues.symmetric_roots or cameo in self.cues.asymmetric_codes:
             return False
+        if cameo[:2] == "03" and tok is not None:
+            # "X and Y pledged to deepen ties" is mutual; "pledged to send troops" is not
+            return any(t.lemma_.lower() in self.cues.relation_words for t in tok.subtree)
         if quad_of(cameo) == 4 and tok is not None:
             words = {tok.lemma_.lower()} | {c.lemma_.lower() for c in tok.children
                                             if c.dep_ in ("dobj", "nsubj", "compound")}

@@ -164,13 +164,16 @@ class ActorResolver:
                 inherited = self._inherited_subject(verb, self._amap, ctx)
                 if inherited:
                     return inherited[:1]
-        if tok.dep_ in SUBJ and low in cues.person_pronouns:
+        if tok.dep_ in SUBJ and (low in cues.person_pronouns or low in ("it", "they")):
             speech = reporting_verb(tok.head, cues.reporting_verbs)
             if speech is not None and self._amap is not None:
-                # "Erdogan told Putin he wanted ...": he is the one speaking
+                # "Erdogan told Putin he wanted ...": he is the one speaking; in "India told
+                # the IMF it supports ...", it is the state speaking
+                person = low in cues.person_pronouns
                 for c in speech.children:
-                    if c.dep_ in SUBJ and c.i in self._amap:
-                        return [self._amap[c.i]]
+                    role = self._amap.get(c.i) if c.dep_ in SUBJ else None
+                    if role is not None and (role.mention.kind in ("person", "learned")) == person:
+                        return [role]
         if low in cues.person_pronouns or low in cues.group_pronouns:
             person = low in cues.person_pronouns
             before = self._antecedent(tok, person)
