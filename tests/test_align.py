@@ -8,7 +8,6 @@ with every pole, one-sided relations, ten times more documents).
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 import numpy as np
 import pandas as pd
@@ -726,17 +725,18 @@ def test_a_custom_membership_table_can_be_given():
 # --------------------------------------------------------------------------- speed
 
 
-def test_half_a_million_dyad_events_align_quickly():
+def test_half_a_million_dyad_events_align_whole():
+    # How long this takes is measured by benchmarks/align_speed.py, not asserted here.
     plan = {"TUR": 0.7, "RUS": 0.4, "IRN": 0.5, "USA": 0.6, "GEO": 0.8}
     # Ten years that are all past: a window left open ends a year after today.
     df = stream(plan, n_docs=250_000, months=120, events_per_doc=2, seed=8, first="2010-01")
     assert len(df) == 500_000
-    start = time.perf_counter()
     aligned = align(df, "AZE", list(plan))
-    elapsed = time.perf_counter() - start
     assert len(aligned) == 120 * 5 and aligned["n_events"].sum() == 500_000
-    # measured well under 2 s; the bound leaves room for slow machines
-    assert elapsed < 10, f"{elapsed:.1f} s"
+    # Every pole in every month, each counted from its own events.
+    counts = aligned.groupby("pole")["n_events"].sum()
+    expected = df.assign(pole=np.where(df["source"] == "AZE", df["target"], df["source"]))
+    assert counts.to_dict() == expected.groupby("pole").size().to_dict()
 
 
 def test_intervals_when_every_document_spans_several_cells():
