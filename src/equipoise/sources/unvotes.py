@@ -58,7 +58,7 @@ import gzip
 import io
 import lzma
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -386,7 +386,7 @@ def _integers(rows: _Rows, values: np.ndarray, what: str, *, required: bool):
 
 
 def _dates_from_text(
-    rows: _Rows, codes: np.ndarray, texts: list[str | None], dates: DateRange
+    rows: _Rows, codes: np.ndarray, texts: Sequence[str | None], dates: DateRange
 ) -> np.ndarray:
     """Parse dictionary-encoded date strings: ISO ``YYYY-MM-DD`` or Voeten's ``M/D/YYYY``."""
     series = pd.Series([None if t is None else t.strip() for t in texts], dtype=object)
