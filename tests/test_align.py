@@ -8,7 +8,6 @@ with every pole, one-sided relations, ten times more documents).
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 import numpy as np
 import pandas as pd
@@ -16,43 +15,7 @@ import pytest
 
 from equipoise.analysis import align, dyad_events, summary, verdict
 from equipoise.analysis.align import equidistance, plover_scores
-
-# One CAMEO code and Goldstein score per quad, enough for these tests.
-QUAD_CODES = {1: ("042", 1.9), 2: ("061", 6.4), 3: ("112", -2.0), 4: ("190", -10.0)}
-
-
-def event(source: str, target: str, quad: int, when: str, **extra) -> dict:
-    """One row of the ``events`` table (plus document columns), with sensible defaults."""
-    cameo, goldstein = QUAD_CODES[quad]
-    row = {
-        "doc_id": f"doc-{source}-{target}-{when}-{quad}",
-        "sent_start": 0,
-        "sent_end": 40,
-        "sentence": f"{source} and {target} did something on {when}.",
-        "source": source,
-        "source_country": source,
-        "source_sector": "GOV",
-        "target": target,
-        "target_country": target,
-        "target_sector": "GOV",
-        "cameo": cameo,
-        "root": cameo[:2],
-        "quad": quad,
-        "goldstein": goldstein,
-        "plover": "",
-        "event_date": dt.date.fromisoformat(when),
-        "date_precision": "day",
-        "symmetric": False,
-        "reported": False,
-        "trigger": "",
-        "coder": "test",
-        "dataset": "equipoise",
-        "doc_url": None,
-        "doc_title": None,
-        "published": None,
-    }
-    row.update(extra)
-    return row
+from factories import event_row
 
 
 def events(*rows: dict) -> pd.DataFrame:
@@ -70,9 +33,9 @@ def row(aligned: pd.DataFrame, period: str, pole: str) -> pd.Series:
 
 def test_dyad_events_keep_both_directions_and_say_which():
     df = events(
-        event("AZE", "TUR", 1, "2020-01-05"),
-        event("TUR", "AZE", 2, "2020-01-06"),
-        event("RUS", "AZE", 3, "2020-01-07"),
+        event_row("AZE", "TUR", 1, "2020-01-05"),
+        event_row("TUR", "AZE", 2, "2020-01-06"),
+        event_row("RUS", "AZE", 3, "2020-01-07"),
     )
     dyads = dyad_events(df, "AZE", ["TUR", "RUS"])
     assert list(zip(dyads["pole"], dyads["direction"], strict=True)) == [
@@ -87,17 +50,17 @@ def test_an_actor_matches_through_its_country():
     # The Azerbaijani military (AZE/MIL) and a sub-national body coded with
     # country AZE both speak for AZE.
     df = events(
-        event("AZE", "TUR", 1, "2020-01-05", source_sector="MIL"),
-        event("BAK", "TUR", 1, "2020-01-06", source_country="AZE", source_sector="LOC"),
+        event_row("AZE", "TUR", 1, "2020-01-05", source_sector="MIL"),
+        event_row("BAK", "TUR", 1, "2020-01-06", source_country="AZE", source_sector="LOC"),
     )
     assert len(dyad_events(df, "AZE", ["TUR"])) == 2
 
 
 def test_events_without_both_sides_are_ignored():
     df = events(
-        event("AZE", "ARM", 4, "2020-01-05"),  # not a pole
-        event("TUR", "RUS", 1, "2020-01-06"),  # pole to pole, focal absent
-        event("AZE", "AZE", 1, "2020-01-07"),  # domestic
+        event_row("AZE", "ARM", 4, "2020-01-05"),  # not a pole
+        event_row("TUR", "RUS", 1, "2020-01-06"),  # pole to pole, focal absent
+        event_row("AZE", "AZE", 1, "2020-01-07"),  # domestic
     )
     assert dyad_events(df, "AZE", ["TUR", "RUS"]).empty
 
@@ -105,8 +68,8 @@ def test_events_without_both_sides_are_ignored():
 def test_symmetric_event_counts_once_even_when_stored_twice():
     met = {"symmetric": True, "doc_id": "d1", "cameo": "040"}
     df = events(
-        event("AZE", "TUR", 1, "2020-01-05", **met),
-        event("TUR", "AZE", 1, "2020-01-05", **met),  # the mirror image of the same meeting
+        event_row("AZE", "TUR", 1, "2020-01-05", **met),
+        event_row("TUR", "AZE", 1, "2020-01-05", **met),  # the mirror image of the same meeting
     )
     dyads = dyad_events(df, "AZE", ["TUR"])
     assert len(dyads) == 1
@@ -116,7 +79,7 @@ def test_symmetric_event_counts_once_even_when_stored_twice():
 
 def test_focal_cannot_be_a_pole():
     with pytest.raises(ValueError, match="focal"):
-        dyad_events(events(event("AZE", "TUR", 1, "2020-01-05")), "AZE", ["AZE", "TUR"])
+        dyad_events(events(event_row("AZE", "TUR", 1, "2020-01-05")), "AZE", ["AZE", "TUR"])
 
 
 # --------------------------------------------------------------------------- counts
@@ -124,11 +87,11 @@ def test_focal_cannot_be_a_pole():
 
 def test_counts_by_quad_cover_both_directions():
     df = events(
-        event("AZE", "TUR", 1, "2020-03-01"),
-        event("TUR", "AZE", 1, "2020-03-02"),
-        event("TUR", "AZE", 2, "2020-03-03"),
-        event("AZE", "TUR", 3, "2020-03-04"),
-        event("TUR", "AZE", 4, "2020-03-05"),
+        event_row("AZE", "TUR", 1, "2020-03-01"),
+        event_row("TUR", "AZE", 1, "2020-03-02"),
+        event_row("TUR", "AZE", 2, "2020-03-03"),
+        event_row("AZE", "TUR", 3, "2020-03-04"),
+        event_row("TUR", "AZE", 4, "2020-03-05"),
     )
     r = row(align(df, "AZE", ["TUR"]), "2020-03", "TUR")
     assert (r.n_events, r.verbal_coop, r.material_coop) == (5, 2, 1)
@@ -160,10 +123,10 @@ DETAIL_COLUMNS = [*DIRECTED_COLUMNS, "joint_events", "goldstein_sum", "n_scored"
 def test_output_has_the_documented_columns():
     # The original columns come first, in their original order; the directed counts,
     # the score and the status follow, and the intervals only when asked for.
-    aligned = align(events(event("AZE", "TUR", 1, "2020-03-01")), "AZE", ["TUR"])
+    aligned = align(events(event_row("AZE", "TUR", 1, "2020-03-01")), "AZE", ["TUR"])
     assert list(aligned.columns) == [*LEADING_COLUMNS, *DETAIL_COLUMNS, "score", "status"]
     assert aligned["period_start"].tolist() == [dt.date(2020, 3, 1)]
-    with_ci = align(events(event("AZE", "TUR", 1, "2020-03-01")), "AZE", ["TUR"], ci=0.9)
+    with_ci = align(events(event_row("AZE", "TUR", 1, "2020-03-01")), "AZE", ["TUR"], ci=0.9)
     assert list(with_ci.columns) == [
         *LEADING_COLUMNS,
         *DETAIL_COLUMNS,
@@ -187,14 +150,14 @@ def test_output_has_the_documented_columns():
 
 def test_one_cooperative_event_is_not_certainty():
     # (coop - conflict) / (n + k) = (1 - 0) / (1 + 2)
-    aligned = align(events(event("AZE", "TUR", 1, "2020-03-01")), "AZE", ["TUR"], min_events=0)
+    aligned = align(events(event_row("AZE", "TUR", 1, "2020-03-01")), "AZE", ["TUR"], min_events=0)
     assert aligned["net_coop"].iloc[0] == pytest.approx(1 / 3)
 
 
 def test_smoothing_can_be_changed():
-    df = events(event("AZE", "TUR", 1, "2020-03-01"), event("AZE", "TUR", 4, "2020-03-02"))
+    df = events(event_row("AZE", "TUR", 1, "2020-03-01"), event_row("AZE", "TUR", 4, "2020-03-02"))
     assert align(df, "AZE", ["TUR"], smoothing=0, min_events=0)["net_coop"].iloc[0] == 0
-    only_coop = events(event("AZE", "TUR", 1, "2020-03-01"))
+    only_coop = events(event_row("AZE", "TUR", 1, "2020-03-01"))
     net = align(only_coop, "AZE", ["TUR"], smoothing=0, min_events=0)["net_coop"]
     assert net.iloc[0] == 1
     net = align(only_coop, "AZE", ["TUR"], smoothing=8, min_events=0)["net_coop"]
@@ -206,8 +169,8 @@ def test_smoothing_can_be_changed():
 
 def test_tilt_is_net_cooperation_relative_to_the_other_poles():
     df = events(
-        event("AZE", "TUR", 1, "2020-03-01"),  # TUR: +1/3
-        event("AZE", "RUS", 4, "2020-03-02"),  # RUS: -1/3
+        event_row("AZE", "TUR", 1, "2020-03-01"),  # TUR: +1/3
+        event_row("AZE", "RUS", 4, "2020-03-02"),  # RUS: -1/3
         # USA: no events, 0
     )
     aligned = align(df, "AZE", ["TUR", "RUS", "USA"], min_events=0)
@@ -218,11 +181,11 @@ def test_tilt_is_net_cooperation_relative_to_the_other_poles():
 
 def test_tilts_sum_to_zero_across_poles_in_every_period():
     df = events(
-        event("AZE", "TUR", 1, "2020-01-05"),
-        event("TUR", "AZE", 2, "2020-01-09"),
-        event("RUS", "AZE", 4, "2020-01-20"),
-        event("AZE", "USA", 3, "2020-02-11"),
-        event("AZE", "RUS", 1, "2020-04-01"),
+        event_row("AZE", "TUR", 1, "2020-01-05"),
+        event_row("TUR", "AZE", 2, "2020-01-09"),
+        event_row("RUS", "AZE", 4, "2020-01-20"),
+        event_row("AZE", "USA", 3, "2020-02-11"),
+        event_row("AZE", "RUS", 1, "2020-04-01"),
     )
     aligned = align(df, "AZE", ["TUR", "RUS", "USA"], min_events=0)
     sums = aligned.groupby("period")["tilt"].sum()
@@ -230,7 +193,7 @@ def test_tilts_sum_to_zero_across_poles_in_every_period():
 
 
 def test_with_one_pole_tilt_is_net_cooperation():
-    df = events(event("AZE", "TUR", 1, "2020-01-05"), event("AZE", "TUR", 3, "2020-02-05"))
+    df = events(event_row("AZE", "TUR", 1, "2020-01-05"), event_row("AZE", "TUR", 3, "2020-02-05"))
     aligned = align(df, "AZE", ["TUR"], min_events=0)
     assert aligned["tilt"].tolist() == pytest.approx(aligned["net_coop"].tolist())
 
@@ -239,7 +202,7 @@ def test_with_one_pole_tilt_is_net_cooperation():
 
 
 def test_periods_without_events_appear_with_zero_counts():
-    df = events(event("AZE", "TUR", 1, "2020-01-15"), event("AZE", "RUS", 1, "2020-04-15"))
+    df = events(event_row("AZE", "TUR", 1, "2020-01-15"), event_row("AZE", "RUS", 1, "2020-04-15"))
     aligned = align(df, "AZE", ["TUR", "RUS"], min_events=0)
     assert aligned["period"].unique().tolist() == ["2020-01", "2020-02", "2020-03", "2020-04"]
     assert len(aligned) == 4 * 2
@@ -249,7 +212,7 @@ def test_periods_without_events_appear_with_zero_counts():
 
 
 def test_quarter_and_year_periods():
-    df = events(event("AZE", "TUR", 1, "2020-02-15"), event("AZE", "TUR", 2, "2021-08-01"))
+    df = events(event_row("AZE", "TUR", 1, "2020-02-15"), event_row("AZE", "TUR", 2, "2021-08-01"))
     quarters = align(df, "AZE", ["TUR"], freq="quarter")
     assert quarters["period"].tolist() == [
         "2020Q1", "2020Q2", "2020Q3", "2020Q4", "2021Q1", "2021Q2", "2021Q3",
@@ -261,17 +224,17 @@ def test_quarter_and_year_periods():
 
 
 def test_unknown_freq_is_rejected_with_the_allowed_values():
-    df = events(event("AZE", "TUR", 1, "2020-02-15"))
+    df = events(event_row("AZE", "TUR", 1, "2020-02-15"))
     with pytest.raises(ValueError, match="'month', 'quarter', 'year'"):
         align(df, "AZE", ["TUR"], freq="week")
 
 
 def test_start_and_end_bound_the_range_inclusively():
     df = events(
-        event("AZE", "TUR", 1, "2019-12-31"),
-        event("AZE", "TUR", 1, "2020-01-01"),
-        event("AZE", "TUR", 1, "2020-03-31"),
-        event("AZE", "TUR", 1, "2020-04-01"),
+        event_row("AZE", "TUR", 1, "2019-12-31"),
+        event_row("AZE", "TUR", 1, "2020-01-01"),
+        event_row("AZE", "TUR", 1, "2020-03-31"),
+        event_row("AZE", "TUR", 1, "2020-04-01"),
     )
     aligned = align(df, "AZE", ["TUR"], start=dt.date(2020, 1, 1), end=dt.date(2020, 5, 31))
     assert aligned["period"].tolist() == ["2020-01", "2020-02", "2020-03", "2020-04", "2020-05"]
@@ -279,7 +242,7 @@ def test_start_and_end_bound_the_range_inclusively():
 
 
 def test_no_events_and_no_range_gives_an_empty_frame():
-    aligned = align(events(event("AZE", "ARM", 1, "2020-01-01")), "AZE", ["TUR"])
+    aligned = align(events(event_row("AZE", "ARM", 1, "2020-01-01")), "AZE", ["TUR"])
     assert aligned.empty
 
 
@@ -291,12 +254,12 @@ def switching_stream() -> pd.DataFrame:
     rows = []
     for month in range(1, 13):
         rows += [
-            event("AZE", "TUR", 1, f"2020-{month:02d}-05"),
-            event("TUR", "AZE", 2, f"2020-{month:02d}-10"),
-            event("AZE", "RUS", 3, f"2020-{month:02d}-15"),
-            event("RUS", "AZE", 1, f"2021-{month:02d}-05"),
-            event("AZE", "RUS", 2, f"2021-{month:02d}-10"),
-            event("TUR", "AZE", 4, f"2021-{month:02d}-15"),
+            event_row("AZE", "TUR", 1, f"2020-{month:02d}-05"),
+            event_row("TUR", "AZE", 2, f"2020-{month:02d}-10"),
+            event_row("AZE", "RUS", 3, f"2020-{month:02d}-15"),
+            event_row("RUS", "AZE", 1, f"2021-{month:02d}-05"),
+            event_row("AZE", "RUS", 2, f"2021-{month:02d}-10"),
+            event_row("TUR", "AZE", 4, f"2021-{month:02d}-15"),
         ]
     return events(*rows)
 
@@ -323,10 +286,10 @@ def test_a_switch_from_tur_to_rus_shows_as_a_sign_change():
 
 def test_verdict_names_the_pole_with_the_highest_tilt():
     df = events(
-        event("AZE", "TUR", 3, "2020-01-05"),
-        event("AZE", "RUS", 1, "2020-01-06"),
-        event("RUS", "AZE", 2, "2020-05-06"),
-        event("AZE", "USA", 1, "2020-06-07"),
+        event_row("AZE", "TUR", 3, "2020-01-05"),
+        event_row("AZE", "RUS", 1, "2020-01-06"),
+        event_row("RUS", "AZE", 2, "2020-05-06"),
+        event_row("AZE", "USA", 1, "2020-06-07"),
     )
     aligned = align(df, "AZE", ["TUR", "RUS", "USA"])
     table = summary(aligned)
@@ -340,7 +303,7 @@ def test_verdict_names_the_pole_with_the_highest_tilt():
 
 def test_verdict_without_events_says_so():
     aligned = align(
-        events(event("AZE", "ARM", 1, "2020-01-01")),
+        events(event_row("AZE", "ARM", 1, "2020-01-01")),
         "AZE",
         ["TUR", "RUS"],
         start=dt.date(2020, 1, 1),
@@ -429,9 +392,9 @@ def directed() -> pd.DataFrame:
     042 CONSULT 2.5, 061 COOPERATE 9.5, 190 ASSAULT -9.
     """
     return events(
-        event("AZE", "TUR", 1, "2020-03-01"),  # 042, Goldstein 1.9
-        event("TUR", "AZE", 2, "2020-03-02"),  # 061, Goldstein 6.4
-        event("AZE", "TUR", 4, "2020-03-03"),  # 190, Goldstein -10
+        event_row("AZE", "TUR", 1, "2020-03-01"),  # 042, Goldstein 1.9
+        event_row("TUR", "AZE", 2, "2020-03-02"),  # 061, Goldstein 6.4
+        event_row("AZE", "TUR", 4, "2020-03-03"),  # 190, Goldstein -10
     )
 
 
@@ -469,7 +432,7 @@ def test_count_score_over_both_directions_is_net_cooperation():
 
 
 def test_a_joint_event_counts_in_both_directions_once():
-    df = events(event("AZE", "TUR", 2, "2020-03-01", symmetric=True, cameo="061"))
+    df = events(event_row("AZE", "TUR", 2, "2020-03-01", symmetric=True, cameo="061"))
     r = row(align(df, "AZE", ["TUR"], direction="out", min_events=0), "2020-03", "TUR")
     assert (r.n_events, r.out_events, r.in_events, r.joint_events) == (1, 1, 1, 1)
     assert r.out_material_coop == r.in_material_coop == 1
@@ -479,9 +442,9 @@ def test_a_joint_event_counts_in_both_directions_once():
 
 def test_plover_column_wins_over_the_cameo_crosswalk_and_statements_have_no_value():
     df = events(
-        event("AZE", "TUR", 1, "2020-03-01", plover="SUPPORT"),  # 5.0, not CONSULT's 2.5
-        event("AZE", "TUR", 3, "2020-03-02", plover="accuse"),  # any case; ACCUSE is -3
-        event("AZE", "TUR", 1, "2020-03-03", cameo="010"),  # a statement: no PLOVER type
+        event_row("AZE", "TUR", 1, "2020-03-01", plover="SUPPORT"),  # 5.0, not CONSULT's 2.5
+        event_row("AZE", "TUR", 3, "2020-03-02", plover="accuse"),  # any case; ACCUSE is -3
+        event_row("AZE", "TUR", 1, "2020-03-03", cameo="010"),  # a statement: no PLOVER type
     )
     r = row(align(df, "AZE", ["TUR"], weight="plover", min_events=0), "2020-03", "TUR")
     assert r.n_scored == 2 and r.n_events == 3
@@ -498,8 +461,8 @@ def test_plover_scores_table_transcribes_the_manual_with_accuse_negative():
 
 def test_tilt_compares_scores_under_the_chosen_weight():
     df = events(
-        event("AZE", "TUR", 2, "2020-03-01"),  # 0.64
-        event("AZE", "RUS", 1, "2020-03-02"),  # 0.19
+        event_row("AZE", "TUR", 2, "2020-03-01"),  # 0.64
+        event_row("AZE", "RUS", 1, "2020-03-02"),  # 0.19
     )
     aligned = align(df, "AZE", ["TUR", "RUS"], weight="goldstein", min_events=0)
     tur, rus = row(aligned, "2020-03", "TUR"), row(aligned, "2020-03", "RUS")
@@ -526,14 +489,14 @@ def test_unknown_options_are_rejected():
 
 
 def test_below_min_events_the_numbers_are_nan_and_the_status_says_so():
-    two = events(event("AZE", "TUR", 1, "2020-03-01"), event("TUR", "AZE", 1, "2020-03-02"))
+    two = events(event_row("AZE", "TUR", 1, "2020-03-01"), event_row("TUR", "AZE", 1, "2020-03-02"))
     r = row(align(two, "AZE", ["TUR"], ci=0.9), "2020-03", "TUR")
     assert r.status == "insufficient data"
     assert r.n_events == 2 and r.verbal_coop == 2  # the counts are still there
     for name in ("score", "net_coop", "tilt", "score_lo", "score_hi", "tilt_lo", "tilt_hi"):
         assert pd.isna(r[name]), name
 
-    three = events(*two.to_dict("records"), event("AZE", "TUR", 3, "2020-03-05"))
+    three = events(*two.to_dict("records"), event_row("AZE", "TUR", 3, "2020-03-05"))
     r = row(align(three, "AZE", ["TUR"], ci=0.9), "2020-03", "TUR")
     assert r.status == "ok"
     assert r.score == pytest.approx((2 - 1) / (3 + 2))
@@ -548,9 +511,9 @@ def test_below_min_events_the_numbers_are_nan_and_the_status_says_so():
 
 def test_a_pole_without_data_is_left_out_of_the_tilts():
     df = events(
-        *[event("AZE", "TUR", 1, f"2020-03-0{d}") for d in (1, 2, 3)],
-        *[event("AZE", "RUS", 3, f"2020-03-0{d}") for d in (1, 2, 3, 4, 5)],
-        event("AZE", "IRN", 1, "2020-03-09"),
+        *[event_row("AZE", "TUR", 1, f"2020-03-0{d}") for d in (1, 2, 3)],
+        *[event_row("AZE", "RUS", 3, f"2020-03-0{d}") for d in (1, 2, 3, 4, 5)],
+        event_row("AZE", "IRN", 1, "2020-03-09"),
     )
     aligned = align(df, "AZE", POLES3)
     tur, rus, irn = (row(aligned, "2020-03", p) for p in POLES3)
@@ -566,8 +529,10 @@ def hand_stream(counts: dict[str, tuple[int, int]]) -> pd.DataFrame:
     """Per pole, (cooperative, conflictual) events in March 2020, one document each."""
     rows = []
     for pole, (coop, conflict) in counts.items():
-        rows += [event("AZE", pole, 1, "2020-03-01", doc_id=f"{pole}c{i}") for i in range(coop)]
-        rows += [event("AZE", pole, 3, "2020-03-02", doc_id=f"{pole}k{i}") for i in range(conflict)]
+        rows += [event_row("AZE", pole, 1, "2020-03-01", doc_id=f"{pole}c{i}") for i in range(coop)]
+        rows += [
+            event_row("AZE", pole, 3, "2020-03-02", doc_id=f"{pole}k{i}") for i in range(conflict)
+        ]
     return events(*rows)
 
 
@@ -696,11 +661,11 @@ def test_intervals_are_reproducible_with_a_seed():
 
 def test_a_bloc_pole_counts_its_members_from_the_day_they_joined():
     df = events(
-        event("AZE", "FIN", 1, "2023-04-03"),  # Finland joined NATO on 2023-04-04
-        event("FIN", "AZE", 1, "2023-04-04"),
-        event("AZE", "FIN", 3, "2023-04-20"),
-        event("AZE", "NATO", 1, "2023-03-10", target_country=None),  # the bloc itself
-        event("AZE", "SWE", 1, "2023-04-10"),  # Sweden only from 2024-03-07
+        event_row("AZE", "FIN", 1, "2023-04-03"),  # Finland joined NATO on 2023-04-04
+        event_row("FIN", "AZE", 1, "2023-04-04"),
+        event_row("AZE", "FIN", 3, "2023-04-20"),
+        event_row("AZE", "NATO", 1, "2023-03-10", target_country=None),  # the bloc itself
+        event_row("AZE", "SWE", 1, "2023-04-10"),  # Sweden only from 2024-03-07
     )
     aligned = align(df, "AZE", ["NATO"], min_events=0)
     march, april = row(aligned, "2023-03", "NATO"), row(aligned, "2023-04", "NATO")
@@ -711,7 +676,7 @@ def test_a_bloc_pole_counts_its_members_from_the_day_they_joined():
 
 
 def test_a_state_in_two_pole_blocs_counts_for_both():
-    df = events(event("AZE", "FRA", 1, "2020-03-01"), event("AZE", "USA", 3, "2020-03-02"))
+    df = events(event_row("AZE", "FRA", 1, "2020-03-01"), event_row("AZE", "USA", 3, "2020-03-02"))
     aligned = align(df, "AZE", ["EU", "NATO"], min_events=0)
     assert row(aligned, "2020-03", "EU").n_events == 1  # France
     assert row(aligned, "2020-03", "NATO").n_events == 2  # France and the United States
@@ -719,11 +684,11 @@ def test_a_state_in_two_pole_blocs_counts_for_both():
 
 def test_the_focal_actor_can_be_a_bloc():
     df = events(
-        event("FRA", "RUS", 3, "2020-03-01"),
-        event("RUS", "DEU", 3, "2020-03-02"),
-        event("GBR", "RUS", 1, "2019-03-05"),  # in the EU then
-        event("GBR", "RUS", 1, "2021-03-05"),  # not any more
-        event("FRA", "DEU", 1, "2020-03-03"),  # inside the focal bloc: not with a pole
+        event_row("FRA", "RUS", 3, "2020-03-01"),
+        event_row("RUS", "DEU", 3, "2020-03-02"),
+        event_row("GBR", "RUS", 1, "2019-03-05"),  # in the EU then
+        event_row("GBR", "RUS", 1, "2021-03-05"),  # not any more
+        event_row("FRA", "DEU", 1, "2020-03-03"),  # inside the focal bloc: not with a pole
     )
     aligned = align(df, "EU", ["RUS", "DEU"], end=dt.date(2021, 12, 31), freq="year", min_events=0)
     assert row(aligned, "2020", "RUS").n_events == 2
@@ -734,9 +699,9 @@ def test_the_focal_actor_can_be_a_bloc():
 
 def test_a_member_focal_state_faces_the_rest_of_its_bloc():
     df = events(
-        event("ARM", "RUS", 3, "2020-03-01"),
-        event("KAZ", "ARM", 1, "2020-03-02"),
-        event("ARM", "ARM", 1, "2020-03-03", target_sector="MIL"),  # domestic, not the CSTO
+        event_row("ARM", "RUS", 3, "2020-03-01"),
+        event_row("KAZ", "ARM", 1, "2020-03-02"),
+        event_row("ARM", "ARM", 1, "2020-03-03", target_sector="MIL"),  # domestic, not the CSTO
     )
     aligned = align(df, "ARM", ["CSTO"], min_events=0)
     assert row(aligned, "2020-03", "CSTO").n_events == 2
@@ -752,7 +717,7 @@ def test_a_custom_membership_table_can_be_given():
             "note": ["", ""],
         }
     )
-    df = events(event("AZE", "UKR", 1, "2020-03-01"), event("AZE", "GEO", 1, "2020-03-01"))
+    df = events(event_row("AZE", "UKR", 1, "2020-03-01"), event_row("AZE", "GEO", 1, "2020-03-01"))
     aligned = align(df, "AZE", ["GUAM"], memberships=table, min_events=0)
     assert row(aligned, "2020-03", "GUAM").n_events == 1
 
@@ -760,17 +725,18 @@ def test_a_custom_membership_table_can_be_given():
 # --------------------------------------------------------------------------- speed
 
 
-def test_half_a_million_dyad_events_align_quickly():
+def test_half_a_million_dyad_events_align_whole():
+    # How long this takes is measured by benchmarks/align_speed.py, not asserted here.
     plan = {"TUR": 0.7, "RUS": 0.4, "IRN": 0.5, "USA": 0.6, "GEO": 0.8}
     # Ten years that are all past: a window left open ends a year after today.
     df = stream(plan, n_docs=250_000, months=120, events_per_doc=2, seed=8, first="2010-01")
     assert len(df) == 500_000
-    start = time.perf_counter()
     aligned = align(df, "AZE", list(plan))
-    elapsed = time.perf_counter() - start
     assert len(aligned) == 120 * 5 and aligned["n_events"].sum() == 500_000
-    # measured well under 2 s; the bound leaves room for slow machines
-    assert elapsed < 10, f"{elapsed:.1f} s"
+    # Every pole in every month, each counted from its own events.
+    counts = aligned.groupby("pole")["n_events"].sum()
+    expected = df.assign(pole=np.where(df["source"] == "AZE", df["target"], df["source"]))
+    assert counts.to_dict() == expected.groupby("pole").size().to_dict()
 
 
 def test_intervals_when_every_document_spans_several_cells():
@@ -779,7 +745,7 @@ def test_intervals_when_every_document_spans_several_cells():
     for i in range(12):
         day = f"2020-0{1 + i % 3}-05"
         for pole, quad in (("TUR", 1), ("RUS", 3)):
-            rows.append(event("AZE", pole, quad=quad, when=day, doc_id=f"d{i}"))
+            rows.append(event_row("AZE", pole, quad=quad, when=day, doc_id=f"d{i}"))
     aligned = align(events(*rows), "AZE", ["TUR", "RUS"], ci=0.9, n_boot=50)
     ok = aligned[aligned["status"] == "ok"]
     assert len(ok) and (ok["tilt_lo"] <= ok["tilt"]).all() and (ok["tilt"] <= ok["tilt_hi"]).all()

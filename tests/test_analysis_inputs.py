@@ -24,7 +24,7 @@ from equipoise.analysis.limits import (
     count_periods,
     last_plausible,
 )
-from event_stores import far_dates_store, one_event_each, write_store
+from factories import one_event_each, write_store
 
 MAY = dt.date(2020, 5, 10)
 
@@ -39,11 +39,6 @@ def store(tmp_path_factory):
         rows += [("AZE", "TUR", 1, day), ("TUR", "AZE", 2, day), ("AZE", "RUS", 3, day)]
     rows.append(("KRD", "AZE", 4, MAY))
     return write_store(tmp_path_factory.mktemp("inputs") / "store.duckdb", one_event_each(rows))
-
-
-@pytest.fixture(scope="module")
-def far_store(tmp_path_factory):
-    return far_dates_store(tmp_path_factory.mktemp("far") / "far.duckdb")
 
 
 # --------------------------------------------------------------------------- codes

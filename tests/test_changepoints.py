@@ -25,6 +25,7 @@ from equipoise.analysis.changepoints import (
     detect,
     drivers,
 )
+from factories import event_row
 
 FOCAL = "AZE"
 POLES = ["TUR", "RUS", "IRN"]
@@ -39,29 +40,13 @@ SWITCH = dt.date(2019, 1, 1)
 
 def event(doc: str, pole: str, quad: int, when: dt.date, n: int = 0, **extra) -> dict:
     """One coded event between Azerbaijan and ``pole`` (direction by the parity of ``n``)."""
-    cameo, goldstein = QUAD_CODES[quad]
     source, target = (FOCAL, pole) if n % 2 == 0 else (pole, FOCAL)
-    row = {
-        "doc_id": doc,
-        "sent_start": 100 * n,
-        "sent_end": 100 * n + 80,
-        "sentence": f"{source} and {target}, event {n} of {doc}.",
-        "source": source,
-        "source_country": source,
-        "target": target,
-        "target_country": target,
-        "cameo": cameo,
-        "quad": quad,
-        "goldstein": goldstein,
-        "event_date": when,
-        "symmetric": False,
-        "coder": "test",
-        "dataset": "test",
-        "doc_title": f"Article {doc}",
-        "doc_url": f"https://news.example/{doc}",
+    columns = {
+        "doc_id": doc, "sent_start": 100 * n, "sent_end": 100 * n + 80,
+        "sentence": f"{source} and {target}, event {n} of {doc}.", "dataset": "test",
+        "doc_title": f"Article {doc}", "doc_url": f"https://news.example/{doc}",
     }
-    row.update(extra)
-    return row
+    return event_row(source, target, quad, when, quad_codes=QUAD_CODES, **{**columns, **extra})
 
 
 def generated_stream(seed: int, switch: dt.date | None = None, n_docs: int = 400) -> pd.DataFrame:

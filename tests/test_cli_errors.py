@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 import equipoise.api
 from equipoise.outputs.cli import EXIT_INTERNAL_ERROR, EXIT_USER_ERROR, app
-from event_stores import far_dates_store, one_event_each, write_store
+from factories import one_event_each, write_store
 
 
 def run(*args: str):
@@ -168,9 +168,8 @@ def test_a_folder_as_the_report_file(store, tmp_path):
 # --------------------------------------------------------------------------- far dates
 
 
-def test_far_dates_leave_align_quick_and_say_what_was_left_out(tmp_path):
-    db = far_dates_store(tmp_path / "far.duckdb")
-    result = run(*ALIGN, "--db", str(db), "--min-events", "1", "--format", "json")
+def test_far_dates_leave_align_quick_and_say_what_was_left_out(far_store):
+    result = run(*ALIGN, "--db", str(far_store), "--min-events", "1", "--format", "json")
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)["alignment"]
     assert {r["period"] for r in rows} == {"2020-05"}
@@ -178,10 +177,9 @@ def test_far_dates_leave_align_quick_and_say_what_was_left_out(tmp_path):
     assert "give --from and --to to include them" in result.stderr
 
 
-def test_far_dates_leave_the_report_small(tmp_path):
-    db = far_dates_store(tmp_path / "far.duckdb")
+def test_far_dates_leave_the_report_small(far_store, tmp_path):
     output = tmp_path / "far.html"
-    result = run("report", "--db", str(db), "--focal", "AZE", "--poles", "TUR,RUS",
+    result = run("report", "--db", str(far_store), "--focal", "AZE", "--poles", "TUR,RUS",
                  "--output", str(output))  # fmt: skip
     assert result.exit_code == 0, result.output
     html = output.read_text(encoding="utf-8")

@@ -12,8 +12,9 @@ from typer.testing import CliRunner
 
 from equipoise.coding.extract import SentenceExtractor
 from equipoise.outputs.cli import app
-from equipoise.records import Actor, Document, Event, EventDate
+from equipoise.records import Document
 from equipoise.store import SCHEMA_VERSION, Store
+from factories import record_event
 
 CODER = "rules-test"
 PUBLISHED = dt.date(2021, 5, 4)
@@ -178,9 +179,7 @@ def test_standalone_coding_skips_a_failing_document_and_writes_the_others(tmp_pa
 
 def test_a_new_coder_version_failing_leaves_the_last_good_coding_counted(tmp_path):
     good, _, _ = documents()
-    event = Event(doc_id=good.id, start=0, end=len(good.text), sentence=good.text,
-                  source=Actor("TUR", country="TUR"), target=Actor("AZE", country="AZE"),
-                  cameo="057", quad=1, goldstein=8.0, date=EventDate(PUBLISHED))
+    event = record_event(good, "TUR", "AZE", PUBLISHED)
     with Store(tmp_path / "s.duckdb") as store:
         store.add_document(good)
         store.replace_events(good.id, "rules-1", [event])

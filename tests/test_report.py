@@ -28,6 +28,7 @@ from equipoise.outputs.report import (
     safe_url,
     write_report,
 )
+from factories import event_row
 
 FOCAL, POLES = "AZE", ["TUR", "RUS"]
 HOSTILE = "Officials said <script>alert(1)</script> & more"
@@ -35,35 +36,10 @@ SVG_NS = "http://www.w3.org/2000/svg"
 
 
 def event(source, target, quad, when, sentence="A sentence.", url=None, title=None, **extra):
-    row = {
-        "doc_id": f"doc-{when}-{source}-{target}",
-        "sent_start": 0,
-        "sent_end": len(sentence),
-        "sentence": sentence,
-        "source": source,
-        "source_country": source,
-        "source_sector": "GOV",
-        "target": target,
-        "target_country": target,
-        "target_sector": "GOV",
-        "cameo": {1: "042", 2: "061", 3: "112", 4: "190"}[quad],
-        "root": "04",
-        "quad": quad,
-        "goldstein": {1: 1.9, 2: 6.4, 3: -2.0, 4: -10.0}[quad],
-        "plover": "",
-        "event_date": dt.date.fromisoformat(when),
-        "date_precision": "day",
-        "symmetric": False,
-        "reported": False,
-        "trigger": "",
-        "coder": "test",
-        "dataset": "equipoise",
-        "doc_url": url,
-        "doc_title": title,
-        "published": None,
-    }
-    row.update(extra)
-    return row
+    """An events-table row whose document is named by date and dyad, with its own link."""
+    columns = {"doc_id": f"doc-{when}-{source}-{target}", "sentence": sentence,
+               "sent_end": len(sentence), "root": "04", "doc_url": url, "doc_title": title}
+    return event_row(source, target, quad, when, **{**columns, **extra})
 
 
 @pytest.fixture

@@ -26,8 +26,9 @@ import pytest
 import equipoise
 from equipoise.analysis.align import align as align_events
 from equipoise.analysis.align import equidistance, verdict
-from equipoise.records import Actor, Document, Event, EventDate
+from equipoise.records import Document, Event
 from equipoise.store import Store, StoreError
+from factories import record_event
 
 CODER = "test-0"
 FOCAL, POLES = "AZE", ["TUR", "RUS", "IRN"]
@@ -41,8 +42,6 @@ HOSTILE_TITLE = '<script>window.__pwned = 3</script>Tbilisi "protest" & more'
 HOSTILE_URL = "javascript:window.__pwned = 4"
 JOINT_SENTENCE = "Azerbaijani and Turkish troops held joint exercises near Baku."
 MENTION = "Azerbaijani President Ilham Aliyev"
-QUAD_CODES = {1: ("036", 4.0, "CONSULT"), 2: ("061", 6.4, "COOPERATE"),
-              3: ("112", -2.0, "ACCUSE"), 4: ("173", -5.0, "COERCE")}  # fmt: skip
 NAMES = {"AZE": "Azerbaijan", "TUR": "Turkey", "RUS": "Russia", "IRN": "Iran", "GEO": "Georgia"}
 
 
@@ -53,15 +52,11 @@ def _months(first: dt.date, n: int) -> list[dt.date]:
 
 def _event(doc: Document, n: int, source: str, target: str, quad: int, day: dt.date,
            sentence: str, **changes) -> Event:  # fmt: skip
-    cameo, goldstein, plover = QUAD_CODES[quad]
-    start = 200 * n
-    return Event(
-        doc_id=doc.id, start=start, end=start + len(sentence), sentence=sentence,
-        source=Actor(source, country=source, text=changes.pop("source_text", NAMES[source])),
-        target=Actor(target, country=target, text=changes.pop("target_text", NAMES[target])),
-        cameo=cameo, quad=quad, goldstein=goldstein, plover=plover, date=EventDate(day),
-        coder=CODER, **changes,
-    )  # fmt: skip
+    """Event ``n`` of ``doc``, its actors named as the news names them."""
+    changes.setdefault("source_text", NAMES[source])
+    changes.setdefault("target_text", NAMES[target])
+    return record_event(doc, source, target, day, quad=quad, sentence=sentence, start=200 * n,
+                        coder=CODER, **changes)  # fmt: skip
 
 
 def build_store(path: Path) -> Path:

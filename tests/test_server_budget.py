@@ -15,7 +15,7 @@ import pytest
 
 from equipoise.analysis.limits import MAX_CELLS
 from equipoise.outputs.server import MAX_N_BOOT, MAX_POLES, create_app
-from event_stores import far_dates_store, write_store
+from factories import write_store
 
 TWELVE = "TUR,RUS,IRN,USA,FRA,DEU,GBR,CHN,IND,JPN,ITA,ESP"
 
@@ -109,9 +109,8 @@ def test_an_unknown_pole_is_refused_with_the_closest_codes(client):
         assert message.startswith("unknown pole 'RUSS'") and "RUS (Russia)" in message
 
 
-def test_far_dates_in_the_store_do_not_widen_the_default_window(tmp_path):
-    db = far_dates_store(tmp_path / "far.duckdb")
-    with client_for(create_app(db)) as far:
+def test_far_dates_in_the_store_do_not_widen_the_default_window(far_store):
+    with client_for(create_app(far_store)) as far:
         body = far.get("/api/align", params={"focal": "AZE", "poles": "TUR,RUS",
                                              "ci": "0.9", "n_boot": "2000"}).json()
         events = far.get("/api/events", params={"focal": "AZE", "pole": "TUR"}).json()

@@ -16,6 +16,7 @@ from equipoise.records import Actor, Document, Event, EventDate
 from equipoise.sources import iter_documents
 from equipoise.store import SCHEMA_VERSION, Store, StoreError, resolve_db_path
 from equipoise.store.db import DYAD_COLUMNS
+from factories import record_event
 
 CODER = "rules-0.1"
 
@@ -32,19 +33,9 @@ def event(
     cameo: str = "057",
     **changes,
 ) -> Event:
-    made = Event(
-        doc_id=document.id,
-        start=0,
-        end=len(document.text),
-        sentence=document.text,
-        source=Actor(source, country=source),
-        target=Actor(target, country=target),
-        cameo=cameo,
-        quad=1,
-        goldstein=8.0,
-        date=EventDate(day),
-    )
-    return dataclasses.replace(made, **changes)
+    """A signed agreement over the whole of ``document``; ``changes`` replaces fields as
+    they are (``start`` moves the start only)."""
+    return dataclasses.replace(record_event(document, source, target, day, cameo=cameo), **changes)
 
 
 @pytest.fixture

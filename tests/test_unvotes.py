@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyreadr
 import pytest
 
 from equipoise.analysis.unvotes import agreement, agreement_matrix, published_roll_calls
@@ -23,6 +24,7 @@ from equipoise.sources.errors import SourceError
 from equipoise.sources.limits import one_year_after
 from equipoise.sources.unvotes import (
     COLUMNS,
+    _r_dates,
     country_codes,
     read_roll_calls,
     read_unvotes_csv,
@@ -281,81 +283,23 @@ def test_every_cow_code_maps_to_one_iso3_code():
     assert current["iso3"].nunique() == 193
 
 
-# -- reading R files: a small writer of R's serialization format ------------------------
+# -- reading R files, written here by pyreadr ----------------------------------------
 
 
-def _int(*values: int) -> bytes:
-    return struct.pack(f">{len(values)}i", *values)
-
-
-def _chars(text: str | None) -> bytes:
-    if text is None:
-        return _int(9, -1)
-    raw = text.encode("utf-8")
-    return _int(9 | (8 << 12), len(raw)) + raw  # 8 << 12: marked UTF-8
-
-
-def _symbol(name: str) -> bytes:
-    return _int(1) + _chars(name)
-
-
-def _strings(values: list[str | None], attributes: bytes = b"") -> bytes:
-    flags = 16 | (1 << 9 if attributes else 0)
-    return _int(flags, len(values)) + b"".join(_chars(v) for v in values) + attributes
-
-
-def _integers(values: list[int | None], attributes: bytes = b"", is_object: bool = False) -> bytes:
-    flags = 13 | (1 << 9 if attributes else 0) | (1 << 8 if is_object else 0)
-    data = [-(2**31) if v is None else v for v in values]
-    return _int(flags, len(data), *data) + attributes
-
-
-def _doubles(values: list[float], attributes: bytes = b"") -> bytes:
-    flags = 14 | (1 << 9 if attributes else 0) | (1 << 8 if attributes else 0)
-    return _int(flags, len(values)) + struct.pack(f">{len(values)}d", *values) + attributes
-
-
-def _attributes(**values: bytes) -> bytes:
-    out = b""
-    for name, value in values.items():
-        out += _int(2 | (1 << 10)) + _symbol(name.replace("_", ".")) + value
-    return out + _int(254)
-
-
-def _factor(codes: list[int], levels: list[str]) -> bytes:
-    return _integers(
-        codes, _attributes(levels=_strings(levels), **{"class": _strings(["factor"])}),
-        is_object=True,
-    )
-
-
-def _data_frame(columns: dict[str, bytes], nrow: int) -> bytes:
-    body = b"".join(columns.values())
-    attributes = _attributes(
-        names=_strings(list(columns)),
-        row_names=_integers([None, -nrow]),
-        **{"class": _strings(["data.frame"])},
-    )
-    return _int(19 | (1 << 8) | (1 << 9), len(columns)) + body + attributes
-
-
-def write_rdata(path: Path, name: str, frame: bytes) -> Path:
-    body = b"RDX2\nX\n" + _int(2, 0x040300, 0x020300)
-    body += _int(2 | (1 << 10)) + _symbol(name) + frame + _int(254)
-    path.write_bytes(gzip.compress(body))
+def write_rdata(path: Path, name: str, frame: pd.DataFrame) -> Path:
+    pyreadr.write_rdata(path, frame, df_name=name, compress="gzip")
     return path
 
 
 def test_raw_voeten_rdata_reads_codes_votes_and_dates(tmp_path):
-    frame = _data_frame(
+    frame = pd.DataFrame(
         {
-            "rcid": _integers([3, 3, 3, 3, 4]),
-            "session": _integers([1, 1, 1, 1, 1]),
-            "vote": _integers([1, 3, 8, 9, 2]),
-            "ccode": _integers([2, 365, 260, 373, 345]),
-            "date": _strings(["1/1/1946", "1/1/1946", "1/1/1946", "1/1/1946", None]),
-        },
-        nrow=5,
+            "rcid": [3, 3, 3, 3, 4],
+            "session": [1, 1, 1, 1, 1],
+            "vote": [1, 3, 8, 9, 2],
+            "ccode": [2, 365, 260, 373, 345],
+            "date": ["1/1/1946", "1/1/1946", "1/1/1946", "1/1/1946", None],
+        }
     )
     path = write_rdata(tmp_path / "UNVotes.RData", "x", frame)
     votes = read_voeten_rdata(path)
@@ -371,10 +315,7 @@ def test_raw_voeten_rdata_reads_codes_votes_and_dates(tmp_path):
 
 
 def test_rdata_errors_name_the_file_and_row(tmp_path):
-    frame = _data_frame(
-        {"rcid": _integers([3, 3]), "vote": _integers([1, 1]), "ccode": _integers([2, 999])},
-        nrow=2,
-    )
+    frame = pd.DataFrame({"rcid": [3, 3], "vote": [1, 1], "ccode": [2, 999]})
     path = write_rdata(tmp_path / "bad.RData", "x", frame)
     with pytest.raises(SourceError, match=r"bad\.RData: row 2: unknown COW country code 999"):
         read_voeten_rdata(path)
@@ -382,30 +323,32 @@ def test_rdata_errors_name_the_file_and_row(tmp_path):
     with pytest.raises(SourceError, match=r"cut\.RData: .*truncated"):
         read_voeten_rdata(tmp_path / "cut.RData")
     (tmp_path / "text.RData").write_text("not R at all")
-    with pytest.raises(SourceError, match="not an R data file"):
+    with pytest.raises(SourceError, match=r"text\.RData: not an R data file"):
         read_voeten_rdata(tmp_path / "text.RData")
+    (tmp_path / "gzip.RData").write_bytes(path.read_bytes()[:20])
+    with pytest.raises(SourceError, match=r"gzip\.RData: not an R data file"):
+        read_voeten_rdata(tmp_path / "gzip.RData")
+    with pytest.raises(SourceError, match=r"bad\.RData: no data frame with columns ccode, rcid"):
+        read_voeten_rdata(write_rdata(tmp_path / "bad.RData", "x", frame[["rcid", "vote"]]))
 
 
 def test_unvotes_rda_reads_factor_votes_and_dated_roll_calls(tmp_path):
-    votes = _data_frame(
+    votes = pd.DataFrame(
         {
-            "rcid": _doubles([3.0, 3.0, 4.0]),
-            "country": _strings(["United States", "Federal Republic of Germany", "Namibia"]),
-            "country_code": _strings(["US", None, "NA"]),
-            "vote": _factor([1, 3, 2], ["yes", "abstain", "no"]),
-        },
-        nrow=3,
+            "rcid": [3.0, 3.0, 4.0],
+            "country": ["United States", "Federal Republic of Germany", "Namibia"],
+            "country_code": ["US", None, "NA"],
+            "vote": pd.Categorical(["yes", "no", "abstain"], categories=["yes", "abstain", "no"]),
+        }
     )
-    date_class = _attributes(**{"class": _strings(["Date"])})
-    calls = _data_frame(
+    calls = pd.DataFrame(
         {
-            "rcid": _integers([3, 4]),
-            "session": _doubles([1.0, 1.0]),
-            "date": _doubles([0.0, 1.0], date_class),
-            "amend": _integers([1, None]),
-            "para": _integers([0, None]),
-        },
-        nrow=2,
+            "rcid": [3, 4],
+            "session": [1.0, 1.0],
+            "date": ["1970-01-01", "1970-01-02"],
+            "amend": [1, None],
+            "para": [0, None],
+        }
     )
     table = read_unvotes_rda(
         write_rdata(tmp_path / "un_votes.rda", "un_votes", votes),
@@ -415,6 +358,34 @@ def test_unvotes_rda_reads_factor_votes_and_dated_roll_calls(tmp_path):
     assert list(table["vote"]) == ["yes", "no", "abstain"]
     assert list(table["date"]) == [pd.Timestamp("1970-01-01")] * 2 + [pd.Timestamp("1970-01-02")]
     assert table["amend"].iloc[0] and table["amend"].isna().iloc[2]
+
+
+def test_roll_calls_read_from_an_rds_file(tmp_path):
+    calls = pd.DataFrame({"rcid": [3, 4], "session": [1, 2], "unres": ["R/1/66", None]})
+    pyreadr.write_rds(tmp_path / "calls.rds", calls, compress="gzip")
+    table = read_roll_calls(tmp_path / "calls.rds")
+    assert list(table["rcid"]) == [3, 4]
+    assert list(table["session"]) == [1, 2]
+    assert table["unres"].iloc[0] == "R/1/66" and pd.isna(table["unres"].iloc[1])
+    assert table["date"].isna().all()
+
+
+def test_r_dates_and_times_become_days():
+    # pyreadr gives an R Date column as datetime.date objects and POSIXct as datetime64.
+    days = pd.Series([dt.date(1946, 1, 1), None, dt.date(2019, 12, 18)], dtype=object)
+    assert [str(d) for d in _r_dates(days)] == ["1946-01-01", "NaT", "2019-12-18"]
+    times = pd.Series(pd.to_datetime(["1946-01-01 23:59", None]))
+    assert [str(d) for d in _r_dates(times)] == ["1946-01-01", "NaT"]
+    # Anything else is text, to be parsed as dates are in CSV files.
+    codes, texts = _r_dates(pd.Series(["1/1/1946", None, "1/1/1946"]))
+    assert list(codes) == [0, -1, 0] and texts == ["1/1/1946"]
+
+
+def test_an_r_file_that_is_a_fifo_is_refused(tmp_path):
+    fifo = tmp_path / "votes.RData"
+    os.mkfifo(fifo)
+    with pytest.raises(SourceError, match="not a regular file"):
+        read_voeten_rdata(fifo)
 
 
 # -- the shared reference data ---------------------------------------------------------
@@ -503,16 +474,6 @@ def test_roll_calls_read_the_same_from_rda_and_csv():
     csv = read_roll_calls(UNVOTES / "un_roll_calls_min.csv")
     for name in ("rcid", "session", "date", "amend", "para"):
         pd.testing.assert_series_equal(rda[name], csv[name])
-
-
-@needs_unvotes
-def test_the_rda_reader_agrees_with_pyreadr():
-    pyreadr = pytest.importorskip("pyreadr")
-    theirs = pyreadr.read_r(str(UNVOTES / "un_roll_calls.rda"))["un_roll_calls"]
-    ours = read_roll_calls(UNVOTES / "un_roll_calls.rda")
-    assert ours["rcid"].tolist() == theirs["rcid"].astype(int).tolist()
-    assert ours["unres"].tolist() == theirs["unres"].tolist()
-    assert ours["date"].dt.date.tolist() == pd.to_datetime(theirs["date"]).dt.date.tolist()
 
 
 def _compare(votes: pd.DataFrame, ideal_points: pd.DataFrame) -> pd.DataFrame:

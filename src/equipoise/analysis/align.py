@@ -805,7 +805,8 @@ def _check_options(weight, direction, smoothing, ci, n_boot, min_events) -> None
     _choice(direction, DIRECTIONS, "direction")
     if smoothing < 0:
         raise ValueError(f"smoothing must be >= 0, got {smoothing}")
-    if ci is not None and not (isinstance(ci, numbers.Real) and 0 < ci < 1):
+    # The stubs give numbers.Real no ordering; every real number type has one.
+    if ci is not None and not (isinstance(ci, numbers.Real) and 0 < ci < 1):  # type: ignore[operator]
         raise ValueError(f"ci must be None or a level between 0 and 1 (e.g. 0.9), got {ci!r}")
     if ci is not None and not (_is_integer(n_boot) and n_boot >= 1):
         raise ValueError(f"n_boot must be a positive integer, got {n_boot!r}")
@@ -908,7 +909,7 @@ def align(
         # Dyad events left out because their dates are implausible and the window open.
         "implausible_dates": int(np.unique(all_rows[outside]).size),
     }
-    if lo is None:  # no events and no range given
+    if lo is None or hi is None:  # no events and no range given: both are None
         empty = pd.DataFrame({c: pd.Series(dtype=object) for c in _columns(ci)})
         empty.attrs.update(attrs)
         return empty

@@ -34,6 +34,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -62,7 +63,7 @@ EXTRA_MEMBER_CODES: dict[str, str] = {
 
 SIDES: tuple[str, ...] = ("source", "target")
 
-DateLike = dt.date | dt.datetime | pd.Timestamp | str
+DateLike: TypeAlias = dt.date | dt.datetime | pd.Timestamp | str
 
 _ISO3 = re.compile(r"[A-Z]{3}")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

@@ -175,7 +175,7 @@ class _WeightedL2(rpt.base.BaseCost):
     model = "weighted_l2"
 
     def __init__(self) -> None:
-        self.signal = None
+        self.signal: np.ndarray | None = None
         self.min_size = 1
         self._s0 = self._s1 = self._s2 = np.zeros(1)
 

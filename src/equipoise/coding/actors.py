@@ -205,7 +205,8 @@ def _rows(base: Path | Traversable, name: str) -> Iterator[tuple[str, dict[str, 
     """Yield ``("file:line", row)`` for each data row; blank and ``#`` lines are skipped."""
     path = base.joinpath(name)
     header = _HEADERS[name]
-    with path.open(encoding="utf-8", newline="") as f:
+    # The stub of Traversable.open lacks newline=, which the package files accept.
+    with path.open(encoding="utf-8", newline="") as f:  # type: ignore[call-overload]
         reader = csv.reader(f)
         first = next(reader, None)
         if first is None or tuple(c.strip() for c in first) != header:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from spacy.tokens import Token
 
 from equipoise.coding.cameo import quad_of
@@ -21,6 +23,10 @@ class ArgumentReader:
     """Reads a trigger's arguments off the parse (a mixin of :class:`SentenceExtractor`)."""
 
     cues: Cues
+
+    if TYPE_CHECKING:  # from the other mixins of SentenceExtractor
+        def _collect(self, toks: list[Token], amap, ctx) -> list[Role]: ...
+        def _is_claim(self, verb: Token) -> bool: ...
 
     def _verb_args(self, v: Token, amap, ctx, cameo):
         subj = [c for c in v.children if c.dep_ in SUBJ]
@@ -89,7 +95,7 @@ class ArgumentReader:
     def _clause_target(self, v: Token, sources: list[Role], amap) -> list[Role]:
         """Fallback: the one other actor named inside the trigger's clause, if only one is."""
         taken = {r.mention.country or r.mention.code for r in sources}
-        found = {}
+        found: dict[str, Role] = {}
         stack = [c for c in v.children if c.dep_ not in OWN_CLAUSES]
         while stack:
             t = stack.pop()
@@ -250,7 +256,7 @@ class ArgumentReader:
         return []
 
     def _prep_objects(self, tok: Token, preps: frozenset[str]) -> list[Token]:
-        out = []
+        out: list[Token] = []
         for c in tok.children:
             if c.dep_ == "prep" and c.lower_ in preps or c.dep_ == "prt" and c.lower_ in preps:
                 out.extend(g for g in c.children if g.dep_ == "pobj")

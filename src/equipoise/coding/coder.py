@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from time import perf_counter
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -38,6 +39,9 @@ from equipoise.coding.nlp import load_nlp
 from equipoise.coding.quotes import quotation_speakers
 from equipoise.coding.text import dateline_spans, fold, split_long, split_sentences
 from equipoise.records import Actor, Document, Event, EventDate
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
 
 CODER_VERSION = "equipoise-rules-0.2"
 # Used only by a model file that lacks its own per-quad default codes.
@@ -302,6 +306,8 @@ class Coder:
         pair's own trigger of that quad, else the commonest code of the quad."""
         rule = cand.rule
         source, target = cand.source, cand.target
+        cameo: str | None
+        trigger: Token | None
         if rule is not None and quad_of(rule.cameo) == quad:
             cameo, trigger = rule.cameo, rule.trigger
             symmetric, reported = rule.symmetric, rule.reported

@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +80,9 @@ def load_cues() -> Cues:
     path = resources.files("equipoise") / "data" / "lexicon" / "cues.json"
     raw = json.loads(path.read_text(encoding="utf-8"))
     raw.pop("_about", None)
-    fields = {k: (v if isinstance(v, dict | str) else frozenset(v)) for k, v in raw.items()}
+    fields: dict[str, Any] = {
+        k: (v if isinstance(v, dict | str) else frozenset(v)) for k, v in raw.items()
+    }
     fields["reference_nouns"] = fields["bloc_nouns"] | fields["state_nouns"]
     fields["third_person"] = fields["group_pronouns"] | fields["person_pronouns"]
     fields["reporting_verbs"] = fields["speech_verbs"] | {"tell"}

@@ -100,6 +100,7 @@ class SentenceExtractor(ActorResolver, EventFilters, ArgumentReader):
     def _lone_exercise(self, tok: Token, trig: Trigger) -> bool:
         """'Russian warships held exercises off Baku': no partner, so not cooperation."""
         joint = self.cues.joint_nouns
+        noun: Token | None
         if trig.lemma in joint and tok.pos_ not in ("VERB", "AUX"):
             noun, verb = tok, governing_verb(tok)
         elif trig.with_ in joint:  # "held exercises": the verb is the trigger

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -50,7 +51,7 @@ def tokenize(text: str) -> list[tuple[int, int, str]]:
 class Gazetteer:
     """A token trie over actor patterns, with tenure dates and context exclusions."""
 
-    def __init__(self, entries: list[ActorEntry], exclusions: list[Exclusion] = (),
+    def __init__(self, entries: list[ActorEntry], exclusions: Sequence[Exclusion] = (),
                  name_heads: NameHeads | None = None):
         self._trie: dict = {}
         self._after: re.Pattern | None = None

@@ -49,7 +49,7 @@ def learn_names(
             titles, sector = _titles_before(tokens, index.get(m.start), cues)
         if titles == 0:
             continue
-        name = []
+        name: list[tuple[int, int, str]] = []
         while i < len(tokens) and len(name) < 4:
             tok = tokens[i][2]
             if not (tok[:1].isupper() and tok.isalpha()) or tok in _STOP:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc, Token
 
@@ -73,6 +74,9 @@ class ActorResolver:
     cues: Cues
     sector_words: dict[str, str]
     _sector_max: int
+
+    if TYPE_CHECKING:  # from ArgumentReader, the other mixin that needs it
+        def _inherited_subject(self, v: Token, amap, ctx) -> list[Role]: ...
     _amap: dict[int, Role] | None = None
 
     def _map_mentions(self, sent: Doc, mentions: list[Mention]) -> dict[int, Role]:

@@ -146,7 +146,7 @@ def line_chart_svg(
         y += 22
 
     # Legend: swatch + name, laid out left to right.
-    x = left
+    x: float = left
     for name in names:
         colour = palette[name]
         out.append(

@@ -80,7 +80,7 @@ class _Commands(typer.core.TyperGroup):
     """The command group: any error ends the command with one line on stderr, a
     traceback only with ``equipoise --debug``."""
 
-    def invoke(self, ctx: typer.Context):
+    def invoke(self, ctx: typer.Context):  # type: ignore[override]  # a click Context
         try:
             return super().invoke(ctx)
         except (typer.Exit, typer.Abort, typer.TyperException):

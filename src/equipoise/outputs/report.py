@@ -26,6 +26,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
@@ -291,7 +292,7 @@ def _line_series(
                 title += f"; net cooperation {_signed(row.get('net_coop'))}"
             titles.append(f"{title}; {_plural(n, 'event')}. Click to list them.")
             data.append({"pole": pole, "period": period})
-        entry = {"name": pole, "color": colours[pole], "values": values}
+        entry: dict[str, Any] = {"name": pole, "color": colours[pole], "values": values}
         entry.update({"titles": titles, "data": data})
         if has_band:
             entry.update({"lo": lo, "hi": hi})
@@ -463,7 +464,7 @@ def _heat(
             for (quad, (quad_name, _)), count in zip(QUADS.items(), counts, strict=True):
                 share = count / total if total else None
                 values.append(None if share is None else (share if quad <= 2 else -share))
-                labels.append(f"{count:,}" + (f" · {round(100 * share)}%" if count else ""))
+                labels.append(f"{count:,}" + (f" · {round(100 * share)}%" if share else ""))
                 title = f"{name} · {quad_name}: {_plural(count, 'event')}"
                 if share is not None:
                     title += f", {100 * share:.0f}% of the row's {total:,}"

@@ -158,7 +158,8 @@ class _Decompressed(io.RawIOBase):
     """The bytes of a compressed member, with every way decompression can fail turned
     into a SourceError naming the file, and a limit on how far it may expand."""
 
-    def __init__(self, path: Path, stream: IO[bytes], compressed_size: int) -> None:
+    def __init__(self, path: Path, stream: io.BufferedIOBase | IO[bytes],
+                 compressed_size: int) -> None:
         self._path = path
         self._stream = stream
         self._left = max(MAX_EXPANSION * compressed_size, _EXPANSION_FLOOR)
@@ -196,7 +197,7 @@ def _open_text(path: Path) -> Iterator[IO[str]]:
     with ExitStack() as stack:
         fh = stack.enter_context(open_regular(path))
         size = os.fstat(fh.fileno()).st_size
-        raw: IO[bytes]
+        raw: IO[bytes] | _Decompressed
         try:
             suffix = path.suffix.lower()
             if suffix in (".gz", ".zip") and size == 0:
@@ -254,7 +255,8 @@ def _cameo_codes() -> tuple[dict[str, str | None], dict[str, str]]:
     countries: dict[str, str | None] = {}
     groups: dict[str, str] = {}
     path = resources.files("equipoise").joinpath("data", "cameo_country_codes.csv")
-    with path.open(encoding="utf-8", newline="") as f:
+    # The stub of Traversable.open lacks newline=, which the package files accept.
+    with path.open(encoding="utf-8", newline="") as f:  # type: ignore[call-overload]
         for row in csv.DictReader(f):
             cameo, code = row["cameo"].strip(), row["code"].strip()
             if row["kind"] == "group":
@@ -403,6 +405,7 @@ def read_gdelt(
         target = _gdelt_actor(*(cell(f"Actor2{c}") for c in _GDELT_ACTOR_FIELDS))
         if not _pair(report, source, target):
             return None
+        assert source is not None and target is not None  # _pair has checked both
         scale = cell("GoldsteinScale")
         goldstein = check_goldstein(scale) if scale else entry.goldstein
         return Event(
@@ -511,6 +514,7 @@ def read_icews(
         target = _icews_actor(cell("Target Country"), cell("Target Name"), cell("Target Sectors"))
         if not _pair(report, source, target):
             return None
+        assert source is not None and target is not None  # _pair has checked both
         sentence = (
             f"{cell('Source Name')}: {cell('Event Text')}: {cell('Target Name')} "
             f"(story {cell('Story ID')}, sentence {cell('Sentence Number')})"
@@ -671,6 +675,7 @@ def read_polecat(
         )  # fmt: skip
         if not _pair(report, source, target):
             return None
+        assert source is not None and target is not None  # _pair has checked both
         return Event(
             doc_id=f"polecat:{event_id}", start=0, end=0,
             sentence=cell("Event Text") or cell("Headline"),
@@ -904,6 +909,7 @@ def read_acled(
         target = _acled_actor(cell("actor2"), cell("assoc_actor_2"), cell("inter2"))
         if not _pair(report, source, target):
             return None
+        assert source is not None and target is not None  # _pair has checked both
         return Event(
             doc_id=f"acled:{event_id}", start=0, end=0, sentence=cell("notes"),
             source=source, target=target, cameo=entry.code, quad=entry.quad,

@@ -41,11 +41,11 @@ def open_regular(path: str | os.PathLike[str]) -> BinaryIO:
     try:
         fd = os.open(path, flags)
     except OSError as exc:
-        raise SourceError(path, exc.strerror or str(exc)) from None
+        raise SourceError(os.fspath(path), exc.strerror or str(exc)) from None
     try:
         kind = file_kind(os.fstat(fd).st_mode)
         if kind is not None:
-            raise SourceError(path, f"not a regular file ({kind}); skipped")
+            raise SourceError(os.fspath(path), f"not a regular file ({kind}); skipped")
         if hasattr(os, "set_blocking"):
             os.set_blocking(fd, True)
         return os.fdopen(fd, "rb")

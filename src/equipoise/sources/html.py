@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import trafilatura
 
@@ -48,6 +49,7 @@ def read_html(
     path = Path(path)
     dates = dates if dates is not None else DateRange()
     page = read_document_file(path, limit=MAX_HTML_BYTES)
+    result: Any  # a trafilatura Document here, with_metadata=True
     try:
         result = trafilatura.bare_extraction(
             page,

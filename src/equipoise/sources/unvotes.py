@@ -44,30 +44,29 @@ A country votes at most once per roll call; a table that says otherwise is an
 error. Errors are :class:`~equipoise.sources.errors.SourceError` naming the file,
 and the CSV line or the data-frame row where there is one.
 
-The R files are read by a small reader of R's serialization format written
-for this module: it streams the decompressed file in chunks, keeps numbers as
-numpy arrays and strings dictionary-encoded and passes over row names, so the
-1.07 million-row raw release reads in about two seconds with some 170 MB of
-working memory, without R (see ``docs/unvotes.md`` for measurements).
+The R files are read by pyreadr (no R needed); a file pyreadr cannot read is a
+SourceError naming it, and one that is not R data at all says so (see
+``docs/unvotes.md`` for time and memory).
 """
 
 from __future__ import annotations
 
 import bz2
+import datetime as dt
 import functools
 import gzip
 import io
 import lzma
-import struct
-import zlib
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import warnings
+from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any, BinaryIO
 
 import numpy as np
 import pandas as pd
+import pyreadr
+from pyreadr.custom_errors import LibrdataError, PyreadrError
 
 from equipoise.sources.csvrecords import csv_records
 from equipoise.sources.errors import SourceError
@@ -149,391 +148,152 @@ def _code_maps() -> tuple[dict[int, str], dict[str, str], dict[str, str]]:
     return by_cow, by_iso2, by_name
 
 
-# -- R serialization ------------------------------------------------------------
+# -- R files: read by pyreadr, columns turned into numbers, text and dates -------------
 
-# SEXP types used in data files (R Internals, "Serialization Formats").
-_NILSXP, _SYMSXP, _LISTSXP, _CLOSXP, _ENVSXP, _PROMSXP, _LANGSXP = 0, 1, 2, 3, 4, 5, 6
-_CHARSXP, _LGLSXP, _INTSXP, _REALSXP, _CPLXSXP, _STRSXP = 9, 10, 13, 14, 15, 16
-_DOTSXP, _VECSXP, _EXPRSXP, _RAWSXP = 17, 19, 20, 24
-_ALTREP, _EMPTYENV, _BASEENV, _NILVALUE, _REFSXP = 238, 242, 241, 254, 255
-_GLOBALENV, _UNBOUNDVALUE, _MISSINGARG, _BASENAMESPACE = 253, 252, 251, 250
-_NAMESPACESXP, _PACKAGESXP, _PERSISTSXP = 249, 248, 247
-_PAIRLISTS = {_LISTSXP, _CLOSXP, _PROMSXP, _LANGSXP, _DOTSXP}
-_SINGLETONS = {_EMPTYENV, _BASEENV, _NILVALUE, _GLOBALENV, _UNBOUNDVALUE, _MISSINGARG,
-               _BASENAMESPACE}
-_HAS_ATTR, _HAS_TAG = 1 << 9, 1 << 10
-_LATIN1, _BYTES = 1 << 2, 1 << 1  # CHARSXP encoding bits (levels field)
-_NA_INTEGER = -(2**31)
-_CHUNK = 1 << 20
-_INT = struct.Struct(">i")
-_TWO_INTS = struct.Struct(">ii")
+_R_MAGIC = (b"RDX2\n", b"RDX3\n", b"X\n")  # .RData/.rda (format 2 or 3), .rds
+_COMPRESSED = (
+    (b"\x1f\x8b", lambda fh: gzip.GzipFile(fileobj=fh)),
+    (b"BZh", bz2.BZ2File),
+    (b"\xfd7zXZ\x00", lzma.LZMAFile),
+)
+
+
+# What pyreadr raises for a file it cannot read, and what a damaged file can provoke in
+# the conversion to data frames.
+_PYREADR_ERRORS = (
+    LibrdataError, PyreadrError, OSError, EOFError, ValueError, OverflowError, IndexError,
+    KeyError, TypeError,
+)
 
 
 class _Unreadable(Exception):
-    """Raised inside the R reader; turned into a SourceError naming the file."""
+    """A column that cannot be read as asked; turned into a SourceError naming the file."""
 
 
-@dataclass(slots=True)
-class _RStrings:
-    """A character vector, dictionary-encoded: ``levels[codes[i]]``, code -1 for NA."""
-
-    codes: np.ndarray
-    levels: list[str]
-
-    def to_list(self) -> list[str | None]:
-        return [None if c < 0 else self.levels[c] for c in self.codes.tolist()]
-
-
-@dataclass(slots=True)
-class _RObj:
-    kind: int
-    value: Any = None
-    attrs: dict[str, _RObj] = field(default_factory=dict)
-
-    def classes(self) -> list[str]:
-        cls = self.attrs.get("class")
-        if cls is None or not isinstance(cls.value, _RStrings):
-            return []
-        return [c or "" for c in cls.value.to_list()]
-
-
-class _RReader:
-    """Reads one serialized R object (XDR format) from a binary stream, chunk by chunk."""
-
-    def __init__(self, fh: BinaryIO) -> None:
-        self._fh = fh
-        self._buf = b""
-        self._pos = 0
-        self._refs: list[_RObj] = []
-
-    # -- bytes ---------------------------------------------------------------
-
-    def _fill(self, n: int) -> None:
-        have = len(self._buf) - self._pos
-        if have >= n:
-            return
-        parts = [self._buf[self._pos :]]
-        while have < n:
-            chunk = self._fh.read(max(_CHUNK, n - have))
-            if not chunk:
-                raise _Unreadable("file ends in the middle of an object (truncated?)")
-            parts.append(chunk)
-            have += len(chunk)
-        self._buf = b"".join(parts)
-        self._pos = 0
-
-    def raw(self, n: int) -> bytes:
-        self._fill(n)
-        out = self._buf[self._pos : self._pos + n]
-        self._pos += n
-        return out
-
-    def int(self) -> int:
-        self._fill(4)
-        (value,) = _INT.unpack_from(self._buf, self._pos)
-        self._pos += 4
-        return value
-
-    def _array(self, n: int, dtype: str, width: int) -> np.ndarray:
-        self._fill(n * width)
-        out = np.frombuffer(self._buf, dtype=dtype, count=n, offset=self._pos)
-        self._pos += n * width
-        return out.astype(dtype[1:])  # native byte order, and a copy off the buffer
-
-    def _length(self) -> int:
-        n = self.int()
-        if n == -1:  # long vector: two more ints
-            upper, lower = self.int(), self.int()
-            n = (upper << 32) + (lower & 0xFFFFFFFF)
-        if n < 0:
-            raise _Unreadable(f"negative vector length {n}")
-        return n
-
-    def _strings(self, n: int) -> _RStrings:
-        index: dict[bytes, int] = {}
-        keys: list[tuple[bytes, int]] = []
-        codes: list[int] = []
-        append = codes.append
-        unpack = _TWO_INTS.unpack_from
-        buf, pos = self._buf, self._pos
-        end = len(buf)
-        for _ in range(n):
-            if end - pos < 8:
-                self._pos = pos
-                self._fill(8)
-                buf, pos, end = self._buf, self._pos, len(self._buf)
-            flags, length = unpack(buf, pos)
-            pos += 8
-            if flags & 0xFF != _CHARSXP:
-                raise _Unreadable(f"expected a string, found object type {flags & 0xFF}")
-            if length < 0:
-                append(-1)
-                continue
-            if end - pos < length:
-                self._pos = pos
-                self._fill(length)
-                buf, pos, end = self._buf, self._pos, len(self._buf)
-            key = buf[pos : pos + length]
-            pos += length
-            code = index.get(key)
-            if code is None:
-                code = index[key] = len(keys)
-                keys.append((key, flags))
-            append(code)
-        self._pos = pos
-        levels = [_decode(key, flags) for key, flags in keys]
-        return _RStrings(np.array(codes, dtype=np.int32), levels)
-
-    # -- objects -------------------------------------------------------------
-
-    def _skip_strings(self, n: int) -> None:
-        unpack = _TWO_INTS.unpack_from
-        buf, pos = self._buf, self._pos
-        end = len(buf)
-        for _ in range(n):
-            if end - pos < 8:
-                self._pos = pos
-                self._fill(8)
-                buf, pos, end = self._buf, self._pos, len(self._buf)
-            length = max(unpack(buf, pos)[1], 0)
-            pos += 8 + length
-            if pos > end:
-                self._pos = pos - length
-                self._fill(length)
-                buf, end = self._buf, len(self._buf)
-                pos = self._pos + length
-        self._pos = pos
-
-    def item(self, flags: int | None = None, *, skip_strings: bool = False) -> _RObj:
-        """The next object. ``skip_strings`` passes over a character vector unread."""
-        if flags is None:
-            flags = self.int()
-        kind = flags & 0xFF
-        if kind in _SINGLETONS:
-            return _RObj(_NILSXP if kind == _NILVALUE else kind)
-        if kind == _REFSXP:
-            index = flags >> 8 or self.int()
-            if not 0 < index <= len(self._refs):
-                raise _Unreadable(f"bad reference {index}")
-            return self._refs[index - 1]
-        if kind == _SYMSXP:
-            symbol = _RObj(_SYMSXP, self.item().value)
-            self._refs.append(symbol)
-            return symbol
-        if kind in (_PACKAGESXP, _NAMESPACESXP, _PERSISTSXP):
-            if self.int() != 0:
-                raise _Unreadable("bad persistent name")
-            names = [self.item().value for _ in range(self.int())]
-            obj = _RObj(kind, names)
-            self._refs.append(obj)
-            return obj
-        if kind == _ENVSXP:
-            env = _RObj(_ENVSXP)
-            self._refs.append(env)
-            self.int()  # locked
-            for _ in range(4):  # enclosure, frame, hash table, attributes
-                self.item()
-            return env
-        if kind in _PAIRLISTS:
-            return self._pairlist(flags)
-        if kind == _CHARSXP:
-            n = self.int()
-            return _RObj(_CHARSXP, None if n < 0 else _decode(self.raw(n), flags))
-        if kind == _ALTREP:
-            return self._altrep()
-        if kind in (_LGLSXP, _INTSXP):
-            obj = _RObj(kind, self._array(self._length(), ">i4", 4))
-        elif kind == _REALSXP:
-            obj = _RObj(kind, self._array(self._length(), ">f8", 8))
-        elif kind == _CPLXSXP:
-            obj = _RObj(kind, self._array(2 * self._length(), ">f8", 8))
-        elif kind == _STRSXP and skip_strings:
-            n = self._length()
-            self._skip_strings(n)
-            obj = _RObj(kind, _RStrings(np.full(n, -1, dtype=np.int32), []))
-        elif kind == _STRSXP:
-            obj = _RObj(kind, self._strings(self._length()))
-        elif kind in (_VECSXP, _EXPRSXP):
-            obj = _RObj(kind, [self.item() for _ in range(self._length())])
-        elif kind == _RAWSXP:
-            obj = _RObj(kind, self.raw(self._length()))
-        else:
-            raise _Unreadable(f"unsupported R object type {kind}")
-        if flags & _HAS_ATTR:
-            obj.attrs = self._attributes()
-        return obj
-
-    def _attributes(self) -> dict[str, _RObj]:
-        pairs = self.item()
-        if pairs.kind not in _PAIRLISTS:
-            return {}
-        return {tag: value for tag, value in pairs.value if tag is not None}
-
-    def _pairlist(self, flags: int) -> _RObj:
-        # Walk the CDR chain in a loop: long pairlists would overflow the stack.
-        kind = flags & 0xFF
-        out = _RObj(kind, [])
-        first = True
-        while True:
-            attrs = self._attributes() if flags & _HAS_ATTR else {}
-            if first:
-                out.attrs, first = attrs, False
-            tag = self.item().value if flags & _HAS_TAG else None
-            tag = tag if isinstance(tag, str) else None
-            # Row names are one string per row and never needed: pass over them.
-            out.value.append((tag, self.item(skip_strings=tag == "row.names")))
-            flags = self.int()
-            if flags & 0xFF == _NILVALUE:
-                return out
-            if flags & 0xFF not in _PAIRLISTS:
-                out.value.append((None, self.item(flags)))
-                return out
-
-    def _altrep(self) -> _RObj:
-        info = self.item()
-        state = self.item()
-        attrs = self.item()
-        name = info.value[0][1].value if info.kind in _PAIRLISTS and info.value else None
-        if name in ("compact_intseq", "compact_realseq"):
-            n, start, step = state.value[:3]
-            values = start + step * np.arange(int(n))
-            kind = _INTSXP if name == "compact_intseq" else _REALSXP
-            obj = _RObj(kind, values.astype(np.int32 if kind == _INTSXP else np.float64))
-        elif isinstance(name, str) and name.startswith("wrap_"):
-            obj = state.value[0]
-        elif name == "deferred_string" and state.value[0][1].kind == _INTSXP:
-            numbers = state.value[0][1].value
-            texts = [None if v == _NA_INTEGER else str(v) for v in numbers.tolist()]
-            codes, levels = pd.factorize(pd.Series(texts, dtype=object))
-            obj = _RObj(_STRSXP, _RStrings(codes.astype(np.int32), list(levels)))
-        else:
-            raise _Unreadable(f"unsupported compact R vector {name!r}")
-        if attrs.kind in _PAIRLISTS:
-            obj.attrs = {tag: value for tag, value in attrs.value if tag is not None}
-        return obj
-
-
-def _decode(raw: bytes, flags: int) -> str:
-    levels = flags >> 12
-    if levels & (_LATIN1 | _BYTES):
-        return raw.decode("latin-1")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("latin-1")
-
-
-def _decompressed(fh: BinaryIO) -> BinaryIO:
-    """``fh`` itself, or a reader of its gzip, bzip2 or xz content (by its magic bytes)."""
+def _r_header(fh: BinaryIO) -> bytes:
+    """The first bytes of the serialized data, decompressed if the file is compressed."""
     magic = fh.read(6)
     fh.seek(0)
-    if magic[:2] == b"\x1f\x8b":
-        return gzip.GzipFile(fileobj=fh)
-    if magic[:3] == b"BZh":
-        return bz2.BZ2File(fh)
-    if magic == b"\xfd7zXZ\x00":
-        return lzma.LZMAFile(fh)
-    return fh
+    for prefix, opener in _COMPRESSED:
+        if magic.startswith(prefix):
+            with opener(fh) as inner:
+                head = inner.read(5)
+            break
+    else:
+        head = fh.read(5)
+    fh.seek(0)
+    return head
 
 
-def _read_r_objects(path: Path) -> dict[str, _RObj]:
-    """Every object in an ``.RData``/``.rda`` file (or the one in an ``.rds``), by name."""
-    try:
-        with open_regular(path) as raw, _decompressed(raw) as fh:
-            reader = _RReader(fh)
-            head = reader.raw(2)
-            rdata = head == b"RD"
-            if rdata:
-                magic = head + reader.raw(3)
-                if magic not in (b"RDX2\n", b"RDX3\n"):
-                    raise _Unreadable("not an R data file in XDR format")
-                head = reader.raw(2)
-            if head != b"X\n":
-                raise _Unreadable("not an R data file in XDR format")
-            version = reader.int()
-            reader.int(), reader.int()  # writer's and minimal reader's R versions
-            if version == 3:
-                reader.raw(reader.int())  # native encoding name
-            elif version != 2:
-                raise _Unreadable(f"unsupported serialization version {version}")
-            top = reader.item()
-    except _Unreadable as exc:
-        raise SourceError(path, str(exc)) from None
-    except (OSError, EOFError, zlib.error, lzma.LZMAError) as exc:
-        message = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
-        raise SourceError(path, message) from None
-    except (RecursionError, struct.error, ValueError, IndexError, TypeError, AttributeError,
-            KeyError, OverflowError) as exc:  # fmt: skip
-        # A damaged file can send the reader anywhere: say so instead of failing with it.
-        raise SourceError(path, f"malformed R data file ({type(exc).__name__})") from None
-    if not rdata:
-        return {path.stem: top}
-    if top.kind not in _PAIRLISTS:
-        raise SourceError(path, "no named objects in the R data file")
-    return {tag or f"object{i}": value for i, (tag, value) in enumerate(top.value, start=1)}
+def _read_r_objects(path: Path) -> dict[str, pd.DataFrame]:
+    """Every object pyreadr can read in an ``.RData``/``.rda`` file (or the one in an
+    ``.rds``), by name, as a data frame.
+
+    pyreadr reports every damaged file alike; the header is checked here first so that
+    a file that is not R data at all says so.
+    """
+    with open_regular(path) as fh:
+        try:
+            head = _r_header(fh)
+        except (OSError, EOFError, lzma.LZMAError) as exc:
+            raise SourceError(path, f"not an R data file ({_reason(exc)})") from None
+        if not head.startswith(_R_MAGIC):
+            raise SourceError(path, "not an R data file in XDR format")
+        try:
+            try:
+                objects = _pyreadr_read(fh)
+            except UnicodeDecodeError:
+                # Strings without an encoding mark, written in a locale that was not UTF-8.
+                fh.seek(0)
+                objects = _pyreadr_read(fh, encoding="latin1")
+        except _PYREADR_ERRORS as exc:
+            raise SourceError(path, f"truncated or damaged R data file ({_reason(exc)})") from None
+    if head.startswith(b"X\n"):  # an .rds holds one unnamed object
+        return {path.stem: frame for frame in list(objects.values())[:1]}  # noqa: B035
+    return {name or f"object{i}": frame for i, (name, frame) in enumerate(objects.items(), 1)}
 
 
-def _r_frames(path: Path) -> dict[str, dict[str, _RObj]]:
-    """The data frames among a file's objects: name -> {column: vector}."""
-    frames: dict[str, dict[str, _RObj]] = {}
-    for name, obj in _read_r_objects(path).items():
-        names = obj.attrs.get("names")
-        if obj.kind != _VECSXP or "data.frame" not in obj.classes() or names is None:
-            continue
-        columns = dict(zip(names.value.to_list(), obj.value, strict=False))
-        lengths = {_r_length(col) for col in columns.values()}
-        if len(lengths) > 1:
-            raise SourceError(path, f"data frame {name!r} has columns of different lengths")
-        frames[name] = {str(key): col for key, col in columns.items()}
-    return frames
+def _pyreadr_read(fh: BinaryIO, encoding: str | None = None) -> dict[str | None, pd.DataFrame]:
+    with warnings.catch_warnings():
+        # A file of lists or functions only: the caller says that no data frame fits.
+        warnings.filterwarnings("ignore", message="the file has no readable objects")
+        return dict(pyreadr.read_r(fh, encoding=encoding))
 
 
-def _r_length(obj: _RObj) -> int:
-    value = obj.value
-    return len(value.codes) if isinstance(value, _RStrings) else len(value)
+def _reason(exc: BaseException) -> str:
+    text = getattr(exc, "strerror", None) or str(exc)
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 def _pick_frame(
     path: Path, needed: set[str], wanted: set[str] | None = None
-) -> dict[str, _RObj]:
+) -> dict[str, pd.Series]:
     """The first data frame with the ``needed`` columns; only ``wanted`` ones if given."""
-    frames = _r_frames(path)
-    for columns in frames.values():
+    frames = _read_r_objects(path)
+    for frame in frames.values():
+        columns = {str(name): frame[name].reset_index(drop=True) for name in frame.columns}
         if needed <= columns.keys():
             if wanted is None:
                 return columns
             return {name: col for name, col in columns.items() if name in needed | wanted}
-    found = "; ".join(f"{name}: {', '.join(cols)}" for name, cols in frames.items()) or "none"
+    found = "; ".join(
+        f"{name}: {', '.join(map(str, frame.columns))}" for name, frame in frames.items()
+    ) or "none"
     raise SourceError(
         path, f"no data frame with columns {', '.join(sorted(needed))} (data frames: {found})"
     )
 
 
-def _r_numbers(obj: _RObj) -> np.ndarray:
-    """A numeric, logical or factor vector as float64 with NaN for NA."""
-    if obj.kind in (_INTSXP, _LGLSXP):
-        out = obj.value.astype(np.float64)
-        out[obj.value == _NA_INTEGER] = np.nan
-        return out
-    if obj.kind == _REALSXP:
-        return obj.value
-    if obj.kind == _STRSXP:
-        levels = pd.to_numeric(pd.Series(obj.value.levels, dtype=object), errors="coerce")
-        return _take(levels.to_numpy(dtype=np.float64), obj.value.codes, np.nan)
-    raise _Unreadable(f"expected numbers, found R object type {obj.kind}")
+def _r_kind(column: pd.Series) -> str:
+    """What an R column read by pyreadr holds: number, text, factor or date.
+
+    pyreadr gives integer and logical vectors with NAs as Python objects (NA as NaN),
+    ``Date`` as ``datetime.date`` objects, ``POSIXct`` as datetime64, factors as
+    categories and character vectors as strings.
+    """
+    dtype = column.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        return "factor"
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return "date"
+    if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_numeric_dtype(dtype):
+        return "number"
+    if pd.api.types.is_string_dtype(dtype) and not pd.api.types.is_object_dtype(dtype):
+        return "text"
+    inferred = pd.api.types.infer_dtype(column, skipna=True)
+    if inferred in ("integer", "floating", "mixed-integer-float", "boolean", "decimal"):
+        return "number"
+    if inferred in ("date", "datetime", "datetime64"):
+        return "date"
+    if inferred == "empty":
+        return "number"
+    return "text"
 
 
-def _r_text(obj: _RObj) -> tuple[np.ndarray, list[str]]:
-    """A character or factor vector as (codes, levels), code -1 for NA."""
-    if obj.kind == _STRSXP:
-        return obj.value.codes, obj.value.levels
-    if obj.kind == _INTSXP and "levels" in obj.attrs:
-        codes = obj.value.astype(np.int32) - 1
-        codes[obj.value == _NA_INTEGER] = -1
-        return codes, [level or "" for level in obj.attrs["levels"].value.to_list()]
-    numbers = _r_numbers(obj)
-    codes, uniques = pd.factorize(pd.Series(numbers))
-    return codes.astype(np.int32), [_number_text(u) for u in uniques]
+def _r_numbers(column: pd.Series) -> np.ndarray:
+    """A numeric, logical, text or factor column as float64 with NaN for NA."""
+    kind = _r_kind(column)
+    if kind == "date":
+        raise _Unreadable(f"expected numbers, found dates in column {column.name!r}")
+    if kind == "factor":
+        column = column.astype(object)
+    values = column if kind == "number" else column.astype(object).where(column.notna(), None)
+    return pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+def _r_text(column: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """A character, factor or numeric column as (codes, levels), code -1 for NA."""
+    kind = _r_kind(column)
+    if kind == "factor":
+        return (
+            column.cat.codes.to_numpy(dtype=np.int32),
+            [str(level) for level in column.cat.categories],
+        )
+    if kind == "number":
+        codes, uniques = pd.factorize(pd.Series(_r_numbers(column)))
+        return codes.astype(np.int32), [_number_text(u) for u in uniques]
+    codes, uniques = pd.factorize(column)
+    return codes.astype(np.int32), [str(u) for u in uniques]
 
 
 def _number_text(value: float) -> str:
@@ -541,19 +301,16 @@ def _number_text(value: float) -> str:
     return str(int(value)) if whole else str(value)
 
 
-def _r_dates(obj: _RObj) -> tuple[np.ndarray, list[str]] | np.ndarray:
-    """Dates: datetime64 for an R ``Date``/``POSIXct`` column, else (codes, texts)."""
-    classes = obj.classes()
-    try:
-        if obj.kind in (_REALSXP, _INTSXP) and "Date" in classes:
-            days = _r_numbers(obj)
-            return pd.to_datetime(days, unit="D", origin="unix").to_numpy()
-        if obj.kind in (_REALSXP, _INTSXP) and "POSIXct" in classes:
-            seconds = _r_numbers(obj)
-            return pd.to_datetime(seconds, unit="s", origin="unix").normalize().to_numpy()
-    except (ValueError, OverflowError) as exc:  # pandas' OutOfBoundsDatetime is a ValueError
-        raise _Unreadable(f"dates beyond any calendar ({exc})") from None
-    return _r_text(obj)
+def _r_dates(column: pd.Series) -> tuple[np.ndarray, list[str]] | np.ndarray:
+    """Dates: datetime64 for an R ``Date``/``POSIXct`` column (a ``POSIXct`` time cut to
+    its UTC day), else (codes, texts) to be parsed."""
+    if _r_kind(column) != "date":
+        return _r_text(column)
+    if pd.api.types.is_datetime64_any_dtype(column.dtype):
+        utc = column.dt.tz_convert(None) if column.dt.tz is not None else column
+        return utc.to_numpy().astype("datetime64[D]")
+    days = [value if isinstance(value, dt.date) else None for value in column]
+    return np.array(days, dtype="datetime64[D]")
 
 
 def _take(values: np.ndarray, codes: np.ndarray, missing: Any) -> np.ndarray:
@@ -629,7 +386,7 @@ def _integers(rows: _Rows, values: np.ndarray, what: str, *, required: bool):
 
 
 def _dates_from_text(
-    rows: _Rows, codes: np.ndarray, texts: list[str | None], dates: DateRange
+    rows: _Rows, codes: np.ndarray, texts: Sequence[str | None], dates: DateRange
 ) -> np.ndarray:
     """Parse dictionary-encoded date strings: ISO ``YYYY-MM-DD`` or Voeten's ``M/D/YYYY``."""
     series = pd.Series([None if t is None else t.strip() for t in texts], dtype=object)
@@ -806,8 +563,7 @@ def read_roll_calls(path: str | Path, *, dates: DateRange | None = None) -> pd.D
     elif isinstance(date_column, tuple):
         out["date"] = _dates_from_text(rows, *date_column, dates)
     else:
-        values = pd.Series(date_column).astype("datetime64[ns]").to_numpy()
-        out["date"] = _check_dates(rows, values, dates)
+        out["date"] = _check_dates(rows, date_column, dates)
     for name in ("amend", "para"):
         out[name] = _flags(rows, numbers.get(name, np.full(n, np.nan)), name)
     for name, values in others.items():
@@ -817,16 +573,17 @@ def read_roll_calls(path: str | Path, *, dates: DateRange | None = None) -> pd.D
     return out
 
 
-def _r_column(obj: _RObj) -> Any:
-    """Any other data-frame column, for passing through: text, category, numbers."""
-    if obj.kind == _STRSXP:
-        return obj.value.to_list()
-    if obj.kind == _INTSXP and "levels" in obj.attrs:
-        codes, levels = _r_text(obj)
+def _r_column(column: pd.Series) -> Any:
+    """Any other data-frame column, for passing through: text, category, numbers, dates."""
+    kind = _r_kind(column)
+    if kind == "factor":
+        codes, levels = _r_text(column)
         return pd.Categorical.from_codes(codes, categories=levels)
-    if obj.kind in (_INTSXP, _LGLSXP, _REALSXP):
-        return _r_numbers(obj)
-    return [None] * _r_length(obj)
+    if kind == "number":
+        return _r_numbers(column)
+    if kind == "date":
+        return _r_dates(column)
+    return [None if pd.isna(value) else str(value) for value in column]
 
 
 def _is_r_file(path: Path) -> bool:

@@ -228,7 +228,7 @@ class Store:
         return [Document(**dict(zip(_DOCUMENT_COLUMNS, row, strict=True))) for row in rows]
 
     def count_failed(self, coder: str) -> int:
-        (n,) = self._con.execute(
+        (n,) = self._con.execute(  # type: ignore[misc]  # aggregates give one row
             "SELECT count(*) FROM codings c JOIN documents d ON d.id = c.doc_id "
             "WHERE c.coder = ? AND c.status = 'failed'",
             [coder],
@@ -236,7 +236,7 @@ class Store:
         return n
 
     def count_uncoded(self, coder: str) -> int:
-        (n,) = self._con.execute(
+        (n,) = self._con.execute(  # type: ignore[misc]  # aggregates give one row
             "SELECT count(*) FROM documents d WHERE NOT EXISTS "
             "(SELECT 1 FROM codings c WHERE c.doc_id = d.id AND c.coder = ?)",
             [coder],
@@ -383,7 +383,7 @@ class Store:
     def has_actor(self, code: str) -> bool:
         """Whether any event has ``code`` as its source or target, by code or country."""
         code = _actor_code(code)
-        return self._con.execute(
+        return self._con.execute(  # type: ignore[index]  # aggregates give one row
             "SELECT EXISTS (SELECT 1 FROM events WHERE source = ? OR target = ? "
             "OR source_country = ? OR target_country = ?)",
             [code] * 4,
@@ -391,7 +391,7 @@ class Store:
 
     def _recoded(self) -> bool:
         """Whether any document has been coded by more than one coder version."""
-        return self._con.execute(
+        return self._con.execute(  # type: ignore[index]  # aggregates give one row
             "SELECT EXISTS (SELECT doc_id FROM codings WHERE status = 'ok' "
             "GROUP BY doc_id HAVING count(*) > 1)"
         ).fetchone()[0]
@@ -399,7 +399,7 @@ class Store:
     def stats(self) -> dict[str, Any]:
         """Counts of documents, events, coded documents and documents no coder could code,
         and the span of event dates."""
-        docs, events, coded, failed, first, last = self._con.execute(
+        docs, events, coded, failed, first, last = self._con.execute(  # type: ignore[misc]  # aggregates give one row
             "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM events), "
             "(SELECT count(DISTINCT doc_id) FROM codings WHERE status = 'ok'), "
             "(SELECT count(DISTINCT doc_id) FROM codings c WHERE status = 'failed' AND NOT "
@@ -527,7 +527,7 @@ def _insert_rows(
     for i in range(0, len(rows), _BATCH):
         chunk = rows[i : i + _BATCH]
         values = ", ".join(["(" + ", ".join("?" * len(columns)) + ")"] * len(chunk))
-        (count,) = con.execute(
+        (count,) = con.execute(  # type: ignore[misc]  # aggregates give one row
             f"INSERT INTO {table} ({names}) VALUES {values}" + conflict,
             [value for row in chunk for value in row],
         ).fetchone()
