@@ -588,3 +588,14 @@ def test_a_damaged_r_file_is_a_source_error(tmp_path):
     path.write_bytes(nested)
     with pytest.raises(SourceError, match="malformed R data file|truncated"):
         read_voeten_rdata(path)
+
+
+def test_without_pyreadr_an_r_file_is_refused_with_the_extra_to_install(tmp_path, monkeypatch):
+    from equipoise.sources import unvotes
+
+    path = tmp_path / "calls.rda"
+    write_rdata(path, "calls", pd.DataFrame({"rcid": [1]}))
+    monkeypatch.setattr(unvotes, "_pyreadr", lambda: (None, ()))
+    with pytest.raises(SourceError, match=r"equipoise\[rdata\]") as err:
+        unvotes.read_roll_calls(path)
+    assert "calls.rda" in str(err.value)

@@ -83,8 +83,7 @@ class SentenceExtractor(ActorResolver, EventFilters, ArgumentReader):
                 continue  # "called the move a provocation" is no phone call
             if tok.pos_ not in ("VERB", "AUX") and halted is None and self._background(tok):
                 continue
-            if any(self._halted(c, self._trigger(c).cameo) for c in tok.children
-                   if c.dep_ == "dobj" and self._trigger(c) is not None):
+            if any(self._halted_object(c) for c in tok.children if c.dep_ == "dobj"):
                 continue  # "suspended strikes": the strikes' end is the event, coded there
             cameo = (halted or self._cessation(tok, trig.cameo)
                      or self._intent(tok, trig.cameo))
@@ -96,6 +95,10 @@ class SentenceExtractor(ActorResolver, EventFilters, ArgumentReader):
                 cameo = self.cues.posture_code  # drills with no partner are a show of force
             found.extend(self._pairs(sources, targets, symmetric, cameo, tok))
         return found + self._claims(found, ctx)
+
+    def _halted_object(self, obj: Token) -> bool:
+        trig = self._trigger(obj)
+        return trig is not None and self._halted(obj, trig.cameo) is not None
 
     def _lone_exercise(self, tok: Token, trig: Trigger) -> bool:
         """'Russian warships held exercises off Baku': no partner, so not cooperation."""

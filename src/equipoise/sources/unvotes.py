@@ -65,8 +65,6 @@ from typing import Any, BinaryIO
 
 import numpy as np
 import pandas as pd
-import pyreadr
-from pyreadr.custom_errors import LibrdataError, PyreadrError
 
 from equipoise.sources.csvrecords import csv_records
 from equipoise.sources.errors import SourceError
@@ -158,12 +156,24 @@ _COMPRESSED = (
 )
 
 
-# What pyreadr raises for a file it cannot read, and what a damaged file can provoke in
-# the conversion to data frames.
-_PYREADR_ERRORS = (
-    LibrdataError, PyreadrError, OSError, EOFError, ValueError, OverflowError, IndexError,
-    KeyError, TypeError,
-)
+# What a damaged file can provoke in the conversion to data frames; pyreadr's own errors
+# are added where it is imported.
+_CONVERSION_ERRORS = (OSError, EOFError, ValueError, OverflowError, IndexError, KeyError,
+                      TypeError)
+
+# pyreadr is licensed AGPL-3.0-or-later, so it is an optional extra of this MIT package
+# rather than a requirement: only the R files of the UN vote releases need it.
+_NO_PYREADR = ("reading R data files needs the optional package pyreadr (AGPL-3.0): "
+               "pip install 'equipoise[rdata]', or use the release's CSV files")
+
+
+def _pyreadr():
+    try:
+        import pyreadr
+        from pyreadr.custom_errors import LibrdataError, PyreadrError
+    except ImportError:
+        return None, ()
+    return pyreadr, (LibrdataError, PyreadrError)
 
 
 class _Unreadable(Exception):
@@ -199,25 +209,29 @@ def _read_r_objects(path: Path) -> dict[str, pd.DataFrame]:
             raise SourceError(path, f"not an R data file ({_reason(exc)})") from None
         if not head.startswith(_R_MAGIC):
             raise SourceError(path, "not an R data file in XDR format")
+        reader, reader_errors = _pyreadr()
+        if reader is None:
+            raise SourceError(path, _NO_PYREADR)
         try:
             try:
-                objects = _pyreadr_read(fh)
+                objects = _pyreadr_read(reader, fh)
             except UnicodeDecodeError:
                 # Strings without an encoding mark, written in a locale that was not UTF-8.
                 fh.seek(0)
-                objects = _pyreadr_read(fh, encoding="latin1")
-        except _PYREADR_ERRORS as exc:
+                objects = _pyreadr_read(reader, fh, encoding="latin1")
+        except (*reader_errors, *_CONVERSION_ERRORS) as exc:
             raise SourceError(path, f"truncated or damaged R data file ({_reason(exc)})") from None
     if head.startswith(b"X\n"):  # an .rds holds one unnamed object
         return {path.stem: frame for frame in list(objects.values())[:1]}  # noqa: B035
     return {name or f"object{i}": frame for i, (name, frame) in enumerate(objects.items(), 1)}
 
 
-def _pyreadr_read(fh: BinaryIO, encoding: str | None = None) -> dict[str | None, pd.DataFrame]:
+def _pyreadr_read(reader: Any, fh: BinaryIO, encoding: str | None = None
+                  ) -> dict[str | None, pd.DataFrame]:
     with warnings.catch_warnings():
         # A file of lists or functions only: the caller says that no data frame fits.
         warnings.filterwarnings("ignore", message="the file has no readable objects")
-        return dict(pyreadr.read_r(fh, encoding=encoding))
+        return dict(reader.read_r(fh, encoding=encoding))
 
 
 def _reason(exc: BaseException) -> str:
