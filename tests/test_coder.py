@@ -536,3 +536,19 @@ def test_coordinated_pledges_to_act_elsewhere_are_not_mutual(rules):
     assert not {("BEN", "TCD"), ("TCD", "BEN")} & {(s, t) for s, t, _ in pairs}
     _, events = code(rules, "Benin and Chad have pledged to deepen their cooperation.")
     assert any(e.symmetric and e.root == "03" for e in events)
+
+
+def test_a_round_of_sanctions_is_sanctions(rules):
+    pairs, _ = code(rules, "Ottawa imposed a fresh round of sanctions on Minsk.")
+    assert ("CAN", "BLR", "16") in pairs
+
+
+def test_the_owner_of_an_instrument_is_not_its_target(rules):
+    pairs, _ = code(rules, "Paris and Rome moved to reimpose EU sanctions on Syria.")
+    assert {("FRA", "SYR", "16"), ("ITA", "SYR", "16")} <= pairs
+    assert not any(t == "EU" for _, t, _ in pairs)
+
+
+def test_criticism_of_an_act_targets_whose_act_it_is(rules):
+    pairs, _ = code(rules, "Kyiv condemned Lukashenko's visit to Pyongyang.")
+    assert ("UKR", "BLR", "11") in pairs

@@ -43,7 +43,14 @@ class ArgumentReader:
         else:
             sources = self._collect(subj, amap, ctx) if subj else self._inherited_subject(
                 v, amap, ctx)
-            targets = self._collect(objs + preps, amap, ctx)
+            targets = self._collect(preps, amap, ctx)
+            held = targets or self._collect([p for o in objs for p in self._prep_objects(
+                o, self.cues.target_preps)], amap, ctx)
+            # but in "condemned Putin's visit to Hanoi" the visit's owner is the one blamed
+            named = [o for o in objs if o.i in amap or not held
+                     or cameo[:2] in self.cues.claim_roots]
+            # "reimposed UN sanctions on Iran": the sanctions' owner is not their target
+            targets = dedupe(self._collect(named, amap, ctx) + targets)
             if not targets:
                 # "paid a visit to Russia", "fought a war with Russia"; but in "Russia and
                 # Turkey reached a deal on Syria" the pair acts jointly and Syria is a topic,

@@ -59,6 +59,10 @@ def near_lemmas(tok: Token) -> set[str]:
         if c.dep_ in ("prep", "dobj", "prt", "agent"):
             lemmas.update(g.lemma_.lower() for g in c.children if g.dep_ in ("pobj", "compound",
                                                                              "amod"))
+        if c.dep_ == "dobj":  # "imposed a new round of sanctions", "held a series of talks"
+            lemmas.update(g.lemma_.lower() for p in c.children
+                          if p.dep_ == "prep" and p.lower_ == "of"
+                          for g in p.children if g.dep_ == "pobj")
     if tok.dep_ in OBJ or tok.dep_ == "pobj":
         lemmas.add(tok.head.lemma_.lower())
         if tok.head.dep_ == "prep":
