@@ -552,3 +552,15 @@ def test_the_owner_of_an_instrument_is_not_its_target(rules):
 def test_criticism_of_an_act_targets_whose_act_it_is(rules):
     pairs, _ = code(rules, "Kyiv condemned Lukashenko's visit to Pyongyang.")
     assert ("UKR", "BLR", "11") in pairs
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Beijing hit Canberra with duties on barley.", ("CHN", "AUS", "16")),
+    ("Senegal ended its fisheries agreement with Spain.", ("SEN", "ESP", "16")),
+    ("Colombia made peace with Ecuador in 1942.", ("COL", "ECU", "05")),
+    ("Montenegro became a member of NATO in 2017.", ("MNE", "NATO", "05")),
+    ("Rwanda closed its embassy in Kinshasa.", ("RWA", "COD", "16")),
+])
+def test_light_verbs_with_their_nouns(rules, sentence, expected):
+    pairs, _ = code(rules, sentence)
+    assert expected in pairs

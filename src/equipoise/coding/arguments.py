@@ -66,6 +66,11 @@ class ArgumentReader:
                         targets = self._collect(
                             [o for o in c.children if o.dep_ in OBJ], amap, ctx)
                         break
+        if not targets:
+            # "closed its embassy in Abuja", "recalled its envoy in Paris": the host state
+            posts = [o for o in objs if o.lemma_.lower() in self.cues.post_nouns]
+            targets = self._collect([p for o in posts for p in self._prep_objects(
+                o, frozenset({"in"}))], amap, ctx)
         if not targets and not passive:
             # "brokered talks between Sudan and Israel": the parties are the targets
             targets = [r for o in objs for r in self._between(o, amap, ctx)]

@@ -67,6 +67,7 @@ class Cues:
     threat_codes: dict[str, str]  # hostility announced for the future is a threat
     leaving_code: str  # withdrawing from a bloc reduces relations with it
     relation_words: frozenset[str]  # what makes "X and Y pledged to ..." mutual
+    post_nouns: frozenset[str]  # "its embassy in X": the host state is the target
     # Unions used on every sentence, built once here rather than per token.
     reference_nouns: frozenset[str] = frozenset()  # "the bloc", "the country"
     third_person: frozenset[str] = frozenset()  # he, she, it, they, their...
