@@ -564,3 +564,13 @@ def test_criticism_of_an_act_targets_whose_act_it_is(rules):
 def test_light_verbs_with_their_nouns(rules, sentence, expected):
     pairs, _ = code(rules, sentence)
     assert expected in pairs
+
+
+def test_talks_held_before_a_statement_took_place(rules):
+    pairs, _ = code(rules, "Orban spoke to reporters after his talks with Erdogan in Ankara.")
+    assert ("HUN", "TUR", "04") in pairs
+
+
+def test_other_events_in_passing_stay_background(rules):
+    pairs, _ = code(rules, "Orban spoke to reporters after the clashes between Serbia and Kosovo.")
+    assert not any(root == "19" for _, _, root in pairs)

@@ -154,6 +154,11 @@ class EventFilters:
         """
         if noun.dep_ == "appos":
             return True
+        trig = self._trigger(noun)
+        if (trig is not None and trig.cameo[:2] == "04" and noun.dep_ == "pobj"
+                and noun.head.lower_ in ("after", "during", "following")
+                and any(c.dep_ == "prep" and c.lower_ == "with" for c in noun.children)):
+            return False  # "said after his talks with Erdogan": the talks took place
         t = noun
         for _ in range(6):
             head = t.head
