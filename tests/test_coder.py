@@ -574,3 +574,13 @@ def test_talks_held_before_a_statement_took_place(rules):
 def test_other_events_in_passing_stay_background(rules):
     pairs, _ = code(rules, "Orban spoke to reporters after the clashes between Serbia and Kosovo.")
     assert not any(root == "19" for _, _, root in pairs)
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Armenia, which shelled Azerbaijani positions in 2016, denied the report.",
+     ("ARM", "AZE", "19")),
+    ("Iran, whose drones struck Israel in April, called for calm.", ("IRN", "ISR", "19")),
+])
+def test_a_relative_pronoun_stands_for_the_noun_it_hangs_on(rules, sentence, expected):
+    pairs, _ = code(rules, sentence)
+    assert expected in pairs

@@ -65,6 +65,9 @@ class Context:
             self.recent = (self.recent + mentions)[-6:]
 
 
+_RELATIVES = frozenset({"which", "who", "that", "whom", "whose"})
+
+
 class ActorResolver:
     """Which actors an argument token stands for (a mixin of :class:`SentenceExtractor`).
 
@@ -129,7 +132,8 @@ class ActorResolver:
                 roles.append(amap[t.i])
             elif t is not tok and t.lemma_.lower() in self.cues.reference_nouns:
                 roles.extend(self._resolve(t, ctx))  # "the leaders of the bloc"
-            elif (t is not tok and t.dep_ == "poss" and t.lower_ in self.cues.referring_pronouns
+            elif (t is not tok and t.dep_ == "poss"
+                  and (t.lower_ in self.cues.referring_pronouns or t.lower_ == "whose")
                   and t.head.dep_ != "conj"):  # "the West and its allies": its = the West
                 owners.append(t)
             for c in t.children:
@@ -150,6 +154,12 @@ class ActorResolver:
         """Pronouns and 'the two sides' from what was said before."""
         low = tok.lower_
         cues = self.cues
+        if low in _RELATIVES and self._amap is not None:
+            # "Russia, which invaded Ukraine": the noun the relative clause hangs on
+            clause = tok.head if low != "whose" else tok.head.head
+            if clause.dep_ == "relcl" and clause.head.i != tok.i:
+                return self._actors(clause.head, self._amap, ctx)
+            return []
         if low in cues.speaker_pronouns:
             speaker = self._speaker(tok)
             if speaker is None and ctx.speaker is not None:
