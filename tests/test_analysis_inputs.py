@@ -22,8 +22,8 @@ from equipoise.analysis.limits import (
     TooLargeError,
     check_size,
     count_periods,
-    last_plausible,
 )
+from equipoise.reference.dates import latest
 from factories import one_event_each, write_store
 
 MAY = dt.date(2020, 5, 10)
@@ -194,8 +194,8 @@ def test_load_events_keeps_to_the_same_window(far_store):
 
 
 def test_the_plausible_end_is_a_year_after_today():
-    assert last_plausible(dt.date(2024, 2, 29)) == dt.date(2025, 2, 28)
-    assert last_plausible(dt.date(2025, 6, 1)) == dt.date(2026, 6, 1)
+    assert latest(dt.date(2024, 2, 29)) == dt.date(2025, 2, 28)
+    assert latest(dt.date(2025, 6, 1)) == dt.date(2026, 6, 1)
 
 
 def test_align_on_a_frame_ignores_far_dates_too():

@@ -14,10 +14,10 @@ import pandas as pd
 
 from equipoise.analysis import align as _align
 from equipoise.analysis import dyad_events
-from equipoise.analysis.blocs import load_memberships
 from equipoise.analysis.changepoints import changepoints as _changepoints
 from equipoise.analysis.codes import check_codes
 from equipoise.analysis.limits import check_window, plausible
+from equipoise.reference.memberships import default_memberships
 from equipoise.store import Store, resolve_db_path
 from equipoise.store.db import DYAD_COLUMNS
 
@@ -37,7 +37,7 @@ def _bloc_members(focal: str, poles: Sequence[str]) -> dict[str, list[str]]:
     while the state was a member (the bundled membership table, as it uses).
     """
     wanted = {c.strip().upper() for c in (focal, *([poles] if isinstance(poles, str) else poles))}
-    table = load_memberships()
+    table = default_memberships()
     members: dict[str, list[str]] = {}
     for bloc, state in zip(table["bloc"].str.upper(), table["member"].str.upper(), strict=True):
         if bloc in wanted:
@@ -231,4 +231,4 @@ def un_agreement(
 
 
 def _bloc_codes() -> set[str]:
-    return set(load_memberships()["bloc"].str.upper())
+    return set(default_memberships()["bloc"].str.upper())

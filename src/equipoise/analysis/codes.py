@@ -9,14 +9,13 @@ codes, matched on codes and on names ("TURKEY" and "TRK" both suggest TUR).
 
 from __future__ import annotations
 
-import csv
 import difflib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
-from equipoise.analysis.blocs import EXTRA_MEMBER_CODES, load_memberships
+from equipoise.reference.countries import bloc_rows, state_rows
+from equipoise.reference.memberships import EXTRA_MEMBER_CODES, default_memberships
 
 __all__ = ["KnownCode", "UnknownCodeError", "check_codes", "closest_codes", "known_codes"]
 
@@ -54,12 +53,6 @@ class UnknownCodeError(ValueError):
         )
 
 
-def _rows(*parts: str) -> list[dict[str, str]]:
-    text = resources.files("equipoise").joinpath("data", *parts).read_text("utf-8")
-    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
-    return list(csv.DictReader(lines))
-
-
 def _words(row: dict[str, str], *columns: str) -> tuple[str, ...]:
     found: list[str] = []
     for column in columns:
@@ -71,17 +64,17 @@ def _words(row: dict[str, str], *columns: str) -> tuple[str, ...]:
 def known_codes() -> dict[str, KnownCode]:
     """Every state and bloc code of the package's tables, by code."""
     known: dict[str, KnownCode] = {}
-    for row in _rows("actors", "countries.csv"):
+    for row in state_rows():
         code = row["iso3"].strip().upper()
         words = _words(row, "name", "aliases", "adjectives")
         known[code] = KnownCode(code, row["name"].strip(), "state", words)
     for code, note in EXTRA_MEMBER_CODES.items():
         name = note.split(" (")[0]
         known.setdefault(code, KnownCode(code, name, "state", (name.upper(),)))
-    for row in _rows("actors", "blocs.csv"):
+    for row in bloc_rows():
         code = row["code"].strip().upper()
         known[code] = KnownCode(code, row["name"].strip(), "bloc", _words(row, "name", "aliases"))
-    for code in load_memberships()["bloc"].astype(str).str.upper().unique():
+    for code in default_memberships()["bloc"].astype(str).str.upper().unique():
         known.setdefault(code, KnownCode(code, "", "bloc"))
     return known
 

@@ -24,8 +24,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from equipoise.coding.actors import ActorEntry, load_sector_words
-from equipoise.coding.cameo import lookup, quad_of
 from equipoise.coding.candidates import Candidate, candidates
 from equipoise.coding.cues import Cues, load_cues
 from equipoise.coding.dates import event_date
@@ -39,6 +37,8 @@ from equipoise.coding.nlp import load_nlp
 from equipoise.coding.quotes import quotation_speakers
 from equipoise.coding.text import dateline_spans, fold, split_long, split_sentences
 from equipoise.records import Actor, Document, Event, EventDate
+from equipoise.reference.actors import ActorEntry, load_sector_words
+from equipoise.reference.cameo import lookup, quad_of
 
 if TYPE_CHECKING:
     from spacy.tokens import Token

@@ -46,8 +46,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-QUADS = {1: "verbal cooperation", 2: "material cooperation", 3: "verbal conflict",
-         4: "material conflict"}
+from equipoise.reference.quads import QUAD_NAMES as QUADS
 
 # Error classes, most specific first.
 WRONG_QUAD = "wrong quad"

@@ -585,13 +585,13 @@ def _changes(focal, poles, start, end, freq, db, options):
 
 def _warn_left_out(aligned) -> None:
     """Say how many events an open window left out for their implausible dates."""
-    from equipoise.analysis.limits import FIRST_PLAUSIBLE, last_plausible
+    from equipoise.reference.dates import EARLIEST, latest
 
     n = aligned.attrs.get("implausible_dates") or 0
     if n:
         console.print(
             f"[yellow]warning:[/yellow] {n:,} event{'s' if n > 1 else ''} dated before "
-            f"{FIRST_PLAUSIBLE} or after {last_plausible()} left out; give --from and --to "
+            f"{EARLIEST} or after {latest()} left out; give --from and --to "
             "to include them", soft_wrap=True)
 
 
@@ -705,8 +705,9 @@ def demo(
     """Ingest the bundled sample articles, code them, and report AZE between TUR, RUS and IRN."""
     from equipoise.analysis import verdict
     from equipoise.outputs import tables
+    from equipoise.reference.data import data_file
 
-    sample = resources.files("equipoise") / "data" / "sample"
+    sample = data_file("sample")
     with resources.as_file(sample) as folder:
         console.rule("1. ingest the sample corpus")
         _run(ingest, [folder], date=None, db=db)
@@ -820,7 +821,7 @@ def _coded_events(path: Path) -> list[dict]:
 
 
 def _print_evaluation(result, errors: int, negatives: Path | None) -> None:
-    from equipoise.coding.evaluate import QUADS
+    from equipoise.reference.quads import QUAD_NAMES
 
     def pct(value: float | None) -> str:
         return "n/a" if value is None else f"{value:.1%}"
@@ -847,7 +848,7 @@ def _print_evaluation(result, errors: int, negatives: Path | None) -> None:
     for name in ("gold", "tp", "fp", "fn", "precision", "recall", "F1"):
         quads.add_column(name, justify="right")
     for q, s in result.per_quad.items():
-        quads.add_row(f"{q} {QUADS.get(q, '')}", str(s.tp + s.fn), str(s.tp), str(s.fp),
+        quads.add_row(f"{q} {QUAD_NAMES.get(q, '')}", str(s.tp + s.fn), str(s.tp), str(s.fp),
                       str(s.fn), pct(s.precision), pct(s.recall), pct(s.f1))
     out.print(quads)
 

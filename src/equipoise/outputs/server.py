@@ -39,7 +39,6 @@ Budget
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import math
 import os
@@ -48,7 +47,6 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -63,8 +61,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from equipoise import api
 from equipoise.analysis.align import equidistance, summary, verdict
-from equipoise.analysis.blocs import load_memberships
 from equipoise.analysis.limits import check_window
+from equipoise.reference.countries import names as _names
+from equipoise.reference.memberships import default_memberships
+from equipoise.reference.periods import FREQ_CODES
+from equipoise.reference.quads import QUAD_NAMES
 from equipoise.store import Store, StoreError
 
 __all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "create_app", "open_store", "serve"]
@@ -90,13 +91,6 @@ _PERIOD_SHAPES = {
     "month": (re.compile(r"\d{4}-(0[1-9]|1[0-2])"), "YYYY-MM, e.g. 2020-07"),
     "quarter": (re.compile(r"\d{4}Q[1-4]"), "YYYYQn, e.g. 2020Q3"),
     "year": (re.compile(r"\d{4}"), "YYYY, e.g. 2020"),
-}
-_PANDAS_FREQ = {"month": "M", "quarter": "Q", "year": "Y"}
-QUAD_NAMES = {
-    1: "verbal cooperation",
-    2: "material cooperation",
-    3: "verbal conflict",
-    4: "material conflict",
 }
 # What the browser may do with the page: scripts and data from this server only.
 _CSP = (
@@ -434,27 +428,13 @@ def _period_bounds(period: str, freq: str) -> tuple[dt.date, dt.date]:
     shape, example = _PERIOD_SHAPES[freq]
     if not shape.fullmatch(period):
         raise ApiError(422, f"period: {period!r} is not a {freq} label ({example})")
-    span = pd.Period(period, freq=_PANDAS_FREQ[freq])
+    span = pd.Period(period, freq=FREQ_CODES[freq])
     return span.start_time.date(), span.end_time.date()
-
-
-def _read_names(*parts: str, key: str) -> dict[str, str]:
-    text = resources.files("equipoise").joinpath("data", *parts).read_text("utf-8")
-    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
-    return {row[key].strip().upper(): row["name"].strip() for row in csv.DictReader(lines)}
-
-
-@lru_cache(maxsize=1)
-def _names() -> dict[str, str]:
-    """Names of states and blocs by code, from the actor dictionaries."""
-    names = _read_names("actors", "countries.csv", key="iso3")
-    names.update(_read_names("actors", "blocs.csv", key="code"))
-    return names
 
 
 @lru_cache(maxsize=1)
 def _blocs() -> list[dict[str, Any]]:
-    table = load_memberships()
+    table = default_memberships()
     counts = table.groupby(table["bloc"].str.upper())["member"].nunique()
     names = _names()
     return [

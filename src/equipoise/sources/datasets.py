@@ -17,7 +17,6 @@ Text fields are cleaned as :mod:`equipoise.sources.clean` says.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import functools
 import gzip
@@ -29,12 +28,14 @@ import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import IO
 
-from equipoise.coding.cameo import UnknownCameoCode, lookup
 from equipoise.records import Actor, Event, EventDate
+from equipoise.reference.actors import load_actor_entries
+from equipoise.reference.cameo import UnknownCameoCode, lookup
+from equipoise.reference.data import data_rows
+from equipoise.reference.plover import plover_quads, plover_to_cameo
 from equipoise.sources.clean import clean_cells
 from equipoise.sources.csvrecords import csv_records
 from equipoise.sources.errors import SourceError
@@ -254,23 +255,18 @@ def _cameo_codes() -> tuple[dict[str, str | None], dict[str, str]]:
     """CAMEO country codes that are not ISO3 (None for regions), and known group codes."""
     countries: dict[str, str | None] = {}
     groups: dict[str, str] = {}
-    path = resources.files("equipoise").joinpath("data", "cameo_country_codes.csv")
-    # The stub of Traversable.open lacks newline=, which the package files accept.
-    with path.open(encoding="utf-8", newline="") as f:  # type: ignore[call-overload]
-        for row in csv.DictReader(f):
-            cameo, code = row["cameo"].strip(), row["code"].strip()
-            if row["kind"] == "group":
-                groups[cameo] = code
-            else:
-                countries[cameo] = code or None
+    for row in data_rows("cameo_country_codes.csv"):
+        cameo, code = row["cameo"].strip(), row["code"].strip()
+        if row["kind"] == "group":
+            groups[cameo] = code
+        else:
+            countries[cameo] = code or None
     return countries, groups
 
 
 @functools.cache
 def _actor_names() -> tuple[frozenset[str], dict[str, str], dict[str, str]]:
     """ISO3 codes of the gazetteer's states; state names and aliases; bloc names."""
-    from equipoise.coding.actors import load_actor_entries
-
     isos: set[str] = set()
     states: dict[str, str] = {}
     blocs: dict[str, str] = {}
@@ -596,44 +592,6 @@ _POLECAT_REQUIRED = (
 _POLECAT_EMPTY = frozenset({"", "none", "nan", "na", "null"})
 
 
-@functools.cache
-def _plover_quads() -> dict[str, int]:
-    """The quad class of each PLOVER event type (``data/plover_scores.csv``)."""
-    return {row["plover_event"].strip().upper(): int(row["quad"])
-            for row in csv.DictReader(_data_lines("plover_scores.csv"))}  # fmt: skip
-
-
-@functools.cache
-def _plover_cameo() -> dict[tuple[str, str], str]:
-    """CAMEO code by (PLOVER type, mode); mode "" is the type's default."""
-    return {
-        (row["plover_event"].strip().upper(), row["plover_mode"].strip().lower()):
-            row["cameo"].strip()
-        for row in csv.DictReader(_data_lines("plover_to_cameo.csv"))
-    }  # fmt: skip
-
-
-def _data_lines(name: str) -> list[str]:
-    text = resources.files("equipoise").joinpath("data", name).read_text("utf-8")
-    return [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
-
-
-def plover_to_cameo(event_type: str, mode: str = "") -> str:
-    """The CAMEO code stored for a PLOVER event type and mode ("ASSAULT", "firearms" -> 193).
-
-    An unknown mode falls back to the type's default; an unknown type is a ValueError.
-    """
-    table = _plover_cameo()
-    kind = event_type.strip().upper()
-    if (kind, "") not in table:
-        raise ValueError(f"unknown PLOVER event type {event_type.strip()!r}")
-    for part in mode.replace(";", ",").split(","):
-        code = table.get((kind, part.strip().lower()))
-        if code is not None and part.strip():
-            return code
-    return table[(kind, "")]
-
-
 def read_polecat(
     path: str | Path, report: ImportReport | None = None, *, dates: DateRange | None = None
 ) -> Iterator[Event]:
@@ -646,7 +604,7 @@ def read_polecat(
     path = Path(path)
     report = report if report is not None else ImportReport()
     columns = _Columns()
-    quads = _plover_quads()
+    quads = plover_quads()
 
     def header(cells: list[str], number: int) -> bool:
         return columns.read(path, cells, number, _POLECAT_REQUIRED, "a POLECAT")
