@@ -79,6 +79,7 @@ import pandas as pd
 
 from equipoise.analysis.blocs import membership_mask
 from equipoise.analysis.limits import check_size, count_periods
+from equipoise.errors import InvalidQueryError
 from equipoise.reference.dates import EARLIEST, latest
 from equipoise.reference.memberships import default_memberships
 from equipoise.reference.numbers import signed
@@ -182,7 +183,7 @@ _POISSON_ONE_CDF = np.cumsum(np.exp(-1.0) / np.cumprod(np.concatenate([[1.0], np
 
 def _code(value: str, what: str) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"{what} must be a non-empty actor code, got {value!r}")
+        raise InvalidQueryError(f"{what} must be a non-empty actor code, got {value!r}")
     return value.strip().upper()
 
 
@@ -195,16 +196,16 @@ def _clean_poles(focal: str, poles: Sequence[str]) -> list[str]:
         if code not in cleaned:
             cleaned.append(code)
     if not cleaned:
-        raise ValueError("at least one pole is needed")
+        raise InvalidQueryError("at least one pole is needed")
     if focal in cleaned:
-        raise ValueError(f"the focal state {focal} cannot also be a pole")
+        raise InvalidQueryError(f"the focal state {focal} cannot also be a pole")
     return cleaned
 
 
 def _choice(value: str, allowed: tuple[str, ...], what: str) -> str:
     if value not in allowed:
         names = ", ".join(repr(a) for a in allowed)
-        raise ValueError(f"unknown {what} {value!r}: use one of {names}")
+        raise InvalidQueryError(f"unknown {what} {value!r}: use one of {names}")
     return value
 
 
@@ -697,14 +698,16 @@ def _check_options(weight, direction, smoothing, ci, n_boot, min_events) -> None
     _choice(weight, WEIGHTS, "weight")
     _choice(direction, DIRECTIONS, "direction")
     if smoothing < 0:
-        raise ValueError(f"smoothing must be >= 0, got {smoothing}")
+        raise InvalidQueryError(f"smoothing must be >= 0, got {smoothing}")
     # The stubs give numbers.Real no ordering; every real number type has one.
     if ci is not None and not (isinstance(ci, numbers.Real) and 0 < ci < 1):  # type: ignore[operator]
-        raise ValueError(f"ci must be None or a level between 0 and 1 (e.g. 0.9), got {ci!r}")
+        raise InvalidQueryError(
+            f"ci must be None or a level between 0 and 1 (e.g. 0.9), got {ci!r}"
+        )
     if ci is not None and not (_is_integer(n_boot) and n_boot >= 1):
-        raise ValueError(f"n_boot must be a positive integer, got {n_boot!r}")
+        raise InvalidQueryError(f"n_boot must be a positive integer, got {n_boot!r}")
     if not (_is_integer(min_events) and min_events >= 0):
-        raise ValueError(f"min_events must be an integer >= 0, got {min_events!r}")
+        raise InvalidQueryError(f"min_events must be an integer >= 0, got {min_events!r}")
 
 
 def _columns(ci: float | None) -> list[str]:
@@ -765,7 +768,7 @@ def align(
     lo = pd.Timestamp(start) if start is not None else None
     hi = pd.Timestamp(end) if end is not None else None
     if lo is not None and hi is not None and lo > hi:
-        raise ValueError(f"start {lo.date()} is after end {hi.date()}")
+        raise InvalidQueryError(f"start {lo.date()} is after end {hi.date()}")
     _require_actors(events)
     if "event_date" not in events.columns:
         raise ValueError("events lack required column: event_date")

@@ -35,6 +35,7 @@ from typing import TypeAlias
 import numpy as np
 import pandas as pd
 
+from equipoise.errors import InvalidQueryError
 from equipoise.reference.memberships import default_memberships
 from equipoise.reference.periods import NO_DAY, day_numbers
 
@@ -65,13 +66,13 @@ def _resolve(table: pd.DataFrame | None) -> pd.DataFrame:
 
 def _bloc_spells(bloc: str, table: pd.DataFrame | None) -> tuple[str, pd.DataFrame]:
     if not isinstance(bloc, str) or not bloc.strip():
-        raise ValueError(f"bloc must be a non-empty code, got {bloc!r}")
+        raise InvalidQueryError(f"bloc must be a non-empty code, got {bloc!r}")
     code = bloc.strip().upper()
     table = _resolve(table)
     spells = table[table["bloc"] == code]
     if spells.empty:
         known = ", ".join(sorted(table["bloc"].unique()))
-        raise ValueError(f"no memberships for bloc {code!r}; known blocs: {known}")
+        raise InvalidQueryError(f"no memberships for bloc {code!r}; known blocs: {known}")
     return code, spells
 
 

@@ -66,6 +66,7 @@ import pandas as pd
 import ruptures as rpt
 
 from equipoise.analysis.align import align, dyad_events
+from equipoise.errors import InvalidQueryError
 from equipoise.reference.periods import FREQ_CODES
 from equipoise.reference.plover import cameo_plover, plover_score_by_type, plover_type
 
@@ -314,19 +315,19 @@ def detect(
     points. Returns the change points in time order, with empty ``drivers``.
     """
     if method not in METHODS:
-        raise ValueError(f"unknown method {method!r}: use one of {', '.join(METHODS)}")
+        raise InvalidQueryError(f"unknown method {method!r}: use one of {', '.join(METHODS)}")
     if isinstance(min_size, bool) or not isinstance(min_size, int | np.integer) or min_size < 1:
-        raise ValueError(f"min_size must be a positive integer, got {min_size!r}")
+        raise InvalidQueryError(f"min_size must be a positive integer, got {min_size!r}")
     if penalty is not None and not penalty >= 0:
-        raise ValueError(f"penalty must be >= 0, got {penalty!r}")
+        raise InvalidQueryError(f"penalty must be >= 0, got {penalty!r}")
     if not isinstance(pole, str) or not pole.strip():
-        raise ValueError(f"pole must be a non-empty actor code, got {pole!r}")
+        raise InvalidQueryError(f"pole must be a non-empty actor code, got {pole!r}")
     code = pole.strip().upper()
     known = list(dict.fromkeys(aligned["pole"].tolist())) if "pole" in aligned else []
     known = known or list(aligned.attrs.get("poles", []))
     if code not in known:
         listed = ", ".join(known) if known else "none"
-        raise ValueError(f"pole {pole!r} is not in the aligned table (its poles: {listed})")
+        raise InvalidQueryError(f"pole {pole!r} is not in the aligned table (its poles: {listed})")
     if aligned.empty:
         return []
 

@@ -14,10 +14,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from equipoise.errors import InvalidQueryError, UnknownCodeError
 from equipoise.reference.countries import bloc_rows, state_rows
 from equipoise.reference.memberships import EXTRA_MEMBER_CODES, default_memberships
 
-__all__ = ["KnownCode", "UnknownCodeError", "check_codes", "closest_codes", "known_codes"]
+__all__ = ["KnownCode", "UnknownActorCode", "check_codes", "closest_codes", "known_codes"]
 
 # Below this similarity (difflib's ratio, 0..1) a code is not worth suggesting.
 _CUTOFF = 0.5
@@ -36,20 +37,20 @@ class KnownCode:
         return f"{self.code} ({self.name})" if self.name else self.code
 
 
-class UnknownCodeError(ValueError):
+class UnknownActorCode(UnknownCodeError, InvalidQueryError):
     """A focal or pole code that is neither a known state or bloc nor in the store."""
 
     def __init__(self, role: str, code: str, suggestions: Sequence[KnownCode]) -> None:
         self.role = role
-        self.code = code
         self.suggestions = list(suggestions)
         if self.suggestions:
             hint = "did you mean " + ", ".join(s.label() for s in self.suggestions) + "?"
         else:
             hint = "use an ISO 3166 alpha-3 state code (AZE) or a bloc code (NATO, EU, CSTO...)"
         super().__init__(
+            code,
             f"unknown {role} {code!r}: not a state or bloc code equipoise knows, and no "
-            f"event in the store has it; {hint}"
+            f"event in the store has it; {hint}",
         )
 
 
@@ -130,4 +131,4 @@ def check_codes(
             continue  # the analysis reports empty codes in its own words
         code = value.strip().upper()
         if code not in known and not present(code):
-            raise UnknownCodeError(role, code, closest_codes(code))
+            raise UnknownActorCode(role, code, closest_codes(code))

@@ -21,6 +21,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from equipoise.errors import InvalidQueryError
 from equipoise.reference.dates import EARLIEST, latest
 from equipoise.reference.periods import FREQ_CODES
 
@@ -52,7 +53,7 @@ def count_periods(start: dt.date, end: dt.date, freq: str) -> int:
     return max(int(last - first) + 1, 0)
 
 
-class TooLargeError(ValueError):
+class TooLargeError(InvalidQueryError):
     """An analysis over the size bounds; ``message`` words the remedies for a front end."""
 
     def __init__(

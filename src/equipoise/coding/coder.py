@@ -36,6 +36,7 @@ from equipoise.coding.model import PairModel
 from equipoise.coding.nlp import load_nlp
 from equipoise.coding.quotes import quotation_speakers
 from equipoise.coding.text import dateline_spans, fold, split_long, split_sentences
+from equipoise.errors import EquipoiseError
 from equipoise.records import Actor, Document, Event, EventDate
 from equipoise.reference.actors import ActorEntry, load_sector_words
 from equipoise.reference.cameo import lookup, quad_of
@@ -55,7 +56,7 @@ BATCH_CHARS = 50_000
 OVER_BUDGET = "time budget exceeded"
 
 
-class CodingError(Exception):
+class CodingError(EquipoiseError):
     """A document could not be coded; the message names it and says why."""
 
 

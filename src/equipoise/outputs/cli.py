@@ -26,6 +26,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from equipoise.errors import EquipoiseError
 from equipoise.records import Document
 
 console = Console(stderr=True)
@@ -35,15 +36,6 @@ out = Console()
 # what it was given, 3 an internal error.
 EXIT_USER_ERROR = 2
 EXIT_INTERNAL_ERROR = 3
-# Errors that describe the user's input or environment, by module and class: a module
-# not yet imported cannot have raised its error, so none is imported to check.
-_USER_ERRORS = (
-    ("equipoise.store.db", "StoreError"),
-    ("equipoise.sources.errors", "SourceError"),
-    ("equipoise.coding.evaluate", "EvaluationError"),
-    ("equipoise.analysis.codes", "UnknownCodeError"),
-    ("equipoise.analysis.limits", "TooLargeError"),
-)
 # What the options that shrink an analysis are called here (see analysis.limits).
 _SIZE_OPTIONS = {"freq": "--freq", "window": "--from/--to", "n_boot": "--n-boot"}
 
@@ -57,15 +49,14 @@ def _error(message: str) -> None:
 
 
 def _user_message(exc: BaseException) -> str | None:
-    """The message for an error in what the user gave; None for an internal error."""
+    """The message for an error in what the user gave (an :class:`EquipoiseError`, a
+    store DuckDB cannot read, a file the system refuses); None for an internal error."""
     from equipoise.analysis.limits import TooLargeError
 
     if isinstance(exc, TooLargeError):
         return exc.message(_SIZE_OPTIONS)
-    for module, name in _USER_ERRORS:
-        kind = getattr(sys.modules.get(module), name, None)
-        if kind is not None and isinstance(exc, kind):
-            return str(exc)
+    if isinstance(exc, EquipoiseError):
+        return str(exc)
     duckdb = sys.modules.get("duckdb")
     if duckdb is not None and isinstance(exc, duckdb.Error):
         return f"the store cannot be read: {exc}"
@@ -563,24 +554,16 @@ def align(
 def _aligned(focal, poles, start, end, freq, db, options=None):
     from equipoise.api import align as api_align
 
-    try:
-        return api_align(focal, poles, db=_existing_db(db), start=_date(start, "--from"),
-                         end=_date(end, "--to"), freq=freq, **(options or {}))
-    except ValueError as exc:
-        _error(_user_message(exc) or str(exc))
-        raise typer.Exit(2) from None
+    return api_align(focal, poles, db=_existing_db(db), start=_date(start, "--from"),
+                     end=_date(end, "--to"), freq=freq, **(options or {}))
 
 
 def _changes(focal, poles, start, end, freq, db, options):
     from equipoise.api import changepoints as api_changepoints
 
     options = {k: v for k, v in options.items() if k not in ("ci", "n_boot")}
-    try:
-        return api_changepoints(focal, poles, db=_existing_db(db), start=_date(start, "--from"),
-                                end=_date(end, "--to"), freq=freq, **options)
-    except ValueError as exc:
-        _error(_user_message(exc) or str(exc))
-        raise typer.Exit(2) from None
+    return api_changepoints(focal, poles, db=_existing_db(db), start=_date(start, "--from"),
+                            end=_date(end, "--to"), freq=freq, **options)
 
 
 def _warn_left_out(aligned) -> None:
@@ -598,15 +581,10 @@ def _warn_left_out(aligned) -> None:
 def _un_agreement(path: Path, roll_calls: Path | None, focal: str, poles: list[str]):
     from equipoise.api import un_agreement
     from equipoise.api import un_votes as read_votes
-    from equipoise.sources import SourceError
 
-    try:
-        with console.status(f"reading UN votes from {path}"):
-            votes = read_votes(path, roll_calls)
-        return un_agreement(votes, focal, poles)
-    except (SourceError, ValueError, OSError) as exc:
-        _error(_user_message(exc) or str(exc))
-        raise typer.Exit(2) from None
+    with console.status(f"reading UN votes from {path}"):
+        votes = read_votes(path, roll_calls)
+    return un_agreement(votes, focal, poles)
 
 
 def _existing_db(db: str | None) -> Path:
@@ -667,21 +645,16 @@ def _write_report(focal, poles, output, start, end, freq, db, options=None, *,
     from equipoise.api import analyse
     from equipoise.api import un_votes as read_votes
     from equipoise.outputs.report import render_report, write_report
-    from equipoise.sources import SourceError
 
     path = _existing_db(db)
-    try:
-        vote_table = None
-        if votes[0] is not None:
-            with console.status(f"reading UN votes from {votes[0]}"):
-                vote_table = read_votes(*votes)
-        with console.status("analysing"):
-            tables = analyse(focal, poles, db=path, start=_date(start, "--from"),
-                             end=_date(end, "--to"), freq=freq, changepoints=changepoints,
-                             votes=vote_table, **(options or {}))
-    except (SourceError, ValueError, OSError) as exc:
-        _error(_user_message(exc) or str(exc))
-        raise typer.Exit(2) from None
+    vote_table = None
+    if votes[0] is not None:
+        with console.status(f"reading UN votes from {votes[0]}"):
+            vote_table = read_votes(*votes)
+    with console.status("analysing"):
+        tables = analyse(focal, poles, db=path, start=_date(start, "--from"),
+                         end=_date(end, "--to"), freq=freq, changepoints=changepoints,
+                         votes=vote_table, **(options or {}))
     _warn_left_out(tables["aligned"])
     with _open_store(str(path), read_only=True) as store:
         coverage = store.stats()
@@ -925,14 +898,9 @@ def serve(
     votes = None
     if un_votes is not None:
         from equipoise.api import un_votes as read_votes
-        from equipoise.sources import SourceError
 
-        try:
-            with console.status(f"reading UN votes from {un_votes}"):
-                votes = read_votes(un_votes, un_roll_calls)
-        except (SourceError, ValueError, OSError) as exc:
-            _error(_user_message(exc) or str(exc))
-            raise typer.Exit(2) from None
+        with console.status(f"reading UN votes from {un_votes}"):
+            votes = read_votes(un_votes, un_roll_calls)
     if host not in ("127.0.0.1", "localhost", "::1"):
         console.print(f"[yellow]warning:[/yellow] listening on {host}: the dashboard has no "
                       "login, so anyone who can reach this address can read the store")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from equipoise.errors import InvalidQueryError
+
 __all__ = ["FREQ_CODES", "NO_DAY", "day_numbers", "freq_code"]
 
 # Each frequency and the pandas period code it stands for.
@@ -21,7 +23,7 @@ def freq_code(freq: str) -> str:
         return FREQ_CODES[freq]
     except (KeyError, TypeError):
         allowed = ", ".join(repr(f) for f in FREQ_CODES)
-        raise ValueError(f"unknown freq {freq!r}: use one of {allowed}") from None
+        raise InvalidQueryError(f"unknown freq {freq!r}: use one of {allowed}") from None
 
 
 def _local_day(value: object) -> np.datetime64:
