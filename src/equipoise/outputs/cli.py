@@ -327,8 +327,7 @@ def code(
             for batch in batches():
                 for coded in coder.code_each(batch):
                     doc = coded.doc
-                    for note in coded.notes:
-                        console.print(f"[yellow]note:[/yellow] document {_label(doc)}: {note}")
+                    _print_notes(coded)
                     failure = coded.failure
                     if failure is None:
                         try:
@@ -367,6 +366,12 @@ def _print_failures(failures: list[tuple[Document, str]]) -> None:
         console.print(f"  {_label(doc)}: {reason}", markup=False, highlight=False)
 
 
+def _print_notes(coded) -> None:
+    """Say what was done to code a document at all (e.g. a sentence cut in pieces)."""
+    for note in coded.notes:
+        console.print(f"[yellow]note:[/yellow] document {_label(coded.doc)}: {note}")
+
+
 def _code_file(path: Path, output: Path, coder) -> None:
     from equipoise.sources import SourceError, read_jsonl
 
@@ -397,8 +402,7 @@ def _code_file(path: Path, output: Path, coder) -> None:
             task = progress.add_task("Coding", total=len(docs))
             for coded in coder.code_each(docs):
                 doc = coded.doc
-                for note in coded.notes:
-                    console.print(f"[yellow]note:[/yellow] document {_label(doc)}: {note}")
+                _print_notes(coded)
                 failure = coded.failure
                 if failure is None:
                     try:  # a document's lines are written whole or not at all

@@ -311,11 +311,16 @@ def _rows(
     parse: Callable[[list[str], int], Event | None],
     header: Callable[[list[str], int], bool],
     dates: DateRange | None,
+    records: Iterator[tuple[int, list[str]]] | None = None,
 ) -> Iterator[Event]:
+    """The events of a file's ``records`` (line number, cells; by default its tab-separated
+    lines): ``header`` says whether the first is a header, ``parse`` makes an event of a row
+    (or None to skip it), and a ValueError from it is an error of that line."""
     keep = _Keeper(path, report, dates)
+    if records is None:
+        records = ((number, line.split("\t")) for number, line in _lines(path, report))
     first = True
-    for number, line in _lines(path, report):
-        cells = line.split("\t")
+    for number, cells in records:
         if first:
             first = False
             if header(cells, number):
@@ -392,9 +397,7 @@ def read_gdelt(
             i = index[name]
             return cells[i].strip() if i < len(cells) else ""
 
-        event_id = cell("GLOBALEVENTID")
-        if not event_id:
-            raise ValueError("empty GLOBALEVENTID")
+        event_id = _record_id(cell, "GLOBALEVENTID")
         date = _gdelt_date(cell("SQLDATE"))
         entry = _cameo(cell("EventCode"))
         source = _gdelt_actor(*(cell(f"Actor1{c}") for c in _GDELT_ACTOR_FIELDS))
@@ -477,6 +480,27 @@ class _Columns:
         i = self.index.get(name)
         return cells[i].strip() if i is not None else ""
 
+    def row(
+        self, cells: list[str], separated: str, missing: Callable[[str], bool] = lambda v: False
+    ) -> Callable[[str], str]:
+        """The reader of one data row's cells by column name, once its width is checked;
+        a value that ``missing`` says stands for no value reads as ""."""
+        self.check(cells, separated)
+
+        def cell(name: str) -> str:
+            value = self.cell(cells, name)
+            return "" if missing(value) else value
+
+        return cell
+
+
+def _record_id(cell: Callable[[str], str], column: str) -> str:
+    """The row's record id, from ``column``; a row without one is an error of its line."""
+    value = cell(column)
+    if not value:
+        raise ValueError(f"empty {column}")
+    return value
+
 
 def read_icews(
     path: str | Path, report: ImportReport | None = None, *, dates: DateRange | None = None
@@ -495,15 +519,8 @@ def read_icews(
         return columns.read(path, cells, number, _ICEWS_REQUIRED, "an ICEWS")
 
     def parse(cells: list[str], number: int) -> Event | None:
-        columns.check(cells, "tab-separated")
-
-        def cell(name: str) -> str:
-            value = columns.cell(cells, name)
-            return "" if value == "NA" else value
-
-        event_id = cell("Event ID")
-        if not event_id:
-            raise ValueError("empty Event ID")
+        cell = columns.row(cells, "tab-separated", missing=lambda v: v == "NA")
+        event_id = _record_id(cell, "Event ID")
         date = _icews_date(cell("Event Date"))
         entry = _cameo(cell("CAMEO Code"))
         source = _icews_actor(cell("Source Country"), cell("Source Name"), cell("Source Sectors"))
@@ -610,15 +627,8 @@ def read_polecat(
         return columns.read(path, cells, number, _POLECAT_REQUIRED, "a POLECAT")
 
     def parse(cells: list[str], number: int) -> Event | None:
-        columns.check(cells, "tab-separated")
-
-        def cell(name: str) -> str:
-            value = columns.cell(cells, name)
-            return "" if value.lower() in _POLECAT_EMPTY else value
-
-        event_id = cell("Event ID")
-        if not event_id:
-            raise ValueError("empty Event ID")
+        cell = columns.row(cells, "tab-separated", missing=lambda v: v.lower() in _POLECAT_EMPTY)
+        event_id = _record_id(cell, "Event ID")
         date = _iso_date(cell("Event Date"))
         kind = cell("Event Type").upper()
         code = plover_to_cameo(kind, cell("Event Mode"))
@@ -828,32 +838,14 @@ def read_acled(
     """
     path = Path(path)
     report = report if report is not None else ImportReport()
+    columns = _Columns()
 
-    def events() -> Iterator[Event]:
-        columns = _Columns()
-        keep = _Keeper(path, report, dates)
-        for number, cells in _csv_records(path, report):
-            if not columns.width:
-                columns.read(path, cells, number, _ACLED_REQUIRED, "an ACLED", str.lower)
-                continue
-            report.rows += 1
-            try:
-                event = parse(cells, columns)
-            except ValueError as exc:
-                report.errors.append(str(SourceError(path, str(exc), number)))
-                continue
-            if event is not None and keep(event, number):
-                yield event
+    def header(cells: list[str], number: int) -> bool:
+        return columns.read(path, cells, number, _ACLED_REQUIRED, "an ACLED", str.lower)
 
-    def parse(cells: list[str], columns: _Columns) -> Event | None:
-        columns.check(cells, "comma-separated")
-
-        def cell(name: str) -> str:
-            return columns.cell(cells, name)
-
-        event_id = cell("event_id_cnty")
-        if not event_id:
-            raise ValueError("empty event_id_cnty")
+    def parse(cells: list[str], number: int) -> Event | None:
+        cell = columns.row(cells, "comma-separated")
+        event_id = _record_id(cell, "event_id_cnty")
         date = _acled_date(cell("event_date"))
         event_type, sub_event_type = cell("event_type"), cell("sub_event_type")
         if event_type.lower() not in {kind for kind, _ in _ACLED_CAMEO}:
@@ -875,7 +867,7 @@ def read_acled(
             coder=CODERS["acled"], dataset="acled",
         )  # fmt: skip
 
-    return events()
+    return _rows(path, report, parse, header, dates, _csv_records(path, report))
 
 
 # -- any format ----------------------------------------------------------------------------
