@@ -104,7 +104,7 @@ FOCAL_RANK = 60
 
 
 def _cameo_table() -> list[dict[str, str]]:
-    from equipoise.coding.cameo import DEFAULT_PATH
+    from equipoise.reference.cameo import DEFAULT_PATH
 
     with DEFAULT_PATH.open(encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))
@@ -131,7 +131,7 @@ def _code_weights(rows: list[dict[str, str]], conflict: float = 1.0) -> np.ndarr
 
 def _actors(focal: str, poles: list[str], seed: int) -> tuple[list[dict], np.ndarray]:
     """Every actor with its code, country and name, and its share of actor slots."""
-    from equipoise.coding.cameo import DEFAULT_PATH
+    from equipoise.reference.cameo import DEFAULT_PATH
 
     data = DEFAULT_PATH.parent / "actors"
     with (data / "countries.csv").open(encoding="utf-8", newline="") as fh:
@@ -383,7 +383,7 @@ def _worker(args: argparse.Namespace) -> dict:
 
     import equipoise.api as api
     from equipoise.analysis import align as analyse
-    from equipoise.analysis.blocs import load_memberships
+    from equipoise.reference.memberships import load_memberships
     from equipoise.store import Store
 
     db, focal, poles, freq, repeat = args.db, args.focal, args.poles, args.freq, args.repeat

@@ -458,9 +458,9 @@ POLECAT_HEADER = (
 
 @functools.cache
 def _plover_types() -> tuple[str, ...]:
-    from equipoise.sources.datasets import _plover_quads
+    from equipoise.reference.plover import plover_quads
 
-    return tuple(_plover_quads())
+    return tuple(plover_quads())
 
 
 def _polecat_row(rng: random.Random) -> tuple[str, list[str]]:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from equipoise.coding.actors import (
+from equipoise.reference.actors import (
     ROLES,
     SECTORS,
     ActorEntry,

@@ -14,7 +14,8 @@ import pandas as pd
 import pytest
 
 from equipoise.analysis import align, dyad_events, summary, verdict
-from equipoise.analysis.align import equidistance, plover_scores
+from equipoise.analysis.align import equidistance
+from equipoise.reference.plover import plover_scores
 from factories import event_row
 
 

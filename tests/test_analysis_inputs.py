@@ -15,15 +15,15 @@ import pytest
 import equipoise
 from equipoise import api
 from equipoise.analysis import align, verdict
-from equipoise.analysis.codes import UnknownCodeError, check_codes, closest_codes
+from equipoise.analysis.codes import UnknownActorCode, check_codes, closest_codes
 from equipoise.analysis.limits import (
     MAX_CELLS,
     MAX_REPLICATE_CELLS,
     TooLargeError,
     check_size,
     count_periods,
-    last_plausible,
 )
+from equipoise.reference.dates import latest
 from factories import one_event_each, write_store
 
 MAY = dt.date(2020, 5, 10)
@@ -54,7 +54,7 @@ def test_the_closest_codes_come_from_codes_and_names(typed, meant):
 
 
 def test_an_unknown_pole_is_refused_with_the_closest_codes(store):
-    with pytest.raises(UnknownCodeError) as caught:
+    with pytest.raises(UnknownActorCode) as caught:
         equipoise.align("AZE", ["TUR", "TRK"], db=store)
     message = str(caught.value)
     assert message.startswith("unknown pole 'TRK'")
@@ -64,12 +64,12 @@ def test_an_unknown_pole_is_refused_with_the_closest_codes(store):
 
 
 def test_an_unknown_focal_is_refused_too(store):
-    with pytest.raises(UnknownCodeError, match="unknown focal 'AZR'.*AZE"):
+    with pytest.raises(UnknownActorCode, match="unknown focal 'AZR'.*AZE"):
         equipoise.align("AZR", ["TUR"], db=store)
 
 
 def test_a_code_with_nothing_close_says_what_codes_look_like():
-    with pytest.raises(UnknownCodeError, match="ISO 3166 alpha-3 state code") as caught:
+    with pytest.raises(UnknownActorCode, match="ISO 3166 alpha-3 state code") as caught:
         check_codes("AZE", ["QQQQQQQ"])
     assert caught.value.suggestions == []
 
@@ -80,7 +80,7 @@ def test_every_store_reading_function_checks_codes(store):
         lambda: equipoise.changepoints("AZE", ["TUR", "XXX"], db=store),
         lambda: api.analyse("AZE", ["TUR", "XXX"], db=store),
     ):
-        with pytest.raises(UnknownCodeError, match="XXX"):
+        with pytest.raises(UnknownActorCode, match="XXX"):
             call()
 
 
@@ -194,8 +194,8 @@ def test_load_events_keeps_to_the_same_window(far_store):
 
 
 def test_the_plausible_end_is_a_year_after_today():
-    assert last_plausible(dt.date(2024, 2, 29)) == dt.date(2025, 2, 28)
-    assert last_plausible(dt.date(2025, 6, 1)) == dt.date(2026, 6, 1)
+    assert latest(dt.date(2024, 2, 29)) == dt.date(2025, 2, 28)
+    assert latest(dt.date(2025, 6, 1)) == dt.date(2026, 6, 1)
 
 
 def test_align_on_a_frame_ignores_far_dates_too():

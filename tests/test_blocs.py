@@ -28,10 +28,10 @@ from equipoise.analysis import align
 from equipoise.analysis.blocs import (
     expand_bloc_events,
     is_member,
-    load_memberships,
     members,
     membership_mask,
 )
+from equipoise.reference.memberships import load_memberships
 
 D = dt.date.fromisoformat
 

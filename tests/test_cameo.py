@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from equipoise.coding.cameo import (
+from equipoise.reference.cameo import (
     ROOTS,
     CameoCode,
     UnknownCameoCode,

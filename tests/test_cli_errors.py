@@ -202,6 +202,27 @@ def test_an_internal_error_is_one_line_that_points_to_debug(store, monkeypatch):
     assert "equipoise --debug" in line
 
 
+@pytest.mark.parametrize("command", [ALIGN, ("report", "--focal", "AZE", "--poles", "TUR")])
+def test_a_value_error_inside_the_analysis_is_internal_not_the_users(store, monkeypatch,
+                                                                     tmp_path, command):
+    # Only equipoise's own error classes speak of the user's input; a ValueError from
+    # pandas is a fault of equipoise.
+    def broken(*args, **kwargs):
+        raise ValueError("cannot reindex on an axis with duplicate labels")
+
+    monkeypatch.setattr(equipoise.api, "_align", broken)
+    result = run(*command, "--db", str(store), *(
+        ("--output", str(tmp_path / "r.html")) if command[0] == "report" else ()))
+    assert result.exit_code == EXIT_INTERNAL_ERROR, result.output
+    assert "internal error (ValueError: cannot reindex" in one_error_line(result)
+
+
+def test_an_invalid_option_of_the_analysis_is_the_users(store):
+    result = run(*ALIGN, "--db", str(store), "--freq", "week")
+    assert result.exit_code == EXIT_USER_ERROR
+    assert "unknown freq 'week'" in one_error_line(result)
+
+
 def test_debug_lets_the_error_through_with_its_traceback(store, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("the cells do not add up")

@@ -19,6 +19,8 @@ from typer.testing import CliRunner
 
 import equipoise
 from equipoise.outputs.cli import app
+from equipoise.reference.dates import one_year_after
+from equipoise.reference.plover import plover_to_cameo
 from equipoise.sources.datasets import (
     GDELT1_COLUMNS,
     GDELT2_COLUMNS,
@@ -27,14 +29,13 @@ from equipoise.sources.datasets import (
     acled_country,
     icews_sector,
     plover_sector,
-    plover_to_cameo,
     read_acled,
     read_dataset,
     read_gdelt,
     read_icews,
     read_polecat,
 )
-from equipoise.sources.limits import DateRange, one_year_after
+from equipoise.sources.limits import DateRange
 from equipoise.store import Store
 
 SHARED = Path("/work/shared/data")

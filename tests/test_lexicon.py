@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from equipoise.coding.cameo import ROOTS, cameo_table
 from equipoise.coding.lexicon import Trigger, load_triggers
+from equipoise.reference.cameo import ROOTS, cameo_table
 
 HEADER = "lemma,pos,with,cameo,note\n"
 

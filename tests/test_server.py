@@ -386,7 +386,76 @@ def test_an_unexpected_error_is_json_without_a_trace(db_path, monkeypatch):
     with _test_client(server.create_app(db_path), raise_server_exceptions=False) as app_client:
         response = app_client.get("/api/align", params={"focal": "AZE", "poles": "TUR,RUS"})
     assert response.status_code == 500
-    assert response.json() == {"detail": "internal error (RuntimeError); see the server log"}
+    body = response.json()
+    assert body["detail"] == (
+        f"internal error (RuntimeError, id {body['error_id']}); see the server log"
+    )
+    assert "secret internals" not in response.text
+
+
+def test_an_internal_value_error_is_a_500_with_an_id_the_log_repeats(db_path, monkeypatch,
+                                                                      caplog):
+    # A ValueError from deep inside pandas says nothing about the request: it must not
+    # come back as "your request is invalid".
+    from equipoise.outputs import server
+
+    def broken(*args, **kwargs):
+        raise ValueError("cannot reindex on an axis with duplicate labels")
+
+    monkeypatch.setattr(equipoise.api, "align", broken)
+    with caplog.at_level("ERROR", logger="equipoise.server"), \
+            _test_client(server.create_app(db_path), raise_server_exceptions=False) as app_client:
+        response = app_client.get("/api/align", params={"focal": "AZE", "poles": "TUR,RUS"})
+    assert response.status_code == 500, response.text
+    body = response.json()
+    error_id = body["error_id"]
+    assert len(error_id) == 12 and int(error_id, 16) >= 0
+    assert error_id in body["detail"] and "ValueError" in body["detail"]
+    assert "duplicate labels" not in response.text and "Traceback" not in response.text
+    logged = [r for r in caplog.records if error_id in r.getMessage()]
+    assert len(logged) == 1 and "/api/align" in logged[0].getMessage()
+    assert logged[0].exc_info is not None and "duplicate labels" in str(logged[0].exc_info[1])
+
+
+def test_each_internal_error_gets_its_own_id(db_path, monkeypatch):
+    from equipoise.outputs import server
+
+    monkeypatch.setattr(equipoise.api, "load_events", lambda *a, **k: 1 / 0)
+    with _test_client(server.create_app(db_path), raise_server_exceptions=False) as app_client:
+        ids = {app_client.get("/api/events", params={"focal": "AZE", "pole": "TUR"})
+               .json()["error_id"] for _ in range(3)}  # fmt: skip
+    assert len(ids) == 3
+
+
+@pytest.mark.parametrize(
+    ("error", "words"),
+    [
+        ("query", "n_boot must be"),
+        ("input", "votes.csv:7: no roll call"),
+    ],
+)
+def test_errors_about_the_request_stay_422(db_path, monkeypatch, error, words):
+    from equipoise.errors import BadInputError, InvalidQueryError
+    from equipoise.outputs import server
+
+    def refused(*args, **kwargs):
+        if error == "query":
+            raise InvalidQueryError("n_boot must be a positive integer, got 0")
+        raise BadInputError("no roll call", "votes.csv", 7)
+
+    monkeypatch.setattr(equipoise.api, "align", refused)
+    with _test_client(server.create_app(db_path), raise_server_exceptions=False) as app_client:
+        response = app_client.get("/api/align", params={"focal": "AZE", "poles": "TUR,RUS"})
+    assert response.status_code == 422, response.text
+    assert response.json() == {"detail": words if error == "input" else
+                               "n_boot must be a positive integer, got 0"}
+
+
+def test_an_unknown_pole_code_is_a_422_naming_the_closest(client):
+    response = client.get("/api/align", params={"focal": "AZE", "poles": "TRK,RUS"})
+    assert response.status_code == 422, response.text
+    assert "unknown pole 'TRK'" in response.json()["detail"]
+    assert "TUR" in response.json()["detail"]
 
 
 @pytest.mark.parametrize(

@@ -20,8 +20,8 @@ import pyreadr
 import pytest
 
 from equipoise.analysis.unvotes import agreement, agreement_matrix, published_roll_calls
+from equipoise.reference.dates import one_year_after
 from equipoise.sources.errors import SourceError
-from equipoise.sources.limits import one_year_after
 from equipoise.sources.unvotes import (
     COLUMNS,
     _r_dates,

@@ -14,10 +14,11 @@ import pandas as pd
 
 from equipoise.analysis import align as _align
 from equipoise.analysis import dyad_events
-from equipoise.analysis.blocs import load_memberships
 from equipoise.analysis.changepoints import changepoints as _changepoints
 from equipoise.analysis.codes import check_codes
 from equipoise.analysis.limits import check_window, plausible
+from equipoise.errors import BadInputError
+from equipoise.reference.memberships import default_memberships
 from equipoise.store import Store, resolve_db_path
 from equipoise.store.db import DYAD_COLUMNS
 
@@ -37,7 +38,7 @@ def _bloc_members(focal: str, poles: Sequence[str]) -> dict[str, list[str]]:
     while the state was a member (the bundled membership table, as it uses).
     """
     wanted = {c.strip().upper() for c in (focal, *([poles] if isinstance(poles, str) else poles))}
-    table = load_memberships()
+    table = default_memberships()
     members: dict[str, list[str]] = {}
     for bloc, state in zip(table["bloc"].str.upper(), table["member"].str.upper(), strict=True):
         if bloc in wanted:
@@ -122,9 +123,10 @@ def align(
 
     See ``docs/methodology.md`` for every formula.
 
-    Raises ValueError for a bad option; its subclasses
-    :class:`~equipoise.analysis.codes.UnknownCodeError` for a focal or pole code that is
-    neither a known state or bloc nor in the store (naming the closest codes), and
+    Raises :class:`~equipoise.errors.InvalidQueryError` (a ValueError) for a bad option;
+    its subclasses :class:`~equipoise.analysis.codes.UnknownActorCode` for a focal or
+    pole code that is neither a known state or bloc nor in the store (naming the closest
+    codes), and
     :class:`~equipoise.analysis.limits.TooLargeError` for a window, frequency and number
     of replicates over the size bounds.
     """
@@ -215,7 +217,7 @@ def un_votes(path: str | Path, roll_calls: str | Path | None = None) -> pd.DataF
         return read_unvotes_rda(path, roll_calls)
     if suffix == ".csv":
         return read_unvotes_csv(path, roll_calls)
-    raise ValueError(f"{path}: UN votes are read from .RData, .rda or .csv files")
+    raise BadInputError("UN votes are read from .RData, .rda or .csv files", str(path))
 
 
 def un_agreement(
@@ -231,4 +233,4 @@ def un_agreement(
 
 
 def _bloc_codes() -> set[str]:
-    return set(load_memberships()["bloc"].str.upper())
+    return set(default_memberships()["bloc"].str.upper())

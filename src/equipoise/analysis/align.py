@@ -68,45 +68,44 @@ Whole range and halves (``summary``)
 
 from __future__ import annotations
 
-import csv
 import numbers
-import re
 import warnings
 from collections.abc import Sequence
 from datetime import date
 from functools import lru_cache
-from importlib import resources
 
 import numpy as np
 import pandas as pd
 
-from equipoise.analysis.blocs import load_memberships, membership_mask
-from equipoise.analysis.limits import FIRST_PLAUSIBLE, check_size, count_periods, last_plausible
+from equipoise.analysis.blocs import membership_mask
+from equipoise.analysis.limits import check_size, count_periods
+from equipoise.errors import InvalidQueryError
+from equipoise.reference.dates import EARLIEST, latest
+from equipoise.reference.memberships import default_memberships
+from equipoise.reference.numbers import signed
+from equipoise.reference.periods import NO_DAY, day_numbers, freq_code
+from equipoise.reference.plover import (
+    cameo_plover,
+    plover_score_by_type,
+    plover_type,
+)
+from equipoise.reference.quads import QUAD_COLUMNS
 
 __all__ = [
     "DIRECTIONS",
-    "FREQS",
     "WEIGHTS",
     "align",
     "dyad_events",
     "equidistance",
-    "plover_scores",
     "summary",
     "verdict",
 ]
 
-FREQS: dict[str, str] = {"month": "M", "quarter": "Q", "year": "Y"}
 WEIGHTS: tuple[str, ...] = ("count", "goldstein", "plover")
 DIRECTIONS: tuple[str, ...] = ("out", "in", "both")
 STATUS_OK = "ok"
 STATUS_INSUFFICIENT = "insufficient data"
 
-QUAD_COLUMNS: tuple[str, ...] = (
-    "verbal_coop",
-    "material_coop",
-    "verbal_conflict",
-    "material_conflict",
-)
 OUT_COLUMNS: tuple[str, ...] = ("out_events", *(f"out_{c}" for c in QUAD_COLUMNS))
 IN_COLUMNS: tuple[str, ...] = ("in_events", *(f"in_{c}" for c in QUAD_COLUMNS))
 ALIGN_COLUMNS: list[str] = [
@@ -170,9 +169,6 @@ _SYMMETRIC_KEY = ("doc_id", "sent_start", "sent_end", "cameo", "event_date", "co
 _OUT, _IN, _BOTH = 0, 1, 2
 _DIRECTION_NAMES = np.array(["out", "in", "both"], dtype=object)
 
-# Day number (days since 1970-01-01) of a missing date: what NaT is as int64.
-_NO_DAY = np.iinfo(np.int64).min
-
 # Bootstrap statistics accumulated per (document, period, pole): all events, their
 # coop (+1) / conflict (-1) balance, the events behind ``score`` and their values.
 _N_ALL, _NET, _N_SCORED, _VALUE = range(4)
@@ -181,15 +177,13 @@ _BLOCK_ELEMENTS = 4_000_000
 # Distribution function of Poisson(1) at 0, 1, 2, ...: P(W <= j) = exp(-1) * sum(1 / i!).
 _POISSON_ONE_CDF = np.cumsum(np.exp(-1.0) / np.cumprod(np.concatenate([[1.0], np.arange(1, 20)])))
 
-_PLOVER_TYPE = re.compile(r"[A-Z]+")
-
 
 # --------------------------------------------------------------------------- helpers
 
 
 def _code(value: str, what: str) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"{what} must be a non-empty actor code, got {value!r}")
+        raise InvalidQueryError(f"{what} must be a non-empty actor code, got {value!r}")
     return value.strip().upper()
 
 
@@ -202,63 +196,17 @@ def _clean_poles(focal: str, poles: Sequence[str]) -> list[str]:
         if code not in cleaned:
             cleaned.append(code)
     if not cleaned:
-        raise ValueError("at least one pole is needed")
+        raise InvalidQueryError("at least one pole is needed")
     if focal in cleaned:
-        raise ValueError(f"the focal state {focal} cannot also be a pole")
+        raise InvalidQueryError(f"the focal state {focal} cannot also be a pole")
     return cleaned
-
-
-def _freq_code(freq: str) -> str:
-    try:
-        return FREQS[freq]
-    except (KeyError, TypeError):
-        allowed = ", ".join(repr(f) for f in FREQS)
-        raise ValueError(f"unknown freq {freq!r}: use one of {allowed}") from None
 
 
 def _choice(value: str, allowed: tuple[str, ...], what: str) -> str:
     if value not in allowed:
         names = ", ".join(repr(a) for a in allowed)
-        raise ValueError(f"unknown {what} {value!r}: use one of {names}")
+        raise InvalidQueryError(f"unknown {what} {value!r}: use one of {names}")
     return value
-
-
-def _to_datetime(values: pd.Series) -> pd.Series:
-    """Event dates as day-resolution timestamps, whatever form they came in."""
-    if pd.api.types.is_datetime64_any_dtype(values):
-        when = values
-    elif values.empty:
-        when = pd.Series(pd.DatetimeIndex([]), index=values.index)
-    else:
-        sample = values.dropna().iloc[0] if values.notna().any() else None
-        if isinstance(sample, str):
-            when = pd.to_datetime(values, format="ISO8601")
-        else:
-            when = pd.to_datetime(values)
-    if getattr(when.dt, "tz", None) is not None:
-        when = when.dt.tz_localize(None)
-    return when.dt.normalize()
-
-
-def _day_numbers(values: pd.Series) -> np.ndarray:
-    """Days since 1970-01-01 as int64, ``_NO_DAY`` where the date is missing.
-
-    Only the distinct values are parsed, so millions of events over a few thousand
-    days are cheap.
-    """
-    if len(values) == 0:
-        return np.empty(0, dtype=np.int64)
-    if pd.api.types.is_datetime64_any_dtype(values):
-        when = values
-        if getattr(when.dt, "tz", None) is not None:
-            when = when.dt.tz_localize(None)
-        days = when.to_numpy(dtype="datetime64[D]")
-    else:
-        codes, uniques = pd.factorize(values)
-        distinct = _to_datetime(pd.Series(np.asarray(uniques, dtype=object)))
-        lookup = np.append(distinct.to_numpy(dtype="datetime64[D]"), np.datetime64("NaT", "D"))
-        days = lookup[codes]  # code -1 (missing) picks the trailing NaT
-    return days.astype(np.int64)  # NaT becomes _NO_DAY
 
 
 def _day(when: date | pd.Timestamp) -> int:
@@ -365,11 +313,6 @@ def _interval(replicates: np.ndarray, valid: np.ndarray, ci: float) -> tuple[np.
     return lo, hi
 
 
-def _signed(x: float) -> str:
-    value = round(float(x), 2)
-    return "0.00" if value == 0 else f"{value:+.2f}"
-
-
 def _span(periods: Sequence[str]) -> str:
     if not periods:
         return ""
@@ -386,53 +329,6 @@ def _and(items: Sequence[str], word: str = "and") -> str:
 # --------------------------------------------------------------------------- PLOVER scores
 
 
-def _data_lines(*parts: str) -> list[str]:
-    text = resources.files("equipoise").joinpath("data", *parts).read_text("utf-8")
-    return [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
-
-
-@lru_cache(maxsize=1)
-def _plover_table() -> pd.DataFrame:
-    rows = list(csv.DictReader(_data_lines("plover_scores.csv")))
-    table = pd.DataFrame(
-        {
-            "plover_event": [r["plover_event"].strip().upper() for r in rows],
-            "quad": [int(r["quad"]) for r in rows],
-            "score": [float(r["score"]) for r in rows],
-        }
-    )
-    if table["plover_event"].duplicated().any() or not table["score"].between(-10, 10).all():
-        raise ValueError("plover_scores.csv: duplicate event type or score outside -10..10")
-    return table
-
-
-def plover_scores() -> pd.DataFrame:
-    """The PLOVER score (-10..10) of each event type: ``plover_event``, ``quad``, ``score``.
-
-    Read from ``data/plover_scores.csv`` (the PLOVER manual's table, with ACCUSE
-    scored -3; see the file's header).
-    """
-    return _plover_table().copy()
-
-
-@lru_cache(maxsize=1)
-def _cameo_plover() -> dict[str, str]:
-    """PLOVER event type of each CAMEO code that has one (``data/cameo.csv``)."""
-    rows = csv.DictReader(_data_lines("cameo.csv"))
-    return {
-        r["code"].strip(): r["plover_event"].strip().upper()
-        for r in rows
-        if (r.get("plover_event") or "").strip()
-    }
-
-
-def _plover_type(value: object) -> str:
-    if not isinstance(value, str):
-        return ""
-    found = _PLOVER_TYPE.match(value.strip().upper())
-    return found.group(0) if found else ""
-
-
 def _plover_values(events: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
     """PLOVER score / 10 of each event row, NaN where it has no PLOVER type.
 
@@ -441,16 +337,14 @@ def _plover_values(events: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
     """
     if "plover" not in events.columns and "cameo" not in events.columns:
         raise ValueError("weight='plover' needs a 'plover' or a 'cameo' column")
-    scores = dict(
-        zip(_plover_table()["plover_event"], _plover_table()["score"] / 10.0, strict=True)
-    )
+    scores = {kind: score / 10.0 for kind, score in plover_score_by_type().items()}
     values = np.full(len(rows), np.nan)
     if "plover" in events.columns:
         column = events["plover"].iloc[rows]
-        values = _map_distinct(column, lambda v: scores.get(_plover_type(v), np.nan))
+        values = _map_distinct(column, lambda v: scores.get(plover_type(v), np.nan))
     missing = np.isnan(values)
     if missing.any() and "cameo" in events.columns:
-        crosswalk = _cameo_plover()
+        crosswalk = cameo_plover()
 
         def from_cameo(code: object) -> float:
             if not isinstance(code, str):
@@ -485,7 +379,7 @@ def _event_values(
 
 @lru_cache(maxsize=1)
 def _default_bloc_codes() -> frozenset[str]:
-    return frozenset(load_memberships()["bloc"].astype(str).str.upper())
+    return frozenset(default_memberships()["bloc"].astype(str).str.upper())
 
 
 def _bloc_codes(memberships: pd.DataFrame | None) -> frozenset[str]:
@@ -626,16 +520,16 @@ def dyad_events(
     symmetric events, kept once). The focal actor and the poles may be states or
     blocs; a bloc stands for itself and for the states that were its members on
     the event date (``memberships`` defaults to the bundled table, see
-    :func:`equipoise.analysis.blocs.load_memberships`). An event that matches
+    :func:`equipoise.reference.memberships.load_memberships`). An event that matches
     several poles appears once per pole. Rows are sorted by event date.
     """
     focal = _code(focal, "focal")
     poles = _clean_poles(focal, poles)
     _require_actors(events)
     if "event_date" in events.columns:
-        days = _day_numbers(events["event_date"])
+        days = day_numbers(events["event_date"])
     else:
-        days = np.full(len(events), _NO_DAY, dtype=np.int64)
+        days = np.full(len(events), NO_DAY, dtype=np.int64)
     rows, pole, direction = _dyad_index(events, focal, poles, days, memberships)
 
     columns = [*events.columns, "pole", "direction"]
@@ -646,7 +540,7 @@ def dyad_events(
     order = np.arange(rows.size)
     if "event_date" in events.columns:
         when = days[rows]
-        order = np.argsort(np.where(when == _NO_DAY, np.iinfo(np.int64).max, when), kind="stable")
+        order = np.argsort(np.where(when == NO_DAY, np.iinfo(np.int64).max, when), kind="stable")
     result = events.iloc[rows[order]].reset_index(drop=True)
     result["pole"] = np.asarray(poles, dtype=object)[pole[order]]
     result["direction"] = _DIRECTION_NAMES[direction[order]]
@@ -804,14 +698,16 @@ def _check_options(weight, direction, smoothing, ci, n_boot, min_events) -> None
     _choice(weight, WEIGHTS, "weight")
     _choice(direction, DIRECTIONS, "direction")
     if smoothing < 0:
-        raise ValueError(f"smoothing must be >= 0, got {smoothing}")
+        raise InvalidQueryError(f"smoothing must be >= 0, got {smoothing}")
     # The stubs give numbers.Real no ordering; every real number type has one.
     if ci is not None and not (isinstance(ci, numbers.Real) and 0 < ci < 1):  # type: ignore[operator]
-        raise ValueError(f"ci must be None or a level between 0 and 1 (e.g. 0.9), got {ci!r}")
+        raise InvalidQueryError(
+            f"ci must be None or a level between 0 and 1 (e.g. 0.9), got {ci!r}"
+        )
     if ci is not None and not (_is_integer(n_boot) and n_boot >= 1):
-        raise ValueError(f"n_boot must be a positive integer, got {n_boot!r}")
+        raise InvalidQueryError(f"n_boot must be a positive integer, got {n_boot!r}")
     if not (_is_integer(min_events) and min_events >= 0):
-        raise ValueError(f"min_events must be an integer >= 0, got {min_events!r}")
+        raise InvalidQueryError(f"min_events must be an integer >= 0, got {min_events!r}")
 
 
 def _columns(ci: float | None) -> list[str]:
@@ -864,7 +760,7 @@ def align(
     counting when periods x poles, or periods x poles x ``n_boot`` with ``ci``, is over
     the bounds of :mod:`equipoise.analysis.limits`.
     """
-    code = _freq_code(freq)
+    code = freq_code(freq)
     _check_options(weight, direction, smoothing, ci, n_boot, min_events)
     k = float(smoothing)
     focal = _code(focal, "focal")
@@ -872,19 +768,19 @@ def align(
     lo = pd.Timestamp(start) if start is not None else None
     hi = pd.Timestamp(end) if end is not None else None
     if lo is not None and hi is not None and lo > hi:
-        raise ValueError(f"start {lo.date()} is after end {hi.date()}")
+        raise InvalidQueryError(f"start {lo.date()} is after end {hi.date()}")
     _require_actors(events)
     if "event_date" not in events.columns:
         raise ValueError("events lack required column: event_date")
 
-    all_days = _day_numbers(events["event_date"])
+    all_days = day_numbers(events["event_date"])
     rows, pole, heading = _dyad_index(events, focal, poles, all_days, memberships)
     all_rows = rows
     days = all_days[rows]
-    keep = days != _NO_DAY
+    keep = days != NO_DAY
     # A side left open takes in only plausible dates (see equipoise.analysis.limits).
-    first = _day(lo) if lo is not None else _day(FIRST_PLAUSIBLE)
-    last = _day(hi) if hi is not None else _day(last_plausible())
+    first = _day(lo) if lo is not None else _day(EARLIEST)
+    last = _day(hi) if hi is not None else _day(latest())
     outside = keep & ((days < first) | (days > last))
     keep &= ~outside
     rows, pole, heading, days = rows[keep], pole[keep], heading[keep], days[keep]
@@ -1214,7 +1110,7 @@ def verdict(aligned: pd.DataFrame, focal: str | None = None, threshold: float = 
             tone = "balanced between cooperation and conflict"
         sentences.append(
             f"{where}relations between {focal} and {pole} were {tone} "
-            f"(net cooperation {_signed(net)})."
+            f"(net cooperation {signed(net)})."
         )
         label, lead, clear = "Net cooperation with", pole, True
     else:
@@ -1223,13 +1119,13 @@ def verdict(aligned: pd.DataFrame, focal: str | None = None, threshold: float = 
         if top < threshold:
             sentences.append(
                 f"{where}{focal} showed no clear lean between {_and(poles)}"
-                + (f" (largest tilt {_signed(top)}, toward {lead})." if round(top, 2) else ".")
+                + (f" (largest tilt {signed(top)}, toward {lead})." if round(top, 2) else ".")
             )
         else:
-            text = f"{where}{focal} leaned most toward {lead} (tilt {_signed(top)})"
+            text = f"{where}{focal} leaned most toward {lead} (tilt {signed(top)})"
             if len(poles) >= 3:
                 low = table["tilt"].idxmin()
-                text += f" and least toward {low} ({_signed(table.at[low, 'tilt'])})"
+                text += f" and least toward {low} ({signed(table.at[low, 'tilt'])})"
             sentences.append(text + ".")
         label, clear = "Tilt toward", top >= threshold
 
@@ -1259,14 +1155,14 @@ def _change_sentences(
     b = table.at[lead, "second_half_tilt"]
     if abs(b - a) < threshold:
         change = (
-            f"{label} {lead} held steady ({_signed(a)} in the first half, "
-            f"{_signed(b)} in the second)."
+            f"{label} {lead} held steady ({signed(a)} in the first half, "
+            f"{signed(b)} in the second)."
         )
     else:
         move = "rose" if b > a else "fell"
         change = (
-            f"{label} {lead} {move} from {_signed(a)} in the first half "
-            f"to {_signed(b)} in the second."
+            f"{label} {lead} {move} from {signed(a)} in the first half "
+            f"to {signed(b)} in the second."
         )
 
     shift = None
@@ -1277,8 +1173,8 @@ def _change_sentences(
         second_top = table.at[second_lead, "second_half_tilt"]
         if first_lead != second_lead and min(first_top, second_top) >= threshold:
             shift = (
-                f"The lean shifted from {first_lead} in the first half ({_signed(first_top)}) "
-                f"to {second_lead} in the second ({_signed(second_top)})."
+                f"The lean shifted from {first_lead} in the first half ({signed(first_top)}) "
+                f"to {second_lead} in the second ({signed(second_top)})."
             )
     if shift and not clear:
         return [shift]

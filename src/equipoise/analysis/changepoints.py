@@ -57,7 +57,6 @@ Drivers
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -66,8 +65,10 @@ import numpy as np
 import pandas as pd
 import ruptures as rpt
 
-from equipoise.analysis.align import FREQS, align, dyad_events, plover_scores
-from equipoise.coding.cameo import cameo_table
+from equipoise.analysis.align import align, dyad_events
+from equipoise.errors import InvalidQueryError
+from equipoise.reference.periods import FREQ_CODES
+from equipoise.reference.plover import cameo_plover, plover_score_by_type, plover_type
 
 __all__ = [
     "DEFAULT_PENALTY_SCALE",
@@ -123,7 +124,6 @@ POINT_COLUMNS: list[str] = [
 ]
 # Columns of the align table that drivers can recompute from event counts.
 _RECOMPUTABLE = ("tilt", "score", "net_coop")
-_PLOVER_TYPE = re.compile(r"[A-Z]+")
 
 
 def _empty_drivers() -> pd.DataFrame:
@@ -315,19 +315,19 @@ def detect(
     points. Returns the change points in time order, with empty ``drivers``.
     """
     if method not in METHODS:
-        raise ValueError(f"unknown method {method!r}: use one of {', '.join(METHODS)}")
+        raise InvalidQueryError(f"unknown method {method!r}: use one of {', '.join(METHODS)}")
     if isinstance(min_size, bool) or not isinstance(min_size, int | np.integer) or min_size < 1:
-        raise ValueError(f"min_size must be a positive integer, got {min_size!r}")
+        raise InvalidQueryError(f"min_size must be a positive integer, got {min_size!r}")
     if penalty is not None and not penalty >= 0:
-        raise ValueError(f"penalty must be >= 0, got {penalty!r}")
+        raise InvalidQueryError(f"penalty must be >= 0, got {penalty!r}")
     if not isinstance(pole, str) or not pole.strip():
-        raise ValueError(f"pole must be a non-empty actor code, got {pole!r}")
+        raise InvalidQueryError(f"pole must be a non-empty actor code, got {pole!r}")
     code = pole.strip().upper()
     known = list(dict.fromkeys(aligned["pole"].tolist())) if "pole" in aligned else []
     known = known or list(aligned.attrs.get("poles", []))
     if code not in known:
         listed = ", ".join(known) if known else "none"
-        raise ValueError(f"pole {pole!r} is not in the aligned table (its poles: {listed})")
+        raise InvalidQueryError(f"pole {pole!r} is not in the aligned table (its poles: {listed})")
     if aligned.empty:
         return []
 
@@ -386,13 +386,6 @@ def _event_times(values: pd.Series) -> pd.Series:
     return values.dt.normalize()
 
 
-def _plover_type(value: object) -> str:
-    if not isinstance(value, str):
-        return ""
-    found = _PLOVER_TYPE.match(value.strip().upper())
-    return found.group(0) if found else ""
-
-
 def _event_values(dyads: pd.DataFrame, weight: str) -> np.ndarray:
     """Each dyad event's value in [-1, 1] under ``weight``, as ``align`` scores it."""
     quad = pd.to_numeric(dyads["quad"], errors="coerce").to_numpy(dtype=float)
@@ -401,17 +394,15 @@ def _event_values(dyads: pd.DataFrame, weight: str) -> np.ndarray:
     if weight == "goldstein":
         return pd.to_numeric(dyads["goldstein"], errors="coerce").to_numpy(dtype=float) / 10.0
     if weight == "plover":
-        table = plover_scores()
-        scores = dict(zip(table["plover_event"], table["score"] / 10.0, strict=True))
+        scores = {kind: score / 10.0 for kind, score in plover_score_by_type().items()}
         kinds = pd.Series("", index=dyads.index)
         if "plover" in dyads.columns:
-            kinds = dyads["plover"].map(_plover_type)
+            kinds = dyads["plover"].map(plover_type)
         if "cameo" in dyads.columns:
-            cameo = cameo_table()
+            crosswalk = cameo_plover()
 
             def from_cameo(code: object) -> str:
-                entry = cameo.get(code.strip()) if isinstance(code, str) else None
-                return _plover_type(entry.plover_event) if entry is not None else ""
+                return crosswalk.get(code.strip(), "") if isinstance(code, str) else ""
 
             kinds = kinds.where(kinds.ne(""), dyads["cameo"].map(from_cameo))
         return kinds.map(lambda k: scores.get(k, np.nan)).to_numpy(dtype=float)
@@ -436,7 +427,7 @@ def _window_dyads(
         keep &= when <= pd.Timestamp(attrs["end"])
     label = pd.Series("", index=dyads.index, dtype=object)
     if keep.any():
-        code = FREQS[attrs.get("freq", "month")]
+        code = FREQ_CODES[attrs.get("freq", "month")]
         label.loc[keep] = when.loc[keep].dt.to_period(code).astype(str)
     dyads = dyads.assign(period=label.to_numpy())
     dyads = dyads.loc[keep & dyads["period"].isin(periods)].reset_index(drop=True)

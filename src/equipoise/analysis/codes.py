@@ -9,16 +9,16 @@ codes, matched on codes and on names ("TURKEY" and "TRK" both suggest TUR).
 
 from __future__ import annotations
 
-import csv
 import difflib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
-from equipoise.analysis.blocs import EXTRA_MEMBER_CODES, load_memberships
+from equipoise.errors import InvalidQueryError, UnknownCodeError
+from equipoise.reference.countries import bloc_rows, state_rows
+from equipoise.reference.memberships import EXTRA_MEMBER_CODES, default_memberships
 
-__all__ = ["KnownCode", "UnknownCodeError", "check_codes", "closest_codes", "known_codes"]
+__all__ = ["KnownCode", "UnknownActorCode", "check_codes", "closest_codes", "known_codes"]
 
 # Below this similarity (difflib's ratio, 0..1) a code is not worth suggesting.
 _CUTOFF = 0.5
@@ -37,27 +37,21 @@ class KnownCode:
         return f"{self.code} ({self.name})" if self.name else self.code
 
 
-class UnknownCodeError(ValueError):
+class UnknownActorCode(UnknownCodeError, InvalidQueryError):
     """A focal or pole code that is neither a known state or bloc nor in the store."""
 
     def __init__(self, role: str, code: str, suggestions: Sequence[KnownCode]) -> None:
         self.role = role
-        self.code = code
         self.suggestions = list(suggestions)
         if self.suggestions:
             hint = "did you mean " + ", ".join(s.label() for s in self.suggestions) + "?"
         else:
             hint = "use an ISO 3166 alpha-3 state code (AZE) or a bloc code (NATO, EU, CSTO...)"
         super().__init__(
+            code,
             f"unknown {role} {code!r}: not a state or bloc code equipoise knows, and no "
-            f"event in the store has it; {hint}"
+            f"event in the store has it; {hint}",
         )
-
-
-def _rows(*parts: str) -> list[dict[str, str]]:
-    text = resources.files("equipoise").joinpath("data", *parts).read_text("utf-8")
-    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
-    return list(csv.DictReader(lines))
 
 
 def _words(row: dict[str, str], *columns: str) -> tuple[str, ...]:
@@ -71,17 +65,17 @@ def _words(row: dict[str, str], *columns: str) -> tuple[str, ...]:
 def known_codes() -> dict[str, KnownCode]:
     """Every state and bloc code of the package's tables, by code."""
     known: dict[str, KnownCode] = {}
-    for row in _rows("actors", "countries.csv"):
+    for row in state_rows():
         code = row["iso3"].strip().upper()
         words = _words(row, "name", "aliases", "adjectives")
         known[code] = KnownCode(code, row["name"].strip(), "state", words)
     for code, note in EXTRA_MEMBER_CODES.items():
         name = note.split(" (")[0]
         known.setdefault(code, KnownCode(code, name, "state", (name.upper(),)))
-    for row in _rows("actors", "blocs.csv"):
+    for row in bloc_rows():
         code = row["code"].strip().upper()
         known[code] = KnownCode(code, row["name"].strip(), "bloc", _words(row, "name", "aliases"))
-    for code in load_memberships()["bloc"].astype(str).str.upper().unique():
+    for code in default_memberships()["bloc"].astype(str).str.upper().unique():
         known.setdefault(code, KnownCode(code, "", "bloc"))
     return known
 
@@ -137,4 +131,4 @@ def check_codes(
             continue  # the analysis reports empty codes in its own words
         code = value.strip().upper()
         if code not in known and not present(code):
-            raise UnknownCodeError(role, code, closest_codes(code))
+            raise UnknownActorCode(role, code, closest_codes(code))

@@ -7,9 +7,10 @@ bounded so that no window, frequency or number of replicates can make ``align``,
 is refused before any of that work, with the way to make it smaller.
 
 A window left open (no start, or no end) spans the events found, but only those dated
-from ``FIRST_PLAUSIBLE`` to one year after today: a stray year 1 or 9999 in the
-store would otherwise stretch the window to thousands of empty periods. Events outside
-are counted and reported; a window given explicitly includes them.
+in the default range of :mod:`equipoise.reference.dates` (1800-01-01 to one year after
+today): a stray year 1 or 9999 in the store would otherwise stretch the window to
+thousands of empty periods. Events outside are counted and reported; a window given
+explicitly includes them.
 """
 
 from __future__ import annotations
@@ -20,15 +21,17 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from equipoise.errors import InvalidQueryError
+from equipoise.reference.dates import EARLIEST, latest
+from equipoise.reference.periods import FREQ_CODES
+
 __all__ = [
-    "FIRST_PLAUSIBLE",
     "MAX_CELLS",
     "MAX_REPLICATE_CELLS",
     "TooLargeError",
     "check_size",
     "check_window",
     "count_periods",
-    "last_plausible",
     "plausible",
 ]
 
@@ -36,33 +39,21 @@ __all__ = [
 MAX_CELLS = 20_000
 # Periods × poles × bootstrap replicates: about 500 MB at the peak.
 MAX_REPLICATE_CELLS = 5_000_000
-FIRST_PLAUSIBLE = dt.date(1800, 1, 1)
-
-_FREQ_CODES = {"month": "M", "quarter": "Q", "year": "Y"}
 _UNITS = {"month": "months", "quarter": "quarters", "year": "years"}
 _COARSER = {"month": "quarter or year", "quarter": "year"}
 # How each remedy is named where the request came from: Python and JSON API by default.
 API_NAMES: Mapping[str, str] = {"freq": "freq", "window": "start/end", "n_boot": "n_boot"}
 
 
-def last_plausible(today: dt.date | None = None) -> dt.date:
-    """One year after ``today`` (default: the current date)."""
-    today = today or dt.date.today()
-    try:
-        return today.replace(year=today.year + 1)
-    except ValueError:  # 29 February
-        return today.replace(year=today.year + 1, day=28)
-
-
 def count_periods(start: dt.date, end: dt.date, freq: str) -> int:
     """Periods of ``freq`` from the one holding ``start`` to the one holding ``end``."""
-    code = _FREQ_CODES[freq]
+    code = FREQ_CODES[freq]
     first = pd.Period(pd.Timestamp(start), freq=code).ordinal
     last = pd.Period(pd.Timestamp(end), freq=code).ordinal
     return max(int(last - first) + 1, 0)
 
 
-class TooLargeError(ValueError):
+class TooLargeError(InvalidQueryError):
     """An analysis over the size bounds; ``message`` words the remedies for a front end."""
 
     def __init__(
@@ -128,19 +119,19 @@ def check_window(
 ) -> None:
     """:func:`check_size` for a window given at both ends, before any data is read;
     nothing to check while a side is open (the events decide it) or ``freq`` is unknown."""
-    if start is None or end is None or freq not in _FREQ_CODES or start > end:
+    if start is None or end is None or freq not in FREQ_CODES or start > end:
         return
-    span = f"{pd.Period(pd.Timestamp(start), freq=_FREQ_CODES[freq])}.." \
-        f"{pd.Period(pd.Timestamp(end), freq=_FREQ_CODES[freq])}"
+    span = f"{pd.Period(pd.Timestamp(start), freq=FREQ_CODES[freq])}.." \
+        f"{pd.Period(pd.Timestamp(end), freq=FREQ_CODES[freq])}"
     check_size(count_periods(start, end, freq), n_poles, freq, n_boot, span)
 
 
 def plausible(dates: pd.Series, start: dt.date | None, end: dt.date | None) -> np.ndarray:
     """Which of ``dates`` an open window takes in: those without a date, and those not
-    before ``FIRST_PLAUSIBLE`` (when ``start`` is None) nor after :func:`last_plausible`
-    (when ``end`` is None)."""
-    low = pd.Timestamp(FIRST_PLAUSIBLE) if start is None else None
-    high = pd.Timestamp(last_plausible()) if end is None else None
+    before ``EARLIEST`` (when ``start`` is None) nor after one year from today (when
+    ``end`` is None)."""
+    low = pd.Timestamp(EARLIEST) if start is None else None
+    high = pd.Timestamp(latest()) if end is None else None
 
     def inside(value: object) -> bool:
         try:

@@ -57,6 +57,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from equipoise.errors import InvalidQueryError
+
 __all__ = [
     "AGREEMENT_COLUMNS",
     "SEPARATE_VOTES_LEFT_OUT_FROM",
@@ -105,7 +107,7 @@ def _vote_codes(votes: pd.Series) -> np.ndarray:
 
 def _check(votes: pd.DataFrame, by: str) -> None:
     if by not in BY:
-        raise ValueError(f"by must be 'session' or 'year', not {by!r}")
+        raise InvalidQueryError(f"by must be 'session' or 'year', not {by!r}")
     missing = [name for name in _REQUIRED if name not in votes.columns]
     if missing:
         raise ValueError(f"votes lack column(s) {', '.join(missing)}")
@@ -178,7 +180,7 @@ def _prepare(votes: pd.DataFrame, by: str) -> tuple[pd.DataFrame, dict[str, int]
 def _one_country(prepared: pd.DataFrame, index: dict[str, int], code: str) -> pd.DataFrame:
     rows = prepared[prepared["country"].to_numpy() == index.get(code, -1)]
     if rows.empty:
-        raise ValueError(
+        raise InvalidQueryError(
             f"no votes for {code!r} (countries are ISO alpha-3 codes such as 'AZE')"
         )
     twice = rows["rcid"].duplicated()

@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Token
 
-from equipoise.coding.cameo import quad_of
 from equipoise.coding.cues import Cues
 from equipoise.coding.roles import Role, dedupe
 from equipoise.coding.syntax import (
@@ -17,6 +16,7 @@ from equipoise.coding.syntax import (
     SUBJ,
     governing_verb,
 )
+from equipoise.reference.cameo import quad_of
 
 
 class ArgumentReader:

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
-from equipoise.coding.cameo import quad_of
 from equipoise.coding.extract import Found, SentenceExtractor
 from equipoise.coding.roles import Context, Role, distinct
 from equipoise.coding.syntax import NOUN_TAGS, NP_LINKS
+from equipoise.reference.cameo import quad_of
 
 _MAX_PATH = 6  # longer dependency paths are all alike to the model
 _CONTENT = ("VERB", "NOUN", "ADJ", "AUX")

@@ -24,8 +24,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from equipoise.coding.actors import ActorEntry, load_sector_words
-from equipoise.coding.cameo import lookup, quad_of
 from equipoise.coding.candidates import Candidate, candidates
 from equipoise.coding.cues import Cues, load_cues
 from equipoise.coding.dates import event_date
@@ -38,7 +36,10 @@ from equipoise.coding.model import PairModel
 from equipoise.coding.nlp import load_nlp
 from equipoise.coding.quotes import quotation_speakers
 from equipoise.coding.text import dateline_spans, fold, split_long, split_sentences
+from equipoise.errors import EquipoiseError
 from equipoise.records import Actor, Document, Event, EventDate
+from equipoise.reference.actors import ActorEntry, load_sector_words
+from equipoise.reference.cameo import lookup, quad_of
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -55,7 +56,7 @@ BATCH_CHARS = 50_000
 OVER_BUDGET = "time budget exceeded"
 
 
-class CodingError(Exception):
+class CodingError(EquipoiseError):
     """A document could not be coded; the message names it and says why."""
 
 

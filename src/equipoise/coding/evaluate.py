@@ -46,8 +46,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-QUADS = {1: "verbal cooperation", 2: "material cooperation", 3: "verbal conflict",
-         4: "material conflict"}
+from equipoise.errors import BadInputError
+from equipoise.reference.quads import QUAD_NAMES as QUADS
 
 # Error classes, most specific first.
 WRONG_QUAD = "wrong quad"
@@ -63,7 +63,7 @@ FALSE_ALARM_CLASSES = (WRONG_QUAD, WRONG_ACTORS, NO_EVENT, DUPLICATE, UNKNOWN_DO
 MISS_CLASSES = (WRONG_QUAD, WRONG_OR_MISSING_ACTOR, MERGED, NOT_CODED)
 
 
-class EvaluationError(ValueError):
+class EvaluationError(BadInputError, ValueError):
     """An input file or record that cannot be scored, with where it came from."""
 
 

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from equipoise.coding.arguments import ArgumentReader
-from equipoise.coding.cameo import quad_of
 from equipoise.coding.cues import Cues
 from equipoise.coding.gazetteer import Mention
 from equipoise.coding.lexicon import Trigger
@@ -27,6 +26,7 @@ from equipoise.coding.syntax import (
     governing_verb,
     reporting_verb,
 )
+from equipoise.reference.cameo import quad_of
 
 __all__ = ["Context", "Found", "Role", "SentenceExtractor"]
 

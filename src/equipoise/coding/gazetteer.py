@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from equipoise.coding.actors import (
+from equipoise.coding.text import fold
+from equipoise.reference.actors import (
     ActorEntry,
     Exclusion,
     NameHeads,
@@ -21,7 +22,6 @@ from equipoise.coding.actors import (
     load_exclusions,
     load_name_heads,
 )
-from equipoise.coding.text import fold
 
 _TOKEN = re.compile(r"[A-Za-z0-9]+|[^\sA-Za-z0-9]")
 # Trie key holding the entries that end at a node: not a string, so that no token of the

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from equipoise.coding.actors import ActorEntry
 from equipoise.coding.cues import Cues
 from equipoise.coding.gazetteer import Gazetteer, Mention
+from equipoise.reference.actors import ActorEntry
 
 _STOP = {"The", "A", "An", "In", "On", "At", "And", "But", "He", "She", "It", "They", "We",
          "This", "That", "His", "Her", "Their", "Its", "Mr", "Mrs", "Ms", "Dr"}

@@ -10,7 +10,7 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-from equipoise.coding.cameo import cameo_table
+from equipoise.reference.cameo import cameo_table
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "lexicon" / "triggers.csv"
 

@@ -20,11 +20,13 @@ from pathlib import Path
 import numpy as np
 from scipy import optimize, sparse
 
+from equipoise.errors import BadInputError
+
 N_CLASSES = 5
 FORMAT = "equipoise-pair-model/1"
 
 
-class ModelError(ValueError):
+class ModelError(BadInputError, ValueError):
     """A model file that cannot be read."""
 
 

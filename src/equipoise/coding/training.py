@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from equipoise.coding.cameo import quad_of
 from equipoise.coding.model import PairModel, fit
 from equipoise.records import Document
+from equipoise.reference.cameo import quad_of
 
 THRESHOLDS = tuple(round(0.3 + 0.05 * i, 2) for i in range(12))  # 0.30 .. 0.85
 KEEP_THRESHOLDS = (0.0, 0.1, 0.2, 0.3)

@@ -26,6 +26,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from equipoise.errors import EquipoiseError
 from equipoise.records import Document
 
 console = Console(stderr=True)
@@ -35,15 +36,6 @@ out = Console()
 # what it was given, 3 an internal error.
 EXIT_USER_ERROR = 2
 EXIT_INTERNAL_ERROR = 3
-# Errors that describe the user's input or environment, by module and class: a module
-# not yet imported cannot have raised its error, so none is imported to check.
-_USER_ERRORS = (
-    ("equipoise.store.db", "StoreError"),
-    ("equipoise.sources.errors", "SourceError"),
-    ("equipoise.coding.evaluate", "EvaluationError"),
-    ("equipoise.analysis.codes", "UnknownCodeError"),
-    ("equipoise.analysis.limits", "TooLargeError"),
-)
 # What the options that shrink an analysis are called here (see analysis.limits).
 _SIZE_OPTIONS = {"freq": "--freq", "window": "--from/--to", "n_boot": "--n-boot"}
 
@@ -57,15 +49,14 @@ def _error(message: str) -> None:
 
 
 def _user_message(exc: BaseException) -> str | None:
-    """The message for an error in what the user gave; None for an internal error."""
+    """The message for an error in what the user gave (an :class:`EquipoiseError`, a
+    store DuckDB cannot read, a file the system refuses); None for an internal error."""
     from equipoise.analysis.limits import TooLargeError
 
     if isinstance(exc, TooLargeError):
         return exc.message(_SIZE_OPTIONS)
-    for module, name in _USER_ERRORS:
-        kind = getattr(sys.modules.get(module), name, None)
-        if kind is not None and isinstance(exc, kind):
-            return str(exc)
+    if isinstance(exc, EquipoiseError):
+        return str(exc)
     duckdb = sys.modules.get("duckdb")
     if duckdb is not None and isinstance(exc, duckdb.Error):
         return f"the store cannot be read: {exc}"
@@ -336,8 +327,7 @@ def code(
             for batch in batches():
                 for coded in coder.code_each(batch):
                     doc = coded.doc
-                    for note in coded.notes:
-                        console.print(f"[yellow]note:[/yellow] document {_label(doc)}: {note}")
+                    _print_notes(coded)
                     failure = coded.failure
                     if failure is None:
                         try:
@@ -376,6 +366,12 @@ def _print_failures(failures: list[tuple[Document, str]]) -> None:
         console.print(f"  {_label(doc)}: {reason}", markup=False, highlight=False)
 
 
+def _print_notes(coded) -> None:
+    """Say what was done to code a document at all (e.g. a sentence cut in pieces)."""
+    for note in coded.notes:
+        console.print(f"[yellow]note:[/yellow] document {_label(coded.doc)}: {note}")
+
+
 def _code_file(path: Path, output: Path, coder) -> None:
     from equipoise.sources import SourceError, read_jsonl
 
@@ -406,8 +402,7 @@ def _code_file(path: Path, output: Path, coder) -> None:
             task = progress.add_task("Coding", total=len(docs))
             for coded in coder.code_each(docs):
                 doc = coded.doc
-                for note in coded.notes:
-                    console.print(f"[yellow]note:[/yellow] document {_label(doc)}: {note}")
+                _print_notes(coded)
                 failure = coded.failure
                 if failure is None:
                     try:  # a document's lines are written whole or not at all
@@ -563,50 +558,37 @@ def align(
 def _aligned(focal, poles, start, end, freq, db, options=None):
     from equipoise.api import align as api_align
 
-    try:
-        return api_align(focal, poles, db=_existing_db(db), start=_date(start, "--from"),
-                         end=_date(end, "--to"), freq=freq, **(options or {}))
-    except ValueError as exc:
-        _error(_user_message(exc) or str(exc))
-        raise typer.Exit(2) from None
+    return api_align(focal, poles, db=_existing_db(db), start=_date(start, "--from"),
+                     end=_date(end, "--to"), freq=freq, **(options or {}))
 
 
 def _changes(focal, poles, start, end, freq, db, options):
     from equipoise.api import changepoints as api_changepoints
 
     options = {k: v for k, v in options.items() if k not in ("ci", "n_boot")}
-    try:
-        return api_changepoints(focal, poles, db=_existing_db(db), start=_date(start, "--from"),
-                                end=_date(end, "--to"), freq=freq, **options)
-    except ValueError as exc:
-        _error(_user_message(exc) or str(exc))
-        raise typer.Exit(2) from None
+    return api_changepoints(focal, poles, db=_existing_db(db), start=_date(start, "--from"),
+                            end=_date(end, "--to"), freq=freq, **options)
 
 
 def _warn_left_out(aligned) -> None:
     """Say how many events an open window left out for their implausible dates."""
-    from equipoise.analysis.limits import FIRST_PLAUSIBLE, last_plausible
+    from equipoise.reference.dates import EARLIEST, latest
 
     n = aligned.attrs.get("implausible_dates") or 0
     if n:
         console.print(
             f"[yellow]warning:[/yellow] {n:,} event{'s' if n > 1 else ''} dated before "
-            f"{FIRST_PLAUSIBLE} or after {last_plausible()} left out; give --from and --to "
+            f"{EARLIEST} or after {latest()} left out; give --from and --to "
             "to include them", soft_wrap=True)
 
 
 def _un_agreement(path: Path, roll_calls: Path | None, focal: str, poles: list[str]):
     from equipoise.api import un_agreement
     from equipoise.api import un_votes as read_votes
-    from equipoise.sources import SourceError
 
-    try:
-        with console.status(f"reading UN votes from {path}"):
-            votes = read_votes(path, roll_calls)
-        return un_agreement(votes, focal, poles)
-    except (SourceError, ValueError, OSError) as exc:
-        _error(_user_message(exc) or str(exc))
-        raise typer.Exit(2) from None
+    with console.status(f"reading UN votes from {path}"):
+        votes = read_votes(path, roll_calls)
+    return un_agreement(votes, focal, poles)
 
 
 def _existing_db(db: str | None) -> Path:
@@ -667,21 +649,16 @@ def _write_report(focal, poles, output, start, end, freq, db, options=None, *,
     from equipoise.api import analyse
     from equipoise.api import un_votes as read_votes
     from equipoise.outputs.report import render_report, write_report
-    from equipoise.sources import SourceError
 
     path = _existing_db(db)
-    try:
-        vote_table = None
-        if votes[0] is not None:
-            with console.status(f"reading UN votes from {votes[0]}"):
-                vote_table = read_votes(*votes)
-        with console.status("analysing"):
-            tables = analyse(focal, poles, db=path, start=_date(start, "--from"),
-                             end=_date(end, "--to"), freq=freq, changepoints=changepoints,
-                             votes=vote_table, **(options or {}))
-    except (SourceError, ValueError, OSError) as exc:
-        _error(_user_message(exc) or str(exc))
-        raise typer.Exit(2) from None
+    vote_table = None
+    if votes[0] is not None:
+        with console.status(f"reading UN votes from {votes[0]}"):
+            vote_table = read_votes(*votes)
+    with console.status("analysing"):
+        tables = analyse(focal, poles, db=path, start=_date(start, "--from"),
+                         end=_date(end, "--to"), freq=freq, changepoints=changepoints,
+                         votes=vote_table, **(options or {}))
     _warn_left_out(tables["aligned"])
     with _open_store(str(path), read_only=True) as store:
         coverage = store.stats()
@@ -705,8 +682,9 @@ def demo(
     """Ingest the bundled sample articles, code them, and report AZE between TUR, RUS and IRN."""
     from equipoise.analysis import verdict
     from equipoise.outputs import tables
+    from equipoise.reference.data import data_file
 
-    sample = resources.files("equipoise") / "data" / "sample"
+    sample = data_file("sample")
     with resources.as_file(sample) as folder:
         console.rule("1. ingest the sample corpus")
         _run(ingest, [folder], date=None, db=db)
@@ -820,7 +798,7 @@ def _coded_events(path: Path) -> list[dict]:
 
 
 def _print_evaluation(result, errors: int, negatives: Path | None) -> None:
-    from equipoise.coding.evaluate import QUADS
+    from equipoise.reference.quads import QUAD_NAMES
 
     def pct(value: float | None) -> str:
         return "n/a" if value is None else f"{value:.1%}"
@@ -847,7 +825,7 @@ def _print_evaluation(result, errors: int, negatives: Path | None) -> None:
     for name in ("gold", "tp", "fp", "fn", "precision", "recall", "F1"):
         quads.add_column(name, justify="right")
     for q, s in result.per_quad.items():
-        quads.add_row(f"{q} {QUADS.get(q, '')}", str(s.tp + s.fn), str(s.tp), str(s.fp),
+        quads.add_row(f"{q} {QUAD_NAMES.get(q, '')}", str(s.tp + s.fn), str(s.tp), str(s.fp),
                       str(s.fn), pct(s.precision), pct(s.recall), pct(s.f1))
     out.print(quads)
 
@@ -924,14 +902,9 @@ def serve(
     votes = None
     if un_votes is not None:
         from equipoise.api import un_votes as read_votes
-        from equipoise.sources import SourceError
 
-        try:
-            with console.status(f"reading UN votes from {un_votes}"):
-                votes = read_votes(un_votes, un_roll_calls)
-        except (SourceError, ValueError, OSError) as exc:
-            _error(_user_message(exc) or str(exc))
-            raise typer.Exit(2) from None
+        with console.status(f"reading UN votes from {un_votes}"):
+            votes = read_votes(un_votes, un_roll_calls)
     if host not in ("127.0.0.1", "localhost", "::1"):
         console.print(f"[yellow]warning:[/yellow] listening on {host}: the dashboard has no "
                       "login, so anyone who can reach this address can read the store")

@@ -36,18 +36,18 @@ from markupsafe import Markup
 from equipoise.analysis import equidistance as equidistance_table
 from equipoise.analysis import summary, verdict
 from equipoise.outputs.charts import PALETTE, line_chart_svg
+from equipoise.reference.numbers import signed as _signed
+from equipoise.reference.periods import FREQ_CODES
+from equipoise.reference.quads import QUAD_COLUMNS, QUAD_NAMES
 
 __all__ = ["chart_script", "embed_json", "render_report", "safe_url", "write_report"]
 
+# Each quad's heading and the CSS class of its badge.
+_QUAD_CSS = {1: "vc", 2: "mc", 3: "vx", 4: "mx"}
 QUADS: dict[int, tuple[str, str]] = {
-    1: ("Verbal cooperation", "vc"),
-    2: ("Material cooperation", "mc"),
-    3: ("Verbal conflict", "vx"),
-    4: ("Material conflict", "mx"),
+    quad: (name.capitalize(), _QUAD_CSS[quad]) for quad, name in QUAD_NAMES.items()
 }
-QUAD_COLUMNS = ("verbal_coop", "material_coop", "verbal_conflict", "material_conflict")
 FREQ_WORDS = {"month": "monthly", "quarter": "quarterly", "year": "yearly"}
-FREQ_CODES = {"month": "M", "quarter": "Q", "year": "Y"}
 WEIGHT_WORDS = {
     "count": "event counts (+1 cooperation, −1 conflict)",
     "goldstein": "Goldstein weights / 10",
@@ -151,16 +151,6 @@ def _number(value: object) -> float | None:
     except (TypeError, ValueError):
         return None
     return number if math.isfinite(number) else None
-
-
-def _signed(value: object, digits: int = 2) -> str:
-    number = _number(value)
-    if number is None:
-        return "–"
-    number = round(number, digits)
-    if number == 0:
-        return f"{0:.{digits}f}"
-    return f"{number:+.{digits}f}"
 
 
 def _plain(value: object, digits: int = 2) -> str:
@@ -1035,6 +1025,7 @@ def render_report(
             events=events,
             n_events_total=n_total,
             datasets=datasets,
+            quads={q: name for q, (name, _) in QUADS.items()},
             coverage_report=_report_coverage(in_range, len(events), attrs),
             coverage_store=_given_coverage(coverage),
             method=_method(attrs, ci_text),

@@ -21,6 +21,11 @@ Parameters
     Every endpoint validates its query parameters with a pydantic model that forbids
     unknown ones. A bad or unknown parameter gives 422 with a JSON ``{"detail": ...}``
     message naming it; every SQL value is bound, never pasted into SQL.
+Errors
+    A question the analysis refuses, an unknown code or input that cannot be read (the
+    classes of :mod:`equipoise.errors`) is answered 422 with its message, a store that
+    cannot be opened 503. Any other exception is a fault of equipoise: the log gets its
+    traceback under a short error id, the client 500 with that id and no trace.
 Untrusted text
     News text (sentences, titles, URLs, actor mentions) goes out as JSON strings only.
     The page inlines nothing from the store and its script writes such text with
@@ -39,16 +44,16 @@ Budget
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
+import logging
 import math
 import os
 import re
 import threading
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -63,8 +68,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from equipoise import api
 from equipoise.analysis.align import equidistance, summary, verdict
-from equipoise.analysis.blocs import load_memberships
 from equipoise.analysis.limits import check_window
+from equipoise.errors import BadInputError, InvalidQueryError, UnknownCodeError
+from equipoise.reference.countries import names as _names
+from equipoise.reference.memberships import default_memberships
+from equipoise.reference.periods import FREQ_CODES
+from equipoise.reference.quads import QUAD_NAMES
 from equipoise.store import Store, StoreError
 
 __all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "create_app", "open_store", "serve"]
@@ -91,13 +100,6 @@ _PERIOD_SHAPES = {
     "quarter": (re.compile(r"\d{4}Q[1-4]"), "YYYYQn, e.g. 2020Q3"),
     "year": (re.compile(r"\d{4}"), "YYYY, e.g. 2020"),
 }
-_PANDAS_FREQ = {"month": "M", "quarter": "Q", "year": "Y"}
-QUAD_NAMES = {
-    1: "verbal cooperation",
-    2: "material cooperation",
-    3: "verbal conflict",
-    4: "material conflict",
-}
 # What the browser may do with the page: scripts and data from this server only.
 _CSP = (
     "default-src 'none'; script-src 'self'; connect-src 'self'; img-src 'self' data: blob:; "
@@ -110,6 +112,12 @@ _SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Cross-Origin-Resource-Policy": "same-origin",
 }
+
+
+# Errors about the request that the API answers 422; any other exception is internal.
+_REQUEST_ERRORS = (InvalidQueryError, UnknownCodeError, BadInputError)
+
+log = logging.getLogger("equipoise.server")
 
 
 class ApiError(Exception):
@@ -390,13 +398,14 @@ def _options(attrs: dict[str, Any]) -> Record:
 
 
 def _call(function, *args, **kwargs):
-    """Run an :mod:`equipoise.api` function: a store that cannot be read is a 503, a
-    question the analysis refuses a 422, each with the message."""
+    """Run an :mod:`equipoise.api` function: a store that cannot be read is a 503; a
+    question the analysis refuses, an unknown code or unreadable input a 422, each with
+    the message. Anything else is left to the internal-error handler (500)."""
     try:
         return function(*args, **kwargs)
     except StoreError as exc:
         raise ApiError(503, str(exc)) from None
-    except ValueError as exc:
+    except _REQUEST_ERRORS as exc:
         raise ApiError(422, str(exc)) from None
 
 
@@ -434,27 +443,13 @@ def _period_bounds(period: str, freq: str) -> tuple[dt.date, dt.date]:
     shape, example = _PERIOD_SHAPES[freq]
     if not shape.fullmatch(period):
         raise ApiError(422, f"period: {period!r} is not a {freq} label ({example})")
-    span = pd.Period(period, freq=_PANDAS_FREQ[freq])
+    span = pd.Period(period, freq=FREQ_CODES[freq])
     return span.start_time.date(), span.end_time.date()
-
-
-def _read_names(*parts: str, key: str) -> dict[str, str]:
-    text = resources.files("equipoise").joinpath("data", *parts).read_text("utf-8")
-    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
-    return {row[key].strip().upper(): row["name"].strip() for row in csv.DictReader(lines)}
-
-
-@lru_cache(maxsize=1)
-def _names() -> dict[str, str]:
-    """Names of states and blocs by code, from the actor dictionaries."""
-    names = _read_names("actors", "countries.csv", key="iso3")
-    names.update(_read_names("actors", "blocs.csv", key="code"))
-    return names
 
 
 @lru_cache(maxsize=1)
 def _blocs() -> list[dict[str, Any]]:
-    table = load_memberships()
+    table = default_memberships()
     counts = table.groupby(table["bloc"].str.upper())["member"].nunique()
     names = _names()
     return [
@@ -554,7 +549,8 @@ def create_app(
             "Read-only JSON over an equipoise store: which way a focal state leans between "
             "rival poles, how sure that is, when it changed and which events drove it. "
             "Numbers are those of `equipoise align` and the report. Errors are JSON "
-            '`{"detail": message}`; unknown query parameters are refused (422).'
+            '`{"detail": message}`; unknown query parameters are refused (422); an internal '
+            "error is 500 with an `error_id` that the server log repeats."
         ),
         docs_url=None,
         redoc_url=None,
@@ -608,9 +604,18 @@ def create_app(
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        # The server logs the traceback; the client gets a message, never the trace.
+        # The log gets the traceback under an id; the client gets the id, never the trace.
+        error_id = uuid.uuid4().hex[:12]
+        log.error(
+            "internal error %s on %s %s", error_id, request.method, request.url.path,
+            exc_info=(type(exc), exc, exc.__traceback__),
+        )  # fmt: skip
         return JSONResponse(
-            {"detail": f"internal error ({type(exc).__name__}); see the server log"},
+            {
+                "detail": f"internal error ({type(exc).__name__}, id {error_id}); "
+                "see the server log",
+                "error_id": error_id,
+            },
             status_code=500,
         )
 

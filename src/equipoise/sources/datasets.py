@@ -17,7 +17,6 @@ Text fields are cleaned as :mod:`equipoise.sources.clean` says.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import functools
 import gzip
@@ -29,12 +28,14 @@ import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import IO
 
-from equipoise.coding.cameo import UnknownCameoCode, lookup
 from equipoise.records import Actor, Event, EventDate
+from equipoise.reference.actors import load_actor_entries
+from equipoise.reference.cameo import UnknownCameoCode, lookup
+from equipoise.reference.data import data_rows
+from equipoise.reference.plover import plover_quads, plover_to_cameo
 from equipoise.sources.clean import clean_cells
 from equipoise.sources.csvrecords import csv_records
 from equipoise.sources.errors import SourceError
@@ -254,23 +255,18 @@ def _cameo_codes() -> tuple[dict[str, str | None], dict[str, str]]:
     """CAMEO country codes that are not ISO3 (None for regions), and known group codes."""
     countries: dict[str, str | None] = {}
     groups: dict[str, str] = {}
-    path = resources.files("equipoise").joinpath("data", "cameo_country_codes.csv")
-    # The stub of Traversable.open lacks newline=, which the package files accept.
-    with path.open(encoding="utf-8", newline="") as f:  # type: ignore[call-overload]
-        for row in csv.DictReader(f):
-            cameo, code = row["cameo"].strip(), row["code"].strip()
-            if row["kind"] == "group":
-                groups[cameo] = code
-            else:
-                countries[cameo] = code or None
+    for row in data_rows("cameo_country_codes.csv"):
+        cameo, code = row["cameo"].strip(), row["code"].strip()
+        if row["kind"] == "group":
+            groups[cameo] = code
+        else:
+            countries[cameo] = code or None
     return countries, groups
 
 
 @functools.cache
 def _actor_names() -> tuple[frozenset[str], dict[str, str], dict[str, str]]:
     """ISO3 codes of the gazetteer's states; state names and aliases; bloc names."""
-    from equipoise.coding.actors import load_actor_entries
-
     isos: set[str] = set()
     states: dict[str, str] = {}
     blocs: dict[str, str] = {}
@@ -315,11 +311,16 @@ def _rows(
     parse: Callable[[list[str], int], Event | None],
     header: Callable[[list[str], int], bool],
     dates: DateRange | None,
+    records: Iterator[tuple[int, list[str]]] | None = None,
 ) -> Iterator[Event]:
+    """The events of a file's ``records`` (line number, cells; by default its tab-separated
+    lines): ``header`` says whether the first is a header, ``parse`` makes an event of a row
+    (or None to skip it), and a ValueError from it is an error of that line."""
     keep = _Keeper(path, report, dates)
+    if records is None:
+        records = ((number, line.split("\t")) for number, line in _lines(path, report))
     first = True
-    for number, line in _lines(path, report):
-        cells = line.split("\t")
+    for number, cells in records:
         if first:
             first = False
             if header(cells, number):
@@ -396,9 +397,7 @@ def read_gdelt(
             i = index[name]
             return cells[i].strip() if i < len(cells) else ""
 
-        event_id = cell("GLOBALEVENTID")
-        if not event_id:
-            raise ValueError("empty GLOBALEVENTID")
+        event_id = _record_id(cell, "GLOBALEVENTID")
         date = _gdelt_date(cell("SQLDATE"))
         entry = _cameo(cell("EventCode"))
         source = _gdelt_actor(*(cell(f"Actor1{c}") for c in _GDELT_ACTOR_FIELDS))
@@ -481,6 +480,27 @@ class _Columns:
         i = self.index.get(name)
         return cells[i].strip() if i is not None else ""
 
+    def row(
+        self, cells: list[str], separated: str, missing: Callable[[str], bool] = lambda v: False
+    ) -> Callable[[str], str]:
+        """The reader of one data row's cells by column name, once its width is checked;
+        a value that ``missing`` says stands for no value reads as ""."""
+        self.check(cells, separated)
+
+        def cell(name: str) -> str:
+            value = self.cell(cells, name)
+            return "" if missing(value) else value
+
+        return cell
+
+
+def _record_id(cell: Callable[[str], str], column: str) -> str:
+    """The row's record id, from ``column``; a row without one is an error of its line."""
+    value = cell(column)
+    if not value:
+        raise ValueError(f"empty {column}")
+    return value
+
 
 def read_icews(
     path: str | Path, report: ImportReport | None = None, *, dates: DateRange | None = None
@@ -499,15 +519,8 @@ def read_icews(
         return columns.read(path, cells, number, _ICEWS_REQUIRED, "an ICEWS")
 
     def parse(cells: list[str], number: int) -> Event | None:
-        columns.check(cells, "tab-separated")
-
-        def cell(name: str) -> str:
-            value = columns.cell(cells, name)
-            return "" if value == "NA" else value
-
-        event_id = cell("Event ID")
-        if not event_id:
-            raise ValueError("empty Event ID")
+        cell = columns.row(cells, "tab-separated", missing=lambda v: v == "NA")
+        event_id = _record_id(cell, "Event ID")
         date = _icews_date(cell("Event Date"))
         entry = _cameo(cell("CAMEO Code"))
         source = _icews_actor(cell("Source Country"), cell("Source Name"), cell("Source Sectors"))
@@ -596,44 +609,6 @@ _POLECAT_REQUIRED = (
 _POLECAT_EMPTY = frozenset({"", "none", "nan", "na", "null"})
 
 
-@functools.cache
-def _plover_quads() -> dict[str, int]:
-    """The quad class of each PLOVER event type (``data/plover_scores.csv``)."""
-    return {row["plover_event"].strip().upper(): int(row["quad"])
-            for row in csv.DictReader(_data_lines("plover_scores.csv"))}  # fmt: skip
-
-
-@functools.cache
-def _plover_cameo() -> dict[tuple[str, str], str]:
-    """CAMEO code by (PLOVER type, mode); mode "" is the type's default."""
-    return {
-        (row["plover_event"].strip().upper(), row["plover_mode"].strip().lower()):
-            row["cameo"].strip()
-        for row in csv.DictReader(_data_lines("plover_to_cameo.csv"))
-    }  # fmt: skip
-
-
-def _data_lines(name: str) -> list[str]:
-    text = resources.files("equipoise").joinpath("data", name).read_text("utf-8")
-    return [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
-
-
-def plover_to_cameo(event_type: str, mode: str = "") -> str:
-    """The CAMEO code stored for a PLOVER event type and mode ("ASSAULT", "firearms" -> 193).
-
-    An unknown mode falls back to the type's default; an unknown type is a ValueError.
-    """
-    table = _plover_cameo()
-    kind = event_type.strip().upper()
-    if (kind, "") not in table:
-        raise ValueError(f"unknown PLOVER event type {event_type.strip()!r}")
-    for part in mode.replace(";", ",").split(","):
-        code = table.get((kind, part.strip().lower()))
-        if code is not None and part.strip():
-            return code
-    return table[(kind, "")]
-
-
 def read_polecat(
     path: str | Path, report: ImportReport | None = None, *, dates: DateRange | None = None
 ) -> Iterator[Event]:
@@ -646,21 +621,14 @@ def read_polecat(
     path = Path(path)
     report = report if report is not None else ImportReport()
     columns = _Columns()
-    quads = _plover_quads()
+    quads = plover_quads()
 
     def header(cells: list[str], number: int) -> bool:
         return columns.read(path, cells, number, _POLECAT_REQUIRED, "a POLECAT")
 
     def parse(cells: list[str], number: int) -> Event | None:
-        columns.check(cells, "tab-separated")
-
-        def cell(name: str) -> str:
-            value = columns.cell(cells, name)
-            return "" if value.lower() in _POLECAT_EMPTY else value
-
-        event_id = cell("Event ID")
-        if not event_id:
-            raise ValueError("empty Event ID")
+        cell = columns.row(cells, "tab-separated", missing=lambda v: v.lower() in _POLECAT_EMPTY)
+        event_id = _record_id(cell, "Event ID")
         date = _iso_date(cell("Event Date"))
         kind = cell("Event Type").upper()
         code = plover_to_cameo(kind, cell("Event Mode"))
@@ -870,32 +838,14 @@ def read_acled(
     """
     path = Path(path)
     report = report if report is not None else ImportReport()
+    columns = _Columns()
 
-    def events() -> Iterator[Event]:
-        columns = _Columns()
-        keep = _Keeper(path, report, dates)
-        for number, cells in _csv_records(path, report):
-            if not columns.width:
-                columns.read(path, cells, number, _ACLED_REQUIRED, "an ACLED", str.lower)
-                continue
-            report.rows += 1
-            try:
-                event = parse(cells, columns)
-            except ValueError as exc:
-                report.errors.append(str(SourceError(path, str(exc), number)))
-                continue
-            if event is not None and keep(event, number):
-                yield event
+    def header(cells: list[str], number: int) -> bool:
+        return columns.read(path, cells, number, _ACLED_REQUIRED, "an ACLED", str.lower)
 
-    def parse(cells: list[str], columns: _Columns) -> Event | None:
-        columns.check(cells, "comma-separated")
-
-        def cell(name: str) -> str:
-            return columns.cell(cells, name)
-
-        event_id = cell("event_id_cnty")
-        if not event_id:
-            raise ValueError("empty event_id_cnty")
+    def parse(cells: list[str], number: int) -> Event | None:
+        cell = columns.row(cells, "comma-separated")
+        event_id = _record_id(cell, "event_id_cnty")
         date = _acled_date(cell("event_date"))
         event_type, sub_event_type = cell("event_type"), cell("sub_event_type")
         if event_type.lower() not in {kind for kind, _ in _ACLED_CAMEO}:
@@ -917,7 +867,7 @@ def read_acled(
             coder=CODERS["acled"], dataset="acled",
         )  # fmt: skip
 
-    return events()
+    return _rows(path, report, parse, header, dates, _csv_records(path, report))
 
 
 # -- any format ----------------------------------------------------------------------------

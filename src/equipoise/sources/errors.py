@@ -6,6 +6,8 @@ import os
 import re
 from pathlib import Path
 
+from equipoise.errors import BadInputError
+
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -21,7 +23,7 @@ def display_path(path: str | os.PathLike[str]) -> str:
         return _SURROGATE.sub("\ufffd", text)
 
 
-class SourceError(Exception):
+class SourceError(BadInputError):
     """A file, or one line of it, that could not be read as a document.
 
     ``str()`` reads ``path:line: message`` (or ``path: message`` for a whole
@@ -31,15 +33,7 @@ class SourceError(Exception):
 
     def __init__(self, path: str | Path, message: str, line: int | None = None) -> None:
         # A file name that is not UTF-8 holds lone surrogates, which cannot be printed.
-        self.path = display_path(path)
-        self.line = line
-        self.message = _SURROGATE.sub("\ufffd", message)
-        super().__init__(self.path, self.message, line)
-
-    def __str__(self) -> str:
-        where = self.path if self.line is None else f"{self.path}:{self.line}"
-        return f"{where}: {self.message}"
+        super().__init__(_SURROGATE.sub("\ufffd", message), display_path(path), line)
 
     def __reduce__(self):
-        # The signature differs from Exception's, so pickling needs the real arguments.
         return (type(self), (self.path, self.message, self.line))

@@ -11,25 +11,18 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-EARLIEST = dt.date(1800, 1, 1)
-"""The default earliest date accepted."""
+from equipoise.reference import dates
+from equipoise.reference.dates import EARLIEST
 
 GOLDSTEIN_MIN, GOLDSTEIN_MAX = -10.0, 10.0
-
-
-def one_year_after(day: dt.date) -> dt.date:
-    """The same day a year later (29 February gives 1 March)."""
-    try:
-        return day.replace(year=day.year + 1)
-    except ValueError:
-        return dt.date(day.year + 1, 3, 1)
 
 
 @dataclass(frozen=True, slots=True)
 class DateRange:
     """The publication and event dates a reader accepts, both ends included.
 
-    ``latest`` None means one year after today, worked out when a date is checked.
+    ``latest`` None means one year after today (:mod:`equipoise.reference.dates`), worked
+    out when a date is checked.
     """
 
     earliest: dt.date = EARLIEST
@@ -43,7 +36,7 @@ class DateRange:
 
     @property
     def last(self) -> dt.date:
-        return self.latest if self.latest is not None else one_year_after(dt.date.today())
+        return self.latest if self.latest is not None else dates.latest()
 
     def __contains__(self, day: dt.date) -> bool:
         return self.earliest <= day <= self.last

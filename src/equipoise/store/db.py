@@ -20,6 +20,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from equipoise.errors import EquipoiseError
 from equipoise.records import Document, Event
 
 try:  # optional: turns large query results into DataFrames several times faster
@@ -64,7 +65,7 @@ DYAD_COLUMNS: tuple[str, ...] = (
 )  # fmt: skip
 
 
-class StoreError(Exception):
+class StoreError(EquipoiseError):
     """The database file cannot be used: missing, locked, foreign or of another version."""
 
 

@@ -18,6 +18,8 @@
 
   const Charts = window.EquipoiseCharts;
   const CODE = /^[A-Z][A-Z0-9]{1,9}$/;
+  // Mirrors equipoise.reference.quads (QUAD_NAMES, QUAD_COLUMNS); events from
+  // /api/events carry their quad_name from there.
   const QUADS = [
     { n: 1, key: 'verbal_coop', short: 'Verbal coop.', name: 'verbal cooperation' },
     { n: 2, key: 'material_coop', short: 'Material coop.', name: 'material cooperation' },

@@ -13,6 +13,8 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
+from equipoise.errors import UnknownCodeError
+
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "cameo.csv"
 
 COLUMNS = (
@@ -55,12 +57,8 @@ class CameoCode:
         return len(self.code)
 
 
-class UnknownCameoCode(KeyError):
+class UnknownCameoCode(UnknownCodeError, KeyError):
     """Raised for a code that is not in the CAMEO table."""
-
-    def __init__(self, code: object) -> None:
-        super().__init__(code)
-        self.code = code
 
     def __str__(self) -> str:
         return f"unknown CAMEO code: {self.code!r}"
