@@ -472,6 +472,10 @@ def test_other_events_in_passing_stay_background(rules):
 
 # One sentence, one construction: each row is named for the construction it shows.
 CONSTRUCTIONS = [
+    pytest.param("Chile expressed gratitude to Peru and concern about Bolivia's moves.",
+                 ("CHL", "BOL", "11"), id="each_noun_of_a_light_verb_has_its_own_code"),
+    pytest.param("Many states, including Latvia, condemned Belarus.",
+                 ("LVA", "BLR", "11"), id="actors_named_after_including_act_too"),
     pytest.param("Vietnam bought coastal radars from Israel.",
                  ("VNM", "ISR", "06"), id="buying_from_a_state_is_cooperation_with_it-1"),
     pytest.param("Egypt purchased fighter jets from France in 2015.",
@@ -533,3 +537,8 @@ CONSTRUCTIONS = [
 def test_constructions(rules, sentence, expected):
     pairs, _ = code(rules, sentence)
     assert expected in pairs
+
+
+def test_releasing_a_statement_frees_nobody(rules):
+    pairs, _ = code(rules, "Hungary released a statement on Serbia's elections.")
+    assert not any(root == "08" for _, _, root in pairs)

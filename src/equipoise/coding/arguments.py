@@ -58,6 +58,8 @@ class ArgumentReader:
                 wanted = self.cues.target_preps
                 if len(sources) >= 2 and self._joint(cameo, v):
                     wanted = wanted - self.cues.topic_preps
+                if cameo[:2] in self.cues.claim_roots:
+                    wanted = wanted | self.cues.grievance_preps  # "voiced concern over X"
                 targets = self._collect([p for o in objs for p in self._prep_objects(
                     o, wanted)], amap, ctx)
             if not targets:  # "condemned and criticized Azerbaijan": shared object
@@ -104,6 +106,18 @@ class ArgumentReader:
             targets = self._clause_target(v, sources, amap)
         return sources, targets, symmetric
 
+    def _object_targets(self, noun: Token, cameo: str, amap, ctx) -> list[Role]:
+        """Whom a nominal object is aimed at: 'support for X', 'concern over X's actions'."""
+        preps = self.cues.target_preps
+        if cameo[:2] in self.cues.claim_roots:
+            preps = preps | self.cues.grievance_preps
+        return self._collect(self._prep_objects(noun, preps), amap, ctx)
+
+    def _grievance_targets(self, noun: Token, cameo: str, amap, ctx) -> list[Role]:
+        if cameo[:2] not in self.cues.claim_roots:
+            return []
+        return self._collect(self._prep_objects(noun, self.cues.grievance_preps), amap, ctx)
+
     def _clause_target(self, v: Token, sources: list[Role], amap) -> list[Role]:
         """Fallback: the one other actor named inside the trigger's clause, if only one is."""
         taken = {r.mention.country or r.mention.code for r in sources}
@@ -130,6 +144,9 @@ class ArgumentReader:
                  for g in c.children if g.dep_ == "pobj"]
         sources = self._collect(own + agent, amap, ctx)
         targets = self._collect(self._prep_objects(n, self.cues.noun_target_preps), amap, ctx)
+        if not targets and cameo[:2] in self.cues.claim_roots:
+            # "anger over Seoul's decision", "concern about Russia's moves"
+            targets = self._collect(self._prep_objects(n, self.cues.grievance_preps), amap, ctx)
         verb = governing_verb(n)
         if verb is not None and n.dep_ == "attr" and not targets:
             subj = [c for c in verb.children if c.dep_ in SUBJ]
@@ -256,6 +273,8 @@ class ArgumentReader:
             # "adopted a resolution to impose sanctions": who adopts it imposes them; but
             # in "welcomed Turkey's decision to ratify" the decision is Turkey's
             owners = [c for c in head.children if c.dep_ in ("poss", "amod", "compound")]
+            owners += [g for c in head.children if c.dep_ == "prep" and c.lower_ == "of"
+                       for g in c.children if g.dep_ == "pobj" and g.i in amap]
             if any(c.dep_ == "poss" or c.i in amap for c in owners):
                 return self._collect(owners, amap, ctx)
             verb = head.head

@@ -68,6 +68,8 @@ class Cues:
     leaving_code: str  # withdrawing from a bloc reduces relations with it
     relation_words: frozenset[str]  # what makes "X and Y pledged to ..." mutual
     post_nouns: frozenset[str]  # "its embassy in X": the host state is the target
+    grievance_preps: frozenset[str]  # "concern over X's moves": whom criticism is about
+    published_things: frozenset[str]  # "released a statement" frees nobody
     # Unions used on every sentence, built once here rather than per token.
     reference_nouns: frozenset[str] = frozenset()  # "the bloc", "the country"
     third_person: frozenset[str] = frozenset()  # he, she, it, they, their...

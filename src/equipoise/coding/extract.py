@@ -78,6 +78,10 @@ class SentenceExtractor(ActorResolver, EventFilters, ArgumentReader):
             if any(c.dep_ in OBJ and c.lemma_.lower() in self.cues.domestic_acts
                    for c in tok.children):
                 continue  # "signed a decree": an act of state at home, not an agreement
+            if trig.cameo.startswith("084") and any(
+                    c.dep_ in OBJ and c.lemma_.lower() in self.cues.published_things
+                    for c in tok.children):
+                continue  # "released a statement" frees nobody
             if trig.lemma in self.cues.phone_verbs and not trig.with_ and not calls_actor(
                     tok, amap):
                 continue  # "called the move a provocation" is no phone call
@@ -94,7 +98,29 @@ class SentenceExtractor(ActorResolver, EventFilters, ArgumentReader):
             if not symmetric and self._lone_exercise(tok, trig):
                 cameo = self.cues.posture_code  # drills with no partner are a show of force
             found.extend(self._pairs(sources, targets, symmetric, cameo, tok))
+            if trig.with_ and tok.pos_ in ("VERB", "AUX"):
+                found.extend(self._coordinated_objects(tok, trig, sources, amap, ctx))
         return found + self._claims(found, ctx)
+
+    def _coordinated_objects(self, verb: Token, trig: Trigger, sources, amap, ctx
+                             ) -> list[Found]:
+        """'expressed support for Manila and concern over Beijing's actions': each noun
+        joined to the light verb's object carries its own code and its own target."""
+        rows = self.triggers.get((verb.lemma_.lower(), "VERB"), [])
+        out = []
+        for obj in verb.children:
+            if obj.dep_ not in OBJ or obj.lemma_.lower() != trig.with_:
+                continue
+            # the small parser often hangs the second noun on the first one's phrase
+            nouns = [t for t in obj.subtree if t.dep_ == "conj" and t.pos_ == "NOUN"]
+            for noun in nouns:
+                row = next((r for r in rows if r.with_ == noun.lemma_.lower()), None)
+                if row is None or row.cameo[:2] == trig.cameo[:2]:
+                    continue
+                targets = (self._object_targets(noun, row.cameo, amap, ctx)
+                           or self._grievance_targets(obj, row.cameo, amap, ctx))
+                out.extend(self._pairs(sources, targets, False, row.cameo, verb))
+        return out
 
     def _halted_object(self, obj: Token) -> bool:
         trig = self._trigger(obj)
