@@ -542,3 +542,14 @@ def test_constructions(rules, sentence, expected):
 def test_releasing_a_statement_frees_nobody(rules):
     pairs, _ = code(rules, "Hungary released a statement on Serbia's elections.")
     assert not any(root == "08" for _, _, root in pairs)
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Latvia said the Russian consul would be expelled.", {("LVA", "RUS", "16")}),
+    ("Latvia said on Monday that the Russian consul was to be expelled.", {("LVA", "RUS", "16")}),
+    ("Interfax said the Russian consul would be expelled.", set()),
+    ("Moscow said its consul had been expelled.", set()),
+])
+def test_a_state_announcing_an_act_of_state_in_the_passive_does_it(rules, sentence, expected):
+    pairs, _ = code(rules, sentence)
+    assert {p for p in pairs if p[2] == "16"} == expected

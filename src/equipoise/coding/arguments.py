@@ -37,9 +37,14 @@ class ArgumentReader:
         objs = [c for c in v.children if c.dep_ in OBJ or (c.dep_ == "npadvmod" and c.i in amap)]
         preps = self._prep_objects(v, self.cues.target_preps)
         symmetric = False
-        if passive or agent:
+        passive_voice = any(c.dep_ == "auxpass" for c in v.children)
+        if passive or agent or passive_voice:
             sources = self._collect(agent, amap, ctx)
             targets = self._collect(passive + objs + preps, amap, ctx)
+            if not passive and not agent:  # "was to be expelled": the subject is the head's
+                targets = dedupe(self._inherited_subject(v, amap, ctx) + targets)
+            if not agent and cameo[:2] in self.cues.state_act_roots:
+                sources = self._announcer(v, amap, ctx)
         else:
             sources = self._collect(subj, amap, ctx) if subj else self._inherited_subject(
                 v, amap, ctx)
@@ -117,6 +122,18 @@ class ArgumentReader:
         if cameo[:2] not in self.cues.claim_roots:
             return []
         return self._collect(self._prep_objects(noun, self.cues.grievance_preps), amap, ctx)
+
+    def _announcer(self, v: Token, amap, ctx) -> list[Role]:
+        """'Greece said Libya's ambassador would be expelled': a state announcing an act
+        of state in the passive is the one who does it. Only a state or bloc, never a
+        news outlet or a person standing for nobody, is taken as the doer."""
+        while v.dep_ == "xcomp" and v.head.i != v.i:  # "was to be expelled"
+            v = v.head
+        speech = v.head
+        if v.dep_ != "ccomp" or speech.lemma_.lower() not in self.cues.speech_verbs:
+            return []
+        speakers = self._collect([c for c in speech.children if c.dep_ in SUBJ], amap, ctx)
+        return [r for r in speakers if r.sector in ("GOV", "MIL", "IGO")]
 
     def _clause_target(self, v: Token, sources: list[Role], amap) -> list[Role]:
         """Fallback: the one other actor named inside the trigger's clause, if only one is."""
