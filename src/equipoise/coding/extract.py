@@ -97,6 +97,11 @@ class SentenceExtractor(ActorResolver, EventFilters, ArgumentReader):
                 sources, targets, symmetric = self._noun_args(tok, amap, ctx, cameo)
             if not symmetric and self._lone_exercise(tok, trig):
                 cameo = self.cues.posture_code  # drills with no partner are a show of force
+            if trig.lemma in self.cues.receiving_words:
+                if quad_of(cameo) == 2:
+                    sources, targets = targets, sources  # a purchase is coded as the sale
+                elif cameo.startswith("03"):
+                    cameo = "030"  # a planned purchase: intent to cooperate, not to give aid
             found.extend(self._pairs(sources, targets, symmetric, cameo, tok))
             if trig.with_ and tok.pos_ in ("VERB", "AUX"):
                 found.extend(self._coordinated_objects(tok, trig, sources, amap, ctx))
