@@ -472,6 +472,12 @@ def test_other_events_in_passing_stay_background(rules):
 
 # One sentence, one construction: each row is named for the construction it shows.
 CONSTRUCTIONS = [
+    pytest.param("The signing of the accord by Peru and Chile ended the dispute.",
+                 ("PER", "CHL", "05"), id="the_agent_of_a_nominal_event_after_its_object"),
+    pytest.param("A Chinese frigate approached the coast of Vietnam.",
+                 ("CHN", "VNM", "15"), id="warships_approaching_a_coast"),
+    pytest.param("Mongolia took part in talks with Kazakhstan.",
+                 ("MNG", "KAZ", "04"), id="taking_part_in_an_event_is_that_event"),
     pytest.param("Chile expressed gratitude to Peru and concern about Bolivia's moves.",
                  ("CHL", "BOL", "11"), id="each_noun_of_a_light_verb_has_its_own_code"),
     pytest.param("Many states, including Latvia, condemned Belarus.",

@@ -157,7 +157,10 @@ class ArgumentReader:
             c.dep_ == "poss" and c.lower_ in self.cues.speaker_pronouns for c in own
         ):
             return [], [], False  # "our ally" is a statement; "Russia's ally" is background
-        agent = [g for c in n.children if c.dep_ == "prep" and c.lower_ == "by"
+        # "the signing of the treaty by X": the parser often hangs "by X" on the object
+        heads = [n] + [g for c in n.children if c.dep_ == "prep" and c.lower_ == "of"
+                       for g in c.children if g.dep_ == "pobj"]
+        agent = [g for h in heads for c in h.children if c.dep_ == "prep" and c.lower_ == "by"
                  for g in c.children if g.dep_ == "pobj"]
         sources = self._collect(own + agent, amap, ctx)
         targets = self._collect(self._prep_objects(n, self.cues.noun_target_preps), amap, ctx)
