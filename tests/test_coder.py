@@ -472,6 +472,8 @@ def test_other_events_in_passing_stay_background(rules):
 
 # One sentence, one construction: each row is named for the construction it shows.
 CONSTRUCTIONS = [
+    pytest.param("Belarus sent artillery shells to Russia.",
+                 ("BLR", "RUS", "07"), id="sending_any_kind_of_arms_is_military_aid"),
     pytest.param("The signing of the accord by Peru and Chile ended the dispute.",
                  ("PER", "CHL", "05"), id="the_agent_of_a_nominal_event_after_its_object"),
     pytest.param("A Chinese frigate approached the coast of Vietnam.",

@@ -126,6 +126,22 @@ def test_a_duplicate_row_is_rejected(tmp_path):
         load_triggers(path)
 
 
+def test_a_word_class_row_stands_for_one_row_per_member(tmp_path):
+    (tmp_path / "classes.csv").write_text("class,word\nboats,ship\nboats,ferry\n",
+                                          encoding="utf-8")
+    path = tmp_path / "triggers.csv"
+    path.write_text(HEADER + "send,VERB,@boats,150,\nsend,VERB,ferry,073,\n", encoding="utf-8")
+    rows = load_triggers(path)[("send", "VERB")]
+    assert [(t.with_, t.cameo) for t in rows] == [("ferry", "073"), ("ship", "150")]
+
+
+def test_an_unknown_word_class_names_file_and_line(tmp_path):
+    path = tmp_path / "triggers.csv"
+    path.write_text(HEADER + "send,VERB,@boats,150,\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="triggers.csv:2: unknown word class '@boats'"):
+        load_triggers(path)
+
+
 # --- the lemmas are the ones spaCy produces ---------------------------------------------
 
 
