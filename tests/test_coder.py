@@ -472,6 +472,8 @@ def test_other_events_in_passing_stay_background(rules):
 
 # One sentence, one construction: each row is named for the construction it shows.
 CONSTRUCTIONS = [
+    pytest.param("Ukraine said Russia had struck its power plants.",
+                 ("RUS", "UKR", "19"), id="the_owner_of_what_is_struck_is_the_target"),
     pytest.param("Belarus sent artillery shells to Russia.",
                  ("BLR", "RUS", "07"), id="sending_any_kind_of_arms_is_military_aid"),
     pytest.param("The signing of the accord by Peru and Chile ended the dispute.",

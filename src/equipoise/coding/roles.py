@@ -13,6 +13,7 @@ from equipoise.coding.syntax import (
     CLAUSAL,
     NOUN_TAGS,
     NP_LINKS,
+    OBJ,
     SUBJ,
     conjuncts,
     governing_verb,
@@ -145,9 +146,17 @@ class ActorResolver:
         if roles:
             return dedupe(roles)
         if owners and tok.dep_ in SUBJ | {"nsubjpass"}:
-            # "its navy warned": the subject acts for whom "its" names; an object's owner
-            # ("closed its border with X") is mostly the subject itself, not a target
+            # "its navy warned": the subject acts for whom "its" names
             return dedupe([r for o in owners for r in self._resolve(o, ctx)])
+        if owners and tok.dep_ in OBJ | {"pobj"}:
+            # "fired at its vessels": the vessels' owner is the target, but an owner that
+            # is the clause's own subject ("closed its border") is no target at all
+            verb = governing_verb(tok)
+            doers = {r.mention.code for r in self._collect(
+                [c for c in verb.children if c.dep_ in SUBJ], self._amap or {}, ctx)
+                } if verb is not None else set()
+            return dedupe([r for o in owners for r in self._resolve(o, ctx)
+                           if r.mention.code not in doers])
         return self._resolve(tok, ctx)
 
     def _resolve(self, tok: Token, ctx: Context) -> list[Role]:
