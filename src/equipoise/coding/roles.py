@@ -155,8 +155,16 @@ class ActorResolver:
             doers = {r.mention.code for r in self._collect(
                 [c for c in verb.children if c.dep_ in SUBJ], self._amap or {}, ctx)
                 } if verb is not None else set()
-            return dedupe([r for o in owners for r in self._resolve(o, ctx)
-                           if r.mention.code not in doers])
+            found = [r for o in owners for r in self._resolve(o, ctx)
+                     if r.mention.code not in doers]
+            speech = reporting_verb(verb, self.cues.reporting_verbs) if verb is not None else None
+            if not found and speech is not None and self._amap is not None:
+                # "Ukraine said Russia struck its plants": its = the state speaking
+                found = [r for c in speech.children if c.dep_ in SUBJ
+                         for r in self._actors(c, self._amap, ctx)
+                         if r.mention.code not in doers
+                         and r.mention.kind not in ("person", "learned")]
+            return dedupe(found)
         return self._resolve(tok, ctx)
 
     def _resolve(self, tok: Token, ctx: Context) -> list[Role]:
