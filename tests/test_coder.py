@@ -567,3 +567,8 @@ def test_releasing_a_statement_frees_nobody(rules):
 def test_a_state_announcing_an_act_of_state_in_the_passive_does_it(rules, sentence, expected):
     pairs, _ = code(rules, sentence)
     assert {p for p in pairs if p[2] == "16"} == expected
+
+
+def test_the_broker_of_an_agreement_is_no_party_to_it(rules):
+    _, events = code(rules, "Sudan and Chad reached a Qatar-brokered agreement.")
+    assert {(e.source.code, e.target.code) for e in events} == {("SDN", "TCD")}

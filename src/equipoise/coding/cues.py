@@ -71,6 +71,7 @@ class Cues:
     grievance_preps: frozenset[str]  # "concern over X's moves": whom criticism is about
     published_things: frozenset[str]  # "released a statement" frees nobody
     receiving_words: frozenset[str]  # "X bought arms from Y": Y supplies X
+    go_between_words: frozenset[str]  # "an Oman-brokered deal": the broker is no party
     state_act_roots: frozenset[str]  # acts of state: announced in the passive, done by the speaker
     # Unions used on every sentence, built once here rather than per token.
     reference_nouns: frozenset[str] = frozenset()  # "the bloc", "the country"

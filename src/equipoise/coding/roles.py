@@ -142,6 +142,8 @@ class ActorResolver:
                     continue
                 if c.dep_ == "prep" and c.lower_ not in self.cues.np_preps:
                     continue
+                if c.lemma_.lower() in self.cues.go_between_words:
+                    continue  # "an Oman-brokered agreement": Oman is no party to it
                 stack.append(c)
         if roles:
             return dedupe(roles)
