@@ -572,3 +572,8 @@ def test_a_state_announcing_an_act_of_state_in_the_passive_does_it(rules, senten
 def test_the_broker_of_an_agreement_is_no_party_to_it(rules):
     _, events = code(rules, "Sudan and Chad reached a Qatar-brokered agreement.")
     assert {(e.source.code, e.target.code) for e in events} == {("SDN", "TCD")}
+
+
+def test_cooperation_on_a_country_is_about_it_not_with_it(rules):
+    pairs, _ = code(rules, "Seoul and Tokyo praised their cooperation on North Korea.")
+    assert not any("PRK" in (s, t) for s, t, _ in pairs)

@@ -163,7 +163,10 @@ class ArgumentReader:
         agent = [g for h in heads for c in h.children if c.dep_ == "prep" and c.lower_ == "by"
                  for g in c.children if g.dep_ == "pobj"]
         sources = self._collect(own + agent, amap, ctx)
-        targets = self._collect(self._prep_objects(n, self.cues.noun_target_preps), amap, ctx)
+        preps = self.cues.noun_target_preps
+        if self._joint(cameo, n) and cameo not in self.cues.joint_codes:
+            preps = preps - self.cues.topic_preps  # "cooperation on North Korea": a topic
+        targets = self._collect(self._prep_objects(n, preps), amap, ctx)
         if not targets and cameo[:2] in self.cues.claim_roots:
             # "anger over Seoul's decision", "concern about Russia's moves"
             targets = self._collect(self._prep_objects(n, self.cues.grievance_preps), amap, ctx)
