@@ -577,3 +577,9 @@ def test_the_broker_of_an_agreement_is_no_party_to_it(rules):
 def test_cooperation_on_a_country_is_about_it_not_with_it(rules):
     pairs, _ = code(rules, "Seoul and Tokyo praised their cooperation on North Korea.")
     assert not any("PRK" in (s, t) for s, t, _ in pairs)
+
+
+def test_telling_an_organisation_is_no_consultation(rules):
+    pairs, _ = code(rules, "Ghana told the IMF that it backs Zambia's debt plan.")
+    assert ("GHA", "ZMB", "05") in pairs
+    assert not any(root == "04" for _, _, root in pairs)

@@ -257,6 +257,9 @@ class SentenceExtractor(ActorResolver, EventFilters, ArgumentReader):
                     continue
                 if cameo[:2] == "04" and t.sector == "MED":
                     continue  # an interview with a foreign outlet is not a consultation
+                if (tok.lemma_.lower() == "tell" and t.mention.country is None
+                        and t.mention.kind not in ("person", "learned")):
+                    continue  # telling a body (the IMF, the Council) is a statement to it
                 code = cameo
                 if cameo.startswith("087") and t.mention.country is None:
                     code = self.cues.leaving_code  # "withdrew from the OAS": not a retreat
