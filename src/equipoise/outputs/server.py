@@ -457,30 +457,10 @@ def _blocs() -> list[dict[str, Any]]:
     ]
 
 
-def _counts(store: Store, sql: str, params: list[Any]) -> list[dict[str, Any]]:
-    # The store has no query for these counts; its connection is read-only and every
-    # value is bound.
-    rows = store._con.execute(sql, params).fetchall()
+def _counts(rows: list[tuple[str, int]]) -> list[dict[str, Any]]:
     names = _names()
-    return [{"code": code, "name": names.get(code), "events": int(n)} for code, n in rows]
+    return [{"code": code, "name": names.get(code), "events": n} for code, n in rows]
 
-
-_ACTOR_COUNTS = (
-    "SELECT code, count(*) AS n FROM ("
-    " SELECT source AS code FROM events"
-    " UNION ALL SELECT target FROM events WHERE target IS DISTINCT FROM source"
-    ") GROUP BY code ORDER BY n DESC, code"
-)
-_PARTNER_COUNTS = (
-    "SELECT partner, count(*) AS n FROM ("
-    " SELECT target AS partner FROM events"
-    "  WHERE (source = ? OR source_country = ?) AND target <> ?"
-    "  AND target_country IS DISTINCT FROM ?"
-    " UNION ALL SELECT source FROM events"
-    "  WHERE (target = ? OR target_country = ?) AND source <> ?"
-    "  AND source_country IS DISTINCT FROM ?"
-    ") GROUP BY partner ORDER BY n DESC, partner LIMIT ?"
-)
 
 _EVENT_FIELDS = (
     "event_date", "date_precision", "pole", "direction",
@@ -652,10 +632,10 @@ def create_app(
         focal = q.focal
         with open_store(db) as store:
             stats = store.stats()
-            found = _counts(store, _ACTOR_COUNTS, [])
+            found = _counts(store.actor_counts())
             partners = []
             if focal is not None:
-                partners = _counts(store, _PARTNER_COUNTS, [focal] * 8 + [PARTNERS])
+                partners = _counts(store.actor_counts(partners_of=focal, limit=PARTNERS))
         return {
             "store": {k: _plain(v) for k, v in stats.items()} | {"file": db.name},
             "actors": found,
