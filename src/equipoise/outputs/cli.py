@@ -506,7 +506,8 @@ def align(
     end: ToOption = None,
     freq: FreqOption = "month",
     fmt: Annotated[str, typer.Option(
-        "--format", help="table, json (every panel) or csv (the alignment table).")] = "table",
+        "--format", help="table, json (as /api/align, with every panel) or csv (the alignment "
+        "table).")] = "table",
     weight: WeightOption = "count",
     direction: DirectionOption = "both",
     min_events: MinEventsOption = 3,
@@ -539,8 +540,16 @@ def align(
     if un_votes is not None:
         panels["un_votes"] = _un_agreement(un_votes, un_roll_calls, focal, pole_list)
     if fmt == "json":
-        out.print_json(json.dumps({name: json.loads(frame.to_json(
-            orient="records", date_format="iso")) for name, frame in panels.items()}))
+        from equipoise.analysis import summary
+        from equipoise.outputs import jsonify
+
+        # The document /api/align answers, then the panels asked for here.
+        document = jsonify.alignment(aligned, panels["equidistance"], summary(aligned),
+                                     verdict(aligned, focal=focal))
+        for name in ("changepoints", "drivers", "un_votes"):
+            if name in panels:
+                document[name] = jsonify.records(panels[name])
+        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
     elif fmt == "csv":
         sys.stdout.write(aligned.to_csv(index=False))
     else:

@@ -46,7 +46,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import math
 import os
 import re
 import threading
@@ -57,7 +56,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import numpy as np
 import pandas as pd
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -70,6 +68,8 @@ from equipoise import api
 from equipoise.analysis.align import equidistance, summary, verdict
 from equipoise.analysis.limits import check_window
 from equipoise.errors import BadInputError, InvalidQueryError, UnknownCodeError
+from equipoise.outputs import jsonify
+from equipoise.outputs.jsonify import options, plain, records
 from equipoise.reference.countries import names as _names
 from equipoise.reference.memberships import default_memberships
 from equipoise.reference.periods import FREQ_CODES
@@ -276,7 +276,7 @@ class UnvotesQuery(_Query):
 # --------------------------------------------------------------------------- responses
 
 
-Record = dict[str, Any]
+Record = jsonify.Record
 
 
 class ActorCount(BaseModel):
@@ -352,49 +352,6 @@ def open_store(db_path: str | os.PathLike[str]) -> Iterator[Store]:
         yield store
     finally:
         store.close()
-
-
-def _plain(value: Any) -> Any:
-    """A JSON value: None for NaN/NaT/NA, ISO strings for dates, Python numbers."""
-    if value is None or isinstance(value, str | bool):
-        return value
-    if isinstance(value, np.bool_):
-        return bool(value)
-    if isinstance(value, int | np.integer):
-        return int(value)
-    if isinstance(value, float | np.floating):
-        number = float(value)
-        return number if math.isfinite(number) else None
-    if isinstance(value, list | tuple | np.ndarray):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    if isinstance(value, pd.Timestamp | dt.datetime):
-        stamp = pd.Timestamp(value)
-        return stamp.date().isoformat() if stamp == stamp.normalize() else stamp.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, pd.Period):
-        return str(value)
-    return str(value)
-
-
-def records(frame: pd.DataFrame) -> list[Record]:
-    """A DataFrame as a list of JSON-ready dicts, column order kept."""
-    columns = [str(c) for c in frame.columns]
-    return [
-        dict(zip(columns, map(_plain, row), strict=True))
-        for row in frame.itertuples(index=False, name=None)
-    ]
-
-
-def _options(attrs: dict[str, Any]) -> Record:
-    return {k: _plain(v) for k, v in attrs.items() if k != "bootstrap"}
 
 
 def _call(function, *args, **kwargs):
@@ -637,7 +594,7 @@ def create_app(
             if focal is not None:
                 partners = _counts(store.actor_counts(partners_of=focal, limit=PARTNERS))
         return {
-            "store": {k: _plain(v) for k, v in stats.items()} | {"file": db.name},
+            "store": {k: plain(v) for k, v in stats.items()} | {"file": db.name},
             "actors": found,
             "blocs": _blocs(),
             "focal": focal,
@@ -663,15 +620,8 @@ def create_app(
                 weight=q.weight, direction=q.direction, smoothing=q.smoothing, ci=q.ci,
                 n_boot=q.n_boot, min_events=q.min_events,
             )  # fmt: skip
-            return {
-                "focal": q.focal,
-                "poles": poles,
-                "options": _options(aligned.attrs),
-                "records": records(aligned),
-                "equidistance": records(equidistance(aligned)),
-                "summary": records(summary(aligned)),
-                "verdict": verdict(aligned, focal=q.focal),
-            }
+            return jsonify.alignment(aligned, equidistance(aligned), summary(aligned),
+                                     verdict(aligned, focal=q.focal))
 
     @app.get(
         "/api/changepoints",
@@ -697,7 +647,7 @@ def create_app(
         return {
             "focal": q.focal,
             "poles": poles,
-            "options": _options(points.attrs) | {"top": q.top},
+            "options": options(points.attrs) | {"top": q.top},
             "points": records(points),
             "drivers": records(table),
         }
@@ -733,8 +683,8 @@ def create_app(
             "focal": q.focal,
             "pole": q.pole,
             "period": q.period,
-            "start": _plain(start),
-            "end": _plain(end),
+            "start": plain(start),
+            "end": plain(end),
             "total": len(rows),
             "events": _event_records(rows.head(q.limit)) if len(rows) else [],
         }
