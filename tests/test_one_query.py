@@ -156,3 +156,19 @@ def test_an_unknown_code_gets_the_same_message_everywhere(store, client):
     assert message.startswith("unknown pole 'TRK'")
     assert result.stderr.splitlines() == [f"error: {message}"]
     assert answer.json() == {"detail": message}
+
+
+def test_the_python_api_takes_a_query_or_its_fields(store):
+    import pandas as pd
+
+    import equipoise
+
+    query = equipoise.Query("AZE", "TUR,RUS", "2020-02-01", None, "quarter", ci=0.9,
+                            n_boot=50, min_events=1)  # fmt: skip
+    by_query = equipoise.align(query, db=store)
+    by_fields = equipoise.align("aze", ["tur", "rus"], db=store, start=dt.date(2020, 2, 1),
+                                freq="quarter", ci=0.9, n_boot=50, min_events=1)  # fmt: skip
+    pd.testing.assert_frame_equal(by_query, by_fields)
+    assert by_query.attrs["start"] == dt.date(2020, 2, 1) and by_query.attrs["n_boot"] == 50
+    with pytest.raises(TypeError, match="not both"):
+        equipoise.align(query, ["TUR"], db=store)
