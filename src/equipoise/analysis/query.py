@@ -39,9 +39,10 @@ DEFAULT_MIN_EVENTS = 3
 DEFAULT_N_BOOT = 500
 DEFAULT_TOP = 5
 
-# A state (AZE), a bloc (NATO, EU) or an actor code of the store (AZEGOV): letters first,
-# then letters or digits. Anything else cannot be a code, whatever the store holds.
-_CODE = re.compile(r"[A-Z][A-Z0-9]{1,9}")
+# A state (AZE), a bloc (NATO, EU) or an actor code of the store (AZEGOV; GDELT's run to
+# five three-letter parts): letters first, then letters or digits. Anything else cannot
+# be a code, whatever the store holds.
+_CODE = re.compile(r"[A-Z][A-Z0-9]{1,14}")
 
 
 def _refuse(field: str, message: str) -> InvalidQueryError:
@@ -79,7 +80,7 @@ def _pole_codes(focal: str, poles: object) -> tuple[str, ...]:
 
 
 def _date(value: object, field: str) -> dt.date | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
+    if value is None or value is pd.NaT or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, dt.datetime):  # pandas Timestamps too: their day
         return value.date()
