@@ -172,3 +172,18 @@ def test_the_python_api_takes_a_query_or_its_fields(store):
     assert by_query.attrs["start"] == dt.date(2020, 2, 1) and by_query.attrs["n_boot"] == 50
     with pytest.raises(TypeError, match="not both"):
         equipoise.align(query, ["TUR"], db=store)
+
+
+def test_report_and_the_change_points_endpoint_refuse_alike(store, client, tmp_path):
+    message = "direction: unknown direction 'up': use one of 'out', 'in', 'both'"
+    output = tmp_path / "report.html"
+    result = cli("report", "--db", str(store), "--focal", "AZE", "--poles", "TUR",
+                 "--direction", "up", "--output", str(output))  # fmt: skip
+    assert result.stderr.splitlines() == [f"error: {message}"] and not output.exists()
+    answer = client.get("/api/changepoints", params={"focal": "AZE", "poles": "TUR",
+                                                      "direction": "up"})  # fmt: skip
+    assert answer.status_code == 422 and answer.json() == {"detail": message}
+    result = cli("report", "--db", str(store), "--focal", "AZE", "--poles", "TUR",
+                 "--max-events", "-1", "--output", str(output))  # fmt: skip
+    assert result.stderr.splitlines() == [
+        "error: max_events: max_events must be an integer >= 0, got -1"]
