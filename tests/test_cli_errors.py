@@ -171,7 +171,7 @@ def test_a_folder_as_the_report_file(store, tmp_path):
 def test_far_dates_leave_align_quick_and_say_what_was_left_out(far_store):
     result = run(*ALIGN, "--db", str(far_store), "--min-events", "1", "--format", "json")
     assert result.exit_code == 0, result.output
-    rows = json.loads(result.stdout)["alignment"]
+    rows = json.loads(result.stdout)["records"]
     assert {r["period"] for r in rows} == {"2020-05"}
     assert "4 events dated before 1800-01-01" in result.stderr
     assert "give --from and --to to include them" in result.stderr

@@ -55,7 +55,7 @@ def test_from_text_files_to_report(tmp_path):
     result = run("align", "--db", db, "--focal", "AZE", "--poles", "TUR,RUS,IRN",
                  "--freq", "quarter", "--format", "json", "--min-events", "1")
     assert result.exit_code == 0, result.output
-    rows = json.loads(result.stdout)["alignment"]
+    rows = json.loads(result.stdout)["records"]
     q3 = {r["pole"]: r for r in rows if r["period"] == "2020Q3"}
     assert q3["TUR"]["tilt"] > 0 > q3["RUS"]["tilt"]
     assert q3["RUS"]["verbal_conflict"] >= 1
@@ -211,8 +211,9 @@ def test_align_with_intervals_change_points_and_un_votes(tmp_path):
                  "--format", "json")
     assert result.exit_code == 0, result.output
     panels = json.loads(result.stdout)
-    assert set(panels) == {"alignment", "equidistance", "changepoints", "drivers", "un_votes"}
-    assert {"tilt_lo", "tilt_hi"} <= set(panels["alignment"][0])
+    assert set(panels) == {"focal", "poles", "options", "records", "equidistance", "summary",
+                           "verdict", "changepoints", "drivers", "un_votes"}
+    assert {"tilt_lo", "tilt_hi"} <= set(panels["records"][0])
     assert all(0 <= r["equidistance"] <= 1 for r in panels["equidistance"]
                if r["equidistance"] is not None)
     agreement = {(r["session"], r["pole"]): r["agree_share"] for r in panels["un_votes"]}

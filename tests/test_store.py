@@ -482,3 +482,18 @@ def test_a_document_recoded_by_a_new_coder_version_counts_once(store):
     assert len(store.events_frame()) == 1  # the last coding only
     assert set(store.events_frame(coder="rules-1")["cameo"]) == {"057", "042"}
     assert len(store.dyad_frame("TUR", ["AZE"])) == 1
+
+
+# -- actor counts ----------------------------------------------------------------------
+
+
+def test_actor_counts_rank_codes_and_a_focal_actors_partners(tmp_path):
+    from factories import write_store
+
+    rows = [[("AZE", "TUR", 1, dt.date(2020, 1, 5)), ("TUR", "AZE", 2, dt.date(2020, 2, 5)),
+             ("AZE", "RUS", 3, dt.date(2020, 3, 5)), ("RUS", "IRN", 4, dt.date(2020, 4, 5))]]
+    with Store(write_store(tmp_path / "counts.duckdb", rows), read_only=True) as store:
+        assert store.actor_counts() == [("AZE", 3), ("RUS", 2), ("TUR", 2), ("IRN", 1)]
+        assert store.actor_counts(partners_of="aze") == [("TUR", 2), ("RUS", 1)]
+        assert store.actor_counts(partners_of="AZE", limit=1) == [("TUR", 2)]
+        assert store.actor_counts(partners_of="GEO") == []

@@ -6,6 +6,11 @@ The Python API mirrors the command line and returns pandas DataFrames::
     table = equipoise.align("AZE", ["TUR", "RUS", "IRN"], db="baku.duckdb", ci=0.9)
     points, drivers = equipoise.changepoints("AZE", ["TUR", "RUS"], db="baku.duckdb")
 
+A :class:`equipoise.Query` holds one question, checked once, for any of them::
+
+    query = equipoise.Query("AZE", ["TUR", "RUS"], start="2020-01-01", freq="quarter")
+    table = equipoise.align(query, db="baku.duckdb")
+
 Names load on first use, so ``import equipoise`` stays fast and does not load spaCy.
 """
 
@@ -17,6 +22,7 @@ _EXPORTS = {
     "align": "equipoise.api",
     "changepoints": "equipoise.api",
     "load_events": "equipoise.api",
+    "Query": "equipoise.analysis.query",
     "Coder": "equipoise.coding.coder",
     "Store": "equipoise.store",
     "Document": "equipoise.records",

@@ -15,29 +15,21 @@ import pandas as pd
 from equipoise.analysis import align as _align
 from equipoise.analysis import dyad_events
 from equipoise.analysis.changepoints import changepoints as _changepoints
-from equipoise.analysis.codes import check_codes
-from equipoise.analysis.limits import check_window, plausible
+from equipoise.analysis.limits import plausible
+from equipoise.analysis.query import Query
 from equipoise.errors import BadInputError
 from equipoise.reference.memberships import default_memberships
 from equipoise.store import Store, resolve_db_path
 from equipoise.store.db import DYAD_COLUMNS
 
 
-def _dates(start, end) -> tuple[dt.date | None, dt.date | None]:
-    def one(v):
-        if v is None or isinstance(v, dt.date):
-            return v
-        return dt.date.fromisoformat(str(v))
-    return one(start), one(end)
-
-
-def _bloc_members(focal: str, poles: Sequence[str]) -> dict[str, list[str]]:
-    """The states that were ever members of each bloc among ``focal`` and ``poles``.
+def _bloc_members(query: Query) -> dict[str, list[str]]:
+    """The states that were ever members of each bloc among the focal actor and poles.
 
     The store read keeps their events too; the analysis then counts each one only
     while the state was a member (the bundled membership table, as it uses).
     """
-    wanted = {c.strip().upper() for c in (focal, *([poles] if isinstance(poles, str) else poles))}
+    wanted = {query.focal, *query.poles}
     table = default_memberships()
     members: dict[str, list[str]] = {}
     for bloc, state in zip(table["bloc"].str.upper(), table["member"].str.upper(), strict=True):
@@ -46,29 +38,42 @@ def _bloc_members(focal: str, poles: Sequence[str]) -> dict[str, list[str]]:
     return members
 
 
-def _dyads(focal, poles, db, start, end, documents: bool = False) -> pd.DataFrame:
+def _dyads(query: Query, db, documents: bool = False) -> pd.DataFrame:
     with Store(resolve_db_path(db), read_only=True) as store:
         # A code neither known nor in the store is a typo: refuse it rather than
         # report a pole without events.
-        check_codes(focal, poles, present=store.has_actor)
+        query.check_codes(present=store.has_actor)
         return store.dyad_frame(
-            focal, poles, start=start, end=end, columns=None if documents else DYAD_COLUMNS,
-            documents=documents, members=_bloc_members(focal, poles),
+            query.focal, list(query.poles), start=query.start, end=query.end,
+            columns=None if documents else DYAD_COLUMNS, documents=documents,
+            members=_bloc_members(query),
         )  # fmt: skip
 
 
+def _query(focal: str | Query, poles, start, end, freq, **options) -> Query:
+    """The Query given, or the one the arguments describe (checked on construction)."""
+    if isinstance(focal, Query):
+        if poles is not None:
+            raise TypeError("give a Query or focal and poles, not both")
+        return focal
+    return Query(focal, () if poles is None else poles, start, end, freq, **options)
+
+
 def load_events(
-    focal: str,
-    poles: Sequence[str],
+    focal: str | Query,
+    poles: Sequence[str] | str | None = None,
     db: str | Path | None = None,
     start: dt.date | str | None = None,
     end: dt.date | str | None = None,
 ) -> pd.DataFrame:
     """Events between ``focal`` and any of ``poles`` (either direction), one row each,
-    with their sentences and documents, and the ``pole`` and ``direction`` they count for."""
-    start, end = _dates(start, end)
-    frame = _dyads(focal, poles, db, start, end, documents=True)
-    return _in_window(dyad_events(frame, focal, poles), start, end)
+    with their sentences and documents, and the ``pole`` and ``direction`` they count for.
+
+    ``focal`` may be a :class:`~equipoise.analysis.query.Query` (its window is used)."""
+    # No grid of periods is computed: the coarsest period keeps its size bound aside.
+    query = _query(focal, poles, start, end, "year")
+    frame = _dyads(query, db, documents=True)
+    return _in_window(dyad_events(frame, query.focal, query.poles), query.start, query.end)
 
 
 def _in_window(events: pd.DataFrame, start, end) -> pd.DataFrame:
@@ -79,16 +84,9 @@ def _in_window(events: pd.DataFrame, start, end) -> pd.DataFrame:
     return events[plausible(events["event_date"], start, end)].reset_index(drop=True)
 
 
-def _check_window(poles, start, end, freq, ci=None, n_boot=500) -> None:
-    """Refuse a window given at both ends that is too large, before reading the store."""
-    n_poles = 1 if isinstance(poles, str) else len(dict.fromkeys(poles))
-    boot = n_boot if ci is not None and isinstance(n_boot, int) else None
-    check_window(start, end, freq, n_poles, boot)
-
-
 def align(
-    focal: str,
-    poles: Sequence[str],
+    focal: str | Query,
+    poles: Sequence[str] | str | None = None,
     db: str | Path | None = None,
     start: dt.date | str | None = None,
     end: dt.date | str | None = None,
@@ -107,8 +105,11 @@ def align(
 
     Parameters
     ----------
-    focal : ISO3 code of the state whose leaning is measured, or a bloc code.
-    poles : codes of the rival powers or blocs (a bloc counts its members at each date).
+    focal : ISO3 code of the state whose leaning is measured, or a bloc code; or a
+        :class:`~equipoise.analysis.query.Query` holding the whole question (then give
+        no other option but ``db``).
+    poles : codes of the rival powers or blocs (a bloc counts its members at each date),
+        as a list or comma-separated.
     db : store path; default ``EQUIPOISE_DB`` or ``./equipoise.duckdb``.
     start, end : ISO dates bounding the analysis (inclusive); a side not given stops at
         the first or last event dated from 1800-01-01 to one year after today.
@@ -130,19 +131,16 @@ def align(
     :class:`~equipoise.analysis.limits.TooLargeError` for a window, frequency and number
     of replicates over the size bounds.
     """
-    start, end = _dates(start, end)
-    _check_window(poles, start, end, freq, ci, n_boot)
-    frame = _dyads(focal, poles, db, start, end)
-    return _align(
-        frame, focal, list(poles), start=start, end=end, freq=freq, weight=weight,
-        direction=direction, smoothing=smoothing, ci=ci, n_boot=n_boot, min_events=min_events,
-        random_state=random_state,
-    )  # fmt: skip
+    query = _query(focal, poles, start, end, freq, weight=weight, direction=direction,
+                   smoothing=smoothing, ci=ci, n_boot=n_boot, min_events=min_events,
+                   random_state=random_state)  # fmt: skip
+    frame = _dyads(query, db)
+    return _align(frame, query.focal, list(query.poles), **query.align_options())
 
 
 def changepoints(
-    focal: str,
-    poles: Sequence[str],
+    focal: str | Query,
+    poles: Sequence[str] | str | None = None,
     db: str | Path | None = None,
     start: dt.date | str | None = None,
     end: dt.date | str | None = None,
@@ -153,18 +151,24 @@ def changepoints(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Breaks in each pole's tilt and the documents that drive them: ``(points, drivers)``.
 
-    ``align_options`` are those of :func:`align` (``weight``, ``direction``, ``min_events``...).
+    ``align_options`` are those of :func:`align` (``weight``, ``direction``, ``min_events``...);
+    ``focal`` may be a :class:`~equipoise.analysis.query.Query` (its ``top`` is used).
     """
-    start, end = _dates(start, end)
-    _check_window(poles, start, end, freq)
-    frame = _dyads(focal, poles, db, start, end, documents=True)
-    options = {"start": start, "end": end, **align_options}
-    return _changepoints(frame, focal, list(poles), freq=freq, align_kwargs=options, top=top)
+    query = _query(focal, poles, start, end, freq, top=top, **align_options)
+    frame = _dyads(query, db, documents=True)
+    return _changes(frame, query)
+
+
+def _changes(frame: pd.DataFrame, query: Query) -> tuple[pd.DataFrame, pd.DataFrame]:
+    options = query.align_options(intervals=False)
+    freq = options.pop("freq")
+    return _changepoints(frame, query.focal, list(query.poles), freq=freq,
+                         align_kwargs=options, top=query.top)
 
 
 def analyse(
-    focal: str,
-    poles: Sequence[str],
+    focal: str | Query,
+    poles: Sequence[str] | str | None = None,
     db: str | Path | None = None,
     start: dt.date | str | None = None,
     end: dt.date | str | None = None,
@@ -178,24 +182,23 @@ def analyse(
     ``events`` (the dyad events with sentences), ``changepoints`` and ``drivers`` (when
     asked), and ``un_votes`` (agreement, when ``votes`` from :func:`un_votes` are given).
 
-    ``align_options`` are those of :func:`align`.
+    ``align_options`` are those of :func:`align`; ``focal`` may be a
+    :class:`~equipoise.analysis.query.Query` (its ``changepoints`` says whether to find
+    change points).
     """
     from equipoise.analysis import equidistance
 
-    start, end = _dates(start, end)
-    _check_window(poles, start, end, freq, align_options.get("ci"),
-                  align_options.get("n_boot", 500))
-    frame = _dyads(focal, poles, db, start, end, documents=True)
-    poles = list(poles)
-    aligned = _align(frame, focal, poles, start=start, end=end, freq=freq, **align_options)
+    query = _query(focal, poles, start, end, freq, changepoints=changepoints, **align_options)
+    frame = _dyads(query, db, documents=True)
+    poles = list(query.poles)
+    aligned = _align(frame, query.focal, poles, **query.align_options())
     tables = {"aligned": aligned, "equidistance": equidistance(aligned),
-              "events": _in_window(dyad_events(frame, focal, poles), start, end)}
-    if changepoints:
-        options = {k: v for k, v in align_options.items() if k not in ("ci", "n_boot")}
-        tables["changepoints"], tables["drivers"] = _changepoints(
-            frame, focal, poles, freq=freq, align_kwargs={"start": start, "end": end, **options})
+              "events": _in_window(dyad_events(frame, query.focal, poles), query.start,
+                                   query.end)}
+    if query.changepoints:
+        tables["changepoints"], tables["drivers"] = _changes(frame, query)
     if votes is not None:
-        tables["un_votes"] = un_agreement(votes, focal, poles)
+        tables["un_votes"] = un_agreement(votes, query.focal, poles)
     return tables
 
 

@@ -68,7 +68,6 @@ Whole range and halves (``summary``)
 
 from __future__ import annotations
 
-import numbers
 import warnings
 from collections.abc import Sequence
 from datetime import date
@@ -79,7 +78,7 @@ import pandas as pd
 
 from equipoise.analysis.blocs import membership_mask
 from equipoise.analysis.limits import check_size, count_periods
-from equipoise.errors import InvalidQueryError
+from equipoise.analysis.query import DEFAULT_MIN_EVENTS, DEFAULT_N_BOOT, DEFAULT_SMOOTHING, Query
 from equipoise.reference.dates import EARLIEST, latest
 from equipoise.reference.memberships import default_memberships
 from equipoise.reference.numbers import signed
@@ -158,9 +157,6 @@ EQUIDISTANCE_COLUMNS: list[str] = [
     "n_poles_with_data",
     "equidistance",
 ]
-DEFAULT_SMOOTHING = 2.0
-DEFAULT_MIN_EVENTS = 3
-DEFAULT_N_BOOT = 500
 
 # Columns that identify one event when a symmetric event was stored as two mirrored rows.
 _SYMMETRIC_KEY = ("doc_id", "sent_start", "sent_end", "cameo", "event_date", "coder", "dataset")
@@ -179,34 +175,6 @@ _POISSON_ONE_CDF = np.cumsum(np.exp(-1.0) / np.cumprod(np.concatenate([[1.0], np
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _code(value: str, what: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidQueryError(f"{what} must be a non-empty actor code, got {value!r}")
-    return value.strip().upper()
-
-
-def _clean_poles(focal: str, poles: Sequence[str]) -> list[str]:
-    if isinstance(poles, str):
-        poles = [poles]
-    cleaned: list[str] = []
-    for pole in poles:
-        code = _code(pole, "pole")
-        if code not in cleaned:
-            cleaned.append(code)
-    if not cleaned:
-        raise InvalidQueryError("at least one pole is needed")
-    if focal in cleaned:
-        raise InvalidQueryError(f"the focal state {focal} cannot also be a pole")
-    return cleaned
-
-
-def _choice(value: str, allowed: tuple[str, ...], what: str) -> str:
-    if value not in allowed:
-        names = ", ".join(repr(a) for a in allowed)
-        raise InvalidQueryError(f"unknown {what} {value!r}: use one of {names}")
-    return value
 
 
 def _day(when: date | pd.Timestamp) -> int:
@@ -523,8 +491,8 @@ def dyad_events(
     :func:`equipoise.reference.memberships.load_memberships`). An event that matches
     several poles appears once per pole. Rows are sorted by event date.
     """
-    focal = _code(focal, "focal")
-    poles = _clean_poles(focal, poles)
+    query = Query(focal, poles)
+    focal, poles = query.focal, list(query.poles)
     _require_actors(events)
     if "event_date" in events.columns:
         days = day_numbers(events["event_date"])
@@ -690,26 +658,6 @@ def _bootstrap_sums(
 # --------------------------------------------------------------------------- align
 
 
-def _is_integer(value: object) -> bool:
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
-
-
-def _check_options(weight, direction, smoothing, ci, n_boot, min_events) -> None:
-    _choice(weight, WEIGHTS, "weight")
-    _choice(direction, DIRECTIONS, "direction")
-    if smoothing < 0:
-        raise InvalidQueryError(f"smoothing must be >= 0, got {smoothing}")
-    # The stubs give numbers.Real no ordering; every real number type has one.
-    if ci is not None and not (isinstance(ci, numbers.Real) and 0 < ci < 1):  # type: ignore[operator]
-        raise InvalidQueryError(
-            f"ci must be None or a level between 0 and 1 (e.g. 0.9), got {ci!r}"
-        )
-    if ci is not None and not (_is_integer(n_boot) and n_boot >= 1):
-        raise InvalidQueryError(f"n_boot must be a positive integer, got {n_boot!r}")
-    if not (_is_integer(min_events) and min_events >= 0):
-        raise InvalidQueryError(f"min_events must be an integer >= 0, got {min_events!r}")
-
-
 def _columns(ci: float | None) -> list[str]:
     return [*ALIGN_COLUMNS, *DETAIL_COLUMNS, *(INTERVAL_COLUMNS if ci else []), "status"]
 
@@ -760,15 +708,15 @@ def align(
     counting when periods x poles, or periods x poles x ``n_boot`` with ``ci``, is over
     the bounds of :mod:`equipoise.analysis.limits`.
     """
-    code = freq_code(freq)
-    _check_options(weight, direction, smoothing, ci, n_boot, min_events)
-    k = float(smoothing)
-    focal = _code(focal, "focal")
-    poles = _clean_poles(focal, poles)
-    lo = pd.Timestamp(start) if start is not None else None
-    hi = pd.Timestamp(end) if end is not None else None
-    if lo is not None and hi is not None and lo > hi:
-        raise InvalidQueryError(f"start {lo.date()} is after end {hi.date()}")
+    # The one check of every option (a Generator seed is no option of a Query).
+    query = Query(focal, poles, start, end, freq, weight=weight, direction=direction,
+                  smoothing=smoothing, min_events=min_events, ci=ci, n_boot=n_boot)
+    code = freq_code(query.freq)
+    k = query.smoothing
+    focal, poles = query.focal, list(query.poles)
+    ci, n_boot, min_events = query.ci, query.n_boot, query.min_events
+    lo = pd.Timestamp(query.start) if query.start is not None else None
+    hi = pd.Timestamp(query.end) if query.end is not None else None
     _require_actors(events)
     if "event_date" not in events.columns:
         raise ValueError("events lack required column: event_date")

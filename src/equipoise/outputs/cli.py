@@ -138,13 +138,6 @@ def _date(value: str | None, option: str) -> dt.date | None:
         raise typer.BadParameter(message, param_hint=option) from None
 
 
-def _poles(value: str) -> list[str]:
-    poles = [p.strip().upper() for p in value.split(",") if p.strip()]
-    if not poles:
-        raise typer.BadParameter("give at least one pole", param_hint="--poles")
-    return poles
-
-
 def _open_store(db: str | None, read_only: bool = False):
     from equipoise.store import Store, StoreError, resolve_db_path
 
@@ -506,7 +499,8 @@ def align(
     end: ToOption = None,
     freq: FreqOption = "month",
     fmt: Annotated[str, typer.Option(
-        "--format", help="table, json (every panel) or csv (the alignment table).")] = "table",
+        "--format", help="table, json (as /api/align, with every panel) or csv (the alignment "
+        "table).")] = "table",
     weight: WeightOption = "count",
     direction: DirectionOption = "both",
     min_events: MinEventsOption = 3,
@@ -523,24 +517,35 @@ def align(
     Poles may be states (ISO3) or blocs (NATO, EU, CSTO, EEU, ...: their members at each
     date). UN votes, when given, are reported beside the event scores, never mixed in.
     """
+    from equipoise import api
     from equipoise.analysis import equidistance, verdict
+    from equipoise.analysis.query import Query
 
     if fmt not in ("table", "json", "csv"):
         raise typer.BadParameter("use table, json or csv", param_hint="--format")
-    focal, pole_list = focal.upper(), _poles(poles)
-    options = {"weight": weight, "direction": direction, "min_events": min_events,
-               "ci": level if ci else None, "n_boot": n_boot}
-    aligned = _aligned(focal, pole_list, start, end, freq, db, options)
+    query = Query(focal, poles, start, end, freq, weight=weight, direction=direction,
+                  min_events=min_events, ci=level if ci else None, n_boot=n_boot,
+                  changepoints=changepoints)  # fmt: skip
+    path = _existing_db(db)
+    aligned = api.align(query, db=path)
     _warn_left_out(aligned)
+    focal = query.focal
     panels = {"alignment": aligned, "equidistance": equidistance(aligned)}
-    if changepoints:
-        panels["changepoints"], panels["drivers"] = _changes(
-            focal, pole_list, start, end, freq, db, options)
+    if query.changepoints:
+        panels["changepoints"], panels["drivers"] = api.changepoints(query, db=path)
     if un_votes is not None:
-        panels["un_votes"] = _un_agreement(un_votes, un_roll_calls, focal, pole_list)
+        panels["un_votes"] = _un_agreement(un_votes, un_roll_calls, focal, list(query.poles))
     if fmt == "json":
-        out.print_json(json.dumps({name: json.loads(frame.to_json(
-            orient="records", date_format="iso")) for name, frame in panels.items()}))
+        from equipoise.analysis import summary
+        from equipoise.outputs import jsonify
+
+        # The document /api/align answers, then the panels asked for here.
+        document = jsonify.alignment(aligned, panels["equidistance"], summary(aligned),
+                                     verdict(aligned, focal=focal))
+        for name in ("changepoints", "drivers", "un_votes"):
+            if name in panels:
+                document[name] = jsonify.records(panels[name])
+        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
     elif fmt == "csv":
         sys.stdout.write(aligned.to_csv(index=False))
     else:
@@ -553,21 +558,6 @@ def align(
         if un_votes is not None:
             out.print(tables.un_agreement(panels["un_votes"]))
         out.print(verdict(aligned, focal=focal))
-
-
-def _aligned(focal, poles, start, end, freq, db, options=None):
-    from equipoise.api import align as api_align
-
-    return api_align(focal, poles, db=_existing_db(db), start=_date(start, "--from"),
-                     end=_date(end, "--to"), freq=freq, **(options or {}))
-
-
-def _changes(focal, poles, start, end, freq, db, options):
-    from equipoise.api import changepoints as api_changepoints
-
-    options = {k: v for k, v in options.items() if k not in ("ci", "n_boot")}
-    return api_changepoints(focal, poles, db=_existing_db(db), start=_date(start, "--from"),
-                            end=_date(end, "--to"), freq=freq, **options)
 
 
 def _warn_left_out(aligned) -> None:
@@ -625,7 +615,7 @@ def report(
     un_votes: VotesOption = None,
     un_roll_calls: RollCallsOption = None,
     max_events: Annotated[int, typer.Option(
-        "--max-events", min=0, help="Most events listed (largest Goldstein first).")] = 5000,
+        "--max-events", help="Most events listed (largest Goldstein first).")] = 5000,
     db: DbOption = None,
 ) -> None:
     """Write a one-file HTML report that works offline.
@@ -633,19 +623,19 @@ def report(
     Tilt with intervals, equidistance, change points and their events, a dyad heat map,
     and the event table with its sentences.
     """
+    from equipoise.analysis.query import Query
+
     if output.is_dir():
         raise typer.BadParameter(f"{output} is a folder: name the HTML file to write",
                                  param_hint="--output")
-    options = {"weight": weight, "direction": direction, "min_events": min_events,
-               "ci": level if ci else None, "n_boot": n_boot}
-    path = _write_report(focal.upper(), _poles(poles), output, start, end, freq, db, options,
-                         changepoints=changepoints, votes=(un_votes, un_roll_calls),
-                         max_events=max_events)
+    query = Query(focal, poles, start, end, freq, weight=weight, direction=direction,
+                  min_events=min_events, ci=level if ci else None, n_boot=n_boot,
+                  changepoints=changepoints, max_events=max_events)  # fmt: skip
+    path = _write_report(query, output, db, votes=(un_votes, un_roll_calls))
     console.print(f"report written to {path}")
 
 
-def _write_report(focal, poles, output, start, end, freq, db, options=None, *,
-                  changepoints=True, votes=(None, None), max_events=5000) -> Path:
+def _write_report(query, output, db, *, votes=(None, None)) -> Path:
     from equipoise.api import analyse
     from equipoise.api import un_votes as read_votes
     from equipoise.outputs.report import render_report, write_report
@@ -656,18 +646,17 @@ def _write_report(focal, poles, output, start, end, freq, db, options=None, *,
         with console.status(f"reading UN votes from {votes[0]}"):
             vote_table = read_votes(*votes)
     with console.status("analysing"):
-        tables = analyse(focal, poles, db=path, start=_date(start, "--from"),
-                         end=_date(end, "--to"), freq=freq, changepoints=changepoints,
-                         votes=vote_table, **(options or {}))
+        tables = analyse(query, db=path, votes=vote_table)
     _warn_left_out(tables["aligned"])
     with _open_store(str(path), read_only=True) as store:
         coverage = store.stats()
     left_out = tables["aligned"].attrs.get("implausible_dates") or 0
     if left_out:
         coverage["events_left_out_for_implausible_dates"] = left_out
-    points = ((tables["changepoints"], tables["drivers"]) if changepoints else None)
-    html = render_report(tables["aligned"], tables["events"], focal, poles, coverage=coverage,
-                         max_events=max_events, equidistance=tables["equidistance"],
+    points = ((tables["changepoints"], tables["drivers"]) if query.changepoints else None)
+    html = render_report(tables["aligned"], tables["events"], query.focal, list(query.poles),
+                         coverage=coverage, max_events=query.max_events,
+                         equidistance=tables["equidistance"],
                          changepoints=points, un_votes=tables.get("un_votes"))
     return write_report(output, html)
 
@@ -681,6 +670,8 @@ def demo(
 ) -> None:
     """Ingest the bundled sample articles, code them, and report AZE between TUR, RUS and IRN."""
     from equipoise.analysis import verdict
+    from equipoise.analysis.query import Query
+    from equipoise.api import align as api_align
     from equipoise.outputs import tables
     from equipoise.reference.data import data_file
 
@@ -694,11 +685,13 @@ def demo(
     # mention are older, so the window is set rather than taken from the event dates.
     focal, poles, start, end = "AZE", "TUR,RUS,IRN", "2019-06-01", "2020-12-31"
     console.rule(f"3. align {focal} between {poles}")
-    aligned = _aligned(focal, _poles(poles), start, end, "quarter", db, {"ci": 0.9})
+    # Two dozen articles are too few for monthly figures: the analysis is quarterly.
+    query = Query(focal, poles, start, end, "quarter", ci=0.9, changepoints=True,
+                  max_events=5000)
+    aligned = api_align(query, db=_existing_db(db))
     out.print(tables.alignment(aligned))
     console.rule("4. report")
-    # Two dozen articles are too few for monthly figures: the report is quarterly.
-    path = _write_report(focal, _poles(poles), output, start, end, "quarter", db, {"ci": 0.9})
+    path = _write_report(query, output, db)
     out.print()
     out.print(f"[bold]{verdict(aligned, focal=focal)}[/bold]")
     out.print(f"Report: {path.resolve()}")

@@ -35,6 +35,7 @@ from markupsafe import Markup
 
 from equipoise.analysis import equidistance as equidistance_table
 from equipoise.analysis import summary, verdict
+from equipoise.outputs import jsonify
 from equipoise.outputs.charts import PALETTE, line_chart_svg
 from equipoise.reference.numbers import signed as _signed
 from equipoise.reference.periods import FREQ_CODES
@@ -175,16 +176,11 @@ def _date_text(value: object, precision: object = "day") -> str:
         return f"{stamp.year:04d}"
     if precision == "month":
         return f"{stamp.year:04d}-{stamp.month:02d}"
-    return stamp.date().isoformat()
+    return jsonify.day(stamp) or ""
 
 
 def _iso_day(value: object) -> str:
-    if _missing(value):
-        return ""
-    try:
-        return pd.Timestamp(value).date().isoformat()
-    except (TypeError, ValueError):
-        return ""
+    return "" if _missing(value) else jsonify.day(value) or ""
 
 
 def _join(items: list[str], word: str = "and") -> str:
@@ -236,7 +232,7 @@ def _period_ranges(periods: list[str], freq: object) -> dict[str, list[str]]:
             period = pd.Period(label, freq=code) if code else pd.Period(label)
         except (TypeError, ValueError):
             continue
-        ranges[label] = [period.start_time.date().isoformat(), period.end_time.date().isoformat()]
+        ranges[label] = [jsonify.day(period.start_time), jsonify.day(period.end_time)]
     return ranges
 
 

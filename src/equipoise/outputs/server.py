@@ -18,9 +18,11 @@ Read-only
     ``equipoise ingest`` or ``code`` runs, the API answers 503 with the reason, and works
     again when the writer is done, without a restart.
 Parameters
-    Every endpoint validates its query parameters with a pydantic model that forbids
-    unknown ones. A bad or unknown parameter gives 422 with a JSON ``{"detail": ...}``
-    message naming it; every SQL value is bound, never pasted into SQL.
+    Every endpoint parses its query parameters with a pydantic model that forbids
+    unknown ones, then builds a :class:`~equipoise.analysis.query.Query`, which checks
+    them as the command line and the Python API do. A bad or unknown parameter gives 422
+    with a JSON ``{"detail": ...}`` message naming it; every SQL value is bound, never
+    pasted into SQL.
 Errors
     A question the analysis refuses, an unknown code or input that cannot be read (the
     classes of :mod:`equipoise.errors`) is answered 422 with its message, a store that
@@ -46,20 +48,20 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import math
 import os
 import re
 import threading
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import numpy as np
 import pandas as pd
-from fastapi import FastAPI, Query, Request
+from fastapi import FastAPI, Request
+from fastapi import Query as Params
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -67,9 +69,11 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from equipoise import api
-from equipoise.analysis.align import equidistance, summary, verdict
-from equipoise.analysis.limits import check_window
+from equipoise.analysis.align import DIRECTIONS, WEIGHTS, equidistance, summary, verdict
+from equipoise.analysis.query import Query, actor_code
 from equipoise.errors import BadInputError, InvalidQueryError, UnknownCodeError
+from equipoise.outputs import jsonify
+from equipoise.outputs.jsonify import options, plain, records
 from equipoise.reference.countries import names as _names
 from equipoise.reference.memberships import default_memberships
 from equipoise.reference.periods import FREQ_CODES
@@ -94,7 +98,6 @@ BUSY_TIMEOUT = 60.0
 _OWN_REQUESTS = ("same-origin", "none")
 
 _STATIC = Path(__file__).with_name("static")
-_CODE = re.compile(r"[A-Z][A-Z0-9]{1,9}")
 _PERIOD_SHAPES = {
     "month": (re.compile(r"\d{4}-(0[1-9]|1[0-2])"), "YYYY-MM, e.g. 2020-07"),
     "quarter": (re.compile(r"\d{4}Q[1-4]"), "YYYYQn, e.g. 2020Q3"),
@@ -139,39 +142,15 @@ def _blank_to_none(value: object) -> object:
     return value
 
 
-def _one_code(value: object) -> str:
-    if not isinstance(value, str):
-        raise ValueError("must be an actor code")
-    code = value.strip().upper()
-    if not _CODE.fullmatch(code):
-        raise ValueError(
-            f"{value!r} is not an actor code (ISO 3166 alpha-3 such as AZE, or a bloc such as NATO)"
-        )
-    return code
+# A day as YYYY-MM-DD, read by the Query as the command line's --from and --to are.
+OptionalDate = Annotated[str | None, BeforeValidator(_blank_to_none)]
+_DAY = {"json_schema_extra": {"format": "date"}}
 
 
-def _optional_code(value: object) -> str | None:
-    value = _blank_to_none(value)
-    return None if value is None else _one_code(value)
+def _one_of(values: object) -> dict[str, Any]:
+    """The allowed values, for the OpenAPI description only: the Query checks them."""
+    return {"json_schema_extra": {"enum": list(values)}}  # type: ignore[call-overload]
 
-
-def _code_list(value: object) -> str:
-    if not isinstance(value, str):
-        raise ValueError("must be comma-separated actor codes")
-    codes = list(dict.fromkeys(_one_code(part) for part in value.split(",") if part.strip()))
-    if not codes:
-        raise ValueError("give at least one pole, e.g. TUR,RUS")
-    if len(codes) > MAX_POLES:
-        raise ValueError(f"at most {MAX_POLES} poles")
-    return ",".join(codes)
-
-
-Code = Annotated[str, BeforeValidator(_one_code)]
-CodeList = Annotated[str, BeforeValidator(_code_list)]
-OptionalDate = Annotated[dt.date | None, BeforeValidator(_blank_to_none)]
-Freq = Literal["month", "quarter", "year"]
-Weight = Literal["count", "goldstein", "plover"]
-Direction = Literal["out", "in", "both"]
 
 _FOCAL = "Focal actor: ISO 3166 alpha-3 state code (AZE) or bloc code (NATO, EU, CSTO...)."
 _POLES = "Comma-separated pole codes, states or blocs, e.g. TUR,RUS,NATO (at most 12)."
@@ -186,63 +165,78 @@ class _Query(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
-class WindowQuery(_Query):
-    focal: Code = Field(description=_FOCAL, examples=["AZE"])
-    poles: CodeList = Field(description=_POLES, examples=["TUR,RUS,IRN"])
-    start: OptionalDate = Field(None, description=_START)
-    end: OptionalDate = Field(None, description=_END)
-    freq: Freq = Field("month", description=_FREQ)
+# Parameters are parsed by type here and checked by equipoise.analysis.query.Query, the
+# one check the command line and the Python API share; the bounds left here (le=...)
+# are this server's budget for one request.
 
-    def pole_codes(self) -> list[str]:
-        return self.poles.split(",")
+
+class WindowQuery(_Query):
+    focal: str = Field(description=_FOCAL, examples=["AZE"])
+    poles: str = Field(description=_POLES, examples=["TUR,RUS,IRN"])
+    start: OptionalDate = Field(None, description=_START, **_DAY)  # type: ignore[call-overload]
+    end: OptionalDate = Field(None, description=_END, **_DAY)  # type: ignore[call-overload]
+    freq: str = Field("month", description=_FREQ, **_one_of(FREQ_CODES))
+
+    def query(self) -> Query:
+        return Query(self.focal, self.poles, self.start, self.end, self.freq)
 
 
 class AlignQuery(WindowQuery):
-    weight: Weight = Field(
+    weight: str = Field(
         "count",
         description="Value of an event in the score: count (+1 cooperation, -1 conflict), "
         "goldstein (Goldstein / 10) or plover (PLOVER score / 10).",
+        **_one_of(WEIGHTS),
     )
-    direction: Direction = Field(
-        "both", description="Events behind the score: out (focal to pole), in, or both."
+    direction: str = Field(
+        "both", description="Events behind the score: out (focal to pole), in, or both.",
+        **_one_of(DIRECTIONS),
     )
     ci: Annotated[float | None, BeforeValidator(_blank_to_none)] = Field(
-        None,
-        gt=0,
-        lt=1,
-        description="Coverage of bootstrap intervals (e.g. 0.9); none when omitted.",
+        None, description="Coverage of bootstrap intervals (e.g. 0.9); none when omitted."
     )
-    n_boot: int = Field(
-        500, ge=20, le=MAX_N_BOOT, description="Bootstrap replicates with ci."
-    )
+    n_boot: int = Field(500, le=MAX_N_BOOT, description="Bootstrap replicates with ci.")
     min_events: int = Field(
-        3, ge=0, le=10_000, description="Fewer scored events than this: insufficient data."
+        3, le=10_000, description="Fewer scored events than this: insufficient data."
     )
     smoothing: float = Field(
-        2.0, ge=0, le=1000, description="Neutral pseudo-events added to every cell."
+        2.0, le=1000, description="Neutral pseudo-events added to every cell."
     )
+
+    def query(self) -> Query:
+        return Query(self.focal, self.poles, self.start, self.end, self.freq,
+                     weight=self.weight, direction=self.direction, smoothing=self.smoothing,
+                     ci=self.ci, n_boot=self.n_boot, min_events=self.min_events)
 
 
 class ChangepointQuery(WindowQuery):
-    weight: Weight = Field("count", description="As for /api/align.")
-    direction: Direction = Field("both", description="As for /api/align.")
-    min_events: int = Field(3, ge=0, le=10_000, description="As for /api/align.")
-    smoothing: float = Field(2.0, ge=0, le=1000, description="As for /api/align.")
-    top: int = Field(5, ge=0, le=50, description="Driving documents listed per change point.")
+    weight: str = Field("count", description="As for /api/align.", **_one_of(WEIGHTS))
+    direction: str = Field("both", description="As for /api/align.", **_one_of(DIRECTIONS))
+    min_events: int = Field(3, le=10_000, description="As for /api/align.")
+    smoothing: float = Field(2.0, le=1000, description="As for /api/align.")
+    top: int = Field(5, le=50, description="Driving documents listed per change point.")
+
+    def query(self) -> Query:
+        return Query(self.focal, self.poles, self.start, self.end, self.freq,
+                     weight=self.weight, direction=self.direction, smoothing=self.smoothing,
+                     min_events=self.min_events, changepoints=True, top=self.top)
 
 
 class EventsQuery(_Query):
-    focal: Code = Field(description=_FOCAL, examples=["AZE"])
-    pole: Code = Field(description="One pole code, state or bloc.", examples=["TUR"])
+    focal: str = Field(description=_FOCAL, examples=["AZE"])
+    pole: str = Field(description="One pole code, state or bloc.", examples=["TUR"])
     period: Annotated[str | None, BeforeValidator(_blank_to_none)] = Field(
         None,
         description="A period label as /api/align gives it (2020-07, 2020Q3, 2020), matching "
         "freq. Default: the whole window.",
         examples=["2020-07"],
     )
-    freq: Freq = Field("month", description="What period means: month, quarter or year.")
-    start: OptionalDate = Field(None, description="Window start, as for /api/align.")
-    end: OptionalDate = Field(None, description="Window end, as for /api/align.")
+    freq: str = Field("month", description="What period means: month, quarter or year.",
+                      **_one_of(FREQ_CODES))
+    start: OptionalDate = Field(
+        None, description="Window start, as for /api/align.", **_DAY)  # type: ignore[call-overload]
+    end: OptionalDate = Field(
+        None, description="Window end, as for /api/align.", **_DAY)  # type: ignore[call-overload]
     quad: Annotated[int | None, BeforeValidator(_blank_to_none)] = Field(
         None,
         ge=1,
@@ -250,33 +244,41 @@ class EventsQuery(_Query):
         description="Quad class only: 1 verbal cooperation, 2 material cooperation, "
         "3 verbal conflict, 4 material conflict.",
     )
-    direction: Direction = Field(
+    direction: str = Field(
         "both",
         description="out: focal to pole and joint events; in: pole to focal and joint; both: all.",
+        **_one_of(DIRECTIONS),
     )
     limit: int = Field(200, ge=1, le=MAX_EVENTS, description="Most events returned.")
 
+    def query(self) -> Query:
+        return Query(self.focal, [self.pole], self.start, self.end, self.freq,
+                     direction=self.direction)
+
 
 class ActorsQuery(_Query):
-    focal: Annotated[str | None, BeforeValidator(_optional_code)] = Field(
+    focal: Annotated[str | None, BeforeValidator(_blank_to_none)] = Field(
         None, description="Also list this actor's partners, most events first."
     )
 
 
 class UnvotesQuery(_Query):
-    focal: Code = Field(description="ISO 3166 alpha-3 code of the focal state.")
-    poles: CodeList = Field(
+    focal: str = Field(description="ISO 3166 alpha-3 code of the focal state.")
+    poles: str = Field(
         description="Comma-separated pole codes; blocs are left out (states cast UN votes)."
     )
     by: Literal["session", "year"] = Field(
         "session", description="Group roll calls by General Assembly session or calendar year."
     )
 
+    def query(self) -> Query:
+        return Query(self.focal, self.poles)
+
 
 # --------------------------------------------------------------------------- responses
 
 
-Record = dict[str, Any]
+Record = jsonify.Record
 
 
 class ActorCount(BaseModel):
@@ -354,49 +356,6 @@ def open_store(db_path: str | os.PathLike[str]) -> Iterator[Store]:
         store.close()
 
 
-def _plain(value: Any) -> Any:
-    """A JSON value: None for NaN/NaT/NA, ISO strings for dates, Python numbers."""
-    if value is None or isinstance(value, str | bool):
-        return value
-    if isinstance(value, np.bool_):
-        return bool(value)
-    if isinstance(value, int | np.integer):
-        return int(value)
-    if isinstance(value, float | np.floating):
-        number = float(value)
-        return number if math.isfinite(number) else None
-    if isinstance(value, list | tuple | np.ndarray):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    if isinstance(value, pd.Timestamp | dt.datetime):
-        stamp = pd.Timestamp(value)
-        return stamp.date().isoformat() if stamp == stamp.normalize() else stamp.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, pd.Period):
-        return str(value)
-    return str(value)
-
-
-def records(frame: pd.DataFrame) -> list[Record]:
-    """A DataFrame as a list of JSON-ready dicts, column order kept."""
-    columns = [str(c) for c in frame.columns]
-    return [
-        dict(zip(columns, map(_plain, row), strict=True))
-        for row in frame.itertuples(index=False, name=None)
-    ]
-
-
-def _options(attrs: dict[str, Any]) -> Record:
-    return {k: _plain(v) for k, v in attrs.items() if k != "bootstrap"}
-
-
 def _call(function, *args, **kwargs):
     """Run an :mod:`equipoise.api` function: a store that cannot be read is a 503; a
     question the analysis refuses, an unknown code or unreadable input a 422, each with
@@ -409,16 +368,13 @@ def _call(function, *args, **kwargs):
         raise ApiError(422, str(exc)) from None
 
 
-def _check_window(
-    focal: str, poles: Sequence[str], start, end, freq: str = "month", n_boot: int | None = None
-) -> None:
-    """The checks that need no data: the focal is no pole, the window is in order and,
-    when given at both ends, not over the size bounds (``n_boot`` with intervals)."""
-    if focal in poles:
-        raise ApiError(422, f"poles: the focal actor {focal} cannot also be a pole")
-    if start is not None and end is not None and start > end:
-        raise ApiError(422, f"start {start} is after end {end}")
-    _call(check_window, start, end, freq, len(poles), n_boot)
+def _asked(build: Callable[[], Query]) -> Query:
+    """The request's :class:`Query` (a refused one is a 422 with its message), within
+    this server's budget of poles."""
+    query = _call(build)
+    if len(query.poles) > MAX_POLES:
+        raise ApiError(422, f"poles: at most {MAX_POLES} poles")
+    return query
 
 
 class _Turns:
@@ -457,30 +413,10 @@ def _blocs() -> list[dict[str, Any]]:
     ]
 
 
-def _counts(store: Store, sql: str, params: list[Any]) -> list[dict[str, Any]]:
-    # The store has no query for these counts; its connection is read-only and every
-    # value is bound.
-    rows = store._con.execute(sql, params).fetchall()
+def _counts(rows: list[tuple[str, int]]) -> list[dict[str, Any]]:
     names = _names()
-    return [{"code": code, "name": names.get(code), "events": int(n)} for code, n in rows]
+    return [{"code": code, "name": names.get(code), "events": n} for code, n in rows]
 
-
-_ACTOR_COUNTS = (
-    "SELECT code, count(*) AS n FROM ("
-    " SELECT source AS code FROM events"
-    " UNION ALL SELECT target FROM events WHERE target IS DISTINCT FROM source"
-    ") GROUP BY code ORDER BY n DESC, code"
-)
-_PARTNER_COUNTS = (
-    "SELECT partner, count(*) AS n FROM ("
-    " SELECT target AS partner FROM events"
-    "  WHERE (source = ? OR source_country = ?) AND target <> ?"
-    "  AND target_country IS DISTINCT FROM ?"
-    " UNION ALL SELECT source FROM events"
-    "  WHERE (target = ? OR target_country = ?) AND source <> ?"
-    "  AND source_country IS DISTINCT FROM ?"
-    ") GROUP BY partner ORDER BY n DESC, partner LIMIT ?"
-)
 
 _EVENT_FIELDS = (
     "event_date", "date_precision", "pole", "direction",
@@ -645,19 +581,19 @@ def create_app(
         response_model=ActorsResponse,
         summary="Actor codes in the store, bloc codes, and a focal actor's partners",
     )
-    def actors(q: Annotated[ActorsQuery, Query()]) -> dict[str, Any]:
+    def actors(q: Annotated[ActorsQuery, Params()]) -> dict[str, Any]:
         """Every actor code found as source or target, with its number of event rows, and
         the bloc codes of the membership table (usable as focal or pole). With ``focal``,
         also the actors that focal's events are with (by code or country), most first."""
-        focal = q.focal
+        focal = None if q.focal is None else _call(actor_code, q.focal, "focal")
         with open_store(db) as store:
             stats = store.stats()
-            found = _counts(store, _ACTOR_COUNTS, [])
+            found = _counts(store.actor_counts())
             partners = []
             if focal is not None:
-                partners = _counts(store, _PARTNER_COUNTS, [focal] * 8 + [PARTNERS])
+                partners = _counts(store.actor_counts(partners_of=focal, limit=PARTNERS))
         return {
-            "store": {k: _plain(v) for k, v in stats.items()} | {"file": db.name},
+            "store": {k: plain(v) for k, v in stats.items()} | {"file": db.name},
             "actors": found,
             "blocs": _blocs(),
             "focal": focal,
@@ -670,54 +606,37 @@ def create_app(
         response_model=AlignResponse,
         summary="Counts, scores, tilt and equidistance per period and pole",
     )
-    def align_endpoint(q: Annotated[AlignQuery, Query()]) -> dict[str, Any]:
+    def align_endpoint(q: Annotated[AlignQuery, Params()]) -> dict[str, Any]:
         """The table of ``equipoise align`` (same columns as
         :func:`equipoise.analysis.align.align`, one record per period and pole, with
         intervals when ``ci`` is given), the equidistance index per period, the per-pole
         summary over the window, and the verdict sentence."""
-        poles = q.pole_codes()
-        _check_window(q.focal, poles, q.start, q.end, q.freq, q.n_boot if q.ci else None)
+        query = _asked(q.query)
         with computing():
-            aligned = _call(
-                api.align, q.focal, poles, db=db, start=q.start, end=q.end, freq=q.freq,
-                weight=q.weight, direction=q.direction, smoothing=q.smoothing, ci=q.ci,
-                n_boot=q.n_boot, min_events=q.min_events,
-            )  # fmt: skip
-            return {
-                "focal": q.focal,
-                "poles": poles,
-                "options": _options(aligned.attrs),
-                "records": records(aligned),
-                "equidistance": records(equidistance(aligned)),
-                "summary": records(summary(aligned)),
-                "verdict": verdict(aligned, focal=q.focal),
-            }
+            aligned = _call(api.align, query, db=db)
+            return jsonify.alignment(aligned, equidistance(aligned), summary(aligned),
+                                     verdict(aligned, focal=query.focal))
 
     @app.get(
         "/api/changepoints",
         response_model=ChangepointsResponse,
         summary="Change points in each pole's tilt, and the documents that drive them",
     )
-    def changepoints_endpoint(q: Annotated[ChangepointQuery, Query()]) -> dict[str, Any]:
+    def changepoints_endpoint(q: Annotated[ChangepointQuery, Params()]) -> dict[str, Any]:
         """The two tables of :func:`equipoise.analysis.changepoints.changepoints` on the
         tilt: ``points`` (pole, period, before, after, shift, window) and ``drivers`` (the
         events of each change point's most influential documents, with their sentences)."""
-        poles = q.pole_codes()
-        _check_window(q.focal, poles, q.start, q.end, q.freq)
+        query = _asked(q.query)
         with computing():
-            points, table = _call(
-                api.changepoints, q.focal, poles, db=db, start=q.start, end=q.end, freq=q.freq,
-                top=q.top, weight=q.weight, direction=q.direction, smoothing=q.smoothing,
-                min_events=q.min_events,
-            )  # fmt: skip
+            points, table = _call(api.changepoints, query, db=db)
         if len(table) and "doc_url" in table.columns:
             from equipoise.outputs.report import safe_url
 
             table = table.assign(doc_link=[safe_url(u) for u in table["doc_url"]])
         return {
-            "focal": q.focal,
-            "poles": poles,
-            "options": _options(points.attrs) | {"top": q.top},
+            "focal": query.focal,
+            "poles": list(query.poles),
+            "options": options(points.attrs) | {"top": query.top},
             "points": records(points),
             "drivers": records(table),
         }
@@ -727,34 +646,34 @@ def create_app(
         response_model=EventsResponse,
         summary="The events and sentences behind one chart point",
     )
-    def events_endpoint(q: Annotated[EventsQuery, Query()]) -> dict[str, Any]:
+    def events_endpoint(q: Annotated[EventsQuery, Params()]) -> dict[str, Any]:
         """Events between ``focal`` and ``pole`` in one period (or the whole window), as
         :func:`equipoise.analysis.align.align` counts them: symmetric events once, bloc
         poles by membership on the event date. Each has its sentence, source and target
         (with the words that name them, where stored), CAMEO code, quad, Goldstein score
         and document title, URL (``doc_link`` only when it is plain http(s)) and date."""
-        _check_window(q.focal, [q.pole], q.start, q.end)
-        start, end = q.start, q.end
+        query = _asked(q.query)
+        start, end = query.start, query.end
         if q.period is not None:
-            first, last = _period_bounds(q.period, q.freq)
+            first, last = _period_bounds(q.period, query.freq)
             start = first if start is None else max(start, first)
             end = last if end is None else min(end, last)
         if start is not None and end is not None and start > end:
             rows = pd.DataFrame()
         else:
             with computing():
-                rows = _call(api.load_events, q.focal, [q.pole], db=db, start=start, end=end)
+                rows = _call(api.load_events, replace(query, start=start, end=end), db=db)
         if len(rows):
             if q.quad is not None:
                 rows = rows[rows["quad"] == q.quad]
             if q.direction != "both":
                 rows = rows[rows["direction"].isin([q.direction, "both"])]
         return {
-            "focal": q.focal,
-            "pole": q.pole,
+            "focal": query.focal,
+            "pole": query.poles[0],
             "period": q.period,
-            "start": _plain(start),
-            "end": _plain(end),
+            "start": plain(start),
+            "end": plain(end),
             "total": len(rows),
             "events": _event_records(rows.head(q.limit)) if len(rows) else [],
         }
@@ -765,19 +684,17 @@ def create_app(
         summary="UN General Assembly voting agreement of the focal state with each pole",
         include_in_schema=un_votes is not None,
     )
-    def unvotes_endpoint(q: Annotated[UnvotesQuery, Query()]) -> dict[str, Any]:
+    def unvotes_endpoint(q: Annotated[UnvotesQuery, Params()]) -> dict[str, Any]:
         """:func:`equipoise.analysis.unvotes.agreement_matrix`: per session (or year) and
         pole, common roll calls, agreement share, S score, Cohen's kappa and the published
         agreement. Only when the server was started with UN vote data."""
         votes = app.state.un_votes
         if votes is None:
             raise ApiError(404, "no UN vote data is configured for this server")
-        poles = q.poles.split(",")
-        if q.focal in poles:
-            raise ApiError(422, f"poles: the focal state {q.focal} cannot also be a pole")
-        table = _call(api.un_agreement, votes, q.focal, poles, by=q.by)
+        query = _asked(q.query)
+        table = _call(api.un_agreement, votes, query.focal, list(query.poles), by=q.by)
         states = list(dict.fromkeys(table["pole"])) if len(table) else []
-        return {"focal": q.focal, "poles": states, "by": q.by, "records": records(table)}
+        return {"focal": query.focal, "poles": states, "by": q.by, "records": records(table)}
 
     return app
 

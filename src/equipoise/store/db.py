@@ -390,6 +390,40 @@ class Store:
             [code] * 4,
         ).fetchone()[0]
 
+    def actor_counts(
+        self, partners_of: str | None = None, limit: int | None = None
+    ) -> list[tuple[str, int]]:
+        """Actor codes with their number of event rows, most first (then by code).
+
+        Without ``partners_of``: every code found as source or target (an event with the
+        same code on both sides counts once). With it: the actors that code's events are
+        with, matched on code or country, leaving out events within that actor.
+        """
+        params: list[Any] = []
+        if partners_of is None:
+            sql = (
+                "SELECT code, count(*) AS n FROM ("
+                " SELECT source AS code FROM events"
+                " UNION ALL SELECT target FROM events WHERE target IS DISTINCT FROM source"
+                ") GROUP BY code ORDER BY n DESC, code"
+            )
+        else:
+            sql = (
+                "SELECT partner, count(*) AS n FROM ("
+                " SELECT target AS partner FROM events"
+                "  WHERE (source = ? OR source_country = ?) AND target <> ?"
+                "  AND target_country IS DISTINCT FROM ?"
+                " UNION ALL SELECT source FROM events"
+                "  WHERE (target = ? OR target_country = ?) AND source <> ?"
+                "  AND source_country IS DISTINCT FROM ?"
+                ") GROUP BY partner ORDER BY n DESC, partner"
+            )
+            params = [_actor_code(partners_of)] * 8
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(int(limit))
+        return [(str(code), int(n)) for code, n in self._con.execute(sql, params).fetchall()]
+
     def _recoded(self) -> bool:
         """Whether any document has been coded by more than one coder version."""
         return self._con.execute(  # type: ignore[index]  # aggregates give one row

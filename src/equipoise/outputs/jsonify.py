@@ -1,0 +1,94 @@
+"""The one JSON dialect of equipoise's outputs: ``align --format json``, the report's
+embedded data and the dashboard API.
+
+Dates are ISO days (``2020-07-01``; a timestamp with a time of day keeps it), a period
+is its label (``2020-07``, ``2020Q3``, ``2020``) beside its ``period_start`` day, missing
+values (NaN, NaT, NA) and infinities are ``null``, numpy numbers are plain numbers.
+Tables are lists of records, one object per row with the frame's column names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["Record", "alignment", "day", "options", "plain", "records"]
+
+Record = dict[str, Any]
+
+
+def day(value: object) -> str | None:
+    """The ISO day (``YYYY-MM-DD``) of a date or timestamp; None when missing or not a date."""
+    if value is None:
+        return None
+    try:
+        stamp = pd.Timestamp(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if pd.isna(stamp) else stamp.date().isoformat()
+
+
+def plain(value: Any) -> Any:
+    """A JSON value: None for NaN/NaT/NA, ISO strings for dates, Python numbers."""
+    if value is None or isinstance(value, str | bool):
+        return value
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, int | np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating):
+        number = float(value)
+        return number if math.isfinite(number) else None
+    if isinstance(value, list | tuple | np.ndarray):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    if isinstance(value, pd.Timestamp | dt.datetime):
+        stamp = pd.Timestamp(value)
+        return day(stamp) if stamp == stamp.normalize() else stamp.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, pd.Period):
+        return str(value)
+    return str(value)
+
+
+def records(frame: pd.DataFrame) -> list[Record]:
+    """A DataFrame as a list of JSON-ready dicts, column order kept."""
+    columns = [str(c) for c in frame.columns]
+    return [
+        dict(zip(columns, map(plain, row), strict=True))
+        for row in frame.itertuples(index=False, name=None)
+    ]
+
+
+def options(attrs: dict[str, Any]) -> Record:
+    """The options an analysis ran with (its ``attrs``), without the bootstrap replicates."""
+    return {k: plain(v) for k, v in attrs.items() if k != "bootstrap"}
+
+
+def alignment(
+    aligned: pd.DataFrame, balance: pd.DataFrame, per_pole: pd.DataFrame, verdict: str
+) -> Record:
+    """The JSON of one alignment, as ``/api/align`` answers and ``align --format json``
+    writes it: ``focal``, ``poles``, ``options``, ``records`` (one per period and pole),
+    ``equidistance`` (``balance``, per period), ``summary`` (``per_pole``) and ``verdict``."""
+    attrs = aligned.attrs
+    return {
+        "focal": attrs.get("focal"),
+        "poles": list(attrs.get("poles") or []),
+        "options": options(attrs),
+        "records": records(aligned),
+        "equidistance": records(balance),
+        "summary": records(per_pole),
+        "verdict": verdict,
+    }
