@@ -56,7 +56,7 @@ def _query(focal: str | Query, poles, start, end, freq, **options) -> Query:
         if poles is not None:
             raise TypeError("give a Query or focal and poles, not both")
         return focal
-    return Query(focal, () if poles is None else poles, start, end, freq, **options)
+    return Query.build(focal, () if poles is None else poles, start, end, freq, **options)
 
 
 def load_events(

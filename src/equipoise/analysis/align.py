@@ -491,7 +491,7 @@ def dyad_events(
     :func:`equipoise.reference.memberships.load_memberships`). An event that matches
     several poles appears once per pole. Rows are sorted by event date.
     """
-    query = Query(focal, poles)
+    query = Query.build(focal, poles)
     focal, poles = query.focal, list(query.poles)
     _require_actors(events)
     if "event_date" in events.columns:
@@ -709,7 +709,7 @@ def align(
     the bounds of :mod:`equipoise.analysis.limits`.
     """
     # The one check of every option (a Generator seed is no option of a Query).
-    query = Query(focal, poles, start, end, freq, weight=weight, direction=direction,
+    query = Query.build(focal, poles, start, end, freq, weight=weight, direction=direction,
                   smoothing=smoothing, min_events=min_events, ci=ci, n_boot=n_boot)
     code = freq_code(query.freq)
     k = query.smoothing

@@ -93,7 +93,7 @@ def _date(value: object, field: str) -> dt.date | None:
             pass
     else:
         try:
-            stamp = pd.Timestamp(value)  # type: ignore[arg-type]
+            stamp = pd.Timestamp(value)
         except (TypeError, ValueError):
             stamp = pd.NaT
         if not pd.isna(stamp):
@@ -161,6 +161,14 @@ class Query:
     #: Most events listed in a report (largest Goldstein first); None: all.
     max_events: int | None = None
 
+    @classmethod
+    def build(cls, focal: str, poles: str | Sequence[str],
+              start: str | dt.date | None = None, end: str | dt.date | None = None,
+              freq: str = "month", **options: Any) -> Query:
+        """A Query from loose input: poles as a list or ``"TUR,RUS"``, dates as ISO
+        strings or dates. The same as calling the class; typed for what it accepts."""
+        return cls(focal, poles, start, end, freq, **options)  # type: ignore[arg-type]
+
     def __post_init__(self) -> None:
         # align.py holds the weights and directions it scores by, and builds Queries.
         from equipoise.analysis.align import DIRECTIONS, WEIGHTS
@@ -177,13 +185,13 @@ class Query:
         }
         smoothing = self.smoothing
         if isinstance(smoothing, bool) or not isinstance(smoothing, numbers.Real) \
-                or not smoothing >= 0:  # type: ignore[operator]
+                or not smoothing >= 0:
             raise _refuse("smoothing", f"smoothing must be >= 0, got {smoothing!r}")
         fields["smoothing"] = float(smoothing)
         fields["min_events"] = _count(self.min_events, "min_events")
         ci = self.ci
         # The stubs give numbers.Real no ordering; every real number type has one.
-        if ci is not None and not (isinstance(ci, numbers.Real) and 0 < ci < 1):  # type: ignore[operator]
+        if ci is not None and not (isinstance(ci, numbers.Real) and 0 < ci < 1):
             raise _refuse("ci", f"ci must be None or a level between 0 and 1 (e.g. 0.9), "
                           f"got {ci!r}")
         fields["ci"] = None if ci is None else float(ci)

@@ -523,7 +523,7 @@ def align(
 
     if fmt not in ("table", "json", "csv"):
         raise typer.BadParameter("use table, json or csv", param_hint="--format")
-    query = Query(focal, poles, start, end, freq, weight=weight, direction=direction,
+    query = Query.build(focal, poles, start, end, freq, weight=weight, direction=direction,
                   min_events=min_events, ci=level if ci else None, n_boot=n_boot,
                   changepoints=changepoints)  # fmt: skip
     path = _existing_db(db)
@@ -628,7 +628,7 @@ def report(
     if output.is_dir():
         raise typer.BadParameter(f"{output} is a folder: name the HTML file to write",
                                  param_hint="--output")
-    query = Query(focal, poles, start, end, freq, weight=weight, direction=direction,
+    query = Query.build(focal, poles, start, end, freq, weight=weight, direction=direction,
                   min_events=min_events, ci=level if ci else None, n_boot=n_boot,
                   changepoints=changepoints, max_events=max_events)  # fmt: skip
     path = _write_report(query, output, db, votes=(un_votes, un_roll_calls))
@@ -686,7 +686,7 @@ def demo(
     focal, poles, start, end = "AZE", "TUR,RUS,IRN", "2019-06-01", "2020-12-31"
     console.rule(f"3. align {focal} between {poles}")
     # Two dozen articles are too few for monthly figures: the analysis is quarterly.
-    query = Query(focal, poles, start, end, "quarter", ci=0.9, changepoints=True,
+    query = Query.build(focal, poles, start, end, "quarter", ci=0.9, changepoints=True,
                   max_events=5000)
     aligned = api_align(query, db=_existing_db(db))
     out.print(tables.alignment(aligned))

@@ -26,7 +26,7 @@ def day(value: object) -> str | None:
     if value is None:
         return None
     try:
-        stamp = pd.Timestamp(value)  # type: ignore[arg-type]
+        stamp = pd.Timestamp(value)
     except (TypeError, ValueError):
         return None
     return None if pd.isna(stamp) else stamp.date().isoformat()

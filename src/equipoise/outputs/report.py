@@ -223,7 +223,7 @@ def _periods(aligned: pd.DataFrame) -> list[str]:
     return first["period"].astype(str).tolist()
 
 
-def _period_ranges(periods: list[str], freq: object) -> dict[str, list[str]]:
+def _period_ranges(periods: list[str], freq: object) -> dict[str, list[str | None]]:
     """First and last day of each period, for filtering the event table by period."""
     code = FREQ_CODES.get(str(freq))
     ranges = {}

@@ -52,7 +52,7 @@ import os
 import re
 import threading
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from functools import lru_cache
@@ -144,12 +144,12 @@ def _blank_to_none(value: object) -> object:
 
 # A day as YYYY-MM-DD, read by the Query as the command line's --from and --to are.
 OptionalDate = Annotated[str | None, BeforeValidator(_blank_to_none)]
-_DAY = {"json_schema_extra": {"format": "date"}}
+_DAY: dict[str, Any] = {"format": "date"}
 
 
-def _one_of(values: object) -> dict[str, Any]:
+def _one_of(values: Iterable[str]) -> dict[str, Any]:
     """The allowed values, for the OpenAPI description only: the Query checks them."""
-    return {"json_schema_extra": {"enum": list(values)}}  # type: ignore[call-overload]
+    return {"enum": list(values)}
 
 
 _FOCAL = "Focal actor: ISO 3166 alpha-3 state code (AZE) or bloc code (NATO, EU, CSTO...)."
@@ -173,12 +173,12 @@ class _Query(BaseModel):
 class WindowQuery(_Query):
     focal: str = Field(description=_FOCAL, examples=["AZE"])
     poles: str = Field(description=_POLES, examples=["TUR,RUS,IRN"])
-    start: OptionalDate = Field(None, description=_START, **_DAY)  # type: ignore[call-overload]
-    end: OptionalDate = Field(None, description=_END, **_DAY)  # type: ignore[call-overload]
-    freq: str = Field("month", description=_FREQ, **_one_of(FREQ_CODES))
+    start: OptionalDate = Field(None, description=_START, json_schema_extra=_DAY)
+    end: OptionalDate = Field(None, description=_END, json_schema_extra=_DAY)
+    freq: str = Field("month", description=_FREQ, json_schema_extra=_one_of(FREQ_CODES))
 
     def query(self) -> Query:
-        return Query(self.focal, self.poles, self.start, self.end, self.freq)
+        return Query.build(self.focal, self.poles, self.start, self.end, self.freq)
 
 
 class AlignQuery(WindowQuery):
@@ -186,11 +186,11 @@ class AlignQuery(WindowQuery):
         "count",
         description="Value of an event in the score: count (+1 cooperation, -1 conflict), "
         "goldstein (Goldstein / 10) or plover (PLOVER score / 10).",
-        **_one_of(WEIGHTS),
+        json_schema_extra=_one_of(WEIGHTS),
     )
     direction: str = Field(
         "both", description="Events behind the score: out (focal to pole), in, or both.",
-        **_one_of(DIRECTIONS),
+        json_schema_extra=_one_of(DIRECTIONS),
     )
     ci: Annotated[float | None, BeforeValidator(_blank_to_none)] = Field(
         None, description="Coverage of bootstrap intervals (e.g. 0.9); none when omitted."
@@ -204,20 +204,22 @@ class AlignQuery(WindowQuery):
     )
 
     def query(self) -> Query:
-        return Query(self.focal, self.poles, self.start, self.end, self.freq,
+        return Query.build(self.focal, self.poles, self.start, self.end, self.freq,
                      weight=self.weight, direction=self.direction, smoothing=self.smoothing,
                      ci=self.ci, n_boot=self.n_boot, min_events=self.min_events)
 
 
 class ChangepointQuery(WindowQuery):
-    weight: str = Field("count", description="As for /api/align.", **_one_of(WEIGHTS))
-    direction: str = Field("both", description="As for /api/align.", **_one_of(DIRECTIONS))
+    weight: str = Field("count", description="As for /api/align.",
+                        json_schema_extra=_one_of(WEIGHTS))
+    direction: str = Field("both", description="As for /api/align.",
+                           json_schema_extra=_one_of(DIRECTIONS))
     min_events: int = Field(3, le=10_000, description="As for /api/align.")
     smoothing: float = Field(2.0, le=1000, description="As for /api/align.")
     top: int = Field(5, le=50, description="Driving documents listed per change point.")
 
     def query(self) -> Query:
-        return Query(self.focal, self.poles, self.start, self.end, self.freq,
+        return Query.build(self.focal, self.poles, self.start, self.end, self.freq,
                      weight=self.weight, direction=self.direction, smoothing=self.smoothing,
                      min_events=self.min_events, changepoints=True, top=self.top)
 
@@ -232,11 +234,11 @@ class EventsQuery(_Query):
         examples=["2020-07"],
     )
     freq: str = Field("month", description="What period means: month, quarter or year.",
-                      **_one_of(FREQ_CODES))
+                      json_schema_extra=_one_of(FREQ_CODES))
     start: OptionalDate = Field(
-        None, description="Window start, as for /api/align.", **_DAY)  # type: ignore[call-overload]
+        None, description="Window start, as for /api/align.", json_schema_extra=_DAY)
     end: OptionalDate = Field(
-        None, description="Window end, as for /api/align.", **_DAY)  # type: ignore[call-overload]
+        None, description="Window end, as for /api/align.", json_schema_extra=_DAY)
     quad: Annotated[int | None, BeforeValidator(_blank_to_none)] = Field(
         None,
         ge=1,
@@ -247,12 +249,12 @@ class EventsQuery(_Query):
     direction: str = Field(
         "both",
         description="out: focal to pole and joint events; in: pole to focal and joint; both: all.",
-        **_one_of(DIRECTIONS),
+        json_schema_extra=_one_of(DIRECTIONS),
     )
     limit: int = Field(200, ge=1, le=MAX_EVENTS, description="Most events returned.")
 
     def query(self) -> Query:
-        return Query(self.focal, [self.pole], self.start, self.end, self.freq,
+        return Query.build(self.focal, [self.pole], self.start, self.end, self.freq,
                      direction=self.direction)
 
 
@@ -272,7 +274,7 @@ class UnvotesQuery(_Query):
     )
 
     def query(self) -> Query:
-        return Query(self.focal, self.poles)
+        return Query.build(self.focal, self.poles)
 
 
 # --------------------------------------------------------------------------- responses
