@@ -292,7 +292,7 @@ def test_verdict_names_the_pole_with_the_highest_tilt():
         event_row("RUS", "AZE", 2, "2020-05-06"),
         event_row("AZE", "USA", 1, "2020-06-07"),
     )
-    aligned = align(df, "AZE", ["TUR", "RUS", "USA"])
+    aligned = align(df, "AZE", ["TUR", "RUS", "USA"], min_events=1)
     table = summary(aligned)
     leader = table.loc[table["tilt"].idxmax()]
     text = verdict(aligned)
@@ -750,3 +750,39 @@ def test_intervals_when_every_document_spans_several_cells():
     aligned = align(events(*rows), "AZE", ["TUR", "RUS"], ci=0.9, n_boot=50)
     ok = aligned[aligned["status"] == "ok"]
     assert len(ok) and (ok["tilt_lo"] <= ok["tilt"]).all() and (ok["tilt"] <= ok["tilt_hi"]).all()
+
+
+def test_summary_and_verdict_use_the_tables_numbers():
+    """One period: the whole range is that period; a pole under min_events has no score
+    and is never ranked, and the others' tilts are those of the table."""
+    rows = [event_row("AZE", "TUR", 1, f"2020-02-0{d}") for d in range(1, 6)]
+    rows += [event_row("AZE", "RUS", 4, f"2020-02-0{d}") for d in range(1, 5)]
+    rows += [event_row("AZE", "CHN", 1, "2020-02-03")]  # one event: too few for a score
+    aligned = align(events(*rows), "AZE", ["TUR", "RUS", "CHN"], freq="quarter")
+    table = summary(aligned).set_index("pole")
+    period = aligned.set_index("pole")
+    assert pd.isna(table.at["CHN", "score"]) and pd.isna(table.at["CHN", "tilt"])
+    for pole in ("TUR", "RUS"):
+        assert table.at[pole, "tilt"] == pytest.approx(period.at[pole, "tilt"])
+    text = verdict(aligned)
+    assert "leaned most toward TUR" in text and "least toward CHN" not in text
+    assert "Too few events for a score with CHN" in text
+
+
+def test_a_verdict_with_one_scored_pole_has_nothing_to_compare():
+    rows = [event_row("AZE", "TUR", 1, f"2020-02-0{d}") for d in range(1, 6)]
+    rows += [event_row("AZE", "RUS", 4, "2020-02-01")]
+    aligned = align(events(*rows), "AZE", ["TUR", "RUS"], freq="quarter")
+    text = verdict(aligned)
+    assert "only TUR has enough events" in text
+    assert "leaned" not in text
+
+
+def test_poles_whose_intervals_overlap_cannot_be_told_apart():
+    rows = [event_row("AZE", "TUR", 1, f"2020-02-0{d}") for d in range(1, 5)]
+    rows += [event_row("AZE", "TUR", 4, "2020-02-05")]
+    rows += [event_row("AZE", "RUS", 1, f"2020-02-0{d}") for d in range(1, 5)]
+    rows += [event_row("AZE", "RUS", 4, f"2020-02-0{d}") for d in range(5, 7)]
+    aligned = align(events(*rows), "AZE", ["TUR", "RUS"], freq="quarter", ci=0.9,
+                    n_boot=200)
+    assert "TUR and RUS cannot be told apart at 90%" in verdict(aligned)

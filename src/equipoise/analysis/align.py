@@ -917,8 +917,13 @@ def equidistance(aligned: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------- summary
 
 
-def _block(aligned: pd.DataFrame, poles: list[str], k: float) -> pd.DataFrame:
-    """Totals, net cooperation, score and tilt per pole over the rows given."""
+def _block(aligned: pd.DataFrame, poles: list[str], k: float,
+           min_events: int = 0) -> pd.DataFrame:
+    """Totals, net cooperation, score and tilt per pole over the rows given.
+
+    A pole with fewer than ``min_events`` events behind its score (and at least one,
+    always) has no score and no tilt, and is left out of the other poles' comparison,
+    as in :func:`align`'s table."""
     columns = ["n_events", *QUAD_COLUMNS, "_goldstein", "_n_scored", "_score_sum"]
     if aligned.empty:
         totals = pd.DataFrame(0, index=pd.Index(poles, name="pole"), columns=columns)
@@ -945,10 +950,11 @@ def _block(aligned: pd.DataFrame, poles: list[str], k: float) -> pd.DataFrame:
     conflict = totals["verbal_conflict"] + totals["material_conflict"]
     totals["goldstein_mean"] = (totals["_goldstein"] / n.where(n > 0)).astype(float)
     totals["net_coop"] = _net_coop(coop, conflict, n, k)
-    totals["score"] = _smoothed(
-        totals["_score_sum"].to_numpy(dtype=float), totals["_n_scored"].to_numpy(dtype=float), k
-    )
-    totals["tilt"] = _tilt(totals["score"])
+    n_scored = totals["_n_scored"].to_numpy(dtype=float)
+    ok = n_scored >= max(min_events, 1)
+    score = _smoothed(totals["_score_sum"].to_numpy(dtype=float), n_scored, k)
+    totals["score"] = np.where(ok, score, np.nan)
+    totals["tilt"] = _tilts(score[None, :], ok[None, :])[0]
     return totals.drop(columns=["_goldstein", "_n_scored", "_score_sum"])
 
 
@@ -969,17 +975,22 @@ def _poles(aligned: pd.DataFrame) -> list[str]:
     )
 
 
-def summary(aligned: pd.DataFrame, smoothing: float | None = None) -> pd.DataFrame:
+def summary(aligned: pd.DataFrame, smoothing: float | None = None,
+            min_events: int | None = None) -> pd.DataFrame:
     """One row per pole over the whole range of an :func:`align` result.
 
     Totals of events and quads, ``goldstein_mean``, ``net_coop``, ``score`` (under
-    the weight and direction ``align`` used) and ``tilt`` computed from the totals,
-    with no ``min_events`` threshold, and the same tilt over the first and second half
+    the weight and direction ``align`` used) and ``tilt`` computed from the totals
+    under the same ``min_events`` as the table (a pole below it has no score and is
+    left out of the others' tilt), and the same tilt over the first and second half
     of the periods (``first_half_tilt``, ``second_half_tilt``, ``tilt_change``),
-    with the number of events in each half. Poles keep their order in
-    ``aligned``. ``smoothing`` defaults to the value ``align`` used.
+    with the number of events in each half. With one period, the figures are that
+    period's. Poles keep their order in ``aligned``. ``smoothing`` and
+    ``min_events`` default to the values ``align`` used.
     """
     k = aligned.attrs.get("smoothing", DEFAULT_SMOOTHING) if smoothing is None else smoothing
+    least = int(aligned.attrs.get("min_events", DEFAULT_MIN_EVENTS) if min_events is None
+                else min_events)
     poles = _poles(aligned)
     periods = _ordered_periods(aligned)
     if not poles:
@@ -987,9 +998,9 @@ def summary(aligned: pd.DataFrame, smoothing: float | None = None) -> pd.DataFra
 
     half = (len(periods) + 1) // 2
     first, second = periods[:half], periods[half:]
-    whole = _block(aligned, poles, k)
-    early = _block(aligned[aligned["period"].isin(first)], poles, k)
-    late = _block(aligned[aligned["period"].isin(second)], poles, k)
+    whole = _block(aligned, poles, k, least)
+    early = _block(aligned[aligned["period"].isin(first)], poles, k, least)
+    late = _block(aligned[aligned["period"].isin(second)], poles, k, least)
 
     result = whole.copy()
     result["n_periods"] = len(periods)
@@ -1005,6 +1016,7 @@ def summary(aligned: pd.DataFrame, smoothing: float | None = None) -> pd.DataFra
         {
             "focal": aligned.attrs.get("focal"),
             "smoothing": float(k),
+            "min_events": least,
             "periods": _span(periods),
             "first_half": _span(first),
             "second_half": _span(second),
@@ -1036,14 +1048,29 @@ def verdict(aligned: pd.DataFrame, focal: str | None = None, threshold: float = 
     if table["n_events"].sum() == 0:
         sentence = f"{where}no events were found between {focal} and {_and(poles, 'or')}."
         return sentence[0].upper() + sentence[1:]
-    # A pole without events has no relations to compare: it is named, never ranked,
-    # and the others are compared among themselves.
+    # A pole without events, or with too few for a score, has no relations to compare:
+    # it is named, never ranked, and the others are compared among themselves with the
+    # same numbers as the table.
     silent = [p for p in poles if table.at[p, "n_events"] == 0]
+    thin = [p for p in poles if p not in silent and pd.isna(table.at[p, "score"])]
+    scored = [p for p in poles if p not in silent and p not in thin]
+    notes = []
+    if thin:
+        least = overview.attrs.get("min_events", DEFAULT_MIN_EVENTS)
+        counts = ", ".join(f"{p} {int(table.at[p, 'n_events'])}" for p in thin)
+        notes.append(f"Too few events for a score with {_and(thin)} (fewer than {least} "
+                     f"behind the score: {counts}).")
     if silent:
-        poles = [p for p in poles if p not in silent]
-        aligned = aligned[aligned["pole"].isin(poles)]
-        overview = summary(aligned)
-        table = overview.set_index("pole")
+        notes.append(f"No events were found with {_and(silent, 'or')}.")
+    if not scored or (len(scored) == 1 and len(poles) > 1):
+        sentence = (f"{where}the data are too thin for a verdict: no pole has "
+                    "enough events" if not scored else
+                    f"{where}only {scored[0]} has enough events, so there is nothing to "
+                    "compare it with")
+        return " ".join([sentence[0].upper() + sentence[1:] + ".", *notes])
+    if silent or thin:
+        poles = scored
+        table = table.loc[scored]
 
     sentences: list[str] = []
     halves = len(periods) > 1
@@ -1075,13 +1102,33 @@ def verdict(aligned: pd.DataFrame, focal: str | None = None, threshold: float = 
                 low = table["tilt"].idxmin()
                 text += f" and least toward {low} ({signed(table.at[low, 'tilt'])})"
             sentences.append(text + ".")
+            tie = _tied_with(aligned, periods, lead, poles)
+            if tie:
+                sentences.append(tie)
         label, clear = "Tilt toward", top >= threshold
 
     if halves:
         sentences += _change_sentences(overview, table, lead, label, clear, threshold)
-    if silent:
-        sentences.append(f"No events were found with {_and(silent, 'or')}.")
-    return " ".join(sentences)
+    return " ".join(sentences + notes)
+
+
+def _tied_with(aligned: pd.DataFrame, periods: list[str], lead: str,
+               poles: list[str]) -> str | None:
+    """With one period and intervals, the poles whose tilt interval overlaps the lead's:
+    the data cannot tell them apart at the interval's level."""
+    if len(periods) != 1 or "tilt_lo" not in aligned.columns:
+        return None
+    rows = aligned.set_index("pole")
+    level = aligned.attrs.get("ci")
+    lo = rows.at[lead, "tilt_lo"]
+    if pd.isna(lo):
+        return None
+    tied = [p for p in poles if p != lead and not pd.isna(rows.at[p, "tilt_hi"])
+            and rows.at[p, "tilt_hi"] >= lo]
+    if not tied:
+        return None
+    at = f" at {level:.0%}" if level else ""
+    return f"{lead} and {_and(tied)} cannot be told apart{at}: their intervals overlap."
 
 
 def _change_sentences(
@@ -1113,8 +1160,13 @@ def _change_sentences(
             f"to {signed(b)} in the second."
         )
 
+    if pd.isna(a) or pd.isna(b):
+        half = "first" if pd.isna(a) else "second"
+        return [f"{lead} has too few events in the {half} half "
+                f"({overview.attrs[f'{half}_half']}) to compare the halves."]
     shift = None
-    if len(table) > 1:
+    if len(table) > 1 and table["first_half_tilt"].notna().any() \
+            and table["second_half_tilt"].notna().any():
         first_lead = table["first_half_tilt"].idxmax()
         second_lead = table["second_half_tilt"].idxmax()
         first_top = table.at[first_lead, "first_half_tilt"]

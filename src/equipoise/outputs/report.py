@@ -691,6 +691,8 @@ def _headline(table: pd.DataFrame, focal: str, poles: list[str]) -> str:
         if net <= -LEAN_THRESHOLD:
             return f"{focal}–{poles[0]} relations mostly conflictual"
         return f"{focal}–{poles[0]} relations balanced"
+    if indexed["tilt"].notna().sum() < 2:
+        return f"Too few events between {focal} and {_join(poles)} for a verdict"
     lead = str(indexed["tilt"].idxmax())
     if (_number(indexed.at[lead, "tilt"]) or 0.0) < LEAN_THRESHOLD:
         return f"{focal} shows no clear lean between {_join(poles)}"
@@ -707,8 +709,11 @@ def _kpis(
     ci_text: str,
 ) -> list[dict]:
     tiles = []
-    if len(table) and int(table["n_events"].sum()):
-        indexed = table.set_index("pole")
+    indexed = table.set_index("pole") if len(table) else table
+    rated_poles = int(indexed["tilt"].notna().sum()) if len(table) else 0
+    # The whole-range tile shows a score only where the table would: poles under
+    # min_events are insufficient data, never a number.
+    if len(table) and int(table["n_events"].sum()) and (len(poles) == 1 or rated_poles >= 2):
         lead = str(indexed["tilt"].idxmax()) if len(poles) > 1 else poles[0]
         what = "Tilt toward" if len(poles) > 1 else "Net cooperation with"
         value = indexed.at[lead, "tilt"] if len(poles) > 1 else indexed.at[lead, "net_coop"]
