@@ -223,6 +223,19 @@ def test_align_with_intervals_change_points_and_un_votes(tmp_path):
                 "--un-roll-calls", str(calls))
     assert table.exit_code == 0, table.output
     assert "Equidistance" in table.output and "UN General Assembly" in table.output
+    un_table = table.output[table.output.index("UN General Assembly"):]
+    assert " pi " in un_table and "kappa" not in un_table
+    assert {"pi", "kappa"} <= set(panels["un_votes"][0])
+
+    kappa = run("align", "--db", db, "--focal", "AZE", "--poles", "TUR,RUS",
+                "--freq", "quarter", "--min-events", "1", "--un-votes", str(votes),
+                "--un-roll-calls", str(calls), "--un-measure", "kappa")
+    assert kappa.exit_code == 0, kappa.output
+    un_table = kappa.output[kappa.output.index("UN General Assembly"):]
+    assert "kappa" in un_table and " pi " not in un_table
+    wrong = run("align", "--db", db, "--focal", "AZE", "--poles", "TUR",
+                "--un-votes", str(votes), "--un-measure", "tau")
+    assert wrong.exit_code != 0 and "pi or kappa" in wrong.output
 
 
 def test_bad_options_are_reported_not_raised(tmp_path):

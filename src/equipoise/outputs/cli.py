@@ -496,6 +496,17 @@ RollCallsOption = Annotated[
     Path | None,
     typer.Option("--un-roll-calls", help="Roll calls giving sessions for .rda/.csv votes."),
 ]
+UnMeasureOption = Annotated[
+    str, typer.Option("--un-measure", help="Chance-corrected UN agreement shown: pi (Scott's, "
+                      "chance from the two states' pooled votes) or kappa (Cohen's).")]
+
+
+def _un_measure(measure: str) -> str:
+    from equipoise.analysis.unvotes import CHANCE_MEASURES
+
+    if measure not in CHANCE_MEASURES:
+        raise typer.BadParameter("use pi or kappa", param_hint="--un-measure")
+    return measure
 
 
 @app.command()
@@ -516,6 +527,7 @@ def align(
     changepoints: ChangeOption = False,
     un_votes: VotesOption = None,
     un_roll_calls: RollCallsOption = None,
+    un_measure: UnMeasureOption = "pi",
     db: DbOption = None,
 ) -> None:
     """Which way FOCAL leans between the poles, period by period.
@@ -527,6 +539,7 @@ def align(
 
     if fmt not in ("table", "json", "csv"):
         raise typer.BadParameter("use table, json or csv", param_hint="--format")
+    un_measure = _un_measure(un_measure)
     focal, pole_list = focal.upper(), _poles(poles)
     options = {"weight": weight, "direction": direction, "min_events": min_events,
                "ci": level if ci else None, "n_boot": n_boot}
@@ -551,7 +564,7 @@ def align(
         if changepoints:
             out.print(tables.changepoints(panels["changepoints"], panels["drivers"]))
         if un_votes is not None:
-            out.print(tables.un_agreement(panels["un_votes"]))
+            out.print(tables.un_agreement(panels["un_votes"], measure=un_measure))
         out.print(verdict(aligned, focal=focal))
 
 
@@ -624,6 +637,7 @@ def report(
         "--changepoints/--no-changepoints", help="Mark breaks and their documents.")] = True,
     un_votes: VotesOption = None,
     un_roll_calls: RollCallsOption = None,
+    un_measure: UnMeasureOption = "pi",
     max_events: Annotated[int, typer.Option(
         "--max-events", min=0, help="Most events listed (largest Goldstein first).")] = 5000,
     db: DbOption = None,
@@ -640,12 +654,13 @@ def report(
                "ci": level if ci else None, "n_boot": n_boot}
     path = _write_report(focal.upper(), _poles(poles), output, start, end, freq, db, options,
                          changepoints=changepoints, votes=(un_votes, un_roll_calls),
-                         max_events=max_events)
+                         max_events=max_events, un_measure=_un_measure(un_measure))
     console.print(f"report written to {path}")
 
 
 def _write_report(focal, poles, output, start, end, freq, db, options=None, *,
-                  changepoints=True, votes=(None, None), max_events=5000) -> Path:
+                  changepoints=True, votes=(None, None), max_events=5000,
+                  un_measure="pi") -> Path:
     from equipoise.api import analyse
     from equipoise.api import un_votes as read_votes
     from equipoise.outputs.report import render_report, write_report
@@ -668,7 +683,8 @@ def _write_report(focal, poles, output, start, end, freq, db, options=None, *,
     points = ((tables["changepoints"], tables["drivers"]) if changepoints else None)
     html = render_report(tables["aligned"], tables["events"], focal, poles, coverage=coverage,
                          max_events=max_events, equidistance=tables["equidistance"],
-                         changepoints=points, un_votes=tables.get("un_votes"))
+                         changepoints=points, un_votes=tables.get("un_votes"),
+                         un_measure=un_measure)
     return write_report(output, html)
 
 

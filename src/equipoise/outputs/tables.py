@@ -90,15 +90,18 @@ def changepoints(points: pd.DataFrame, drivers: pd.DataFrame, width: int = 90) -
     return table
 
 
-def un_agreement(agreement: pd.DataFrame, last: int = 12) -> Table:
-    """UN General Assembly voting agreement per session: its own signal, never mixed in."""
+def un_agreement(agreement: pd.DataFrame, last: int = 12, measure: str = "pi") -> Table:
+    """UN General Assembly voting agreement per session: its own signal, never mixed in.
+
+    ``measure`` is the chance-corrected column shown: ``pi`` (Scott) or ``kappa`` (Cohen).
+    """
     table = Table(title="UN General Assembly voting agreement (independent of the events)")
     period = "session" if "session" in agreement.columns else "year"
-    for name in (period, "pole", "votes", "agreement", "S", "kappa"):
+    for name in (period, "pole", "votes", "agreement", "S", measure):
         table.add_column(name, justify="left" if name in (period, "pole") else "right")
     recent = agreement.groupby("pole", sort=False).tail(last)
-    for row in recent.itertuples(index=False):
-        table.add_row(str(getattr(row, period)), str(row.pole), str(row.n_votes),
-                      number(row.agree_share, signed=False), number(row.s_score),
-                      number(row.kappa))
+    for row in recent.to_dict("records"):
+        table.add_row(str(row[period]), str(row["pole"]), str(row["n_votes"]),
+                      number(row["agree_share"], signed=False), number(row["s_score"]),
+                      number(row.get(measure)))
     return table
