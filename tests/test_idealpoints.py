@@ -112,7 +112,8 @@ def test_relative_position_by_hand(points):
     table = relative_position(points, "ARM", "RUS", "USA").set_index("session")
     assert list(table.reset_index().columns) == [
         "session", "year", "focal", "pole1", "pole2", "x_focal", "x_pole1", "x_pole2", "gap",
-        "distance1", "distance2", "position", "position_lo", "position_hi",
+        "distance1", "distance2", "position", "position_lo", "position_hi", "change_focal",
+        "change_poles",
     ]
     # Session 1: (0.25 - 0) / (1 - 0) = 0.25.
     assert table.loc[1, "position"] == pytest.approx(0.25)
@@ -121,6 +122,27 @@ def test_relative_position_by_hand(points):
     assert table.loc[2, "position"] == pytest.approx(0.0625)
     assert table.loc[2, "distance1"] == pytest.approx(0.05)
     assert table.loc[2, "gap"] == pytest.approx(0.8)
+    # Armenia did not move, so the whole change (0.0625 - 0.25) is the poles'.
+    assert np.isnan(table.loc[1, "change_focal"]) and np.isnan(table.loc[1, "change_poles"])
+    assert table.loc[2, "change_focal"] == 0.0
+    assert table.loc[2, "change_poles"] == pytest.approx(0.0625 - 0.25)
+
+
+def test_the_change_is_split_between_the_focal_state_and_the_poles(tmp_path):
+    # Armenia moves 0.25 -> 0.45 while Russia moves 0 -> 0.2, US stays at 1:
+    # change_focal = 0.2 / 0.8 = 0.25, total (0.45-0.2)/0.8 - 0.25 = 0.0625, poles -0.1875.
+    # Session 4 follows no session 3, so it has no change.
+    lines = [row(1, 2, s, 1.0, "USA", "United States") for s in (1, 2, 4)]
+    lines += [row(2, 365, s, x, "RUS", "Russia") for s, x in ((1, 0.0), (2, 0.2), (4, 0.2))]
+    lines += [row(3, 371, s, x, "ARM", "Armenia") for s, x in ((1, 0.25), (2, 0.45), (4, 0.3))]
+    points = read_ideal_points(write(tmp_path / "points.csv", lines))
+    table = relative_position(points, "ARM", "RUS", "USA").set_index("session")
+    assert table.loc[2, "change_focal"] == pytest.approx(0.25)
+    assert table.loc[2, "change_poles"] == pytest.approx(-0.1875)
+    assert table.loc[2, "change_focal"] + table.loc[2, "change_poles"] == pytest.approx(
+        table.loc[2, "position"] - table.loc[1, "position"]
+    )
+    assert np.isnan(table.loc[4, "change_focal"]) and np.isnan(table.loc[4, "change_poles"])
     assert table.attrs["warning"] == ONE_DIMENSION_WARNING
 
 
@@ -228,6 +250,10 @@ def test_armenia_between_russia_and_the_united_states(shared):
     assert table.loc[76, "position"] == pytest.approx(0.020, abs=1e-3)
     assert table.loc[77, "position"] == pytest.approx(0.181, abs=1e-3)
     assert table.loc[78, "position"] == pytest.approx(0.206, abs=1e-3)
+    # Of the rise of 0.161, Armenia's own move accounts for -0.039, Russia's and the
+    # US's for +0.200.
+    assert table.loc[77, "change_focal"] == pytest.approx(-0.039, abs=1e-3)
+    assert table.loc[77, "change_poles"] == pytest.approx(0.200, abs=1e-3)
     # Sessions 72-76 sit within 0.06 of Russia; every interval holds its point.
     assert table.loc[72:76, "position"].abs().max() < 0.06
     assert (table["position_lo"] <= table["position"]).all()

@@ -10,10 +10,19 @@ For a focal state F and poles P1, P2 with ideal points x in one session::
     position = (x_F - x_P1) / (x_P2 - x_P1)
 
 0 is P1's point, 1 is P2's, 0.5 half-way; below 0 F lies beyond P1, above 1
-beyond P2. Dividing by the poles' own gap takes out what raw distances carry
-along: when a pole moves, the raw distance of every state to it changes though
-the state stayed put, and the scale's spread differs between sessions. Where
-the gap is small the ratio is unstable, and the interval shows it.
+beyond P2. Dividing by the poles' own gap puts every session on the poles'
+own scale, whose spread differs between sessions. Where the gap is small the
+ratio is unstable, and the interval shows it.
+
+A position still changes when a pole moves and F does not: F is then, in
+fact, elsewhere relative to the poles. To say who moved, the change from the
+session before is split in two exact parts::
+
+    change_focal = (x_F(t) - x_F(t-1)) / gap(t)
+    change_poles = position(t) - position(t-1) - change_focal
+
+the first what F's own move did on this session's scale, the second what the
+poles' moves did. Both are missing for a session whose predecessor has no row.
 
 Intervals
 ---------
@@ -47,7 +56,8 @@ __all__ = ["ONE_DIMENSION_WARNING", "POSITION_COLUMNS", "relative_position"]
 
 POSITION_COLUMNS: list[str] = [
     "session", "year", "focal", "pole1", "pole2", "x_focal", "x_pole1", "x_pole2", "gap",
-    "distance1", "distance2", "position", "position_lo", "position_hi",
+    "distance1", "distance2", "position", "position_lo", "position_hi", "change_focal",
+    "change_poles",
 ]  # fmt: skip
 
 ONE_DIMENSION_WARNING = (
@@ -121,7 +131,9 @@ def relative_position(
     Columns :data:`POSITION_COLUMNS`: the three ideal points, ``gap`` = x_P2 - x_P1,
     ``distance1``/``distance2`` = |x_F - x_P|, ``position`` and its interval
     ``position_lo``/``position_hi`` (``interval`` "bounds" or "normal", see the module
-    docstring; ``draws`` and ``seed`` are for "normal"). The frame's ``attrs`` carry
+    docstring; ``draws`` and ``seed`` are for "normal"), and ``change_focal`` and
+    ``change_poles``, the change from the session before split into F's own move and
+    the poles' moves. The frame's ``attrs`` carry
     ``interval`` and the one-dimension ``warning``.
     """
     if interval not in INTERVALS:
@@ -152,6 +164,15 @@ def relative_position(
     else:
         low, high = _normal(mean, lo, hi, draws, seed)
     sessions = both.index.to_numpy(dtype=np.int64)
+    # Changes only between consecutive sessions: a gap in the rows breaks the chain.
+    follows = np.r_[False, np.diff(sessions) == 1]
+    change = np.full(len(sessions), np.nan)
+    change_focal = np.full(len(sessions), np.nan)
+    if follows.any():
+        with np.errstate(divide="ignore", invalid="ignore"):
+            change[1:] = np.diff(position)
+            change_focal[1:] = np.diff(mean[:, 0]) / gap[1:]
+        change[~follows], change_focal[~follows] = np.nan, np.nan
     out = pd.DataFrame(
         {
             "session": sessions,
@@ -168,6 +189,8 @@ def relative_position(
             "position": position,
             "position_lo": low,
             "position_hi": high,
+            "change_focal": change_focal,
+            "change_poles": change - change_focal,
         }
     )
     out.attrs.update({"interval": interval, "warning": ONE_DIMENSION_WARNING})
