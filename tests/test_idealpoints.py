@@ -258,3 +258,13 @@ def test_armenia_between_russia_and_the_united_states(shared):
     assert table.loc[72:76, "position"].abs().max() < 0.06
     assert (table["position_lo"] <= table["position"]).all()
     assert (table["position"] <= table["position_hi"]).all()
+
+
+def test_the_python_api_reads_the_file_or_takes_the_table(tmp_path, points):
+    from equipoise import api
+
+    path = write(tmp_path / "points.csv", POINTS)
+    from_path = api.un_position(path, "ARM", "RUS", "USA")
+    pd.testing.assert_frame_equal(from_path, api.un_position(points, "ARM", "RUS", "USA"))
+    pd.testing.assert_frame_equal(api.un_ideal_points(path), points)
+    assert from_path["position"].tolist() == pytest.approx([0.25, 0.0625])

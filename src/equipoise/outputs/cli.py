@@ -501,6 +501,16 @@ UnMeasureOption = Annotated[
                       "chance from the two states' pooled votes) or kappa (Cohen's).")]
 
 
+IdealPointsOption = Annotated[
+    Path | None,
+    typer.Option("--ideal-points", help="UN ideal points (the Bailey-Strezhnev-Voeten CSV): "
+                 "the focal state's position between the first two state poles per session."),
+]
+IntervalOption = Annotated[
+    str, typer.Option("--interval", help="Interval of the ideal-point position: bounds (range "
+                      "over the 5-95% quantiles, conservative) or normal (normal draws).")]
+
+
 def _un_measure(measure: str) -> str:
     from equipoise.analysis.unvotes import CHANCE_MEASURES
 
@@ -528,6 +538,7 @@ def align(
     un_votes: VotesOption = None,
     un_roll_calls: RollCallsOption = None,
     un_measure: UnMeasureOption = "pi",
+    ideal_points: IdealPointsOption = None,
     db: DbOption = None,
 ) -> None:
     """Which way FOCAL leans between the poles, period by period.
@@ -551,6 +562,8 @@ def align(
             focal, pole_list, start, end, freq, db, options)
     if un_votes is not None:
         panels["un_votes"] = _un_agreement(un_votes, un_roll_calls, focal, pole_list)
+    if ideal_points is not None:
+        panels["ideal_points"] = _ideal_positions(ideal_points, focal, pole_list)
     if fmt == "json":
         out.print_json(json.dumps({name: json.loads(frame.to_json(
             orient="records", date_format="iso")) for name, frame in panels.items()}))
@@ -565,6 +578,8 @@ def align(
             out.print(tables.changepoints(panels["changepoints"], panels["drivers"]))
         if un_votes is not None:
             out.print(tables.un_agreement(panels["un_votes"], measure=un_measure))
+        if ideal_points is not None:
+            out.print(tables.ideal_positions(panels["ideal_points"]))
         out.print(verdict(aligned, focal=focal))
 
 
@@ -602,6 +617,53 @@ def _un_agreement(path: Path, roll_calls: Path | None, focal: str, poles: list[s
     with console.status(f"reading UN votes from {path}"):
         votes = read_votes(path, roll_calls)
     return un_agreement(votes, focal, poles)
+
+
+def _ideal_positions(path: Path, focal: str, poles: list[str], interval: str = "bounds"):
+    """Position of ``focal`` between the first two state poles, with the one-dimension note."""
+    from equipoise.api import _bloc_codes, un_position
+
+    if interval not in ("bounds", "normal"):
+        raise typer.BadParameter("use bounds or normal", param_hint="--interval")
+    states = [p for p in poles if p not in _bloc_codes()]
+    if len(states) < 2:
+        raise typer.BadParameter("needs two state poles (blocs have no ideal point)",
+                                 param_hint="--ideal-points")  # fmt: skip
+    with console.status(f"reading ideal points from {path}"):
+        table = un_position(path, focal, states[0], states[1], interval=interval)
+    console.print(f"[yellow]note:[/yellow] {table.attrs['warning']}", soft_wrap=True)
+    return table
+
+
+@app.command("un-position")
+def un_position(
+    focal: FocalOption,
+    poles: Annotated[str, typer.Option(
+        "--poles", help="Two states, P1,P2: the position runs from P1 (0) to P2 (1).")],
+    ideal_points: Annotated[Path, typer.Option(
+        "--ideal-points", help="The Bailey-Strezhnev-Voeten ideal-point CSV.")],
+    interval: IntervalOption = "bounds",
+    fmt: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
+) -> None:
+    """Where FOCAL stands between two poles on the UN ideal-point scale, per session.
+
+    Needs no event store. One dimension cannot separate states such as Turkey, Russia
+    and Iran: read the position only for poles far apart on it.
+    """
+    if fmt not in ("table", "json", "csv"):
+        raise typer.BadParameter("use table, json or csv", param_hint="--format")
+    pole_list = _poles(poles)
+    if len(pole_list) != 2:
+        raise typer.BadParameter("give two poles, P1,P2", param_hint="--poles")
+    table = _ideal_positions(ideal_points, focal.upper(), pole_list, interval)
+    if fmt == "json":
+        out.print_json(table.to_json(orient="records"))
+    elif fmt == "csv":
+        sys.stdout.write(table.to_csv(index=False))
+    else:
+        from equipoise.outputs import tables
+
+        out.print(tables.ideal_positions(table, last=len(table)))
 
 
 def _existing_db(db: str | None) -> Path:
