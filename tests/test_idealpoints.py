@@ -76,6 +76,8 @@ def test_the_file_reads_into_one_row_per_state_and_session(points):
         (row(9, 700, 0, 0.5, "AFG", "Afghanistan"), "session must be 1 or more"),
         (row(9, 700, 1.5, 0.5, "AFG", "Afghanistan"), "session must be a whole number"),
         (row(9, 700, 1, 0.5, "", "Afghanistan"), "iso3c is empty"),
+        (row(9, 700, 1, 0.5, "A\x1fF", "Afghanistan"), "iso3c must be three letters"),
+        (row(9, 700, 1, 0.5, "AFGH", "Afghanistan"), "iso3c must be three letters, got 'AFGH'"),
         (row(9, 700, 1, 0.5, "AFG", "Afghanistan", spread=-0.1), "is above Q95%All"),
         (row(9, 365, 2, 0.5, "RUS", "Russia"), "a second row for COW code 365 in session 2 "
          "(the first is line 5)"),

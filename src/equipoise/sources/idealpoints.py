@@ -25,9 +25,9 @@ its posterior. Each row becomes:
     ``Countryname``.
 
 A row without a number where one is needed, a session that is not a positive
-whole number, an empty ``iso3c``, quantiles out of order (``q5 > q95``, or
-the ideal point outside ``[q0, q100]``) or a second row for one COW code and
-session is a :class:`~equipoise.sources.errors.SourceError` naming the file and
+whole number, an ``iso3c`` that is empty or not three letters, quantiles out of
+order (``q5 > q95``, or the ideal point outside ``[q0, q100]``) or a second row
+for one COW code and session is a :class:`~equipoise.sources.errors.SourceError` naming the file and
 line; with ``errors=[]`` such rows are collected there and left out instead.
 """
 
@@ -105,6 +105,8 @@ def read_ideal_points(
               f"quantiles [{quantiles[0][i]:g}, {quantiles[100][i]:g}]")  # fmt: skip
     iso3 = table["iso3c"].str.strip().str.upper()
     rows.fail(iso3.isin(["", "NA"]).to_numpy(), lambda i: "iso3c is empty")
+    letters = iso3.str.fullmatch(r"[A-Z]{3}", na=False).to_numpy(dtype=bool)
+    rows.fail(~letters, lambda i: f"iso3c must be three letters, got {table['iso3c'].iat[i]!r}")
     votes = (
         _csv_numbers(rows, table["NVotesAll"], "NVotesAll")
         if "NVotesAll" in table.columns else np.full(n, np.nan)
