@@ -55,6 +55,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from equipoise.records import Document, Event  # noqa: E402
 from equipoise.sources import SourceError, iter_documents, read_jsonl  # noqa: E402
 from equipoise.sources.datasets import ICEWS_COLUMNS, ImportReport, read_dataset  # noqa: E402
+from equipoise.sources.idealpoints import read_ideal_points  # noqa: E402
 from equipoise.sources.limits import DateRange  # noqa: E402
 from equipoise.sources.unvotes import read_unvotes_csv  # noqa: E402
 
@@ -653,6 +654,74 @@ def _unvotes_fuzzer() -> Fuzzer:
     return Fuzzer(make, _unvotes_run)
 
 
+# -- UN ideal points ---------------------------------------------------------------------
+
+COW = {"AZE": 373, "TUR": 640, "RUS": 365, "IRN": 630, "ARM": 371, "GEO": 372, "USA": 2,
+       "CHN": 710, "FRA": 220, "DEU": 255, "UKR": 369, "KAZ": 705}  # fmt: skip
+_IDEAL_HEADER = (b'"","ccode","session","NVotesAll","IdealPointAll","QO%All","Q5%All",'
+                 b'"Q10%All","Q50%All","Q90%All","Q95%All","Q100%All","iso3c","Countryname"')
+
+
+def _ideal_seed(rng: random.Random) -> Seed:
+    records: list[bytes] = []
+    keys: list[Hashable | None] = []
+    taken: set[tuple[int, int]] = set()
+    for i in range(rng.randint(6, 20)):
+        state, session = rng.choice(STATES), rng.randint(1, 78)
+        if (COW[state], session) in taken:
+            continue
+        taken.add((COW[state], session))
+        x, spread = round(rng.uniform(-2.5, 3), 6), round(rng.uniform(0.05, 0.4), 6)
+        q = [x - 3 * spread, x - spread, x - spread / 2, x, x + spread / 2, x + spread,
+             x + 3 * spread]  # fmt: skip
+        cells = [f'"{i + 1}"', COW[state], session, rng.randint(1, 120), x,
+                 *(f"{v:.6f}" for v in q), f'"{state}"', f'"{NAMES[state]}"']  # fmt: skip
+        records.append(",".join(str(c) for c in cells).encode())
+        keys.append((COW[state], session))
+    data = b"\n".join([_IDEAL_HEADER, *records]) + b"\n"
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "points.csv"
+        path.write_bytes(data)
+        errors: list[SourceError] = []
+        table = read_ideal_points(path, errors=errors)
+    if errors:
+        raise AssertionError(f"an ideal-point seed is not valid: {errors[:2]}")
+    return Seed([_IDEAL_HEADER], records, keys, _ideal_rows(table))
+
+
+def _ideal_rows(table) -> dict[Hashable, object]:
+    return {
+        (int(row.ccode), int(row.session)): (row.country, row.ideal_point, row.q5, row.q95)
+        for row in table.itertuples(index=False)
+    }
+
+
+def _ideal_run(case: Case, folder: Path) -> Result:
+    errors: list[SourceError] = []
+    try:
+        table = read_ideal_points(folder / "points.csv", errors=errors)
+    except SourceError:
+        return Result({}, len(errors) + 1, file_error=True)
+    bad = []
+    for row in table.itertuples(index=False):
+        if not row.country or (problem := _text_problem(row.country, one_line=True)):
+            bad.append(problem or "empty country")
+        if not (row.session >= 1 and row.q5 <= row.q95 and math.isfinite(row.ideal_point)):
+            bad.append(f"session {row.session}, ideal point {row.ideal_point}, "
+                       f"q5 {row.q5}, q95 {row.q95}")  # fmt: skip
+    return Result(_ideal_rows(table), len(errors), bad=bad)
+
+
+def _ideal_fuzzer() -> Fuzzer:
+    seeds = _Pool(_ideal_seed)
+
+    def make(rng: random.Random) -> Case:
+        data, expected, header_hit = mutated_lines(seeds.pick(rng), rng, b",")
+        return Case({"points.csv": data}, expected, file_error_ok=header_hit)
+
+    return Fuzzer(make, _ideal_run)
+
+
 # -- documents: JSON Lines, text, HTML --------------------------------------------------
 
 
@@ -821,6 +890,7 @@ FUZZERS: dict[str, Fuzzer] = {
     "html": _folder_fuzzer(".html", _html_file, files=2),
     **{fmt: _line_fuzzer(fmt, build, sep) for fmt, build, sep in _LINE_FORMATS},
     "unvotes": _unvotes_fuzzer(),
+    "idealpoints": _ideal_fuzzer(),
     "gz": _archive_fuzzer("gz"),
     "zip": _archive_fuzzer("zip"),
 }

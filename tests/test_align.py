@@ -769,13 +769,19 @@ def test_summary_and_verdict_use_the_tables_numbers():
     assert "Too few events for a score with CHN" in text
 
 
-def test_a_verdict_with_one_scored_pole_has_nothing_to_compare():
+def test_a_verdict_with_one_scored_pole_speaks_of_that_pole_alone():
     rows = [event_row("AZE", "TUR", 1, f"2020-02-0{d}") for d in range(1, 6)]
     rows += [event_row("AZE", "RUS", 4, "2020-02-01")]
     aligned = align(events(*rows), "AZE", ["TUR", "RUS"], freq="quarter")
     text = verdict(aligned)
-    assert "only TUR has enough events" in text
-    assert "leaned" not in text
+    assert "relations between AZE and TUR were mostly cooperative" in text
+    assert "leaned" not in text and "Too few events for a score with RUS" in text
+
+
+def test_a_verdict_on_too_little_data_says_so():
+    aligned = align(events(event_row("AZE", "TUR", 1, "2020-02-01")), "AZE",
+                    ["TUR", "RUS"], freq="quarter")
+    assert verdict(aligned).startswith("In 2020Q1, the data are too thin for a verdict")
 
 
 def test_poles_whose_intervals_overlap_cannot_be_told_apart():

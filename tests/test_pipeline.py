@@ -224,6 +224,73 @@ def test_align_with_intervals_change_points_and_un_votes(tmp_path):
                 "--un-roll-calls", str(calls))
     assert table.exit_code == 0, table.output
     assert "Equidistance" in table.output and "UN General Assembly" in table.output
+    un_table = table.output[table.output.index("UN General Assembly"):]
+    assert " pi " in un_table and "kappa" not in un_table
+    assert {"pi", "kappa"} <= set(panels["un_votes"][0])
+
+    kappa = run("align", "--db", db, "--focal", "AZE", "--poles", "TUR,RUS",
+                "--freq", "quarter", "--min-events", "1", "--un-votes", str(votes),
+                "--un-roll-calls", str(calls), "--un-measure", "kappa")
+    assert kappa.exit_code == 0, kappa.output
+    un_table = kappa.output[kappa.output.index("UN General Assembly"):]
+    assert "kappa" in un_table and " pi " not in un_table
+    wrong = run("align", "--db", db, "--focal", "AZE", "--poles", "TUR",
+                "--un-votes", str(votes), "--un-measure", "tau")
+    assert wrong.exit_code != 0 and "pi or kappa" in wrong.output
+
+    # Ideal points: AZE between the first two state poles (CSTO, a bloc, is skipped).
+    points = tmp_path / "points.csv"
+    points.write_text(
+        '"","ccode","session","IdealPointAll","Q5%All","Q95%All","iso3c"\n'
+        '"1",373,74,-0.7,-0.8,-0.6,"AZE"\n"2",640,74,0.6,0.5,0.7,"TUR"\n'
+        '"3",365,74,0.1,0.0,0.2,"RUS"\n', encoding="utf-8")
+    ideal = run("align", "--db", db, "--focal", "AZE", "--poles", "CSTO,TUR,RUS",
+                "--freq", "quarter", "--min-events", "1", "--ideal-points", str(points),
+                "--format", "json")
+    assert ideal.exit_code == 0, ideal.output
+    position = json.loads(ideal.stdout)["ideal_points"]
+    # (-0.7 - 0.6) / (0.1 - 0.6) = 2.6: beyond Russia, seen from Turkey.
+    assert [(r["session"], r["pole1"], r["pole2"]) for r in position] == [(74, "TUR", "RUS")]
+    assert position[0]["position"] == pytest.approx(2.6)
+    assert "one dimension" in ideal.stderr
+    table = run("align", "--db", db, "--focal", "AZE", "--poles", "TUR,RUS",
+                "--freq", "quarter", "--min-events", "1", "--ideal-points", str(points))
+    assert table.exit_code == 0, table.output
+    assert "position between TUR (0) and RUS (1)" in table.output
+    one = run("align", "--db", db, "--focal", "AZE", "--poles", "TUR,CSTO",
+              "--ideal-points", str(points))
+    assert one.exit_code != 0 and "two state poles" in one.output
+
+
+def test_un_position_needs_no_store(tmp_path):
+    points = tmp_path / "points.csv"
+    points.write_text(
+        '"","ccode","session","IdealPointAll","Q5%All","Q95%All","iso3c"\n'
+        '"1",371,77,0.25,0.15,0.35,"ARM"\n"2",365,77,0.0,-0.1,0.1,"RUS"\n'
+        '"3",2,77,1.0,0.9,1.1,"USA"\n"4",2,78,oops,0.9,1.1,"USA"\n', encoding="utf-8")
+    bad = run("un-position", "--focal", "ARM", "--poles", "RUS,USA", "--ideal-points",
+              str(points))
+    assert bad.exit_code != 0 and "points.csv:5: IdealPointAll must be a number" in bad.output
+    points.write_text(points.read_text().replace("oops", "1.0"), encoding="utf-8")
+    result = run("un-position", "--focal", "arm", "--poles", "RUS,USA", "--ideal-points",
+                 str(points), "--format", "csv")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("session,year,focal,pole1,pole2,")
+    row = dict(zip(lines[0].split(","), lines[1].split(","), strict=True))
+    assert (row["session"], row["focal"], float(row["position"])) == ("77", "ARM", 0.25)
+    assert (float(row["position_lo"]), float(row["position_hi"])) == pytest.approx((0.05, 0.45))
+    normal = run("un-position", "--focal", "ARM", "--poles", "RUS,USA", "--ideal-points",
+                 str(points), "--interval", "normal", "--format", "json")
+    assert normal.exit_code == 0, normal.output
+    drawn = json.loads(normal.stdout)[0]
+    assert 0.05 < drawn["position_lo"] < 0.25 < drawn["position_hi"] < 0.45
+    three = run("un-position", "--focal", "ARM", "--poles", "RUS,USA,IRN", "--ideal-points",
+                str(points))
+    assert three.exit_code != 0 and "two poles" in three.output
+    wrong = run("un-position", "--focal", "ARM", "--poles", "RUS,USA", "--ideal-points",
+                str(points), "--interval", "wide")
+    assert wrong.exit_code != 0 and "bounds or normal" in wrong.output
 
 
 def test_bad_options_are_reported_not_raised(tmp_path):

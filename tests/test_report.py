@@ -475,8 +475,22 @@ def test_un_panel_only_when_votes_are_given(html, events):
     expected = un_votes()
     turkey = expected[expected["pole"] == "TUR"]
     assert agreement["series"][0]["values"] == pytest.approx(turkey["agree_share"].tolist())
-    assert {"un-s-score", "un-kappa"} <= set(charts)
-    assert "Cohen's kappa" in with_votes
+    assert {"un-s-score", "un-pi"} <= set(charts) and "un-kappa" not in charts
+    assert charts["un-pi"]["series"][0]["values"] == pytest.approx(turkey["pi"].tolist())
+    assert "<th class=\"num\">Scott&#39;s pi</th>" in with_votes
+    kappa = render_report(
+        align(events, FOCAL, POLES, min_events=0), dyad_events(events, FOCAL, POLES), FOCAL,
+        POLES, un_votes=expected, un_measure="kappa",
+    )
+    charts = report_data(kappa)["charts"]
+    assert "un-kappa" in charts and "un-pi" not in charts
+    assert charts["un-kappa"]["series"][1]["values"] == pytest.approx(
+        expected[expected["pole"] == "RUS"]["kappa"].tolist(), nan_ok=True
+    )
+    assert "<th class=\"num\">Cohen&#39;s kappa</th>" in kappa
+    with pytest.raises(ValueError, match="un_measure"):
+        render_report(align(events, FOCAL, POLES, min_events=0), dyad_events(events, FOCAL, POLES),
+                      FOCAL, POLES, un_votes=expected, un_measure="tau")
     empty = render_report(
         align(events, FOCAL, POLES, min_events=0),
         dyad_events(events, FOCAL, POLES),

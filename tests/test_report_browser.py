@@ -116,6 +116,7 @@ def un_agreement() -> pd.DataFrame:
                     "n_votes": 80,
                     "agree_share": share,
                     "s_score": 2 * share - 1,
+                    "pi": share - 0.35,
                     "kappa": share - 0.3,
                     "published_agreement": share,
                     "n_published": 60,

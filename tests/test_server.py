@@ -301,7 +301,13 @@ def test_unvotes_answers_only_when_vote_data_is_configured(client, db_path):
         assert "/api/unvotes" in with_votes.get("/openapi.json").json()["paths"]
         assert with_votes.get("/api/actors").json()["features"] == {"unvotes": True}
         bad = with_votes.get("/api/unvotes", params={"focal": "AZE", "poles": "XYZ"})
+        kappa = with_votes.get("/api/unvotes", params={**params, "measure": "kappa"}).json()
+        unknown = with_votes.get("/api/unvotes", params={**params, "measure": "tau"})
     assert body["poles"] == ["TUR", "RUS"]
+    # Scott's pi is the measure to show unless kappa is asked for; records carry both.
+    assert body["measure"] == "pi" and kappa["measure"] == "kappa"
+    assert {"pi", "kappa"} <= set(body["records"][0]) and kappa["records"] == body["records"]
+    assert unknown.status_code == 422
     _assert_frame_equals_records(agreement_matrix(votes, "AZE", ["TUR", "RUS"]), body["records"])
     assert bad.status_code == 422 and "XYZ" in bad.json()["detail"]
 

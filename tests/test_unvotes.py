@@ -118,6 +118,46 @@ def test_kappa_is_zero_when_agreement_is_what_chance_gives():
     assert table["kappa"].iloc[0] == pytest.approx(0.0)
 
 
+def test_scotts_pi_by_hand():
+    first = agreement(SMALL, "AZE", "USA").set_index("session").loc[1]
+    # Pooled over both states' eight votes: yes 4, abstain 1, no 3, so
+    # p_e = (4/8)^2 + (1/8)^2 + (3/8)^2 = 26/64 and pi = (32/64 - 26/64) / (38/64) = 3/19.
+    assert first["pi"] == pytest.approx(3 / 19)
+    # Both cast one identical vote in session 2: pi is undefined, as kappa is.
+    assert np.isnan(agreement(SMALL, "AZE", "USA").set_index("session").loc[2, "pi"])
+
+
+def test_pi_separates_what_kappa_scores_alike():
+    # AZE votes yes on all four roll calls. USA votes yes on three, RUS on one.
+    # AZE's own mix is all yes, so kappa's chance term equals the observed share
+    # and kappa is 0 for both. Pi pools the two mixes:
+    #   USA: p_e = (7/8)^2 + (1/8)^2 = 50/64, pi = (48/64 - 50/64) / (14/64) = -1/7
+    #   RUS: p_e = (5/8)^2 + (3/8)^2 = 34/64, pi = (16/64 - 34/64) / (30/64) = -3/5
+    votes = {"AZE": "yyyy", "USA": "yyyn", "RUS": "ynnn"}
+    rows = [
+        (rcid, 1, "2020-01-01", country, "yes" if mark == "y" else "no")
+        for country, marks in votes.items()
+        for rcid, mark in enumerate(marks, start=1)
+    ]
+    table = agreement_matrix(votes_table(rows), "AZE", ["USA", "RUS"]).set_index("pole")
+    assert table.loc["USA", "kappa"] == pytest.approx(0.0)
+    assert table.loc["RUS", "kappa"] == pytest.approx(0.0)
+    assert table.loc["USA", "pi"] == pytest.approx(-1 / 7)
+    assert table.loc["RUS", "pi"] == pytest.approx(-3 / 5)
+
+
+def test_pi_equals_kappa_when_both_states_vote_in_the_same_mix():
+    # Both vote yes twice and no twice, agreeing on two: p_e = 1/2 either way.
+    rows = [
+        (rcid, 1, "2020-01-01", country, vote)
+        for rcid, pair in enumerate([("yes", "yes"), ("yes", "no"), ("no", "yes"), ("no", "no")])
+        for country, vote in zip(("AZE", "USA"), pair, strict=True)
+    ]
+    row = agreement(votes_table(rows), "AZE", "USA").iloc[0]
+    assert row["pi"] == pytest.approx(0.0)
+    assert row["pi"] == pytest.approx(row["kappa"])
+
+
 def test_published_agreement_counts_contested_roll_calls_only():
     # Roll call 3 is uncontested, so session 1 counts roll calls 1, 2 and 4,
     # of which AZE and USA agree on one.
@@ -157,7 +197,7 @@ def test_agreement_by_year_uses_the_date_of_each_vote():
 def test_agreement_matrix_is_long_format_one_row_per_pole_and_period():
     table = agreement_matrix(SMALL, "AZE", ["USA", "RUS"])
     assert list(table.columns) == [
-        "session", "focal", "pole", "n_votes", "agree_share", "s_score", "kappa",
+        "session", "focal", "pole", "n_votes", "agree_share", "s_score", "pi", "kappa",
         "published_agreement", "n_published",
     ]
     assert list(zip(table["pole"], table["session"], strict=True)) == [
@@ -166,6 +206,7 @@ def test_agreement_matrix_is_long_format_one_row_per_pole_and_period():
     by_pole = agreement(SMALL, "AZE", "RUS")
     rus = table[table["pole"] == "RUS"].reset_index(drop=True)
     pd.testing.assert_series_equal(rus["kappa"], by_pole["kappa"])
+    pd.testing.assert_series_equal(rus["pi"], by_pole["pi"])
 
 
 def test_agreement_refuses_unknown_countries_and_double_votes():
@@ -514,6 +555,24 @@ def test_the_plain_share_is_not_the_published_figure(unvotes, ideal_points):
                    & (compared["session"] == 66)].iloc[0]
     assert row["agree_share"] == pytest.approx(31 / 84)
     assert row["published"] == pytest.approx(0.2, abs=1e-6)
+
+
+@needs_unvotes
+def test_pi_tells_apart_what_kappa_puts_at_one_distance_azerbaijan_in_session_74(unvotes):
+    table = agreement_matrix(unvotes, "AZE", ["USA", "RUS", "CHN"])
+    row = table[table["session"] == 74].set_index("pole")
+    # Azerbaijan votes with China on 85% of roll calls and with the US on 15%,
+    # yet kappa puts both near zero; pi puts the US far below China.
+    assert row.loc["USA", "agree_share"] == pytest.approx(13 / 86)
+    assert row.loc["CHN", "agree_share"] == pytest.approx(72 / 85)
+    assert row.loc["USA", "kappa"] == pytest.approx(0.001, abs=5e-4)
+    assert row.loc["CHN", "kappa"] == pytest.approx(-0.017, abs=5e-4)
+    assert row.loc["USA", "pi"] == pytest.approx(-0.60, abs=5e-3)
+    assert row.loc["CHN", "pi"] == pytest.approx(-0.06, abs=5e-3)
+    # Pooling can only raise chance agreement ((a + b)^2 / 4 >= a * b), so pi <= kappa.
+    both = table.dropna(subset=["pi", "kappa"])
+    assert len(both) == 3 * 28  # sessions 47-74
+    assert (both["pi"] <= both["kappa"] + 1e-12).all()
 
 
 @needs_ideal_points

@@ -227,12 +227,43 @@ def un_agreement(
     votes: pd.DataFrame, focal: str, poles: Sequence[str], by: str = "session"
 ) -> pd.DataFrame:
     """Voting agreement of ``focal`` with each state among ``poles``, per session or year:
-    share of identical votes, Signorino-Ritter S and Cohen's kappa. Blocs are skipped:
-    UN votes are cast by states."""
+    share of identical votes, Signorino-Ritter S, Scott's pi and Cohen's kappa. Blocs are
+    skipped: UN votes are cast by states."""
     from equipoise.analysis.unvotes import agreement_matrix
 
     states = [p for p in poles if p.upper() not in _bloc_codes()]
     return agreement_matrix(votes, focal, states, by=by)
+
+
+def un_ideal_points(path: str | Path) -> pd.DataFrame:
+    """The Bailey-Strezhnev-Voeten ideal-point CSV, one row per state and session
+    (:func:`equipoise.sources.idealpoints.read_ideal_points`)."""
+    from equipoise.sources.idealpoints import read_ideal_points
+
+    return read_ideal_points(path)
+
+
+def un_position(
+    points: pd.DataFrame | str | Path,
+    focal: str,
+    pole1: str,
+    pole2: str,
+    *,
+    interval: str = "bounds",
+    draws: int = 10_000,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Where ``focal`` stands between ``pole1`` (0) and ``pole2`` (1) on the UN ideal-point
+    scale, per session, with an interval (``bounds`` or ``normal``): see
+    :func:`equipoise.analysis.idealpoints.relative_position`. ``points`` is the ideal-point
+    table or the path of its CSV. One dimension cannot tell apart states such as Turkey,
+    Russia and Iran."""
+    from equipoise.analysis.idealpoints import relative_position
+
+    if not isinstance(points, pd.DataFrame):
+        points = un_ideal_points(points)
+    return relative_position(points, focal, pole1, pole2, interval=interval, draws=draws,
+                             seed=seed)  # fmt: skip
 
 
 def _bloc_codes() -> set[str]:

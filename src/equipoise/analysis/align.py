@@ -1062,11 +1062,8 @@ def verdict(aligned: pd.DataFrame, focal: str | None = None, threshold: float = 
                      f"behind the score: {counts}).")
     if silent:
         notes.append(f"No events were found with {_and(silent, 'or')}.")
-    if not scored or (len(scored) == 1 and len(poles) > 1):
-        sentence = (f"{where}the data are too thin for a verdict: no pole has "
-                    "enough events" if not scored else
-                    f"{where}only {scored[0]} has enough events, so there is nothing to "
-                    "compare it with")
+    if not scored:
+        sentence = f"{where}the data are too thin for a verdict: no pole has enough events"
         return " ".join([sentence[0].upper() + sentence[1:] + ".", *notes])
     if silent or thin:
         poles = scored

@@ -26,6 +26,19 @@ S score (``s_score``)
     over the n common roll calls. S is 1 when A and B always vote alike, 0
     when one always abstains where the other takes a side, and -1 when one
     always votes yes where the other votes no.
+Scott's pi (``pi``)
+    Agreement corrected for the agreement expected by chance when both
+    states draw their votes from one pooled mix (Scott, "Reliability of
+    content analysis: the case of nominal scale coding", Public Opinion
+    Quarterly 19(3), 1955)::
+
+        pi = (p_o - p_e) / (1 - p_e),   p_o = agree_share,
+        p_e = sum over k in {yes, abstain, no} of ((p_A(k) + p_B(k)) / 2) ** 2
+
+    The chance term no longer follows each state's own marginals, so a state
+    that votes yes far more often than the other is not excused for it: pi
+    falls below zero when the two mostly vote differently. Pi is undefined
+    (NaN) when p_e = 1, as kappa is. The default chance-corrected measure.
 Cohen's kappa (``kappa``)
     Agreement corrected for the agreement expected by chance from each
     state's own mix of votes (Cohen, "A coefficient of agreement for nominal
@@ -61,6 +74,7 @@ from equipoise.errors import InvalidQueryError
 
 __all__ = [
     "AGREEMENT_COLUMNS",
+    "CHANCE_MEASURES",
     "SEPARATE_VOTES_LEFT_OUT_FROM",
     "VOTE_SCALE",
     "agreement",
@@ -80,10 +94,13 @@ AGREEMENT_COLUMNS: list[str] = [
     "n_votes",
     "agree_share",
     "s_score",
+    "pi",
     "kappa",
     "published_agreement",
     "n_published",
 ]
+CHANCE_MEASURES: tuple[str, ...] = ("pi", "kappa")
+"""The chance-corrected measure columns, the default (Scott's pi) first."""
 BY = ("session", "year")
 _REQUIRED = ("rcid", "session", "date", "country", "vote")
 _IGNORED_VOTES = {"absent"}
@@ -191,7 +208,7 @@ def _one_country(prepared: pd.DataFrame, index: dict[str, int], code: str) -> pd
 
 
 def _dyad(rows_a: pd.DataFrame, rows_b: pd.DataFrame, by: str) -> pd.DataFrame:
-    """Per period: counts and the four measures for two countries' vote rows."""
+    """Per period: counts and the five measures for two countries' vote rows."""
     both = rows_a[["rcid", "period", "code", "published"]].merge(
         rows_b[["rcid", "code"]], on="rcid", suffixes=("_a", "_b")
     )
@@ -214,11 +231,19 @@ def _dyad(rows_a: pd.DataFrame, rows_b: pd.DataFrame, by: str) -> pd.DataFrame:
     n = sums["n_votes"].to_numpy(dtype=np.float64)
     chance = sum(sums[f"a{v}"] * sums[f"b{v}"] for v in VOTE_SCALE.values()).to_numpy(
         dtype=np.float64
-    )  # p_e * n^2
+    )  # kappa's p_e * n^2
+    # pi's p_e * n^2: the pooled count of each vote, halved, squared; in quarters
+    # so that the arithmetic stays exact in integers until the division
+    pooled = sum((sums[f"a{v}"] + sums[f"b{v}"]) ** 2 for v in VOTE_SCALE.values()).to_numpy(
+        dtype=np.float64
+    )  # 4 * p_e * n^2
+    same = sums["same"].to_numpy(dtype=np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
-        kappa = (n * sums["same"].to_numpy() - chance) / (n * n - chance)
+        kappa = (n * same - chance) / (n * n - chance)
+        pi = (4 * n * same - pooled) / (4 * n * n - pooled)
         published = sums["same_published"].to_numpy() / sums["n_published"].to_numpy()
     kappa[chance == n * n] = np.nan
+    pi[pooled == 4 * n * n] = np.nan
     published[sums["n_published"].to_numpy() == 0] = np.nan
     return pd.DataFrame(
         {
@@ -226,6 +251,7 @@ def _dyad(rows_a: pd.DataFrame, rows_b: pd.DataFrame, by: str) -> pd.DataFrame:
             "n_votes": sums["n_votes"].to_numpy(),
             "agree_share": sums["same"].to_numpy() / n,
             "s_score": 1 - 2 * sums["distance"].to_numpy() / (n * S_DMAX),
+            "pi": pi,
             "kappa": kappa,
             "published_agreement": published,
             "n_published": sums["n_published"].to_numpy(),
@@ -237,7 +263,7 @@ def agreement(votes: pd.DataFrame, a: str, b: str, by: str = "session") -> pd.Da
     """Voting agreement of states ``a`` and ``b`` (ISO alpha-3), one row per period.
 
     Columns: ``session`` (or ``year``), ``a``, ``b``, ``n_votes``, ``agree_share``,
-    ``s_score``, ``kappa``, ``published_agreement``, ``n_published``, as defined
+    ``s_score``, ``pi``, ``kappa``, ``published_agreement``, ``n_published``, as defined
     in the module docstring. Raises ValueError for a country without votes or
     with two votes on one roll call.
     """

@@ -489,6 +489,27 @@ RollCallsOption = Annotated[
     Path | None,
     typer.Option("--un-roll-calls", help="Roll calls giving sessions for .rda/.csv votes."),
 ]
+UnMeasureOption = Annotated[
+    str, typer.Option("--un-measure", help="Chance-corrected UN agreement shown: pi (Scott's, "
+                      "chance from the two states' pooled votes) or kappa (Cohen's).")]
+
+
+IdealPointsOption = Annotated[
+    Path | None,
+    typer.Option("--ideal-points", help="UN ideal points (the Bailey-Strezhnev-Voeten CSV): "
+                 "the focal state's position between the first two state poles per session."),
+]
+IntervalOption = Annotated[
+    str, typer.Option("--interval", help="Interval of the ideal-point position: bounds (range "
+                      "over the 5-95% quantiles, conservative) or normal (normal draws).")]
+
+
+def _un_measure(measure: str) -> str:
+    from equipoise.analysis.unvotes import CHANCE_MEASURES
+
+    if measure not in CHANCE_MEASURES:
+        raise typer.BadParameter("use pi or kappa", param_hint="--un-measure")
+    return measure
 
 
 @app.command()
@@ -510,6 +531,8 @@ def align(
     changepoints: ChangeOption = False,
     un_votes: VotesOption = None,
     un_roll_calls: RollCallsOption = None,
+    un_measure: UnMeasureOption = "pi",
+    ideal_points: IdealPointsOption = None,
     db: DbOption = None,
 ) -> None:
     """Which way FOCAL leans between the poles, period by period.
@@ -523,6 +546,7 @@ def align(
 
     if fmt not in ("table", "json", "csv"):
         raise typer.BadParameter("use table, json or csv", param_hint="--format")
+    un_measure = _un_measure(un_measure)
     query = Query.build(focal, poles, start, end, freq, weight=weight, direction=direction,
                   min_events=min_events, ci=level if ci else None, n_boot=n_boot,
                   changepoints=changepoints)  # fmt: skip
@@ -535,6 +559,8 @@ def align(
         panels["changepoints"], panels["drivers"] = api.changepoints(query, db=path)
     if un_votes is not None:
         panels["un_votes"] = _un_agreement(un_votes, un_roll_calls, focal, list(query.poles))
+    if ideal_points is not None:
+        panels["ideal_points"] = _ideal_positions(ideal_points, focal, list(query.poles))
     if fmt == "json":
         from equipoise.analysis import summary
         from equipoise.outputs import jsonify
@@ -542,7 +568,7 @@ def align(
         # The document /api/align answers, then the panels asked for here.
         document = jsonify.alignment(aligned, panels["equidistance"], summary(aligned),
                                      verdict(aligned, focal=focal))
-        for name in ("changepoints", "drivers", "un_votes"):
+        for name in ("changepoints", "drivers", "un_votes", "ideal_points"):
             if name in panels:
                 document[name] = jsonify.records(panels[name])
         sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
@@ -556,7 +582,9 @@ def align(
         if changepoints:
             out.print(tables.changepoints(panels["changepoints"], panels["drivers"]))
         if un_votes is not None:
-            out.print(tables.un_agreement(panels["un_votes"]))
+            out.print(tables.un_agreement(panels["un_votes"], measure=un_measure))
+        if ideal_points is not None:
+            out.print(tables.ideal_positions(panels["ideal_points"]))
         out.print(verdict(aligned, focal=focal))
 
 
@@ -579,6 +607,56 @@ def _un_agreement(path: Path, roll_calls: Path | None, focal: str, poles: list[s
     with console.status(f"reading UN votes from {path}"):
         votes = read_votes(path, roll_calls)
     return un_agreement(votes, focal, poles)
+
+
+def _ideal_positions(path: Path, focal: str, poles: list[str], interval: str = "bounds"):
+    """Position of ``focal`` between the first two state poles, with the one-dimension note."""
+    from equipoise.api import _bloc_codes, un_position
+
+    if interval not in ("bounds", "normal"):
+        raise typer.BadParameter("use bounds or normal", param_hint="--interval")
+    states = [p for p in poles if p not in _bloc_codes()]
+    if len(states) < 2:
+        raise typer.BadParameter("needs two state poles (blocs have no ideal point)",
+                                 param_hint="--ideal-points")  # fmt: skip
+    with console.status(f"reading ideal points from {path}"):
+        table = un_position(path, focal, states[0], states[1], interval=interval)
+    console.print(f"[yellow]note:[/yellow] {table.attrs['warning']}", soft_wrap=True)
+    return table
+
+
+@app.command("un-position")
+def un_position(
+    focal: FocalOption,
+    poles: Annotated[str, typer.Option(
+        "--poles", help="Two states, P1,P2: the position runs from P1 (0) to P2 (1).")],
+    ideal_points: Annotated[Path, typer.Option(
+        "--ideal-points", help="The Bailey-Strezhnev-Voeten ideal-point CSV.")],
+    interval: IntervalOption = "bounds",
+    fmt: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
+) -> None:
+    """Where FOCAL stands between two poles on the UN ideal-point scale, per session.
+
+    Needs no event store. One dimension cannot separate states such as Turkey, Russia
+    and Iran: read the position only for poles far apart on it.
+    """
+    if fmt not in ("table", "json", "csv"):
+        raise typer.BadParameter("use table, json or csv", param_hint="--format")
+    from equipoise.analysis.query import Query
+
+    question = Query.build(focal, poles)  # the one check of codes every command shares
+    pole_list = list(question.poles)
+    if len(pole_list) != 2:
+        raise typer.BadParameter("give two poles, P1,P2", param_hint="--poles")
+    table = _ideal_positions(ideal_points, question.focal, pole_list, interval)
+    if fmt == "json":
+        out.print_json(table.to_json(orient="records"))
+    elif fmt == "csv":
+        sys.stdout.write(table.to_csv(index=False))
+    else:
+        from equipoise.outputs import tables
+
+        out.print(tables.ideal_positions(table, last=len(table)))
 
 
 def _existing_db(db: str | None) -> Path:
@@ -614,6 +692,7 @@ def report(
         "--changepoints/--no-changepoints", help="Mark breaks and their documents.")] = True,
     un_votes: VotesOption = None,
     un_roll_calls: RollCallsOption = None,
+    un_measure: UnMeasureOption = "pi",
     max_events: Annotated[int, typer.Option(
         "--max-events", help="Most events listed (largest Goldstein first).")] = 5000,
     db: DbOption = None,
@@ -631,11 +710,12 @@ def report(
     query = Query.build(focal, poles, start, end, freq, weight=weight, direction=direction,
                   min_events=min_events, ci=level if ci else None, n_boot=n_boot,
                   changepoints=changepoints, max_events=max_events)  # fmt: skip
-    path = _write_report(query, output, db, votes=(un_votes, un_roll_calls))
+    path = _write_report(query, output, db, votes=(un_votes, un_roll_calls),
+                         un_measure=_un_measure(un_measure))
     console.print(f"report written to {path}")
 
 
-def _write_report(query, output, db, *, votes=(None, None)) -> Path:
+def _write_report(query, output, db, *, votes=(None, None), un_measure="pi") -> Path:
     from equipoise.api import analyse
     from equipoise.api import un_votes as read_votes
     from equipoise.outputs.report import render_report, write_report
@@ -657,7 +737,8 @@ def _write_report(query, output, db, *, votes=(None, None)) -> Path:
     html = render_report(tables["aligned"], tables["events"], query.focal, list(query.poles),
                          coverage=coverage, max_events=query.max_events,
                          equidistance=tables["equidistance"],
-                         changepoints=points, un_votes=tables.get("un_votes"))
+                         changepoints=points, un_votes=tables.get("un_votes"),
+                         un_measure=un_measure)
     return write_report(output, html)
 
 

@@ -62,8 +62,12 @@ DIRECTION_WORDS = {
 UN_MEASURES = (
     ("agree_share", "Agreement share", "share of common roll calls with the same vote"),
     ("s_score", "S score", "1 − mean vote distance on the yes/abstain/no scale"),
-    ("kappa", "Cohen's kappa", "agreement corrected for chance"),
 )
+# The chance-corrected measure: one of these is charted, Scott's pi by default.
+UN_CHANCE_MEASURES = {
+    "pi": ("Scott's pi", "agreement beyond chance, chance from both states' pooled votes"),
+    "kappa": ("Cohen's kappa", "agreement beyond chance, chance from each state's own votes"),
+}
 LEAN_THRESHOLD = 0.05
 # Driver events shown per document in the change point list.
 DRIVER_EVENTS_SHOWN = 3
@@ -486,9 +490,16 @@ def _un_frame(un_votes: pd.DataFrame | None) -> tuple[pd.DataFrame | None, str]:
 
 
 def _un_panel(
-    un_votes: pd.DataFrame | None, focal: str, poles: list[str], colours: dict[str, str]
+    un_votes: pd.DataFrame | None,
+    focal: str,
+    poles: list[str],
+    colours: dict[str, str],
+    measure: str = "pi",
 ) -> tuple[dict | None, list[dict]]:
-    """Charts of agreement share, S and kappa per period (one line per pole), and a summary."""
+    """Charts of agreement share, S and the chance-corrected ``measure`` (pi or kappa) per
+    period (one line per pole), and a summary."""
+    if measure not in UN_CHANCE_MEASURES:
+        raise ValueError(f"un_measure must be 'pi' or 'kappa', not {measure!r}")
     frame, word = _un_frame(un_votes)
     if frame is None:
         return None, []
@@ -500,7 +511,7 @@ def _un_panel(
     palette = {p: colours[p] if p in colours else next(extra, "#52606d") for p in un_poles}
     rows = {p: frame[frame["pole"] == p].drop_duplicates("_key") for p in un_poles}
     charts = []
-    for column, heading, note in UN_MEASURES:
+    for column, heading, note in (*UN_MEASURES, (measure, *UN_CHANCE_MEASURES[measure])):
         if column not in frame.columns:
             continue
         series = []
@@ -547,10 +558,11 @@ def _un_panel(
                 "last": f"{word.lower()} {last['_key']}",
                 "last_agree": _plain(last.get("agree_share")),
                 "last_s": _signed(last.get("s_score")),
-                "last_kappa": _signed(last.get("kappa")),
+                "last_chance": _signed(last.get(measure)),
             }
         )
-    return {"by": word, "charts": charts}, table
+    chance = {"measure": measure, "heading": UN_CHANCE_MEASURES[measure][0]}
+    return {"by": word, "charts": charts, "chance": chance}, table
 
 
 # --------------------------------------------------------------------------- events
@@ -932,6 +944,7 @@ def render_report(
     equidistance: pd.DataFrame | None = None,
     changepoints: tuple[pd.DataFrame, pd.DataFrame] | pd.DataFrame | None = None,
     un_votes: pd.DataFrame | None = None,
+    un_measure: str = "pi",
 ) -> str:
     """Render the alignment report as one self-contained HTML document.
 
@@ -949,7 +962,9 @@ def render_report(
     focal, poles and ``freq`` (a points table alone marks the breaks without
     drivers); without it the report has no change points. ``un_votes`` is an
     :func:`equipoise.analysis.unvotes.agreement_matrix` table; the UN panel
-    appears only when it is given and not empty. Nothing heavy is computed here.
+    appears only when it is given and not empty, and charts ``un_measure``
+    (``pi``, Scott's, or ``kappa``, Cohen's) as its chance-corrected measure.
+    Nothing heavy is computed here.
     """
     focal = str(focal).strip().upper()
     poles = list(dict.fromkeys(str(p).strip().upper() for p in poles))
@@ -980,7 +995,7 @@ def render_report(
     heat = _heat(aligned, in_range, focal, poles, colours)
     if heat:
         charts["heat"] = heat
-    un, un_table = _un_panel(un_votes, focal, poles, colours)
+    un, un_table = _un_panel(un_votes, focal, poles, colours, un_measure)
     for chart in un["charts"] if un else []:
         charts[chart["id"]] = chart["spec"]
 

@@ -272,6 +272,11 @@ class UnvotesQuery(_Query):
     by: Literal["session", "year"] = Field(
         "session", description="Group roll calls by General Assembly session or calendar year."
     )
+    measure: Literal["pi", "kappa"] = Field(
+        "pi",
+        description="The chance-corrected measure to show: Scott's pi (chance from the two "
+        "states' pooled votes) or Cohen's kappa; the records carry both.",
+    )
 
     def query(self) -> Query:
         return Query.build(self.focal, self.poles)
@@ -339,6 +344,7 @@ class UnvotesResponse(BaseModel):
     focal: str
     poles: list[str]
     by: str
+    measure: str = Field(description="The records' column to show as chance-corrected agreement.")
     records: list[Record]
 
 
@@ -688,15 +694,16 @@ def create_app(
     )
     def unvotes_endpoint(q: Annotated[UnvotesQuery, Params()]) -> dict[str, Any]:
         """:func:`equipoise.analysis.unvotes.agreement_matrix`: per session (or year) and
-        pole, common roll calls, agreement share, S score, Cohen's kappa and the published
-        agreement. Only when the server was started with UN vote data."""
+        pole, common roll calls, agreement share, S score, Scott's pi, Cohen's kappa and the
+        published agreement. Only when the server was started with UN vote data."""
         votes = app.state.un_votes
         if votes is None:
             raise ApiError(404, "no UN vote data is configured for this server")
         query = _asked(q.query)
         table = _call(api.un_agreement, votes, query.focal, list(query.poles), by=q.by)
         states = list(dict.fromkeys(table["pole"])) if len(table) else []
-        return {"focal": query.focal, "poles": states, "by": q.by, "records": records(table)}
+        return {"focal": query.focal, "poles": states, "by": q.by, "measure": q.measure,
+                "records": records(table)}
 
     return app
 

@@ -90,15 +90,44 @@ def changepoints(points: pd.DataFrame, drivers: pd.DataFrame, width: int = 90) -
     return table
 
 
-def un_agreement(agreement: pd.DataFrame, last: int = 12) -> Table:
-    """UN General Assembly voting agreement per session: its own signal, never mixed in."""
+def ideal_positions(positions: pd.DataFrame, last: int = 12) -> Table:
+    """Position of the focal state between two poles on the UN ideal-point scale."""
+    first = positions.iloc[0] if len(positions) else None
+    pole1, pole2 = (first["pole1"], first["pole2"]) if first is not None else ("P1", "P2")
+    table = Table(
+        title=f"UN ideal points: position between {pole1} (0) and {pole2} (1)",
+        caption=positions.attrs.get("warning", ""),
+    )
+    for name in ("session", "focal", pole1, pole2, "position", "interval", "own move",
+                 "poles' move"):  # fmt: skip
+        table.add_column(name, justify="left" if name == "session" else "right",
+                         no_wrap=name == "interval")  # fmt: skip
+    for row in positions.tail(last).to_dict("records"):
+        table.add_row(f"{row['session']} ({row['year']})", number(row["x_focal"]),
+                      number(row["x_pole1"]), number(row["x_pole2"]), number(row["position"]),
+                      _span(row["position_lo"], row["position_hi"]),
+                      number(row["change_focal"]), number(row["change_poles"]))  # fmt: skip
+    return table
+
+
+def _span(lo: float, hi: float) -> str:
+    if math.isinf(lo) and math.isinf(hi):
+        return "unbounded"
+    return f"[{lo:+.2f}, {hi:+.2f}]"
+
+
+def un_agreement(agreement: pd.DataFrame, last: int = 12, measure: str = "pi") -> Table:
+    """UN General Assembly voting agreement per session: its own signal, never mixed in.
+
+    ``measure`` is the chance-corrected column shown: ``pi`` (Scott) or ``kappa`` (Cohen).
+    """
     table = Table(title="UN General Assembly voting agreement (independent of the events)")
     period = "session" if "session" in agreement.columns else "year"
-    for name in (period, "pole", "votes", "agreement", "S", "kappa"):
+    for name in (period, "pole", "votes", "agreement", "S", measure):
         table.add_column(name, justify="left" if name in (period, "pole") else "right")
     recent = agreement.groupby("pole", sort=False).tail(last)
-    for row in recent.itertuples(index=False):
-        table.add_row(str(getattr(row, period)), str(row.pole), str(row.n_votes),
-                      number(row.agree_share, signed=False), number(row.s_score),
-                      number(row.kappa))
+    for row in recent.to_dict("records"):
+        table.add_row(str(row[period]), str(row["pole"]), str(row["n_votes"]),
+                      number(row["agree_share"], signed=False), number(row["s_score"]),
+                      number(row.get(measure)))
     return table

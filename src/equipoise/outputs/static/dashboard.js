@@ -805,7 +805,7 @@
         values: sessions.map((s) => (by.get(`${s}|${pole}`) || {}).s_score),
         titles: sessions.map((s) => {
           const r = by.get(`${s}|${pole}`);
-          return r ? `${pole} · session ${s}: S ${signed(r.s_score)}, agreement ${plain(r.agree_share)} over ${plural(r.n_votes, 'roll call')}` : '';
+          return r ? `${pole} · session ${s}: S ${signed(r.s_score)}, ${body.measure} ${signed(r[body.measure])}, agreement ${plain(r.agree_share)} over ${plural(r.n_votes, 'roll call')}` : '';
         }),
       })),
       yDomain: [-1, 1],
