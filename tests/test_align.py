@@ -792,3 +792,30 @@ def test_poles_whose_intervals_overlap_cannot_be_told_apart():
     aligned = align(events(*rows), "AZE", ["TUR", "RUS"], freq="quarter", ci=0.9,
                     n_boot=200)
     assert "TUR and RUS cannot be told apart at 90%" in verdict(aligned)
+
+
+def test_a_pole_inside_another_pole_is_flagged_and_can_be_kept_apart():
+    rows = [event_row("AZE", "TUR", 1, f"2020-02-0{d}") for d in range(1, 6)]
+    rows += [event_row("AZE", "DEU", 4, f"2020-02-0{d}") for d in range(1, 6)]
+    df = events(*rows)
+    kept = align(df, "AZE", ["TUR", "NATO"], freq="quarter")
+    assert kept.attrs["overlaps"] == [["TUR", "NATO"]]
+    nato = kept.set_index("pole").loc["NATO"]
+    assert nato["n_events"] == 10  # Turkey's events count for NATO too
+    assert "TUR is a member of NATO: its events count for both." in verdict(kept)
+
+    apart = align(df, "AZE", ["TUR", "NATO"], freq="quarter", overlap="exclude")
+    nato = apart.set_index("pole").loc["NATO"]
+    assert nato["n_events"] == 5 and nato["net_coop"] < 0  # Germany alone
+    assert "count for TUR only" in verdict(apart)
+
+
+def test_pole_overlaps_follow_membership_dates():
+    from equipoise.analysis.blocs import pole_overlaps
+
+    assert pole_overlaps(["FIN", "NATO", "RUS"], "2020-01-01", "2022-12-31") == []
+    assert pole_overlaps(["FIN", "NATO", "RUS"], "2023-01-01", "2023-12-31") == [
+        ("FIN", "NATO")]
+    with pytest.raises(ValueError, match="overlap"):
+        align(events(event_row("AZE", "TUR", 1, "2020-01-01")), "AZE", ["TUR"],
+              overlap="merge")

@@ -316,3 +316,23 @@ def test_standalone_coding_of_an_unreadable_file_writes_nothing(tmp_path):
     assert result.exit_code == 2
     assert "docs.jsonl" in result.output and "binary" in result.output
     assert not out.exists()
+
+
+def test_overlapping_poles_are_warned_about_and_can_be_kept_apart(tmp_path):
+    corpus = write_corpus(tmp_path / "news")
+    db = str(tmp_path / "store.duckdb")
+    assert run("ingest", str(corpus), "--db", db).exit_code == 0
+    assert run("code", "--db", db).exit_code == 0
+    args = ["align", "--db", db, "--focal", "AZE", "--poles", "TUR,NATO", "--freq", "year",
+            "--min-events", "1", "--format", "json"]
+    kept = run(*args)
+    assert kept.exit_code == 0, kept.output
+    assert "TUR is a member of NATO" in kept.stderr
+    nato = {r["pole"]: r for r in json.loads(kept.stdout)["records"]}["NATO"]
+    assert nato["n_events"] > 0  # only Turkey's events: NATO is Turkey here
+
+    apart = run(*args, "--overlap", "exclude")
+    assert apart.exit_code == 0, apart.output
+    document = json.loads(apart.stdout)
+    assert {r["pole"]: r for r in document["records"]}["NATO"]["n_events"] == 0
+    assert "count for TUR only" in document["verdict"]

@@ -99,6 +99,7 @@ def align(
     n_boot: int = 500,
     min_events: int = 3,
     random_state: int | None = 0,
+    overlap: str = "keep",
 ) -> pd.DataFrame:
     """Per pole and period: event counts by quad class and direction, Goldstein, the
     alignment score, tilt, and (with ``ci``) bootstrap intervals.
@@ -121,6 +122,8 @@ def align(
     n_boot : bootstrap replicates.
     min_events : fewer events than this in a period and pole give "insufficient data".
     random_state : seed of the bootstrap.
+    overlap : a pole that is a member of another pole (TUR and NATO): ``keep`` its
+        events in both (the verdict says so), or ``exclude`` them from the bloc.
 
     See ``docs/methodology.md`` for every formula.
 
@@ -133,7 +136,7 @@ def align(
     """
     query = _query(focal, poles, start, end, freq, weight=weight, direction=direction,
                    smoothing=smoothing, ci=ci, n_boot=n_boot, min_events=min_events,
-                   random_state=random_state)  # fmt: skip
+                   random_state=random_state, overlap=overlap)  # fmt: skip
     frame = _dyads(query, db)
     return _align(frame, query.focal, list(query.poles), **query.align_options())
 

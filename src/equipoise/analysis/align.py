@@ -76,7 +76,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from equipoise.analysis.blocs import membership_mask
+from equipoise.analysis.blocs import membership_mask, pole_overlaps
 from equipoise.analysis.limits import check_size, count_periods
 from equipoise.analysis.query import DEFAULT_MIN_EVENTS, DEFAULT_N_BOOT, DEFAULT_SMOOTHING, Query
 from equipoise.reference.dates import EARLIEST, latest
@@ -405,10 +405,13 @@ def _dyad_index(
     poles: list[str],
     days: np.ndarray,
     memberships: pd.DataFrame | None,
+    apart: frozenset[tuple[str, str]] = frozenset(),
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Row positions, pole numbers and direction codes of the dyad events.
 
     Pole by pole, rows in input order; mirrored copies of symmetric events dropped.
+    ``apart`` holds ``(member, bloc)`` pairs of poles whose member's events are left
+    out of the bloc.
     """
     blocs = _bloc_codes(memberships)
     source = _Side(events, "source", days, memberships, blocs)
@@ -421,6 +424,9 @@ def _dyad_index(
     for number, pole in enumerate(poles):
         out = from_focal & ~to_focal & target.match(pole)
         inbound = to_focal & ~from_focal & source.match(pole)
+        for member in (m for m, bloc in apart if bloc == pole):
+            out &= ~target.match(member)
+            inbound &= ~source.match(member)
         hit = np.flatnonzero(out | inbound)
         rows.append(hit)
         pole_of.append(np.full(hit.size, number, dtype=np.int64))
@@ -678,6 +684,7 @@ def align(
     random_state: int | np.random.Generator | None = 0,
     *,
     memberships: pd.DataFrame | None = None,
+    overlap: str = "keep",
 ) -> pd.DataFrame:
     """One row per (period, pole) for every period from ``start`` to ``end``.
 
@@ -710,7 +717,8 @@ def align(
     """
     # The one check of every option (a Generator seed is no option of a Query).
     query = Query.build(focal, poles, start, end, freq, weight=weight, direction=direction,
-                  smoothing=smoothing, min_events=min_events, ci=ci, n_boot=n_boot)
+                  smoothing=smoothing, min_events=min_events, ci=ci, n_boot=n_boot,
+                  overlap=overlap)
     code = freq_code(query.freq)
     k = query.smoothing
     focal, poles = query.focal, list(query.poles)
@@ -722,7 +730,11 @@ def align(
         raise ValueError("events lack required column: event_date")
 
     all_days = day_numbers(events["event_date"])
-    rows, pole, heading = _dyad_index(events, focal, poles, all_days, memberships)
+    # A pole that is a member of another (TUR and NATO) counts for both unless asked.
+    overlaps = pole_overlaps(poles, lo if lo is not None else EARLIEST,
+                             hi if hi is not None else latest(), table=memberships)
+    apart = frozenset(overlaps) if query.overlap == "exclude" else frozenset()
+    rows, pole, heading = _dyad_index(events, focal, poles, all_days, memberships, apart)
     all_rows = rows
     days = all_days[rows]
     keep = days != NO_DAY
@@ -752,6 +764,8 @@ def align(
         "end": hi.date() if hi is not None else None,
         # Dyad events left out because their dates are implausible and the window open.
         "implausible_dates": int(np.unique(all_rows[outside]).size),
+        "overlaps": [list(pair) for pair in overlaps],
+        "overlap": query.overlap,
     }
     if lo is None or hi is None:  # no events and no range given: both are None
         empty = pd.DataFrame({c: pd.Series(dtype=object) for c in _columns(ci)})
@@ -1062,6 +1076,12 @@ def verdict(aligned: pd.DataFrame, focal: str | None = None, threshold: float = 
                      f"behind the score: {counts}).")
     if silent:
         notes.append(f"No events were found with {_and(silent, 'or')}.")
+    for member, bloc in aligned.attrs.get("overlaps") or []:
+        if aligned.attrs.get("overlap") == "exclude":
+            notes.append(f"{member} is a member of {bloc}: its events count for {member} "
+                         f"only, and {bloc} stands for its other members.")
+        else:
+            notes.append(f"{member} is a member of {bloc}: its events count for both.")
     if not scored:
         sentence = f"{where}the data are too thin for a verdict: no pole has enough events"
         return " ".join([sentence[0].upper() + sentence[1:] + ".", *notes])

@@ -40,6 +40,7 @@ from equipoise.reference.memberships import default_memberships
 from equipoise.reference.periods import NO_DAY, day_numbers
 
 __all__ = [
+    "pole_overlaps",
     "expand_bloc_events",
     "is_member",
     "members",
@@ -104,6 +105,23 @@ def is_member(state: str, bloc: str, on: DateLike, *, table: pd.DataFrame | None
         return False
     state = state.strip().upper()
     return state == code or state in members(code, on, table=table)
+
+
+def pole_overlaps(poles: Iterable[str], start: DateLike, end: DateLike, *,
+                  table: pd.DataFrame | None = None) -> list[tuple[str, str]]:
+    """``(member, bloc)`` for every pole that was a member of another pole (a bloc) on
+    some day from ``start`` to ``end``: its events would count for both poles."""
+    table = _resolve(table)
+    codes = [str(p).strip().upper() for p in poles]
+    blocs = set(table["bloc"].astype(str).str.upper())
+    first, last = _day(start), _day(end)
+    found: list[tuple[str, str]] = []
+    for bloc in (c for c in codes if c in blocs):
+        _, spells = _bloc_spells(bloc, table)
+        during = (spells["joined"] <= last) & (spells["left"].isna() | (spells["left"] > first))
+        inside = set(spells.loc[during, "member"])
+        found.extend((state, bloc) for state in codes if state != bloc and state in inside)
+    return found
 
 
 # --------------------------------------------------------------------------- vectorised

@@ -38,6 +38,7 @@ DEFAULT_SMOOTHING = 2.0
 DEFAULT_MIN_EVENTS = 3
 DEFAULT_N_BOOT = 500
 DEFAULT_TOP = 5
+OVERLAPS = ("keep", "exclude")
 
 # A state (AZE), a bloc (NATO, EU) or an actor code of the store (AZEGOV; GDELT's run to
 # five three-letter parts): letters first, then letters or digits. Anything else cannot
@@ -160,6 +161,9 @@ class Query:
     top: int = DEFAULT_TOP
     #: Most events listed in a report (largest Goldstein first); None: all.
     max_events: int | None = None
+    #: A pole that is a member of another pole (TUR and NATO): ``keep`` its events in
+    #: both, or ``exclude`` them from the bloc, so the bloc means its other members.
+    overlap: str = "keep"
 
     @classmethod
     def build(cls, focal: str, poles: str | Sequence[str],
@@ -201,6 +205,7 @@ class Query:
         if self.random_state is not None and not _is_integer(self.random_state):
             raise _refuse("random_state", f"random_state must be an integer or None, got "
                           f"{self.random_state!r}")
+        fields["overlap"] = _choice(self.overlap, OVERLAPS, "overlap")
         fields["changepoints"] = bool(self.changepoints)
         fields["top"] = _count(self.top, "top")
         if self.max_events is not None:
@@ -230,6 +235,7 @@ class Query:
             "start": self.start, "end": self.end, "freq": self.freq, "weight": self.weight,
             "direction": self.direction, "smoothing": self.smoothing,
             "min_events": self.min_events, "random_state": self.random_state,
+            "overlap": self.overlap,
         }  # fmt: skip
         if intervals:
             options.update(ci=self.ci, n_boot=self.n_boot)

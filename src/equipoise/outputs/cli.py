@@ -472,6 +472,9 @@ WeightOption = Annotated[
     str, typer.Option("--weight", help="Event value: count (+1/-1), goldstein or plover.")]
 DirectionOption = Annotated[
     str, typer.Option("--direction", help="out (focal to pole), in (pole to focal) or both.")]
+OverlapOption = Annotated[str, typer.Option(
+    "--overlap", help="A pole that is a member of another pole (TUR and NATO): keep its "
+    "events in both, or exclude them from the bloc.")]
 MinEventsOption = Annotated[
     int, typer.Option("--min-events", help="Fewer events than this: 'insufficient data'.")]
 CiOption = Annotated[
@@ -525,6 +528,7 @@ def align(
     weight: WeightOption = "count",
     direction: DirectionOption = "both",
     min_events: MinEventsOption = 3,
+    overlap: OverlapOption = "keep",
     ci: CiOption = False,
     level: LevelOption = 0.9,
     n_boot: BootOption = 500,
@@ -549,10 +553,11 @@ def align(
     un_measure = _un_measure(un_measure)
     query = Query.build(focal, poles, start, end, freq, weight=weight, direction=direction,
                   min_events=min_events, ci=level if ci else None, n_boot=n_boot,
-                  changepoints=changepoints)  # fmt: skip
+                  changepoints=changepoints, overlap=overlap)  # fmt: skip
     path = _existing_db(db)
     aligned = api.align(query, db=path)
     _warn_left_out(aligned)
+    _warn_overlaps(aligned)
     focal = query.focal
     panels = {"alignment": aligned, "equidistance": equidistance(aligned)}
     if query.changepoints:
@@ -659,6 +664,16 @@ def un_position(
         out.print(tables.ideal_positions(table, last=len(table)))
 
 
+def _warn_overlaps(aligned) -> None:
+    """Say when one pole is a member of another: its events count for both."""
+    if aligned.attrs.get("overlap") == "exclude":
+        return
+    for member, bloc in aligned.attrs.get("overlaps") or []:
+        console.print(f"[yellow]warning:[/yellow] {member} is a member of {bloc} in this "
+                      f"window: its events count for both poles; --overlap exclude counts "
+                      f"them for {member} only", markup=True, highlight=False)
+
+
 def _existing_db(db: str | None) -> Path:
     from equipoise.store import resolve_db_path
 
@@ -685,6 +700,7 @@ def report(
     weight: WeightOption = "count",
     direction: DirectionOption = "both",
     min_events: MinEventsOption = 3,
+    overlap: OverlapOption = "keep",
     ci: Annotated[bool, typer.Option("--ci/--no-ci", help="Interval bands.")] = True,
     level: LevelOption = 0.9,
     n_boot: BootOption = 500,
@@ -709,7 +725,8 @@ def report(
                                  param_hint="--output")
     query = Query.build(focal, poles, start, end, freq, weight=weight, direction=direction,
                   min_events=min_events, ci=level if ci else None, n_boot=n_boot,
-                  changepoints=changepoints, max_events=max_events)  # fmt: skip
+                  changepoints=changepoints, max_events=max_events,
+                  overlap=overlap)  # fmt: skip
     path = _write_report(query, output, db, votes=(un_votes, un_roll_calls),
                          un_measure=_un_measure(un_measure))
     console.print(f"report written to {path}")
@@ -728,6 +745,7 @@ def _write_report(query, output, db, *, votes=(None, None), un_measure="pi") -> 
     with console.status("analysing"):
         tables = analyse(query, db=path, votes=vote_table)
     _warn_left_out(tables["aligned"])
+    _warn_overlaps(tables["aligned"])
     with _open_store(str(path), read_only=True) as store:
         coverage = store.stats()
     left_out = tables["aligned"].attrs.get("implausible_dates") or 0

@@ -70,7 +70,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from equipoise import api
 from equipoise.analysis.align import DIRECTIONS, WEIGHTS, equidistance, summary, verdict
-from equipoise.analysis.query import Query, actor_code
+from equipoise.analysis.query import OVERLAPS, Query, actor_code
 from equipoise.errors import BadInputError, InvalidQueryError, UnknownCodeError
 from equipoise.outputs import jsonify
 from equipoise.outputs.jsonify import options, plain, records
@@ -202,11 +202,16 @@ class AlignQuery(WindowQuery):
     smoothing: float = Field(
         2.0, le=1000, description="Neutral pseudo-events added to every cell."
     )
+    overlap: str = Field(
+        "keep", description="A pole that is a member of another pole (TUR and NATO): keep "
+        "its events in both, or exclude them from the bloc.",
+        json_schema_extra=_one_of(OVERLAPS))
 
     def query(self) -> Query:
         return Query.build(self.focal, self.poles, self.start, self.end, self.freq,
                      weight=self.weight, direction=self.direction, smoothing=self.smoothing,
-                     ci=self.ci, n_boot=self.n_boot, min_events=self.min_events)
+                     ci=self.ci, n_boot=self.n_boot, min_events=self.min_events,
+                     overlap=self.overlap)
 
 
 class ChangepointQuery(WindowQuery):
