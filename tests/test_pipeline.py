@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import signal
@@ -14,6 +15,7 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
+import equipoise
 from equipoise.outputs.cli import app
 from equipoise.store import Store
 
@@ -336,3 +338,32 @@ def test_overlapping_poles_are_warned_about_and_can_be_kept_apart(tmp_path):
     document = json.loads(apart.stdout)
     assert {r["pole"]: r for r in document["records"]}["NATO"]["n_events"] == 0
     assert "count for TUR only" in document["verdict"]
+
+
+def test_background_events_stay_listed_but_out_of_the_series(tmp_path):
+    """An event dated only to a year before its article's year is history recalled."""
+    from equipoise.records import Document, EventDate
+    from factories import STORE_CODER, record_event
+
+    db = tmp_path / "store.duckdb"
+    with Store(db) as store:
+        doc = Document.from_text("Turkey and Azerbaijan, allies since 1992, met again.",
+                                 published=dt.date(2020, 7, 1), source="test")
+        store.add_document(doc)
+        store.replace_events(doc.id, STORE_CODER, [
+            record_event(doc, "TUR", "AZE", None, date=EventDate(dt.date(1992, 1, 1), "year"),
+                         coder=STORE_CODER),
+            record_event(doc, "TUR", "AZE", dt.date(2020, 7, 1), start=30, coder=STORE_CODER),
+        ])  # fmt: skip
+    series = equipoise.align("AZE", ["TUR"], db=db, freq="year", min_events=1)
+    assert series["period"].tolist() == ["2020"]
+    assert series["n_events"].sum() == 1
+    everything = equipoise.align("AZE", ["TUR"], db=db, freq="year", min_events=1,
+                                 include_background=True)
+    assert everything["n_events"].sum() == 2
+    listed = equipoise.load_events("AZE", ["TUR"], db=db)
+    assert len(listed) == 2 and listed["background"].tolist().count(True) == 1
+    result = run("align", "--db", str(db), "--focal", "AZE", "--poles", "TUR", "--freq",
+                 "year", "--min-events", "1", "--include-background", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert sum(r["n_events"] for r in json.loads(result.stdout)["records"]) == 2

@@ -43,11 +43,33 @@ def _dyads(query: Query, db, documents: bool = False) -> pd.DataFrame:
         # A code neither known nor in the store is a typo: refuse it rather than
         # report a pole without events.
         query.check_codes(present=store.has_actor)
-        return store.dyad_frame(
+        # Series leave background events out unless asked; with documents, every event
+        # comes back, marked, for event listings (see _series).
+        frame = store.dyad_frame(
             query.focal, list(query.poles), start=query.start, end=query.end,
             columns=None if documents else DYAD_COLUMNS, documents=documents,
             members=_bloc_members(query),
+            background=documents or query.include_background,
         )  # fmt: skip
+    if documents:
+        frame["background"] = _background(frame)
+    return frame
+
+
+def _background(frame: pd.DataFrame) -> pd.Series:
+    """Events dated only to a year before their document's year: history recalled."""
+    if frame.empty or "published" not in frame.columns:
+        return pd.Series(False, index=frame.index, dtype=bool)
+    published = pd.to_datetime(frame["published"], errors="coerce").dt.year
+    happened = pd.to_datetime(frame["event_date"], errors="coerce").dt.year
+    return ((frame["date_precision"] == "year") & (published > happened)).fillna(False)
+
+
+def _series(frame: pd.DataFrame, query: Query) -> pd.DataFrame:
+    """The events a series counts: background events only when the query asks."""
+    if query.include_background or "background" not in frame.columns:
+        return frame
+    return frame[~frame["background"].to_numpy(dtype=bool)]
 
 
 def _query(focal: str | Query, poles, start, end, freq, **options) -> Query:
@@ -100,6 +122,7 @@ def align(
     min_events: int = 3,
     random_state: int | None = 0,
     overlap: str = "keep",
+    include_background: bool = False,
 ) -> pd.DataFrame:
     """Per pole and period: event counts by quad class and direction, Goldstein, the
     alignment score, tilt, and (with ``ci``) bootstrap intervals.
@@ -124,6 +147,8 @@ def align(
     random_state : seed of the bootstrap.
     overlap : a pole that is a member of another pole (TUR and NATO): ``keep`` its
         events in both (the verdict says so), or ``exclude`` them from the bloc.
+    include_background : count background events (dated only to a year before their
+        document's year) in the series; by default they are left out.
 
     See ``docs/methodology.md`` for every formula.
 
@@ -136,7 +161,8 @@ def align(
     """
     query = _query(focal, poles, start, end, freq, weight=weight, direction=direction,
                    smoothing=smoothing, ci=ci, n_boot=n_boot, min_events=min_events,
-                   random_state=random_state, overlap=overlap)  # fmt: skip
+                   random_state=random_state, overlap=overlap,
+                   include_background=include_background)  # fmt: skip
     frame = _dyads(query, db)
     return _align(frame, query.focal, list(query.poles), **query.align_options())
 
@@ -159,7 +185,7 @@ def changepoints(
     """
     query = _query(focal, poles, start, end, freq, top=top, **align_options)
     frame = _dyads(query, db, documents=True)
-    return _changes(frame, query)
+    return _changes(_series(frame, query), query)
 
 
 def _changes(frame: pd.DataFrame, query: Query) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -194,12 +220,13 @@ def analyse(
     query = _query(focal, poles, start, end, freq, changepoints=changepoints, **align_options)
     frame = _dyads(query, db, documents=True)
     poles = list(query.poles)
-    aligned = _align(frame, query.focal, poles, **query.align_options())
+    counted = _series(frame, query)
+    aligned = _align(counted, query.focal, poles, **query.align_options())
     tables = {"aligned": aligned, "equidistance": equidistance(aligned),
               "events": _in_window(dyad_events(frame, query.focal, poles), query.start,
                                    query.end)}
     if query.changepoints:
-        tables["changepoints"], tables["drivers"] = _changes(frame, query)
+        tables["changepoints"], tables["drivers"] = _changes(counted, query)
     if votes is not None:
         tables["un_votes"] = un_agreement(votes, query.focal, poles)
     return tables

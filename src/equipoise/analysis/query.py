@@ -164,6 +164,9 @@ class Query:
     #: A pole that is a member of another pole (TUR and NATO): ``keep`` its events in
     #: both, or ``exclude`` them from the bloc, so the bloc means its other members.
     overlap: str = "keep"
+    #: Whether background events (dated only to a year before their document's year,
+    #: "since the early 1990s") count in the series; they stay in event listings.
+    include_background: bool = False
 
     @classmethod
     def build(cls, focal: str, poles: str | Sequence[str],
@@ -206,6 +209,7 @@ class Query:
             raise _refuse("random_state", f"random_state must be an integer or None, got "
                           f"{self.random_state!r}")
         fields["overlap"] = _choice(self.overlap, OVERLAPS, "overlap")
+        fields["include_background"] = bool(self.include_background)
         fields["changepoints"] = bool(self.changepoints)
         fields["top"] = _count(self.top, "top")
         if self.max_events is not None:

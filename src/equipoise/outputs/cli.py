@@ -475,6 +475,9 @@ DirectionOption = Annotated[
 OverlapOption = Annotated[str, typer.Option(
     "--overlap", help="A pole that is a member of another pole (TUR and NATO): keep its "
     "events in both, or exclude them from the bloc.")]
+BackgroundOption = Annotated[bool, typer.Option(
+    "--include-background", help="Count background events (dated only to a year before "
+    "their document's year, 'since the early 1990s') in the series.")]
 MinEventsOption = Annotated[
     int, typer.Option("--min-events", help="Fewer events than this: 'insufficient data'.")]
 CiOption = Annotated[
@@ -529,6 +532,7 @@ def align(
     direction: DirectionOption = "both",
     min_events: MinEventsOption = 3,
     overlap: OverlapOption = "keep",
+    include_background: BackgroundOption = False,
     ci: CiOption = False,
     level: LevelOption = 0.9,
     n_boot: BootOption = 500,
@@ -553,7 +557,8 @@ def align(
     un_measure = _un_measure(un_measure)
     query = Query.build(focal, poles, start, end, freq, weight=weight, direction=direction,
                   min_events=min_events, ci=level if ci else None, n_boot=n_boot,
-                  changepoints=changepoints, overlap=overlap)  # fmt: skip
+                  changepoints=changepoints, overlap=overlap,
+                  include_background=include_background)  # fmt: skip
     path = _existing_db(db)
     aligned = api.align(query, db=path)
     _warn_left_out(aligned)
@@ -701,6 +706,7 @@ def report(
     direction: DirectionOption = "both",
     min_events: MinEventsOption = 3,
     overlap: OverlapOption = "keep",
+    include_background: BackgroundOption = False,
     ci: Annotated[bool, typer.Option("--ci/--no-ci", help="Interval bands.")] = True,
     level: LevelOption = 0.9,
     n_boot: BootOption = 500,
@@ -726,7 +732,7 @@ def report(
     query = Query.build(focal, poles, start, end, freq, weight=weight, direction=direction,
                   min_events=min_events, ci=level if ci else None, n_boot=n_boot,
                   changepoints=changepoints, max_events=max_events,
-                  overlap=overlap)  # fmt: skip
+                  overlap=overlap, include_background=include_background)  # fmt: skip
     path = _write_report(query, output, db, votes=(un_votes, un_roll_calls),
                          un_measure=_un_measure(un_measure))
     console.print(f"report written to {path}")

@@ -206,12 +206,15 @@ class AlignQuery(WindowQuery):
         "keep", description="A pole that is a member of another pole (TUR and NATO): keep "
         "its events in both, or exclude them from the bloc.",
         json_schema_extra=_one_of(OVERLAPS))
+    include_background: bool = Field(
+        False, description="Count background events (dated only to a year before their "
+        "document's year) in the series.")
 
     def query(self) -> Query:
         return Query.build(self.focal, self.poles, self.start, self.end, self.freq,
                      weight=self.weight, direction=self.direction, smoothing=self.smoothing,
                      ci=self.ci, n_boot=self.n_boot, min_events=self.min_events,
-                     overlap=self.overlap)
+                     overlap=self.overlap, include_background=self.include_background)
 
 
 class ChangepointQuery(WindowQuery):

@@ -320,8 +320,13 @@ class Store:
         coder: str | None = None,
         documents: bool = False,
         members: Mapping[str, Iterable[str]] | None = None,
+        background: bool = True,
     ) -> pd.DataFrame:
         """Events between ``focal`` and any of ``poles``, either direction, filtered in SQL.
+
+        ``background=False`` leaves out background events: those dated only to a year
+        before the year their document was published ("since the early 1990s"), which
+        are history recalled, not news of the period.
 
         An actor stands for a code when its ``source``/``target`` code or its country
         is that code or, for a bloc code, one of the states ``members`` lists for it
@@ -369,6 +374,8 @@ class Store:
         else:
             where.append("false")
         _window(where, params, start, end, coder, self._recoded())
+        if not background:
+            where.append(_NOT_BACKGROUND)
         select = ", ".join(f'e."{c}"' for c in chosen)
         join = ""
         if documents:
@@ -610,6 +617,13 @@ _LATEST_CODING = (
     "(NOT EXISTS (SELECT 1 FROM codings c WHERE c.doc_id = e.doc_id AND c.status = 'ok') "
     "OR e.coder = (SELECT arg_max(c.coder, c.coded_at) FROM codings c "
     "WHERE c.doc_id = e.doc_id AND c.status = 'ok'))"
+)
+
+
+# A year-precise event before its document's year is background (see dyad_frame).
+_NOT_BACKGROUND = (
+    "NOT (e.date_precision = 'year' AND EXISTS (SELECT 1 FROM documents bd "
+    "WHERE bd.id = e.doc_id AND year(bd.published) > year(e.event_date)))"
 )
 
 
