@@ -367,3 +367,26 @@ def test_background_events_stay_listed_but_out_of_the_series(tmp_path):
                  "year", "--min-events", "1", "--include-background", "--format", "json")
     assert result.exit_code == 0, result.output
     assert sum(r["n_events"] for r in json.loads(result.stdout)["records"]) == 2
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "parquet"])
+def test_the_event_table_exports_in_every_format(tmp_path, fmt):
+    import pandas as pd
+
+    corpus = write_corpus(tmp_path / "news")
+    db = str(tmp_path / "store.duckdb")
+    assert run("ingest", str(corpus), "--db", db).exit_code == 0
+    assert run("code", "--db", db).exit_code == 0
+    out = tmp_path / f"events.{fmt}"
+    result = run("events", "--db", db, "--focal", "AZE", "--poles", "TUR,RUS",
+                 "--format", fmt, "--output", str(out))
+    assert result.exit_code == 0, result.output
+    table = {"csv": pd.read_csv, "json": pd.read_json, "parquet": pd.read_parquet}[fmt](out)
+    assert {"TUR", "RUS"} <= set(table["pole"])
+    assert table["sentence"].str.contains("shipping weapons to Armenia").any()
+    assert f"{len(table)} events written" in result.output
+
+
+def test_parquet_needs_a_file():
+    result = run("events", "--focal", "AZE", "--poles", "TUR", "--format", "parquet")
+    assert result.exit_code != 0 and "--output" in result.output

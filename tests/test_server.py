@@ -619,3 +619,26 @@ def test_serve_command_reads_un_votes(monkeypatch, db_path, tmp_path):
     bad.write_text("nothing", encoding="utf-8")
     refused = CliRunner().invoke(cli.app, ["serve", "--db", str(db_path), "--un-votes", str(bad)])
     assert refused.exit_code == 2
+
+
+def test_tables_download_as_csv(client):
+    import io
+
+    params = {"focal": "AZE", "poles": "TUR,RUS", "freq": "quarter"}
+    answer = client.get("/api/align", params=params | {"format": "csv"})
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/csv")
+    assert "attachment" in answer.headers["content-disposition"]
+    table = pd.read_csv(io.StringIO(answer.text))
+    document = client.get("/api/align", params=params).json()
+    assert len(table) == len(document["records"])
+    assert set(table["pole"]) == {"TUR", "RUS"}
+
+    listed = client.get("/api/events", params={"focal": "AZE", "pole": "TUR",
+                                               "format": "csv"})
+    assert listed.status_code == 200
+    rows = pd.read_csv(io.StringIO(listed.text))
+    total = client.get("/api/events", params={"focal": "AZE", "pole": "TUR"}).json()["total"]
+    assert len(rows) == min(total, 200) and "sentence" in rows.columns
+
+    wrong = client.get("/api/align", params=params | {"format": "xlsx"})
+    assert wrong.status_code == 422 and "format" in wrong.text

@@ -635,6 +635,49 @@ def _ideal_positions(path: Path, focal: str, poles: list[str], interval: str = "
     return table
 
 
+@app.command()
+def events(
+    focal: FocalOption,
+    poles: PolesOption,
+    start: FromOption = None,
+    end: ToOption = None,
+    fmt: Annotated[str, typer.Option("--format", help="csv, json or parquet.")] = "csv",
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="File to write (needed for parquet); default standard output."
+    )] = None,
+    db: DbOption = None,
+) -> None:
+    """The events between FOCAL and the poles, one row each, with their sentences.
+
+    Every event the analysis counts (blocs by membership on the event date, symmetric
+    events once), with its pole and direction, CAMEO code, quad, Goldstein weight, date,
+    document and sentence; background events are marked, not left out.
+    """
+    from equipoise import api
+    from equipoise.analysis.query import Query
+
+    if fmt not in ("csv", "json", "parquet"):
+        raise typer.BadParameter("use csv, json or parquet", param_hint="--format")
+    if fmt == "parquet" and output is None:
+        raise typer.BadParameter("parquet is written to a file: give --output",
+                                 param_hint="--output")
+    query = Query.build(focal, poles, start, end)
+    table = api.load_events(query, db=_existing_db(db))
+    if fmt == "parquet":
+        assert output is not None
+        table.to_parquet(output, index=False)
+    else:
+        text = (table.to_csv(index=False) if fmt == "csv"
+                else table.to_json(orient="records", date_format="iso", force_ascii=False)
+                + "\n")
+        if output is None:
+            sys.stdout.write(text)
+        else:
+            output.write_text(text, encoding="utf-8")
+    if output is not None:
+        console.print(f"{len(table):,} events written to {output}")
+
+
 @app.command("un-position")
 def un_position(
     focal: FocalOption,

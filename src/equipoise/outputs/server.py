@@ -147,6 +147,22 @@ OptionalDate = Annotated[str | None, BeforeValidator(_blank_to_none)]
 _DAY: dict[str, Any] = {"format": "date"}
 
 
+EXPORTS = ("json", "csv")
+
+
+def _export(fmt: str) -> bool:
+    """Whether a table was asked for as CSV; an unknown format is an invalid query."""
+    if fmt not in EXPORTS:
+        raise ApiError(422, f"format: unknown format {fmt!r}: use one of 'json', 'csv'")
+    return fmt == "csv"
+
+
+def _csv(table: pd.DataFrame, name: str) -> Response:
+    """A table as a CSV download."""
+    return Response(table.to_csv(index=False), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
 def _one_of(values: Iterable[str]) -> dict[str, Any]:
     """The allowed values, for the OpenAPI description only: the Query checks them."""
     return {"enum": list(values)}
@@ -209,6 +225,8 @@ class AlignQuery(WindowQuery):
     include_background: bool = Field(
         False, description="Count background events (dated only to a year before their "
         "document's year) in the series.")
+    format: str = Field("json", description="json, or csv for the alignment table alone.",
+                        json_schema_extra=_one_of(EXPORTS))
 
     def query(self) -> Query:
         return Query.build(self.focal, self.poles, self.start, self.end, self.freq,
@@ -260,6 +278,8 @@ class EventsQuery(_Query):
         json_schema_extra=_one_of(DIRECTIONS),
     )
     limit: int = Field(200, ge=1, le=MAX_EVENTS, description="Most events returned.")
+    format: str = Field("json", description="json, or csv: the events as a table.",
+                        json_schema_extra=_one_of(EXPORTS))
 
     def query(self) -> Query:
         return Query.build(self.focal, [self.pole], self.start, self.end, self.freq,
@@ -622,14 +642,17 @@ def create_app(
         response_model=AlignResponse,
         summary="Counts, scores, tilt and equidistance per period and pole",
     )
-    def align_endpoint(q: Annotated[AlignQuery, Params()]) -> dict[str, Any]:
+    def align_endpoint(q: Annotated[AlignQuery, Params()]) -> Any:
         """The table of ``equipoise align`` (same columns as
         :func:`equipoise.analysis.align.align`, one record per period and pole, with
         intervals when ``ci`` is given), the equidistance index per period, the per-pole
         summary over the window, and the verdict sentence."""
         query = _asked(q.query)
+        export = _export(q.format)
         with computing():
             aligned = _call(api.align, query, db=db)
+            if export:
+                return _csv(aligned, f"align-{query.focal}.csv")
             return jsonify.alignment(aligned, equidistance(aligned), summary(aligned),
                                      verdict(aligned, focal=query.focal))
 
@@ -662,7 +685,7 @@ def create_app(
         response_model=EventsResponse,
         summary="The events and sentences behind one chart point",
     )
-    def events_endpoint(q: Annotated[EventsQuery, Params()]) -> dict[str, Any]:
+    def events_endpoint(q: Annotated[EventsQuery, Params()]) -> Any:
         """Events between ``focal`` and ``pole`` in one period (or the whole window), as
         :func:`equipoise.analysis.align.align` counts them: symmetric events once, bloc
         poles by membership on the event date. Each has its sentence, source and target
@@ -684,6 +707,8 @@ def create_app(
                 rows = rows[rows["quad"] == q.quad]
             if q.direction != "both":
                 rows = rows[rows["direction"].isin([q.direction, "both"])]
+        if _export(q.format):
+            return _csv(rows.head(q.limit), f"events-{query.focal}-{query.poles[0]}.csv")
         return {
             "focal": query.focal,
             "pole": query.poles[0],
