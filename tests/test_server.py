@@ -642,3 +642,13 @@ def test_tables_download_as_csv(client):
 
     wrong = client.get("/api/align", params=params | {"format": "xlsx"})
     assert wrong.status_code == 422 and "format" in wrong.text
+
+
+def test_the_api_reference_is_served_offline(client):
+    page = client.get("/docs")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    html = page.text
+    for path in ("/api/align", "/api/events", "/api/changepoints"):
+        assert f"<code>{path}</code>" in html
+    assert "<code>focal</code> (required)" in html and "overlap" in html
+    assert "<script" not in html and "https://" not in html  # nothing fetched from elsewhere

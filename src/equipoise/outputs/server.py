@@ -593,6 +593,13 @@ def create_app(
 
     # -- page ----------------------------------------------------------------------------
 
+    @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
+    def docs() -> HTMLResponse:
+        """The API reference, written from the OpenAPI description; works offline."""
+        from equipoise.outputs import apidocs
+
+        return HTMLResponse(apidocs.render(app.openapi()))
+
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def page(request: Request) -> HTMLResponse:
         if request.query_params:
