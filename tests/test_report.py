@@ -577,3 +577,12 @@ def test_line_chart_escapes_labels_and_draws_one_line_per_series():
     assert svg.count("<path") == 2
     assert "<b>" not in svg and "&lt;b&gt;A&lt;/b&gt;" in svg
     assert "T &amp; U" in svg
+
+
+def test_a_pole_keeps_its_colour_whatever_the_pole_list():
+    from equipoise.outputs.charts import pole_colours
+
+    one = pole_colours(["TUR", "RUS", "IRN"])
+    other = pole_colours(["RUS", "CHN", "TUR", "KAZ", "UZB"])
+    assert one["TUR"] == other["TUR"] and one["RUS"] == other["RUS"]
+    assert len(set(other.values())) == len(other)  # no two poles alike

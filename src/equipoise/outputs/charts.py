@@ -10,7 +10,7 @@ import math
 from collections.abc import Mapping, Sequence
 from html import escape
 
-__all__ = ["PALETTE", "line_chart_svg", "nice_ticks"]
+__all__ = ["PALETTE", "line_chart_svg", "nice_ticks", "pole_colours"]
 
 # Colour-blind-safe (Okabe-Ito based), readable on white.
 PALETTE: tuple[str, ...] = (
@@ -23,6 +23,23 @@ PALETTE: tuple[str, ...] = (
     "#7F3C8D",
     "#4D4D4D",
 )
+
+# Poles analysts compare most keep one colour in every chart, whatever the pole list;
+# others take the free colours in the order given.
+_FIXED = {"USA": "#0072B2", "RUS": "#D55E00", "CHN": "#CC79A7", "TUR": "#009E73",
+          "EU": "#56B4E9", "NATO": "#7F3C8D", "IRN": "#E69F00", "IND": "#4D4D4D"}
+
+
+def pole_colours(poles: list[str]) -> dict[str, str]:
+    """A colour per pole, stable across views: a frequent pole always has its own, the
+    others the palette's free colours in order (repeating only past its size)."""
+    out = {p: _FIXED[p] for p in poles if p in _FIXED}
+    free = [c for c in PALETTE if c not in out.values()] or list(PALETTE)
+    others = [p for p in poles if p not in out]
+    for i, pole in enumerate(others):
+        out[pole] = free[i % len(free)]
+    return {p: out[p] for p in poles}
+
 
 _FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
 
@@ -187,7 +204,7 @@ def line_chart_svg(
     axis_y = top + plot_h
     out.append(
         f'<line x1="{left}" y1="{axis_y}" x2="{left + plot_w}" y2="{axis_y}" '
-        f'stroke="#9aa5b1" stroke-width="1"/>'
+        f'stroke="#697586" stroke-width="1"/>'
     )
     step = max(1, math.ceil(len(labels) / max(max_x_ticks, 1)))
     shown = set(range(0, len(labels), step))
@@ -199,7 +216,7 @@ def line_chart_svg(
     for i in sorted(shown):
         tx = _fmt(sx(i))
         out.append(
-            f'<line x1="{tx}" y1="{axis_y}" x2="{tx}" y2="{axis_y + 5}" stroke="#9aa5b1"/>'
+            f'<line x1="{tx}" y1="{axis_y}" x2="{tx}" y2="{axis_y + 5}" stroke="#697586"/>'
             f'<text x="{tx}" y="{axis_y + 19}" text-anchor="middle" fill="#616e7c">'
             f"{_e(labels[i])}</text>"
         )

@@ -82,10 +82,14 @@ def alignment(
     """The JSON of one alignment, as ``/api/align`` answers and ``align --format json``
     writes it: ``focal``, ``poles``, ``options``, ``records`` (one per period and pole),
     ``equidistance`` (``balance``, per period), ``summary`` (``per_pole``) and ``verdict``."""
+    from equipoise.outputs.charts import pole_colours
+
     attrs = aligned.attrs
     return {
         "focal": attrs.get("focal"),
         "poles": list(attrs.get("poles") or []),
+        # The same colour for a pole in every chart, report and dashboard alike.
+        "colours": pole_colours(list(attrs.get("poles") or [])),
         "options": options(attrs),
         "records": records(aligned),
         "equidistance": records(balance),

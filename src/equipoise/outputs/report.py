@@ -36,7 +36,7 @@ from markupsafe import Markup
 from equipoise.analysis import equidistance as equidistance_table
 from equipoise.analysis import summary, verdict
 from equipoise.outputs import jsonify
-from equipoise.outputs.charts import PALETTE, line_chart_svg
+from equipoise.outputs.charts import PALETTE, line_chart_svg, pole_colours
 from equipoise.reference.numbers import signed as _signed
 from equipoise.reference.periods import FREQ_CODES
 from equipoise.reference.quads import QUAD_COLUMNS, QUAD_NAMES
@@ -968,7 +968,7 @@ def render_report(
     """
     focal = str(focal).strip().upper()
     poles = list(dict.fromkeys(str(p).strip().upper() for p in poles))
-    colours = {pole: PALETTE[i % len(PALETTE)] for i, pole in enumerate(poles)}
+    colours = pole_colours(list(poles))
     attrs = dict(aligned.attrs)
     if aligned.empty:
         aligned = aligned.iloc[0:0].copy()

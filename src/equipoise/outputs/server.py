@@ -343,6 +343,7 @@ class ActorsResponse(BaseModel):
 class AlignResponse(BaseModel):
     focal: str
     poles: list[str]
+    colours: dict[str, str] = Field(description="Each pole's colour, stable across views.")
     options: Record = Field(description="The options align ran with (align's attrs).")
     records: list[Record] = Field(description="One row per (period, pole), align's columns.")
     equidistance: list[Record] = Field(description="One row per period.")

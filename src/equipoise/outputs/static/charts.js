@@ -56,7 +56,7 @@
   const INK = '#1f2933';
   const MUTED = '#616e7c';
   const GRID = '#e4e7eb';
-  const AXIS = '#9aa5b1';
+  const AXIS = '#697586';
   const PALETTE = [
     '#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#7F3C8D', '#4D4D4D',
   ];

@@ -447,7 +447,8 @@
 
   function render(view) {
     const a = view.align;
-    colours = new Map(a.poles.map((p, i) => [p, PALETTE[i % PALETTE.length]]));
+    // The API gives each pole its colour, the same as the report's.
+    colours = new Map(a.poles.map((p, i) => [p, (a.colours && a.colours[p]) || PALETTE[i % PALETTE.length]]));
     drawChips();
     const title = `${a.focal} between ${joinAnd(a.poles)}`;
     $('title').textContent = title;
@@ -614,7 +615,7 @@
       labels,
       titles,
       rowColors,
-      colors: { neg: '#b3261e', mid: '#f7f7f7', pos: '#1b7f4c' },
+      colors: { neg: '#b2182b', mid: '#f7f7f7', pos: '#2166ac' },  // as the report's
       legend: { neg: 'conflict', pos: 'cooperation' },
       label: `Events by dyad and quad class: ${a.focal}`,
     }, {
