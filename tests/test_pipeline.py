@@ -213,8 +213,8 @@ def test_align_with_intervals_change_points_and_un_votes(tmp_path):
                  "--format", "json")
     assert result.exit_code == 0, result.output
     panels = json.loads(result.stdout)
-    assert set(panels) == {"focal", "poles", "options", "records", "equidistance", "summary",
-                           "verdict", "changepoints", "drivers", "un_votes"}
+    assert set(panels) == {"focal", "poles", "colours", "options", "records", "equidistance",
+                           "summary", "verdict", "changepoints", "drivers", "un_votes"}
     assert {"tilt_lo", "tilt_hi"} <= set(panels["records"][0])
     assert all(0 <= r["equidistance"] <= 1 for r in panels["equidistance"]
                if r["equidistance"] is not None)
