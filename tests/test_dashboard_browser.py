@@ -110,8 +110,21 @@ def _shot(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / name), full_page=True)
 
 
-def test_pick_a_focal_click_a_point_and_read_the_sentence(page, base_url):
+def test_with_no_window_in_the_address_the_dashboard_opens_where_the_events_are(
+        page, base_url):
     page.goto(base_url + "/")
+    expect(page.locator("#title")).to_have_text("AZE between TUR, IRN and RUS")
+    expect(page.locator("#tilt-chart svg")).to_be_visible()
+    span = page.evaluate("""() => fetch('/api/span?focal=AZE&poles=TUR,IRN,RUS')
+                              .then((r) => r.json())""")
+    expect(page.locator("#start")).to_have_value(span["start"])
+    expect(page.locator("#end")).to_have_value(span["end"])
+    expect(page.locator("#freq")).to_have_value(span["freq"])
+    assert page.blocked == [] and page.errors == []
+
+
+def test_pick_a_focal_click_a_point_and_read_the_sentence(page, base_url):
+    page.goto(base_url + "/#start=2020-01-01&end=2021-06-30")
     # Opens on the actor with most events and its three main partners.
     expect(page.locator("#title")).to_have_text("AZE between TUR, IRN and RUS")
     expect(page.locator("#tilt-chart svg")).to_be_visible()
@@ -127,7 +140,7 @@ def test_pick_a_focal_click_a_point_and_read_the_sentence(page, base_url):
     page.fill("#focal", "geo")
     page.press("#focal", "Enter")
     expect(page.locator("#title")).to_have_text("GEO between TUR, IRN and RUS")
-    expect(page).to_have_url(f"{base_url}/#focal=GEO&poles=TUR,IRN,RUS")
+    expect(page).to_have_url(f"{base_url}/#focal=GEO&poles=TUR,IRN,RUS&start=2020-01-01&end=2021-06-30")
 
     # Click Russia's point for March 2020: the events and sentences behind it appear.
     page.locator("#tilt-chart g.point", has_text="RUS · 2020-03").click()
@@ -152,7 +165,8 @@ def test_pick_a_focal_click_a_point_and_read_the_sentence(page, base_url):
 
 
 def test_a_heat_map_cell_lists_its_events_and_options_travel_in_the_url(page, base_url):
-    page.goto(base_url + "/#focal=AZE&poles=TUR,RUS,NATO&freq=quarter&ci=0.9")
+    page.goto(base_url + "/#focal=AZE&poles=TUR,RUS,NATO&freq=quarter&ci=0.9"
+              "&start=2020-01-01&end=2021-06-30")
     expect(page.locator("#title")).to_have_text("AZE between TUR, RUS and NATO")
     expect(page.locator("#freq")).to_have_value("quarter")
     expect(page.locator("#tilt-chart path[fill-opacity]").first).to_be_attached()  # bands

@@ -653,3 +653,12 @@ def test_the_api_reference_is_served_offline(client):
         assert f"<code>{path}</code>" in html
     assert "<code>focal</code> (required)" in html and "overlap" in html
     assert "<script" not in html and "https://" not in html  # nothing fetched from elsewhere
+
+
+def test_the_opening_view_is_the_densest_window(client):
+    span = client.get("/api/span", params={"focal": FOCAL, "poles": "TUR,RUS"})
+    assert span.status_code == 200
+    body = span.json()
+    assert body["n_events"] > 0 and body["start"] <= body["end"]
+    assert body["freq"] in ("month", "quarter", "year")
+    assert client.get("/api/span", params={"focal": FOCAL}).status_code == 422

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -298,3 +299,23 @@ def un_position(
 
 def _bloc_codes() -> set[str]:
     return set(default_memberships()["bloc"].str.upper())
+
+
+def span(
+    focal: str | Query,
+    poles: Sequence[str] | str | None = None,
+    db: str | Path | None = None,
+    share: float = 0.8,
+) -> dict[str, Any]:
+    """The densest window of the events between ``focal`` and ``poles`` (the shortest
+    holding ``share`` of them, background events left out) and a frequency that suits
+    it: ``{"start", "end", "freq", "n_events"}``, dates None without events."""
+    from equipoise.analysis.span import densest_span, sensible_freq
+
+    query = _query(focal, poles, None, None, "year")
+    frame = _in_window(_dyads(query, db), None, None)
+    window = densest_span(frame["event_date"], share) if len(frame) else None
+    if window is None:
+        return {"start": None, "end": None, "freq": "month", "n_events": 0}
+    return {"start": window[0], "end": window[1], "freq": sensible_freq(*window),
+            "n_events": int(len(frame))}

@@ -286,6 +286,21 @@ class EventsQuery(_Query):
                      direction=self.direction)
 
 
+class SpanQuery(_Query):
+    focal: str = Field(description=_FOCAL, examples=["AZE"])
+    poles: str = Field(description=_POLES, examples=["TUR,RUS,IRN"])
+
+    def query(self) -> Query:
+        return Query.build(self.focal, self.poles)
+
+
+class SpanResponse(BaseModel):
+    start: str | None = Field(description="First day of the densest window.")
+    end: str | None = Field(description="Last day of the densest window.")
+    freq: str = Field(description="A frequency that suits the window.")
+    n_events: int = Field(description="Events between focal and poles (background left out).")
+
+
 class ActorsQuery(_Query):
     focal: Annotated[str | None, BeforeValidator(_blank_to_none)] = Field(
         None, description="Also list this actor's partners, most events first."
@@ -619,6 +634,20 @@ def create_app(
     app.mount("/static", StaticFiles(directory=_STATIC, check_dir=False), name="static")
 
     # -- API -----------------------------------------------------------------------------
+
+    @app.get(
+        "/api/span",
+        response_model=SpanResponse,
+        summary="Where the events are: the densest window and a frequency that suits it",
+    )
+    def span_endpoint(q: Annotated[SpanQuery, Params()]) -> dict[str, Any]:
+        """The shortest window holding 80% of the events between ``focal`` and ``poles``
+        (background events left out), and month, quarter or year by its length: what the
+        dashboard opens on when the address names no window."""
+        query = _asked(q.query)
+        with computing():
+            found = _call(api.span, query, db=db)
+        return {**found, "start": plain(found["start"]), "end": plain(found["end"])}
 
     @app.get(
         "/api/actors",

@@ -348,6 +348,18 @@
     Object.assign(state, readHash());
     if (!state.focal && actors.actors.length) state.focal = actors.actors[0].code;
     if (!state.poles.length && state.focal) state.poles = await suggestPoles(state.focal);
+    const asked = readHash();
+    if (!asked.start && !asked.end && state.focal && state.poles.length) {
+      // No window in the address: open on where the events are, at a frequency that suits.
+      try {
+        const span = await getJSON('/api/span', { focal: state.focal, poles: state.poles.join(',') });
+        if (span.start) {
+          state.start = span.start;
+          state.end = span.end;
+          if (!asked.freq) state.freq = span.freq;
+        }
+      } catch (err) { /* the full range is shown instead */ }
+    }
     writeForm();
     if (!actors.actors.length) {
       setStatus('The store has no events yet: run `equipoise code` on it first.');
