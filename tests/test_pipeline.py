@@ -390,3 +390,28 @@ def test_the_event_table_exports_in_every_format(tmp_path, fmt):
 def test_parquet_needs_a_file():
     result = run("events", "--focal", "AZE", "--poles", "TUR", "--format", "parquet")
     assert result.exit_code != 0 and "--output" in result.output
+
+
+def test_two_focal_states_side_by_side(tmp_path):
+    corpus = write_corpus(tmp_path / "news")
+    db = str(tmp_path / "store.duckdb")
+    assert run("ingest", str(corpus), "--db", db).exit_code == 0
+    assert run("code", "--db", db).exit_code == 0
+    both = run("align", "--db", db, "--focal", "AZE,IRN", "--poles", "TUR,RUS", "--freq",
+               "year", "--min-events", "1", "--format", "json")
+    assert both.exit_code == 0, both.output
+    documents = json.loads(both.stdout)["compare"]
+    assert [d["focal"] for d in documents] == ["AZE", "IRN"]
+    alone = json.loads(run("align", "--db", db, "--focal", "AZE", "--poles", "TUR,RUS",
+                           "--freq", "year", "--min-events", "1", "--format", "json").stdout)
+    assert documents[0]["records"] == alone["records"]
+    table = run("align", "--db", db, "--focal", "AZE,IRN", "--poles", "TUR,RUS")
+    assert table.exit_code == 0 and "IRN between TUR, RUS" in table.output
+    flat = run("align", "--db", db, "--focal", "TUR,RUS", "--poles", "AZE", "--freq",
+               "year", "--format", "csv")
+    import io
+
+    import pandas as pd
+
+    rows = pd.read_csv(io.StringIO(flat.stdout))
+    assert set(rows["focal"]) == {"TUR", "RUS"}

@@ -112,6 +112,8 @@ DbOption = Annotated[
     typer.Option("--db", help="Store file. Default: $EQUIPOISE_DB, else ./equipoise.duckdb."),
 ]
 FocalOption = Annotated[str, typer.Option("--focal", help="ISO3 code of the focal state.")]
+FocalsOption = Annotated[str, typer.Option(
+    "--focal", help="ISO3 code of the focal state; A,B compares two side by side.")]
 PolesOption = Annotated[
     str, typer.Option("--poles", help="Comma-separated pole codes, e.g. TUR,RUS,IRN,USA,EU.")
 ]
@@ -520,7 +522,7 @@ def _un_measure(measure: str) -> str:
 
 @app.command()
 def align(
-    focal: FocalOption,
+    focal: FocalsOption,
     poles: PolesOption,
     start: FromOption = None,
     end: ToOption = None,
@@ -555,47 +557,67 @@ def align(
     if fmt not in ("table", "json", "csv"):
         raise typer.BadParameter("use table, json or csv", param_hint="--format")
     un_measure = _un_measure(un_measure)
-    query = Query.build(focal, poles, start, end, freq, weight=weight, direction=direction,
-                  min_events=min_events, ci=level if ci else None, n_boot=n_boot,
-                  changepoints=changepoints, overlap=overlap,
-                  include_background=include_background)  # fmt: skip
+    # "--focal AZE,ARM" compares focal states side by side, each against the same poles.
+    focals = [f for f in focal.split(",") if f.strip()] or [focal]
+    queries = [Query.build(one, poles, start, end, freq, weight=weight, direction=direction,
+                           min_events=min_events, ci=level if ci else None, n_boot=n_boot,
+                           changepoints=changepoints, overlap=overlap,
+                           include_background=include_background)
+               for one in focals]  # fmt: skip
     path = _existing_db(db)
-    aligned = api.align(query, db=path)
-    _warn_left_out(aligned)
-    _warn_overlaps(aligned)
-    focal = query.focal
-    panels = {"alignment": aligned, "equidistance": equidistance(aligned)}
-    if query.changepoints:
-        panels["changepoints"], panels["drivers"] = api.changepoints(query, db=path)
-    if un_votes is not None:
-        panels["un_votes"] = _un_agreement(un_votes, un_roll_calls, focal, list(query.poles))
-    if ideal_points is not None:
-        panels["ideal_points"] = _ideal_positions(ideal_points, focal, list(query.poles))
+    results = []
+    for query in queries:
+        aligned = api.align(query, db=path)
+        _warn_left_out(aligned)
+        _warn_overlaps(aligned)
+        panels = {"alignment": aligned, "equidistance": equidistance(aligned)}
+        if query.changepoints:
+            panels["changepoints"], panels["drivers"] = api.changepoints(query, db=path)
+        if un_votes is not None:
+            panels["un_votes"] = _un_agreement(un_votes, un_roll_calls, query.focal,
+                                               list(query.poles))
+        if ideal_points is not None:
+            panels["ideal_points"] = _ideal_positions(ideal_points, query.focal,
+                                                      list(query.poles))
+        results.append((query, panels))
     if fmt == "json":
         from equipoise.analysis import summary
         from equipoise.outputs import jsonify
 
-        # The document /api/align answers, then the panels asked for here.
-        document = jsonify.alignment(aligned, panels["equidistance"], summary(aligned),
-                                     verdict(aligned, focal=focal))
-        for name in ("changepoints", "drivers", "un_votes", "ideal_points"):
-            if name in panels:
-                document[name] = jsonify.records(panels[name])
-        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+        documents = []
+        for query, panels in results:
+            aligned = panels["alignment"]
+            # The document /api/align answers, then the panels asked for here.
+            document = jsonify.alignment(aligned, panels["equidistance"], summary(aligned),
+                                         verdict(aligned, focal=query.focal))
+            for name in ("changepoints", "drivers", "un_votes", "ideal_points"):
+                if name in panels:
+                    document[name] = jsonify.records(panels[name])
+            documents.append(document)
+        answer = documents[0] if len(documents) == 1 else {"compare": documents}
+        sys.stdout.write(json.dumps(answer, ensure_ascii=False, indent=2) + "\n")
     elif fmt == "csv":
-        sys.stdout.write(aligned.to_csv(index=False))
+        import pandas as pd
+
+        frames = [panels["alignment"].assign(focal=query.focal) for query, panels in results]
+        table = frames[0].drop(columns="focal") if len(frames) == 1 else pd.concat(frames)
+        sys.stdout.write(table.to_csv(index=False))
     else:
         from equipoise.outputs import tables
 
-        out.print(tables.alignment(aligned))
-        out.print(tables.equidistance(panels["equidistance"]))
-        if changepoints:
-            out.print(tables.changepoints(panels["changepoints"], panels["drivers"]))
-        if un_votes is not None:
-            out.print(tables.un_agreement(panels["un_votes"], measure=un_measure))
-        if ideal_points is not None:
-            out.print(tables.ideal_positions(panels["ideal_points"]))
-        out.print(verdict(aligned, focal=focal))
+        for query, panels in results:
+            aligned = panels["alignment"]
+            if len(results) > 1:
+                out.rule(f"{query.focal} between {', '.join(query.poles)}")
+            out.print(tables.alignment(aligned))
+            out.print(tables.equidistance(panels["equidistance"]))
+            if changepoints:
+                out.print(tables.changepoints(panels["changepoints"], panels["drivers"]))
+            if un_votes is not None:
+                out.print(tables.un_agreement(panels["un_votes"], measure=un_measure))
+            if ideal_points is not None:
+                out.print(tables.ideal_positions(panels["ideal_points"]))
+            out.print(verdict(aligned, focal=query.focal))
 
 
 def _warn_left_out(aligned) -> None:
