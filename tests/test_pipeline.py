@@ -415,3 +415,39 @@ def test_two_focal_states_side_by_side(tmp_path):
 
     rows = pd.read_csv(io.StringIO(flat.stdout))
     assert set(rows["focal"]) == {"TUR", "RUS"}
+
+
+def test_an_analysts_exclusion_changes_the_numbers_and_survives_recoding(tmp_path):
+    corpus = write_corpus(tmp_path / "news")
+    db = str(tmp_path / "store.duckdb")
+    assert run("ingest", str(corpus), "--db", db).exit_code == 0
+    assert run("code", "--db", db).exit_code == 0
+    listed = run("events", "--db", db, "--focal", "AZE", "--poles", "RUS", "--format", "json")
+    conflict = next(e for e in json.loads(listed.stdout) if e["quad"] == 3)
+    key = ["--doc", conflict["doc_id"], "--start", str(conflict["sent_start"]),
+           "--source", conflict["source"], "--target", conflict["target"],
+           "--root", conflict["root"]]
+
+    def conflicts() -> int:
+        answer = run("align", "--db", db, "--focal", "AZE", "--poles", "RUS", "--freq",
+                     "year", "--min-events", "1", "--format", "json")
+        return sum(r["verbal_conflict"] for r in json.loads(answer.stdout)["records"])
+
+    before = conflicts()
+    judged = run("judge", "--db", db, *key, "--reason", "the accusation is reported speech",
+                 "--who", "analyst")
+    assert judged.exit_code == 0, judged.output
+    assert conflicts() == before - 1
+    # Coding the documents again (another coder version) keeps the exclusion.
+    assert run("code", "--db", db, "--rules-only").exit_code == 0
+    assert conflicts() == before - 1
+    gold = run("judgements", "--db", db, "--format", "gold")
+    assert json.loads(gold.stdout.splitlines()[0])["why"] == "the accusation is reported speech"
+    report = tmp_path / "r.html"
+    assert run("report", "--db", db, "--focal", "AZE", "--poles", "RUS", "--output",
+               str(report)).exit_code == 0
+    assert "excluded by the analyst" in report.read_text(encoding="utf-8").lower()
+    assert run("judge", "--db", db, *key, "--undo").exit_code == 0
+    assert conflicts() == before
+    missing = run("judge", "--db", db, *key[:-1], "99", "--reason", "x")
+    assert missing.exit_code != 0 and "no event" in missing.output

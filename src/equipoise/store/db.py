@@ -376,6 +376,8 @@ class Store:
         _window(where, params, start, end, coder, self._recoded())
         if not background:
             where.append(_NOT_BACKGROUND)
+        if self._has_table("judgements"):
+            where.append(_NOT_EXCLUDED)
         select = ", ".join(f'e."{c}"' for c in chosen)
         join = ""
         if documents:
@@ -437,6 +439,57 @@ class Store:
             "SELECT EXISTS (SELECT doc_id FROM codings WHERE status = 'ok' "
             "GROUP BY doc_id HAVING count(*) > 1)"
         ).fetchone()[0]
+
+    def _has_table(self, name: str) -> bool:
+        """Whether the store has table ``name`` (a store written by an older equipoise and
+        opened read-only may lack the newest ones)."""
+        row = self._con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' "
+            "AND table_name = ?", [name]).fetchone()
+        return bool(row and row[0])
+
+    def judge(self, doc_id: str, sent_start: int, source: str, target: str, root: str, *,
+              verdict: str, reason: str, who: str, cameo: str | None = None) -> None:
+        """Record the analyst's judgement of one coded event: ``exclude`` leaves it out of
+        every analysis, ``miscoded`` (with the right ``cameo``) marks it for correction.
+        The event must exist; judging it again replaces the judgement."""
+        if verdict not in ("exclude", "miscoded"):
+            raise StoreError(f"verdict must be exclude or miscoded, got {verdict!r}")
+        if not reason.strip():
+            raise StoreError("a judgement needs a reason")
+        found = self._con.execute(
+            "SELECT count(*) FROM events WHERE doc_id = ? AND sent_start = ? AND source = ? "
+            "AND target = ? AND root = ?", [doc_id, sent_start, source, target, root],
+        ).fetchone()
+        if not found or not found[0]:
+            raise StoreError(f"no event {source}->{target} root {root} at {doc_id}:{sent_start}")
+        with self._transaction() as con:
+            con.execute(
+                "INSERT OR REPLACE INTO judgements (doc_id, sent_start, source, target, root, "
+                "verdict, cameo, reason, who) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [doc_id, sent_start, source, target, root, verdict, cameo, reason.strip(), who],
+            )
+
+    def unjudge(self, doc_id: str, sent_start: int, source: str, target: str, root: str) -> bool:
+        """Withdraw a judgement; whether there was one."""
+        with self._transaction() as con:
+            gone = con.execute(
+                "DELETE FROM judgements WHERE doc_id = ? AND sent_start = ? AND source = ? "
+                "AND target = ? AND root = ? RETURNING 1",
+                [doc_id, sent_start, source, target, root]).fetchall()
+        return bool(gone)
+
+    def judgements(self) -> pd.DataFrame:
+        """Every judgement, with the sentence and quad of the event it is about."""
+        if not self._has_table("judgements"):
+            return pd.DataFrame(columns=["doc_id", "sent_start", "source", "target", "root",
+                                         "verdict", "cameo", "reason", "who", "judged_at"])
+        return _frame(self._con,
+                      "SELECT j.*, any_value(e.sentence) AS sentence, any_value(e.quad) AS quad, "
+                      "any_value(e.cameo) AS coded_cameo FROM judgements j LEFT JOIN events e "
+                      "ON e.doc_id = j.doc_id AND e.sent_start = j.sent_start AND "
+                      "e.source = j.source AND e.target = j.target AND e.root = j.root "
+                      "GROUP BY ALL ORDER BY j.judged_at", [])
 
     def stats(self) -> dict[str, Any]:
         """Counts of documents, events, coded documents and documents no coder could code,
@@ -619,6 +672,13 @@ _LATEST_CODING = (
     "WHERE c.doc_id = e.doc_id AND c.status = 'ok'))"
 )
 
+
+# An event the analyst excluded (see Store.judge) counts in no analysis.
+_NOT_EXCLUDED = (
+    "NOT EXISTS (SELECT 1 FROM judgements j WHERE j.verdict = 'exclude' AND "
+    "j.doc_id = e.doc_id AND j.sent_start = e.sent_start AND j.source = e.source AND "
+    "j.target = e.target AND j.root = e.root)"
+)
 
 # A year-precise event before its document's year is background (see dyad_frame).
 _NOT_BACKGROUND = (

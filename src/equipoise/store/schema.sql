@@ -58,3 +58,20 @@ CREATE TABLE IF NOT EXISTS events (
     coder           VARCHAR NOT NULL,     -- coder version, or the dataset's release
     dataset         VARCHAR NOT NULL      -- equipoise | gdelt1 | gdelt2 | icews | ...
 );
+
+-- The analyst's judgements of coded events, kept apart from the coder's output so that
+-- they survive re-coding: an event is named by its document, sentence start, actors and
+-- CAMEO root, which a new coder version gives the same event again.
+CREATE TABLE IF NOT EXISTS judgements (
+    doc_id     VARCHAR NOT NULL,
+    sent_start INTEGER NOT NULL,
+    source     VARCHAR NOT NULL,
+    target     VARCHAR NOT NULL,
+    root       VARCHAR NOT NULL,
+    verdict    VARCHAR NOT NULL,     -- exclude (left out of every analysis) | miscoded
+    cameo      VARCHAR,              -- the right code, for a miscoded event
+    reason     VARCHAR NOT NULL,
+    who        VARCHAR NOT NULL,
+    judged_at  TIMESTAMP NOT NULL DEFAULT current_timestamp,
+    PRIMARY KEY (doc_id, sent_start, source, target, root)
+);
