@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from importlib import resources
 from itertools import islice
@@ -27,7 +27,7 @@ try:  # optional: turns large query results into DataFrames several times faster
 except ImportError:  # pragma: no cover - depends on the environment
     _pa = None
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 # Statements that bring a store of the key's version to the next one.
 _MIGRATIONS = {
     "1": (
@@ -38,6 +38,15 @@ _MIGRATIONS = {
     "2": (
         "ALTER TABLE codings ADD COLUMN IF NOT EXISTS status VARCHAR DEFAULT 'ok'",
         "ALTER TABLE codings ADD COLUMN IF NOT EXISTS reason VARCHAR",
+    ),
+    # What GDELT says of each of its events; NULL for every row stored before.
+    "3": (
+        "ALTER TABLE events ADD COLUMN IF NOT EXISTS num_mentions INTEGER",
+        "ALTER TABLE events ADD COLUMN IF NOT EXISTS num_sources INTEGER",
+        "ALTER TABLE events ADD COLUMN IF NOT EXISTS num_articles INTEGER",
+        "ALTER TABLE events ADD COLUMN IF NOT EXISTS avg_tone DOUBLE",
+        "ALTER TABLE events ADD COLUMN IF NOT EXISTS source_url VARCHAR",
+        "ALTER TABLE events ADD COLUMN IF NOT EXISTS date_added TIMESTAMP",
     ),
 }
 _BATCH = 100  # rows per INSERT, and documents per commit in add_documents
@@ -53,6 +62,18 @@ _EVENT_COLUMNS = (
     "event_date", "date_precision", "symmetric", "reported", "trigger",
     "source_text", "target_text", "coder", "dataset",
 )  # fmt: skip
+# Fields of an imported dataset's record kept beside the event (GDELT's counts of mentions,
+# sources and articles, its average tone, source URL and when it added the record); NULL
+# for coded events and for datasets without them.
+GDELT_COLUMNS = (
+    "num_mentions", "num_sources", "num_articles", "avg_tone", "source_url", "date_added",
+)  # fmt: skip
+_ALL_EVENT_COLUMNS = _EVENT_COLUMNS + GDELT_COLUMNS
+# A bulk import's staging table: each row's line in the file, what became of it ('event';
+# a loader may keep others until it has counted them), cells kept for a second look, and
+# the events columns.
+STAGE_COLUMNS = ("line", "kind", "raw") + _ALL_EVENT_COLUMNS
+_STAGE_TABLE = "_equipoise_import_stage"
 # What alignment reads of each event (equipoise.analysis.align): both actors, the event's
 # class, weights (Goldstein, PLOVER) and date, its document (the bootstrap resamples
 # documents), and the fields that tell one symmetric event stored as two mirrored rows.
@@ -61,6 +82,7 @@ DYAD_COLUMNS: tuple[str, ...] = (
     "source", "source_country", "source_sector",
     "target", "target_country", "target_sector",
     "cameo", "quad", "goldstein", "plover", "event_date", "symmetric", "coder", "dataset",
+    "num_mentions", "num_sources",
 )  # fmt: skip
 
 
@@ -336,8 +358,8 @@ class Store:
         ``start``/``end`` bound ``event_date`` inclusively; ``coder`` keeps one coder's
         events. Rows come in the order of :meth:`events_frame`; dates as pandas datetimes.
         """
-        chosen = list(_EVENT_COLUMNS if columns is None else dict.fromkeys(columns))
-        unknown = [c for c in chosen if c not in _EVENT_COLUMNS]
+        chosen = list(_ALL_EVENT_COLUMNS if columns is None else dict.fromkeys(columns))
+        unknown = [c for c in chosen if c not in _ALL_EVENT_COLUMNS]
         if unknown:
             raise ValueError(f"not an events column: {', '.join(map(repr, unknown))}")
         if not chosen:
@@ -470,6 +492,66 @@ class Store:
         return added, replaced
 
 
+    def add_staged_events(
+        self,
+        dataset: str,
+        stage: Callable[[duckdb.DuckDBPyConnection, str], None],
+        source: str | os.PathLike[str] | None = None,
+    ) -> tuple[int, int, int]:
+        """Store the events a bulk loader stages; returns (added, replaced, duplicates).
+
+        ``stage(con, table)`` fills ``table``, whose columns are ``STAGE_COLUMNS``, with
+        SQL on ``con``; when it returns, the rows of kind ``'event'`` are the events. It
+        all happens in one transaction, so an error while staging (a damaged archive
+        halfway through) or an interruption leaves the store as it was. As with
+        :meth:`add_dataset_events`, stored rows of ``dataset`` with a staged record id
+        are replaced (one DELETE for the file), and of staged rows sharing an id only the
+        one of the lowest ``line`` is kept: the others are counted as ``duplicates``.
+        """
+        self._writable()
+        table = _STAGE_TABLE
+        with self._transaction() as con:
+            con.execute(f"DROP TABLE IF EXISTS {table}")
+            con.execute(
+                f"CREATE TABLE {table} AS SELECT 0::BIGINT AS line, ''::VARCHAR AS kind, "
+                f"[]::VARCHAR[] AS raw, {', '.join(_quoted(_ALL_EVENT_COLUMNS))} "
+                "FROM events LIMIT 0"
+            )
+            stage(con, table)
+            con.execute(f"DELETE FROM {table} WHERE kind IS DISTINCT FROM 'event'")
+            strays = con.execute(
+                f"SELECT DISTINCT dataset FROM {table} WHERE dataset <> ? LIMIT 1", [dataset]
+            ).fetchall()
+            if strays:
+                raise ValueError(f"event of dataset {strays[0][0]!r} given for {dataset!r}")
+            total, unique = con.execute(  # type: ignore[misc]  # aggregates give one row
+                f"SELECT count(*), count(DISTINCT doc_id) FROM {table}"
+            ).fetchone()
+            # One DELETE for the whole file; the staged ids are the build side of the join.
+            (replaced,) = con.execute(  # type: ignore[misc]  # DELETE gives one row
+                f"DELETE FROM events WHERE dataset = ? AND doc_id IN "
+                f"(SELECT doc_id FROM {table})",
+                [dataset],
+            ).fetchone()
+            names = ", ".join(_quoted(_ALL_EVENT_COLUMNS))
+            keep = "" if total == unique else (
+                " QUALIFY row_number() OVER (PARTITION BY doc_id ORDER BY line) = 1")
+            con.execute(f"INSERT INTO events ({names}) SELECT {names} FROM {table}{keep}")
+            con.execute(f"DROP TABLE {table}")
+            if source is not None:
+                stamp = dt.datetime.now().isoformat(timespec="seconds")
+                con.execute(
+                    "INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE "
+                    "SET value = excluded.value",
+                    [f"import:{dataset}:{source}", f"{unique} events, {stamp}"],
+                )
+        return unique - replaced, replaced, total - unique
+
+
+def _quoted(names: Iterable[str]) -> list[str]:
+    return [f'"{name}"' for name in names]
+
+
 def _actor_code(code: str) -> str:
     return code.strip().upper()
 
@@ -553,6 +635,11 @@ def _set_coding(
 
 def _document_row(doc: Document) -> tuple[Any, ...]:
     return (doc.id, doc.ref, doc.url, doc.title, doc.source, doc.published, doc.text)
+
+
+def event_row(event: Event, coder: str) -> tuple[Any, ...]:
+    """An event as the values of the ``events`` columns it fills (those of coded events)."""
+    return _event_row(event, coder)
 
 
 def _event_row(event: Event, coder: str) -> tuple[Any, ...]:

@@ -1,0 +1,538 @@
+"""Importing GDELT event files in bulk: Arrow's CSV reader and DuckDB SQL, not a row loop.
+
+The rows :func:`equipoise.sources.datasets.read_gdelt` reads one by one are read here a
+block at a time, with the same outcome row for row (the same events, skips, errors and
+line numbers):
+
+* The file (plain, ``.gz`` or ``.zip``) is read in blocks of whole lines. A line of plain
+  printable ASCII and tabs, as nearly every GDELT line is, goes to Arrow's CSV parser,
+  which hands DuckDB the columns the store needs, numbered with their line in the file.
+* DuckDB maps those columns to events in SQL (countries, blocs, sectors, the CAMEO
+  table) and sorts each row into an event, a skip (domestic, no state or bloc), or a row
+  it leaves to Python: anything it cannot vouch for (a bad date, an unknown code, an odd
+  Goldstein weight, a date out of range) is read again by the row reader's own parser, so
+  errors read exactly as :func:`read_gdelt` words them.
+* Every other line (blank, too long, holding control characters, a NUL byte, non-ASCII
+  text or an unexpected number of columns), and the first line (a header or not), goes
+  through the row reader's parser and cleaning.
+
+Events land in a staging table that :meth:`equipoise.store.Store.add_staged_events` moves
+into ``events`` in the same transaction. Memory stays flat in the file's size: blocks are
+read, parsed and handed on one at a time, and the staging table lives in the database file.
+Only the events of lines read by Python wait in memory until the file's end (a GDELT file
+has few or none).
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from equipoise.coding.cameo import cameo_table
+from equipoise.records import Event
+from equipoise.sources.clean import clean_cells
+from equipoise.sources.datasets import (
+    _GDELT_SECTORS,
+    CODERS,
+    GDELT1_COLUMNS,
+    GDELT2_COLUMNS,
+    MAX_ROW_CHARS,
+    ImportReport,
+    _actor_names,
+    _cameo_codes,
+    _open_binary,
+    gdelt_extras,
+    gdelt_parser,
+)
+from equipoise.sources.errors import SourceError
+from equipoise.sources.limits import DateRange
+from equipoise.store import Store
+from equipoise.store.db import STAGE_COLUMNS, event_row
+
+BLOCK_BYTES = 8 << 20
+"""How much of the file is read, parsed and handed to DuckDB at a time."""
+
+# Every byte of a line the fast path takes: printable ASCII, tab and the line feed.
+_PLAIN = bytes(range(0x20, 0x7F)) + b"\t\n"
+# A line longer than this many bytes holds more than MAX_ROW_CHARS characters for sure.
+_SURELY_LONG = 4 * (MAX_ROW_CHARS + 1)
+_BREAKS = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+# The columns DuckDB needs, by GDELT name; Actor fields come in the order of _ACTOR.
+_ACTOR = ("Name", "CountryCode", "KnownGroupCode", "Type1Code")
+_NEEDED = (
+    "GLOBALEVENTID", "SQLDATE",
+    *(f"Actor1{c}" for c in _ACTOR), *(f"Actor2{c}" for c in _ACTOR),
+    "EventCode", "GoldsteinScale", "NumMentions", "NumSources", "NumArticles", "AvgTone",
+    "DATEADDED", "SOURCEURL",
+)  # fmt: skip
+
+
+def import_gdelt(
+    store: Store,
+    path: str | Path,
+    version: int,
+    report: ImportReport | None = None,
+    *,
+    dates: DateRange | None = None,
+    source: str | None = None,
+) -> ImportReport:
+    """Import one GDELT ``version`` file into ``store``, all or nothing; returns the report.
+
+    The outcome is that of ``store.add_dataset_events(read_gdelt(path, version, report))``
+    (the same rows, counts and errors), plus GDELT's counts, tone, URL and DATEADDED in
+    the columns of ``equipoise.store.db.GDELT_COLUMNS``. A file that cannot be read (a
+    damaged archive) raises SourceError and leaves the store as it was.
+    """
+    path = Path(path)
+    report = report if report is not None else ImportReport()
+    part = ImportReport()
+    reader = _Reader(path, version, part, dates if dates is not None else DateRange())
+
+    def stage(con: duckdb.DuckDBPyConnection, table: str) -> None:
+        reader.stage(con, table)
+
+    dataset = f"gdelt{version}"
+    added, replaced, duplicates = store.add_staged_events(dataset, stage, source=source)
+    part.added, part.replaced = added, replaced
+    part.duplicates += duplicates
+    part.events -= duplicates
+    part.errors.sort(key=_line_of)
+    report.merge(part)
+    return report
+
+
+def _line_of(error: str) -> int:
+    match = re.search(r":(\d+): ", error)
+    return int(match.group(1)) if match else 0
+
+
+class _Reader:
+    """One file's lines: plain ones to Arrow and DuckDB, the others to the row parser."""
+
+    def __init__(self, path: Path, version: int, report: ImportReport, dates: DateRange):
+        if version not in (1, 2):
+            raise ValueError(f"GDELT version must be 1 or 2, not {version!r}")
+        self.path = path
+        self.version = version
+        self.report = report
+        self.dates = dates
+        self.columns = GDELT1_COLUMNS if version == 1 else GDELT2_COLUMNS
+        self.widths = (len(self.columns) - 1, len(self.columns)) if version == 1 else (
+            len(self.columns),)  # fmt: skip
+        self.width = 0  # the width Arrow parses, from the first plain line
+        self.parse = gdelt_parser(path, version, report)
+        self.header_done = False
+        self.slow: list[tuple[Any, ...]] = []  # (line, *event row) of rows Python read
+        self.decoder = codecs.getincrementaldecoder("utf-8")("replace")
+
+    # -- the staging query ----------------------------------------------------------
+
+    def stage(self, con: duckdb.DuckDBPyConnection, table: str) -> None:
+        """Fill ``table`` (``STAGE_COLUMNS``) with the file's events, counting the rest."""
+        _reference_tables(con)
+        schema = pa.schema([("line", pa.int64())] + [(f"c{i}", pa.string()) for i in
+                                                     range(len(self.columns))])  # fmt: skip
+        first = self._first_batches()
+        width = self.width or max(self.widths)
+        names = ["line"] + [f"c{self.columns.index(n)}" for n in _NEEDED
+                            if self.columns.index(n) < width]  # fmt: skip
+        schema = pa.schema([schema.field(n) for n in names])
+        stream = pa.RecordBatchReader.from_batches(schema, first)
+        con.register("_equipoise_gdelt_rows", stream)
+        try:
+            con.execute(f"INSERT INTO {table} " + self._sql(width))
+        finally:
+            con.unregister("_equipoise_gdelt_rows")
+        for kind, count in con.execute(
+            f"SELECT kind, count(*) FROM {table} GROUP BY kind"
+        ).fetchall():
+            if kind in ("domestic", "no_actor"):
+                setattr(self.report, kind, getattr(self.report, kind) + count)
+            elif kind == "event":
+                self.report.events += count
+            self.report.rows += count
+        # Rows SQL left to Python: read again by the row parser, from the cells kept.
+        redo = con.execute(
+            f"SELECT line, raw FROM {table} WHERE kind = 'py' ORDER BY line"
+        ).fetchall()
+        con.execute(f"DELETE FROM {table} WHERE kind <> 'event'")
+        needed = [i for i in (self.columns.index(n) for n in _NEEDED) if i < width]
+        for line, raw in redo:
+            cells = [""] * width
+            for i, value in zip(needed, raw, strict=True):
+                cells[i] = value
+            self._event(cells, line, counted=True)
+        _insert_stage(con, table, self.slow)
+        self.slow.clear()
+
+    def _sql(self, width: int) -> str:
+        version = self.version
+        have = {n for n in _NEEDED if self.columns.index(n) < width}
+
+        def col(name: str) -> str:
+            if name not in have:
+                return "''"
+            return f"trim(c{self.columns.index(name)}, ' ')"
+
+        def actor(n: int) -> dict[str, str]:
+            return {k: col(f"Actor{n}{k}") for k in _ACTOR}
+
+        a1, a2 = actor(1), actor(2)
+        earliest, latest = self.dates.earliest.isoformat(), self.dates.last.isoformat()
+        raw = "[" + ", ".join(col(n) for n in _NEEDED if n in have) + "]"
+        return f"""
+        WITH cells AS (
+            SELECT line, {col("GLOBALEVENTID")} AS id, {col("SQLDATE")} AS d,
+                {a1["Name"]} AS n1, {a1["CountryCode"]} AS cc1, {a1["KnownGroupCode"]} AS kg1,
+                {a1["Type1Code"]} AS t1,
+                {a2["Name"]} AS n2, {a2["CountryCode"]} AS cc2, {a2["KnownGroupCode"]} AS kg2,
+                {a2["Type1Code"]} AS t2,
+                {col("EventCode")} AS code, {col("GoldsteinScale")} AS g,
+                {col("NumMentions")} AS mentions, {col("NumSources")} AS sources,
+                {col("NumArticles")} AS articles, {col("AvgTone")} AS tone,
+                {col("DATEADDED")} AS added, {col("SOURCEURL")} AS url,
+                {raw} AS raw
+            FROM _equipoise_gdelt_rows
+        ), mapped AS (
+            SELECT c.*,
+                CASE WHEN regexp_full_match(d, '[0-9]{{8}}')
+                         THEN try_strptime(d, '%Y%m%d')::DATE
+                     WHEN regexp_full_match(d, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}')
+                         THEN try_cast(d AS DATE) END AS day,
+                k.code AS cameo, k.root, k.quad, k.plover,
+                CASE WHEN g = '' THEN k.goldstein
+                     WHEN regexp_full_match(g, '-?[0-9]{{1,20}}(\\.[0-9]{{1,30}})?')
+                         THEN CAST(g AS DOUBLE) END AS goldstein,
+                s1.iso AS iso1, coalesce(s1.iso, b1.bloc) AS actor1,
+                CASE WHEN s1.iso IS NULL THEN 'IGO' ELSE coalesce(y1.sector, 'GOV') END AS sector1,
+                s2.iso AS iso2, coalesce(s2.iso, b2.bloc) AS actor2,
+                CASE WHEN s2.iso IS NULL THEN 'IGO' ELSE coalesce(y2.sector, 'GOV') END AS sector2
+            FROM cells c
+            LEFT JOIN _equipoise_cameo k ON k.code = c.code
+            LEFT JOIN _equipoise_state s1 ON s1.code = c.cc1
+            LEFT JOIN _equipoise_bloc b1 ON b1.code = c.kg1
+            LEFT JOIN _equipoise_sector y1 ON y1.code = c.t1
+            LEFT JOIN _equipoise_state s2 ON s2.code = c.cc2
+            LEFT JOIN _equipoise_bloc b2 ON b2.code = c.kg2
+            LEFT JOIN _equipoise_sector y2 ON y2.code = c.t2
+        ), sorted AS (
+            SELECT *, CASE
+                WHEN id = '' OR day IS NULL OR day < DATE '0001-01-01' OR cameo IS NULL
+                    THEN 'py'
+                WHEN actor1 IS NULL OR actor2 IS NULL THEN 'no_actor'
+                WHEN actor1 = actor2 THEN 'domestic'
+                WHEN goldstein IS NULL OR goldstein < -10 OR goldstein > 10 THEN 'py'
+                WHEN day < DATE '{earliest}' OR day > DATE '{latest}' THEN 'py'
+                ELSE 'event' END AS kind
+            FROM mapped
+        )
+        SELECT line, kind, CASE WHEN kind = 'py' THEN raw END,
+            'gdelt{version}:' || id, 0, 0, url,
+            actor1, iso1, sector1, actor2, iso2, sector2,
+            cameo, root, quad, goldstein, nullif(plover, ''), day, 'day', false, false, NULL,
+            {_title("n1")}, {_title("n2")}, '{CODERS[f"gdelt{version}"]}', 'gdelt{version}',
+            {_count("mentions")}, {_count("sources")}, {_count("articles")},
+            CASE WHEN regexp_full_match(tone, '-?[0-9]{{1,20}}(\\.[0-9]{{1,30}})?')
+                THEN CAST(tone AS DOUBLE) END,
+            nullif(url, ''),
+            CASE WHEN regexp_full_match(added, '[0-9]{{8}}')
+                    THEN try_strptime(added, '%Y%m%d')
+                 WHEN regexp_full_match(added, '[0-9]{{14}}')
+                    THEN try_strptime(added, '%Y%m%d%H%M%S') END
+        FROM sorted
+        """
+
+    # -- reading the file -------------------------------------------------------------
+
+    def _first_batches(self) -> Iterator[pa.RecordBatch]:
+        """Arrow batches of the plain lines, after the first lines have set the width."""
+        batches = self._batches()
+        # The first batch decides the width Arrow parses (57 or 58 columns in GDELT 1.0).
+        try:
+            first = next(batches)
+        except StopIteration:
+            return iter(())
+
+        def chain() -> Iterator[pa.RecordBatch]:
+            yield first
+            yield from batches
+
+        return chain()
+
+    def _batches(self) -> Iterator[pa.RecordBatch]:
+        number = 1
+        carry = b""
+        start = True
+        with _open_binary(self.path) as stream:
+            try:
+                while True:
+                    chunk = stream.read(BLOCK_BYTES)
+                    if start and chunk:
+                        start = False
+                        if chunk.startswith(codecs.BOM_UTF8):
+                            chunk = chunk[len(codecs.BOM_UTF8):]
+                    if not chunk:
+                        break
+                    data = carry + chunk
+                    cut = data.rfind(b"\n")
+                    if cut < 0:
+                        carry = data
+                        if len(carry) > _SURELY_LONG:
+                            carry, number = self._runaway(stream, carry, number)
+                        continue
+                    body, carry = data[: cut + 1], data[cut + 1 :]
+                    table, number = self._body(body, number)
+                    if table is not None:
+                        yield from table.to_batches()
+                if carry:  # a last line without its line break
+                    number = self._slow_segment(carry, number)
+            except OSError as exc:
+                raise SourceError(self.path, f"cannot read: {exc.strerror or exc}") from exc
+
+    def _runaway(self, stream, carry: bytes, number: int) -> tuple[bytes, int]:
+        """Pass over a line too long to hold, counting its characters; returns what
+        follows its line break and the next line number."""
+        # Lines ended by a lone carriage return before it are lines of their own.
+        cr = carry.rfind(b"\r", 0, len(carry) - 1)
+        if cr >= 0:
+            number = self._slow_segment(carry[: cr + 1], number)
+            carry = carry[cr + 1 :]
+            if len(carry) <= _SURELY_LONG:
+                return carry, number
+        decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        length = 0
+        data = carry
+        while True:
+            end = min((i for i in (data.find(b"\n"), data.find(b"\r")) if i >= 0), default=-1)
+            if end < 0:
+                length += len(decoder.decode(data))
+                data = stream.read(BLOCK_BYTES)
+                if not data:
+                    break
+                continue
+            if data[end : end + 1] == b"\r":
+                if end + 1 == len(data):  # is the next byte a line feed?
+                    more = stream.read(BLOCK_BYTES)
+                    data += more
+                if data[end + 1 : end + 2] == b"\n":
+                    end += 1
+            length += len(decoder.decode(data[: end + 1], final=True))
+            data = data[end + 1 :]
+            break
+        error = f"line too long ({length:,} characters; limit {MAX_ROW_CHARS:,})"
+        self.report.errors.append(str(SourceError(self.path, error, number)))
+        return data, number + 1
+
+    def _body(self, body: bytes, number: int) -> tuple[pa.Table | None, int]:
+        """The Arrow table of the plain lines of ``body`` (whole lines, the first numbered
+        ``number``), the others read by Python; and the next line number."""
+        arr = np.frombuffer(body, np.uint8)
+        ends = np.flatnonzero(arr == 10)
+        starts = np.empty_like(ends)
+        starts[0] = 0
+        starts[1:] = ends[:-1] + 1
+        lengths = ends - starts + 1
+        slow = (lengths == 1) | (lengths > MAX_ROW_CHARS)
+        residue = body.translate(None, _PLAIN)
+        if residue and not (residue.count(b"\r") == len(residue) == body.count(b"\r\n")):
+            # Lines with other bytes than printable ASCII, tab and CRLF go to Python.
+            odd = np.flatnonzero(((arr - np.uint8(0x20)) > 0x5E) & (arr != 9) & (arr != 10))
+            if residue.count(b"\r") == body.count(b"\r\n"):
+                odd = odd[(arr[odd] != 13) | (arr[np.minimum(odd + 1, len(arr) - 1)] != 10)]
+            slow[np.searchsorted(ends, odd)] = True
+        # The first line that is not blank may be a header: Python decides, as it does.
+        first = 0
+        while not self.header_done and first < len(ends):
+            number = self._slow_segment(body[starts[first] : ends[first] + 1], number)
+            first += 1
+        if first:
+            body, arr = body[starts[first]:], arr[starts[first]:]
+            ends, starts = ends[first:] - starts[first], starts[first:] - starts[first]
+            slow = slow[first:]
+        if not len(ends):
+            return None, number
+        if not self.width:
+            plain = np.flatnonzero(~slow)
+            if len(plain):
+                i = plain[0]
+                cells = body[starts[i] : ends[i]].count(b"\t") + 1
+                self.width = cells if cells in self.widths else max(self.widths)
+        table = self._parse(body, starts, ends, slow) if not slow.all() else None
+        if table is None and not slow.all():
+            # Arrow met rows of another width: find them, hand them to Python, parse again.
+            tabs = np.flatnonzero(arr == 9)
+            counts = np.diff(np.searchsorted(tabs, ends), prepend=0)
+            counts[0] = np.searchsorted(tabs, ends[0])
+            slow |= counts + 1 != (self.width or max(self.widths))
+            table = self._parse(body, starts, ends, slow) if not slow.all() else None
+            if table is None and not slow.all():
+                raise SourceError(self.path, "cannot parse the file as GDELT rows")
+        # Line numbers: one a line, more for a slow line split by lone carriage returns.
+        extra = np.zeros(len(ends), np.int64)
+        for i in np.flatnonzero(slow):
+            at = number + i + int(extra[:i].sum()) if i else number
+            used = self._slow_segment(body[starts[i] : ends[i] + 1], at) - at
+            extra[i] = used - 1
+        numbers = number + np.arange(len(ends), dtype=np.int64) + np.cumsum(extra) - extra
+        after = int(numbers[-1] + 1 + extra[-1])
+        if table is None:
+            return None, after
+        return table.add_column(0, "line", pa.array(numbers[~slow])), after
+
+    def _parse(self, body: bytes, starts, ends, slow) -> pa.Table | None:
+        """The needed columns of the lines not ``slow``; None if a row has another width."""
+        if slow.any():
+            keep = ~slow
+            # Runs of consecutive plain lines, joined into one buffer.
+            edges = np.flatnonzero(np.diff(np.concatenate(([False], keep, [False])).astype(np.int8)))
+            data = b"".join(body[starts[a] : ends[b - 1] + 1] for a, b in edges.reshape(-1, 2))
+        else:
+            data = body
+        width = self.width or max(self.widths)
+        names = [f"c{i}" for i in range(width)]
+        needed = [f"c{self.columns.index(n)}" for n in _NEEDED if self.columns.index(n) < width]
+        bad = []
+
+        def invalid(row) -> str:
+            bad.append(row)
+            return "skip"
+
+        table = pacsv.read_csv(
+            pa.py_buffer(data),
+            read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 22),
+            parse_options=pacsv.ParseOptions(
+                delimiter="\t", quote_char=False, escape_char=False,
+                ignore_empty_lines=False, invalid_row_handler=invalid,
+            ),  # fmt: skip
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.string() for n in needed}, include_columns=needed,
+                strings_can_be_null=False,
+            ),  # fmt: skip
+        )
+        return None if bad else table
+
+    # -- the row reader's path ------------------------------------------------------------
+
+    def _slow_segment(self, raw: bytes, number: int) -> int:
+        """Read the lines of ``raw`` (one line as split on line feeds; lone carriage
+        returns may make it several) as the row reader does; returns the next number."""
+        text = raw.decode("utf-8", "replace")
+        for match in _BREAKS.finditer(text):
+            line = match.group()
+            if not line:
+                continue
+            self._slow_line(line, number)
+            number += 1
+        return number
+
+    def _slow_line(self, line: str, number: int) -> None:
+        ends = line.endswith(("\n", "\r"))
+        if len(line) > MAX_ROW_CHARS and not (len(line) == MAX_ROW_CHARS + 1 and ends):
+            error = f"line too long ({len(line):,} characters; limit {MAX_ROW_CHARS:,})"
+            self.report.errors.append(str(SourceError(self.path, error, number)))
+            return
+        if "\0" in line:
+            self.report.errors.append(str(SourceError(self.path, "NUL byte in the row", number)))
+            return
+        if not line.strip():
+            return
+        cells = clean_cells(line.rstrip("\r\n")).split("\t")
+        if not self.header_done:
+            self.header_done = True
+            if cells[0].strip() == "GLOBALEVENTID":
+                return
+        self._event(cells, number, counted=False)
+
+    def _event(self, cells: list[str], number: int, counted: bool) -> None:
+        """Parse one row as ``read_gdelt`` does, keeping its event for the stage.
+
+        ``counted``: the row is already counted in ``report.rows`` (SQL counted it).
+        """
+        if not counted:
+            self.report.rows += 1
+        try:
+            event = self.parse(cells, number)
+        except ValueError as exc:
+            self.report.errors.append(str(SourceError(self.path, str(exc), number)))
+            return
+        if event is None:
+            return
+        try:
+            self.dates.check(event.date.value, "event date")
+        except ValueError as exc:
+            self.report.errors.append(str(SourceError(self.path, str(exc), number)))
+            return
+        self.report.events += 1
+        self.slow.append((number, "event", None, *_stored(event, cells, self.version)))
+
+
+def _stored(event: Event, cells: list[str], version: int) -> tuple[Any, ...]:
+    return (*event_row(event, event.coder), *gdelt_extras(cells, version))
+
+
+def _title(name: str) -> str:
+    """SQL for Python's ``str.title()`` of an ASCII text, NULL for an empty one."""
+    return (
+        f"CASE WHEN {name} = '' THEN NULL ELSE array_to_string(list_transform("
+        f"regexp_extract_all({name}, '[A-Za-z]+|[^A-Za-z]+'), lambda w: CASE WHEN "
+        "regexp_full_match(w[1], '[A-Za-z]') THEN upper(w[1]) || lower(w[2:]) ELSE w END), "
+        "'') END"
+    )
+
+
+def _count(name: str) -> str:
+    """SQL for a GDELT count as ``gdelt_extras`` reads it: a whole number below 2**31."""
+    return (
+        f"CASE WHEN regexp_full_match({name}, '[0-9]{{1,10}}') AND "
+        f"CAST({name} AS BIGINT) < 2147483648 THEN CAST({name} AS INTEGER) END"
+    )
+
+
+def _insert_stage(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple[Any, ...]]) -> None:
+    if not rows:
+        return
+    columns = list(zip(*rows, strict=True))
+    frame = pa.table({name: pa.array(values) for name, values in
+                      zip(STAGE_COLUMNS, columns, strict=True)})  # fmt: skip
+    con.register("_equipoise_slow_rows", frame)
+    try:
+        names = ", ".join(f'"{c}"' for c in STAGE_COLUMNS)
+        con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM _equipoise_slow_rows")
+    finally:
+        con.unregister("_equipoise_slow_rows")
+
+
+def _reference_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Temporary tables of what the row reader looks up in Python: CAMEO codes, states,
+    blocs and sectors, filled from the same package tables."""
+    fixes, groups = _cameo_codes()
+    isos = _actor_names()[0]
+    states = {code: code for code in isos if code not in fixes}
+    states |= {code: iso for code, iso in fixes.items() if iso is not None and iso in isos}
+    cameo = [(e.code, e.root, e.quad, e.goldstein, e.plover_event)
+             for e in cameo_table().values()]  # fmt: skip
+    tables = {
+        "_equipoise_cameo": ("code VARCHAR, root VARCHAR, quad TINYINT, goldstein DOUBLE, "
+                             "plover VARCHAR", cameo),  # fmt: skip
+        "_equipoise_state": ("code VARCHAR, iso VARCHAR", sorted(states.items())),
+        "_equipoise_bloc": ("code VARCHAR, bloc VARCHAR", sorted(groups.items())),
+        "_equipoise_sector": ("code VARCHAR, sector VARCHAR", sorted(_GDELT_SECTORS.items())),
+    }
+    for name, (columns, rows) in tables.items():
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} ({columns})")
+        names = [c.split()[0] for c in columns.split(", ")]
+        values = pa.table({n: list(v) for n, v in zip(names, zip(*rows, strict=True), strict=True)})
+        con.register("_equipoise_values", values)
+        try:
+            con.execute(f"INSERT INTO {name} SELECT * FROM _equipoise_values")
+        finally:
+            con.unregister("_equipoise_values")
+
