@@ -32,12 +32,17 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+
+try:  # duckdb 1.4 moved the type constants
+    from duckdb.sqltypes import BIGINT, BOOLEAN, VARCHAR
+except ImportError:  # pragma: no cover - older duckdb
+    from duckdb.typing import BIGINT, BOOLEAN, VARCHAR
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from equipoise.coding.cameo import cameo_table
-from equipoise.records import Event
 from equipoise.sources.clean import clean_cells
 from equipoise.sources.datasets import (
     _GDELT_SECTORS,
@@ -55,7 +60,8 @@ from equipoise.sources.datasets import (
 from equipoise.sources.errors import SourceError
 from equipoise.sources.limits import DateRange
 from equipoise.store import Store
-from equipoise.store.db import STAGE_COLUMNS, event_row
+from equipoise.store.db import ALL_EVENT_COLUMNS as _COLUMNS
+from equipoise.store.db import event_row
 
 BLOCK_BYTES = 8 << 20
 """How much of the file is read, parsed and handed to DuckDB at a time."""
@@ -96,11 +102,8 @@ def import_gdelt(
     part = ImportReport()
     reader = _Reader(path, version, part, dates if dates is not None else DateRange())
 
-    def stage(con: duckdb.DuckDBPyConnection, table: str) -> None:
-        reader.stage(con, table)
-
     dataset = f"gdelt{version}"
-    added, replaced, duplicates = store.add_staged_events(dataset, stage, source=source)
+    added, replaced, duplicates = store.add_bulk_events(dataset, reader.load, source=source)
     part.added, part.replaced = added, replaced
     part.duplicates += duplicates
     part.events -= duplicates
@@ -135,45 +138,61 @@ class _Reader:
 
     # -- the staging query ----------------------------------------------------------
 
-    def stage(self, con: duckdb.DuckDBPyConnection, table: str) -> None:
-        """Fill ``table`` (``STAGE_COLUMNS``) with the file's events, counting the rest."""
+    def load(self, con: duckdb.DuckDBPyConnection, import_id: int) -> None:
+        """Insert the file's events into ``events``, marked ``import_id``; count the rest."""
         _reference_tables(con)
-        schema = pa.schema([("line", pa.int64())] + [(f"c{i}", pa.string()) for i in
-                                                     range(len(self.columns))])  # fmt: skip
         first = self._first_batches()
         width = self.width or max(self.widths)
-        names = ["line"] + [f"c{self.columns.index(n)}" for n in _NEEDED
-                            if self.columns.index(n) < width]  # fmt: skip
-        schema = pa.schema([schema.field(n) for n in names])
+        needed = [i for i in (self.columns.index(n) for n in _NEEDED) if i < width]
+        schema = pa.schema([("line", pa.int64())] + [(f"c{i}", pa.string()) for i in needed]
+                           + [("title1", pa.string()), ("title2", pa.string())])  # fmt: skip
         stream = pa.RecordBatchReader.from_batches(schema, first)
+        skips = {"domestic": 0, "no_actor": 0}
+        redo: list[tuple[int, list[str]]] = []
+
+        def skip(kinds: pa.Array) -> pa.Array:
+            # Skipped rows are counted, not stored. DuckDB passes the rows that are not
+            # events or left to Python; only skips are counted all the same.
+            for item in pc.value_counts(kinds).to_pylist():
+                if item["values"] in skips:
+                    skips[item["values"]] += item["counts"]
+            return pa.array(np.zeros(len(kinds), bool))
+
+        def keep(lines: pa.Array, cells: pa.Array) -> pa.Array:
+            # Rows left to Python: their cells wait for the row parser.
+            redo.extend(zip(lines.to_pylist(), cells.to_pylist(), strict=True))
+            return pa.array(np.zeros(len(lines), bool))
+
         con.register("_equipoise_gdelt_rows", stream)
+        con.create_function("_equipoise_skip", skip, [VARCHAR], BOOLEAN, type="arrow",
+                            side_effects=True)  # fmt: skip
+        con.create_function("_equipoise_redo", keep, [BIGINT, "VARCHAR[]"], BOOLEAN,
+                            type="arrow", side_effects=True)  # fmt: skip
         try:
-            con.execute(f"INSERT INTO {table} " + self._sql(width))
+            (stored,) = con.execute(self._sql(width, import_id)).fetchone()  # type: ignore[misc]
         finally:
             con.unregister("_equipoise_gdelt_rows")
-        for kind, count in con.execute(
-            f"SELECT kind, count(*) FROM {table} GROUP BY kind"
-        ).fetchall():
-            if kind in ("domestic", "no_actor"):
-                setattr(self.report, kind, getattr(self.report, kind) + count)
-            elif kind == "event":
-                self.report.events += count
-            self.report.rows += count
+            con.remove_function("_equipoise_skip")
+            con.remove_function("_equipoise_redo")
+        for kind, count in skips.items():
+            setattr(self.report, kind, getattr(self.report, kind) + count)
+        self.report.rows += sum(skips.values()) + stored + len(redo)
+        self.report.events += stored
         # Rows SQL left to Python: read again by the row parser, from the cells kept.
-        redo = con.execute(
-            f"SELECT line, raw FROM {table} WHERE kind = 'py' ORDER BY line"
-        ).fetchall()
-        con.execute(f"DELETE FROM {table} WHERE kind <> 'event'")
-        needed = [i for i in (self.columns.index(n) for n in _NEEDED) if i < width]
-        for line, raw in redo:
+        for line, raw in sorted(redo):
             cells = [""] * width
             for i, value in zip(needed, raw, strict=True):
                 cells[i] = value
             self._event(cells, line, counted=True)
-        _insert_stage(con, table, self.slow)
+        _insert_events(con, self.slow, import_id)
         self.slow.clear()
 
-    def _sql(self, width: int) -> str:
+    def _sql(self, width: int, import_id: int) -> str:
+        """The INSERT of the events of the stream's rows; the other rows go to the tallies.
+
+        Each derived value is written once and read once or twice: DuckDB inlines the
+        CTEs' expressions wherever they are used.
+        """
         version = self.version
         have = {n for n in _NEEDED if self.columns.index(n) < width}
 
@@ -182,24 +201,20 @@ class _Reader:
                 return "''"
             return f"trim(c{self.columns.index(name)}, ' ')"
 
-        def actor(n: int) -> dict[str, str]:
-            return {k: col(f"Actor{n}{k}") for k in _ACTOR}
-
-        a1, a2 = actor(1), actor(2)
+        raw = ", ".join(f"c{self.columns.index(n)}" for n in _NEEDED if n in have)
         earliest, latest = self.dates.earliest.isoformat(), self.dates.last.isoformat()
-        raw = "[" + ", ".join(col(n) for n in _NEEDED if n in have) + "]"
+        number = r"'-?[0-9]{1,20}(\.[0-9]{1,30})?'"
         return f"""
         WITH cells AS (
-            SELECT line, {col("GLOBALEVENTID")} AS id, {col("SQLDATE")} AS d,
-                {a1["Name"]} AS n1, {a1["CountryCode"]} AS cc1, {a1["KnownGroupCode"]} AS kg1,
-                {a1["Type1Code"]} AS t1,
-                {a2["Name"]} AS n2, {a2["CountryCode"]} AS cc2, {a2["KnownGroupCode"]} AS kg2,
-                {a2["Type1Code"]} AS t2,
+            SELECT *, {col("GLOBALEVENTID")} AS id, {col("SQLDATE")} AS d,
+                {col("Actor1CountryCode")} AS cc1, {col("Actor1KnownGroupCode")} AS kg1,
+                {col("Actor1Type1Code")} AS t1, nullif(title1, '') AS n1,
+                {col("Actor2CountryCode")} AS cc2, {col("Actor2KnownGroupCode")} AS kg2,
+                {col("Actor2Type1Code")} AS t2, nullif(title2, '') AS n2,
                 {col("EventCode")} AS code, {col("GoldsteinScale")} AS g,
                 {col("NumMentions")} AS mentions, {col("NumSources")} AS sources,
                 {col("NumArticles")} AS articles, {col("AvgTone")} AS tone,
-                {col("DATEADDED")} AS added, {col("SOURCEURL")} AS url,
-                {raw} AS raw
+                {col("DATEADDED")} AS added, {col("SOURCEURL")} AS url
             FROM _equipoise_gdelt_rows
         ), mapped AS (
             SELECT c.*,
@@ -209,8 +224,7 @@ class _Reader:
                          THEN try_cast(d AS DATE) END AS day,
                 k.code AS cameo, k.root, k.quad, k.plover,
                 CASE WHEN g = '' THEN k.goldstein
-                     WHEN regexp_full_match(g, '-?[0-9]{{1,20}}(\\.[0-9]{{1,30}})?')
-                         THEN CAST(g AS DOUBLE) END AS goldstein,
+                     WHEN regexp_full_match(g, {number}) THEN CAST(g AS DOUBLE) END AS goldstein,
                 s1.iso AS iso1, coalesce(s1.iso, b1.bloc) AS actor1,
                 CASE WHEN s1.iso IS NULL THEN 'IGO' ELSE coalesce(y1.sector, 'GOV') END AS sector1,
                 s2.iso AS iso2, coalesce(s2.iso, b2.bloc) AS actor2,
@@ -224,30 +238,36 @@ class _Reader:
             LEFT JOIN _equipoise_bloc b2 ON b2.code = c.kg2
             LEFT JOIN _equipoise_sector y2 ON y2.code = c.t2
         ), sorted AS (
+            -- 'py': a row SQL cannot vouch for, read again by Python (which also words
+            -- the errors). A skip outside the date range goes there too: it is rare, and
+            -- Python counts it as the skip it is.
             SELECT *, CASE
-                WHEN id = '' OR day IS NULL OR day < DATE '0001-01-01' OR cameo IS NULL
+                WHEN id = '' OR cameo IS NULL
+                    OR NOT coalesce(day BETWEEN DATE '{earliest}' AND DATE '{latest}', false)
                     THEN 'py'
                 WHEN actor1 IS NULL OR actor2 IS NULL THEN 'no_actor'
                 WHEN actor1 = actor2 THEN 'domestic'
-                WHEN goldstein IS NULL OR goldstein < -10 OR goldstein > 10 THEN 'py'
-                WHEN day < DATE '{earliest}' OR day > DATE '{latest}' THEN 'py'
+                WHEN NOT coalesce(goldstein BETWEEN -10 AND 10, false) THEN 'py'
                 ELSE 'event' END AS kind
             FROM mapped
         )
-        SELECT line, kind, CASE WHEN kind = 'py' THEN raw END,
-            'gdelt{version}:' || id, 0, 0, url,
+        INSERT INTO events ({", ".join(f'"{c}"' for c in _COLUMNS)})
+        SELECT 'gdelt{version}:' || id, 0, 0, url,
             actor1, iso1, sector1, actor2, iso2, sector2,
             cameo, root, quad, goldstein, nullif(plover, ''), day, 'day', false, false, NULL,
-            {_title("n1")}, {_title("n2")}, '{CODERS[f"gdelt{version}"]}', 'gdelt{version}',
+            n1, n2, '{CODERS[f"gdelt{version}"]}', 'gdelt{version}',
             {_count("mentions")}, {_count("sources")}, {_count("articles")},
-            CASE WHEN regexp_full_match(tone, '-?[0-9]{{1,20}}(\\.[0-9]{{1,30}})?')
-                THEN CAST(tone AS DOUBLE) END,
+            CASE WHEN regexp_full_match(tone, {number}) THEN CAST(tone AS DOUBLE) END,
             nullif(url, ''),
             CASE WHEN regexp_full_match(added, '[0-9]{{8}}')
                     THEN try_strptime(added, '%Y%m%d')
                  WHEN regexp_full_match(added, '[0-9]{{14}}')
-                    THEN try_strptime(added, '%Y%m%d%H%M%S') END
+                    THEN try_strptime(added, '%Y%m%d%H%M%S') END,
+            {import_id}, line
         FROM sorted
+        WHERE kind = 'event'
+            OR (kind = 'py' AND _equipoise_redo(line, [{raw}]))
+            OR (kind <> 'py' AND _equipoise_skip(kind))
         """
 
     # -- reading the file -------------------------------------------------------------
@@ -385,7 +405,12 @@ class _Reader:
         after = int(numbers[-1] + 1 + extra[-1])
         if table is None:
             return None, after
-        return table.add_column(0, "line", pa.array(numbers[~slow])), after
+        table = table.add_column(0, "line", pa.array(numbers[~slow]))
+        # Python's str.title() of the actor names, which for ASCII is Arrow's ascii_title.
+        for n in (1, 2):
+            name = table.column(f"c{self.columns.index(f'Actor{n}Name')}")
+            table = table.append_column(f"title{n}", pc.ascii_title(pc.ascii_trim(name, " ")))
+        return table, after
 
     def _parse(self, body: bytes, starts, ends, slow) -> pa.Table | None:
         """The needed columns of the lines not ``slow``; None if a row has another width."""
@@ -471,11 +496,8 @@ class _Reader:
             self.report.errors.append(str(SourceError(self.path, str(exc), number)))
             return
         self.report.events += 1
-        self.slow.append((number, "event", None, *_stored(event, cells, self.version)))
-
-
-def _stored(event: Event, cells: list[str], version: int) -> tuple[Any, ...]:
-    return (*event_row(event, event.coder), *gdelt_extras(cells, version))
+        self.slow.append((*event_row(event, event.coder), *gdelt_extras(cells, self.version),
+                          number))  # fmt: skip
 
 
 def _title(name: str) -> str:
@@ -496,16 +518,20 @@ def _count(name: str) -> str:
     )
 
 
-def _insert_stage(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple[Any, ...]]) -> None:
+def _insert_events(
+    con: duckdb.DuckDBPyConnection, rows: list[tuple[Any, ...]], import_id: int
+) -> None:
+    """Insert rows of ``_COLUMNS`` but the import id, which is ``import_id`` for all."""
     if not rows:
         return
-    columns = list(zip(*rows, strict=True))
-    frame = pa.table({name: pa.array(values) for name, values in
-                      zip(STAGE_COLUMNS, columns, strict=True)})  # fmt: skip
+    names = [c for c in _COLUMNS if c != "import_id"]
+    values = zip(*rows, strict=True)
+    frame = pa.table({name: pa.array(column) for name, column in zip(names, values, strict=True)})
     con.register("_equipoise_slow_rows", frame)
     try:
-        names = ", ".join(f'"{c}"' for c in STAGE_COLUMNS)
-        con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM _equipoise_slow_rows")
+        listed = ", ".join(f'"{c}"' for c in names)
+        con.execute(f'INSERT INTO events ({listed}, "import_id") '
+                    f"SELECT {listed}, {int(import_id)} FROM _equipoise_slow_rows")
     finally:
         con.unregister("_equipoise_slow_rows")
 

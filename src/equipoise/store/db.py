@@ -47,6 +47,8 @@ _MIGRATIONS = {
         "ALTER TABLE events ADD COLUMN IF NOT EXISTS avg_tone DOUBLE",
         "ALTER TABLE events ADD COLUMN IF NOT EXISTS source_url VARCHAR",
         "ALTER TABLE events ADD COLUMN IF NOT EXISTS date_added TIMESTAMP",
+        "ALTER TABLE events ADD COLUMN IF NOT EXISTS import_id BIGINT",
+        "ALTER TABLE events ADD COLUMN IF NOT EXISTS import_line BIGINT",
     ),
 }
 _BATCH = 100  # rows per INSERT, and documents per commit in add_documents
@@ -68,12 +70,9 @@ _EVENT_COLUMNS = (
 GDELT_COLUMNS = (
     "num_mentions", "num_sources", "num_articles", "avg_tone", "source_url", "date_added",
 )  # fmt: skip
-_ALL_EVENT_COLUMNS = _EVENT_COLUMNS + GDELT_COLUMNS
-# A bulk import's staging table: each row's line in the file, what became of it ('event';
-# a loader may keep others until it has counted them), cells kept for a second look, and
-# the events columns.
-STAGE_COLUMNS = ("line", "kind", "raw") + _ALL_EVENT_COLUMNS
-_STAGE_TABLE = "_equipoise_import_stage"
+# Where a bulk-imported row came from: the import (meta's import_count then) and the line.
+IMPORT_COLUMNS = ("import_id", "import_line")
+ALL_EVENT_COLUMNS = _ALL_EVENT_COLUMNS = _EVENT_COLUMNS + GDELT_COLUMNS + IMPORT_COLUMNS
 # What alignment reads of each event (equipoise.analysis.align): both actors, the event's
 # class, weights (Goldstein, PLOVER) and date, its document (the bootstrap resamples
 # documents), and the fields that tell one symmetric event stored as two mirrored rows.
@@ -492,52 +491,53 @@ class Store:
         return added, replaced
 
 
-    def add_staged_events(
+    def add_bulk_events(
         self,
         dataset: str,
-        stage: Callable[[duckdb.DuckDBPyConnection, str], None],
+        load: Callable[[duckdb.DuckDBPyConnection, int], None],
         source: str | os.PathLike[str] | None = None,
     ) -> tuple[int, int, int]:
-        """Store the events a bulk loader stages; returns (added, replaced, duplicates).
+        """Store the events a bulk loader writes; returns (added, replaced, duplicates).
 
-        ``stage(con, table)`` fills ``table``, whose columns are ``STAGE_COLUMNS``, with
-        SQL on ``con``; when it returns, the rows of kind ``'event'`` are the events. It
-        all happens in one transaction, so an error while staging (a damaged archive
+        ``load(con, import_id)`` inserts rows of ``dataset`` into ``events`` with SQL on
+        ``con``, each with ``import_id`` and its line in the file (``import_line``). It
+        all happens in one transaction, so an error while loading (a damaged archive
         halfway through) or an interruption leaves the store as it was. As with
-        :meth:`add_dataset_events`, stored rows of ``dataset`` with a staged record id
-        are replaced (one DELETE for the file), and of staged rows sharing an id only the
-        one of the lowest ``line`` is kept: the others are counted as ``duplicates``.
+        :meth:`add_dataset_events`, stored rows of ``dataset`` with a loaded record id
+        are replaced, with one DELETE for the whole file, and of loaded rows sharing an
+        id only the one of the lowest line stays: the others count as ``duplicates``.
         """
         self._writable()
-        table = _STAGE_TABLE
         with self._transaction() as con:
-            con.execute(f"DROP TABLE IF EXISTS {table}")
-            con.execute(
-                f"CREATE TABLE {table} AS SELECT 0::BIGINT AS line, ''::VARCHAR AS kind, "
-                f"[]::VARCHAR[] AS raw, {', '.join(_quoted(_ALL_EVENT_COLUMNS))} "
-                "FROM events LIMIT 0"
-            )
-            stage(con, table)
-            con.execute(f"DELETE FROM {table} WHERE kind IS DISTINCT FROM 'event'")
+            (import_id,) = con.execute(  # type: ignore[misc]  # one row
+                "INSERT INTO meta VALUES ('import_count', '1') ON CONFLICT (key) DO UPDATE "
+                "SET value = CAST(CAST(meta.value AS BIGINT) + 1 AS VARCHAR) RETURNING value"
+            ).fetchone()
+            import_id = int(import_id)
+            load(con, import_id)
             strays = con.execute(
-                f"SELECT DISTINCT dataset FROM {table} WHERE dataset <> ? LIMIT 1", [dataset]
+                "SELECT DISTINCT dataset FROM events WHERE import_id = ? AND dataset <> ? LIMIT 1",
+                [import_id, dataset],
             ).fetchall()
             if strays:
                 raise ValueError(f"event of dataset {strays[0][0]!r} given for {dataset!r}")
             total, unique = con.execute(  # type: ignore[misc]  # aggregates give one row
-                f"SELECT count(*), count(DISTINCT doc_id) FROM {table}"
+                "SELECT count(*), count(DISTINCT doc_id) FROM events WHERE import_id = ?",
+                [import_id],
             ).fetchone()
-            # One DELETE for the whole file; the staged ids are the build side of the join.
+            if total != unique:  # keep the first line of each record id
+                con.execute(
+                    "DELETE FROM events WHERE import_id = ? AND (doc_id, import_line) NOT IN "
+                    "(SELECT (doc_id, min(import_line)) FROM events WHERE import_id = ? "
+                    "GROUP BY doc_id)",
+                    [import_id, import_id],
+                )
+            # One DELETE for the whole file: the loaded ids are the build side of the join.
             (replaced,) = con.execute(  # type: ignore[misc]  # DELETE gives one row
-                f"DELETE FROM events WHERE dataset = ? AND doc_id IN "
-                f"(SELECT doc_id FROM {table})",
-                [dataset],
+                "DELETE FROM events WHERE dataset = ? AND import_id IS DISTINCT FROM ? "
+                "AND doc_id IN (SELECT doc_id FROM events WHERE import_id = ?)",
+                [dataset, import_id, import_id],
             ).fetchone()
-            names = ", ".join(_quoted(_ALL_EVENT_COLUMNS))
-            keep = "" if total == unique else (
-                " QUALIFY row_number() OVER (PARTITION BY doc_id ORDER BY line) = 1")
-            con.execute(f"INSERT INTO events ({names}) SELECT {names} FROM {table}{keep}")
-            con.execute(f"DROP TABLE {table}")
             if source is not None:
                 stamp = dt.datetime.now().isoformat(timespec="seconds")
                 con.execute(

@@ -63,5 +63,8 @@ CREATE TABLE IF NOT EXISTS events (
     num_articles    INTEGER,              -- GDELT NumArticles
     avg_tone        DOUBLE,               -- GDELT AvgTone of the mentioning documents
     source_url      VARCHAR,              -- GDELT SOURCEURL
-    date_added      TIMESTAMP             -- GDELT DATEADDED (a day in 1.0, to the second in 2.0)
+    date_added      TIMESTAMP,            -- GDELT DATEADDED (a day in 1.0, to the second in 2.0)
+    -- Rows imported in bulk: which import wrote them (meta's import_count) and from what line.
+    import_id       BIGINT,
+    import_line     BIGINT
 );
