@@ -962,8 +962,9 @@ def import_(
     from rich.markup import escape
 
     from equipoise.sources import SourceError
-    from equipoise.sources.datasets import FORMATS, ImportReport, read_dataset
+    from equipoise.sources.datasets import FORMATS, ImportReport
     from equipoise.sources.files import display_path
+    from equipoise.sources.importing import import_file
 
     fmt = fmt.strip().lower()
     if fmt not in FORMATS:
@@ -978,18 +979,10 @@ def import_(
         for path in paths:
             task = progress.add_task(escape(display_path(path.name)), total=None)
             part = ImportReport()
-
-            def events(task=task, path=path, part=part):
-                for n, event in enumerate(read_dataset(path, fmt, part, dates=dates)):
-                    if n % 2000 == 0:
-                        progress.update(task, completed=part.rows)
-                    yield event
-
             try:
                 # One transaction a file: a file that fails halfway stores nothing.
-                part.added, part.replaced = store.add_dataset_events(
-                    events(), fmt, source=display_path(path.resolve())
-                )
+                import_file(store, path, fmt, part, dates=dates,
+                            progress=lambda rows, task=task: progress.update(task, completed=rows))
             except SourceError as exc:
                 failed += 1
                 part.errors.append(f"{exc} (nothing imported from this file)")

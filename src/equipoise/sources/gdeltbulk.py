@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -89,43 +89,47 @@ def import_gdelt(
     *,
     dates: DateRange | None = None,
     source: str | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
     """Import one GDELT ``version`` file into ``store``, all or nothing; returns the report.
 
     The outcome is that of ``store.add_dataset_events(read_gdelt(path, version, report))``
     (the same rows, counts and errors), plus GDELT's counts, tone, URL and DATEADDED in
     the columns of ``equipoise.store.db.GDELT_COLUMNS``. A file that cannot be read (a
-    damaged archive) raises SourceError and leaves the store as it was.
+    damaged archive) raises SourceError and leaves the store as it was; the errors of
+    the rows read before it are in ``report`` all the same. ``progress`` is called with
+    the number of lines read so far, a block at a time.
     """
     path = Path(path)
     report = report if report is not None else ImportReport()
-    part = ImportReport()
-    reader = _Reader(path, version, part, dates if dates is not None else DateRange())
-
-    dataset = f"gdelt{version}"
-    added, replaced, duplicates = store.add_bulk_events(dataset, reader.load, source=source)
-    part.added, part.replaced = added, replaced
-    part.duplicates += duplicates
-    part.events -= duplicates
-    part.errors.sort(key=_line_of)
-    report.merge(part)
+    reader = _Reader(path, version, report, dates if dates is not None else DateRange(),
+                     progress)  # fmt: skip
+    try:
+        added, replaced, duplicates = store.add_bulk_events(
+            f"gdelt{version}", reader.load, source=source
+        )
+    finally:
+        # Rows are read out of order (Python's share after SQL's): errors go by line.
+        report.errors.extend(error for _, error in sorted(reader.errors, key=lambda e: e[0]))
+    report.added += added
+    report.replaced += replaced
+    report.duplicates += duplicates
+    report.events -= duplicates
     return report
-
-
-def _line_of(error: str) -> int:
-    match = re.search(r":(\d+): ", error)
-    return int(match.group(1)) if match else 0
 
 
 class _Reader:
     """One file's lines: plain ones to Arrow and DuckDB, the others to the row parser."""
 
-    def __init__(self, path: Path, version: int, report: ImportReport, dates: DateRange):
+    def __init__(self, path: Path, version: int, report: ImportReport, dates: DateRange,
+                 progress: Callable[[int], None] | None = None) -> None:  # fmt: skip
         if version not in (1, 2):
             raise ValueError(f"GDELT version must be 1 or 2, not {version!r}")
         self.path = path
         self.version = version
         self.report = report
+        self.errors: list[tuple[int, str]] = []  # (line, "file:line: message")
+        self.progress = progress
         self.dates = dates
         self.columns = GDELT1_COLUMNS if version == 1 else GDELT2_COLUMNS
         self.widths = (len(self.columns) - 1, len(self.columns)) if version == 1 else (
@@ -310,6 +314,8 @@ class _Reader:
                         continue
                     body, carry = data[: cut + 1], data[cut + 1 :]
                     table, number = self._body(body, number)
+                    if self.progress is not None:
+                        self.progress(number - 1)
                     if table is not None:
                         yield from table.to_batches()
                 if carry:  # a last line without its line break
@@ -348,7 +354,7 @@ class _Reader:
             data = data[end + 1 :]
             break
         error = f"line too long ({length:,} characters; limit {MAX_ROW_CHARS:,})"
-        self.report.errors.append(str(SourceError(self.path, error, number)))
+        self._error(number, error)
         return data, number + 1
 
     def _body(self, body: bytes, number: int) -> tuple[pa.Table | None, int]:
@@ -446,6 +452,9 @@ class _Reader:
 
     # -- the row reader's path ------------------------------------------------------------
 
+    def _error(self, number: int, message: str) -> None:
+        self.errors.append((number, str(SourceError(self.path, message, number))))
+
     def _slow_segment(self, raw: bytes, number: int) -> int:
         """Read the lines of ``raw`` (one line as split on line feeds; lone carriage
         returns may make it several) as the row reader does; returns the next number."""
@@ -462,10 +471,10 @@ class _Reader:
         ends = line.endswith(("\n", "\r"))
         if len(line) > MAX_ROW_CHARS and not (len(line) == MAX_ROW_CHARS + 1 and ends):
             error = f"line too long ({len(line):,} characters; limit {MAX_ROW_CHARS:,})"
-            self.report.errors.append(str(SourceError(self.path, error, number)))
+            self._error(number, error)
             return
         if "\0" in line:
-            self.report.errors.append(str(SourceError(self.path, "NUL byte in the row", number)))
+            self._error(number, "NUL byte in the row")
             return
         if not line.strip():
             return
@@ -486,14 +495,14 @@ class _Reader:
         try:
             event = self.parse(cells, number)
         except ValueError as exc:
-            self.report.errors.append(str(SourceError(self.path, str(exc), number)))
+            self._error(number, str(exc))
             return
         if event is None:
             return
         try:
             self.dates.check(event.date.value, "event date")
         except ValueError as exc:
-            self.report.errors.append(str(SourceError(self.path, str(exc), number)))
+            self._error(number, str(exc))
             return
         self.report.events += 1
         self.slow.append((*event_row(event, event.coder), *gdelt_extras(cells, self.version),

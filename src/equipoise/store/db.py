@@ -352,12 +352,13 @@ class Store:
         store, and few others. Reading only these rows, and by default only the
         ``DYAD_COLUMNS`` alignment reads, keeps reads from a large store small and fast.
 
-        ``columns`` names the ``events`` columns to return (None for all of them);
+        ``columns`` names the ``events`` columns to return (None for those of
+        :meth:`events_frame`; a dataset's own, ``GDELT_COLUMNS``, only when named);
         ``documents`` adds each document's ``doc_url``, ``doc_title`` and ``published``;
         ``start``/``end`` bound ``event_date`` inclusively; ``coder`` keeps one coder's
         events. Rows come in the order of :meth:`events_frame`; dates as pandas datetimes.
         """
-        chosen = list(_ALL_EVENT_COLUMNS if columns is None else dict.fromkeys(columns))
+        chosen = list(_EVENT_COLUMNS if columns is None else dict.fromkeys(columns))
         unknown = [c for c in chosen if c not in _ALL_EVENT_COLUMNS]
         if unknown:
             raise ValueError(f"not an events column: {', '.join(map(repr, unknown))}")
