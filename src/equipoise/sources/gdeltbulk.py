@@ -26,7 +26,9 @@ has few or none).
 from __future__ import annotations
 
 import codecs
+import queue
 import re
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -289,7 +291,7 @@ class _Reader:
             yield first
             yield from batches
 
-        return chain()
+        return _ahead(chain())
 
     def _batches(self) -> Iterator[pa.RecordBatch]:
         number = 1
@@ -525,6 +527,52 @@ def _count(name: str) -> str:
         f"CASE WHEN regexp_full_match({name}, '[0-9]{{1,10}}') AND "
         f"CAST({name} AS BIGINT) < 2147483648 THEN CAST({name} AS INTEGER) END"
     )
+
+
+def _ahead(batches: Iterator[pa.RecordBatch], depth: int = 2) -> Iterator[pa.RecordBatch]:
+    """``batches``, made in a thread of their own up to ``depth`` ahead of the reader.
+
+    Reading, NumPy and Arrow's parser let go of the GIL, so the next block is read and
+    parsed while DuckDB maps and writes the last one. An error in the thread is raised
+    here; a reader that stops early stops the thread.
+    """
+    slots: queue.Queue[tuple[str, Any]] = queue.Queue(depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for batch in batches:
+                while not stop.is_set():
+                    try:
+                        slots.put(("batch", batch), timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            item: tuple[str, Any] = ("end", None)
+        except BaseException as exc:  # handed to the reader, raised there
+            item = ("error", exc)
+        while not stop.is_set():
+            try:
+                slots.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    worker = threading.Thread(target=produce, name="equipoise-gdelt-reader", daemon=True)
+    worker.start()
+    try:
+        while True:
+            kind, value = slots.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                raise value
+            yield value
+    finally:
+        stop.set()
+        worker.join()
 
 
 def _insert_events(
