@@ -28,7 +28,8 @@ from equipoise.coding.cameo import cameo_table
 
 # (CAMEO country code, name, FIPS code, capital, lat, long): CAMEO codes are ISO3 except ROM.
 _STATES = (
-    ("USA", "UNITED STATES", "US", "Washington, District of Columbia, United States", 38.8951, -77.0364),
+    ("USA", "UNITED STATES", "US", "Washington, District of Columbia, United States", 38.8951,
+     -77.0364),
     ("RUS", "RUSSIA", "RS", "Moscow, Moskva, Russia", 55.7522, 37.6156),
     ("CHN", "CHINA", "CH", "Beijing, Beijing, China", 39.9289, 116.388),
     ("GBR", "UNITED KINGDOM", "UK", "London, London, City of, United Kingdom", 51.5, -0.1167),
@@ -121,7 +122,8 @@ def _bodies(count: int, version: int, seed: int) -> list[tuple[str, str]]:
         head = "\t".join(_actor(rng) + _actor(rng) + event)
         slug = "-".join(rng.choice(("talks", "minister", "visit", "border", "deal", "energy",
                                     "sanctions", "summit", "trade", "gas")) for _ in range(4))
-        url = f"https://{rng.choice(_SITES)}/{rng.randint(2013, 2024)}/{slug}-{rng.randint(1, 99999)}"
+        url = f"https://{rng.choice(_SITES)}/{rng.randint(2013, 2024)}/{slug}"
+        url += f"-{rng.randint(1, 99999)}"
         tail = "\t".join(_geo(rng, version) + _geo(rng, version) + _geo(rng, version))
         bodies.append((head, tail + "\t{added}\t" + url))
     return bodies
@@ -140,7 +142,9 @@ def gdelt_rows(rows: int, version: int = 1, seed: int = 7, first_id: int = 410_0
         head, tail = bodies[rng.randrange(len(bodies))]
         sqldate = day.strftime("%Y%m%d")
         fraction = f"{day.year + (day.timetuple().tm_yday - 1) / 365:.4f}"
-        added = "20150218" if version == 1 else f"20150218{(n // 5000) % 24:02d}{15 * (n % 4):02d}00"
+        added = "20150218"
+        if version == 2:  # to the second, in 15-minute steps
+            added += f"{(n // 5000) % 24:02d}{15 * (n % 4):02d}00"
         yield (f"{first_id + n}\t{sqldate}\t{sqldate[:6]}\t{sqldate[:4]}\t{fraction}\t{head}\t"
                + tail.replace("{added}", added))  # fmt: skip
 
@@ -166,5 +170,5 @@ if __name__ == "__main__":  # python benchmarks/gdelt_synth.py OUT ROWS [VERSION
     out, count = sys.argv[1], int(sys.argv[2])
     write_gdelt(out, count, int(sys.argv[3]) if len(sys.argv) > 3 else 1)
     with open(out, newline="") as check:
-        print(out, sum(1 for _ in check), "rows;", len(next(csv.reader(open(out), delimiter="\t"))),
-              "columns")
+        width = len(next(csv.reader(check, delimiter="\t")))
+        print(out, 1 + sum(1 for _ in check), "rows;", width, "columns")

@@ -481,7 +481,9 @@ def train(
 
 # -- align --------------------------------------------------------------------------------
 WeightOption = Annotated[
-    str, typer.Option("--weight", help="Event value: count (+1/-1), goldstein or plover.")]
+    str, typer.Option("--weight", help="Event value: count (+1/-1), goldstein or plover; "
+                      "mentions or sources: count, each GDELT event weighed by its "
+                      "NumMentions or NumSources.")]
 DirectionOption = Annotated[
     str, typer.Option("--direction", help="out (focal to pole), in (pole to focal) or both.")]
 MinEventsOption = Annotated[

@@ -425,7 +425,7 @@ class _Reader:
         if slow.any():
             keep = ~slow
             # Runs of consecutive plain lines, joined into one buffer.
-            edges = np.flatnonzero(np.diff(np.concatenate(([False], keep, [False])).astype(np.int8)))
+            edges = np.flatnonzero(np.diff(np.concatenate(([0], keep, [0])).astype(np.int8)))
             data = b"".join(body[starts[a] : ends[b - 1] + 1] for a, b in edges.reshape(-1, 2))
         else:
             data = body
