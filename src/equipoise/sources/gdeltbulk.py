@@ -26,10 +26,12 @@ has few or none).
 from __future__ import annotations
 
 import codecs
+import itertools
 import queue
 import re
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +74,7 @@ BLOCK_BYTES = 8 << 20
 _PLAIN = bytes(range(0x20, 0x7F)) + b"\t\n"
 # A line longer than this many bytes holds more than MAX_ROW_CHARS characters for sure.
 _SURELY_LONG = 4 * (MAX_ROW_CHARS + 1)
+_TAGS = itertools.count(1)  # names the functions of each import on a connection
 _BREAKS = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 # The columns DuckDB needs, by GDELT name; Actor fields come in the order of _ACTOR.
 _ACTOR = ("Name", "CountryCode", "KnownGroupCode", "Type1Code")
@@ -140,7 +143,7 @@ class _Reader:
         self.parse = gdelt_parser(path, version, report)
         self.header_done = False
         self.slow: list[tuple[Any, ...]] = []  # (line, *event row) of rows Python read
-        self.decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        self.failure: BaseException | None = None  # what stopped the file's reading
 
     # -- the staging query ----------------------------------------------------------
 
@@ -169,17 +172,22 @@ class _Reader:
             redo.extend(zip(lines.to_pylist(), cells.to_pylist(), strict=True))
             return pa.array(np.zeros(len(lines), bool))
 
+        tag = next(_TAGS)
         con.register("_equipoise_gdelt_rows", stream)
-        con.create_function("_equipoise_skip", skip, [VARCHAR], BOOLEAN, type="arrow",
+        con.create_function(f"_equipoise_skip_{tag}", skip, [VARCHAR], BOOLEAN, type="arrow",
                             side_effects=True)  # fmt: skip
-        con.create_function("_equipoise_redo", keep, [BIGINT, "VARCHAR[]"], BOOLEAN,
+        con.create_function(f"_equipoise_redo_{tag}", keep, [BIGINT, "VARCHAR[]"], BOOLEAN,
                             type="arrow", side_effects=True)  # fmt: skip
         try:
-            (stored,) = con.execute(self._sql(width, import_id)).fetchone()  # type: ignore[misc]
+            (stored,) = con.execute(self._sql(width, import_id, tag)).fetchone()  # type: ignore[misc]
+        except duckdb.Error:
+            # DuckDB wraps what the file reader raised (a damaged archive, an interrupt):
+            # raise the reader's own error.
+            if self.failure is not None:
+                raise self.failure from None
+            raise
         finally:
-            con.unregister("_equipoise_gdelt_rows")
-            con.remove_function("_equipoise_skip")
-            con.remove_function("_equipoise_redo")
+            _forget(con, tag)
         for kind, count in skips.items():
             setattr(self.report, kind, getattr(self.report, kind) + count)
         self.report.rows += sum(skips.values()) + stored + len(redo)
@@ -193,7 +201,7 @@ class _Reader:
         _insert_events(con, self.slow, import_id)
         self.slow.clear()
 
-    def _sql(self, width: int, import_id: int) -> str:
+    def _sql(self, width: int, import_id: int, tag: int) -> str:
         """The INSERT of the events of the stream's rows; the other rows go to the tallies.
 
         Each derived value is written once and read once or twice: DuckDB inlines the
@@ -272,8 +280,8 @@ class _Reader:
             {import_id}, line
         FROM sorted
         WHERE kind = 'event'
-            OR (kind = 'py' AND _equipoise_redo(line, [{raw}]))
-            OR (kind <> 'py' AND _equipoise_skip(kind))
+            OR (kind = 'py' AND _equipoise_redo_{tag}(line, [{raw}]))
+            OR (kind <> 'py' AND _equipoise_skip_{tag}(kind))
         """
 
     # -- reading the file -------------------------------------------------------------
@@ -291,7 +299,7 @@ class _Reader:
             yield first
             yield from batches
 
-        return _ahead(chain())
+        return _ahead(chain(), self)
 
     def _batches(self) -> Iterator[pa.RecordBatch]:
         number = 1
@@ -373,14 +381,16 @@ class _Reader:
         if residue and not (residue.count(b"\r") == len(residue) == body.count(b"\r\n")):
             # Lines with other bytes than printable ASCII, tab and CRLF go to Python.
             odd = np.flatnonzero(((arr - np.uint8(0x20)) > 0x5E) & (arr != 9) & (arr != 10))
-            if residue.count(b"\r") == body.count(b"\r\n"):
-                odd = odd[(arr[odd] != 13) | (arr[np.minimum(odd + 1, len(arr) - 1)] != 10)]
+            # A carriage return before a line feed is a line ending Arrow reads as such.
+            odd = odd[(arr[odd] != 13) | (arr[np.minimum(odd + 1, len(arr) - 1)] != 10)]
             slow[np.searchsorted(ends, odd)] = True
         # The first line that is not blank may be a header: Python decides, as it does.
         first = 0
         while not self.header_done and first < len(ends):
             number = self._slow_segment(body[starts[first] : ends[first] + 1], number)
             first += 1
+        if first == len(ends):
+            return None, number
         if first:
             body, arr = body[starts[first]:], arr[starts[first]:]
             ends, starts = ends[first:] - starts[first], starts[first:] - starts[first]
@@ -529,12 +539,14 @@ def _count(name: str) -> str:
     )
 
 
-def _ahead(batches: Iterator[pa.RecordBatch], depth: int = 2) -> Iterator[pa.RecordBatch]:
+def _ahead(
+    batches: Iterator[pa.RecordBatch], reader: _Reader, depth: int = 2
+) -> Iterator[pa.RecordBatch]:
     """``batches``, made in a thread of their own up to ``depth`` ahead of the reader.
 
     Reading, NumPy and Arrow's parser let go of the GIL, so the next block is read and
     parsed while DuckDB maps and writes the last one. An error in the thread is raised
-    here; a reader that stops early stops the thread.
+    here, and kept as ``reader.failure``; a reader that stops early stops the thread.
     """
     slots: queue.Queue[tuple[str, Any]] = queue.Queue(depth)
     stop = threading.Event()
@@ -568,11 +580,25 @@ def _ahead(batches: Iterator[pa.RecordBatch], depth: int = 2) -> Iterator[pa.Rec
             if kind == "end":
                 return
             if kind == "error":
+                reader.failure = value
                 raise value
             yield value
     finally:
         stop.set()
         worker.join()
+
+
+def _forget(con: duckdb.DuckDBPyConnection, tag: int) -> None:
+    """Drop the stream and functions an import registered on the connection.
+
+    After a failed statement DuckDB refuses this until the transaction is rolled back:
+    the functions then stay, unused (their names are this import's own, ``tag``).
+    """
+    with suppress(duckdb.Error, KeyError):
+        con.unregister("_equipoise_gdelt_rows")
+    for name in ("skip", "redo"):
+        with suppress(duckdb.Error):
+            con.remove_function(f"_equipoise_{name}_{tag}")
 
 
 def _insert_events(
