@@ -38,9 +38,9 @@ from typing import Any
 import duckdb
 
 try:  # duckdb 1.4 moved the type constants
-    from duckdb.sqltypes import BIGINT, BOOLEAN, VARCHAR
+    from duckdb.sqltypes import BIGINT, BOOLEAN
 except ImportError:  # pragma: no cover - older duckdb
-    from duckdb.typing import BIGINT, BOOLEAN, VARCHAR
+    from duckdb.typing import BIGINT, BOOLEAN
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -68,12 +68,15 @@ from equipoise.store.db import ALL_EVENT_COLUMNS as _COLUMNS
 from equipoise.store.db import event_row
 
 BLOCK_BYTES = 8 << 20
-"""How much of the file is read, parsed and handed to DuckDB at a time."""
+"""How much of the file is read and parsed at a time."""
+CHUNK_ROWS = 100_000
+"""About how many rows each INSERT takes (whole blocks)."""
 
 # Every byte of a line the fast path takes: printable ASCII, tab and the line feed.
 _PLAIN = bytes(range(0x20, 0x7F)) + b"\t\n"
 # A line longer than this many bytes holds more than MAX_ROW_CHARS characters for sure.
 _SURELY_LONG = 4 * (MAX_ROW_CHARS + 1)
+_THREADS = False  # Arrow parses in the reader thread: DuckDB has the other cores
 _TAGS = itertools.count(1)  # names the functions of each import on a connection
 _BREAKS = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 # The columns DuckDB needs, by GDELT name; Actor fields come in the order of _ACTOR.
@@ -155,17 +158,16 @@ class _Reader:
         needed = [i for i in (self.columns.index(n) for n in _NEEDED) if i < width]
         schema = pa.schema([("line", pa.int64())] + [(f"c{i}", pa.string()) for i in needed]
                            + [("title1", pa.string()), ("title2", pa.string())])  # fmt: skip
-        stream = pa.RecordBatchReader.from_batches(schema, first)
         skips = {"domestic": 0, "no_actor": 0}
         redo: list[tuple[int, list[str]]] = []
 
-        def skip(kinds: pa.Array) -> pa.Array:
-            # Skipped rows are counted, not stored. DuckDB passes the rows that are not
-            # events or left to Python; only skips are counted all the same.
-            for item in pc.value_counts(kinds).to_pylist():
-                if item["values"] in skips:
-                    skips[item["values"]] += item["counts"]
-            return pa.array(np.zeros(len(kinds), bool))
+        def counter(name: str) -> Callable[[pa.Array], pa.Array]:
+            def skip(lines: pa.Array) -> pa.Array:
+                # Skipped rows are counted, not stored.
+                skips[name] += len(lines)
+                return pa.array(np.zeros(len(lines), bool))
+
+            return skip
 
         def keep(lines: pa.Array, cells: pa.Array) -> pa.Array:
             # Rows left to Python: their cells wait for the row parser.
@@ -173,16 +175,27 @@ class _Reader:
             return pa.array(np.zeros(len(lines), bool))
 
         tag = next(_TAGS)
-        con.register("_equipoise_gdelt_rows", stream)
-        con.create_function(f"_equipoise_skip_{tag}", skip, [VARCHAR], BOOLEAN, type="arrow",
-                            side_effects=True)  # fmt: skip
+        for name in skips:
+            con.create_function(f"_equipoise_{name}_{tag}", counter(name), [BIGINT], BOOLEAN,
+                                type="arrow", side_effects=True)  # fmt: skip
         con.create_function(f"_equipoise_redo_{tag}", keep, [BIGINT, "VARCHAR[]"], BOOLEAN,
                             type="arrow", side_effects=True)  # fmt: skip
+        sql = self._sql(width, import_id, tag)
+        stored = 0
         try:
-            (stored,) = con.execute(self._sql(width, import_id, tag)).fetchone()  # type: ignore[misc]
+            # One INSERT a few blocks at a time: DuckDB spreads a table of several
+            # batches over its threads (a stream it reads in one), and memory stays flat.
+            for chunk in _chunks(first, CHUNK_ROWS):
+                con.register("_equipoise_gdelt_rows", pa.Table.from_batches(chunk, schema))
+                try:
+                    (count,) = con.execute(sql).fetchone()  # type: ignore[misc]
+                finally:
+                    with suppress(duckdb.Error, KeyError):
+                        con.unregister("_equipoise_gdelt_rows")
+                stored += count
         except duckdb.Error:
-            # DuckDB wraps what the file reader raised (a damaged archive, an interrupt):
-            # raise the reader's own error.
+            # What the file reader raised (a damaged archive, an interrupt) is raised as
+            # itself, not as DuckDB's wrapping of it.
             if self.failure is not None:
                 raise self.failure from None
             raise
@@ -211,9 +224,8 @@ class _Reader:
         have = {n for n in _NEEDED if self.columns.index(n) < width}
 
         def col(name: str) -> str:
-            if name not in have:
-                return "''"
-            return f"trim(c{self.columns.index(name)}, ' ')"
+            # No cell here starts or ends with a space (such lines go to Python): no trim.
+            return f"c{self.columns.index(name)}" if name in have else "''"
 
         raw = ", ".join(f"c{self.columns.index(n)}" for n in _NEEDED if n in have)
         earliest, latest = self.dates.earliest.isoformat(), self.dates.last.isoformat()
@@ -252,17 +264,17 @@ class _Reader:
             LEFT JOIN _equipoise_bloc b2 ON b2.code = c.kg2
             LEFT JOIN _equipoise_sector y2 ON y2.code = c.t2
         ), sorted AS (
-            -- 'py': a row SQL cannot vouch for, read again by Python (which also words
+            -- 1: a row SQL cannot vouch for, read again by Python (which also words
             -- the errors). A skip outside the date range goes there too: it is rare, and
             -- Python counts it as the skip it is.
             SELECT *, CASE
                 WHEN id = '' OR cameo IS NULL
                     OR NOT coalesce(day BETWEEN DATE '{earliest}' AND DATE '{latest}', false)
-                    THEN 'py'
-                WHEN actor1 IS NULL OR actor2 IS NULL THEN 'no_actor'
-                WHEN actor1 = actor2 THEN 'domestic'
-                WHEN NOT coalesce(goldstein BETWEEN -10 AND 10, false) THEN 'py'
-                ELSE 'event' END AS kind
+                    THEN 1
+                WHEN actor1 IS NULL OR actor2 IS NULL THEN 2
+                WHEN actor1 = actor2 THEN 3
+                WHEN NOT coalesce(goldstein BETWEEN -10 AND 10, false) THEN 1
+                ELSE 0 END AS kind  -- 0 event, 1 for Python, 2 no state or bloc, 3 domestic
             FROM mapped
         )
         INSERT INTO events ({", ".join(f'"{c}"' for c in _COLUMNS)})
@@ -279,9 +291,10 @@ class _Reader:
                     THEN try_strptime(added, '%Y%m%d%H%M%S') END,
             {import_id}, line
         FROM sorted
-        WHERE kind = 'event'
-            OR (kind = 'py' AND _equipoise_redo_{tag}(line, [{raw}]))
-            OR (kind <> 'py' AND _equipoise_skip_{tag}(kind))
+        WHERE CASE kind WHEN 0 THEN true
+            WHEN 1 THEN _equipoise_redo_{tag}(line, [{raw}])
+            WHEN 2 THEN _equipoise_no_actor_{tag}(line)
+            ELSE _equipoise_domestic_{tag}(line) END
         """
 
     # -- reading the file -------------------------------------------------------------
@@ -377,6 +390,14 @@ class _Reader:
         starts[1:] = ends[:-1] + 1
         lengths = ends - starts + 1
         slow = (lengths == 1) | (lengths > MAX_ROW_CHARS)
+        # A cell with a space at either end is stripped by the row parser: to Python.
+        spaced = [p for p in (b" \t", b"\t ", b" \n", b" \r\n", b"\n ") if p in body]
+        if spaced or body.startswith(b" "):
+            for pattern in spaced:
+                at = _find_all(body, pattern) + (1 if pattern == b"\n " else 0)
+                slow[np.searchsorted(ends, at)] = True
+            if body.startswith(b" "):
+                slow[0] = True
         residue = body.translate(None, _PLAIN)
         if residue and not (residue.count(b"\r") == len(residue) == body.count(b"\r\n")):
             # Lines with other bytes than printable ASCII, tab and CRLF go to Python.
@@ -450,7 +471,8 @@ class _Reader:
 
         table = pacsv.read_csv(
             pa.py_buffer(data),
-            read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 22),
+            read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 22,
+                                           use_threads=_THREADS),
             parse_options=pacsv.ParseOptions(
                 delimiter="\t", quote_char=False, escape_char=False,
                 ignore_empty_lines=False, invalid_row_handler=invalid,
@@ -588,6 +610,32 @@ def _ahead(
         worker.join()
 
 
+def _find_all(data: bytes, pattern: bytes) -> np.ndarray:
+    """Where ``pattern`` starts in ``data``, each time (overlaps aside)."""
+    found = []
+    at = data.find(pattern)
+    while at >= 0:
+        found.append(at)
+        at = data.find(pattern, at + 1)
+    return np.array(found, dtype=np.int64)
+
+
+def _chunks(
+    batches: Iterator[pa.RecordBatch], rows: int
+) -> Iterator[list[pa.RecordBatch]]:
+    """``batches`` in lists of at least ``rows`` rows (the last may hold fewer)."""
+    chunk: list[pa.RecordBatch] = []
+    size = 0
+    for batch in batches:
+        chunk.append(batch)
+        size += batch.num_rows
+        if size >= rows:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
+
+
 def _forget(con: duckdb.DuckDBPyConnection, tag: int) -> None:
     """Drop the stream and functions an import registered on the connection.
 
@@ -596,7 +644,7 @@ def _forget(con: duckdb.DuckDBPyConnection, tag: int) -> None:
     """
     with suppress(duckdb.Error, KeyError):
         con.unregister("_equipoise_gdelt_rows")
-    for name in ("skip", "redo"):
+    for name in ("no_actor", "domestic", "redo"):
         with suppress(duckdb.Error):
             con.remove_function(f"_equipoise_{name}_{tag}")
 
