@@ -13,14 +13,16 @@ line numbers):
   Goldstein weight, a date out of range) is read again by the row reader's own parser, so
   errors read exactly as :func:`read_gdelt` words them.
 * Every other line (blank, too long, holding control characters, a NUL byte, non-ASCII
-  text or an unexpected number of columns), and the first line (a header or not), goes
-  through the row reader's parser and cleaning.
+  text, a cell with a space at an end or an unexpected number of columns), and the first
+  line (a header or not), goes through the row reader's parser and cleaning.
 
-Events land in a staging table that :meth:`equipoise.store.Store.add_staged_events` moves
-into ``events`` in the same transaction. Memory stays flat in the file's size: blocks are
-read, parsed and handed on one at a time, and the staging table lives in the database file.
-Only the events of lines read by Python wait in memory until the file's end (a GDELT file
-has few or none).
+Events go straight into ``events``, each marked with the import and its line, within the
+transaction of :meth:`equipoise.store.Store.add_bulk_events`, which then keeps the first
+line of a repeated record id and replaces the rows stored before. Memory stays flat in
+the file's size: a reader thread parses the next block while DuckDB inserts the last few
+(about ``CHUNK_ROWS`` rows an INSERT). Only the events of lines read by Python, and the
+cells of rows SQL left to it, wait in memory until the file's end (a GDELT file has few
+or none).
 """
 
 from __future__ import annotations
@@ -148,7 +150,7 @@ class _Reader:
         self.slow: list[tuple[Any, ...]] = []  # (line, *event row) of rows Python read
         self.failure: BaseException | None = None  # what stopped the file's reading
 
-    # -- the staging query ----------------------------------------------------------
+    # -- the SQL ------------------------------------------------------------------------
 
     def load(self, con: duckdb.DuckDBPyConnection, import_id: int) -> None:
         """Insert the file's events into ``events``, marked ``import_id``; count the rest."""
