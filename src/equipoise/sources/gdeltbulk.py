@@ -395,13 +395,13 @@ class _Reader:
         lengths = ends - starts + 1
         slow = (lengths == 1) | (lengths > MAX_ROW_CHARS)
         # A cell with a space at either end is stripped by the row parser: to Python.
-        spaced = [p for p in (b" \t", b"\t ", b" \n", b" \r\n", b"\n ") if p in body]
-        if spaced or body.startswith(b" "):
-            for pattern in spaced:
-                at = _find_all(body, pattern) + (1 if pattern == b"\n " else 0)
-                slow[np.searchsorted(ends, at)] = True
-            if body.startswith(b" "):
-                slow[0] = True
+        spaces = np.flatnonzero(arr == 32)
+        if len(spaces):
+            after = arr[np.minimum(spaces + 1, len(arr) - 1)]
+            before = arr[np.maximum(spaces - 1, 0)]
+            edge = (after == 9) | (after == 10) | (after == 13) | (before == 9) | (before == 10)
+            edge |= spaces == 0
+            slow[np.searchsorted(ends, spaces[edge])] = True
         residue = body.translate(None, _PLAIN)
         if residue and not (residue.count(b"\r") == len(residue) == body.count(b"\r\n")):
             # Lines with other bytes than printable ASCII, tab and CRLF go to Python.
@@ -646,16 +646,6 @@ def _ahead(
     finally:
         stop.set()
         worker.join()
-
-
-def _find_all(data: bytes, pattern: bytes) -> np.ndarray:
-    """Where ``pattern`` starts in ``data``, each time (overlaps aside)."""
-    found = []
-    at = data.find(pattern)
-    while at >= 0:
-        found.append(at)
-        at = data.find(pattern, at + 1)
-    return np.array(found, dtype=np.int64)
 
 
 def _chunks(
