@@ -600,9 +600,10 @@ def _count(name: str) -> str:
 
 
 def _ahead(
-    batches: Iterator[pa.RecordBatch], reader: _Reader, depth: int = 2
+    batches: Iterator[pa.RecordBatch], reader: _Reader, depth: int = 8
 ) -> Iterator[pa.RecordBatch]:
-    """``batches``, made in a thread of their own up to ``depth`` ahead of the reader.
+    """``batches``, made in a thread of their own up to ``depth`` ahead of the reader
+    (more than one INSERT's worth, so that the thread reads on while DuckDB inserts).
 
     Reading, NumPy and Arrow's parser let go of the GIL, so the next block is read and
     parsed while DuckDB maps and writes the last one. An error in the thread is raised
