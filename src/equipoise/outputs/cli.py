@@ -981,10 +981,13 @@ def import_(
         for path in paths:
             task = progress.add_task(escape(display_path(path.name)), total=None)
             part = ImportReport()
+
+            def read_so_far(rows: int, task=task) -> None:
+                progress.update(task, completed=rows)
+
             try:
                 # One transaction a file: a file that fails halfway stores nothing.
-                import_file(store, path, fmt, part, dates=dates,
-                            progress=lambda rows, task=task: progress.update(task, completed=rows))
+                import_file(store, path, fmt, part, dates=dates, progress=read_so_far)
             except SourceError as exc:
                 failed += 1
                 part.errors.append(f"{exc} (nothing imported from this file)")

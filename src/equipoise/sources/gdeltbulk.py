@@ -44,7 +44,7 @@ import duckdb
 try:  # duckdb 1.4 moved the type constants
     from duckdb.sqltypes import BIGINT, BOOLEAN
 except ImportError:  # pragma: no cover - older duckdb
-    from duckdb.typing import BIGINT, BOOLEAN
+    from duckdb.typing import BIGINT, BOOLEAN  # type: ignore[no-redef]
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -181,9 +181,9 @@ class _Reader:
         tag = next(_TAGS)
         for name in skips:
             con.create_function(f"_equipoise_{name}_{tag}", counter(name), [BIGINT], BOOLEAN,
-                                type="arrow", side_effects=True)  # fmt: skip
+                                type="arrow", side_effects=True)  # type: ignore[call-overload]
         con.create_function(f"_equipoise_redo_{tag}", keep, [BIGINT, "VARCHAR[]"], BOOLEAN,
-                            type="arrow", side_effects=True)  # fmt: skip
+                            type="arrow", side_effects=True)  # type: ignore[call-overload]
         sql = self._sql(width, import_id, tag)
         stored = 0
         try:
@@ -397,9 +397,10 @@ class _Reader:
         # A cell with a space at either end is stripped by the row parser: to Python.
         spaces = np.flatnonzero(arr == 32)
         if len(spaces):
-            after = arr[np.minimum(spaces + 1, len(arr) - 1)]
-            before = arr[np.maximum(spaces - 1, 0)]
-            edge = (after == 9) | (after == 10) | (after == 13) | (before == 9) | (before == 10)
+            following = arr[np.minimum(spaces + 1, len(arr) - 1)]
+            preceding = arr[np.maximum(spaces - 1, 0)]
+            edge = (following == 9) | (following == 10) | (following == 13)
+            edge |= (preceding == 9) | (preceding == 10)
             edge |= spaces == 0
             slow[np.searchsorted(ends, spaces[edge])] = True
         residue = body.translate(None, _PLAIN)
@@ -440,10 +441,12 @@ class _Reader:
                 raise SourceError(self.path, "cannot parse the file as GDELT rows")
         # Line numbers: one a line, more for a slow line split by lone carriage returns.
         extra = np.zeros(len(ends), np.int64)
-        for i in np.flatnonzero(slow):
-            at = number + i + int(extra[:i].sum()) if i else number
+        shift = 0  # extra lines so far
+        for i in map(int, np.flatnonzero(slow)):
+            at = number + i + shift
             used = self._slow_segment(body[starts[i] : ends[i] + 1], at) - at
             extra[i] = used - 1
+            shift += used - 1
         numbers = number + np.arange(len(ends), dtype=np.int64) + np.cumsum(extra) - extra
         after = int(numbers[-1] + 1 + extra[-1])
         if table is None:
@@ -733,9 +736,9 @@ def _reference_tables(con: duckdb.DuckDBPyConnection) -> None:
     isos = _actor_names()[0]
     states = {code: code for code in isos if code not in fixes}
     states |= {code: iso for code, iso in fixes.items() if iso is not None and iso in isos}
-    cameo = [(e.code, e.root, e.quad, e.goldstein, e.plover_event)
-             for e in cameo_table().values()]  # fmt: skip
-    tables = {
+    cameo: list[tuple[Any, ...]] = [(e.code, e.root, e.quad, e.goldstein, e.plover_event)
+                                    for e in cameo_table().values()]  # fmt: skip
+    tables: dict[str, tuple[str, list[tuple[Any, ...]]]] = {
         "_equipoise_cameo": ("code VARCHAR, root VARCHAR, quad TINYINT, goldstein DOUBLE, "
                              "plover VARCHAR", cameo),  # fmt: skip
         "_equipoise_state": ("code VARCHAR, iso VARCHAR", sorted(states.items())),
@@ -745,7 +748,8 @@ def _reference_tables(con: duckdb.DuckDBPyConnection) -> None:
     for name, (columns, rows) in tables.items():
         con.execute(f"CREATE OR REPLACE TEMP TABLE {name} ({columns})")
         names = [c.split()[0] for c in columns.split(", ")]
-        values = pa.table({n: list(v) for n, v in zip(names, zip(*rows, strict=True), strict=True)})
+        columns_of = list(zip(*rows, strict=True))
+        values = pa.table({n: list(v) for n, v in zip(names, columns_of, strict=True)})
         con.register("_equipoise_values", values)
         try:
             con.execute(f"INSERT INTO {name} SELECT * FROM _equipoise_values")
