@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -34,6 +35,7 @@ from equipoise.store import SCHEMA_VERSION, Store
 from equipoise.store.db import _EVENT_COLUMNS, GDELT_COLUMNS
 
 URL = "https://example.org/news/1"
+SHARED = Path("/work/shared/data")
 
 
 def row(columns=GDELT1_COLUMNS, **values: str) -> str:
@@ -304,3 +306,30 @@ def test_align_weighs_gdelt_events_by_mentions_and_sources(tmp_path):
     result = CliRunner().invoke(app, ["align", "--focal", "AZE", "--poles", "TUR", "--db", str(db),
                                       "--weight", "sources", "--freq", "year"])  # fmt: skip
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(
+    ("name", "version"),
+    [("events1samp_reconstructed.tsv", 1), ("events2samp_reconstructed.tsv", 2),
+     ("gdelt1_daily_verbatim_rows.tsv", 1)],
+)  # fmt: skip
+def test_the_shared_gdelt_samples_import_as_the_row_reader_reads_them(tmp_path, name, version):
+    path = SHARED / "gdelt_samples" / name
+    if not path.exists():
+        pytest.skip(f"reference sample {path} not present")
+    fast, bulk, slow, rows = both_ways(tmp_path, path, version=version)
+    same_rows(fast, slow)
+    same_reports(bulk, rows)
+    assert bulk.rows > 0
+
+
+@pytest.mark.parametrize("end", ["\n", "\r\n", "\r", ""])
+def test_a_runaway_line_is_passed_over_without_holding_it(tmp_path, end):
+    runaway = "x" * (4 * MAX_ROW_CHARS + 100) + "é"
+    body = visit(1) + "\n" + runaway + end + visit(2) + "\n" + visit(3)
+    path = tmp_path / "runaway.CSV"
+    path.write_bytes(body.encode())
+    fast, bulk, slow, rows = both_ways(tmp_path, path)
+    same_rows(fast, slow)
+    same_reports(bulk, rows)
+    assert bulk.errors[0].startswith(f"{path}:2: line too long")
