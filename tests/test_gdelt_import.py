@@ -268,7 +268,7 @@ def test_a_version_3_store_gains_the_gdelt_columns_in_place(tmp_path):
     with Store(path) as store:
         store.add_dataset_events(read_gdelt(gdelt), "gdelt1")
     with duckdb.connect(str(path)) as con:  # make it look like a version-3 store
-        for column in (*GDELT_COLUMNS, "import_id", "import_line"):
+        for column in (*GDELT_COLUMNS, "import_id", "import_line", "record_no"):
             con.execute(f"ALTER TABLE events DROP COLUMN {column}")
         con.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
     Store(path).close()
@@ -278,8 +278,9 @@ def test_a_version_3_store_gains_the_gdelt_columns_in_place(tmp_path):
         (count,) = con.execute("SELECT count(*) FROM events WHERE num_mentions IS NULL").fetchone()
     assert version == (SCHEMA_VERSION,) == ("4",)
     assert set(GDELT_COLUMNS) <= columns and count == 1
-    with Store(path) as store:  # and takes a bulk import
+    with Store(path) as store:  # the old rows got their record number, so a re-import finds them
         assert import_file(store, gdelt, "gdelt1").replaced == 1
+        assert len(store.events_frame()) == 1
 
 
 def test_align_weighs_gdelt_events_by_mentions_and_sources(tmp_path):
@@ -333,3 +334,18 @@ def test_a_runaway_line_is_passed_over_without_holding_it(tmp_path, end):
     same_rows(fast, slow)
     same_reports(bulk, rows)
     assert bulk.errors[0].startswith(f"{path}:2: line too long")
+
+
+def test_a_bulk_import_replaces_rows_the_row_path_stored_and_ids_that_are_not_numbers(tmp_path):
+    path = write(tmp_path / "g.CSV", [visit(i) for i in (5, 700, 31)] + [visit("A7")])
+    with Store(tmp_path / "s.duckdb") as store:
+        assert store.add_dataset_events(read_gdelt(path), "gdelt1") == (4, 0)
+        first = import_file(store, path, "gdelt1")
+        assert (first.added, first.replaced) == (0, 4)
+        numbers = store.dyad_frame("AZE", ["TUR"], columns=["doc_id", "record_no"])
+        again = import_file(store, write(tmp_path / "h.CSV", [visit(700), visit(9000)]),
+                            "gdelt1")  # fmt: skip
+        assert (again.added, again.replaced) == (1, 1)
+        assert len(store.events_frame()) == 5
+    got = dict(zip(numbers["doc_id"], numbers["record_no"], strict=True))
+    assert got["gdelt1:700"] == 700 and pd.isna(got["gdelt1:A7"])

@@ -69,7 +69,7 @@ from equipoise.sources.errors import SourceError
 from equipoise.sources.limits import DateRange
 from equipoise.store import Store
 from equipoise.store.db import ALL_EVENT_COLUMNS as _COLUMNS
-from equipoise.store.db import event_row
+from equipoise.store.db import event_row, record_no
 
 BLOCK_BYTES = 8 << 20
 """How much of the file is read and parsed at a time."""
@@ -293,7 +293,8 @@ class _Reader:
                     THEN try_strptime(added, '%Y%m%d')
                  WHEN regexp_full_match(added, '[0-9]{{14}}')
                     THEN try_strptime(added, '%Y%m%d%H%M%S') END,
-            {import_id}, line
+            {import_id}, line,
+            CASE WHEN regexp_full_match(id, '[0-9]{{1,18}}') THEN CAST(id AS BIGINT) END
         FROM sorted
         WHERE CASE kind WHEN 0 THEN true
             WHEN 1 THEN _equipoise_redo_{tag}(line, [{raw}])
@@ -581,7 +582,7 @@ class _Reader:
             return
         self.report.events += 1
         self.slow.append((*event_row(event, event.coder), *gdelt_extras(cells, self.version),
-                          number))  # fmt: skip
+                          number, record_no(event.doc_id, event.dataset)))  # fmt: skip
 
 
 def _title(name: str) -> str:

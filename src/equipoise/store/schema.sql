@@ -66,5 +66,6 @@ CREATE TABLE IF NOT EXISTS events (
     date_added      TIMESTAMP,            -- GDELT DATEADDED (a day in 1.0, to the second in 2.0)
     -- Rows imported in bulk: which import wrote them (meta's import_count) and from what line.
     import_id       BIGINT,
-    import_line     BIGINT
+    import_line     BIGINT,
+    record_no       BIGINT                -- the record id as a number (GDELT GLOBALEVENTID)
 );
