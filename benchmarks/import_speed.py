@@ -17,9 +17,10 @@ its own, so its peak RSS (``ru_maxrss``) is its own:
   error reporting, no line numbers, no duplicate handling.
 
 The two stores are then compared row by row (every column but the import's own
-bookkeeping): the figures count only if they hold the same events. Rows/s is rows of the
-file per second of wall-clock time; the ratio is equipoise's time over DuckDB's. Other work
-on the machine slows every phase, so the load average is printed with the results.
+bookkeeping, ``IMPORT_COLUMNS``): the figures count only if they hold the same events.
+Rows/s is rows of the file per second of wall-clock time; the ratio is equipoise's time
+over DuckDB's. Other work on the machine slows every phase, so the load average is printed
+with the results.
 """
 
 from __future__ import annotations
@@ -96,7 +97,7 @@ def phase_duckdb(path: Path, db: Path, version: int) -> dict:
     from equipoise.sources.datasets import CODERS, GDELT1_COLUMNS, GDELT2_COLUMNS
     from equipoise.sources.gdeltbulk import _reference_tables
     from equipoise.store import Store
-    from equipoise.store.db import ALL_EVENT_COLUMNS
+    from equipoise.store.db import ALL_EVENT_COLUMNS, IMPORT_COLUMNS
 
     with Store(db):  # the same schema, made by equipoise
         pass
@@ -106,7 +107,7 @@ def phase_duckdb(path: Path, db: Path, version: int) -> dict:
     con = duckdb.connect(str(db))
     _reference_tables(con)
     sql = _BASELINE.format(
-        columns=", ".join(f'"{c}"' for c in ALL_EVENT_COLUMNS if not c.startswith("import_")),
+        columns=", ".join(f'"{c}"' for c in ALL_EVENT_COLUMNS if c not in IMPORT_COLUMNS),
         path=str(path).replace("'", "''"), version=version, coder=CODERS[f"gdelt{version}"],
         names=", ".join(f"'{c}': 'VARCHAR'" for c in columns),
         title1=_title("Actor1Name"), title2=_title("Actor2Name"),
@@ -139,9 +140,9 @@ def _compare(ours: Path, theirs: Path) -> int:
     """Rows in one store and not the other, both ways, over the event columns."""
     import duckdb
 
-    from equipoise.store.db import ALL_EVENT_COLUMNS
+    from equipoise.store.db import ALL_EVENT_COLUMNS, IMPORT_COLUMNS
 
-    names = ", ".join(f'"{c}"' for c in ALL_EVENT_COLUMNS if not c.startswith("import_"))
+    names = ", ".join(f'"{c}"' for c in ALL_EVENT_COLUMNS if c not in IMPORT_COLUMNS)
     con = duckdb.connect()
     con.execute(f"ATTACH '{ours}' AS a (READ_ONLY); ATTACH '{theirs}' AS b (READ_ONLY)")
     (differ,) = con.execute(
