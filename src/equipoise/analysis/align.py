@@ -35,6 +35,11 @@ Score
     +1 for cooperation, -1 for conflict (so with ``direction="both"`` the score
     is ``net_coop``); ``"goldstein"`` the Goldstein weight / 10; ``"plover"`` the
     PLOVER score of the event type / 10 (``data/plover_scores.csv``).
+    ``"mentions"`` and ``"sources"`` take the values of ``"count"`` but weigh each
+    event by GDELT's NumMentions or NumSources (columns ``num_mentions``,
+    ``num_sources``), as GDELT users do: ``score = sum(w * v) / (sum(w) + k)``. An
+    event without the figure (coded events, other datasets) weighs 1. ``n_scored``
+    is then the summed weight; the ``min_events`` threshold still counts events.
 Tilt
     Tilt toward pole P in a period is score(P) minus the mean score over the
     other poles with data in that period, so tilts sum to zero across them.
@@ -100,7 +105,10 @@ __all__ = [
     "verdict",
 ]
 
-WEIGHTS: tuple[str, ...] = ("count", "goldstein", "plover")
+WEIGHTS: tuple[str, ...] = ("count", "goldstein", "plover", "mentions", "sources")
+# Weights that count an event as many times as the dataset saw it (GDELT's NumMentions,
+# NumSources), with the value of "count"; an event without the figure counts once.
+_MULTIPLIED = {"mentions": "num_mentions", "sources": "num_sources"}
 DIRECTIONS: tuple[str, ...] = ("out", "in", "both")
 STATUS_OK = "ok"
 STATUS_INSUFFICIENT = "insufficient data"
@@ -323,6 +331,16 @@ def _plover_values(events: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
     return values
 
 
+def _event_weights(events: pd.DataFrame, rows: np.ndarray, weight: str) -> np.ndarray:
+    """How many times each dyad event counts under ``weight``: its NumMentions or
+    NumSources for ``mentions``/``sources`` (1 where it has none, or fewer than one), else 1."""
+    column = _MULTIPLIED.get(weight)
+    if column is None or column not in events.columns:
+        return np.ones(rows.size)
+    found = pd.to_numeric(events[column].iloc[rows], errors="coerce").to_numpy(dtype=float)
+    return np.where(np.isnan(found) | (found < 1), 1.0, found)
+
+
 def _map_distinct(values: pd.Series, mapping) -> np.ndarray:
     """``mapping(value)`` as floats, computed once per distinct value; NaN for missing."""
     codes, uniques = pd.factorize(values)
@@ -334,7 +352,7 @@ def _event_values(
     events: pd.DataFrame, rows: np.ndarray, weight: str, quad: np.ndarray
 ) -> np.ndarray:
     """Each dyad event's value in [-1, 1] under ``weight``; NaN when it has none."""
-    if weight == "count":
+    if weight == "count" or weight in _MULTIPLIED:
         return np.select([np.isin(quad, (1, 2)), np.isin(quad, (3, 4))], [1.0, -1.0], np.nan)
     if weight == "goldstein":
         raw = events["goldstein"].iloc[rows]
@@ -783,6 +801,7 @@ def align(
     quad = pd.to_numeric(events["quad"].iloc[rows], errors="coerce").to_numpy(dtype=float)
     goldstein = pd.to_numeric(events["goldstein"].iloc[rows], errors="coerce").to_numpy(float)
     value = _event_values(events, rows, weight, quad)
+    times = _event_weights(events, rows, weight)
     outward, inward = heading != _IN, heading != _OUT
     chosen = {"out": outward, "in": inward, "both": np.ones(rows.size, dtype=bool)}[direction]
     scored = chosen & ~np.isnan(value)
@@ -811,14 +830,18 @@ def align(
         columns[f"in_{name}"] = total(inward & (quad == number))
     columns["joint_events"] = total(heading == _BOTH)
     columns["goldstein_sum"] = total(None, np.nan_to_num(goldstein, nan=0.0)).astype(float)
-    columns["n_scored"] = total(scored)
-    columns["score_sum"] = total(scored, np.where(scored, value, 0.0)).astype(float)
+    # Under mentions/sources n_scored is the weight behind the score (an event counts
+    # NumMentions times), so that summaries adding periods stay right; the threshold
+    # still counts events.
+    n_scored_events = total(scored)
+    columns["n_scored"] = np.rint(total(scored, np.where(scored, times, 0.0)))
+    columns["score_sum"] = total(scored, np.where(scored, value * times, 0.0)).astype(float)
 
     n = columns["n_events"]
     coop = columns["verbal_coop"] + columns["material_coop"]
     conflict = columns["verbal_conflict"] + columns["material_conflict"]
     net_ok = n >= min_events
-    ok = columns["n_scored"] >= min_events
+    ok = n_scored_events >= min_events
     with np.errstate(divide="ignore", invalid="ignore"):
         columns["goldstein_mean"] = np.where(n > 0, columns["goldstein_sum"] / n, np.nan)
     columns["net_coop"] = np.where(net_ok, _net_coop(coop, conflict, n, k), np.nan)
@@ -832,7 +855,8 @@ def align(
         rng = np.random.default_rng(random_state)
         netval = np.select([np.isin(quad, (1, 2)), np.isin(quad, (3, 4))], [1.0, -1.0], 0.0)
         stats = np.column_stack(
-            [np.ones(rows.size), netval, scored.astype(float), np.where(scored, value, 0.0)]
+            [np.ones(rows.size), netval, np.where(scored, times, 0.0),
+             np.where(scored, value * times, 0.0)]
         )
         sums = _bootstrap_sums(_document_units(events, rows), cell, stats, n_cells, n_boot, rng)
         net_b = _smoothed(sums[:, _NET], sums[:, _N_ALL], k, empty=np.nan)

@@ -471,7 +471,9 @@ def train(
 
 # -- align --------------------------------------------------------------------------------
 WeightOption = Annotated[
-    str, typer.Option("--weight", help="Event value: count (+1/-1), goldstein or plover.")]
+    str, typer.Option("--weight", help="Event value: count (+1/-1), goldstein or plover; "
+                      "mentions or sources: count, each GDELT event weighed by its "
+                      "NumMentions or NumSources.")]
 DirectionOption = Annotated[
     str, typer.Option("--direction", help="out (focal to pole), in (pole to focal) or both.")]
 OverlapOption = Annotated[str, typer.Option(
@@ -1180,8 +1182,9 @@ def import_(
     from rich.markup import escape
 
     from equipoise.sources import SourceError
-    from equipoise.sources.datasets import FORMATS, ImportReport, read_dataset
+    from equipoise.sources.datasets import FORMATS, ImportReport
     from equipoise.sources.files import display_path
+    from equipoise.sources.importing import import_file
 
     fmt = fmt.strip().lower()
     if fmt not in FORMATS:
@@ -1197,17 +1200,12 @@ def import_(
             task = progress.add_task(escape(display_path(path.name)), total=None)
             part = ImportReport()
 
-            def events(task=task, path=path, part=part):
-                for n, event in enumerate(read_dataset(path, fmt, part, dates=dates)):
-                    if n % 2000 == 0:
-                        progress.update(task, completed=part.rows)
-                    yield event
+            def read_so_far(rows: int, task=task) -> None:
+                progress.update(task, completed=rows)
 
             try:
                 # One transaction a file: a file that fails halfway stores nothing.
-                part.added, part.replaced = store.add_dataset_events(
-                    events(), fmt, source=display_path(path.resolve())
-                )
+                import_file(store, path, fmt, part, dates=dates, progress=read_so_far)
             except SourceError as exc:
                 failed += 1
                 part.errors.append(f"{exc} (nothing imported from this file)")

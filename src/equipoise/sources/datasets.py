@@ -189,8 +189,8 @@ def _reason(exc: BaseException) -> str:
 
 
 @contextmanager
-def _open_text(path: Path) -> Iterator[IO[str]]:
-    """A text stream over ``path``, a ``.gz`` file or the single data file in a ``.zip``.
+def _open_binary(path: Path) -> Iterator[IO[bytes]]:
+    """The bytes of ``path``, a ``.gz`` file or the single data file in a ``.zip``.
 
     Only regular files are opened. A damaged archive raises SourceError, when it is
     opened or whenever the damage is reached.
@@ -220,7 +220,13 @@ def _open_text(path: Path) -> Iterator[IO[str]]:
             raise
         except Exception as exc:  # zipfile raises many kinds for a damaged directory
             raise SourceError(path, f"cannot open: {_reason(exc)}") from None
-        buffered = io.BufferedReader(raw) if isinstance(raw, _Decompressed) else raw
+        yield io.BufferedReader(raw) if isinstance(raw, _Decompressed) else raw
+
+
+@contextmanager
+def _open_text(path: Path) -> Iterator[IO[str]]:
+    """A text stream over ``path`` as :func:`_open_binary` opens it."""
+    with _open_binary(path) as buffered:
         # Undecodable bytes become U+FFFD rather than losing the rest of the file; a
         # byte-order mark at the start (as spreadsheet programs write) is dropped.
         yield io.TextIOWrapper(buffered, encoding="utf-8-sig", errors="replace", newline="")
@@ -375,10 +381,21 @@ def read_gdelt(
     is kept when it is a number within -10..10 (the CAMEO table's weight when it is
     empty); anything else makes the row an error. Skips and errors go to ``report``.
     """
-    if version not in (1, 2):
-        raise ValueError(f"GDELT version must be 1 or 2, not {version!r}")
     path = Path(path)
     report = report if report is not None else ImportReport()
+    parse = gdelt_parser(path, version, report)
+    return _rows(
+        path, report, parse, lambda cells, _: cells[0].strip() == "GLOBALEVENTID", dates
+    )
+
+
+def gdelt_parser(
+    path: Path, version: int, report: ImportReport
+) -> Callable[[list[str], int], Event | None]:
+    """The function that turns one GDELT row's cells into an Event (None for a skip,
+    counted in ``report``), or raises ValueError for a row that cannot be read."""
+    if version not in (1, 2):
+        raise ValueError(f"GDELT version must be 1 or 2, not {version!r}")
     columns = GDELT1_COLUMNS if version == 1 else GDELT2_COLUMNS
     widths = (len(columns) - 1, len(columns)) if version == 1 else (len(columns),)
     index = {name: i for i, name in enumerate(columns)}
@@ -414,9 +431,49 @@ def read_gdelt(
             coder=coder, dataset=dataset,
         )  # fmt: skip
 
-    return _rows(
-        path, report, parse, lambda cells, _: cells[0].strip() == "GLOBALEVENTID", dates
-    )
+    return parse
+
+
+def gdelt_extras(cells: list[str], version: int) -> tuple[object, ...]:
+    """The GDELT fields the store keeps beside the event (``store.db.GDELT_COLUMNS``):
+    NumMentions, NumSources, NumArticles, AvgTone, SOURCEURL and DATEADDED.
+
+    A count that is not a whole number, a tone that is not a number and a DATEADDED that
+    is neither ``YYYYMMDD`` nor ``YYYYMMDDHHMMSS`` are stored as NULL: they never make
+    the row an error.
+    """
+    columns = GDELT1_COLUMNS if version == 1 else GDELT2_COLUMNS
+    index = {name: i for i, name in enumerate(columns)}
+
+    def cell(name: str) -> str:
+        i = index[name]
+        return cells[i].strip() if i < len(cells) else ""
+
+    def count(name: str) -> int | None:
+        text = cell(name)
+        return int(text) if _COUNT.fullmatch(text) and int(text) < 2**31 else None
+
+    tone = cell("AvgTone")
+    return (
+        count("NumMentions"), count("NumSources"), count("NumArticles"),
+        float(tone) if _NUMBER.fullmatch(tone) else None,
+        cell("SOURCEURL") or None, _gdelt_added(cell("DATEADDED")),
+    )  # fmt: skip
+
+
+_COUNT = re.compile(r"[0-9]{1,10}")
+_NUMBER = re.compile(r"-?[0-9]{1,20}(?:\.[0-9]{1,30})?")
+
+
+def _gdelt_added(value: str) -> dt.datetime | None:
+    """DATEADDED: ``YYYYMMDD`` (GDELT 1.0) or ``YYYYMMDDHHMMSS`` (2.0); None otherwise."""
+    for width, fmt in ((8, "%Y%m%d"), (14, "%Y%m%d%H%M%S")):
+        if len(value) == width and value.isascii() and value.isdigit():
+            try:
+                return dt.datetime.strptime(value, fmt)
+            except ValueError:
+                return None
+    return None
 
 
 _GDELT_ACTOR_FIELDS = ("CountryCode", "KnownGroupCode", "Type1Code", "Name")

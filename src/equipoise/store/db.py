@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from importlib import resources
 from itertools import islice
@@ -28,7 +28,7 @@ try:  # optional: turns large query results into DataFrames several times faster
 except ImportError:  # pragma: no cover - depends on the environment
     _pa = None
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 # Statements that bring a store of the key's version to the next one.
 _MIGRATIONS = {
     "1": (
@@ -39,6 +39,21 @@ _MIGRATIONS = {
     "2": (
         "ALTER TABLE codings ADD COLUMN IF NOT EXISTS status VARCHAR DEFAULT 'ok'",
         "ALTER TABLE codings ADD COLUMN IF NOT EXISTS reason VARCHAR",
+    ),
+    # What GDELT says of each of its events; NULL for every row stored before.
+    "3": (
+        "ALTER TABLE events ADD COLUMN IF NOT EXISTS num_mentions INTEGER",
+        "ALTER TABLE events ADD COLUMN IF NOT EXISTS num_sources INTEGER",
+        "ALTER TABLE events ADD COLUMN IF NOT EXISTS num_articles INTEGER",
+        "ALTER TABLE events ADD COLUMN IF NOT EXISTS avg_tone DOUBLE",
+        "ALTER TABLE events ADD COLUMN IF NOT EXISTS source_url VARCHAR",
+        "ALTER TABLE events ADD COLUMN IF NOT EXISTS date_added TIMESTAMP",
+        "ALTER TABLE events ADD COLUMN IF NOT EXISTS import_id BIGINT",
+        "ALTER TABLE events ADD COLUMN IF NOT EXISTS import_line BIGINT",
+        "ALTER TABLE events ADD COLUMN IF NOT EXISTS record_no BIGINT",
+        # The record ids of rows imported before, as numbers (see _RECORD_NO).
+        "UPDATE events SET record_no = TRY_CAST(substr(doc_id, length(dataset) + 2) AS BIGINT) "
+        "WHERE dataset <> 'equipoise' AND starts_with(doc_id, dataset || ':')",
     ),
 }
 _BATCH = 100  # rows per INSERT, and documents per commit in add_documents
@@ -54,6 +69,17 @@ _EVENT_COLUMNS = (
     "event_date", "date_precision", "symmetric", "reported", "trigger",
     "source_text", "target_text", "coder", "dataset",
 )  # fmt: skip
+# Fields of an imported dataset's record kept beside the event (GDELT's counts of mentions,
+# sources and articles, its average tone, source URL and when it added the record); NULL
+# for coded events and for datasets without them.
+GDELT_COLUMNS = (
+    "num_mentions", "num_sources", "num_articles", "avg_tone", "source_url", "date_added",
+)  # fmt: skip
+# Where a bulk-imported row came from: the import (meta's import_count then) and the line;
+# and the dataset's record id as a number when it is one (GDELT's GLOBALEVENTID), which a
+# re-import's DELETE bounds by range, so that DuckDB skips the row groups of other ids.
+IMPORT_COLUMNS = ("import_id", "import_line", "record_no")
+ALL_EVENT_COLUMNS = _ALL_EVENT_COLUMNS = _EVENT_COLUMNS + GDELT_COLUMNS + IMPORT_COLUMNS
 # What alignment reads of each event (equipoise.analysis.align): both actors, the event's
 # class, weights (Goldstein, PLOVER) and date, its document (the bootstrap resamples
 # documents), and the fields that tell one symmetric event stored as two mirrored rows.
@@ -62,6 +88,7 @@ DYAD_COLUMNS: tuple[str, ...] = (
     "source", "source_country", "source_sector",
     "target", "target_country", "target_sector",
     "cameo", "quad", "goldstein", "plover", "event_date", "symmetric", "coder", "dataset",
+    "num_mentions", "num_sources",
 )  # fmt: skip
 
 
@@ -337,13 +364,14 @@ class Store:
         store, and few others. Reading only these rows, and by default only the
         ``DYAD_COLUMNS`` alignment reads, keeps reads from a large store small and fast.
 
-        ``columns`` names the ``events`` columns to return (None for all of them);
+        ``columns`` names the ``events`` columns to return (None for those of
+        :meth:`events_frame`; a dataset's own, ``GDELT_COLUMNS``, only when named);
         ``documents`` adds each document's ``doc_url``, ``doc_title`` and ``published``;
         ``start``/``end`` bound ``event_date`` inclusively; ``coder`` keeps one coder's
         events. Rows come in the order of :meth:`events_frame`; dates as pandas datetimes.
         """
         chosen = list(_EVENT_COLUMNS if columns is None else dict.fromkeys(columns))
-        unknown = [c for c in chosen if c not in _EVENT_COLUMNS]
+        unknown = [c for c in chosen if c not in _ALL_EVENT_COLUMNS]
         if unknown:
             raise ValueError(f"not an events column: {', '.join(map(repr, unknown))}")
         if not chosen:
@@ -551,7 +579,8 @@ class Store:
                         [dataset, [row[0] for row in unique]],
                     ).fetchall()
                 }
-                _insert_rows(con, "events", _EVENT_COLUMNS, unique)
+                numbered = [(*row, record_no(row[0], dataset)) for row in unique]
+                _insert_rows(con, "events", (*_EVENT_COLUMNS, "record_no"), numbered)
                 again = sum(1 for row in unique if row[0] in stored) + len(batch) - len(unique)
                 replaced += again
                 added += len(batch) - again
@@ -563,6 +592,87 @@ class Store:
                     [f"import:{dataset}:{source}", f"{added + replaced} events, {stamp}"],
                 )
         return added, replaced
+
+
+    def add_bulk_events(
+        self,
+        dataset: str,
+        load: Callable[[duckdb.DuckDBPyConnection, int], None],
+        source: str | os.PathLike[str] | None = None,
+    ) -> tuple[int, int, int]:
+        """Store the events a bulk loader writes; returns (added, replaced, duplicates).
+
+        ``load(con, import_id)`` inserts rows of ``dataset`` into ``events`` with SQL on
+        ``con``, each with ``import_id`` and its line in the file (``import_line``). It
+        all happens in one transaction, so an error while loading (a damaged archive
+        halfway through) or an interruption leaves the store as it was. As with
+        :meth:`add_dataset_events`, stored rows of ``dataset`` with a loaded record id
+        are replaced, with one DELETE for the whole file, and of loaded rows sharing an
+        id only the one of the lowest line stays: the others count as ``duplicates``.
+        """
+        self._writable()
+        with self._transaction() as con:
+            (import_id,) = con.execute(  # type: ignore[misc]  # one row
+                "INSERT INTO meta VALUES ('import_count', '1') ON CONFLICT (key) DO UPDATE "
+                "SET value = CAST(CAST(meta.value AS BIGINT) + 1 AS VARCHAR) RETURNING value"
+            ).fetchone()
+            import_id = int(import_id)
+            load(con, import_id)
+            strays = con.execute(
+                "SELECT DISTINCT dataset FROM events WHERE import_id = ? AND dataset <> ? LIMIT 1",
+                [import_id, dataset],
+            ).fetchall()
+            if strays:
+                raise ValueError(f"event of dataset {strays[0][0]!r} given for {dataset!r}")
+            total, unique = con.execute(  # type: ignore[misc]  # aggregates give one row
+                "SELECT count(*), count(DISTINCT doc_id) FROM events WHERE import_id = ?",
+                [import_id],
+            ).fetchone()
+            if total != unique:  # keep the first line of each record id
+                con.execute(
+                    "DELETE FROM events WHERE import_id = ? AND (doc_id, import_line) NOT IN "
+                    "(SELECT (doc_id, min(import_line)) FROM events WHERE import_id = ? "
+                    "GROUP BY doc_id)",
+                    [import_id, import_id],
+                )
+            # One DELETE for the whole file: the loaded ids are the build side of the join.
+            # When they are all numbers, their range bounds the rows scanned: row groups of
+            # other ids are skipped on their min/max, so the cost follows the file's size,
+            # not the store's (GDELT ids grow with time, and files are imported in bulk).
+            lo, hi, unnumbered = con.execute(  # type: ignore[misc]  # aggregates give one row
+                "SELECT min(record_no), max(record_no), count(*) - count(record_no) "
+                "FROM events WHERE import_id = ?",
+                [import_id],
+            ).fetchone()
+            bounded = lo is not None and not unnumbered
+            (replaced,) = con.execute(  # type: ignore[misc]  # DELETE gives one row
+                "DELETE FROM events WHERE dataset = ? AND import_id IS DISTINCT FROM ? "
+                + ("AND record_no BETWEEN ? AND ? " if bounded else "")
+                + "AND doc_id IN (SELECT doc_id FROM events WHERE import_id = ?)",
+                [dataset, import_id, *((lo, hi) if bounded else ()), import_id],
+            ).fetchone()
+            if source is not None:
+                stamp = dt.datetime.now().isoformat(timespec="seconds")
+                con.execute(
+                    "INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE "
+                    "SET value = excluded.value",
+                    [f"import:{dataset}:{source}", f"{unique} events, {stamp}"],
+                )
+        return unique - replaced, replaced, total - unique
+
+
+def record_no(doc_id: str, dataset: str) -> int | None:
+    """A dataset row's record id as a number (``gdelt1:410000000`` -> 410000000), else None:
+    what the bulk import's SQL and the schema upgrade store as ``record_no``."""
+    prefix = f"{dataset}:"
+    digits = doc_id[len(prefix):] if doc_id.startswith(prefix) else ""
+    if not (digits.isascii() and digits.isdigit() and len(digits) <= 18):
+        return None
+    return int(digits)
+
+
+def _quoted(names: Iterable[str]) -> list[str]:
+    return [f'"{name}"' for name in names]
 
 
 def _actor_code(code: str) -> str:
@@ -648,6 +758,11 @@ def _set_coding(
 
 def _document_row(doc: Document) -> tuple[Any, ...]:
     return (doc.id, doc.ref, doc.url, doc.title, doc.source, doc.published, doc.text)
+
+
+def event_row(event: Event, coder: str) -> tuple[Any, ...]:
+    """An event as the values of the ``events`` columns it fills (those of coded events)."""
+    return _event_row(event, coder)
 
 
 def _event_row(event: Event, coder: str) -> tuple[Any, ...]:

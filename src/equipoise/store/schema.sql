@@ -1,5 +1,5 @@
--- equipoise store, schema version 3 (2 added events.source_text and target_text;
--- 3 added codings.status and reason).
+-- equipoise store, schema version 4 (2 added events.source_text and target_text;
+-- 3 added codings.status and reason; 4 added GDELT's counts, tone, URL and DATEADDED).
 -- Applied on every writable open, so every statement must be idempotent (IF NOT EXISTS).
 -- A change to any table means a new version in meta.schema_version and a migration.
 CREATE TABLE IF NOT EXISTS meta (
@@ -56,7 +56,18 @@ CREATE TABLE IF NOT EXISTS events (
     source_text     VARCHAR,              -- the words naming the source in the sentence
     target_text     VARCHAR,
     coder           VARCHAR NOT NULL,     -- coder version, or the dataset's release
-    dataset         VARCHAR NOT NULL      -- equipoise | gdelt1 | gdelt2 | icews | ...
+    dataset         VARCHAR NOT NULL,     -- equipoise | gdelt1 | gdelt2 | icews | ...
+    -- What the dataset says of its record (GDELT); NULL for coded events and other datasets.
+    num_mentions    INTEGER,              -- GDELT NumMentions: mentions in the first 15 minutes
+    num_sources     INTEGER,              -- GDELT NumSources: distinct sources mentioning it
+    num_articles    INTEGER,              -- GDELT NumArticles
+    avg_tone        DOUBLE,               -- GDELT AvgTone of the mentioning documents
+    source_url      VARCHAR,              -- GDELT SOURCEURL
+    date_added      TIMESTAMP,            -- GDELT DATEADDED (a day in 1.0, to the second in 2.0)
+    -- Rows imported in bulk: which import wrote them (meta's import_count) and from what line.
+    import_id       BIGINT,
+    import_line     BIGINT,
+    record_no       BIGINT                -- the record id as a number (GDELT GLOBALEVENTID)
 );
 
 -- The analyst's judgements of coded events, kept apart from the coder's output so that
