@@ -1,5 +1,6 @@
 -- equipoise store, schema version 4 (2 added events.source_text and target_text;
--- 3 added codings.status and reason; 4 added GDELT's counts, tone, URL and DATEADDED).
+-- 3 added codings.status and reason; 4 added GDELT's counts, tone, URL and DATEADDED, and the
+-- analyst's judgements).
 -- Applied on every writable open, so every statement must be idempotent (IF NOT EXISTS).
 -- A change to any table means a new version in meta.schema_version and a migration.
 CREATE TABLE IF NOT EXISTS meta (
