@@ -544,6 +544,20 @@ CONSTRUCTIONS = [
                  ("UKR", "BLR", "11"), id="criticism_of_an_act_targets_whose_act_it_is"),
     pytest.param("Orban spoke to reporters after his talks with Erdogan in Ankara.",
                  ("HUN", "TUR", "04"), id="talks_held_before_a_statement_took_place"),
+    pytest.param("Lisbon is critical of Luanda's handling of the vote.",
+                 ("PRT", "AGO", "11"), id="a_predicate_adjective_of_feeling-1"),
+    pytest.param("Wellington remains deeply concerned about Beijing's military buildup.",
+                 ("NZL", "CHN", "11"), id="a_predicate_adjective_of_feeling-2"),
+    pytest.param("Mali said it was grateful to Algeria for its mediation.",
+                 ("MLI", "DZA", "05"), id="a_predicate_adjective_of_feeling-3"),
+    pytest.param("Ghana was alarmed by Togo's decision to close the border.",
+                 ("GHA", "TGO", "11"), id="the_one_who_feels_is_the_source-1"),
+    pytest.param("Togo's decision to close the border angered Ghana.",
+                 ("GHA", "TGO", "11"), id="the_one_who_feels_is_the_source-2"),
+    pytest.param("Bolivia is ready to resume talks with Chile.",
+                 ("BOL", "CHL", "03"), id="ready_or_willing_to_cooperate_is_intent"),
+    pytest.param("Kabul says it is ready to strike Pakistani posts.",
+                 ("AFG", "PAK", "13"), id="ready_to_use_force_is_a_threat"),
 ]
 
 
@@ -551,6 +565,17 @@ CONSTRUCTIONS = [
 def test_constructions(rules, sentence, expected):
     pairs, _ = code(rules, sentence)
     assert expected in pairs
+
+
+@pytest.mark.parametrize("sentence", [
+    "Ghana is not satisfied with Togo's answer.",
+    "Ghana would be pleased if Togo joined.",
+    "It is a critical moment for Ghana and Togo.",
+])
+def test_negated_or_conditional_feelings_and_attributive_adjectives_are_no_events(
+        rules, sentence):
+    pairs, _ = code(rules, sentence)
+    assert not any(root in ("05", "11") for _, _, root in pairs)
 
 
 def test_releasing_a_statement_frees_nobody(rules):

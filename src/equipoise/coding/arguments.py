@@ -29,6 +29,8 @@ class ArgumentReader:
         def _is_claim(self, verb: Token) -> bool: ...
 
     def _verb_args(self, v: Token, amap, ctx, cameo):
+        if v.lemma_.lower() in self.cues.experiencer_verbs:
+            return self._experiencer_args(v, amap, ctx, cameo)
         subj = [c for c in v.children if c.dep_ in SUBJ]
         passive = [c for c in v.children if c.dep_ == "nsubjpass"]
         agent = [g for c in v.children if c.dep_ == "agent" for g in c.children
@@ -110,6 +112,44 @@ class ArgumentReader:
                 and v.lemma_.lower() not in self.cues.reporting_verbs):
             targets = self._clause_target(v, sources, amap)
         return sources, targets, symmetric
+
+    def _experiencer_args(self, v: Token, amap, ctx, cameo):
+        """Verbs of feeling ('alarm', 'disappoint', 'please'): the one who feels reacts to
+        what caused it. 'Japan was alarmed by China's launch' and 'China's launch alarmed
+        Japan' are both Japan's reaction to China."""
+        felt = [c for c in v.children if c.dep_ == "nsubjpass"]
+        if felt or v.dep_ in ("acomp", "oprd") or any(
+                c.dep_ in ("auxpass", "agent") for c in v.children):
+            sources = (self._collect(felt, amap, ctx) if felt
+                       else self._inherited_subject(v, amap, ctx))
+            causes = [g for c in v.children if c.dep_ == "agent" for g in c.children
+                      if g.dep_ == "pobj"]
+            causes += self._prep_objects(v, self.cues.stimulus_preps)
+        else:
+            sources = self._collect([c for c in v.children if c.dep_ in OBJ], amap, ctx)
+            causes = [c for c in v.children if c.dep_ in SUBJ]
+        targets = self._collect(causes, amap, ctx)
+        if not targets and cameo[:2] in self.cues.claim_roots:
+            targets = self._claimed(v, amap, ctx)  # "concerned that Russia was arming..."
+        return sources, targets, False
+
+    def _adjective_args(self, adj: Token, amap, ctx, cameo):
+        """A predicate adjective: 'Japan is critical of X', 'remains concerned about X',
+        'is grateful to X'. The subject of the copula feels; the adjective's object is
+        what it is felt toward."""
+        head = adj.head
+        subj = [c for c in head.children if c.dep_ in SUBJ or c.dep_ == "nsubjpass"]
+        sources = (self._collect(subj, amap, ctx) if subj
+                   else self._inherited_subject(head, amap, ctx))
+        targets = self._collect(self._prep_objects(adj, self.cues.stimulus_preps), amap, ctx)
+        if not targets:  # the parser may hang the phrase on the copula
+            targets = self._collect(self._prep_objects(head, self.cues.stimulus_preps),
+                                    amap, ctx)
+        if not targets and cameo[:2] in self.cues.claim_roots:
+            targets = self._claimed(adj, amap, ctx)
+        if not targets and sources:  # "ready to meet Russia": the one actor in its clause
+            targets = self._clause_target(adj, sources, amap)
+        return sources, targets, False
 
     def _object_targets(self, noun: Token, cameo: str, amap, ctx) -> list[Role]:
         """Whom a nominal object is aimed at: 'support for X', 'concern over X's actions'."""
@@ -266,6 +306,11 @@ class ArgumentReader:
             obj = [c for c in head.children if c.dep_ in ("dobj", "dative")]
             if obj:
                 return self._collect(obj, amap, ctx)
+        if v.dep_ == "acomp" and head != v:
+            # "Turkey is ready to meet Russia": the adjective's subject is the copula's
+            subj = [c for c in head.children if c.dep_ in SUBJ or c.dep_ == "nsubjpass"]
+            return (self._collect(subj, amap, ctx) if subj
+                    else self._inherited_subject(head, amap, ctx))
         if v.dep_ in ("xcomp", "conj", "advcl") and head != v:
             # nsubjpass: "Stoltenberg is set to visit", "X is expected to sign"
             subj = [c for c in head.children if c.dep_ in SUBJ or c.dep_ == "nsubjpass"]
@@ -275,7 +320,7 @@ class ArgumentReader:
                      if g.dep_ == "pobj"]
             if agent:
                 return self._collect(agent, amap, ctx)
-            if head.dep_ in ("xcomp", "conj") and head.head != head:
+            if head.dep_ in ("xcomp", "conj", "acomp") and head.head != head:
                 return self._inherited_subject(head, amap, ctx)
         if (v.dep_ == "pcomp" and head.dep_ == "prep" and head.lower_ in ("of", "for")
                 and self._is_claim(head.head)):

@@ -73,6 +73,8 @@ class Cues:
     receiving_words: frozenset[str]  # "X bought arms from Y": Y supplies X
     go_between_words: frozenset[str]  # "an Oman-brokered deal": the broker is no party
     state_act_roots: frozenset[str]  # acts of state: announced in the passive, done by the speaker
+    experiencer_verbs: frozenset[str]  # "Japan was alarmed by X": the one alarmed reacts to X
+    stimulus_preps: frozenset[str]  # "concerned about X", "critical of X": what is reacted to
     # Unions used on every sentence, built once here rather than per token.
     reference_nouns: frozenset[str] = frozenset()  # "the bloc", "the country"
     third_person: frozenset[str] = frozenset()  # he, she, it, they, their...

@@ -93,6 +93,8 @@ class SentenceExtractor(ActorResolver, EventFilters, ArgumentReader):
                      or self._intent(tok, trig.cameo))
             if tok.pos_ == "VERB" or tok.pos_ == "AUX":
                 sources, targets, symmetric = self._verb_args(tok, amap, ctx, cameo)
+            elif tok.pos_ == "ADJ" and tok.dep_ in ("acomp", "oprd"):
+                sources, targets, symmetric = self._adjective_args(tok, amap, ctx, cameo)
             else:
                 sources, targets, symmetric = self._noun_args(tok, amap, ctx, cameo)
             if not symmetric and self._lone_exercise(tok, trig):

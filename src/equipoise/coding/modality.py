@@ -75,14 +75,15 @@ class EventFilters:
             if t.dep_ in ("xcomp", "ccomp") and t.head.lemma_.lower() in cues.negating_heads:
                 return True
             if t.dep_ in ("xcomp", "ccomp") and self._requests(t.head) and not (
-                    t.head.lemma_.lower() in cues.decision_heads and self._hostile(tok)):
+                    t.head.lemma_.lower() in cues.decision_heads | cues.intent_heads
+                    and self._hostile(tok)):
                 # "urged Armenia to restart talks": the talks have not happened. But
                 # "agreed to impose sanctions" is the decision to sanction.
                 return True
             if t.dep_ == "pobj" and t.head.lower_ == "without":
                 return True
             if t.dep_ in ("dobj", "pobj", "prep", "xcomp", "attr", "nsubjpass", "conj", "amod",
-                          "acl"):
+                          "acl", "acomp"):
                 if t.head == t:
                     return False
                 t = t.head
@@ -121,7 +122,8 @@ class EventFilters:
 
     def _decides_hostility(self, verb: Token) -> bool:
         """'agreed to impose sanctions': the agreement is not cooperation, the sanction is."""
-        return verb.lemma_.lower() in self.cues.decision_heads and any(
+        heads = self.cues.decision_heads | self.cues.intent_heads  # "ready to strike" too
+        return verb.lemma_.lower() in heads and any(
             c.dep_ == "xcomp" and (self._hostile(c) or any(
                 self._hostile(g) for g in c.children if g.dep_ in OBJ))
             for c in verb.children)
