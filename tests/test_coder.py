@@ -558,6 +558,12 @@ CONSTRUCTIONS = [
                  ("BOL", "CHL", "03"), id="ready_or_willing_to_cooperate_is_intent"),
     pytest.param("Kabul says it is ready to strike Pakistani posts.",
                  ("AFG", "PAK", "13"), id="ready_to_use_force_is_a_threat"),
+    pytest.param("Peru and Chile met in Quito.",
+                 ("PER", "CHL", "04"), id="two_sides_meeting_in_a_third_capital-1"),
+    pytest.param("Peru and Chile met in Quito. Both sides signed a fisheries accord.",
+                 ("PER", "CHL", "05"), id="two_sides_meeting_in_a_third_capital-2"),
+    pytest.param("Ecuador discussed the border with Peru.",
+                 ("ECU", "PER", "04"), id="discussing_a_topic_with_a_partner"),
 ]
 
 
@@ -576,6 +582,17 @@ def test_negated_or_conditional_feelings_and_attributive_adjectives_are_no_event
         rules, sentence):
     pairs, _ = code(rules, sentence)
     assert not any(root in ("05", "11") for _, _, root in pairs)
+
+
+def test_a_capital_where_two_sides_met_is_no_party(rules):
+    pairs, _ = code(rules, "Peru and Chile met in Quito. Both sides signed a fisheries accord.")
+    assert not any("ECU" in (s, t) for s, t, _ in pairs)
+
+
+def test_what_is_discussed_is_a_topic_not_a_partner(rules):
+    pairs, _ = code(rules, "Ecuador and Peru discussed Colombia.")
+    assert ("ECU", "PER", "04") in pairs or ("PER", "ECU", "04") in pairs
+    assert not any("COL" in (s, t) for s, t, _ in pairs)
 
 
 def test_releasing_a_statement_frees_nobody(rules):

@@ -37,6 +37,8 @@ class ArgumentReader:
                  if g.dep_ == "pobj"]
         # npadvmod: the small model's reading of some bare objects ("criticized Azerbaijan")
         objs = [c for c in v.children if c.dep_ in OBJ or (c.dep_ == "npadvmod" and c.i in amap)]
+        # "discussed Syria": what was talked about, not with whom
+        topical = v.lemma_.lower() in self.cues.topic_verbs
         preps = self._prep_objects(v, self.cues.target_preps)
         symmetric = False
         passive_voice = any(c.dep_ == "auxpass" for c in v.children)
@@ -54,8 +56,8 @@ class ArgumentReader:
             held = targets or self._collect([p for o in objs for p in self._prep_objects(
                 o, self.cues.target_preps)], amap, ctx)
             # but in "condemned Putin's visit to Hanoi" the visit's owner is the one blamed
-            named = [o for o in objs if o.i in amap or not held
-                     or cameo[:2] in self.cues.claim_roots]
+            named = [o for o in objs if not topical and (
+                o.i in amap or not held or cameo[:2] in self.cues.claim_roots)]
             # "reimposed UN sanctions on Iran": the sanctions' owner is not their target
             targets = dedupe(self._collect(named, amap, ctx) + targets)
             if not targets:
@@ -99,7 +101,10 @@ class ArgumentReader:
             return sources, [], True
         if not targets and cameo[:2] in self.cues.claim_roots:
             targets = self._claimed(v, amap, ctx)
-        if not targets and cameo[:2] == "04" and not objs:
+        if not targets and cameo[:2] == "04" and not objs and not (
+                len(sources) >= 2 and self._joint(cameo, v)):
+            # "arrived in Moscow" visits Russia; "Armenia and Azerbaijan met in Moscow" is
+            # the two meeting each other, Moscow only the place
             targets = self._collect(self._prep_objects(v, self.cues.visit_preps), amap, ctx)
         if not targets and quad_of(cameo) == 4:
             targets = self._ground(objs + preps + [p for o in objs for p in self._prep_objects(
@@ -110,7 +115,8 @@ class ArgumentReader:
                        for c in v.children)  # "fought alongside Russians": no target
         if (sources and not targets and not symmetric and not partners
                 and v.lemma_.lower() not in self.cues.reporting_verbs):
-            targets = self._clause_target(v, sources, amap)
+            topics = {o.i for o in objs} if topical else set()
+            targets = self._clause_target(v, sources, amap, skip=topics)
         return sources, targets, symmetric
 
     def _experiencer_args(self, v: Token, amap, ctx, cameo):
@@ -175,7 +181,8 @@ class ArgumentReader:
         speakers = self._collect([c for c in speech.children if c.dep_ in SUBJ], amap, ctx)
         return [r for r in speakers if r.sector in ("GOV", "MIL", "IGO")]
 
-    def _clause_target(self, v: Token, sources: list[Role], amap) -> list[Role]:
+    def _clause_target(self, v: Token, sources: list[Role], amap,
+                       skip: frozenset[int] | set[int] = frozenset()) -> list[Role]:
         """Fallback: the one other actor named inside the trigger's clause, if only one is."""
         taken = {r.mention.country or r.mention.code for r in sources}
         found: dict[str, Role] = {}
@@ -184,7 +191,7 @@ class ArgumentReader:
             t = stack.pop()
             stack.extend(c for c in t.children if c.dep_ not in ("ccomp", "parataxis"))
             role = amap.get(t.i)
-            if role is None:
+            if role is None or t.i in skip:
                 continue
             key = role.mention.country or role.mention.code
             if key not in taken:

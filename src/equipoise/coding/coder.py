@@ -158,6 +158,7 @@ class Coder:
         cues = self.cues
         self._pronouns = (cues.person_pronouns | cues.group_pronouns | cues.speaker_pronouns
                           | cues.bloc_nouns | cues.state_nouns | {"two", "both", "sides"})
+        self._pair_words = frozenset({"two", "both", "sides", "parties"})
 
     # -- public API --------------------------------------------------------------------
     def code_document(self, doc: Document) -> list[Event]:
@@ -419,12 +420,18 @@ class Coder:
                     out.append(_Sentence(doc, start + base, end + base, sent_mentions,
                                          _snapshot(ctx), first=seen == 0))
                 seen += 1
-                ctx.update(sent_mentions)
+                # "met in Moscow": a city named as the place is no party that "the two
+                # sides" could later stand for
+                ctx.update([m for m in sent_mentions if not _located(doc.text, m)])
         return out
 
     def _worth_parsing(self, mentions: list[Mention], words: set[str], ctx: Context) -> bool:
-        if not mentions or words.isdisjoint(self._trigger_forms):
+        if words.isdisjoint(self._trigger_forms):
             return False
+        if not mentions:
+            # "Both sides agreed to a truce": the pair was named in earlier sentences
+            return not words.isdisjoint(self._pair_words) and len(
+                {m.country or m.code for m in ctx.recent}) >= 2
         countries = {m.country or m.code for m in mentions}
         if len(countries) >= 2:
             return True
@@ -472,6 +479,17 @@ def _parseable(text: str, offset: int, mentions: list[Mention]) -> str:
         if not any(s <= m.start() < e for s, e in keep):
             chars[m.start()] = chars[m.start()].lower()
     return "".join(chars)
+
+
+_PLACE_WORDS = frozenset({"in", "at"})
+
+
+def _located(text: str, m: Mention) -> bool:
+    """A capital named after 'in' or 'at' is where something happened."""
+    if m.kind != "capital":
+        return False
+    before = text[max(0, m.start - 4):m.start].split()
+    return bool(before) and before[-1].lower() in _PLACE_WORDS
 
 
 def _actor(role) -> Actor:
