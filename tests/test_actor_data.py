@@ -17,6 +17,7 @@ from equipoise.reference.actors import (
     ActorEntry,
     load_actor_entries,
     load_exclusions,
+    load_groups,
     load_sector_words,
 )
 
@@ -194,7 +195,7 @@ def test_exclusions_cancel_the_us_state_of_georgia():
 @pytest.fixture
 def data_copy(tmp_path: Path) -> Path:
     for name in ("countries.csv", "blocs.csv", "institutions.csv", "people.csv",
-                 "sectors.csv", "exclusions.csv"):
+                 "sectors.csv", "exclusions.csv", "groups.csv"):
         shutil.copy(DATA / name, tmp_path / name)
     return tmp_path
 
@@ -217,6 +218,8 @@ def _append(path: Path, line: str) -> int:
         ("institutions.csv", "Ministry of Truth,RUS,PROPAGANDA", "unknown sector"),
         ("institutions.csv", "Ministry of Truth,ZZZ,GOV", "unknown code"),
         ("countries.csv", "RUS,Russia again,,,,", "duplicate iso3"),
+        ("groups.csv", "DUO,The Duo,,ARM,", "at least two members"),
+        ("groups.csv", "DUO,The Duo,,ARM;XYZ,", "unknown country code"),
     ],
 )
 def test_a_malformed_row_names_the_file_and_line(data_copy, name, line, message):
@@ -250,3 +253,13 @@ def test_a_user_directory_can_replace_the_packaged_data(tmp_path: Path):
         "Armenia", "Armenian", "Armenians", "Yerevan", "Nikol Pashinyan", "Pashinyan"]
     assert entries[-1].valid_from == dt.date(2018, 5, 8)
     assert entries[-1].valid_to is None
+
+
+def test_an_informal_group_names_its_member_states():
+    groups = load_groups()
+    names, members = groups["E3"]
+    assert "E3" in names and set(members) == {"GBR", "FRA", "DEU"}
+    assert set(groups["BALTS"][1]) == {"EST", "LVA", "LTU"}
+    # groups are not organisations: none shares a code with a bloc of the scheme
+    blocs = {e.code for e in load_actor_entries() if e.kind == "bloc"}
+    assert not blocs & set(groups)

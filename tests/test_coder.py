@@ -564,6 +564,17 @@ CONSTRUCTIONS = [
                  ("PER", "CHL", "05"), id="two_sides_meeting_in_a_third_capital-2"),
     pytest.param("Ecuador discussed the border with Peru.",
                  ("ECU", "PER", "04"), id="discussing_a_topic_with_a_partner"),
+    pytest.param("The Baltic states condemned Belarus.",
+                 ("LTU", "BLR", "11"), id="an_informal_group_acts_as_each_member-1"),
+    pytest.param("Iran rejected the demands of the E3.",
+                 ("IRN", "DEU", "12"), id="an_informal_group_acts_as_each_member-2"),
+    pytest.param("The leaders of Peru and Chile, Boluarte and Boric, signed on Monday a "
+                 "fisheries accord.",
+                 ("PER", "CHL", "05"), id="a_long_subject_before_a_verb_with_an_object"),
+    pytest.param("Peru and Chile formalised a fisheries accord.",
+                 ("PER", "CHL", "05"), id="formalising_an_agreement"),
+    pytest.param("Kyiv said Minsk had crossed a red line.",
+                 ("UKR", "BLR", "11"), id="saying_another_actor_does_wrong_is_criticism-4"),
 ]
 
 

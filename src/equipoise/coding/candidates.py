@@ -77,11 +77,12 @@ def entities(extractor: SentenceExtractor, sent: Doc, amap: dict[int, Role],
              ctx: Context) -> list[Entity]:
     """The sentence's actors, one per code, each at its highest token in the parse."""
     best: dict[str, Entity] = {}
-    for i, role in amap.items():
+    for i, named in amap.items():
         tok = _np_head(sent[i])
-        code = role.mention.code
-        if code not in best or _depth(tok) < _depth(best[code].head):
-            best[code] = Entity(role, tok)
+        for role in extractor._members([named]):  # "the E3": each member state
+            code = role.mention.code
+            if code not in best or _depth(tok) < _depth(best[code].head):
+                best[code] = Entity(role, tok)
     pronouns, nouns = extractor.cues.referring_pronouns, extractor.cues.referring_nouns
     for tok in sent:
         if tok.i in amap:
@@ -93,7 +94,7 @@ def entities(extractor: SentenceExtractor, sent: Doc, amap: dict[int, Role],
             roles = extractor._resolve(tok, ctx)
         except RecursionError:
             roles = []
-        for role in roles:
+        for role in extractor._members(roles):
             code = role.mention.code
             if code not in best:
                 best[code] = Entity(role, _np_head(tok), resolved=True)

@@ -38,7 +38,7 @@ from equipoise.coding.quotes import quotation_speakers
 from equipoise.coding.text import dateline_spans, fold, split_long, split_sentences
 from equipoise.errors import EquipoiseError
 from equipoise.records import Actor, Document, Event, EventDate
-from equipoise.reference.actors import ActorEntry, load_sector_words
+from equipoise.reference.actors import ActorEntry, load_groups, load_sector_words
 from equipoise.reference.cameo import lookup, quad_of
 
 if TYPE_CHECKING:
@@ -146,7 +146,8 @@ class Coder:
         self.chunk_chars = chunk_chars
         self.cues: Cues = load_cues()
         triggers = load_triggers()
-        self.extractor = SentenceExtractor(triggers, self.cues, load_sector_words())
+        groups = {code: members for code, (_, members) in load_groups().items()}
+        self.extractor = SentenceExtractor(triggers, self.cues, load_sector_words(), groups)
         self.batch_size = batch_size
         self._trigger_forms = frozenset(
             form for lemma, _pos in triggers for form in surface_forms(lemma)

@@ -9,7 +9,7 @@ future becomes an expressed intent (CAMEO 03).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Token
 
@@ -47,10 +47,11 @@ class SentenceExtractor(ActorResolver, EventFilters, ArgumentReader):
     """Reads events off one parsed sentence. Stateless apart from its lexicons."""
 
     def __init__(self, triggers: dict[tuple[str, str], list[Trigger]], cues: Cues,
-                 sector_words: dict[str, str]):
+                 sector_words: dict[str, str], groups: dict[str, tuple[str, ...]] | None = None):
         self.triggers = triggers
         self.cues = cues
         self.sector_words = sector_words
+        self.groups = groups or {}  # "the E3" acts as Britain, France and Germany
         self._sector_max = max((len(k.split()) for k in sector_words), default=1)
 
     def extract(self, sent: Doc, mentions: list[Mention], ctx: Context) -> list[Found]:
@@ -241,8 +242,23 @@ class SentenceExtractor(ActorResolver, EventFilters, ArgumentReader):
             out.extend(self._pairs(sources, targets, False, self.cues.reproach_code, clause))
         return out
 
+    def _members(self, roles: list[Role]) -> list[Role]:
+        """An informal group stands for each of its member states."""
+        out: list[Role] = []
+        for r in roles:
+            members = self.groups.get(r.mention.code)
+            if members is None:
+                out.append(r)
+                continue
+            sector = "GOV" if r.sector == "IGO" else r.sector
+            out.extend(Role(replace(r.mention, code=m, country=m, kind="name"), sector)
+                       for m in members)
+        return dedupe(out)
+
     def _pairs(self, sources, targets, symmetric, cameo, tok) -> list[Found]:
         out = []
+        if self.groups:
+            sources, targets = self._members(sources), self._members(targets)
         sources = [s for s in sources if s.mention.kind != "territory"]  # places do not act
         if symmetric:
             for i, s in enumerate(sources):

@@ -27,6 +27,7 @@ _HEADERS = {
     "blocs.csv": ("code", "name", "aliases", "adjectives"),
     "institutions.csv": ("pattern", "code", "sector"),
     "territories.csv": ("pattern", "code", "note"),
+    "groups.csv": ("code", "name", "aliases", "members", "note"),
     "people.csv": ("name", "aliases", "code", "sector", "role", "start", "end"),
     "sectors.csv": ("pattern", "sector"),
     "exclusions.csv": ("pattern", "not_if_before", "not_if_after", "note"),
@@ -49,7 +50,8 @@ class ActorEntry:
     code: str  # ISO3 or bloc code
     country: str | None  # ISO3 for state actors, None for blocs
     sector: str  # GOV, MIL, MED, CVL, OPP, BUS, REB, IGO
-    kind: str  # name, alias, adjective, people, capital, bloc, bloc_adjective, institution, person
+    kind: str  # name, alias, adjective, people, capital, bloc, bloc_adjective, institution,
+    # person, territory, group
     valid_from: dt.date | None = None
     valid_to: dt.date | None = None
 
@@ -130,6 +132,9 @@ def load_actor_entries(directory: Path | None = None) -> list[ActorEntry]:
         pattern = _required(row["pattern"], "pattern", where)
         entries.append(ActorEntry(pattern, code, code, "GOV", "territory"))
 
+    for code, (names, _members) in load_groups(directory).items():
+        entries.extend(ActorEntry(v, code, None, "GOV", "group") for v in names)
+
     for where, row in _rows(base, "people.csv"):
         code = row["code"].strip()
         country = resolve(code, where)
@@ -144,6 +149,30 @@ def load_actor_entries(directory: Path | None = None) -> list[ActorEntry]:
             ActorEntry(v, code, country, sector, "person", start, end) for v in _unique(names)
         )
     return entries
+
+
+def load_groups(directory: Path | None = None
+                ) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Informal groupings of states (the E3, the Baltic states) that are no organisation of
+    their own: code -> (names, member ISO3 codes). A mention of one names each member."""
+    base = _base(directory)
+    if not (base / "groups.csv").is_file():  # optional in a user's own actor folder
+        return {}
+    countries = {row["iso3"].strip() for _, row in _rows(base, "countries.csv")}
+    groups: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+    for where, row in _rows(base, "groups.csv"):
+        code = _code(row["code"], _BLOC, "group code", where)
+        if code in groups or code in countries:
+            raise ValueError(f"{where}: duplicate code {code!r}")
+        members = tuple(_split(row["members"]))
+        if len(members) < 2:
+            raise ValueError(f"{where}: a group needs at least two members")
+        for m in members:
+            if m not in countries:
+                raise ValueError(f"{where}: unknown country code {m!r}")
+        names = tuple(_unique([_required(row["name"], "name", where), *_split(row["aliases"])]))
+        groups[code] = (names, members)
+    return groups
 
 
 def load_sector_words(directory: Path | None = None) -> dict[str, str]:
