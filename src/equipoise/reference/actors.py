@@ -132,8 +132,8 @@ def load_actor_entries(directory: Path | None = None) -> list[ActorEntry]:
         pattern = _required(row["pattern"], "pattern", where)
         entries.append(ActorEntry(pattern, code, code, "GOV", "territory"))
 
-    for code, (names, _members) in load_groups(directory).items():
-        entries.extend(ActorEntry(v, code, None, "GOV", "group") for v in names)
+    for code, (group_names, _members) in load_groups(directory).items():
+        entries.extend(ActorEntry(v, code, None, "GOV", "group") for v in group_names)
 
     for where, row in _rows(base, "people.csv"):
         code = row["code"].strip()
