@@ -573,6 +573,8 @@ CONSTRUCTIONS = [
                  ("PER", "CHL", "05"), id="a_long_subject_before_a_verb_with_an_object"),
     pytest.param("Peru and Chile formalised a fisheries accord.",
                  ("PER", "CHL", "05"), id="formalising_an_agreement"),
+    pytest.param("Hanoi accused Beijing of ramming its fishing boats.",
+                 ("CHN", "VNM", "17"), id="its_in_what_the_accused_did_is_the_accusers"),
     pytest.param("Kyiv said Minsk had crossed a red line.",
                  ("UKR", "BLR", "11"), id="saying_another_actor_does_wrong_is_criticism-4"),
 ]
@@ -604,6 +606,11 @@ def test_what_is_discussed_is_a_topic_not_a_partner(rules):
     pairs, _ = code(rules, "Ecuador and Peru discussed Colombia.")
     assert ("ECU", "PER", "04") in pairs or ("PER", "ECU", "04") in pairs
     assert not any("COL" in (s, t) for s, t, _ in pairs)
+
+
+def test_its_own_in_what_the_accused_did_is_the_accuseds(rules):
+    pairs, _ = code(rules, "Seoul accused Tokyo of defending its own interests.")
+    assert not any((s, t) == ("JPN", "KOR") for s, t, _ in pairs)
 
 
 def test_releasing_a_statement_frees_nobody(rules):

@@ -79,8 +79,9 @@ class ActorResolver:
     sector_words: dict[str, str]
     _sector_max: int
 
-    if TYPE_CHECKING:  # from ArgumentReader, the other mixin that needs it
+    if TYPE_CHECKING:  # from ArgumentReader and EventFilters, the other mixins
         def _inherited_subject(self, v: Token, amap, ctx) -> list[Role]: ...
+        def _is_claim(self, verb: Token) -> bool: ...
     _amap: dict[int, Role] | None = None
 
     def _map_mentions(self, sent: Doc, mentions: list[Mention]) -> dict[int, Role]:
@@ -187,6 +188,16 @@ class ActorResolver:
             return [speaker] if speaker else []
         if tok.dep_ == "poss" and low in cues.third_person:
             verb = governing_verb(tok.head)
+            own = any(c.lower_ == "own" for c in tok.head.children)  # "its own": reflexive
+            claim = (self._accusing(verb) if tok.head.dep_ in ("dobj", "pobj") and not own
+                     else None)
+            if claim is not None and self._amap is not None:
+                # "Manila accused Beijing of firing at its boats": one does not accuse
+                # another of harming the other's own, so "its" is the accuser
+                found = self._collect([c for c in claim.children if c.dep_ in SUBJ],
+                                      self._amap, ctx)
+                if found:
+                    return found[:1]
             if verb is not None and self._amap is not None:
                 # "its navy warned": a possessive inside the subject stands for someone else
                 subj = [c for c in verb.children if c.dep_ in SUBJ and c.i != tok.head.i]
@@ -254,6 +265,15 @@ class ActorResolver:
                     if len(pair) == 2:
                         return [Role(p, p.sector) for p in reversed(pair)]
         return []
+
+    def _accusing(self, verb: Token | None) -> Token | None:
+        """The claim verb above 'of/for V-ing' ('accused X of striking'), if any."""
+        if verb is None or verb.dep_ != "pcomp":
+            return None
+        prep = verb.head
+        if prep.dep_ != "prep" or prep.lower_ not in ("of", "for"):
+            return None
+        return prep.head if self._is_claim(prep.head) else None
 
     def _antecedent(self, tok: Token, person: bool) -> Role | None:
         """The last person (for he/she) or state (for it/they) named earlier in the sentence."""
