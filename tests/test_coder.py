@@ -575,6 +575,12 @@ CONSTRUCTIONS = [
                  ("PER", "CHL", "05"), id="formalising_an_agreement"),
     pytest.param("Hanoi accused Beijing of ramming its fishing boats.",
                  ("CHN", "VNM", "17"), id="its_in_what_the_accused_did_is_the_accusers"),
+    pytest.param("Estonia's decision drew a sharp rebuke from Moscow.",
+                 ("RUS", "EST", "11"), id="a_reaction_drawn_from_another-1"),
+    pytest.param("Visits by a Slovak delegation were met with protests from Budapest.",
+                 ("HUN", "SVK", "14"), id="a_reaction_drawn_from_another-2"),
+    pytest.param("Moldova received support from Romania.",
+                 ("ROU", "MDA", "05"), id="a_reaction_drawn_from_another-3"),
     pytest.param("Kyiv said Minsk had crossed a red line.",
                  ("UKR", "BLR", "11"), id="saying_another_actor_does_wrong_is_criticism-4"),
 ]
@@ -611,6 +617,11 @@ def test_what_is_discussed_is_a_topic_not_a_partner(rules):
 def test_its_own_in_what_the_accused_did_is_the_accuseds(rules):
     pairs, _ = code(rules, "Seoul accused Tokyo of defending its own interests.")
     assert not any((s, t) == ("JPN", "KOR") for s, t, _ in pairs)
+
+
+def test_triggering_sanctions_is_no_reaction_of_their_owner(rules):
+    pairs, _ = code(rules, "Britain and France moved to trigger UN sanctions on Iran.")
+    assert not any(s == "UN" and t in ("GBR", "FRA") for s, t, _ in pairs)
 
 
 def test_releasing_a_statement_frees_nobody(rules):

@@ -119,6 +119,27 @@ class ArgumentReader:
             targets = self._clause_target(v, sources, amap, skip=topics)
         return sources, targets, symmetric
 
+    def _reaction(self, n: Token, amap, ctx):
+        """'X drew criticism from Y', 'X's visit was met with rebukes from Y': the one the
+        reaction comes from is its source, the one who drew it its target."""
+        verb = governing_verb(n)
+        if (verb is None or verb.lemma_.lower() not in self.cues.reaction_verbs
+                or n.dep_ not in OBJ_OR_POBJ):
+            return None
+        froms = frozenset({"from"})
+        # only "from": in "triggered UN sanctions" the owner is no one reacting
+        givers = self._prep_objects(n, froms) or self._prep_objects(verb, froms)
+        sources = self._collect(givers, amap, ctx)
+        if not sources:
+            return None
+        drew = [c for c in verb.children if c.dep_ in SUBJ or c.dep_ == "nsubjpass"]
+        targets = (self._collect(drew, amap, ctx) if drew
+                   else self._inherited_subject(verb, amap, ctx))
+        if not targets:  # "visits by X were met with rebukes": whose visits
+            targets = self._collect([p for d in drew for p in self._prep_objects(
+                d, frozenset({"by"}))], amap, ctx)
+        return sources, targets, False
+
     def _experiencer_args(self, v: Token, amap, ctx, cameo):
         """Verbs of feeling ('alarm', 'disappoint', 'please'): the one who feels reacts to
         what caused it. 'Japan was alarmed by China's launch' and 'China's launch alarmed
@@ -200,6 +221,9 @@ class ArgumentReader:
 
     def _noun_args(self, n: Token, amap, ctx, cameo):
         own = [c for c in n.children if c.dep_ in ("poss", "amod", "compound", "nmod")]
+        reaction = self._reaction(n, amap, ctx)
+        if reaction is not None:
+            return reaction
         if n.lemma_.lower() in self.cues.statement_nouns and not any(
             c.dep_ == "poss" and c.lower_ in self.cues.speaker_pronouns for c in own
         ):

@@ -74,6 +74,7 @@ class Cues:
     go_between_words: frozenset[str]  # "an Oman-brokered deal": the broker is no party
     state_act_roots: frozenset[str]  # acts of state: announced in the passive, done by the speaker
     experiencer_verbs: frozenset[str]  # "Japan was alarmed by X": the one alarmed reacts to X
+    reaction_verbs: frozenset[str]  # "drew criticism from X": X reacts to the subject
     topic_verbs: frozenset[str]  # "discussed Syria": the object is a topic, not a partner
     stimulus_preps: frozenset[str]  # "concerned about X", "critical of X": what is reacted to
     # Unions used on every sentence, built once here rather than per token.

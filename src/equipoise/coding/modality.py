@@ -156,6 +156,11 @@ class EventFilters:
         """
         if noun.dep_ == "appos":
             return True
+        verb = governing_verb(noun)
+        if (verb is not None and verb.lemma_.lower() in self.cues.reaction_verbs
+                and any(c.dep_ == "prep" and c.lower_ == "from"
+                        for h in (noun, verb) for c in h.children)):
+            return False  # "was met with rebukes from Beijing": the rebukes are the news
         trig = self._trigger(noun)
         if (trig is not None and trig.cameo[:2] == "04" and noun.dep_ == "pobj"
                 and noun.head.lower_ in ("after", "during", "following")
