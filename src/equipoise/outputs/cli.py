@@ -675,6 +675,18 @@ RollCallsOption = Annotated[
     Path | None,
     typer.Option("--un-roll-calls", help="Roll calls giving sessions for .rda/.csv votes."),
 ]
+UnIssueOption = Annotated[
+    str | None,
+    typer.Option("--un-issue", help="Only UN roll calls on these issues, e.g. hr or me,hr: "
+                 "me Palestinian conflict, nu nuclear weapons, di arms control and "
+                 "disarmament, hr human rights, co colonialism, ec economic development."),
+]
+UnIssuesOption = Annotated[
+    Path | None,
+    typer.Option("--un-issues", help="The roll calls' issues for --un-issue: the unvotes "
+                 "package's un_roll_call_issues.rda or a CSV of rcid, short_name. Voeten's "
+                 ".RData carries its own."),
+]
 UnMeasureOption = Annotated[
     str, typer.Option("--un-measure", help="Chance-corrected UN agreement shown: pi (Scott's, "
                       "chance from the two states' pooled votes) or kappa (Cohen's).")]
@@ -720,6 +732,8 @@ def align(
     un_votes: VotesOption = None,
     un_roll_calls: RollCallsOption = None,
     un_measure: UnMeasureOption = "pi",
+    un_issue: UnIssueOption = None,
+    un_issues: UnIssuesOption = None,
     ideal_points: IdealPointsOption = None,
     db: DbOption = None,
 ) -> None:
@@ -735,6 +749,7 @@ def align(
     if fmt not in ("table", "json", "csv"):
         raise typer.BadParameter("use table, json or csv", param_hint="--format")
     un_measure = _un_measure(un_measure)
+    issues = _un_issue(un_issue, un_issues, un_votes)
     # "--focal AZE,ARM" compares focal states side by side, each against the same poles.
     focals = [f for f in focal.split(",") if f.strip()] or [focal]
     queries = [Query.build(one, poles, start, end, freq, weight=weight, direction=direction,
@@ -753,7 +768,7 @@ def align(
             panels["changepoints"], panels["drivers"] = api.changepoints(query, db=path)
         if un_votes is not None:
             panels["un_votes"] = _un_agreement(un_votes, un_roll_calls, query.focal,
-                                               list(query.poles))
+                                               list(query.poles), issues)
         if ideal_points is not None:
             panels["ideal_points"] = _ideal_positions(ideal_points, query.focal,
                                                       list(query.poles))
@@ -771,6 +786,8 @@ def align(
             for name in ("changepoints", "drivers", "un_votes", "ideal_points"):
                 if name in panels:
                     document[name] = jsonify.records(panels[name])
+            if "un_votes" in panels and issues is not None:
+                document["un_issues"] = list(issues[0])
             documents.append(document)
         answer = documents[0] if len(documents) == 1 else {"compare": documents}
         sys.stdout.write(json.dumps(answer, ensure_ascii=False, indent=2) + "\n")
@@ -810,13 +827,45 @@ def _warn_left_out(aligned) -> None:
             "to include them", soft_wrap=True)
 
 
-def _un_agreement(path: Path, roll_calls: Path | None, focal: str, poles: list[str]):
+def _un_agreement(path: Path, roll_calls: Path | None, focal: str, poles: list[str],
+                  issues: tuple[list[str], Path | None] | None = None):
     from equipoise.api import un_agreement
+
+    return un_agreement(_read_un_votes(path, roll_calls, issues), focal, poles)
+
+
+def _read_un_votes(path: Path, roll_calls: Path | None,
+                   issues: tuple[list[str], Path | None] | None = None):
+    """The UN votes, only those on the chosen issues when ``issues`` (codes, issue table)."""
     from equipoise.api import un_votes as read_votes
 
     with console.status(f"reading UN votes from {path}"):
-        votes = read_votes(path, roll_calls)
-    return un_agreement(votes, focal, poles)
+        if issues is None:
+            return read_votes(path, roll_calls)
+        return read_votes(path, roll_calls, issues=issues[0], issue_table=issues[1])
+
+
+def _un_issue(codes: str | None, table: Path | None, votes: Path | None
+              ) -> tuple[list[str], Path | None] | None:
+    """The checked --un-issue codes and --un-issues file, or None when not asked."""
+    from equipoise.reference.unissues import un_issue_codes
+
+    if codes is None:
+        if table is not None:
+            raise typer.BadParameter("goes with --un-issue", param_hint="--un-issues")
+        return None
+    if votes is None:
+        raise typer.BadParameter("goes with --un-votes", param_hint="--un-issue")
+    try:
+        chosen = un_issue_codes(codes)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--un-issue") from None
+    if table is None and votes.suffix.lower() != ".rdata":
+        raise typer.BadParameter(
+            "give the roll calls' issues with --un-issues (the unvotes package's "
+            "un_roll_call_issues.rda, or a CSV of rcid, short_name); only Voeten's .RData "
+            "carries its own", param_hint="--un-issue")
+    return chosen, table
 
 
 def _ideal_positions(path: Path, focal: str, poles: list[str], interval: str = "bounds"):
@@ -1034,6 +1083,8 @@ def report(
     un_votes: VotesOption = None,
     un_roll_calls: RollCallsOption = None,
     un_measure: UnMeasureOption = "pi",
+    un_issue: UnIssueOption = None,
+    un_issues: UnIssuesOption = None,
     max_events: Annotated[int, typer.Option(
         "--max-events", help="Most events listed (largest Goldstein first).")] = 5000,
     db: DbOption = None,
@@ -1052,21 +1103,21 @@ def report(
                   min_events=min_events, ci=level if ci else None, n_boot=n_boot,
                   changepoints=changepoints, max_events=max_events,
                   overlap=overlap, include_background=include_background)  # fmt: skip
+    issues = _un_issue(un_issue, un_issues, un_votes)
     path = _write_report(query, output, db, votes=(un_votes, un_roll_calls),
-                         un_measure=_un_measure(un_measure))
+                         un_measure=_un_measure(un_measure), issues=issues)
     console.print(f"report written to {path}")
 
 
-def _write_report(query, output, db, *, votes=(None, None), un_measure="pi") -> Path:
+def _write_report(query, output, db, *, votes=(None, None), un_measure="pi",
+                  issues=None) -> Path:
     from equipoise.api import analyse
-    from equipoise.api import un_votes as read_votes
     from equipoise.outputs.report import render_report, write_report
 
     path = _existing_db(db)
     vote_table = None
     if votes[0] is not None:
-        with console.status(f"reading UN votes from {votes[0]}"):
-            vote_table = read_votes(*votes)
+        vote_table = _read_un_votes(votes[0], votes[1], issues)
     with console.status("analysing"):
         tables = analyse(query, db=path, votes=vote_table)
     _warn_left_out(tables["aligned"])
@@ -1313,6 +1364,8 @@ def serve(
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port.")] = 8765,
     un_votes: VotesOption = None,
     un_roll_calls: RollCallsOption = None,
+    un_issue: UnIssueOption = None,
+    un_issues: UnIssuesOption = None,
 ) -> None:
     """Serve a local, read-only dashboard of the store to the browser (Ctrl+C stops it).
 
@@ -1322,12 +1375,10 @@ def serve(
     from equipoise.outputs import server
 
     path = _existing_db(db)
+    issues = _un_issue(un_issue, un_issues, un_votes)
     votes = None
     if un_votes is not None:
-        from equipoise.api import un_votes as read_votes
-
-        with console.status(f"reading UN votes from {un_votes}"):
-            votes = read_votes(un_votes, un_roll_calls)
+        votes = _read_un_votes(un_votes, un_roll_calls, issues)
     if host not in ("127.0.0.1", "localhost", "::1"):
         console.print(f"[yellow]warning:[/yellow] listening on {host}: the dashboard has no "
                       "login, so anyone who can reach this address can read the store")
