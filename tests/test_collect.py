@@ -90,10 +90,11 @@ def serve(site: Site) -> ThreadingHTTPServer:
 @pytest.fixture
 def site():
     site = Site()
-    server = serve(site)
+    serve(site)
     yield site
-    server.shutdown()
-    server.server_close()
+    assert site.server is not None
+    site.server.shutdown()  # the server the site has then (a test may swap it)
+    site.server.server_close()
 
 
 def article(title: str, *paragraphs: str, date: str | None = None) -> bytes:
@@ -402,7 +403,7 @@ def test_an_unreachable_host_is_an_error(site):
     with client(FakeTime()) as polite, pytest.raises(FetchError) as caught:
         polite.get(f"http://127.0.0.1:{port}/x")
     assert caught.value.reason == "connection failed"
-    site.server = serve(Site())  # the fixture closes this one
+    serve(site)  # a new server for the fixture to close
 
 
 # -- the DOC API -----------------------------------------------------------------------------
