@@ -18,7 +18,7 @@ from equipoise.analysis import dyad_events
 from equipoise.analysis.changepoints import changepoints as _changepoints
 from equipoise.analysis.limits import plausible
 from equipoise.analysis.query import Query
-from equipoise.errors import BadInputError
+from equipoise.errors import BadInputError, InvalidQueryError
 from equipoise.reference.memberships import default_memberships
 from equipoise.store import Store, resolve_db_path
 from equipoise.store.db import DYAD_COLUMNS
@@ -233,25 +233,63 @@ def analyse(
     return tables
 
 
-def un_votes(path: str | Path, roll_calls: str | Path | None = None) -> pd.DataFrame:
+def un_votes(
+    path: str | Path,
+    roll_calls: str | Path | None = None,
+    *,
+    issues: Sequence[str] | str | None = None,
+    issue_table: str | Path | None = None,
+) -> pd.DataFrame:
     """UN General Assembly votes from any of the distributed forms, one row per country
     and roll call (``rcid``, ``session``, ``date``, ``country`` as ISO3, ``vote``).
 
     ``.RData`` is Voeten's raw release; ``.rda`` the ``unvotes`` R package's
     ``un_votes.rda`` (``roll_calls``: its ``un_roll_calls.rda``); ``.csv`` the
     unvotes-style CSV (``roll_calls``: a roll-call CSV or ``.rda`` giving sessions).
+
+    ``issues`` (``"hr"``, ``"me,hr"`` or a list of the codes of
+    :data:`~equipoise.reference.unissues.UN_ISSUES`) keeps only the votes on roll calls
+    about those issues, as ``issue_table`` says (``un_roll_call_issues.rda`` or a CSV,
+    :func:`~equipoise.sources.unvotes.read_roll_call_issues`); Voeten's ``.RData`` says
+    so itself, and is read for it when no ``issue_table`` is given.
     """
     from equipoise.sources.unvotes import read_unvotes_csv, read_unvotes_rda, read_voeten_rdata
 
     path = Path(path)
     suffix = path.suffix.lower()
+    if issues is not None:
+        codes = _un_issue_codes(issues)
+        if issue_table is None and suffix != ".rdata":
+            raise BadInputError(
+                "votes on chosen issues need the roll calls' issues: give the unvotes "
+                "package's un_roll_call_issues.rda (or a CSV of rcid and short_name)", str(path))
+    elif issue_table is not None:
+        raise BadInputError("a table of roll-call issues goes with chosen issues",
+                            str(issue_table))
     if suffix == ".rdata":
-        return read_voeten_rdata(path)
-    if suffix == ".rda":
-        return read_unvotes_rda(path, roll_calls)
-    if suffix == ".csv":
-        return read_unvotes_csv(path, roll_calls)
-    raise BadInputError("UN votes are read from .RData, .rda or .csv files", str(path))
+        votes = read_voeten_rdata(path)
+    elif suffix == ".rda":
+        votes = read_unvotes_rda(path, roll_calls)
+    elif suffix == ".csv":
+        votes = read_unvotes_csv(path, roll_calls)
+    else:
+        raise BadInputError("UN votes are read from .RData, .rda or .csv files", str(path))
+    if issues is None:
+        return votes
+    from equipoise.analysis.unvotes import on_issues
+    from equipoise.sources.unvotes import read_roll_call_issues
+
+    table = read_roll_call_issues(issue_table if issue_table is not None else path)
+    return on_issues(votes, table, codes)
+
+
+def _un_issue_codes(issues: Sequence[str] | str) -> list[str]:
+    from equipoise.reference.unissues import un_issue_codes
+
+    try:
+        return un_issue_codes(issues if isinstance(issues, str) else list(issues))
+    except ValueError as exc:
+        raise InvalidQueryError(str(exc)) from None
 
 
 def un_agreement(
@@ -263,7 +301,10 @@ def un_agreement(
     from equipoise.analysis.unvotes import agreement_matrix
 
     states = [p for p in poles if p.upper() not in _bloc_codes()]
-    return agreement_matrix(votes, focal, states, by=by)
+    table = agreement_matrix(votes, focal, states, by=by)
+    if votes.attrs.get("un_issues"):
+        table.attrs["un_issues"] = list(votes.attrs["un_issues"])
+    return table
 
 
 def un_ideal_points(path: str | Path) -> pd.DataFrame:

@@ -79,6 +79,7 @@ __all__ = [
     "VOTE_SCALE",
     "agreement",
     "agreement_matrix",
+    "on_issues",
     "published_roll_calls",
 ]
 
@@ -257,6 +258,30 @@ def _dyad(rows_a: pd.DataFrame, rows_b: pd.DataFrame, by: str) -> pd.DataFrame:
             "n_published": sums["n_published"].to_numpy(),
         }
     )
+
+
+def on_issues(votes: pd.DataFrame, issues: pd.DataFrame, codes: Sequence[str]) -> pd.DataFrame:
+    """The votes on roll calls about any of the issues ``codes`` (``me``, ``nu``, ``di``,
+    ``hr``, ``co``, ``ec``), by the ``rcid``/``issue`` table of the roll calls' issues.
+
+    Whole roll calls are kept or left out, so a roll call's contestedness (see
+    :func:`published_roll_calls`) is what it was. The codes are kept in
+    ``attrs["un_issues"]``; an unknown code is an InvalidQueryError.
+    """
+    from equipoise.reference.unissues import un_issue_codes
+
+    try:
+        wanted = un_issue_codes(list(codes))
+    except ValueError as exc:
+        raise InvalidQueryError(str(exc)) from None
+    missing = [name for name in ("rcid", "issue") if name not in issues.columns]
+    if missing:
+        raise ValueError(f"the issue table lacks column(s) {', '.join(missing)}")
+    chosen = issues["rcid"].to_numpy(dtype=np.int64)[
+        issues["issue"].astype(str).str.lower().isin(wanted).to_numpy()]
+    kept = votes[np.isin(votes["rcid"].to_numpy(dtype=np.int64), chosen)].reset_index(drop=True)
+    kept.attrs = {**votes.attrs, "un_issues": wanted}
+    return kept
 
 
 def agreement(votes: pd.DataFrame, a: str, b: str, by: str = "session") -> pd.DataFrame:

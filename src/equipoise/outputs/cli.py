@@ -299,45 +299,7 @@ def code(
     with _open_store(db) as store:
         coder = _coder(model, rules_only, **options)
         version = coder.version
-        if retry_failed:
-            todo = store.count_failed(version)
-
-            def batches() -> Iterator[list[Document]]:
-                after = None  # by id, so a document that fails again is not read again
-                while batch := store.failed_documents(version, limit=200, after=after):
-                    after = batch[-1].id
-                    yield batch
-        else:
-            todo = store.count_uncoded(version)
-
-            def batches() -> Iterator[list[Document]]:
-                # A document coded or failed on is no longer uncoded: each is read once.
-                while batch := store.uncoded_documents(version, limit=200):
-                    yield batch
-
-        coded_ok = n_events = 0
-        failures: list[tuple[Document, str]] = []
-        with _progress() as progress:
-            task = progress.add_task("Coding", total=todo)
-            for batch in batches():
-                for coded in coder.code_each(batch):
-                    doc = coded.doc
-                    _print_notes(coded)
-                    failure = coded.failure
-                    if failure is None:
-                        try:
-                            store.replace_events(doc.id, version, coded.events,
-                                                 note="; ".join(coded.notes) or None)
-                        except Exception as exc:  # its events cannot be stored: its failure
-                            failure = f"cannot store its events: {type(exc).__name__}: {exc}"
-                            failure = failure.splitlines()[0][:200]
-                    if failure is None:
-                        coded_ok += 1
-                        n_events += len(coded.events)
-                    else:
-                        store.record_failure(doc.id, version, failure)
-                        failures.append((doc, failure))
-                    progress.advance(task)
+        coded_ok, n_events, failures = _code_stored(store, coder, retry_failed)
         earlier = 0 if retry_failed else store.count_failed(version) - len(failures)
     console.print(f"{coded_ok} documents coded, {n_events} events, {len(failures)} failed "
                   f"({version})")
@@ -347,6 +309,53 @@ def code(
                       "`equipoise code --retry-failed` tries them again")
     if failures:
         raise typer.Exit(1)
+
+
+def _code_stored(store, coder, retry_failed: bool = False
+                 ) -> tuple[int, int, list[tuple[Document, str]]]:
+    """Code the store's uncoded documents (or, ``retry_failed``, those this coder failed
+    on), storing each one's events or its failure: (coded, events, failures)."""
+    version = coder.version
+    if retry_failed:
+        todo = store.count_failed(version)
+
+        def batches() -> Iterator[list[Document]]:
+            after = None  # by id, so a document that fails again is not read again
+            while batch := store.failed_documents(version, limit=200, after=after):
+                after = batch[-1].id
+                yield batch
+    else:
+        todo = store.count_uncoded(version)
+
+        def batches() -> Iterator[list[Document]]:
+            # A document coded or failed on is no longer uncoded: each is read once.
+            while batch := store.uncoded_documents(version, limit=200):
+                yield batch
+
+    coded_ok = n_events = 0
+    failures: list[tuple[Document, str]] = []
+    with _progress() as progress:
+        task = progress.add_task("Coding", total=todo)
+        for batch in batches():
+            for coded in coder.code_each(batch):
+                doc = coded.doc
+                _print_notes(coded)
+                failure = coded.failure
+                if failure is None:
+                    try:
+                        store.replace_events(doc.id, version, coded.events,
+                                             note="; ".join(coded.notes) or None)
+                    except Exception as exc:  # its events cannot be stored: its failure
+                        failure = f"cannot store its events: {type(exc).__name__}: {exc}"
+                        failure = failure.splitlines()[0][:200]
+                if failure is None:
+                    coded_ok += 1
+                    n_events += len(coded.events)
+                else:
+                    store.record_failure(doc.id, version, failure)
+                    failures.append((doc, failure))
+                progress.advance(task)
+    return coded_ok, n_events, failures
 
 
 def _label(doc: Document) -> str:
@@ -425,6 +434,173 @@ def _code_file(path: Path, output: Path, coder) -> None:
         raise typer.Exit(1)
 
 
+# -- collect ------------------------------------------------------------------------------
+@app.command()
+def collect(
+    feed: Annotated[list[str] | None, typer.Option(
+        "--feed", help="An RSS or Atom feed URL (repeat for more).")] = None,
+    feeds: Annotated[Path | None, typer.Option(
+        "--feeds", help="A text file of feed URLs, one a line (# starts a comment).")] = None,
+    query: Annotated[str | None, typer.Option(
+        "--query", help="Search the GDELT DOC 2.0 API, e.g. \"Azerbaijan Turkey\".")] = None,
+    start: Annotated[str | None, typer.Option(
+        "--from", help="First day searched with --query (YYYY-MM-DD, UTC). Default: six "
+        "days before --to.")] = None,
+    end: Annotated[str | None, typer.Option(
+        "--to", help="Last day searched with --query. Default: today (UTC).")] = None,
+    base_url: Annotated[str | None, typer.Option(
+        "--base-url", "--api-url", help="The DOC API endpoint. Default: GDELT's.")] = None,
+    delay: Annotated[float, typer.Option(
+        "--delay", min=0.0, help="Seconds between two requests to one host.")] = 1.0,
+    api_delay: Annotated[float, typer.Option(
+        "--api-delay", min=0.0, help="Seconds between two DOC API calls (GDELT asks for "
+        "five).")] = 5.0,
+    timeout: Annotated[float, typer.Option(
+        "--timeout", min=0.1, help="Seconds a request may take.")] = 30.0,
+    contact: Annotated[str | None, typer.Option(
+        "--contact", help="An e-mail address or URL added to the User-Agent, so a site can "
+        "reach whoever runs the collection.")] = None,
+    max_articles: Annotated[int | None, typer.Option(
+        "--max-articles", min=0, help="Fetch at most this many new articles.")] = None,
+    no_code: Annotated[bool, typer.Option(
+        "--no-code", help="Store the articles without coding them.")] = False,
+    model: ModelOption = None,
+    rules_only: RulesOnlyOption = False,
+    earliest: EarliestOption = None,
+    latest: LatestOption = None,
+    db: DbOption = None,
+) -> None:
+    """Collect news articles from feeds and the GDELT DOC API, then ingest and code them.
+
+    Each article is fetched once: URLs are compared without tracking parameters or
+    fragments, and those already in the store are skipped. Requests go one at a time,
+    with a pause between two to one host, and a 429 is waited out as the site asks.
+    An article that cannot be fetched or read is listed and skipped; the exit status
+    is 1 only when a feed, a DOC API call or the coding of a document failed.
+    """
+    from rich.markup import escape
+
+    from equipoise.sources import docapi
+    from equipoise.sources.articles import fetch_articles, known_urls, new_links
+    from equipoise.sources.feeds import FeedError, Link, parse_feed, read_feed_list
+    from equipoise.sources.web import FetchError, PoliteClient, host_of, normalise_url
+
+    feed_urls = list(feed or [])
+    if feeds is not None:
+        feed_urls += read_feed_list(feeds)
+    if not feed_urls and query is None:
+        raise typer.BadParameter("give --feed, --feeds or --query", param_hint="--feed")
+    if query is None and (start or end):
+        raise typer.BadParameter("--from and --to go with --query", param_hint="--from")
+    window = None
+    if query is not None:
+        last = _date(end, "--to") or dt.datetime.now(dt.UTC).date()
+        first = _date(start, "--from") or last - dt.timedelta(days=6)
+        if first > last:
+            raise typer.BadParameter("--from is after --to", param_hint="--from")
+        window = docapi.day_window(first, last)
+    api_url = base_url or docapi.DOC_API
+    try:
+        normalise_url(api_url)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--base-url") from None
+    dates = _date_range(earliest, latest)
+    coder = None if no_code else _coder(model, rules_only)
+
+    links: list[Link] = []
+    problems = feeds_failed = 0  # problems: feeds and DOC API calls that failed
+    search = None
+    failed: dict[str, int] = {}
+    added = stored = 0
+
+    def skipped(error: FetchError) -> None:
+        failed[error.reason] = failed.get(error.reason, 0) + 1
+        console.print(f"[yellow]skipped:[/yellow] {escape(str(error))}", soft_wrap=True)
+
+    with _open_store(db) as store, PoliteClient(
+        delay=delay, host_delays={host_of(api_url): api_delay}, timeout=timeout,
+        contact=contact,
+    ) as client:
+        known = known_urls(store.document_urls())
+        with console.status("reading feeds") as status:
+            for url in feed_urls:
+                status.update(f"reading {escape(url)}")
+                try:
+                    answer = client.get(url, accept="application/rss+xml, application/atom+xml, "
+                                        "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1")
+                    found = parse_feed(answer.body, answer.final_url)
+                except (FetchError, FeedError) as exc:
+                    problems += 1
+                    feeds_failed += 1
+                    console.print(f"[red]error:[/red] feed {escape(str(exc))}", soft_wrap=True)
+                    continue
+                links.extend(found.links)
+            if query is not None and window is not None:
+                def called(part: docapi.Window, n: int) -> None:
+                    status.update(f"DOC API {part}: {n} articles")
+
+                search = docapi.search(client, query, window, base_url=api_url,
+                                       on_call=called)
+                links.extend(search.links)
+                for part, error in search.failed:
+                    problems += 1
+                    console.print(f"[red]error:[/red] DOC API, {part}: {escape(str(error))}",
+                                  soft_wrap=True)
+                for part in search.capped:
+                    console.print(f"[yellow]warning:[/yellow] the DOC API lists "
+                                  f"{docapi.MAX_RECORDS} or more articles for {part}, the "
+                                  "smallest window split: some are missed", soft_wrap=True)
+        chosen = new_links(links, known)
+        for error in chosen.bad:
+            skipped(error)
+        todo = chosen.links if max_articles is None else chosen.links[:max_articles]
+
+        def documents(progress: Progress, task) -> Iterator[Document]:
+            for article in fetch_articles(client, todo, dates):
+                for warning in article.warnings:
+                    console.print(f"[yellow]warning:[/yellow] {escape(warning)}",
+                                  soft_wrap=True)
+                if article.error is not None:
+                    skipped(article.error)
+                elif article.document is not None:
+                    yield article.document
+                progress.advance(task)
+
+        with _progress() as progress:
+            task = progress.add_task("Fetching", total=len(todo))
+            added, stored = store.add_documents(documents(progress, task))
+        coding = None
+        if coder is not None:
+            coding = _code_stored(store, coder)
+
+    n_failed = sum(failed.values())
+    if feed_urls:
+        out.print(f"feeds: {len(feed_urls) - feeds_failed} read, {feeds_failed} failed",
+                  highlight=False, soft_wrap=True)
+    if search is not None:
+        out.print(f"DOC API: {search.calls} calls, {len(search.failed)} failed, "
+                  f"{len(search.links)} articles listed"
+                  + (f", {len(search.capped)} windows still at the cap" if search.capped
+                     else ""), highlight=False, soft_wrap=True)
+    reasons = ", ".join(f"{reason} {n}" for reason, n in sorted(failed.items()))
+    out.print(escape(
+        f"articles: {len(chosen.links) + chosen.known + len(chosen.bad):,} found, "
+        f"{chosen.known:,} skipped as known, {len(todo):,} to fetch, "
+        f"{added + stored:,} fetched ({added:,} added, {stored:,} with a text already "
+        f"stored), {n_failed:,} failed" + (f" ({reasons})" if reasons else "")
+        + (f"; {chosen.repeated:,} repeated URLs joined" if chosen.repeated else "")
+        + (f"; {len(chosen.links) - len(todo):,} left for later (--max-articles)"
+           if len(todo) < len(chosen.links) else "")), highlight=False, soft_wrap=True)
+    if coding is not None and coder is not None:
+        coded_ok, n_events, failures = coding
+        out.print(f"coding: {coded_ok} documents coded, {n_events} events, {len(failures)} "
+                  f"failed ({coder.version})", highlight=False, soft_wrap=True)
+        _print_failures(failures)
+        problems += len(failures)
+    if problems:
+        raise typer.Exit(1)
+
+
 # -- train --------------------------------------------------------------------------------
 @app.command()
 def train(
@@ -499,6 +675,18 @@ RollCallsOption = Annotated[
     Path | None,
     typer.Option("--un-roll-calls", help="Roll calls giving sessions for .rda/.csv votes."),
 ]
+UnIssueOption = Annotated[
+    str | None,
+    typer.Option("--un-issue", help="Only UN roll calls on these issues, e.g. hr or me,hr: "
+                 "me Palestinian conflict, nu nuclear weapons, di arms control and "
+                 "disarmament, hr human rights, co colonialism, ec economic development."),
+]
+UnIssuesOption = Annotated[
+    Path | None,
+    typer.Option("--un-issues", help="The roll calls' issues for --un-issue: the unvotes "
+                 "package's un_roll_call_issues.rda or a CSV of rcid, short_name. Voeten's "
+                 ".RData carries its own."),
+]
 UnMeasureOption = Annotated[
     str, typer.Option("--un-measure", help="Chance-corrected UN agreement shown: pi (Scott's, "
                       "chance from the two states' pooled votes) or kappa (Cohen's).")]
@@ -544,6 +732,8 @@ def align(
     un_votes: VotesOption = None,
     un_roll_calls: RollCallsOption = None,
     un_measure: UnMeasureOption = "pi",
+    un_issue: UnIssueOption = None,
+    un_issues: UnIssuesOption = None,
     ideal_points: IdealPointsOption = None,
     db: DbOption = None,
 ) -> None:
@@ -559,6 +749,7 @@ def align(
     if fmt not in ("table", "json", "csv"):
         raise typer.BadParameter("use table, json or csv", param_hint="--format")
     un_measure = _un_measure(un_measure)
+    issues = _un_issue(un_issue, un_issues, un_votes)
     # "--focal AZE,ARM" compares focal states side by side, each against the same poles.
     focals = [f for f in focal.split(",") if f.strip()] or [focal]
     queries = [Query.build(one, poles, start, end, freq, weight=weight, direction=direction,
@@ -577,7 +768,7 @@ def align(
             panels["changepoints"], panels["drivers"] = api.changepoints(query, db=path)
         if un_votes is not None:
             panels["un_votes"] = _un_agreement(un_votes, un_roll_calls, query.focal,
-                                               list(query.poles))
+                                               list(query.poles), issues)
         if ideal_points is not None:
             panels["ideal_points"] = _ideal_positions(ideal_points, query.focal,
                                                       list(query.poles))
@@ -595,6 +786,8 @@ def align(
             for name in ("changepoints", "drivers", "un_votes", "ideal_points"):
                 if name in panels:
                     document[name] = jsonify.records(panels[name])
+            if "un_votes" in panels and issues is not None:
+                document["un_issues"] = list(issues[0])
             documents.append(document)
         answer = documents[0] if len(documents) == 1 else {"compare": documents}
         sys.stdout.write(json.dumps(answer, ensure_ascii=False, indent=2) + "\n")
@@ -634,13 +827,45 @@ def _warn_left_out(aligned) -> None:
             "to include them", soft_wrap=True)
 
 
-def _un_agreement(path: Path, roll_calls: Path | None, focal: str, poles: list[str]):
+def _un_agreement(path: Path, roll_calls: Path | None, focal: str, poles: list[str],
+                  issues: tuple[list[str], Path | None] | None = None):
     from equipoise.api import un_agreement
+
+    return un_agreement(_read_un_votes(path, roll_calls, issues), focal, poles)
+
+
+def _read_un_votes(path: Path, roll_calls: Path | None,
+                   issues: tuple[list[str], Path | None] | None = None):
+    """The UN votes, only those on the chosen issues when ``issues`` (codes, issue table)."""
     from equipoise.api import un_votes as read_votes
 
     with console.status(f"reading UN votes from {path}"):
-        votes = read_votes(path, roll_calls)
-    return un_agreement(votes, focal, poles)
+        if issues is None:
+            return read_votes(path, roll_calls)
+        return read_votes(path, roll_calls, issues=issues[0], issue_table=issues[1])
+
+
+def _un_issue(codes: str | None, table: Path | None, votes: Path | None
+              ) -> tuple[list[str], Path | None] | None:
+    """The checked --un-issue codes and --un-issues file, or None when not asked."""
+    from equipoise.reference.unissues import un_issue_codes
+
+    if codes is None:
+        if table is not None:
+            raise typer.BadParameter("goes with --un-issue", param_hint="--un-issues")
+        return None
+    if votes is None:
+        raise typer.BadParameter("goes with --un-votes", param_hint="--un-issue")
+    try:
+        chosen = un_issue_codes(codes)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--un-issue") from None
+    if table is None and votes.suffix.lower() != ".rdata":
+        raise typer.BadParameter(
+            "give the roll calls' issues with --un-issues (the unvotes package's "
+            "un_roll_call_issues.rda, or a CSV of rcid, short_name); only Voeten's .RData "
+            "carries its own", param_hint="--un-issue")
+    return chosen, table
 
 
 def _ideal_positions(path: Path, focal: str, poles: list[str], interval: str = "bounds"):
@@ -858,6 +1083,8 @@ def report(
     un_votes: VotesOption = None,
     un_roll_calls: RollCallsOption = None,
     un_measure: UnMeasureOption = "pi",
+    un_issue: UnIssueOption = None,
+    un_issues: UnIssuesOption = None,
     max_events: Annotated[int, typer.Option(
         "--max-events", help="Most events listed (largest Goldstein first).")] = 5000,
     db: DbOption = None,
@@ -876,21 +1103,21 @@ def report(
                   min_events=min_events, ci=level if ci else None, n_boot=n_boot,
                   changepoints=changepoints, max_events=max_events,
                   overlap=overlap, include_background=include_background)  # fmt: skip
+    issues = _un_issue(un_issue, un_issues, un_votes)
     path = _write_report(query, output, db, votes=(un_votes, un_roll_calls),
-                         un_measure=_un_measure(un_measure))
+                         un_measure=_un_measure(un_measure), issues=issues)
     console.print(f"report written to {path}")
 
 
-def _write_report(query, output, db, *, votes=(None, None), un_measure="pi") -> Path:
+def _write_report(query, output, db, *, votes=(None, None), un_measure="pi",
+                  issues=None) -> Path:
     from equipoise.api import analyse
-    from equipoise.api import un_votes as read_votes
     from equipoise.outputs.report import render_report, write_report
 
     path = _existing_db(db)
     vote_table = None
     if votes[0] is not None:
-        with console.status(f"reading UN votes from {votes[0]}"):
-            vote_table = read_votes(*votes)
+        vote_table = _read_un_votes(votes[0], votes[1], issues)
     with console.status("analysing"):
         tables = analyse(query, db=path, votes=vote_table)
     _warn_left_out(tables["aligned"])
@@ -1137,6 +1364,8 @@ def serve(
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port.")] = 8765,
     un_votes: VotesOption = None,
     un_roll_calls: RollCallsOption = None,
+    un_issue: UnIssueOption = None,
+    un_issues: UnIssuesOption = None,
 ) -> None:
     """Serve a local, read-only dashboard of the store to the browser (Ctrl+C stops it).
 
@@ -1146,12 +1375,10 @@ def serve(
     from equipoise.outputs import server
 
     path = _existing_db(db)
+    issues = _un_issue(un_issue, un_issues, un_votes)
     votes = None
     if un_votes is not None:
-        from equipoise.api import un_votes as read_votes
-
-        with console.status(f"reading UN votes from {un_votes}"):
-            votes = read_votes(un_votes, un_roll_calls)
+        votes = _read_un_votes(un_votes, un_roll_calls, issues)
     if host not in ("127.0.0.1", "localhost", "::1"):
         console.print(f"[yellow]warning:[/yellow] listening on {host}: the dashboard has no "
                       "login, so anyone who can reach this address can read the store")

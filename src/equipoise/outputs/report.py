@@ -40,6 +40,7 @@ from equipoise.outputs.charts import PALETTE, line_chart_svg, pole_colours
 from equipoise.reference.numbers import signed as _signed
 from equipoise.reference.periods import FREQ_CODES
 from equipoise.reference.quads import QUAD_COLUMNS, QUAD_NAMES
+from equipoise.reference.unissues import issue_names
 
 __all__ = ["chart_script", "embed_json", "render_report", "safe_url", "write_report"]
 
@@ -505,6 +506,8 @@ def _un_panel(
         return None, []
     keys = sorted(frame["_key"].unique().tolist())
     x = [str(k) for k in keys]
+    issues = un_votes.attrs.get("un_issues") if un_votes is not None else None
+    on = f", votes on {issue_names(issues)}" if issues else ""
     found = list(dict.fromkeys(frame["pole"]))
     un_poles = [p for p in poles if p in found] + [p for p in found if p not in poles]
     extra = iter(PALETTE[len(poles) :] + PALETTE[: len(poles)])
@@ -536,7 +539,7 @@ def _un_panel(
                     "series": series,
                     "yDomain": [0, 1] if column == "agree_share" else [-1, 1],
                     "zeroLine": column != "agree_share",
-                    "label": f"UN General Assembly: {heading} of {focal} with each pole",
+                    "label": f"UN General Assembly{on}: {heading} of {focal} with each pole",
                 },
             }
         )

@@ -7,6 +7,8 @@ import math
 import pandas as pd
 from rich.table import Table
 
+from equipoise.reference.unissues import issue_names
+
 
 def number(value: object, signed: bool = True) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -121,7 +123,9 @@ def un_agreement(agreement: pd.DataFrame, last: int = 12, measure: str = "pi") -
 
     ``measure`` is the chance-corrected column shown: ``pi`` (Scott) or ``kappa`` (Cohen).
     """
-    table = Table(title="UN General Assembly voting agreement (independent of the events)")
+    issues = agreement.attrs.get("un_issues")
+    on = f" on {issue_names(issues)}" if issues else ""
+    table = Table(title=f"UN General Assembly voting agreement{on} (independent of the events)")
     period = "session" if "session" in agreement.columns else "year"
     for name in (period, "pole", "votes", "agreement", "S", measure):
         table.add_column(name, justify="left" if name in (period, "pole") else "right")

@@ -32,6 +32,27 @@ MAX_HTML_BYTES = 4 * MAX_DOCUMENT_BYTES
 _DATE_PARAMS = {"original_date": True, "extensive_search": False}
 
 
+def extract_page(page: str | bytes, where: str | Path) -> tuple[str, Any]:
+    """A page's main text, cleaned, and trafilatura's result with the page's metadata
+    (``title``, ``date``, ``url``, ``sitename``). Raises SourceError naming ``where``
+    when the page cannot be parsed or has no main text."""
+    result: Any  # a trafilatura Document here, with_metadata=True
+    try:
+        result = trafilatura.bare_extraction(
+            page,
+            with_metadata=True,
+            include_comments=False,
+            date_extraction_params=_DATE_PARAMS,
+        )
+    except Exception as exc:  # trafilatura raises assorted lxml and value errors
+        raise SourceError(where, f"could not parse HTML: {exc}") from None
+    text = clean_text((result.text or "") if result is not None else "").strip()
+    if not text:
+        raise SourceError(where, "no main text found in the page")
+    check_length(text, where)
+    return text, result
+
+
 def read_html(
     path: str | Path,
     date: dt.date | None = None,
@@ -49,20 +70,7 @@ def read_html(
     path = Path(path)
     dates = dates if dates is not None else DateRange()
     page = read_document_file(path, limit=MAX_HTML_BYTES)
-    result: Any  # a trafilatura Document here, with_metadata=True
-    try:
-        result = trafilatura.bare_extraction(
-            page,
-            with_metadata=True,
-            include_comments=False,
-            date_extraction_params=_DATE_PARAMS,
-        )
-    except Exception as exc:  # trafilatura raises assorted lxml and value errors
-        raise SourceError(path, f"could not parse HTML: {exc}") from None
-    text = clean_text((result.text or "") if result is not None else "").strip()
-    if not text:
-        raise SourceError(path, "no main text found in the page")
-    check_length(text, path)
+    text, result = extract_page(page, path)
 
     warnings: list[str] = []
     published = date

@@ -75,6 +75,7 @@ __all__ = [
     "COLUMNS",
     "VOTES",
     "country_codes",
+    "read_roll_call_issues",
     "read_roll_calls",
     "read_unvotes_csv",
     "read_unvotes_rda",
@@ -585,6 +586,65 @@ def read_roll_calls(path: str | Path, *, dates: DateRange | None = None) -> pd.D
     duplicated = out["rcid"].duplicated().to_numpy()
     rows.fail(duplicated, lambda i: f"roll call {out['rcid'].iat[i]} is listed twice")
     return out
+
+
+def read_roll_call_issues(path: str | Path) -> pd.DataFrame:
+    """Which issues each roll call is about: ``rcid`` (int64) and ``issue`` (a code of
+    :data:`~equipoise.reference.unissues.UN_ISSUES`), one row per roll call and issue.
+
+    Read from the ``unvotes`` package's ``un_roll_call_issues`` (``.rda`` or CSV with
+    ``rcid`` and ``short_name``), or from a table with Voeten's 0/1 flag columns ``me``,
+    ``nu``, ``di``, ``hr``, ``co``, ``ec`` (his raw ``.RData`` release, where each
+    roll call's flags repeat on every country's row, or a roll-call CSV carrying them).
+    """
+    from equipoise.reference.unissues import UN_ISSUES
+
+    path = Path(path)
+    flags = set(UN_ISSUES)
+    if _is_r_file(path):
+        columns = _pick_frame(path, {"rcid"}, {"short_name", *flags})
+        rows = _Rows(path, _frame_where)
+        try:
+            rcid = _r_numbers(columns["rcid"])
+            names = _r_text(columns["short_name"]) if "short_name" in columns else None
+            marks = {code: _r_numbers(columns[code]) for code in flags if code in columns}
+        except _Unreadable as exc:
+            raise SourceError(path, str(exc)) from None
+    else:
+        table, lines = _read_csv_text(path, required=("rcid",), errors=None)
+        rows = _Rows(path, lambda i: ("", int(lines[i])))
+        rcid = _csv_numbers(rows, table["rcid"], "rcid")
+        names = None
+        if "short_name" in table:
+            codes, levels = pd.factorize(table["short_name"].str.strip())
+            names = (codes.astype(np.int32), [str(level) for level in levels])
+        marks = {code: _csv_numbers(rows, table[code], code) for code in flags if code in table}
+    rcid = _integers(rows, rcid, "rcid", required=True)
+    pairs: list[pd.DataFrame] = []
+    if names is not None:
+        codes, levels = names
+        lowered = [level.strip().lower() for level in levels]
+        known = np.array([level in UN_ISSUES for level in lowered] + [False])
+        bad = ~known[np.where(codes < 0, len(levels), codes)]
+        rows.fail(bad, lambda i: "unknown issue " + (
+            "missing" if codes[i] < 0 else repr(levels[codes[i]]))
+            + f" (the issues are {', '.join(UN_ISSUES)})")
+        issue = np.array([*lowered, ""], dtype=object)[np.where(codes < 0, len(levels), codes)]
+        pairs.append(pd.DataFrame({"rcid": rcid[~bad], "issue": issue[~bad]}))
+    elif marks:
+        for code, values in marks.items():
+            rows.fail(~np.isnan(values) & ~np.isin(values, (0.0, 1.0)),
+                      _not_a_flag(code, values))
+            pairs.append(pd.DataFrame({"rcid": rcid[values == 1], "issue": code}))
+    else:
+        raise SourceError(path, "no issue columns: expected short_name (un_roll_call_issues) "
+                          f"or the flags {', '.join(UN_ISSUES)} (Voeten's release)")
+    out = pd.concat(pairs, ignore_index=True).drop_duplicates(ignore_index=True)
+    return out.astype({"rcid": np.int64, "issue": "str"})
+
+
+def _not_a_flag(name: str, values: np.ndarray) -> Callable[[int], str]:
+    return lambda i: f"{name} must be 0 or 1, got {_number_text(values[i])}"
 
 
 def _r_column(column: pd.Series) -> Any:

@@ -278,6 +278,12 @@ class Store:
             "length(text) AS n_chars FROM documents ORDER BY published NULLS LAST, id"
         ).df()
 
+    def document_urls(self) -> set[str]:
+        """The URL of every stored document that has one."""
+        rows = self._con.execute(
+            "SELECT DISTINCT url FROM documents WHERE url IS NOT NULL").fetchall()
+        return {url for (url,) in rows}
+
     # -- events --------------------------------------------------------------
 
     def replace_events(
