@@ -270,6 +270,14 @@ class ArgumentReader:
             if verb is not None and n.dep_ in OBJ_OR_POBJ:
                 near += self._prep_objects(verb, self.cues.target_preps)
             targets = self._ground(near, amap, ctx)
+        if not targets and sources and cameo[:2] == "03":
+            # "a proposal by Putin to resume talks with Kyiv": the one actor of the plan
+            plans = [c for c in n.children if c.dep_ == "acl"
+                     and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)]
+            for plan in plans:
+                targets = self._clause_target(plan, sources, amap)
+                if targets:
+                    break
         symmetric = not targets and len(sources) >= 2 and self._joint(cameo, n)
         if not sources and not targets and self._joint(cameo, n):
             pair = self._border_pair(n.sent.root if verb is None else verb, amap)
