@@ -581,7 +581,7 @@ CONSTRUCTIONS = [
                  ("HUN", "SVK", "14"), id="a_reaction_drawn_from_another-2"),
     pytest.param("Moldova received support from Romania.",
                  ("ROU", "MDA", "05"), id="a_reaction_drawn_from_another-3"),
-    pytest.param("Talks resumed after a proposal by Lula to mediate with Caracas.",
+    pytest.param("Talks resumed after a proposal by Brasilia to mediate with Caracas.",
                  ("BRA", "VEN", "03"), id="the_partner_named_in_a_planned_act"),
     pytest.param("Warsaw pushed back against Berlin's criticism.",
                  ("POL", "DEU", "12"), id="pushing_back_against_a_position_rejects_it"),
