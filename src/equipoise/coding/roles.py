@@ -141,8 +141,9 @@ class ActorResolver:
             for c in t.children:
                 if c.dep_ in CLAUSAL:
                     continue
-                if c.dep_ == "prep" and c.lower_ not in self.cues.np_preps:
-                    continue
+                if c.dep_ == "prep" and c.lower_ not in self.cues.np_preps and not (
+                        t is tok and c.lower_ == "by" and tok.pos_ in NOUN_TAGS):
+                    continue  # but "a proposal by Ankara" is Ankara's, as "Ankara's" is
                 if c.lemma_.lower() in self.cues.go_between_words:
                     continue  # "an Oman-brokered agreement": Oman is no party to it
                 stack.append(c)
