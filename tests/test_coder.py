@@ -585,6 +585,8 @@ CONSTRUCTIONS = [
                  ("BRA", "VEN", "03"), id="the_partner_named_in_a_planned_act"),
     pytest.param("Yerevan rejected a proposal by Baku to hold talks in Tbilisi.",
                  ("ARM", "AZE", "12"), id="a_nominal_act_by_someone_is_theirs"),
+    pytest.param("China is ready to help Laos and Cambodia.",
+                 ("CHN", "KHM", "03"), id="a_coordinated_object_of_a_planned_act"),
     pytest.param("Warsaw pushed back against Berlin's criticism.",
                  ("POL", "DEU", "12"), id="pushing_back_against_a_position_rejects_it"),
     pytest.param("Kyiv said Minsk had crossed a red line.",
@@ -628,6 +630,12 @@ def test_its_own_in_what_the_accused_did_is_the_accuseds(rules):
 def test_triggering_sanctions_is_no_reaction_of_their_owner(rules):
     pairs, _ = code(rules, "Britain and France moved to trigger UN sanctions on Iran.")
     assert not any(s == "UN" and t in ("GBR", "FRA") for s, t, _ in pairs)
+
+
+def test_a_list_inside_a_relative_clause_is_no_partner(rules):
+    pairs, _ = code(rules, "Egypt pledged to send ships to the force that includes Chad "
+                           "and Niger.")
+    assert not any(t in ("TCD", "NER") for _, t, _ in pairs)
 
 
 def test_releasing_a_statement_frees_nobody(rules):

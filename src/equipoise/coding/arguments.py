@@ -204,9 +204,10 @@ class ArgumentReader:
 
     def _clause_target(self, v: Token, sources: list[Role], amap,
                        skip: frozenset[int] | set[int] = frozenset()) -> list[Role]:
-        """Fallback: the one other actor named inside the trigger's clause, if only one is."""
+        """Fallback: the one other actor named inside the trigger's clause, if only one is,
+        or the actors of one coordinated list ("to provide Mali and Chad with grain")."""
         taken = {r.mention.country or r.mention.code for r in sources}
-        found: dict[str, Role] = {}
+        found: dict[str, tuple[Role, Token]] = {}
         stack = [c for c in v.children if c.dep_ not in OWN_CLAUSES]
         while stack:
             t = stack.pop()
@@ -216,8 +217,18 @@ class ArgumentReader:
                 continue
             key = role.mention.country or role.mention.code
             if key not in taken:
-                found.setdefault(key, role)
-        return list(found.values()) if len(found) == 1 else []
+                found.setdefault(key, (role, t))
+        if len(found) == 1:
+            return [role for role, _ in found.values()]
+        heads = {_list_head(t) for _, t in found.values()}
+        if len(found) > 1 and len(heads) == 1:
+            # only the object of the verb itself or of its infinitive, not a list inside
+            # a relative or adverbial clause ("the coalition that includes A, B and C")
+            head = heads.pop()
+            verbs = {v.i} | {c.i for c in v.subtree if c.dep_ == "xcomp"}
+            if head.dep_ in ("dobj", "dative") and head.head.i in verbs:
+                return [role for role, _ in sorted(found.values(), key=lambda f: f[1].i)]
+        return []
 
     def _noun_args(self, n: Token, amap, ctx, cameo):
         own = [c for c in n.children if c.dep_ in ("poss", "amod", "compound", "nmod")]
@@ -416,3 +427,10 @@ class ArgumentReader:
                 for g in c.children if g.dep_ == "pobj"]
         roles = self._collect(objs, amap, ctx)
         return roles if len({r.mention.code for r in roles}) >= 2 else []
+
+
+def _list_head(tok: Token) -> Token:
+    """The first item of the coordinated list a token belongs to."""
+    while tok.dep_ == "conj" and tok.head.i != tok.i:
+        tok = tok.head
+    return tok
