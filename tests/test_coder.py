@@ -589,6 +589,8 @@ CONSTRUCTIONS = [
                  ("CHN", "KHM", "03"), id="a_coordinated_object_of_a_planned_act"),
     pytest.param("Warsaw pushed back against Berlin's criticism.",
                  ("POL", "DEU", "12"), id="pushing_back_against_a_position_rejects_it"),
+    pytest.param("Rome said Tunisia's decision would harm the region.",
+                 ("ITA", "TUN", "11"), id="saying_another_actor_does_wrong_is_criticism-5"),
     pytest.param("Kyiv said Minsk had crossed a red line.",
                  ("UKR", "BLR", "11"), id="saying_another_actor_does_wrong_is_criticism-4"),
 ]
