@@ -591,6 +591,12 @@ CONSTRUCTIONS = [
                  ("POL", "DEU", "12"), id="pushing_back_against_a_position_rejects_it"),
     pytest.param("Rome said Tunisia's decision would harm the region.",
                  ("ITA", "TUN", "11"), id="saying_another_actor_does_wrong_is_criticism-5"),
+    pytest.param("Oslo rejected Moscow's demands. The Nordic country also criticised Minsk.",
+                 ("NOR", "BLR", "11"), id="a_reference_noun_with_a_region_word"),
+    pytest.param("Japan and South Korea met in China. The two allies agreed to resume talks.",
+                 ("JPN", "KOR", "03"), id="the_two_allies_are_the_pair_named_before"),
+    pytest.param("Canberra decided to lift its sanctions on Fiji.",
+                 ("AUS", "FJI", "08"), id="deciding_to_act_is_the_act"),
     pytest.param("Kyiv said Minsk had crossed a red line.",
                  ("UKR", "BLR", "11"), id="saying_another_actor_does_wrong_is_criticism-4"),
 ]
@@ -638,6 +644,11 @@ def test_a_list_inside_a_relative_clause_is_no_partner(rules):
     pairs, _ = code(rules, "Egypt pledged to send ships to the force that includes Chad "
                            "and Niger.")
     assert not any(t in ("TCD", "NER") for _, t, _ in pairs)
+
+
+def test_a_reference_noun_with_a_region_word_skips_states_outside_it(rules):
+    pairs, _ = code(rules, "Japan criticised Seoul. The Nordic country condemned Moscow.")
+    assert not any(s in ("JPN", "KOR") and t == "RUS" for s, t, _ in pairs)
 
 
 def test_releasing_a_statement_frees_nobody(rules):

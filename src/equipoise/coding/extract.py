@@ -47,11 +47,13 @@ class SentenceExtractor(ActorResolver, EventFilters, ArgumentReader):
     """Reads events off one parsed sentence. Stateless apart from its lexicons."""
 
     def __init__(self, triggers: dict[tuple[str, str], list[Trigger]], cues: Cues,
-                 sector_words: dict[str, str], groups: dict[str, tuple[str, ...]] | None = None):
+                 sector_words: dict[str, str], groups: dict[str, tuple[str, ...]] | None = None,
+                 region_words: dict[str, frozenset[str]] | None = None):
         self.triggers = triggers
         self.cues = cues
         self.sector_words = sector_words
         self.groups = groups or {}  # "the E3" acts as Britain, France and Germany
+        self.region_words = region_words or {}  # "the Nordic country" is a Nordic state
         self._sector_max = max((len(k.split()) for k in sector_words), default=1)
 
     def extract(self, sent: Doc, mentions: list[Mention], ctx: Context) -> list[Found]:

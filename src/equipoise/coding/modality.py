@@ -207,8 +207,9 @@ class EventFilters:
         if verb.dep_ == "ccomp" and verb.head.lemma_.lower() in self.cues.speech_verbs and any(
                 c.dep_ == "aux" and c.lower_ == "would" for c in verb.children):
             return code  # "said Ankara would coordinate": the future seen from the past
-        if verb.dep_ == "xcomp" and verb.head.lemma_.lower() in self.cues.intent_heads:
-            return code
+        if (verb.dep_ == "xcomp" and verb.head.lemma_.lower() in self.cues.intent_heads
+                and verb.head.lemma_.lower() != "decide"):
+            return code  # but "decided to lift the embargo" is the lifting itself
         if verb.dep_ == "acl" and verb.head.lemma_.lower() in self.cues.intent_heads:
             return code  # "its plan to supply arms", "an offer to mediate"
         return cameo
