@@ -1303,7 +1303,7 @@ def fetch_gdelt(
         listed = sum(f.size or 0 for f in files)
         console.print(f"{len(files):,} GDELT {version}.0 file(s) cover {first} to {last} "
                       f"({_megabytes(listed)}); cache: {escape(str(fetcher.cache))}; "
-                      f"keeping {keep.describe()}")  # fmt: skip
+                      f"keeping {keep.describe()}", soft_wrap=True)  # fmt: skip
         store = None
         sink: Sink
         if parquet is not None:
@@ -1355,7 +1355,7 @@ def _print_fetch(summary, where: Path) -> None:
         f"{len(summary.cached):,} from the cache, {len(summary.failed):,} failed; "
         f"{len(summary.imported):,} imported, {len(summary.already):,} imported before "
         "(passed over)"
-    ))
+    ), soft_wrap=True)
     out.print(escape(
         f"{report.rows:,} rows read: {report.added:,} events imported, {report.replaced:,} "
         f"replaced (already stored); skipped {report.domestic:,} domestic, "
@@ -1364,9 +1364,9 @@ def _print_fetch(summary, where: Path) -> None:
         + (f", {report.duplicates:,} repeating a record id" if report.duplicates else "")
         + f"; {len(report.errors):,} row errors"
         + f" ({where})"
-    ))
+    ), soft_wrap=True)
     for name, reason in summary.failed:
-        out.print(escape(f"failed: {name}: {reason}"), highlight=False)
+        out.print(escape(f"failed: {name}: {reason}"), highlight=False, soft_wrap=True)
 
 
 def main() -> None:
