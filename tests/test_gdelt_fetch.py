@@ -388,22 +388,33 @@ def test_a_list_the_server_cannot_give_is_an_error(tmp_path, site):
         get.files(2, DAYS[0], DAYS[1])
 
 
-def test_gdelt_2_files_of_the_window_are_fetched_and_imported(tmp_path, site):
-    stamps = ["20200101000000", "20200101001500", "20200102234500", "20200103000000"]
+def publish_v2(site: Site, stamps: list[str], first_id: int = 500_000) -> list[str]:
+    """Export files of 25 rows for ``stamps`` and master list lines naming them (with
+    mentions files the server does not have); returns the lines."""
     lines = []
     for n, stamp in enumerate(stamps):
         name = f"{stamp}.export.CSV.zip"
         day = dt.datetime.strptime(stamp[:8], "%Y%m%d").date()
-        data = zipped(name.removesuffix(".zip"), gdelt_rows(500_000 + 100 * n, 25, day, 2))
+        data = zipped(name.removesuffix(".zip"), gdelt_rows(first_id + 100 * n, 25, day, 2))
         site.files[f"{PREFIX}/gdeltv2/{name}"] = data
         lines.append(f"{len(data)} {hashlib.md5(data).hexdigest()} "
                      f"http://data.gdeltproject.org/gdeltv2/{name}")  # fmt: skip
         lines.append(f"999 {hashlib.md5(b'').hexdigest()} "
                      f"http://data.gdeltproject.org/gdeltv2/{stamp}.mentions.CSV.zip")  # fmt: skip
-    site.files[f"{PREFIX}/gdeltv2/masterfilelist.txt"] = ("\n".join(lines) + "\n").encode()
+    return lines
+
+
+def test_gdelt_2_files_of_the_window_are_fetched_and_imported(tmp_path, site):
+    stamps = ["20200101000000", "20200101001500", "20200102234500", "20200103000000"]
+    # Long enough that the copy in the cache is completed, not read again.
+    lines = publish_v2(site, stamps) + ["1 0cc175b9c0f1b6a831c399e269772661 "
+                                        f"http://data.gdeltproject.org/gdeltv2/{n}.gkg.csv.zip"
+                                        for n in range(100)]  # fmt: skip
+    listed = f"{PREFIX}/gdeltv2/masterfilelist.txt"
+    site.files[listed] = ("\n".join(lines) + "\n").encode()
+    window = dt.date(2020, 1, 1), dt.date(2020, 1, 2)
     with fetcher(site, tmp_path / "cache") as get, Store(tmp_path / "s.duckdb") as store:
-        files = get.files(2, dt.date(2020, 1, 1), dt.date(2020, 1, 2))
-        summary = fetch_and_import(get, files, StoreSink(store))
+        summary = fetch_and_import(get, get.files(2, *window), StoreSink(store))
         fetched = rows_of(store)
     wanted = [f"{s}.export.CSV.zip" for s in stamps[:3]]
     assert summary.imported == wanted and summary.failed == []
@@ -411,6 +422,29 @@ def test_gdelt_2_files_of_the_window_are_fetched_and_imported(tmp_path, site):
     expected, _ = direct(tmp_path, site, wanted, folder="gdeltv2")
     assert fetched.to_dict("records") == expected.to_dict("records")
     assert set(fetched["dataset"]) == {"gdelt2"}
+    assert site.ranges == []
+
+    # GDELT adds files at the end of its list: the next run reads only what was added.
+    site.files[listed] += ("\n".join(publish_v2(site, ["20200102235900"], 600_000)) + "\n"
+                           ).encode()  # fmt: skip
+    with fetcher(site, tmp_path / "cache") as get, Store(tmp_path / "s.duckdb") as store:
+        summary = fetch_and_import(get, get.files(2, *window), StoreSink(store))
+    assert summary.imported == ["20200102235900.export.CSV.zip"] and summary.already == wanted
+    size = len(site.files[listed])
+    assert [(path, start) for path, start in site.ranges if path == listed] == [
+        (listed, len(("\n".join(lines) + "\n").encode()) - 4096)]
+    assert (tmp_path / "cache" / "gdeltv2" / "masterfilelist.txt").read_bytes() == \
+        site.files[listed] and size > 4096  # fmt: skip
+
+    # A list written anew (the end of the copy no longer matches) is read whole.
+    site.files[listed] = ("\n".join(publish_v2(site, ["20200101003000"], 700_000) + lines)
+                          + "\n").encode()  # fmt: skip
+    with fetcher(site, tmp_path / "cache") as get:
+        names = [f.name for f in get.files(2, *window)]
+    assert "20200101003000.export.CSV.zip" in names and "20200102235900.export.CSV.zip" \
+        not in names  # fmt: skip
+    assert (tmp_path / "cache" / "gdeltv2" / "masterfilelist.txt").read_bytes() == \
+        site.files[listed]  # fmt: skip
 
 
 # -- the command line ---------------------------------------------------------------------

@@ -10,6 +10,7 @@ is named):
   ``YYYY.zip`` (1979 to 2005) hold the events that took place in that month or year.
 * GDELT 2.0: ``BASE/gdeltv2/masterfilelist.txt`` (``bytes md5 url`` a line) lists every
   15-minute file from 2015-02-18; the events are in ``YYYYMMDDHHMMSS.export.CSV.zip``.
+  The list is kept in the cache and completed from where it ends (it only grows).
 
 A file is downloaded to ``NAME.part`` in the cache and renamed only once its size and
 MD5 are right, so a file in the cache under its own name is always whole. An interrupted
@@ -55,6 +56,7 @@ _V1_YEAR = re.compile(r"(\d{4})\.zip")
 _V2_EXPORT = re.compile(r"(\d{14})\.export\.CSV\.zip")
 _MD5 = re.compile(r"[0-9a-fA-F]{32}")
 _T = TypeVar("_T")
+_OVERLAP = 4096  # bytes of a cached master list checked against the server's before appending
 
 
 class FetchError(EquipoiseError):
@@ -273,9 +275,9 @@ class Fetcher:
                 sizes = []  # the MD5 still checks every byte
             return in_window(v1_files(sums, sizes), start, end)
         if version == 2:
-            return self._retrying(
-                V2_MASTER_LIST, lambda: in_window(self._stream_list(start, end), start, end),
-            )  # fmt: skip
+            listed = self._retrying(V2_MASTER_LIST, self._master_list)
+            with listed.open(encoding="utf-8", errors="replace") as lines:
+                return in_window(v2_files(lines, start, end), start, end)
         raise ValueError(f"GDELT version must be 1 or 2, not {version!r}")
 
     def _text(self, path: str) -> list[str]:
@@ -286,11 +288,58 @@ class Fetcher:
 
         return self._retrying(path, get)
 
-    def _stream_list(self, start: dt.date, end: dt.date) -> list[RemoteFile]:
-        # GDELT 2.0's list runs to millions of lines: read as it comes, keep the window.
+    def _master_list(self) -> Path:
+        """GDELT 2.0's master list in the cache, brought up to date; returns its path.
+
+        The list runs to over a hundred megabytes and only grows at its end: a copy in
+        the cache is completed with a range request for the bytes past its last
+        ``_OVERLAP``, which must match the copy's own (else the whole list is read again).
+        """
+        path = self.cache / V2_MASTER_LIST
+        path.parent.mkdir(parents=True, exist_ok=True)
+        have = path.stat().st_size if path.is_file() else 0
+        if have > _OVERLAP:
+            start = have - _OVERLAP
+            headers = {"Range": f"bytes={start}-"}
+            with self._client.stream("GET", self.url(V2_MASTER_LIST), headers=headers) as got:
+                if got.status_code == 416:  # the list is shorter than the copy: read anew
+                    return self._whole_list(path)
+                _check_status(got)
+                if got.status_code == 200:  # the server ignores ranges: this is all of it
+                    return self._keep_list(path, got)
+                if got.status_code == 206 and _range_start(got) == start:
+                    with path.open("r+b") as copy:
+                        copy.seek(start)
+                        tail = copy.read(_OVERLAP)
+                        stream = got.iter_bytes()
+                        head = b""
+                        for block in stream:
+                            head += block
+                            if len(head) >= _OVERLAP:
+                                break
+                        if head[:_OVERLAP] == tail:
+                            # Appended in place: bytes cut short by an interruption are
+                            # the list's own, completed by the next run the same way.
+                            copy.seek(have)
+                            copy.write(head[_OVERLAP:])
+                            for block in stream:
+                                copy.write(block)
+                            return path
+        return self._whole_list(path)
+
+    def _whole_list(self, path: Path) -> Path:
         with self._client.stream("GET", self.url(V2_MASTER_LIST)) as response:
             _check_status(response)
-            return list(v2_files(response.iter_lines(), start, end))
+            return self._keep_list(path, response)
+
+    @staticmethod
+    def _keep_list(path: Path, response: httpx.Response) -> Path:
+        part = path.with_name(path.name + ".part")
+        with part.open("wb") as out:
+            for block in response.iter_bytes():
+                out.write(block)
+        os.replace(part, path)
+        return path
 
     def _retrying(self, path: str, request: Callable[[], _T]) -> _T:
         failures = 0
