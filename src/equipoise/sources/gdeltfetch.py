@@ -208,6 +208,11 @@ class _Permanent(Exception):
     """A failure that trying again will not cure: 404 and the other 4xx."""
 
 
+# Requests httpx gives up on for good (too many redirects, an unreadable answer), as
+# against its transport errors (timeouts, dropped or refused connections), tried again.
+_FOR_GOOD = (_Permanent, httpx.TooManyRedirects, httpx.DecodingError, httpx.UnsupportedProtocol)
+
+
 Status = Literal["fetched", "cached", "failed"]
 
 
@@ -227,7 +232,7 @@ class Fetcher:
     """Downloads from GDELT (or the mirror at ``base_url``) into ``cache``.
 
     Use as a context manager. ``timeout`` bounds each connect and each read, in seconds;
-    ``client`` replaces the HTTP client (its base URL and headers are the caller's).
+    ``client`` replaces the HTTP client (its timeouts and headers are then the caller's).
     """
 
     def __init__(
@@ -346,8 +351,8 @@ class Fetcher:
         while True:
             try:
                 return request()
-            except _Permanent as exc:
-                raise FetchError(f"{self.url(path)}: {exc}") from None
+            except _FOR_GOOD as exc:
+                raise FetchError(f"{self.url(path)}: {_reason(exc)}") from None
             except (_Transient, httpx.TransportError) as exc:
                 failures += 1
                 if failures >= self.retry.attempts:
@@ -383,8 +388,8 @@ class Fetcher:
                 received += self._download(remote, part, progress)
                 os.replace(part, target)
                 return Download(remote, "fetched", target, received=received)
-            except _Permanent as exc:
-                return Download(remote, "failed", reason=str(exc), received=received)
+            except _FOR_GOOD as exc:
+                return Download(remote, "failed", reason=_reason(exc), received=received)
             except (_Transient, httpx.TransportError) as exc:
                 failures += 1
                 if failures >= self.retry.attempts:
@@ -462,6 +467,10 @@ def _range_start(response: httpx.Response) -> int | None:
 
 
 def _reason(exc: BaseException) -> str:
+    if isinstance(exc, httpx.TooManyRedirects):
+        return "too many redirects"
+    if isinstance(exc, httpx.HTTPError) and not isinstance(exc, httpx.TransportError):
+        return f"{type(exc).__name__}: {exc}"
     if isinstance(exc, httpx.TimeoutException):
         return "timed out"
     if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
