@@ -507,8 +507,12 @@ def test_the_command_writes_parquet_instead_of_a_store(tmp_path, site):
     again = CliRunner().invoke(app, args)
     assert "0 imported, 2 imported before" in again.output
     assert [p.stat().st_mtime_ns for p in written] == stamp
-    assert ParquetSink(tmp_path / "pq").done(
-        RemoteFile("events/x", None, "0" * 32, DAYS[0], DAYS[0], 1), EventFilter()) is False
+    # A damaged Parquet file is written again.
+    written[0].write_bytes(b"PAR1 cut short")
+    other = RemoteFile(f"events/{names[0]}", None, "0" * 32, DAYS[0], DAYS[0], 1)
+    assert ParquetSink(tmp_path / "pq").done(other, EventFilter()) is False
+    assert "1 imported, 1 imported before" in CliRunner().invoke(app, args).output
+    assert pq.read_table(written[0]).num_rows > 0
 
 
 def test_the_command_refuses_a_store_and_parquet_together_and_unknown_codes(tmp_path, site):

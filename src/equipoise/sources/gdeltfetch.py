@@ -534,6 +534,7 @@ class ParquetSink:
         return self.folder / f"{remote.name.removesuffix('.zip')}.parquet"
 
     def done(self, remote: RemoteFile, keep: EventFilter) -> bool:
+        import pyarrow as pa
         import pyarrow.parquet as pq
 
         target = self.path(remote)
@@ -541,7 +542,7 @@ class ParquetSink:
             return False
         try:
             meta = pq.read_schema(target).metadata or {}
-        except Exception:  # not a readable Parquet file: written again
+        except (OSError, pa.ArrowException):  # not a readable Parquet file: written again
             return False
         noted = meta.get(b"equipoise.fetch")
         return noted is not None and _covers(noted.decode(), remote, keep)
