@@ -38,6 +38,7 @@ from equipoise.sources.gdeltfetch import (
     default_cache_dir,
     fetch_and_import,
     in_window,
+    uncovered,
     user_agent,
     v1_files,
     v2_files,
@@ -225,6 +226,9 @@ def test_gdelt_1_lists_give_daily_monthly_and_yearly_files_by_the_days_they_cove
     assert [f.name for f in in_window(files, dt.date(2013, 3, 31), dt.date(2013, 4, 1))] == [
         "201303.zip", "20130401.export.CSV.zip"]
     assert in_window(files, dt.date(2006, 1, 1), dt.date(2012, 12, 31)) == []
+    assert uncovered(files, dt.date(2013, 3, 30), dt.date(2013, 4, 3)) == [
+        dt.date(2013, 4, 2), dt.date(2013, 4, 3)]
+    assert uncovered(files, dt.date(2004, 12, 31), dt.date(2005, 1, 1)) == [dt.date(2004, 12, 31)]
 
 
 def test_gdelt_2_master_list_gives_the_export_files_of_the_window():
@@ -467,6 +471,7 @@ def test_the_command_filters_while_importing_and_reports_what_it_did(tmp_path, s
     result = fetch(*narrow)
     assert result.exit_code == 1, result.output
     assert "3 file(s) fetched" in result.output and "1 failed" in result.output
+    assert "no GDELT 1.0 file covers" not in result.output
     assert f"failed: {names[3]}: not on the server (HTTP 404)" in result.output
     keep = EventFilter.build(["RUS", "IRN"], ["19", "11"])
     expected, report = direct(tmp_path, site, names[:3], keep=keep)
@@ -528,3 +533,8 @@ def test_the_command_refuses_a_store_and_parquet_together_and_unknown_codes(tmp_
                                       "2021-01-02", "--base-url", site.base,
                                       "--cache", str(tmp_path)])  # fmt: skip
     assert result.exit_code == 2 and "no GDELT 1.0 event file covers" in result.output
+    result = CliRunner().invoke(app, ["fetch", "gdelt", "--from", "2019-12-30", "--to",
+                                      "2020-01-01", "--base-url", site.base,
+                                      "--cache", str(tmp_path), "--db", str(tmp_path / "s")])
+    assert "no GDELT 1.0 file covers 2 day(s) of the window: 2019-12-30, 2019-12-31" \
+        in result.output and result.exit_code == 0  # fmt: skip

@@ -1283,6 +1283,7 @@ def fetch_gdelt(
         Step,
         StoreSink,
         fetch_and_import,
+        uncovered,
     )
 
     first = _date(start, "--from")
@@ -1300,6 +1301,11 @@ def fetch_gdelt(
             files = fetcher.files(version, first, last)
         if not files:
             raise FetchError(f"no GDELT {version}.0 event file covers {first} to {last}")
+        gaps = uncovered(files, first, last)
+        if gaps:
+            shown = ", ".join(str(day) for day in gaps[:5]) + (", ..." if len(gaps) > 5 else "")
+            console.print(f"[yellow]warning:[/yellow] no GDELT {version}.0 file covers "
+                          f"{len(gaps):,} day(s) of the window: {shown}", soft_wrap=True)
         listed = sum(f.size or 0 for f in files)
         console.print(f"{len(files):,} GDELT {version}.0 file(s) cover {first} to {last} "
                       f"({_megabytes(listed)}); cache: {escape(str(fetcher.cache))}; "

@@ -182,6 +182,19 @@ def in_window(files: Iterable[RemoteFile], start: dt.date, end: dt.date) -> list
     return sorted(chosen, key=lambda f: (f.first, f.name))
 
 
+def uncovered(files: Iterable[RemoteFile], start: dt.date, end: dt.date) -> list[dt.date]:
+    """The days from ``start`` to ``end`` that no file covers (before GDELT began, days
+    it skipped, today before its file is out)."""
+    covered: set[dt.date] = set()
+    for f in files:
+        day = max(f.first, start)
+        while day <= min(f.last, end):
+            covered.add(day)
+            day += dt.timedelta(days=1)
+    days = (start + dt.timedelta(days=n) for n in range((end - start).days + 1))
+    return [day for day in days if day not in covered]
+
+
 # -- downloading --------------------------------------------------------------------------
 
 
