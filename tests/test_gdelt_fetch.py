@@ -533,6 +533,13 @@ def test_the_command_refuses_a_store_and_parquet_together_and_unknown_codes(tmp_
                                       "2021-01-02", "--base-url", site.base,
                                       "--cache", str(tmp_path)])  # fmt: skip
     assert result.exit_code == 2 and "no GDELT 1.0 event file covers" in result.output
+    # --debug shows the error itself, as for the other commands.
+    gone = ["fetch", "gdelt", "--from", "2020-01-01", "--base-url", site.base + "/none",
+            "--attempts", "1", "--cache", str(tmp_path)]  # fmt: skip
+    result = CliRunner().invoke(app, gone)
+    assert result.exit_code == 2 and "md5sums: not on the server (HTTP 404)" in result.output
+    result = CliRunner().invoke(app, ["--debug", *gone])
+    assert isinstance(result.exception, FetchError)
     result = CliRunner().invoke(app, ["fetch", "gdelt", "--from", "2019-12-30", "--to",
                                       "2020-01-01", "--base-url", site.base,
                                       "--cache", str(tmp_path), "--db", str(tmp_path / "s")])

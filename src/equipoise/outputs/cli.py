@@ -1230,8 +1230,9 @@ def import_(
 
 
 # -- fetch --------------------------------------------------------------------------------
+# Errors reach the top group's _Commands, which knows --debug.
 fetch_app = typer.Typer(
-    cls=_Commands, no_args_is_help=True, add_completion=False,
+    no_args_is_help=True, add_completion=False,
     help="Download event datasets and import them into the store.",
 )  # fmt: skip
 app.add_typer(fetch_app, name="fetch")

@@ -370,7 +370,7 @@ class Fetcher:
                 failures += 1
                 if failures >= self.retry.attempts:
                     raise FetchError(f"{self.url(path)}: {_reason(exc)} "
-                                     f"(tried {failures} times)") from None  # fmt: skip
+                                     f"({_tries(failures)})") from None  # fmt: skip
                 self.retry.sleep(self.retry.delay(failures))
 
     # -- files --------------------------------------------------------------------------
@@ -406,7 +406,7 @@ class Fetcher:
             except (_Transient, httpx.TransportError) as exc:
                 failures += 1
                 if failures >= self.retry.attempts:
-                    reason = f"{_reason(exc)} (tried {failures} times)"
+                    reason = f"{_reason(exc)} ({_tries(failures)})"
                     return Download(remote, "failed", reason=reason, received=received)
                 self.retry.sleep(self.retry.delay(failures))
 
@@ -477,6 +477,10 @@ def _check_status(response: httpx.Response) -> None:
 def _range_start(response: httpx.Response) -> int | None:
     match = re.fullmatch(r"bytes (\d+)-\d+/(\d+|\*)", response.headers.get("Content-Range", ""))
     return int(match[1]) if match else None
+
+
+def _tries(count: int) -> str:
+    return "tried once" if count == 1 else f"tried {count} times"
 
 
 def _reason(exc: BaseException) -> str:
