@@ -67,7 +67,7 @@ class Site:
         self.requests: Counter[str] = Counter()
         self.ranges: list[tuple[str, int]] = []
         self.agents: set[str] = set()
-        self.slow = 1.5  # seconds: longer than the tests' timeouts
+        self.slow = 2.5  # seconds: well over the tests' timeout
         self.base = ""  # the server's URL, with the folder its files are in
         self.lock = threading.Lock()
 
@@ -178,7 +178,7 @@ def write_v1_lists(site: Site, wrong_md5: tuple[str, ...] = ()) -> None:
 def fetcher(site: Site, cache: Path, attempts: int = 3, sleeps: list | None = None) -> Fetcher:
     retry = Retry(attempts=attempts, first_delay=0.01, max_delay=0.02,
                   sleep=sleeps.append if sleeps is not None else lambda _: None)  # fmt: skip
-    return Fetcher(cache, site.base, timeout=0.5, retry=retry)
+    return Fetcher(cache, site.base, timeout=1.0, retry=retry)
 
 
 def direct(tmp_path: Path, site: Site, names: list[str], keep: EventFilter | None = None,
