@@ -20,6 +20,7 @@ import pytest
 from typer.testing import CliRunner
 
 import equipoise
+from equipoise.errors import UnknownCodeError
 from equipoise.outputs.cli import app
 from equipoise.sources import SourceError, gdeltbulk
 from equipoise.sources.datasets import (
@@ -29,6 +30,7 @@ from equipoise.sources.datasets import (
     ImportReport,
     read_gdelt,
 )
+from equipoise.sources.filters import EventFilter
 from equipoise.sources.importing import import_file
 from equipoise.sources.limits import DateRange
 from equipoise.store import SCHEMA_VERSION, Store
@@ -174,6 +176,46 @@ def test_the_date_range_is_checked_as_the_row_reader_does(tmp_path):
     same_reports(bulk, rows)
     assert list(fast["doc_id"]) == ["gdelt1:2"] and bulk.domestic == 1
     assert bulk.errors[0].startswith(f"{path}:1: event date 2019-01-01 is outside")
+
+
+def test_a_filter_keeps_what_filtering_the_row_readers_events_keeps(tmp_path):
+    partners = ["TUR", "RUS", "IRN", "USA"]
+    codes = ["042", "190", "112", "0431"]
+    lines = [visit(i, Actor2CountryCode=partners[i % 4], EventCode=codes[i // 4 % 4])
+             for i in range(1, 80)]  # fmt: skip
+    lines[10] = visit(11, Actor2CountryCode="RUS", Actor2Name="RUSSIE É")  # read by Python
+    lines[11] = visit(12, Actor1CountryCode="", Actor1KnownGroupCode="EEC",
+                      Actor2CountryCode="IRN")  # the EU (GDELT's EEC) and Iran
+    lines[12] = visit(13, Actor2CountryCode="RUS", GoldsteinScale="inf")  # an error stays
+    lines[13] = visit(14, Actor2CountryCode="AZE")  # domestic stays domestic
+    path = write(tmp_path / "f.CSV", lines)
+    keep = EventFilter.build(["rus", "EU"], ["4", "19"])
+    bulk = ImportReport()
+    with Store(tmp_path / "bulk.duckdb") as store:
+        import_file(store, path, "gdelt1", bulk, keep=keep)
+        fast = store.events_frame()
+    rows = ImportReport()
+    every = list(read_gdelt(path, 1, rows))
+    kept = [e for e in every if keep.keeps(e.source.code, e.target.code, e.root)]
+    with Store(tmp_path / "rows.duckdb") as store:
+        store.add_dataset_events(kept, "gdelt1")
+        slow = store.events_frame()
+    same_rows(fast, slow)
+    assert 0 < len(kept) < len(every) - 10
+    assert {"gdelt1:11", "gdelt1:12"} <= set(fast["doc_id"])
+    assert bulk.filtered == len(every) - len(kept) and bulk.events == len(kept)
+    assert (bulk.rows, bulk.domestic, bulk.errors) == (rows.rows, rows.domestic, rows.errors)
+    assert set(fast["root"]) == {"04", "19"}
+    pairs = zip(fast["source"], fast["target"], strict=True)
+    assert all("RUS" in pair or "EU" in pair for pair in pairs)
+
+
+def test_a_filter_refuses_unknown_codes():
+    with pytest.raises(UnknownCodeError, match="XYZ"):
+        EventFilter.build(["AZE", "XYZ"])
+    with pytest.raises(UnknownCodeError, match="21"):
+        EventFilter.build(roots=["21"])
+    assert EventFilter.build([" ", ""], []).everything
 
 
 def test_malformed_rows_are_reported_with_file_and_line_among_many_good_ones(tmp_path):

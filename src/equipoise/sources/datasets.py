@@ -129,6 +129,7 @@ class ImportReport:
     no_actor: int = 0  # skipped: no state or bloc on one side or both
     unmapped: int = 0  # skipped: an event type with no CAMEO equivalent (ACLED)
     duplicates: int = 0  # skipped: a record id already read from the same file
+    filtered: int = 0  # events left out by an EventFilter (countries, CAMEO roots)
     errors: list[str] = field(default_factory=list)  # "file:line: message"
     added: int = 0  # events new to the store
     replaced: int = 0  # events already stored, written again
@@ -140,7 +141,7 @@ class ImportReport:
     def merge(self, other: ImportReport) -> None:
         """Add ``other``'s counts and errors to this report."""
         for name in ("rows", "events", "domestic", "no_actor", "unmapped", "duplicates",
-                     "added", "replaced"):  # fmt: skip
+                     "filtered", "added", "replaced"):  # fmt: skip
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.errors.extend(other.errors)
 

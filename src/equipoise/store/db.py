@@ -544,6 +544,34 @@ class Store:
             "last_event": last,
         }
 
+    def get_meta(self, key: str) -> str | None:
+        """The value ``key`` holds in the store's ``meta`` table, or None."""
+        row = self._con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Set ``key`` in the store's ``meta`` table (bookkeeping such as the files fetched)."""
+        self._writable()
+        with self._transaction() as con:
+            con.execute(
+                "INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE "
+                "SET value = excluded.value",
+                [key, value],
+            )
+
+    def events_table(self) -> Any:
+        """Every event as a pyarrow Table of the event and GDELT columns, in the order of
+        the import's lines (for writing Parquet without going through pandas)."""
+        columns = ", ".join(_quoted(_EVENT_COLUMNS + GDELT_COLUMNS))
+        with self._con.cursor() as cursor:
+            relation = cursor.sql(
+                f"SELECT {columns} FROM events ORDER BY import_id, import_line, doc_id"
+            )
+            # duckdb 2 names it to_arrow_table; before, arrow() returned the table.
+            if hasattr(relation, "to_arrow_table"):
+                return relation.to_arrow_table()
+            return relation.arrow()
+
     def add_dataset_events(
         self,
         events: Iterable[Event],
