@@ -597,6 +597,12 @@ CONSTRUCTIONS = [
                  ("JPN", "KOR", "03"), id="the_two_allies_are_the_pair_named_before"),
     pytest.param("Canberra decided to lift its sanctions on Fiji.",
                  ("AUS", "FJI", "08"), id="deciding_to_act_is_the_act"),
+    pytest.param("Nepal and Bhutan agreed to reopen their border crossings.",
+                 ("NPL", "BTN", "03"), id="agreeing_together_on_a_mutual_act-1"),
+    pytest.param("Kenya offered to mediate between Ethiopia and Egypt.",
+                 ("KEN", "EGY", "03"), id="offering_to_mediate_between_two"),
+    pytest.param("Bangladesh handed over a demarche to Myanmar.",
+                 ("BGD", "MMR", "11"), id="handing_over_a_protest_note"),
     pytest.param("Kyiv said Minsk had crossed a red line.",
                  ("UKR", "BLR", "11"), id="saying_another_actor_does_wrong_is_criticism-4"),
 ]

@@ -226,7 +226,9 @@ class ArgumentReader:
             # a relative or adverbial clause ("the coalition that includes A, B and C")
             head = heads.pop()
             verbs = {v.i} | {c.i for c in v.subtree if c.dep_ == "xcomp"}
-            if head.dep_ in ("dobj", "dative") and head.head.i in verbs:
+            between = (head.dep_ == "pobj" and head.head.lower_ == "between"
+                       and head.head.head.i in verbs)  # "offered to mediate between A and B"
+            if between or (head.dep_ in ("dobj", "dative") and head.head.i in verbs):
                 return [role for role, _ in sorted(found.values(), key=lambda f: f[1].i)]
         return []
 
