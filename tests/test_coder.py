@@ -603,6 +603,8 @@ CONSTRUCTIONS = [
                  ("KEN", "EGY", "03"), id="offering_to_mediate_between_two"),
     pytest.param("Bangladesh handed over a demarche to Myanmar.",
                  ("BGD", "MMR", "11"), id="handing_over_a_protest_note"),
+    pytest.param("Vilnius said Minsk poses a threat to the region.",
+                 ("LTU", "BLR", "11"), id="saying_another_poses_a_threat_is_criticism"),
     pytest.param("Kyiv said Minsk had crossed a red line.",
                  ("UKR", "BLR", "11"), id="saying_another_actor_does_wrong_is_criticism-4"),
 ]
@@ -655,6 +657,11 @@ def test_a_list_inside_a_relative_clause_is_no_partner(rules):
 def test_a_reference_noun_with_a_region_word_skips_states_outside_it(rules):
     pairs, _ = code(rules, "Japan criticised Seoul. The Nordic country condemned Moscow.")
     assert not any(s in ("JPN", "KOR") and t == "RUS" for s, t, _ in pairs)
+
+
+def test_posing_a_threat_is_a_judgement_not_a_threat(rules):
+    pairs, _ = code(rules, "Vilnius said Minsk poses a threat to Lithuania.")
+    assert not any(root == "13" for _, _, root in pairs)
 
 
 def test_releasing_a_statement_frees_nobody(rules):

@@ -90,6 +90,9 @@ class SentenceExtractor(ActorResolver, EventFilters, ArgumentReader):
                 continue  # "called the move a provocation" is no phone call
             if tok.pos_ not in ("VERB", "AUX") and halted is None and self._background(tok):
                 continue
+            if tok.pos_ == "NOUN" and quad_of(trig.cameo) == 3 and tok.dep_ in OBJ and (
+                    tok.head.lemma_.lower() in self.cues.assessment_verbs):
+                continue  # "Russia poses a threat to Norway" judges Russia; nobody threatens
             if any(self._halted_object(c) for c in tok.children if c.dep_ == "dobj"):
                 continue  # "suspended strikes": the strikes' end is the event, coded there
             cameo = (halted or self._cessation(tok, trig.cameo)
