@@ -605,6 +605,10 @@ CONSTRUCTIONS = [
                  ("BGD", "MMR", "11"), id="handing_over_a_protest_note"),
     pytest.param("Vilnius said Minsk poses a threat to the region.",
                  ("LTU", "BLR", "11"), id="saying_another_poses_a_threat_is_criticism"),
+    pytest.param("Cairo described Ankara's maritime deal as illegal.",
+                 ("EGY", "TUR", "11"), id="labelling_with_an_adjective_of_reproach-1"),
+    pytest.param("A Peruvian official called Bolivia's decision deeply regrettable.",
+                 ("PER", "BOL", "11"), id="labelling_with_an_adjective_of_reproach-2"),
     pytest.param("Kyiv said Minsk had crossed a red line.",
                  ("UKR", "BLR", "11"), id="saying_another_actor_does_wrong_is_criticism-4"),
 ]
@@ -662,6 +666,11 @@ def test_a_reference_noun_with_a_region_word_skips_states_outside_it(rules):
 def test_posing_a_threat_is_a_judgement_not_a_threat(rules):
     pairs, _ = code(rules, "Vilnius said Minsk poses a threat to Lithuania.")
     assert not any(root == "13" for _, _, root in pairs)
+
+
+def test_labelling_with_a_neutral_adjective_is_no_criticism(rules):
+    pairs, _ = code(rules, "Lima called Bolivia's decision important.")
+    assert not pairs
 
 
 def test_releasing_a_statement_frees_nobody(rules):

@@ -389,7 +389,7 @@ class ArgumentReader:
         if v.dep_ == "relcl" and v.head.pos_ in NOUN_TAGS:
             return self._collect([v.head], amap, ctx)
         if (v.dep_ == "acl" and head.dep_ == "ROOT" and head.pos_ in NOUN_TAGS
-                and any(c.dep_ == "dobj" for c in v.children)):
+                and any(c.dep_ in ("dobj", "oprd") for c in v.children)):
             # "The leaders of X and Y, A and B, signed a deal": a long subject leaves the
             # verb hanging on it as a modifier; a participle with an object of its own is
             # no modifier, so the noun is its subject
