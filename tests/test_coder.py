@@ -609,6 +609,10 @@ CONSTRUCTIONS = [
                  ("EGY", "TUR", "11"), id="labelling_with_an_adjective_of_reproach-1"),
     pytest.param("A Peruvian official called Bolivia's decision deeply regrettable.",
                  ("PER", "BOL", "11"), id="labelling_with_an_adjective_of_reproach-2"),
+    pytest.param("ECOWAS gave the junta in Mali a one-month ultimatum.",
+                 ("ECOWAS", "MLI", "13"), id="a_ruling_body_named_by_its_seat"),
+    pytest.param("Ankara condemned the regime in Damascus.",
+                 ("TUR", "SYR", "11"), id="a_ruling_body_named_by_its_seat-2"),
     pytest.param("Kyiv said Minsk had crossed a red line.",
                  ("UKR", "BLR", "11"), id="saying_another_actor_does_wrong_is_criticism-4"),
 ]
@@ -671,6 +675,13 @@ def test_posing_a_threat_is_a_judgement_not_a_threat(rules):
 def test_labelling_with_a_neutral_adjective_is_no_criticism(rules):
     pairs, _ = code(rules, "Lima called Bolivia's decision important.")
     assert not pairs
+
+
+def test_what_a_threat_is_made_of_is_no_event_of_its_own(rules):
+    pairs, _ = code(rules, 'Finland joined NATO, drawing a threat from Moscow of '
+                           '"countermeasures."')
+    assert ("RUS", "FIN", "13") in pairs
+    assert ("FIN", "RUS", "13") not in pairs
 
 
 def test_releasing_a_statement_frees_nobody(rules):

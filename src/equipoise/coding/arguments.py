@@ -268,8 +268,10 @@ class ArgumentReader:
                 targets = self._collect(self._prep_objects(verb, self.cues.target_preps),
                                         amap, ctx)
                 if not targets:
+                    # "gave the junta an ultimatum": the first of two objects receives
                     targets = [r for r in self._collect(
-                        [c for c in verb.children if c.dep_ in ("dative", "iobj")], amap, ctx)]
+                        [c for c in verb.children if c.dep_ in ("dative", "iobj")
+                         or (c.dep_ == "dobj" and c.i < n.i)], amap, ctx)]
         if not targets and cameo[:2] in self.cues.claim_roots:
             targets = self._claimed(n, amap, ctx)
             if not targets and verb is not None:

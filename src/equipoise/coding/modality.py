@@ -157,7 +157,9 @@ class EventFilters:
         if noun.dep_ == "appos":
             return True
         verb = governing_verb(noun)
-        if (verb is not None and verb.lemma_.lower() in self.cues.reaction_verbs
+        direct = verb is not None and (noun.head.i == verb.i or (
+            noun.head.dep_ == "prep" and noun.head.head.i == verb.i))
+        if (verb is not None and direct and verb.lemma_.lower() in self.cues.reaction_verbs
                 and any(c.dep_ == "prep" and c.lower_ == "from"
                         for h in (noun, verb) for c in h.children)):
             return False  # "was met with rebukes from Beijing": the rebukes are the news
@@ -173,6 +175,9 @@ class EventFilters:
                 return False
             if t.dep_ == "pobj" and head.lower_ in self.cues.background_preps:
                 return True
+            if (t is noun and t.dep_ == "pobj" and head.lower_ == "of"
+                    and head.head.pos_ in NOUN_TAGS and self._trigger(head.head) is not None):
+                return True  # "a threat of countermeasures": what the threat is made of
             if head.pos_ in ("VERB", "AUX") and head.lemma_.lower() in self.cues.naming_verbs:
                 return True  # "what he described as its occupation": a label, not news
             if head.pos_ in ("VERB", "AUX"):

@@ -148,6 +148,12 @@ class ActorResolver:
                 if c.lemma_.lower() in self.cues.go_between_words:
                     continue  # "an Oman-brokered agreement": Oman is no party to it
                 stack.append(c)
+        if not roles and tok.lemma_.lower() in self.cues.seated_nouns:
+            # "the junta in Niger", "the authorities in Kabul": the state they govern
+            roles = [amap[g.i] for c in tok.children if c.dep_ == "prep"
+                     and c.lower_ in ("in", "at") for g in c.children
+                     if g.dep_ == "pobj" and g.i in amap
+                     and amap[g.i].mention.kind != "territory"]
         if roles:
             return dedupe(roles)
         if owners and tok.dep_ in SUBJ | {"nsubjpass"}:
