@@ -677,6 +677,13 @@ def test_labelling_with_a_neutral_adjective_is_no_criticism(rules):
     assert not pairs
 
 
+def test_giving_in_is_a_particle_not_a_place(rules):
+    pairs, _ = code(rules, "Serbia gave in to the demands of the EU.")
+    assert ("SRB", "EU", "08") in pairs
+    pairs, _ = code(rules, "Japan gave Laos a loan in Vientiane.")
+    assert not any(root == "08" for _, _, root in pairs)
+
+
 def test_what_a_threat_is_made_of_is_no_event_of_its_own(rules):
     pairs, _ = code(rules, 'Finland joined NATO, drawing a threat from Moscow of '
                            '"countermeasures."')

@@ -50,6 +50,9 @@ class EventFilters:
         for row in rows:
             if not row.with_:
                 return row
+            if row.with_ == "in" and not any(c.dep_ == "prt" and c.lower_ == "in"
+                                             for c in tok.children):
+                continue  # "gave in" yields; "gave X aid in Mali" says where
             if deps is None:
                 deps = near_lemmas(tok)
             if row.with_ in deps:

@@ -150,9 +150,13 @@ class ActorResolver:
                 stack.append(c)
         if not roles and tok.lemma_.lower() in self.cues.seated_nouns:
             # "the junta in Niger", "the authorities in Kabul": the state they govern
-            roles = [amap[g.i] for c in tok.children if c.dep_ == "prep"
-                     and c.lower_ in ("in", "at") for g in c.children
-                     if g.dep_ == "pobj" and g.i in amap
+            # the parser may hang "in Niger" on the verb, right after the noun
+            after = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+            seats = [c for c in tok.children if c.dep_ == "prep"]
+            if after is not None and after.dep_ == "prep" and after.head.i == tok.head.i:
+                seats.append(after)
+            roles = [amap[g.i] for c in seats if c.lower_ in ("in", "at")
+                     for g in c.children if g.dep_ == "pobj" and g.i in amap
                      and amap[g.i].mention.kind != "territory"]
         if roles:
             return dedupe(roles)
