@@ -613,6 +613,10 @@ CONSTRUCTIONS = [
                  ("ECOWAS", "MLI", "13"), id="a_ruling_body_named_by_its_seat"),
     pytest.param("Ankara condemned the regime in Damascus.",
                  ("TUR", "SYR", "11"), id="a_ruling_body_named_by_its_seat-2"),
+    pytest.param("Baghdad accused Ankara of shelling a village in its northern region.",
+                 ("TUR", "IRQ", "19"), id="force_on_a_place_its_owner_names"),
+    pytest.param("Chisinau accused Minsk of helping Moscow.",
+                 ("BLR", "RUS", "07"), id="helping_another_state_is_aid"),
     pytest.param("Kyiv said Minsk had crossed a red line.",
                  ("UKR", "BLR", "11"), id="saying_another_actor_does_wrong_is_criticism-4"),
 ]

@@ -332,7 +332,13 @@ class ArgumentReader:
         places = [g for o in objs if o.i not in amap for c in o.children
                   if c.dep_ == "prep" and c.lower_ in self.cues.place_preps
                   for g in c.children if g.dep_ == "pobj"]
-        return self._collect([p for p in places if p.i in amap], amap, ctx)
+        named = self._collect([p for p in places if p.i in amap], amap, ctx)
+        if named:
+            return named
+        # "struck a resort in its northern region": whose region "its" says
+        return self._collect([p for p in places if any(
+            c.dep_ == "poss" and c.lower_ in self.cues.third_person for c in p.children)],
+            amap, ctx)
 
     def _reciprocal(self, v: Token) -> bool:
         """'accused each other', 'met one another'."""
