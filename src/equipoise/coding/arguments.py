@@ -108,7 +108,7 @@ class ArgumentReader:
             targets = self._collect(self._prep_objects(v, self.cues.visit_preps), amap, ctx)
         if not targets and quad_of(cameo) == 4:
             targets = self._ground(objs + preps + [p for o in objs for p in self._prep_objects(
-                o, self.cues.target_preps)], amap, ctx)
+                o, self.cues.target_preps)], amap, ctx, verb=v)
         if not targets and len(sources) >= 2 and self._joint(cameo, v):
             symmetric = True
         partners = any(c.dep_ == "prep" and c.lower_ in self.cues.partner_preps
@@ -327,7 +327,7 @@ class ArgumentReader:
             return bool(words & self.cues.mutual_conflict)
         return True
 
-    def _ground(self, objs: list[Token], amap, ctx) -> list[Role]:
+    def _ground(self, objs: list[Token], amap, ctx, verb: Token | None = None) -> list[Role]:
         """Whose ground force is used on: 'strikes against sites in Yemen' hit Yemen."""
         places = [g for o in objs if o.i not in amap for c in o.children
                   if c.dep_ == "prep" and c.lower_ in self.cues.place_preps
@@ -335,7 +335,12 @@ class ArgumentReader:
         named = self._collect([p for p in places if p.i in amap], amap, ctx)
         if named:
             return named
-        # "struck a resort in its northern region": whose region "its" says
+        # "struck a resort in its northern region": whose region "its" says; the parser
+        # may hang the place on the verb
+        if verb is not None:
+            places += [g for c in verb.children if c.dep_ == "prep"
+                       and c.lower_ in self.cues.place_preps
+                       for g in c.children if g.dep_ == "pobj"]
         return self._collect([p for p in places if any(
             c.dep_ == "poss" and c.lower_ in self.cues.third_person for c in p.children)],
             amap, ctx)
