@@ -688,6 +688,21 @@ def test_giving_in_is_a_particle_not_a_place(rules):
     assert not any(root == "08" for _, _, root in pairs)
 
 
+@pytest.mark.parametrize("sentence", [
+    "The meeting between Chad and Niger was postponed.",
+    "The summit between Chad and Niger was called off.",
+    "Chad cancelled the talks with Niger.",
+])
+def test_a_meeting_postponed_or_called_off_did_not_take_place(rules, sentence):
+    pairs, _ = code(rules, sentence)
+    assert not any(root == "04" for _, _, root in pairs)
+
+
+def test_calling_off_talks_reduces_relations(rules):
+    pairs, _ = code(rules, "Chad called off the talks with Niger.")
+    assert ("TCD", "NER", "16") in pairs
+
+
 def test_what_a_threat_is_made_of_is_no_event_of_its_own(rules):
     pairs, _ = code(rules, 'Finland joined NATO, drawing a threat from Moscow of '
                            '"countermeasures."')

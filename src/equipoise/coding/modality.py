@@ -77,6 +77,9 @@ class EventFilters:
                 return True
             if t.dep_ in ("xcomp", "ccomp") and t.head.lemma_.lower() in cues.negating_heads:
                 return True
+            if (t is tok and t.pos_ in ("NOUN", "PROPN") and t.dep_ in ("nsubjpass", "dobj")
+                    and _phrasal(t.head) in cues.negating_heads):
+                return True  # "the meeting was postponed", "called off the summit": none held
             if t.dep_ in ("xcomp", "ccomp") and self._requests(t.head) and not (
                     t.head.lemma_.lower() in cues.decision_heads | cues.intent_heads
                     and self._hostile(tok)):
@@ -221,3 +224,10 @@ class EventFilters:
         if verb.dep_ == "acl" and verb.head.lemma_.lower() in self.cues.intent_heads:
             return code  # "its plan to supply arms", "an offer to mediate"
         return cameo
+
+
+def _phrasal(verb: Token) -> str:
+    """A verb's lemma with its particle, if it has one: 'call off', 'rule out'."""
+    prt = next((c.lower_ for c in verb.children if c.dep_ == "prt"), None)
+    lemma = verb.lemma_.lower()
+    return f"{lemma} {prt}" if prt else lemma
