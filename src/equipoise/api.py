@@ -39,7 +39,12 @@ def _bloc_members(query: Query) -> dict[str, list[str]]:
     return members
 
 
-def _dyads(query: Query, db, documents: bool = False) -> pd.DataFrame:
+def _read(query: Query, db, documents: bool = False,
+          volumes: bool = False) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """The dyad rows of the question and, with ``volumes``, each pole's events with
+    anyone per month (its weight in the news, for salience), in one opening of the store."""
+    members = _bloc_members(query)
+    counts = None
     with Store(resolve_db_path(db), read_only=True) as store:
         # A code neither known nor in the store is a typo: refuse it rather than
         # report a pole without events.
@@ -49,12 +54,20 @@ def _dyads(query: Query, db, documents: bool = False) -> pd.DataFrame:
         frame = store.dyad_frame(
             query.focal, list(query.poles), start=query.start, end=query.end,
             columns=None if documents else DYAD_COLUMNS, documents=documents,
-            members=_bloc_members(query),
+            members=members,
             background=documents or query.include_background,
         )  # fmt: skip
+        if volumes:
+            counts = store.pole_volumes(
+                {pole: members.get(pole, []) for pole in query.poles}, start=query.start,
+                end=query.end, background=query.include_background)
     if documents:
         frame["background"] = _background(frame)
-    return frame
+    return frame, counts
+
+
+def _dyads(query: Query, db, documents: bool = False) -> pd.DataFrame:
+    return _read(query, db, documents)[0]
 
 
 def _background(frame: pd.DataFrame) -> pd.Series:
@@ -116,7 +129,7 @@ def align(
     freq: str = "month",
     *,
     weight: str = "count",
-    direction: str = "both",
+    direction: str = "out",
     smoothing: float = 2.0,
     ci: float | None = None,
     n_boot: int = 500,
@@ -164,8 +177,9 @@ def align(
                    smoothing=smoothing, ci=ci, n_boot=n_boot, min_events=min_events,
                    random_state=random_state, overlap=overlap,
                    include_background=include_background)  # fmt: skip
-    frame = _dyads(query, db)
-    return _align(frame, query.focal, list(query.poles), **query.align_options())
+    frame, volumes = _read(query, db, volumes=True)
+    return _align(frame, query.focal, list(query.poles), volumes=volumes,
+                  **query.align_options())
 
 
 def changepoints(
@@ -219,10 +233,10 @@ def analyse(
     from equipoise.analysis import equidistance
 
     query = _query(focal, poles, start, end, freq, changepoints=changepoints, **align_options)
-    frame = _dyads(query, db, documents=True)
+    frame, volumes = _read(query, db, documents=True, volumes=True)
     poles = list(query.poles)
     counted = _series(frame, query)
-    aligned = _align(counted, query.focal, poles, **query.align_options())
+    aligned = _align(counted, query.focal, poles, volumes=volumes, **query.align_options())
     tables = {"aligned": aligned, "equidistance": equidistance(aligned),
               "events": _in_window(dyad_events(frame, query.focal, poles), query.start,
                                    query.end)}

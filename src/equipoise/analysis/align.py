@@ -84,6 +84,7 @@ import pandas as pd
 from equipoise.analysis.blocs import membership_mask, pole_overlaps
 from equipoise.analysis.limits import check_size, count_periods
 from equipoise.analysis.query import DEFAULT_MIN_EVENTS, DEFAULT_N_BOOT, DEFAULT_SMOOTHING, Query
+from equipoise.analysis.scoring import shrunk_scores
 from equipoise.reference.dates import EARLIEST, latest
 from equipoise.reference.memberships import default_memberships
 from equipoise.reference.numbers import signed
@@ -134,6 +135,9 @@ DETAIL_COLUMNS: list[str] = [
     "n_scored",
     "score_sum",
     "score",
+    "share",
+    "volume",
+    "salience",
 ]
 INTERVAL_COLUMNS: list[str] = [
     "net_coop_lo",
@@ -205,19 +209,13 @@ def _flag(events: pd.DataFrame, column: str) -> np.ndarray:
     return events[column].fillna(False).astype(bool).to_numpy(dtype=bool)
 
 
-def _net_coop(coop, conflict, n, k: float):
-    coop, conflict, n = (np.asarray(x, dtype=float) for x in (coop, conflict, n))
-    denom = n + k
+def _share(counts: np.ndarray) -> np.ndarray:
+    """Each pole's part of its period's total over axis 1 of (period, pole); NaN in an
+    empty period."""
+    counts = np.asarray(counts, dtype=float)
+    total = counts.sum(axis=1, keepdims=True)
     with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.where(denom > 0, (coop - conflict) / np.where(denom > 0, denom, 1.0), 0.0)
-    return out
-
-
-def _smoothed(total: np.ndarray, n: np.ndarray, k: float, empty: float = 0.0) -> np.ndarray:
-    """``total / (n + k)``, with ``empty`` where the denominator is 0."""
-    denom = n + k
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(denom > 0, total / np.where(denom > 0, denom, 1.0), empty)
+        return np.where(total > 0, counts / np.where(total > 0, total, 1.0), np.nan)
 
 
 def _tilt(net: pd.Series, groups: pd.Series | None = None) -> pd.Series:
@@ -694,7 +692,7 @@ def align(
     end: date | None = None,
     freq: str = "month",
     weight: str = "count",
-    direction: str = "both",
+    direction: str = "out",
     smoothing: float = DEFAULT_SMOOTHING,
     ci: float | None = None,
     n_boot: int = DEFAULT_N_BOOT,
@@ -703,6 +701,7 @@ def align(
     *,
     memberships: pd.DataFrame | None = None,
     overlap: str = "keep",
+    volumes: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per (period, pole) for every period from ``start`` to ``end``.
 
@@ -844,11 +843,26 @@ def align(
     ok = n_scored_events >= min_events
     with np.errstate(divide="ignore", invalid="ignore"):
         columns["goldstein_mean"] = np.where(n > 0, columns["goldstein_sum"] / n, np.nan)
-    columns["net_coop"] = np.where(net_ok, _net_coop(coop, conflict, n, k), np.nan)
-    score = _smoothed(columns["score_sum"], columns["n_scored"], k)
-    columns["score"] = np.where(ok, score, np.nan)
     grid = (n_periods, n_poles)
+    # Every cell is pulled toward the focal actor's own level in its period, not toward 0
+    # (equipoise.analysis.scoring): the pull then favours no pole, however thinly covered.
+    net = shrunk_scores((coop - conflict).reshape(grid), n.reshape(grid), k).reshape(n_cells)
+    columns["net_coop"] = np.where(net_ok, net, np.nan)
+    score = shrunk_scores(columns["score_sum"].reshape(grid), columns["n_scored"].reshape(grid),
+                          k).reshape(n_cells)
+    columns["score"] = np.where(ok, score, np.nan)
     columns["tilt"] = _tilts(score.reshape(grid), ok.reshape(grid)).reshape(n_cells)
+    # Salience, apart from the score: how much of the focal actor's dealings go to each
+    # pole, against how much of the news each pole is.
+    # A side of the window given bounds the volume as it bounds the dyads; an open side
+    # takes the whole of its period, as a store read with that window does.
+    window = (_day(query.start) if query.start is not None else np.iinfo(np.int64).min,
+              _day(query.end) if query.end is not None else np.iinfo(np.int64).max)
+    volume = _volumes(events, volumes, poles, periods, code, memberships, window)
+    columns["share"] = _share(n.reshape(grid)).reshape(n_cells)
+    columns["volume"] = volume.reshape(n_cells)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        columns["salience"] = columns["share"] / _share(volume).reshape(n_cells)
     columns["status"] = np.where(ok, STATUS_OK, STATUS_INSUFFICIENT).astype(object)
 
     if ci is not None:
@@ -859,8 +873,13 @@ def align(
              np.where(scored, value * times, 0.0)]
         )
         sums = _bootstrap_sums(_document_units(events, rows), cell, stats, n_cells, n_boot, rng)
-        net_b = _smoothed(sums[:, _NET], sums[:, _N_ALL], k, empty=np.nan)
-        score_b = _smoothed(sums[:, _VALUE], sums[:, _N_SCORED], k, empty=np.nan)
+        replicate_grid = (*grid, n_boot)
+        net_b = shrunk_scores(sums[:, _NET].reshape(replicate_grid),
+                              sums[:, _N_ALL].reshape(replicate_grid), k, empty=np.nan)
+        net_b = net_b.reshape(n_cells, n_boot)
+        score_b = shrunk_scores(sums[:, _VALUE].reshape(replicate_grid),
+                                sums[:, _N_SCORED].reshape(replicate_grid), k, empty=np.nan)
+        score_b = score_b.reshape(n_cells, n_boot)
         tilt_b = _tilts(score_b.reshape(*grid, n_boot), ok.reshape(grid))
         tilt_b = tilt_b.reshape(n_cells, n_boot)
         columns["net_coop_lo"], columns["net_coop_hi"] = _interval(net_b, net_ok, ci)
@@ -869,10 +888,53 @@ def align(
         attrs["bootstrap"] = _Replicates(columns["period"], columns["pole"], score_b, ci)
 
     result = pd.DataFrame({c: columns[c] for c in _columns(ci)})
-    for col in ("n_events", *QUAD_COLUMNS, *OUT_COLUMNS, *IN_COLUMNS, "joint_events", "n_scored"):
+    for col in ("n_events", *QUAD_COLUMNS, *OUT_COLUMNS, *IN_COLUMNS, "joint_events", "n_scored",
+                "volume"):
         result[col] = result[col].astype("int64")
     result.attrs.update(attrs)
     return result
+
+
+def _volumes(
+    events: pd.DataFrame,
+    volumes: pd.DataFrame | None,
+    poles: list[str],
+    periods: pd.PeriodIndex,
+    code: str,
+    memberships: pd.DataFrame | None,
+    window: tuple[int, int],
+) -> np.ndarray:
+    """Each pole's events with anyone per period, shaped (period, pole), dated inside
+    ``window`` (first and last day numbers).
+
+    From ``volumes`` (columns ``pole``, ``event_date``, ``n``: counts by day or month,
+    as :meth:`equipoise.store.Store.pole_volumes` gives them) when given, else counted
+    in ``events``: the rows with the pole on either side, whoever the other side is.
+    """
+    out = np.zeros((len(periods), len(poles)))
+    if volumes is not None:
+        if volumes.empty:
+            return out
+        pole_id = pd.Index(poles).get_indexer(volumes["pole"].astype(str).str.upper())
+        days = day_numbers(volumes["event_date"])
+        counts = pd.to_numeric(volumes["n"], errors="coerce").fillna(0).to_numpy(dtype=float)
+    else:
+        if events.empty:
+            return out
+        all_days = day_numbers(events["event_date"])
+        blocs = _bloc_codes(memberships)
+        source = _Side(events, "source", all_days, memberships, blocs)
+        target = _Side(events, "target", all_days, memberships, blocs)
+        hits = [np.flatnonzero(source.match(p) | target.match(p)) for p in poles]
+        pole_id = np.concatenate([np.full(h.size, j) for j, h in enumerate(hits)]).astype(int)
+        rows = np.concatenate(hits).astype(np.int64)
+        days, counts = all_days[rows], np.ones(rows.size)
+    where = (pole_id >= 0) & (days != NO_DAY) & (days >= window[0]) & (days <= window[1])
+    period = _period_ordinals(days[where], code) - periods[0].ordinal
+    inside = (period >= 0) & (period < len(periods))
+    cells = period[inside] * len(poles) + pole_id[where][inside]
+    return np.bincount(cells, weights=counts[where][inside],
+                       minlength=out.size).reshape(out.shape)
 
 
 # --------------------------------------------------------------------------- equidistance
@@ -987,10 +1049,12 @@ def _block(aligned: pd.DataFrame, poles: list[str], k: float,
     coop = totals["verbal_coop"] + totals["material_coop"]
     conflict = totals["verbal_conflict"] + totals["material_conflict"]
     totals["goldstein_mean"] = (totals["_goldstein"] / n.where(n > 0)).astype(float)
-    totals["net_coop"] = _net_coop(coop, conflict, n, k)
+    totals["net_coop"] = shrunk_scores((coop - conflict).to_numpy(dtype=float)[None, :],
+                                       n.to_numpy(dtype=float)[None, :], k)[0]
     n_scored = totals["_n_scored"].to_numpy(dtype=float)
     ok = n_scored >= max(min_events, 1)
-    score = _smoothed(totals["_score_sum"].to_numpy(dtype=float), n_scored, k)
+    score = shrunk_scores(totals["_score_sum"].to_numpy(dtype=float)[None, :],
+                          n_scored[None, :], k)[0]
     totals["score"] = np.where(ok, score, np.nan)
     totals["tilt"] = _tilts(score[None, :], ok[None, :])[0]
     return totals.drop(columns=["_goldstein", "_n_scored", "_score_sum"])

@@ -144,7 +144,7 @@ class Query:
     #: ``goldstein`` (Goldstein / 10) or ``plover`` (PLOVER score / 10).
     weight: str = "count"
     #: Events behind the score: ``out`` (focal to pole), ``in`` (pole to focal), ``both``.
-    direction: str = "both"
+    direction: str = "out"
     #: Neutral pseudo-events added to every cell, so one event is not certainty.
     smoothing: float = DEFAULT_SMOOTHING
     #: Fewer scored events than this in a cell give "insufficient data".

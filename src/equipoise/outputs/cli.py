@@ -475,7 +475,8 @@ WeightOption = Annotated[
                       "mentions or sources: count, each GDELT event weighed by its "
                       "NumMentions or NumSources.")]
 DirectionOption = Annotated[
-    str, typer.Option("--direction", help="out (focal to pole), in (pole to focal) or both.")]
+    str, typer.Option("--direction", help="out (focal to pole: the lean, the default), in (pole to "
+                      "focal) or both (relations: what each side does to the other).")]
 OverlapOption = Annotated[str, typer.Option(
     "--overlap", help="A pole that is a member of another pole (TUR and NATO): keep its "
     "events in both, or exclude them from the bloc.")]
@@ -533,7 +534,7 @@ def align(
         "--format", help="table, json (as /api/align, with every panel) or csv (the alignment "
         "table).")] = "table",
     weight: WeightOption = "count",
-    direction: DirectionOption = "both",
+    direction: DirectionOption = "out",
     min_events: MinEventsOption = 3,
     overlap: OverlapOption = "keep",
     include_background: BackgroundOption = False,
@@ -846,7 +847,7 @@ def report(
     end: ToOption = None,
     freq: FreqOption = "month",
     weight: WeightOption = "count",
-    direction: DirectionOption = "both",
+    direction: DirectionOption = "out",
     min_events: MinEventsOption = 3,
     overlap: OverlapOption = "keep",
     include_background: BackgroundOption = False,

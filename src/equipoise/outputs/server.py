@@ -205,7 +205,8 @@ class AlignQuery(WindowQuery):
         json_schema_extra=_one_of(WEIGHTS),
     )
     direction: str = Field(
-        "both", description="Events behind the score: out (focal to pole), in, or both.",
+        "out", description="Events behind the score: out (focal to pole: the lean), in "
+        "(pole to focal), or both (relations).",
         json_schema_extra=_one_of(DIRECTIONS),
     )
     ci: Annotated[float | None, BeforeValidator(_blank_to_none)] = Field(
@@ -238,7 +239,7 @@ class AlignQuery(WindowQuery):
 class ChangepointQuery(WindowQuery):
     weight: str = Field("count", description="As for /api/align.",
                         json_schema_extra=_one_of(WEIGHTS))
-    direction: str = Field("both", description="As for /api/align.",
+    direction: str = Field("out", description="As for /api/align.",
                            json_schema_extra=_one_of(DIRECTIONS))
     min_events: int = Field(3, le=10_000, description="As for /api/align.")
     smoothing: float = Field(2.0, le=1000, description="As for /api/align.")

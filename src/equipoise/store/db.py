@@ -461,6 +461,46 @@ class Store:
             params.append(int(limit))
         return [(str(code), int(n)) for code, n in self._con.execute(sql, params).fetchall()]
 
+    def pole_volumes(
+        self,
+        poles: Mapping[str, Iterable[str]],
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        background: bool = True,
+    ) -> pd.DataFrame:
+        """How much of the news each pole is: its events with anyone, per month.
+
+        ``poles`` maps each pole code to the codes that stand for it (itself and, for a
+        bloc, every state that was ever a member); an event counts for a pole when its
+        source or target code or country is one of them. Returns ``pole``,
+        ``event_date`` (the first day of the month) and ``n``, months without events
+        left out. ``start``/``end`` and ``background`` filter as in :meth:`dyad_frame`;
+        excluded events are left out.
+        """
+        parts: list[str] = []
+        params: list[Any] = []
+        for pole, codes in poles.items():
+            wanted = list(dict.fromkeys([_actor_code(pole), *map(_actor_code, codes)]))
+            marks = ", ".join("?" * len(wanted))
+            where = [" OR ".join(f"e.{column} IN ({marks})" for column in
+                                 ("source", "source_country", "target", "target_country"))]
+            local: list[Any] = [_actor_code(pole), *(wanted * 4)]
+            where[0] = f"({where[0]})"
+            _window(where, local, start, end, None, self._recoded())
+            if not background:
+                where.append(_NOT_BACKGROUND)
+            if self._has_table("judgements"):
+                where.append(_NOT_EXCLUDED)
+            parts.append(
+                "SELECT ? AS pole, CAST(date_trunc('month', e.event_date) AS DATE) AS event_date, "
+                "count(*) AS n FROM events e WHERE " + " AND ".join(where) + " GROUP BY 2"
+            )
+            params += local
+        if not parts:
+            return pd.DataFrame({"pole": [], "event_date": [], "n": []})
+        sql = " UNION ALL ".join(parts) + " ORDER BY pole, event_date"
+        return self._con.execute(sql, params).df()
+
     def _recoded(self) -> bool:
         """Whether any document has been coded by more than one coder version."""
         return self._con.execute(  # type: ignore[index]  # aggregates give one row

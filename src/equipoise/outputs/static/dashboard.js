@@ -54,7 +54,7 @@
     'min_events', 'measure'];
   const DEFAULTS = {
     focal: '', poles: [], start: '', end: '', freq: 'month', weight: 'count',
-    direction: 'both', ci: '', min_events: '3', measure: 'tilt',
+    direction: 'out', ci: '', min_events: '3', measure: 'tilt',
   };
 
   const state = Object.assign({}, DEFAULTS, { poles: [] });
