@@ -126,14 +126,15 @@ def test_output_has_the_documented_columns():
     # The original columns come first, in their original order; the directed counts,
     # the score and the status follow, and the intervals only when asked for.
     aligned = align(events(event_row("AZE", "TUR", 1, "2020-03-01")), "AZE", ["TUR"])
-    assert list(aligned.columns) == [*LEADING_COLUMNS, *DETAIL_COLUMNS, "score", *SALIENCE,
-                                     "status"]
+    assert list(aligned.columns) == [*LEADING_COLUMNS, *DETAIL_COLUMNS, "score", "mean_se",
+                                     *SALIENCE, "status"]
     assert aligned["period_start"].tolist() == [dt.date(2020, 3, 1)]
     with_ci = align(events(event_row("AZE", "TUR", 1, "2020-03-01")), "AZE", ["TUR"], ci=0.9)
     assert list(with_ci.columns) == [
         *LEADING_COLUMNS,
         *DETAIL_COLUMNS,
         "score",
+        "mean_se",
         *SALIENCE,
         "net_coop_lo",
         "net_coop_hi",
@@ -560,13 +561,30 @@ def hand_stream(counts: dict[str, tuple[int, int]]) -> pd.DataFrame:
 def test_equidistance_is_one_minus_the_normalised_spread_of_the_scores():
     # Two poles: sd = |s1 - s2| / 2 and its maximum is 1.
     df = hand_stream({"TUR": (4, 0), "RUS": (1, 3)})
-    table = equidistance(align(df, "AZE", ["TUR", "RUS"]))
-    s_tur, s_rus = 4 / 6, -2 / 6
-    assert table["equidistance"].iloc[0] == pytest.approx(1 - abs(s_tur - s_rus) / 2)
+    aligned = align(df, "AZE", ["TUR", "RUS"])
+    table = equidistance(aligned)
+    s_tur, s_rus = row(aligned, "2020-03", "TUR").score, row(aligned, "2020-03", "RUS").score
+    assert s_tur - s_rus == pytest.approx(1.5 * 4 / 6)  # both pulled toward one level
+    assert table["equidistance_raw"].iloc[0] == pytest.approx(1 - abs(s_tur - s_rus) / 2)
+    # Corrected: over the mean values (TUR 1, RUS -0.5: population variance 0.75**2) less
+    # the sampling variance. The period's pooled spread of event values is (0 + 3) / 6.
+    # Event-level variances, each cell's spread pulled toward the pooled one by 2
+    # pseudo-events: TUR (0 + 2 * 0.5) / (3 + 2) / 4, RUS (3 + 2 * 0.5) / (3 + 2) / 4.
+    # One event per document: the design effect, cluster-robust (TUR 0, RUS 4/3 * 3 / 16)
+    # over event-level summed over the period, is 0.25 / 0.25 = 1, so they stand.
+    v_tur, v_rus = 1.0 / 5 / 4, 4.0 / 5 / 4
+    assert row(aligned, "2020-03", "RUS").mean_se == pytest.approx(v_rus**0.5)
+    expected = 1 - (0.75**2 - (2 - 1) / 2**2 * (v_tur + v_rus)) ** 0.5
+    assert table["equidistance"].iloc[0] == pytest.approx(expected)
     assert list(table.columns) == [
         "period", "period_start", "n_poles", "n_poles_with_data", "equidistance",
+        "equidistance_raw", "status", "position",
     ]  # fmt: skip
     assert (table["n_poles"].iloc[0], table["n_poles_with_data"].iloc[0]) == (2, 2)
+    # Two poles: the position from TUR (0) to RUS (1), anchors -2 and +2 by default.
+    assert table["position"].iloc[0] == pytest.approx((-0.5 - 1 + 2) / 4)
+    moved = equidistance(aligned, anchors=(-1.0, 1.0))
+    assert moved["position"].iloc[0] == pytest.approx((-0.5 - 1 + 1) / 2)
 
 
 def test_equidistance_reaches_zero_for_any_number_of_poles():
@@ -597,6 +615,25 @@ def test_an_equidistant_stream_scores_near_one_and_a_one_sided_stream_near_zero(
     lopsided = stream({"TUR": 1.0, "RUS": 0.0, "IRN": 0.0}, n_docs=6000, months=6, seed=2)
     table = equidistance(align(lopsided, "AZE", POLES3))
     assert table["equidistance"].max() < 0.05
+
+
+def test_a_pole_missing_from_a_period_is_a_gap_not_a_jump():
+    # March: all three poles; April: IRN too thin. The set stays the three poles.
+    df = events(
+        *hand_stream({"TUR": (4, 0), "RUS": (0, 4), "IRN": (2, 2)}).to_dict("records"),
+        *[event_row("AZE", p, 1, f"2020-04-0{d}", doc_id=f"{p}{d}")
+          for p in ("TUR", "RUS") for d in (1, 2, 3)],
+    )
+    table = equidistance(align(df, "AZE", POLES3)).set_index("period")
+    assert table.loc["2020-03", "status"] == "ok" and table.loc["2020-03", "n_poles"] == 3
+    assert table.loc["2020-04", "status"] == "insufficient data"
+    assert (table.loc["2020-04", "n_poles"], table.loc["2020-04", "n_poles_with_data"]) == (3, 2)
+    assert pd.isna(table.loc["2020-04", "equidistance"])
+    assert pd.isna(table.loc["2020-04", "equidistance_raw"])
+    # Asked for the two poles with data, April has an index.
+    two = equidistance(align(df, "AZE", POLES3), poles=["tur", "RUS"]).set_index("period")
+    assert two.loc["2020-04", "equidistance"] == pytest.approx(1.0)
+    assert "position" in two.columns and "position" not in table.columns
 
 
 def test_equidistance_needs_two_poles_with_data():

@@ -81,9 +81,16 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from equipoise.analysis.balance import bca_interval, corrected_index, mean_variance, raw_index
 from equipoise.analysis.blocs import membership_mask, pole_overlaps
 from equipoise.analysis.limits import check_size, count_periods
-from equipoise.analysis.query import DEFAULT_MIN_EVENTS, DEFAULT_N_BOOT, DEFAULT_SMOOTHING, Query
+from equipoise.analysis.query import (
+    DEFAULT_MIN_EVENTS,
+    DEFAULT_N_BOOT,
+    DEFAULT_SMOOTHING,
+    Query,
+    actor_code,
+)
 from equipoise.analysis.scoring import shrunk_scores
 from equipoise.reference.dates import EARLIEST, latest
 from equipoise.reference.memberships import default_memberships
@@ -135,6 +142,7 @@ DETAIL_COLUMNS: list[str] = [
     "n_scored",
     "score_sum",
     "score",
+    "mean_se",
     "share",
     "volume",
     "salience",
@@ -168,6 +176,8 @@ EQUIDISTANCE_COLUMNS: list[str] = [
     "n_poles",
     "n_poles_with_data",
     "equidistance",
+    "equidistance_raw",
+    "status",
 ]
 
 # Columns that identify one event when a symmetric event was stored as two mirrored rows.
@@ -246,27 +256,6 @@ def _tilts(scores: np.ndarray, ok: np.ndarray) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         others = (total - values) / (m - 1)
     return np.where(ok & (m >= 2), values - others, np.nan)
-
-
-def _equidistance_values(scores: np.ndarray, ok: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Equidistance over axis 1 (poles) of ``scores``, and the number of poles used.
-
-    ``1 - sd / sd_max(m)``: ``sd`` the population standard deviation of the m scores
-    with data, ``sd_max(m) = sqrt(1 - (m mod 2) / m**2)`` the largest possible for m
-    values in [-1, 1]. NaN with fewer than two poles.
-    """
-    values = np.where(ok, scores, np.nan)
-    present = ~np.isnan(values)
-    m = present.sum(axis=1)
-    filled = np.where(present, values, 0.0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        mean = filled.sum(axis=1) / m
-        spread = np.where(present, values - np.expand_dims(mean, 1), 0.0)
-        sd = np.sqrt((spread**2).sum(axis=1) / m)
-        sd_max = np.sqrt(1.0 - (m % 2) / np.maximum(m, 1) ** 2)
-        index = 1.0 - sd / sd_max
-    index = np.where(m >= 2, np.clip(index, 0.0, 1.0), np.nan)
-    return index, m
 
 
 def _interval(replicates: np.ndarray, valid: np.ndarray, ci: float) -> tuple[np.ndarray, ...]:
@@ -547,13 +536,18 @@ class _Replicates:
     read-only and shared, not copied, when pandas copies ``attrs``.
     """
 
-    __slots__ = ("ci", "index", "scores")
+    __slots__ = ("ci", "index", "jackknife", "means", "scores")
 
-    def __init__(self, periods: np.ndarray, poles: np.ndarray, scores: np.ndarray, ci: float):
+    def __init__(self, periods: np.ndarray, poles: np.ndarray, scores: np.ndarray, ci: float,
+                 means: np.ndarray | None = None, jackknife: np.ndarray | None = None):
         self.index = pd.MultiIndex.from_arrays([periods, poles], names=["period", "pole"])
         self.scores = scores
         self.scores.setflags(write=False)
         self.ci = float(ci)
+        # Replicates of each cell's mean event value (cells, B), and its values with
+        # one group of documents left out (cells, G), for the corrected equidistance.
+        self.means = means
+        self.jackknife = jackknife
 
     def __deepcopy__(self, memo) -> _Replicates:
         return self
@@ -581,6 +575,24 @@ def _document_units(events: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
     units = codes.astype(np.int64)
     units[alone] = len(uniques) + np.arange(int(alone.sum()))
     return units
+
+
+def _jackknife_sums(
+    units: np.ndarray, cells: np.ndarray, stats: np.ndarray, n_cells: int,
+    rng: np.random.Generator, groups: int = 20,
+) -> np.ndarray:
+    """Totals of ``stats`` per cell with one group of units left out, (n_cells, n_stats, G):
+    units are dealt at random into ``groups`` groups (fewer with fewer units)."""
+    n_units = int(units.max(initial=-1)) + 1
+    g = max(1, min(groups, n_units))
+    group_of_unit = rng.permutation(max(n_units, 1)) % g
+    key = group_of_unit[units] * n_cells + cells if units.size else np.zeros(0, dtype=np.int64)
+    n_stats = stats.shape[1]
+    parts = np.stack(
+        [np.bincount(key, weights=stats[:, j], minlength=g * n_cells) for j in range(n_stats)],
+        axis=1,
+    ).reshape(g, n_cells, n_stats)
+    return (parts.sum(axis=0, keepdims=True) - parts).transpose(1, 2, 0)
 
 
 def _poisson_weights(rates: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:
@@ -852,6 +864,10 @@ def align(
                           k).reshape(n_cells)
     columns["score"] = np.where(ok, score, np.nan)
     columns["tilt"] = _tilts(score.reshape(grid), ok.reshape(grid)).reshape(n_cells)
+    units = _document_units(events, rows)
+    variance = mean_variance(cell[scored], units[scored], times[scored], value[scored], n_cells,
+                             np.repeat(np.arange(n_periods), n_poles), k)
+    columns["mean_se"] = np.where(ok, np.sqrt(variance), np.nan)
     # Salience, apart from the score: how much of the focal actor's dealings go to each
     # pole, against how much of the news each pole is.
     # A side of the window given bounds the volume as it bounds the dyads; an open side
@@ -872,7 +888,8 @@ def align(
             [np.ones(rows.size), netval, np.where(scored, times, 0.0),
              np.where(scored, value * times, 0.0)]
         )
-        sums = _bootstrap_sums(_document_units(events, rows), cell, stats, n_cells, n_boot, rng)
+        sums = _bootstrap_sums(units, cell, stats, n_cells, n_boot, rng)
+        jack = _jackknife_sums(units, cell, stats[:, [_N_SCORED, _VALUE]], n_cells, rng)
         replicate_grid = (*grid, n_boot)
         net_b = shrunk_scores(sums[:, _NET].reshape(replicate_grid),
                               sums[:, _N_ALL].reshape(replicate_grid), k, empty=np.nan)
@@ -885,7 +902,18 @@ def align(
         columns["net_coop_lo"], columns["net_coop_hi"] = _interval(net_b, net_ok, ci)
         columns["score_lo"], columns["score_hi"] = _interval(score_b, ok, ci)
         columns["tilt_lo"], columns["tilt_hi"] = _interval(tilt_b, ~np.isnan(columns["tilt"]), ci)
-        attrs["bootstrap"] = _Replicates(columns["period"], columns["pole"], score_b, ci)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            means_b = sums[:, _VALUE] / sums[:, _N_SCORED]
+            means_j = jack[:, 1] / jack[:, 0]
+            # Resampling G documents spreads a mean by (G - 1) / G of its variance; the
+            # replicates are widened by the same G / (G - 1) as the standard error.
+            observed = columns["score_sum"] / columns["n_scored"]
+            groups = np.bincount(np.unique(units[scored] * n_cells + cell[scored]) % n_cells,
+                                 minlength=n_cells).astype(float)
+            widen = np.sqrt(np.where(groups >= 2, groups / (groups - 1.0), 1.0))
+            means_b = observed[:, None] + (means_b - observed[:, None]) * widen[:, None]
+        attrs["bootstrap"] = _Replicates(columns["period"], columns["pole"], score_b, ci,
+                                         means=means_b, jackknife=means_j)
 
     result = pd.DataFrame({c: columns[c] for c in _columns(ci)})
     for col in ("n_events", *QUAD_COLUMNS, *OUT_COLUMNS, *IN_COLUMNS, "joint_events", "n_scored",
@@ -940,49 +968,94 @@ def _volumes(
 # --------------------------------------------------------------------------- equidistance
 
 
-def equidistance(aligned: pd.DataFrame) -> pd.DataFrame:
+def equidistance(aligned: pd.DataFrame, poles: Sequence[str] | None = None,
+                 anchors: tuple[float, float] = (-2.0, 2.0)) -> pd.DataFrame:
     """How evenly the focal actor treats the poles: one row per period of an :func:`align` result.
 
-    ``equidistance = 1 - sd / sd_max(m)`` over the scores of the m poles with data
-    (``status`` "ok") in the period: ``sd`` is their population standard deviation
-    and ``sd_max(m) = sqrt(1 - (m mod 2) / m**2)`` the largest standard deviation m
-    scores in [-1, 1] can have (half of them at +1, half at -1). It lies in [0, 1]:
-    1 when relations with every pole are equally good (or bad), 0 when they are as
-    unequal as they can be, and is NaN with fewer than two poles with data.
+    Over a fixed set of m poles (``poles``, default every pole of ``aligned``), with
+    ``x_i = score_sum / n_scored`` the focal actor's mean event value with pole i and
+    ``v_i = mean_se**2`` its sampling variance::
 
-    Columns ``period``, ``period_start``, ``n_poles`` (rows in the period),
-    ``n_poles_with_data``, ``equidistance``, and ``equidistance_lo``/``_hi`` when
-    ``aligned`` came from ``align(..., ci=...)`` (percentiles of the index over the
-    same bootstrap replicates). Frames without a ``score`` column use ``net_coop``.
+        spread2      = max(0, var(x) - (m - 1) / m**2 * sum(v))     var: population variance
+        equidistance = 1 - sqrt(spread2) / sd_max(m),   sd_max(m) = sqrt(1 - (m mod 2) / m**2)
+
+    in [0, 1]: 1 when relations with every pole are equally good (or bad), 0 when they
+    are as unequal as they can be. Subtracting the sampling variance removes the bias
+    toward 0 that thin cells give the plain spread; ``equidistance_raw`` keeps the plain
+    ``1 - sd / sd_max(m)`` over the scores, for comparison. A period in which any pole of
+    the set has ``status`` "insufficient data" has no index (``status`` says so): a pole
+    dropping out is a gap, not a jump.
+
+    With exactly two poles P1, P2, ``position = (x_F - a1) / (a2 - a1)`` with
+    ``x_F = x_2 - x_1`` (how much better F treats P2 than P1) and ``anchors`` (a1, a2)
+    the values of x_F that stand for P1's and P2's own camps: by default -2 and +2, a
+    state wholly cooperative with one pole and wholly conflictual with the other, so
+    0.5 is even-handed, 0 P1's side and 1 P2's. Anchors measured on the camps' members
+    put it on their scale, where it can pass 0 or 1.
+
+    Columns ``period``, ``period_start``, ``n_poles`` (poles of the set),
+    ``n_poles_with_data``, ``equidistance``, ``equidistance_raw``, ``status``, then
+    ``position`` with two poles; with intervals (``aligned`` from ``align(..., ci=...)``)
+    ``equidistance_lo``/``_hi`` (and ``position_lo``/``_hi``): BCa intervals over the
+    same bootstrap replicates. Frames without ``score_sum`` and ``n_scored`` use
+    ``score`` (or ``net_coop``) without correction.
     """
     columns = list(EQUIDISTANCE_COLUMNS)
     boot = aligned.attrs.get("bootstrap")
     with_intervals = isinstance(boot, _Replicates)
+    meta = {k: v for k, v in aligned.attrs.items() if k != "bootstrap"}
+    if poles is not None:
+        chosen = list(dict.fromkeys(actor_code(p, "poles", "pole") for p in poles))
+    else:
+        chosen = list(dict.fromkeys(aligned["pole"].astype(str))) if len(aligned) else []
+    two = len(chosen) == 2
+    if two:
+        columns.append("position")
     if with_intervals:
         columns += ["equidistance_lo", "equidistance_hi"]
-    meta = {k: v for k, v in aligned.attrs.items() if k != "bootstrap"}
+        if two:
+            columns += ["position_lo", "position_hi"]
     if aligned.empty:
         empty = pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
         empty.attrs.update(meta)
         return empty
+    if anchors[0] == anchors[1]:
+        raise ValueError("anchors must differ")
 
+    frame = aligned[aligned["pole"].astype(str).isin(chosen)]
     value_column = "score" if "score" in aligned.columns else "net_coop"
-    values = pd.to_numeric(aligned[value_column], errors="coerce").to_numpy(dtype=float)
-    ok = ~np.isnan(values)
-    if "status" in aligned.columns:
-        ok &= aligned["status"].eq(STATUS_OK).to_numpy(dtype=bool)
-    period_id, period_labels = pd.factorize(aligned["period"].astype(str))
-    pole_id, pole_labels = pd.factorize(aligned["pole"].astype(str))
-    if pd.Series(period_id * len(pole_labels) + pole_id).duplicated().any():
+    scores_in = pd.to_numeric(frame[value_column], errors="coerce").to_numpy(dtype=float)
+    ok_in = ~np.isnan(scores_in)
+    if "status" in frame.columns:
+        ok_in &= frame["status"].eq(STATUS_OK).to_numpy(dtype=bool)
+    if {"score_sum", "n_scored"} <= set(frame.columns):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            means_in = (pd.to_numeric(frame["score_sum"]).to_numpy(dtype=float)
+                        / pd.to_numeric(frame["n_scored"]).to_numpy(dtype=float))
+        # An empty cell scored under min_events=0 stands at its score, without noise.
+        means_in = np.where(np.isnan(means_in), scores_in, means_in)
+    else:
+        means_in = scores_in
+    if "mean_se" in frame.columns and {"score_sum", "n_scored"} <= set(frame.columns):
+        variance_in = pd.to_numeric(frame["mean_se"], errors="coerce").to_numpy(dtype=float) ** 2
+    else:
+        variance_in = np.zeros(len(frame))
+    period_labels = pd.Index(pd.unique(aligned["period"].astype(str)))
+    period_id = period_labels.get_indexer(frame["period"].astype(str))
+    pole_id = pd.Index(chosen).get_indexer(frame["pole"].astype(str))
+    if pd.Series(period_id * len(chosen) + pole_id).duplicated().any():
         raise ValueError("aligned has more than one row for some (period, pole)")
-    shape = (len(period_labels), len(pole_labels))
-    scores = np.full(shape, np.nan)
-    present = np.zeros(shape, dtype=bool)
+    shape = (len(period_labels), len(chosen))
+    scores, means, variances = np.full(shape, np.nan), np.full(shape, np.nan), np.zeros(shape)
     okay = np.zeros(shape, dtype=bool)
-    scores[period_id, pole_id] = values
-    present[period_id, pole_id] = True
-    okay[period_id, pole_id] = ok
-    index, m = _equidistance_values(scores, okay)
+    scores[period_id, pole_id] = scores_in
+    means[period_id, pole_id] = means_in
+    variances[period_id, pole_id] = np.nan_to_num(variance_in, nan=0.0)
+    okay[period_id, pole_id] = ok_in & ~np.isnan(means_in)
+    complete = np.asarray(okay.all(axis=1)) & (len(chosen) >= 2)
+    full = np.broadcast_to(complete[:, None], shape)
+    index = np.where(complete, corrected_index(means, variances, full), np.nan)
+    raw = np.where(complete, raw_index(scores, full), np.nan)
 
     if "period_start" in aligned.columns:
         first = aligned.drop_duplicates("period")
@@ -994,22 +1067,50 @@ def equidistance(aligned: pd.DataFrame) -> pd.DataFrame:
         {
             "period": np.asarray(period_labels, dtype=object),
             "period_start": pd.Series(period_start, dtype=object),
-            "n_poles": present.sum(axis=1).astype("int64"),
-            "n_poles_with_data": m.astype("int64"),
+            "n_poles": np.full(shape[0], len(chosen), dtype="int64"),
+            "n_poles_with_data": okay.sum(axis=1).astype("int64"),
             "equidistance": index,
+            "equidistance_raw": raw,
+            "status": np.where(complete, STATUS_OK, STATUS_INSUFFICIENT).astype(object),
         }
     )
+    low, high = anchors
+
+    def position(x: np.ndarray) -> np.ndarray:
+        return ((x[:, 1] - x[:, 0]) - low) / (high - low)
+
+    if two:
+        result["position"] = np.where(complete, position(means), np.nan)
     if with_intervals:
-        lo = hi = np.full(shape[0], np.nan)
+        lo = hi = p_lo = p_hi = np.full(shape[0], np.nan)
         where = boot.index.get_indexer(
-            pd.MultiIndex.from_arrays([aligned["period"].astype(str), aligned["pole"].astype(str)])
+            pd.MultiIndex.from_arrays([frame["period"].astype(str), frame["pole"].astype(str)])
         )
-        if (where >= 0).all():
-            replicates = np.full((*shape, boot.scores.shape[1]), np.nan)
-            replicates[period_id, pole_id] = boot.scores[where]
-            index_b, _ = _equidistance_values(replicates, okay[:, :, None])
-            lo, hi = _interval(index_b, ~np.isnan(index), boot.ci)
+        if (where >= 0).all() and boot.means is not None and boot.jackknife is not None:
+            ci = boot.ci
+            replicates = np.full((*shape, boot.means.shape[1]), np.nan)
+            replicates[period_id, pole_id] = boot.means[where]
+            jack = np.full((*shape, boot.jackknife.shape[1]), np.nan)
+            jack[period_id, pole_id] = boot.jackknife[where]
+            spread = variances[:, :, None]
+            full_b = np.broadcast_to(complete[:, None, None], replicates.shape)
+            full_j = np.broadcast_to(complete[:, None, None], jack.shape)
+            # In the bootstrap world the true means are the observed ones, so the truth
+            # the replicates estimate is the plain index of those means, not the corrected
+            # estimate: the replicates are moved by the difference before the BCa
+            # percentiles are read, so that they measure the estimator's error.
+            plain = raw_index(means, full)
+            index_b = corrected_index(replicates, spread, full_b) + (index - plain)[:, None]
+            index_j = corrected_index(jack, spread, full_j) + (index - plain)[:, None]
+            lo, hi = bca_interval(index, index_b, index_j, ci)
+            lo, hi = np.clip(lo, 0.0, 1.0), np.clip(hi, 0.0, 1.0)
+            if two:
+                p_lo, p_hi = bca_interval(result["position"].to_numpy(dtype=float),
+                                          position(replicates), position(jack), ci)
         result["equidistance_lo"], result["equidistance_hi"] = lo, hi
+        if two:
+            result["position_lo"], result["position_hi"] = p_lo, p_hi
+    result = result[columns]
     result.attrs.update(meta)
     return result
 
