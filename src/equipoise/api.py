@@ -139,7 +139,8 @@ def align(
     include_background: bool = False,
 ) -> pd.DataFrame:
     """Per pole and period: event counts by quad class and direction, Goldstein, the
-    alignment score, tilt, and (with ``ci``) bootstrap intervals.
+    alignment score, tilt, salience (against each pole's events in the whole store), and
+    (with ``ci``) bootstrap intervals.
 
     Parameters
     ----------
@@ -153,8 +154,10 @@ def align(
         the first or last event dated from 1800-01-01 to one year after today.
     freq : ``month``, ``quarter`` or ``year``.
     weight : ``count`` (+1 cooperation, -1 conflict), ``goldstein`` or ``plover``.
-    direction : ``out`` (focal to pole), ``in`` (pole to focal) or ``both``.
-    smoothing : pseudo-events added to each denominator, so one event is not certainty.
+    direction : ``out`` (focal to pole: the focal state's lean, the default), ``in``
+        (pole to focal) or ``both`` (relations: what each side does to the other).
+    smoothing : pseudo-events, at the focal state's own level in the period, added to
+        each cell, so one event is not certainty and coverage does not tilt.
     ci : interval level, e.g. 0.9, for a bootstrap over documents; None for no intervals.
     n_boot : bootstrap replicates.
     min_events : fewer events than this in a period and pole give "insufficient data".

@@ -25,32 +25,46 @@ Counts
     F -> P events and ``in_*`` P -> F events, joint events in both, so
     ``n_events = out_events + in_events - joint_events``.
 Net cooperation
-    ``net_coop = (coop - conflict) / (n + k)``, where coop counts quads 1-2,
-    conflict quads 3-4, ``n`` all events and ``k`` (``smoothing``, default 2)
-    is additive smoothing so that one event is not certainty: a single
-    cooperative event gives 1/3, not 1. It lies in (-1, 1).
+    ``net_coop = (coop - conflict + k * L) / (n + k)``, where coop counts quads 1-2,
+    conflict quads 3-4, ``n`` all events, ``k`` (``smoothing``, default 2) the
+    pseudo-events that keep one event from being certainty, and ``L`` the focal
+    actor's own level in the period: the same sums over all poles, ``(coop -
+    conflict) / (n + k)``. Pulling every cell toward the focal actor's level, not
+    toward 0, makes the pull the same for every pole, so coverage does not tilt
+    (:mod:`equipoise.analysis.scoring`). It lies in (-1, 1).
 Score
-    ``score = sum(v) / (n_scored + k)`` over the events of the chosen
-    ``direction`` that have a value ``v`` in [-1, 1] under ``weight``: ``"count"``
+    ``score = (sum(v) + k * L) / (n_scored + k)`` over the events of the chosen
+    ``direction`` (``"out"`` by default: the focal actor's lean; ``"both"``:
+    relations), ``L`` the focal actor's level in the period over the same events with
+    every pole, and ``v`` each event's value in [-1, 1] under ``weight``: ``"count"``
     +1 for cooperation, -1 for conflict (so with ``direction="both"`` the score
     is ``net_coop``); ``"goldstein"`` the Goldstein weight / 10; ``"plover"`` the
     PLOVER score of the event type / 10 (``data/plover_scores.csv``).
     ``"mentions"`` and ``"sources"`` take the values of ``"count"`` but weigh each
     event by GDELT's NumMentions or NumSources (columns ``num_mentions``,
-    ``num_sources``), as GDELT users do: ``score = sum(w * v) / (sum(w) + k)``. An
-    event without the figure (coded events, other datasets) weighs 1. ``n_scored``
-    is then the summed weight; the ``min_events`` threshold still counts events.
+    ``num_sources``), as GDELT users do: ``sum(w * v)`` and ``sum(w)`` take the place
+    of ``sum(v)`` and ``n_scored``. An event without the figure (coded events, other
+    datasets) weighs 1. ``n_scored`` is then the summed weight; the ``min_events``
+    threshold still counts events. ``mean_se`` is the standard error of the plain
+    mean ``score_sum / n_scored``, documents as clusters
+    (:mod:`equipoise.analysis.balance`).
+Salience
+    ``share``: the pole's part of the focal actor's dyad events in the period;
+    ``volume``: the pole's events with anyone (counted in ``events``, or given as
+    ``volumes``); ``salience = share / (volume / sum of the poles' volumes)``. Apart
+    from the score: attention, not stance.
 Tilt
     Tilt toward pole P in a period is score(P) minus the mean score over the
     other poles with data in that period, so tilts sum to zero across them.
     Positive means the focal actor treats P better than it treats the others.
     With a single pole, tilt equals the score.
 Equidistance (:func:`equidistance`)
-    ``1 - sd / sd_max(m)`` over the scores of the m >= 2 poles with data in a
-    period, where ``sd`` is their population standard deviation and
-    ``sd_max(m) = sqrt(1 - (m mod 2) / m**2)`` the largest one m scores in
-    [-1, 1] can have. 1: equal relations with every pole; 0: as unequal as
-    scores can be.
+    ``1 - spread / sd_max(m)`` over a fixed set of m >= 2 poles, ``spread`` the
+    population standard deviation of their mean values with the sampling variance
+    taken out, ``sd_max(m) = sqrt(1 - (m mod 2) / m**2)`` the largest one m values
+    in [-1, 1] can have. 1: equal relations with every pole; 0: as unequal as they
+    can be. A period where a pole of the set lacks data is a gap. With two poles,
+    also the signed ``position`` between them.
 Insufficient data
     Below ``min_events`` events behind the score (default 3) a (period, pole) has
     ``status`` "insufficient data" and its score, tilt and intervals are NaN;
@@ -58,7 +72,8 @@ Insufficient data
 Intervals
     With ``ci`` set, percentile intervals from a bootstrap over documents (the
     events of one article are not independent; events without a ``doc_id`` are
-    their own units), with Poisson(1) document weights.
+    their own units), with Poisson(1) document weights; BCa intervals for
+    equidistance and position.
 Periods
     ``freq`` is ``"month"``, ``"quarter"`` or ``"year"``. Events dated only to a
     month or year fall in the period holding the first day of that month or year.
@@ -720,10 +735,13 @@ def align(
     ``focal`` and ``poles`` are state or bloc codes (a bloc stands for itself and its
     member states on each event date; ``memberships`` defaults to the bundled table).
     ``weight`` (``"count"``, ``"goldstein"``, ``"plover"``) and ``direction``
-    (``"out"`` focal -> pole, ``"in"`` pole -> focal, ``"both"``) choose what
-    ``score`` and ``tilt`` measure; ``smoothing`` is the number of neutral
-    pseudo-events added to every cell. With ``ci`` (e.g. 0.9), percentile intervals
-    from ``n_boot`` bootstrap replicates over documents, seeded by ``random_state``.
+    (``"out"`` focal -> pole, the lean, the default; ``"in"`` pole -> focal;
+    ``"both"``, relations) choose what ``score`` and ``tilt`` measure; ``smoothing``
+    is the number of pseudo-events, at the focal actor's level in the period, added
+    to every cell. ``volumes`` (``pole``, ``event_date``, ``n``) gives each pole's
+    events with anyone for salience; without it they are counted in ``events``. With
+    ``ci`` (e.g. 0.9), percentile intervals from ``n_boot`` bootstrap replicates over
+    documents, seeded by ``random_state``.
     A cell with fewer than ``min_events`` events behind its score has ``status``
     "insufficient data" and NaN scores.
 
@@ -731,7 +749,8 @@ def align(
     ``pole``, ``n_events``, the four quad counts (all directions), ``goldstein_mean``,
     ``net_coop``, ``tilt``, then ``out_events`` and the ``out_*`` quad counts,
     ``in_events`` and ``in_*``, ``joint_events``, ``goldstein_sum``, ``n_scored``,
-    ``score_sum``, ``score``, with ``ci`` the intervals ``net_coop_lo``/``_hi``,
+    ``score_sum``, ``score``, ``mean_se``, ``share``, ``volume``, ``salience``, with
+    ``ci`` the intervals ``net_coop_lo``/``_hi``,
     ``score_lo``/``_hi``, ``tilt_lo``/``_hi``, and ``status``. Periods without
     events appear with zero counts. The range defaults to the first and last dyad
     event date among those from 1800-01-01 to one year after today; ``attrs["implausible_dates"]``

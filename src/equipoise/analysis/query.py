@@ -143,9 +143,11 @@ class Query:
     #: Value of an event in the score: ``count`` (+1 cooperation, -1 conflict),
     #: ``goldstein`` (Goldstein / 10) or ``plover`` (PLOVER score / 10).
     weight: str = "count"
-    #: Events behind the score: ``out`` (focal to pole), ``in`` (pole to focal), ``both``.
+    #: Events behind the score: ``out`` (focal to pole: the lean), ``in`` (pole to focal),
+    #: ``both`` (relations).
     direction: str = "out"
-    #: Neutral pseudo-events added to every cell, so one event is not certainty.
+    #: Pseudo-events at the focal actor's own level added to every cell, so one event is
+    #: not certainty.
     smoothing: float = DEFAULT_SMOOTHING
     #: Fewer scored events than this in a cell give "insufficient data".
     min_events: int = DEFAULT_MIN_EVENTS

@@ -217,7 +217,8 @@ class AlignQuery(WindowQuery):
         3, le=10_000, description="Fewer scored events than this: insufficient data."
     )
     smoothing: float = Field(
-        2.0, le=1000, description="Neutral pseudo-events added to every cell."
+        2.0, le=1000, description="Pseudo-events at the focal state's own level in the "
+        "period added to every cell."
     )
     overlap: str = Field(
         "keep", description="A pole that is a member of another pole (TUR and NATO): keep "
