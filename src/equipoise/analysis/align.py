@@ -396,15 +396,23 @@ class _Side:
                 codes, uniques = pd.factorize(events[column])
                 self.columns[column] = (codes, pd.Index(uniques))
         self._frame: pd.DataFrame | None = None
+        # Masks already computed: a pole is matched for its dyads and again for its volume.
+        self._matched: dict[str, np.ndarray] = {}
 
     def match(self, code: str) -> np.ndarray:
+        found = self._matched.get(code)
+        if found is not None:
+            return found
         if code in self.blocs and self.columns:
-            return self._bloc(code)
-        hit = np.zeros(self.n, dtype=bool)
-        for codes, uniques in self.columns.values():
-            at = uniques.get_indexer([code])[0]
-            if at >= 0:
-                hit |= codes == at
+            hit = self._bloc(code)
+        else:
+            hit = np.zeros(self.n, dtype=bool)
+            for codes, uniques in self.columns.values():
+                at = uniques.get_indexer([code])[0]
+                if at >= 0:
+                    hit |= codes == at
+        hit.setflags(write=False)
+        self._matched[code] = hit
         return hit
 
     def _bloc(self, code: str) -> np.ndarray:
@@ -419,6 +427,13 @@ class _Side:
         return mask.to_numpy(dtype=bool)
 
 
+def _sides(events: pd.DataFrame, days: np.ndarray,
+           memberships: pd.DataFrame | None) -> tuple[_Side, _Side]:
+    blocs = _bloc_codes(memberships)
+    return (_Side(events, "source", days, memberships, blocs),
+            _Side(events, "target", days, memberships, blocs))
+
+
 def _dyad_index(
     events: pd.DataFrame,
     focal: str,
@@ -426,16 +441,15 @@ def _dyad_index(
     days: np.ndarray,
     memberships: pd.DataFrame | None,
     apart: frozenset[tuple[str, str]] = frozenset(),
+    sides: tuple[_Side, _Side] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Row positions, pole numbers and direction codes of the dyad events.
 
     Pole by pole, rows in input order; mirrored copies of symmetric events dropped.
     ``apart`` holds ``(member, bloc)`` pairs of poles whose member's events are left
-    out of the bloc.
+    out of the bloc. ``sides`` (source, target) are built here unless given.
     """
-    blocs = _bloc_codes(memberships)
-    source = _Side(events, "source", days, memberships, blocs)
-    target = _Side(events, "target", days, memberships, blocs)
+    source, target = sides or _sides(events, days, memberships)
     symmetric = _flag(events, "symmetric")
     from_focal = source.match(focal)
     to_focal = target.match(focal)
@@ -782,7 +796,8 @@ def align(
     overlaps = pole_overlaps(poles, lo if lo is not None else EARLIEST,
                              hi if hi is not None else latest(), table=memberships)
     apart = frozenset(overlaps) if query.overlap == "exclude" else frozenset()
-    rows, pole, heading = _dyad_index(events, focal, poles, all_days, memberships, apart)
+    sides = _sides(events, all_days, memberships)
+    rows, pole, heading = _dyad_index(events, focal, poles, all_days, memberships, apart, sides)
     all_rows = rows
     days = all_days[rows]
     keep = days != NO_DAY
@@ -893,7 +908,7 @@ def align(
     # takes the whole of its period, as a store read with that window does.
     window = (_day(query.start) if query.start is not None else np.iinfo(np.int64).min,
               _day(query.end) if query.end is not None else np.iinfo(np.int64).max)
-    volume = _volumes(events, volumes, poles, periods, code, memberships, window)
+    volume = _volumes(events, volumes, poles, periods, code, sides, all_days, window)
     columns["share"] = _share(n.reshape(grid)).reshape(n_cells)
     columns["volume"] = volume.reshape(n_cells)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -948,7 +963,8 @@ def _volumes(
     poles: list[str],
     periods: pd.PeriodIndex,
     code: str,
-    memberships: pd.DataFrame | None,
+    sides: tuple[_Side, _Side],
+    all_days: np.ndarray,
     window: tuple[int, int],
 ) -> np.ndarray:
     """Each pole's events with anyone per period, shaped (period, pole), dated inside
@@ -968,10 +984,7 @@ def _volumes(
     else:
         if events.empty:
             return out
-        all_days = day_numbers(events["event_date"])
-        blocs = _bloc_codes(memberships)
-        source = _Side(events, "source", all_days, memberships, blocs)
-        target = _Side(events, "target", all_days, memberships, blocs)
+        source, target = sides
         hits = [np.flatnonzero(source.match(p) | target.match(p)) for p in poles]
         pole_id = np.concatenate([np.full(h.size, j) for j, h in enumerate(hits)]).astype(int)
         rows = np.concatenate(hits).astype(np.int64)
