@@ -617,6 +617,23 @@ def test_an_equidistant_stream_scores_near_one_and_a_one_sided_stream_near_zero(
     assert table["equidistance"].max() < 0.05
 
 
+def test_the_standard_error_of_a_cell_counts_weighted_events_by_their_effective_number():
+    # Two cooperative events seen 3 times each, two conflictual seen once, four documents.
+    df = events(*[event_row("AZE", "TUR", quad, f"2020-03-0{i + 1}", doc_id=f"d{i}",
+                            num_mentions=seen)
+                  for i, (quad, seen) in enumerate([(1, 3), (1, 3), (3, 1), (3, 1)])])
+    # Unweighted: mean 0, spread 1 (sum of squares 4 over 3 degrees of freedom pooled),
+    # pulled by 2 pseudo-events: (4 + 2 * 4/3) / (3 + 2), over 4 events.
+    counted = align(df, "AZE", ["TUR"], weight="count").iloc[0]
+    assert counted.mean_se == pytest.approx(((4 + 2 * 4 / 3) / 5 / 4) ** 0.5)
+    # Weighted: mean 0.5 over 8, effective number 8**2 / 20 = 3.2, weighted variance 0.75.
+    # The documents' design effect, (4/3 * 9 / 64) over that, is below 1 and left out.
+    weighted = align(df, "AZE", ["TUR"], weight="mentions").iloc[0]
+    squares = 0.75 * 3.2
+    within = (squares + 2 * squares / 2.2) / (3.2 - 1 + 2)
+    assert weighted.mean_se == pytest.approx((within / 3.2) ** 0.5)
+
+
 def test_a_pole_missing_from_a_period_is_a_gap_not_a_jump():
     # March: all three poles; April: IRN too thin. The set stays the three poles.
     df = events(
@@ -634,6 +651,8 @@ def test_a_pole_missing_from_a_period_is_a_gap_not_a_jump():
     two = equidistance(align(df, "AZE", POLES3), poles=["tur", "RUS"]).set_index("period")
     assert two.loc["2020-04", "equidistance"] == pytest.approx(1.0)
     assert "position" in two.columns and "position" not in table.columns
+    with pytest.raises(ValueError, match="USA"):
+        equidistance(align(df, "AZE", POLES3), poles=["TUR", "USA"])
 
 
 def test_equidistance_needs_two_poles_with_data():

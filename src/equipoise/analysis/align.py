@@ -1053,6 +1053,11 @@ def equidistance(aligned: pd.DataFrame, poles: Sequence[str] | None = None,
         return empty
     if anchors[0] == anchors[1]:
         raise ValueError("anchors must differ")
+    unknown = [p for p in chosen if not aligned["pole"].astype(str).eq(p).any()]
+    if unknown:
+        known = ", ".join(dict.fromkeys(aligned["pole"].astype(str)))
+        raise ValueError(f"pole(s) {', '.join(unknown)} not in the aligned table (its poles: "
+                         f"{known})")
 
     frame = aligned[aligned["pole"].astype(str).isin(chosen)]
     value_column = "score" if "score" in aligned.columns else "net_coop"

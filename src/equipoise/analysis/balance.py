@@ -7,7 +7,8 @@ Sampling variance of a cell
     ``mean_variance`` gives the variance of a cell's mean event value
     ``x = score_sum / n_scored`` as ``deff * s2 / N``: ``s2`` is the cell's spread of event
     values pulled toward the period's pooled spread by ``c`` pseudo-events (so that three
-    identical events do not claim no noise at all), and ``deff`` (at least 1) the period's
+    identical events do not claim no noise at all), ``N`` the number of scored events (with
+    weights, ``(sum w)**2 / sum w**2``), and ``deff`` (at least 1) the period's
     design effect of documents, the sum over its cells of the cluster-robust variances
     ``G / (G - 1) * sum_d (S_d - x N_d)**2 / N**2`` over the sum of the event-level ones.
 Corrected spread
@@ -94,17 +95,22 @@ def mean_variance(
     total = np.bincount(cell, weights=weight * value, minlength=n_cells)
     with np.errstate(divide="ignore", invalid="ignore"):
         mean = np.where(n > 0, total / np.where(n > 0, n, 1.0), 0.0)
+        # Weighted events (GDELT's mentions) count as n_eff = (sum w)**2 / sum w**2.
+        n_eff = np.where(n > 0, n**2 / np.where(n > 0, np.bincount(
+            cell, weights=weight**2, minlength=n_cells), 1.0), 0.0)
+        spread = np.bincount(cell, weights=weight * (value - mean[cell]) ** 2,
+                             minlength=n_cells) / np.where(n > 0, n, 1.0)
+    squares = spread * n_eff  # the sum of squared deviations, on the n_eff scale
     # Within-cell spread, pooled over the cells of each period.
-    squares = np.bincount(cell, weights=weight * (value - mean[cell]) ** 2, minlength=n_cells)
     n_periods = int(period_of_cell.max(initial=-1)) + 1
     filled = (n > 0).astype(float)
     pooled_ss = np.bincount(period_of_cell, weights=squares, minlength=n_periods)
-    pooled_df = np.bincount(period_of_cell, weights=n - filled, minlength=n_periods)
+    pooled_df = np.bincount(period_of_cell, weights=n_eff - filled, minlength=n_periods)
     with np.errstate(divide="ignore", invalid="ignore"):
         pooled = np.where(pooled_df > 0, pooled_ss / np.where(pooled_df > 0, pooled_df, 1), 0.0)
         c = max(float(pseudo), 1.0)
-        within = (squares + c * pooled[period_of_cell]) / (n - 1.0 + c)
-        event_level = np.where(n > 0, within / np.where(n > 0, n, 1.0), np.nan)
+        within = (squares + c * pooled[period_of_cell]) / (n_eff - 1.0 + c)
+        event_level = np.where(n > 0, within / np.where(n_eff > 0, n_eff, 1.0), np.nan)
 
     # Cluster-robust: residual sums per document and cell.
     key = unit.astype(np.int64) * n_cells + cell
