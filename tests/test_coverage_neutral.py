@@ -110,6 +110,11 @@ def test_the_api_reads_each_poles_volume_from_the_whole_store(tmp_path):
         [("RUS", "DEU", 3, day)] * 2 + [("RUS", "ARM", 1, dt.date(2020, 3, 1))],
     ])  # fmt: skip
     table = equipoise.align("AZE", ["USA", "RUS"], db=path, start="2020-02-01",
-                            end="2020-02-29").set_index("pole")
+                            end="2020-02-29", salience=True).set_index("pole")
     assert table["volume"].to_dict() == {"USA": 16, "RUS": 6}
     assert table.loc["USA", "salience"] == pytest.approx((4 / 8) / (16 / 22))
+    # Without salience the store is not scanned: the share only, volume and salience empty.
+    plain = equipoise.align("AZE", ["USA", "RUS"], db=path, start="2020-02-01",
+                            end="2020-02-29").set_index("pole")
+    assert plain.loc["USA", "share"] == pytest.approx(0.5)
+    assert plain["volume"].isna().all() and plain["salience"].isna().all()

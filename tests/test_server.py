@@ -197,7 +197,8 @@ def test_align_gives_the_numbers_of_the_python_api(client, db_path):
 def test_align_with_options_matches_the_analysis(client, db_path):
     params = {"focal": "aze", "poles": " tur, rus ,IRN,NATO", "start": "2020-03-01",
               "end": "2021-02-28", "freq": "quarter", "weight": "goldstein",
-              "direction": "out", "ci": "0.9", "min_events": "2", "smoothing": "1"}  # fmt: skip
+              "direction": "out", "ci": "0.9", "min_events": "2", "smoothing": "1",
+              "salience": "true"}  # fmt: skip
     body = client.get("/api/align", params=params).json()
     poles = ["TUR", "RUS", "IRN", "NATO"]
     with Store(db_path, read_only=True) as store:

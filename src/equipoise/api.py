@@ -70,6 +70,15 @@ def _dyads(query: Query, db, documents: bool = False) -> pd.DataFrame:
     return _read(query, db, documents)[0]
 
 
+def _without_volume(aligned: pd.DataFrame, query: Query) -> pd.DataFrame:
+    """Empty ``volume`` and ``salience`` unless the query read the store's volumes: the
+    dyad rows alone hold only the focal state's share of each pole's news."""
+    if not query.salience and len(aligned) and "volume" in aligned.columns:
+        aligned["volume"] = pd.array([pd.NA] * len(aligned), dtype="Int64")
+        aligned["salience"] = float("nan")
+    return aligned
+
+
 def _background(frame: pd.DataFrame) -> pd.Series:
     """Events dated only to a year before their document's year: history recalled."""
     if frame.empty or "published" not in frame.columns:
@@ -137,10 +146,12 @@ def align(
     random_state: int | None = 0,
     overlap: str = "keep",
     include_background: bool = False,
+    salience: bool = False,
 ) -> pd.DataFrame:
     """Per pole and period: event counts by quad class and direction, Goldstein, the
-    alignment score, tilt, salience (against each pole's events in the whole store), and
-    (with ``ci``) bootstrap intervals.
+    alignment score, tilt, each pole's share of the focal state's events (and with
+    ``salience`` its weight in the whole store's news), and (with ``ci``) bootstrap
+    intervals.
 
     Parameters
     ----------
@@ -166,6 +177,8 @@ def align(
         events in both (the verdict says so), or ``exclude`` them from the bloc.
     include_background : count background events (dated only to a year before their
         document's year) in the series; by default they are left out.
+    salience : read each pole's events with anyone from the whole store (a scan of every
+        event) for the ``volume`` and ``salience`` columns; without, they are empty.
 
     See ``docs/methodology.md`` for every formula.
 
@@ -179,10 +192,10 @@ def align(
     query = _query(focal, poles, start, end, freq, weight=weight, direction=direction,
                    smoothing=smoothing, ci=ci, n_boot=n_boot, min_events=min_events,
                    random_state=random_state, overlap=overlap,
-                   include_background=include_background)  # fmt: skip
-    frame, volumes = _read(query, db, volumes=True)
-    return _align(frame, query.focal, list(query.poles), volumes=volumes,
-                  **query.align_options())
+                   include_background=include_background, salience=salience)  # fmt: skip
+    frame, volumes = _read(query, db, volumes=query.salience)
+    return _without_volume(_align(frame, query.focal, list(query.poles), volumes=volumes,
+                                  **query.align_options()), query)
 
 
 def changepoints(
@@ -236,10 +249,11 @@ def analyse(
     from equipoise.analysis import equidistance
 
     query = _query(focal, poles, start, end, freq, changepoints=changepoints, **align_options)
-    frame, volumes = _read(query, db, documents=True, volumes=True)
+    frame, volumes = _read(query, db, documents=True, volumes=query.salience)
     poles = list(query.poles)
     counted = _series(frame, query)
-    aligned = _align(counted, query.focal, poles, volumes=volumes, **query.align_options())
+    aligned = _without_volume(_align(counted, query.focal, poles, volumes=volumes,
+                                     **query.align_options()), query)
     tables = {"aligned": aligned, "equidistance": equidistance(aligned),
               "events": _in_window(dyad_events(frame, query.focal, poles), query.start,
                                    query.end)}

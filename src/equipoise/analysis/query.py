@@ -169,6 +169,9 @@ class Query:
     #: Whether background events (dated only to a year before their document's year,
     #: "since the early 1990s") count in the series; they stay in event listings.
     include_background: bool = False
+    #: Whether to read each pole's events with anyone from the whole store, for the
+    #: ``volume`` and ``salience`` columns (a scan of every event); without, they are empty.
+    salience: bool = False
 
     @classmethod
     def build(cls, focal: str, poles: str | Sequence[str],
@@ -212,6 +215,7 @@ class Query:
                           f"{self.random_state!r}")
         fields["overlap"] = _choice(self.overlap, OVERLAPS, "overlap")
         fields["include_background"] = bool(self.include_background)
+        fields["salience"] = bool(self.salience)
         fields["changepoints"] = bool(self.changepoints)
         fields["top"] = _count(self.top, "top")
         if self.max_events is not None:

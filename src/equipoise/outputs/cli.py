@@ -483,6 +483,9 @@ OverlapOption = Annotated[str, typer.Option(
 BackgroundOption = Annotated[bool, typer.Option(
     "--include-background", help="Count background events (dated only to a year before "
     "their document's year, 'since the early 1990s') in the series.")]
+SalienceOption = Annotated[bool, typer.Option(
+    "--salience", help="Read each pole's events with anyone from the whole store, for the "
+    "volume and salience columns (a scan of every event).")]
 MinEventsOption = Annotated[
     int, typer.Option("--min-events", help="Fewer events than this: 'insufficient data'.")]
 CiOption = Annotated[
@@ -538,6 +541,7 @@ def align(
     min_events: MinEventsOption = 3,
     overlap: OverlapOption = "keep",
     include_background: BackgroundOption = False,
+    salience: SalienceOption = False,
     ci: CiOption = False,
     level: LevelOption = 0.9,
     n_boot: BootOption = 500,
@@ -565,7 +569,7 @@ def align(
     queries = [Query.build(one, poles, start, end, freq, weight=weight, direction=direction,
                            min_events=min_events, ci=level if ci else None, n_boot=n_boot,
                            changepoints=changepoints, overlap=overlap,
-                           include_background=include_background)
+                           include_background=include_background, salience=salience)
                for one in focals]  # fmt: skip
     path = _existing_db(db)
     results = []

@@ -227,6 +227,9 @@ class AlignQuery(WindowQuery):
     include_background: bool = Field(
         False, description="Count background events (dated only to a year before their "
         "document's year) in the series.")
+    salience: bool = Field(
+        False, description="Read each pole's events with anyone from the whole store for "
+        "the volume and salience columns (a scan of every event); without, they are null.")
     format: str = Field("json", description="json, or csv for the alignment table alone.",
                         json_schema_extra=_one_of(EXPORTS))
 
@@ -234,7 +237,8 @@ class AlignQuery(WindowQuery):
         return Query.build(self.focal, self.poles, self.start, self.end, self.freq,
                      weight=self.weight, direction=self.direction, smoothing=self.smoothing,
                      ci=self.ci, n_boot=self.n_boot, min_events=self.min_events,
-                     overlap=self.overlap, include_background=self.include_background)
+                     overlap=self.overlap, include_background=self.include_background,
+                     salience=self.salience)
 
 
 class ChangepointQuery(WindowQuery):

@@ -477,29 +477,36 @@ class Store:
         left out. ``start``/``end`` and ``background`` filter as in :meth:`dyad_frame`;
         excluded events are left out.
         """
-        parts: list[str] = []
-        params: list[Any] = []
-        for pole, codes in poles.items():
-            wanted = list(dict.fromkeys([_actor_code(pole), *map(_actor_code, codes)]))
+        names = list(poles)
+        if not names:
+            return pd.DataFrame({"pole": pd.Series(dtype=object),
+                                 "event_date": pd.Series(dtype="datetime64[ns]"),
+                                 "n": pd.Series(dtype="int64")})
+        # One scan for every pole: a count per pole, each with its own filter.
+        conditions, params = [], []
+        for pole in names:
+            wanted = list(dict.fromkeys([_actor_code(pole), *map(_actor_code, poles[pole])]))
             marks = ", ".join("?" * len(wanted))
-            where = [" OR ".join(f"e.{column} IN ({marks})" for column in
-                                 ("source", "source_country", "target", "target_country"))]
-            local: list[Any] = [_actor_code(pole), *(wanted * 4)]
-            where[0] = f"({where[0]})"
-            _window(where, local, start, end, None, self._recoded())
-            if not background:
-                where.append(_NOT_BACKGROUND)
-            if self._has_table("judgements"):
-                where.append(_NOT_EXCLUDED)
-            parts.append(
-                "SELECT ? AS pole, CAST(date_trunc('month', e.event_date) AS DATE) AS event_date, "
-                "count(*) AS n FROM events e WHERE " + " AND ".join(where) + " GROUP BY 2"
-            )
-            params += local
-        if not parts:
-            return pd.DataFrame({"pole": [], "event_date": [], "n": []})
-        sql = " UNION ALL ".join(parts) + " ORDER BY pole, event_date"
-        return self._con.execute(sql, params).df()
+            conditions.append("(" + " OR ".join(
+                f"e.{column} IN ({marks})"
+                for column in ("source", "source_country", "target", "target_country")) + ")")
+            params.append(wanted * 4)
+        counts = ", ".join(f'count(*) FILTER (WHERE {c}) AS "{i}"'
+                           for i, c in enumerate(conditions))
+        where = ["(" + " OR ".join(conditions) + ")"]
+        values: list[Any] = [v for p in params for v in p] * 2
+        _window(where, values, start, end, None, self._recoded())
+        if not background:
+            where.append(_NOT_BACKGROUND)
+        if self._has_table("judgements"):
+            where.append(_NOT_EXCLUDED)
+        sql = (f"SELECT CAST(date_trunc('month', e.event_date) AS DATE) AS event_date, {counts} "
+               "FROM events e WHERE " + " AND ".join(where) + " GROUP BY 1 ORDER BY 1")
+        wide = self._con.execute(sql, values).df()
+        long = wide.melt(id_vars="event_date", var_name="pole", value_name="n")
+        long["pole"] = [names[int(i)] for i in long["pole"]]
+        long = long[long["n"] > 0]
+        return long[["pole", "event_date", "n"]].reset_index(drop=True)
 
     def _recoded(self) -> bool:
         """Whether any document has been coded by more than one coder version."""
