@@ -118,3 +118,25 @@ def test_the_api_reads_each_poles_volume_from_the_whole_store(tmp_path):
                             end="2020-02-29").set_index("pole")
     assert plain.loc["USA", "share"] == pytest.approx(0.5)
     assert plain["volume"].isna().all() and plain["salience"].isna().all()
+
+
+def test_the_command_line_reads_volumes_with_salience(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from equipoise.outputs.cli import app
+
+    day = dt.date(2020, 2, 3)
+    path = write_store(tmp_path / "store.duckdb", [
+        [("AZE", "USA", 1, day)] * 3 + [("AZE", "RUS", 1, day)] * 3,
+        [("USA", "FRA", 1, day)] * 6,
+    ])  # fmt: skip
+    args = ["align", "--focal", "AZE", "--poles", "USA,RUS", "--db", str(path), "--format", "json"]
+    plain = json.loads(CliRunner().invoke(app, args).output)
+    assert plain["options"]["direction"] == "out"
+    assert [r["volume"] for r in plain["records"]] == [None, None]
+    assert [r["share"] for r in plain["records"]] == [0.5, 0.5]
+    read = json.loads(CliRunner().invoke(app, [*args, "--salience"]).output)
+    assert [r["volume"] for r in read["records"]] == [9, 3]
+    assert read["records"][0]["salience"] == pytest.approx(0.5 / (9 / 12))
