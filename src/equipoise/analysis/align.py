@@ -624,6 +624,19 @@ def _jackknife_sums(
     return (parts.sum(axis=0, keepdims=True) - parts).transpose(1, 2, 0)
 
 
+def _widening(units: np.ndarray, cells: np.ndarray, n_cells: int) -> np.ndarray:
+    """``sqrt(G / (G - 1))`` per cell, G its resampling units (1 below two units)."""
+    groups = np.bincount(np.unique(units * n_cells + cells) % n_cells,
+                         minlength=n_cells).astype(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.sqrt(np.where(groups >= 2, groups / (groups - 1.0), 1.0))
+
+
+def _widened(replicates: np.ndarray, estimate: np.ndarray, factor: np.ndarray) -> np.ndarray:
+    """Replicates (cells, B) moved away from each cell's estimate by ``factor``."""
+    return estimate[:, None] + (replicates - estimate[:, None]) * factor[:, None]
+
+
 def _poisson_weights(rates: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:
     """Poisson(rate) draws shaped (len(rates), size), as floats.
 
@@ -925,12 +938,17 @@ def align(
         sums = _bootstrap_sums(units, cell, stats, n_cells, n_boot, rng)
         jack = _jackknife_sums(units, cell, stats[:, [_N_SCORED, _VALUE]], n_cells, rng)
         replicate_grid = (*grid, n_boot)
+        # Resampling G documents spreads a cell by (G - 1) / G of its variance: each cell's
+        # replicates are widened around its estimate by sqrt(G / (G - 1)), the factor its
+        # standard error carries (docs/methodology.md, section 7).
+        widen_all = _widening(units, cell, n_cells)
+        widen = _widening(units[scored], cell[scored], n_cells)
         net_b = shrunk_scores(sums[:, _NET].reshape(replicate_grid),
                               sums[:, _N_ALL].reshape(replicate_grid), k, empty=np.nan)
-        net_b = net_b.reshape(n_cells, n_boot)
+        net_b = _widened(net_b.reshape(n_cells, n_boot), net, widen_all)
         score_b = shrunk_scores(sums[:, _VALUE].reshape(replicate_grid),
                                 sums[:, _N_SCORED].reshape(replicate_grid), k, empty=np.nan)
-        score_b = score_b.reshape(n_cells, n_boot)
+        score_b = _widened(score_b.reshape(n_cells, n_boot), score, widen)
         tilt_b = _tilts(score_b.reshape(*grid, n_boot), ok.reshape(grid))
         tilt_b = tilt_b.reshape(n_cells, n_boot)
         columns["net_coop_lo"], columns["net_coop_hi"] = _interval(net_b, net_ok, ci)
@@ -939,13 +957,7 @@ def align(
         with np.errstate(divide="ignore", invalid="ignore"):
             means_b = sums[:, _VALUE] / sums[:, _N_SCORED]
             means_j = jack[:, 1] / jack[:, 0]
-            # Resampling G documents spreads a mean by (G - 1) / G of its variance; the
-            # replicates are widened by the same G / (G - 1) as the standard error.
-            observed = columns["score_sum"] / columns["n_scored"]
-            groups = np.bincount(np.unique(units[scored] * n_cells + cell[scored]) % n_cells,
-                                 minlength=n_cells).astype(float)
-            widen = np.sqrt(np.where(groups >= 2, groups / (groups - 1.0), 1.0))
-            means_b = observed[:, None] + (means_b - observed[:, None]) * widen[:, None]
+            means_b = _widened(means_b, columns["score_sum"] / columns["n_scored"], widen)
         attrs["bootstrap"] = _Replicates(columns["period"], columns["pole"], score_b, ci,
                                          means=means_b, jackknife=means_j)
 
