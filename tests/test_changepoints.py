@@ -281,7 +281,9 @@ def test_the_document_that_holds_the_break_ranks_first():
     events = roundup_case()
     aligned = align(events, FOCAL, POLES)
     (cp,) = detect(aligned, "TUR")
-    assert cp.period == "2020-07" and cp.shift > 0.3
+    # About a quarter: the roundup's thicker TUR cells no longer gain from being less
+    # shrunk than the others' (every cell is pulled toward the focal's own level).
+    assert cp.period == "2020-07" and cp.shift > 0.2
 
     found = drivers(events, FOCAL, POLES, cp, {}, top=3)
     assert found["doc_id"].iloc[0] == "roundup"

@@ -340,9 +340,14 @@ def test_align_weighs_gdelt_events_by_mentions_and_sources(tmp_path):
         return float(table.set_index("pole").loc["TUR", "score"])
 
     k = 2  # the default smoothing
-    assert score("count") == pytest.approx((4 - 3) / (7 + k))
-    assert score("mentions") == pytest.approx((27 - 3 + 1) / (27 + 3 + 1 + k))
-    assert score("sources") == pytest.approx((6 - 12 + 1) / (6 + 12 + 1 + k))
+
+    def shrunk(total: float, n: float) -> float:
+        # One pole: the cell is pulled toward the focal state's level, total / (n + k).
+        return (total + k * total / (n + k)) / (n + k)
+
+    assert score("count") == pytest.approx(shrunk(4 - 3, 7))
+    assert score("mentions") == pytest.approx(shrunk(27 - 3 + 1, 27 + 3 + 1))
+    assert score("sources") == pytest.approx(shrunk(6 - 12 + 1, 6 + 12 + 1))
     table = equipoise.align("AZE", ["TUR"], db=db, freq="year", weight="mentions")
     assert int(table["n_events"].iloc[0]) == 7 and int(table["n_scored"].iloc[0]) == 31
 

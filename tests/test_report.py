@@ -65,7 +65,8 @@ def events() -> pd.DataFrame:
 
 @pytest.fixture
 def html(events) -> str:
-    aligned = align(events, FOCAL, POLES, min_events=0)  # a tiny fixture: show every cell
+    # A tiny fixture told in both directions: show every cell, relations both ways.
+    aligned = align(events, FOCAL, POLES, min_events=0, direction="both")
     dyads = dyad_events(events, FOCAL, POLES)
     return render_report(aligned, dyads, FOCAL, POLES, coverage={"documents": 5})
 
@@ -175,7 +176,7 @@ def test_only_http_urls_become_links(html):
 
 
 def test_the_headline_is_the_verdict(events, html):
-    text = verdict(align(events, FOCAL, POLES, min_events=0), focal=FOCAL)
+    text = verdict(align(events, FOCAL, POLES, min_events=0, direction="both"), focal=FOCAL)
     assert htmlmod.escape(text, quote=False) in html
     assert html.index(htmlmod.escape(text, quote=False)) < html.index('id="chart-tilt"')
     # the headline over it: the pole with the largest tilt over the whole range
@@ -210,7 +211,8 @@ def test_insufficient_data_are_gaps_and_intervals_are_bands(events):
             for s, t, q in (("AZE", "TUR", 1), ("RUS", "AZE", 3 if d % 2 else 1))
         ]
     )
-    aligned = align(many, FOCAL, POLES, ci=0.9, n_boot=100)
+    # RUS acts only toward AZE: relations in both directions give it a score.
+    aligned = align(many, FOCAL, POLES, ci=0.9, n_boot=100, direction="both")
     html = render_report(aligned, dyad_events(many, FOCAL, POLES), FOCAL, POLES)
     data = report_data(html)["charts"]
     turkey = data["tilt"]["series"][0]

@@ -197,7 +197,8 @@ def test_align_gives_the_numbers_of_the_python_api(client, db_path):
 def test_align_with_options_matches_the_analysis(client, db_path):
     params = {"focal": "aze", "poles": " tur, rus ,IRN,NATO", "start": "2020-03-01",
               "end": "2021-02-28", "freq": "quarter", "weight": "goldstein",
-              "direction": "out", "ci": "0.9", "min_events": "2", "smoothing": "1"}  # fmt: skip
+              "direction": "out", "ci": "0.9", "min_events": "2", "smoothing": "1",
+              "salience": "true"}  # fmt: skip
     body = client.get("/api/align", params=params).json()
     poles = ["TUR", "RUS", "IRN", "NATO"]
     with Store(db_path, read_only=True) as store:
@@ -218,11 +219,13 @@ def test_align_with_options_matches_the_analysis(client, db_path):
 def test_changepoints_find_the_switch_and_name_its_documents(client, db_path):
     from equipoise.analysis.changepoints import changepoints
 
-    params = {"focal": FOCAL, "poles": "TUR,RUS,IRN", "top": "3"}
+    # The store tells each month's relations half from each side: score both directions.
+    params = {"focal": FOCAL, "poles": "TUR,RUS,IRN", "top": "3", "direction": "both"}
     body = client.get("/api/changepoints", params=params).json()
     with Store(db_path, read_only=True) as store:
         frame = store.events_frame()
-    points, drivers = changepoints(frame, FOCAL, POLES, top=3)
+    points, drivers = changepoints(frame, FOCAL, POLES, top=3,
+                                   align_kwargs={"direction": "both"})
     _assert_frame_equals_records(points, body["points"])
     turkey = [p for p in body["points"] if p["pole"] == "TUR"]
     assert [p["period"] for p in turkey] == ["2020-10"] and turkey[0]["shift"] > 0.3

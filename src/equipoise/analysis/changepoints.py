@@ -66,6 +66,7 @@ import pandas as pd
 import ruptures as rpt
 
 from equipoise.analysis.align import align, dyad_events
+from equipoise.analysis.scoring import shrunk_scores
 from equipoise.errors import InvalidQueryError
 from equipoise.reference.periods import FREQ_CODES
 from equipoise.reference.plover import cameo_plover, plover_score_by_type, plover_type
@@ -470,9 +471,8 @@ def _values(cube: np.ndarray, j: int, attrs: Mapping[str, Any], column: str, wei
     k = float(attrs.get("smoothing", 2.0))
     least = int(attrs.get("min_events", 0) or 0)
     n, coop, conflict, scored, total = (cube[:, i, :] for i in range(len(_SUMS)))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        score = np.where(scored + k > 0, total / np.where(scored + k > 0, scored + k, 1.0), 0.0)
-        net = np.where(n + k > 0, (coop - conflict) / np.where(n + k > 0, n + k, 1.0), 0.0)
+    score = shrunk_scores(total, scored, k)
+    net = shrunk_scores(coop - conflict, n, k)
     ok = scored >= least
     if column == "net_coop":
         y = np.where(n[:, j] >= least, net[:, j], np.nan)

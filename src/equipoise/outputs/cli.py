@@ -651,13 +651,17 @@ WeightOption = Annotated[
                       "mentions or sources: count, each GDELT event weighed by its "
                       "NumMentions or NumSources.")]
 DirectionOption = Annotated[
-    str, typer.Option("--direction", help="out (focal to pole), in (pole to focal) or both.")]
+    str, typer.Option("--direction", help="out (focal to pole: the lean, the default), in (pole to "
+                      "focal) or both (relations: what each side does to the other).")]
 OverlapOption = Annotated[str, typer.Option(
     "--overlap", help="A pole that is a member of another pole (TUR and NATO): keep its "
     "events in both, or exclude them from the bloc.")]
 BackgroundOption = Annotated[bool, typer.Option(
     "--include-background", help="Count background events (dated only to a year before "
     "their document's year, 'since the early 1990s') in the series.")]
+SalienceOption = Annotated[bool, typer.Option(
+    "--salience", help="Read each pole's events with anyone from the whole store, for the "
+    "volume and salience columns (a scan of every event).")]
 MinEventsOption = Annotated[
     int, typer.Option("--min-events", help="Fewer events than this: 'insufficient data'.")]
 CiOption = Annotated[
@@ -721,10 +725,11 @@ def align(
         "--format", help="table, json (as /api/align, with every panel) or csv (the alignment "
         "table).")] = "table",
     weight: WeightOption = "count",
-    direction: DirectionOption = "both",
+    direction: DirectionOption = "out",
     min_events: MinEventsOption = 3,
     overlap: OverlapOption = "keep",
     include_background: BackgroundOption = False,
+    salience: SalienceOption = False,
     ci: CiOption = False,
     level: LevelOption = 0.9,
     n_boot: BootOption = 500,
@@ -755,7 +760,7 @@ def align(
     queries = [Query.build(one, poles, start, end, freq, weight=weight, direction=direction,
                            min_events=min_events, ci=level if ci else None, n_boot=n_boot,
                            changepoints=changepoints, overlap=overlap,
-                           include_background=include_background)
+                           include_background=include_background, salience=salience)
                for one in focals]  # fmt: skip
     path = _existing_db(db)
     results = []
@@ -1071,7 +1076,7 @@ def report(
     end: ToOption = None,
     freq: FreqOption = "month",
     weight: WeightOption = "count",
-    direction: DirectionOption = "both",
+    direction: DirectionOption = "out",
     min_events: MinEventsOption = 3,
     overlap: OverlapOption = "keep",
     include_background: BackgroundOption = False,

@@ -56,7 +56,7 @@ WEIGHT_WORDS = {
     "plover": "PLOVER scores / 10",
 }
 DIRECTION_WORDS = {
-    "both": "events in both directions",
+    "both": "events in both directions (relations)",
     "out": "the focal state's actions toward the pole",
     "in": "the pole's actions toward the focal state",
 }
@@ -852,7 +852,7 @@ def _method(attrs: Mapping, ci_text: str) -> dict:
         "smoothing": f"{float(attrs.get('smoothing', 2.0)):g}",
         "min_events": int(attrs.get("min_events", 3) or 0),
         "weight": WEIGHT_WORDS.get(str(attrs.get("weight")), WEIGHT_WORDS["count"]),
-        "direction": DIRECTION_WORDS.get(str(attrs.get("direction")), DIRECTION_WORDS["both"]),
+        "direction": DIRECTION_WORDS.get(str(attrs.get("direction")), DIRECTION_WORDS["out"]),
         "freq": FREQ_WORDS.get(str(attrs.get("freq")), "per period"),
         "ci": ci_text if ci else None,
         "n_boot": attrs.get("n_boot"),

@@ -56,18 +56,26 @@ def alignment(aligned: pd.DataFrame) -> Table:
 def equidistance(table_in: pd.DataFrame) -> Table:
     """The equidistance index per period: 1 equal relations with all poles, 0 one-sided."""
     intervals = "equidistance_lo" in table_in.columns
-    table = Table(title="Equidistance (1 = equal relations with every pole)")
+    position = "position" in table_in.columns
+    table = Table(title="Equidistance (1 = equal relations with every pole)",
+                  caption="n/a: a pole without enough events in the period"
+                  + ("; position: 0 the first pole's side, 1 the second's" if position else ""))
     table.add_column("period", no_wrap=True)
     table.add_column("poles with data", justify="right")
     table.add_column("index", justify="right")
     if intervals:
         table.add_column("interval", justify="right", no_wrap=True)
+    if position:
+        table.add_column("position", justify="right")
     for row in table_in.itertuples(index=False):
-        cells = [str(row.period), str(row.n_poles_with_data),
-                 number(row.equidistance, signed=False)]
+        gap = getattr(row, "status", "ok") != "ok"
+        cells = [str(row.period), f"{row.n_poles_with_data}/{row.n_poles}",
+                 "n/a" if gap else number(row.equidistance, signed=False)]
         if intervals:
             lo, hi = row.equidistance_lo, row.equidistance_hi
             cells.append("" if lo != lo else f"[{lo:.2f}, {hi:.2f}]")
+        if position:
+            cells.append("n/a" if gap else number(row.position, signed=False))
         table.add_row(*cells)
     return table
 

@@ -467,6 +467,53 @@ class Store:
             params.append(int(limit))
         return [(str(code), int(n)) for code, n in self._con.execute(sql, params).fetchall()]
 
+    def pole_volumes(
+        self,
+        poles: Mapping[str, Iterable[str]],
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        background: bool = True,
+    ) -> pd.DataFrame:
+        """How much of the news each pole is: its events with anyone, per month.
+
+        ``poles`` maps each pole code to the codes that stand for it (itself and, for a
+        bloc, every state that was ever a member); an event counts for a pole when its
+        source or target code or country is one of them. Returns ``pole``,
+        ``event_date`` (the first day of the month) and ``n``, months without events
+        left out. ``start``/``end`` and ``background`` filter as in :meth:`dyad_frame`;
+        excluded events are left out.
+        """
+        names = list(poles)
+        if not names:
+            return pd.DataFrame({"pole": pd.Series(dtype=object),
+                                 "event_date": pd.Series(dtype="datetime64[ns]"),
+                                 "n": pd.Series(dtype="int64")})
+        # One scan for every pole: a count per pole, each with its own filter.
+        conditions, params = [], []
+        for pole in names:
+            wanted = list(dict.fromkeys([_actor_code(pole), *map(_actor_code, poles[pole])]))
+            marks = ", ".join("?" * len(wanted))
+            conditions.append("(" + " OR ".join(
+                f"e.{column} IN ({marks})"
+                for column in ("source", "source_country", "target", "target_country")) + ")")
+            params.append(wanted * 4)
+        counts = ", ".join(f'count(*) FILTER (WHERE {c}) AS "{i}"'
+                           for i, c in enumerate(conditions))
+        where = ["(" + " OR ".join(conditions) + ")"]
+        values: list[Any] = [v for p in params for v in p] * 2
+        _window(where, values, start, end, None, self._recoded())
+        if not background:
+            where.append(_NOT_BACKGROUND)
+        if self._has_table("judgements"):
+            where.append(_NOT_EXCLUDED)
+        sql = (f"SELECT CAST(date_trunc('month', e.event_date) AS DATE) AS event_date, {counts} "
+               "FROM events e WHERE " + " AND ".join(where) + " GROUP BY 1 ORDER BY 1")
+        wide = self._con.execute(sql, values).df()
+        long = wide.melt(id_vars="event_date", var_name="pole", value_name="n")
+        long["pole"] = [names[int(i)] for i in long["pole"]]
+        long = long[long["n"] > 0]
+        return long[["pole", "event_date", "n"]].reset_index(drop=True)
+
     def _recoded(self) -> bool:
         """Whether any document has been coded by more than one coder version."""
         return self._con.execute(  # type: ignore[index]  # aggregates give one row

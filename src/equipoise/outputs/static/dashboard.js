@@ -36,14 +36,16 @@
     score: {
       heading: 'Score with each pole',
       axis: 'score',
-      note: 'Cooperation minus conflict over events + smoothing, under the chosen weight ' +
+      note: 'Cooperation minus conflict per event, pulled toward the focal state\'s own level ' +
+        'by the smoothing pseudo-events, under the chosen weight ' +
         'and direction. Shows whether a tilt comes from warmer ties with one pole or cooler ' +
         'ties with another.',
     },
     net_coop: {
       heading: 'Net cooperation with each pole',
       axis: 'net cooperation',
-      note: '(cooperative − conflictual events) / (events + smoothing), both directions, ' +
+      note: '(cooperative − conflictual events) per event, pulled toward the focal state\'s ' +
+        'own level by the smoothing pseudo-events, both directions, ' +
         'whatever the weight and direction chosen.',
     },
   };
@@ -54,7 +56,7 @@
     'min_events', 'measure'];
   const DEFAULTS = {
     focal: '', poles: [], start: '', end: '', freq: 'month', weight: 'count',
-    direction: 'both', ci: '', min_events: '3', measure: 'tilt',
+    direction: 'out', ci: '', min_events: '3', measure: 'tilt',
   };
 
   const state = Object.assign({}, DEFAULTS, { poles: [] });
