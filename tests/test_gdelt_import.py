@@ -284,10 +284,11 @@ def test_a_version_3_store_gains_the_gdelt_columns_in_place(tmp_path):
 
 
 def test_align_weighs_gdelt_events_by_mentions_and_sources(tmp_path):
-    lines = [visit(i, "20200110", NumMentions="9", NumSources="2") for i in range(1, 4)]
-    lines += [visit(i, "20200111", EventCode="112", NumMentions="1", NumSources="4")
+    # Three days apart, so that every row is its own story (equipoise.analysis.stories).
+    lines = [visit(i, f"202001{3 * i:02d}", NumMentions="9", NumSources="2") for i in range(1, 4)]
+    lines += [visit(i, f"202001{3 * i:02d}", EventCode="112", NumMentions="1", NumSources="4")
               for i in range(4, 7)]  # fmt: skip
-    lines += [visit(7, "20200112", NumMentions="", NumSources="")]  # weighs 1
+    lines += [visit(7, "20200121", NumMentions="", NumSources="")]  # weighs 1
     path = write(tmp_path / "w.CSV", lines)
     db = tmp_path / "w.duckdb"
     with Store(db) as store:

@@ -204,7 +204,8 @@ def test_insufficient_data_are_gaps_and_intervals_are_bands(events):
 
     many = pd.DataFrame(
         [
-            event(s, t, q, f"2020-0{m}-{d:02d}", doc_id=f"d{m}{d}{s}{t}")
+            # Three days apart: each event is its own story (equipoise.analysis.stories).
+            event(s, t, q, f"2020-0{m}-{3 * d:02d}", doc_id=f"d{m}{d}{s}{t}")
             for m in (1, 2, 3)
             for d in range(1, 7)
             for s, t, q in (("AZE", "TUR", 1), ("RUS", "AZE", 3 if d % 2 else 1))
@@ -375,7 +376,8 @@ def test_change_points_are_marked_and_listed_with_their_drivers():
     for row in points.itertuples():
         assert f"{row.pole} from {row.period}" in section
         top = drivers[(drivers["pole"] == row.pole) & (drivers["period"] == row.period)]
-        for title in top["doc_title"].unique():
+        # A driver is a story group, named by the first of its articles.
+        for title in top.groupby("rank")["doc_title"].first():
             assert f">{title}</a>" in section
         assert top["sentence"].iloc[0] in section
     assert "influence" in section and "shift without it" in section

@@ -66,8 +66,9 @@ import pandas as pd
 import ruptures as rpt
 
 from equipoise.analysis.align import align, dyad_events
+from equipoise.analysis.stories import find_stories
 from equipoise.errors import InvalidQueryError
-from equipoise.reference.periods import FREQ_CODES
+from equipoise.reference.periods import FREQ_CODES, day_numbers
 from equipoise.reference.plover import cameo_plover, plover_score_by_type, plover_type
 
 __all__ = [
@@ -94,6 +95,8 @@ _QN_MAX = 3000
 # Columns of ``drivers``: one row per dyad event of an influential document.
 DRIVER_COLUMNS: list[str] = [
     "rank",
+    "story",
+    "n_reports",
     "doc_id",
     "influence",
     "shift_without",
@@ -266,8 +269,8 @@ def _weights(aligned: pd.DataFrame, rows: pd.DataFrame, column: str) -> np.ndarr
         weights = rows["period"].map(totals)
     elif column == "score":
         weights = rows[scored]
-    else:
-        weights = rows["n_events"]
+    else:  # stories are the units counted; a frame from before stories counts events
+        weights = rows["n_stories" if "n_stories" in rows.columns else "n_events"]
     return np.nan_to_num(pd.to_numeric(weights, errors="coerce").to_numpy(dtype=float), nan=0.0)
 
 
@@ -420,6 +423,25 @@ def _window_dyads(
         raise ValueError("events lack required column: doc_id")
     dyads = dyad_events(events, attrs["focal"], attrs["poles"], memberships=memberships)
     when = _event_times(dyads["event_date"]) if len(dyads) else pd.Series(dtype="M8[ns]")
+    # Stories as align found them: each counts once, at its lead report's date.
+    everything = np.arange(len(dyads))
+    if attrs.get("unit", "story") == "story":
+        found = find_stories(dyads, everything, dyads["pole"].to_numpy(dtype=object),
+                             day_numbers(dyads["event_date"]))
+        lead = found.lead
+        leads = np.empty(found.count, dtype=np.int64)
+        leads[found.story[lead]] = everything[lead]
+        when = pd.Series(when.to_numpy()[leads[found.story]], index=dyads.index)
+        # A driver is a story with the stories its articles also report: the unit the
+        # bootstrap resamples, since one article's stories are not independent.
+        driver = found.unit[found.story]
+    else:
+        lead = np.ones(len(dyads), dtype=bool)
+        driver = pd.factorize(dyads["doc_id"].fillna("").astype(str).str.strip()
+                              .where(lambda d: d.ne(""), pd.Series(everything).astype(str)
+                                     .radd("row:")))[0] if len(dyads) else everything
+    n_reports = np.bincount(driver, minlength=1)[driver] if len(dyads) else everything
+    dyads = dyads.assign(story=driver, n_reports=n_reports.astype(np.int64), _lead=lead)
     keep = when.notna()
     if attrs.get("start") is not None:
         keep &= when >= pd.Timestamp(attrs["start"])
@@ -437,13 +459,15 @@ def _window_dyads(
     value = _event_values(dyads, attrs.get("weight", "count")) if len(dyads) else np.zeros(0)
     scored = chosen.to_numpy(dtype=bool) & ~np.isnan(value)
     quad = pd.to_numeric(dyads["quad"], errors="coerce")
+    # Only a story's lead report counts; the others come along as its reports.
+    lead = dyads["_lead"].to_numpy(dtype=bool)
     return dyads.assign(
-        _n=1.0,
-        _coop=quad.isin([1, 2]).astype(float).to_numpy(),
-        _conflict=quad.isin([3, 4]).astype(float).to_numpy(),
-        _scored=scored.astype(float),
-        _value=np.where(scored, value, 0.0),
-    )
+        _n=lead.astype(float),
+        _coop=(quad.isin([1, 2]).to_numpy() & lead).astype(float),
+        _conflict=(quad.isin([3, 4]).to_numpy() & lead).astype(float),
+        _scored=(scored & lead).astype(float),
+        _value=np.where(scored & lead, value, 0.0),
+    ).drop(columns="_lead")
 
 
 _SUMS = ("_n", "_coop", "_conflict", "_scored", "_value")
@@ -513,22 +537,21 @@ def _influence(
         base_means = np.where(den > 0, num / den, np.nan)
     shift = base_means[1] - base_means[0]
 
-    named = dyads["doc_id"].notna() & dyads["doc_id"].astype(str).str.strip().ne("")
-    index, cube = _cells(dyads[named], ["doc_id", "period"], poles)
+    index, cube = _cells(dyads, ["story", "period"], poles)
     if not len(index):
-        empty = pd.DataFrame({"doc_id": [], "influence": [], "shift_without": []})
+        empty = pd.DataFrame({"story": [], "influence": [], "shift_without": []})
         return empty, base_means
     row = pd.Index(window).get_indexer(index.get_level_values("period"))
     y2, w2 = _values(base[row] - cube, j, attrs, cp.column, cp.weighted)
     delta = pd.DataFrame(
         {
-            "doc_id": index.get_level_values("doc_id"),
+            "story": index.get_level_values("story"),
             "side": side[row],
             "num": w2 * y2 - (w * y)[row],
             "den": w2 - w[row],
         }
     )
-    sums = delta.groupby(["doc_id", "side"])[["num", "den"]].sum().unstack("side", fill_value=0.0)
+    sums = delta.groupby(["story", "side"])[["num", "den"]].sum().unstack("side", fill_value=0.0)
     sums = sums.reindex(columns=pd.MultiIndex.from_product([["num", "den"], [0, 1]]), fill_value=0)
     new_num = sums["num"].to_numpy(dtype=float) + num
     new_den = sums["den"].to_numpy(dtype=float) + den
@@ -537,7 +560,7 @@ def _influence(
     without = means[:, 1] - means[:, 0]
     influence = abs(shift) - np.where(np.isnan(without), 0.0, np.abs(without))
     table = pd.DataFrame(
-        {"doc_id": sums.index.to_numpy(), "influence": influence, "shift_without": without}
+        {"story": sums.index.to_numpy(), "influence": influence, "shift_without": without}
     )
     return table, base_means
 
@@ -573,18 +596,25 @@ def _drivers(
     _check_base(cp, means)
 
     table = table[table["influence"] > 1e-12]
-    table = table.sort_values(["influence", "doc_id"], ascending=[False, True], kind="stable")
+    # A driver is named by its articles: stories without any count but never drive.
+    named = dyads["doc_id"].notna() & dyads["doc_id"].astype(str).str.strip().ne("")
+    table = table[table["story"].isin(dyads.loc[named, "story"])]
+    # Ties in influence go to the story whose first report comes first, then the lower id.
+    first_doc = dyads.groupby("story")["doc_id"].min() if "doc_id" in dyads else None
+    table = table.assign(_doc=table["story"].map(first_doc) if first_doc is not None else "")
+    table = table.sort_values(["influence", "_doc", "story"], ascending=[False, True, True],
+                              kind="stable").drop(columns="_doc")
     table = table.head(max(int(top), 0)).reset_index(drop=True)
     if table.empty:
         return _empty_drivers()
     table["rank"] = np.arange(1, len(table) + 1)
 
-    rows = dyads[dyads["doc_id"].isin(table["doc_id"])].rename(columns={"pole": "event_pole"})
+    rows = dyads[dyads["story"].isin(table["story"])].rename(columns={"pole": "event_pole"})
     for col in DRIVER_COLUMNS:
         if col not in rows.columns and col not in table.columns:
             rows = rows.assign(**{col: None})
-    rows = rows[[c for c in DRIVER_COLUMNS if c not in table.columns or c == "doc_id"]]
-    merged = table.merge(rows, on="doc_id", how="left")
+    rows = rows[[c for c in DRIVER_COLUMNS if c not in table.columns or c == "story"]]
+    merged = table.merge(rows, on="story", how="left")
     return merged.sort_values(["rank", "event_date"], kind="stable").reset_index(drop=True)[
         DRIVER_COLUMNS
     ]

@@ -658,8 +658,10 @@
       const drivers = cps.drivers.filter((d) => d.pole === cp.pole && d.period === cp.period);
       const docs = new Map();
       for (const d of drivers) {
-        if (!docs.has(d.doc_id)) docs.set(d.doc_id, { first: d, events: [] });
-        docs.get(d.doc_id).events.push(d);
+        // A driver is a story group (its reports may come from several articles).
+        const key = d.rank ?? d.doc_id;
+        if (!docs.has(key)) docs.set(key, { first: d, events: [] });
+        docs.get(key).events.push(d);
       }
       const head = h('div', { class: 'point-head' }, [
         h('b', { text: `${cp.pole} from ${cp.period}` }),

@@ -1,0 +1,161 @@
+"""Reports of one real event are one story: counted, resampled and ranked once.
+
+Eight articles on one meeting in Baku give eight coded events with the same two actors,
+the same kind of event and dates a day or two apart; the tests check that the analysis
+sees one story with eight reports, whether the rows are built by hand, stored and read
+back, or asked for through the command line's JSON.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import numpy as np
+import pandas as pd
+from typer.testing import CliRunner
+
+import equipoise
+from equipoise.analysis.align import align
+from equipoise.analysis.stories import find_stories, similar_codes
+from equipoise.outputs.cli import app
+from equipoise.reference.periods import day_numbers
+from factories import event_row, write_store
+
+MEETING = dt.date(2021, 3, 10)
+
+
+def meeting_reports(n: int = 8) -> list[dict]:
+    """``n`` articles on one Azerbaijani-Turkish meeting, dated over three days."""
+    return [
+        event_row("AZE", "TUR", 1, MEETING + dt.timedelta(days=i % 3), doc_id=f"article-{i}",
+                  cameo="040" if i % 2 else "043")
+        for i in range(n)
+    ]
+
+
+def other_news() -> list[dict]:
+    """Separate events with Turkey and Russia, each its own story, over the same quarter."""
+    rows = [event_row("AZE", "TUR", 3, dt.date(2021, 1, 5) + dt.timedelta(days=9 * i),
+                      doc_id=f"tur-{i}") for i in range(5)]
+    rows += [event_row("AZE", "RUS", 1 if i % 3 else 3, dt.date(2021, 1, 3) + dt.timedelta(
+        days=7 * i), doc_id=f"rus-{i}") for i in range(8)]
+    return rows
+
+
+def stories_of(frame: pd.DataFrame):
+    rows = np.arange(len(frame))
+    return find_stories(frame, rows, np.zeros(len(frame), dtype=int),
+                        day_numbers(frame["event_date"]))
+
+
+def test_similar_codes_are_a_general_code_and_its_specific_ones():
+    assert similar_codes("040", "043") and similar_codes("04", "0431")
+    assert similar_codes("057", "057")
+    assert not similar_codes("042", "043") and not similar_codes("0431", "0432")
+
+
+def test_eight_reports_of_one_meeting_are_one_story():
+    found = stories_of(pd.DataFrame(meeting_reports()))
+    assert found.count == 1 and found.n_reports.tolist() == [8]
+    assert found.lead.sum() == 1
+
+
+def test_a_daily_run_of_events_does_not_chain_into_one_story():
+    # A consultation every day for nine days: stories start on days 1, 4 and 7.
+    rows = [event_row("AZE", "TUR", 1, dt.date(2021, 3, 1 + i), doc_id=f"d{i}") for i in range(9)]
+    found = stories_of(pd.DataFrame(rows))
+    assert found.n_reports.tolist() == [3, 3, 3]
+
+
+def test_other_actors_roots_or_codes_make_other_stories():
+    base = event_row("AZE", "TUR", 1, MEETING, doc_id="a")
+    rows = [
+        base,
+        {**base, "doc_id": "b", "target": "RUS", "target_country": "RUS"},  # other pair
+        {**base, "doc_id": "c", "source": "TUR", "source_country": "TUR", "target": "AZE",
+         "target_country": "AZE"},  # other direction
+        {**base, "doc_id": "d", "cameo": "112", "quad": 3},  # other root
+        {**base, "doc_id": "e", "cameo": "043"},  # same root, another specific code
+        {**base, "doc_id": "f", "event_date": MEETING + dt.timedelta(days=3)},  # too late
+    ]
+    assert stories_of(pd.DataFrame(rows)).count == 6
+
+
+def test_a_symmetric_event_reported_from_either_side_is_one_story():
+    rows = [event_row("AZE", "TUR", 1, MEETING, doc_id="a", symmetric=True),
+            event_row("TUR", "AZE", 1, MEETING, doc_id="b", symmetric=True)]
+    assert stories_of(pd.DataFrame(rows)).count == 1
+
+
+def test_stories_do_not_depend_on_the_order_of_the_rows():
+    frame = pd.DataFrame(meeting_reports() + other_news())
+    shuffled = frame.sample(frac=1.0, random_state=3).reset_index(drop=True)
+    a, b = stories_of(frame), stories_of(shuffled)
+    key = ["doc_id", "cameo"]
+    left = frame.assign(story=a.story, lead=a.lead).sort_values(key)
+    right = shuffled.assign(story=b.story, lead=b.lead).sort_values(key)
+    assert left["story"].tolist() == right["story"].tolist()
+    assert left["lead"].tolist() == right["lead"].tolist()
+
+
+def test_the_root_event_leads_its_story():
+    rows = [event_row("AZE", "TUR", 1, MEETING, doc_id="a", is_root=False, goldstein=1.0),
+            event_row("AZE", "TUR", 1, MEETING + dt.timedelta(days=1), doc_id="b",
+                      is_root=True, goldstein=3.0)]
+    found = stories_of(pd.DataFrame(rows))
+    assert found.count == 1 and found.lead.tolist() == [False, True]
+
+
+def test_align_counts_the_meeting_once_and_reports_its_duplication():
+    frame = pd.DataFrame(meeting_reports() + other_news())
+    table = align(frame, "AZE", ["TUR", "RUS"], freq="quarter").set_index("pole")
+    turkey = table.loc["TUR"]
+    assert (turkey["n_events"], turkey["n_stories"]) == (13, 6)
+    assert turkey["verbal_coop"] == 1 and turkey["verbal_conflict"] == 5
+    assert turkey["duplication"] == 13 / 6
+    assert table.loc["RUS", "duplication"] == 1.0
+    # The score is that of one cooperative story against five conflictual ones.
+    assert turkey["score"] == (1 - 5) / (6 + 2)
+    by_event = align(frame, "AZE", ["TUR", "RUS"], freq="quarter", unit="event")
+    assert by_event.set_index("pole").loc["TUR", "score"] == (8 - 5) / (13 + 2)
+
+
+def test_the_bootstrap_resamples_a_story_whole():
+    # Eight reports of the meeting or one: the same story, the same intervals.
+    many = pd.DataFrame(meeting_reports() + other_news())
+    one = pd.DataFrame(meeting_reports(1) + other_news())
+    options = {"freq": "quarter", "ci": 0.9, "n_boot": 300}
+    a = align(many, "AZE", ["TUR", "RUS"], **options)
+    b = align(one, "AZE", ["TUR", "RUS"], **options)
+    for column in ("score", "score_lo", "score_hi", "tilt_lo", "tilt_hi"):
+        assert np.allclose(a[column], b[column]), column
+    assert a["n_events"].tolist() != b["n_events"].tolist()
+
+
+def test_stories_sharing_an_article_are_resampled_together():
+    rows = [event_row("AZE", "TUR", 1, MEETING, doc_id="x"),
+            event_row("AZE", "TUR", 3, MEETING, doc_id="x"),
+            event_row("AZE", "TUR", 3, MEETING, doc_id="y"),
+            event_row("AZE", "RUS", 1, MEETING + dt.timedelta(days=20), doc_id="z")]
+    found = stories_of(pd.DataFrame(rows))
+    assert found.count == 3
+    assert found.unit[found.story].tolist()[:3] == [found.unit[found.story[0]]] * 3
+    assert found.unit[found.story[3]] != found.unit[found.story[0]]
+
+
+def test_stored_reports_read_back_as_one_story_through_the_api_and_the_cli(tmp_path):
+    day = MEETING
+    documents = [[("AZE", "TUR", 1, day + dt.timedelta(days=i % 2))] for i in range(8)]
+    documents += [[("AZE", "TUR", 3, dt.date(2021, 2, 1) + dt.timedelta(days=5 * i))]
+                  for i in range(3)]
+    db = write_store(tmp_path / "stories.duckdb", documents)
+    table = equipoise.align("AZE", ["TUR"], db=db, freq="quarter")
+    assert (int(table["n_events"].iloc[0]), int(table["n_stories"].iloc[0])) == (11, 4)
+    result = CliRunner().invoke(app, ["align", "--focal", "AZE", "--poles", "TUR", "--db",
+                                      str(db), "--freq", "quarter", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.output)
+    records = body["records"] if isinstance(body, dict) else body
+    assert records[0]["n_stories"] == 4 and records[0]["n_events"] == 11
+    assert records[0]["duplication"] == 11 / 4
