@@ -386,7 +386,8 @@ def test_change_points_are_marked_and_listed_with_their_drivers():
 
 def test_change_point_text_is_escaped_and_links_are_checked():
     points = pd.DataFrame(
-        [["TUR", "2020-02", dt.date(2020, 2, 1), -0.1, 0.5, 0.6, "2020-01", "2020-03", 1, 2]],
+        [["TUR", "2020-02", dt.date(2020, 2, 1), -0.1, 0.5, 0.6, "2020-01", "2020-03", 1, 2,
+          0.9]],
         columns=POINT_COLUMNS,
     )
     base = {c: None for c in DRIVER_COLUMNS}

@@ -72,9 +72,12 @@ def equidistance(table_in: pd.DataFrame) -> Table:
 
 def changepoints(points: pd.DataFrame, drivers: pd.DataFrame, width: int = 90) -> Table:
     """Each break in a pole's tilt with the sentences of the documents that drive it."""
-    table = Table(title="Change points in tilt, and the documents that drive them",
-                  show_lines=True)
-    for name in ("pole", "from", "before", "after", "shift"):
+    status = points.attrs.get("status")
+    caption = ("too short to test: fewer periods with data than change points need"
+               if status == "too short to test" else None)
+    table = Table(title="Change points in tilt, and the stories that drive them",
+                  show_lines=True, caption=caption)
+    for name in ("pole", "from", "before", "after", "shift", "stable"):
         table.add_column(name, no_wrap=True)
     table.add_column("driving events (most influential document first)")
     for p in points.itertuples(index=False):
@@ -85,8 +88,10 @@ def changepoints(points: pd.DataFrame, drivers: pd.DataFrame, width: int = 90) -
             if len(sentence) > width:
                 sentence = sentence[: width - 1] + "…"
             lines.append(f"{str(d.event_date)[:10]} {d.source}→{d.target} {d.cameo}: {sentence}")
+        stability = getattr(p, "stability", float("nan"))
+        stable = "" if pd.isna(stability) else f"{stability:.0%}"
         table.add_row(str(p.pole), str(p.period), number(p.before), number(p.after),
-                      number(p.shift), "\n".join(lines) or "(no document drives it alone)")
+                      number(p.shift), stable, "\n".join(lines) or "(no story drives it alone)")
     return table
 
 
