@@ -10,6 +10,7 @@ answer is plain.
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import numpy as np
 import pandas as pd
@@ -18,12 +19,15 @@ import pytest
 from equipoise.analysis.align import align
 from equipoise.analysis.changepoints import (
     DRIVER_COLUMNS,
+    MIN_PERIODS,
     POINT_COLUMNS,
+    TOO_SHORT,
     ChangePoint,
     changepoints,
     default_penalty,
     detect,
     drivers,
+    find_breaks,
 )
 from factories import event_row
 
@@ -367,3 +371,102 @@ def test_changepoints_on_no_events_is_two_empty_tables():
     points, table = changepoints(empty, FOCAL, POLES)
     assert points.empty and table.empty
     assert list(points.columns) == POINT_COLUMNS
+
+
+# --------------------------------------------------------------------------- the test's properties
+# Small, seeded versions of benchmarks/validation.py: the rates there come from many more runs.
+
+
+class _Replicas:
+    """What ``align(..., ci=...)`` keeps: score replicates per (period, pole)."""
+
+    def __init__(self, periods, poles, scores) -> None:
+        self.index = pd.MultiIndex.from_arrays([periods, poles])
+        self.scores = scores
+
+    def __deepcopy__(self, memo):  # shared, as align's are, when pandas copies attrs
+        return self
+
+
+def score_table(values, rng=None, sampling_sd=None, n_boot=100) -> pd.DataFrame:
+    """One pole's monthly score, 25 stories a month; replicates around each value when
+    the sampling SD is given, as resampling stories gives them."""
+    n = len(values)
+    periods = [str(p) for p in pd.period_range("2015-01", periods=n, freq="M")]
+    table = pd.DataFrame({"period": periods, "pole": "TUR", "score": values,
+                          "period_start": [pd.Period(p, "M").start_time.date() for p in periods],
+                          "n_scored": 25, "n_events": 25, "status": "ok"})  # fmt: skip
+    table.attrs["poles"] = ["TUR"]
+    if sampling_sd is not None:
+        draws = np.asarray(values)[:, None] + sampling_sd * rng.standard_normal((n, n_boot))
+        table.attrs["bootstrap"] = _Replicas(periods, ["TUR"] * n, draws)
+    return table
+
+
+def ar1_series(rng, n, phi=0.5) -> np.ndarray:
+    y = np.empty(n)
+    y[0] = rng.standard_normal()
+    for t in range(1, n):
+        y[t] = phi * y[t - 1] + math.sqrt(1 - phi * phi) * rng.standard_normal()
+    return y
+
+
+def found(table: pd.DataFrame) -> bool:
+    return bool(find_breaks(table, column="score", n_null=300, n_stability=0).breaks)
+
+
+def test_fewer_than_twelve_periods_are_too_short_to_test():
+    rng = np.random.default_rng(1)
+    y = np.r_[np.zeros(5), np.full(6, 5.0)] + 0.01 * rng.standard_normal(11)
+    short = find_breaks(score_table(y), column="score")
+    assert short.status == TOO_SHORT and short.breaks == [] and MIN_PERIODS == 12
+    longer = find_breaks(score_table(np.r_[y, 5.0]), column="score")
+    assert longer.status == "tested" and [longer.periods[b] for b in longer.breaks] == ["2015-06"]
+
+
+def test_steady_autocorrelated_series_rarely_break():
+    # AR(1) with phi 0.5: the old penalty found a break in about a third of these.
+    rng = np.random.default_rng(7)
+    rate = np.mean([found(score_table(ar1_series(rng, 24))) for _ in range(60)])
+    assert rate <= 0.1
+
+
+def test_a_jump_of_three_sampling_sds_in_twelve_periods_is_found():
+    rng = np.random.default_rng(8)
+    hits = []
+    for _ in range(40):
+        y = rng.standard_normal(12)
+        y[6:] += 3.0
+        hits.append(found(score_table(y, rng, 1.0)))
+    assert np.mean(hits) >= 0.75
+    # Steady sampling noise of the same size seldom breaks.
+    steady = [found(score_table(rng.standard_normal(12), rng, 1.0)) for _ in range(40)]
+    assert np.mean(steady) <= 0.1
+
+
+def test_a_clear_break_is_stable_across_bootstrap_replicates():
+    rng = np.random.default_rng(9)
+    y = rng.standard_normal(24)
+    y[12:] += 4.0
+    test = find_breaks(score_table(y, rng, 1.0), column="score", n_stability=50)
+    assert [test.periods[b] for b in test.breaks] == ["2016-01"]
+    assert test.stability[0] >= 0.9 and test.p_value < 0.01
+    # Without replicates there is nothing to measure stability on.
+    assert math.isnan(find_breaks(score_table(y), column="score").stability[0])
+
+
+def test_the_poles_share_one_break(switching):
+    points, _ = changepoints(switching, FOCAL, POLES, top=0, n_boot=100)
+    assert points.attrs["status"] == "tested" and points.attrs["p_value"] < 0.05
+    # One break, at one period, with a row for every pole: toward Turkey, away from the
+    # others.
+    assert points["period"].nunique() == 1 and set(points["pole"]) == set(POLES)
+    shifts = points.set_index("pole")["shift"]
+    assert shifts["TUR"] > 0 > max(shifts["RUS"], shifts["IRN"])
+    assert (points["stability"] > 0.5).all()
+
+
+def test_changepoints_say_when_a_series_is_too_short(switching):
+    points, table = changepoints(switching, FOCAL, POLES, freq="quarter", top=0)
+    assert points.empty and table.empty
+    assert points.attrs["status"] == TOO_SHORT and points.attrs["n_periods"] == 8

@@ -87,7 +87,7 @@ __all__ = [
     "detect",
     "drivers",
     "long_run_variance",
-    "test_breaks",
+    "find_breaks",
 ]
 
 METHODS: tuple[str, ...] = ("pelt", "binseg")
@@ -486,7 +486,7 @@ def _segment(signal_y: np.ndarray, signal_w: np.ndarray, penalty: float, method:
     return list(estimator.fit(np.column_stack([signal_y, signal_w])).predict(pen=float(penalty)))
 
 
-def test_breaks(
+def find_breaks(
     aligned: pd.DataFrame,
     poles: Sequence[str] | None = None,
     column: str = "tilt",
@@ -497,6 +497,7 @@ def test_breaks(
     level: float = DEFAULT_LEVEL,
     penalty_scale: float = DEFAULT_PENALTY_SCALE,
     n_null: int = DEFAULT_N_NULL,
+    n_stability: int = _STABILITY_RUNS,
     random_state: int = 0,
 ) -> BreakTest:
     """Breaks shared by the series of ``poles`` (default all) of an :func:`align` table.
@@ -507,7 +508,8 @@ def test_breaks(
     bootstrap replicates (resampling stories) when ``aligned`` has them; the penalty
     of a break is the ``1 - level`` quantile of the best single split's gain over
     ``n_null`` series without a break, drawn from the replicates' deviations (or normal
-    noise without), times ``penalty_scale``. Fewer than ``MIN_PERIODS`` periods with
+    noise without), times ``penalty_scale``. The stability of a break is measured on up
+    to ``n_stability`` replicates. Fewer than ``MIN_PERIODS`` periods with
     data are "too short to test". See the module docstring.
     """
     if method not in METHODS:
@@ -565,19 +567,21 @@ def test_breaks(
     ends = _segment(z, zw, test.critical, method, min_size)
     test.breaks = ends[:-1]
     test.stability = _stability(test.breaks, replicates, lrv, zw, test.critical, method,
-                                min_size)
+                                min_size, n_stability)
     return test
 
 
 def _stability(breaks: list[int], replicates: np.ndarray | None, lrv: np.ndarray,
-               w: np.ndarray, penalty: float, method: str, min_size: int) -> list[float]:
-    """Share of bootstrap replicates whose series has a break within one period of each."""
+               w: np.ndarray, penalty: float, method: str, min_size: int,
+               most: int) -> list[float]:
+    """Share of bootstrap replicates (the first ``most``) whose series has a break within
+    one period of each."""
     if not breaks:
         return []
-    if replicates is None:
+    if replicates is None or most < 1:
         return [math.nan] * len(breaks)
     found = np.zeros(len(breaks))
-    runs = min(replicates.shape[2], _STABILITY_RUNS)
+    runs = min(replicates.shape[2], most)
     usable = ~np.isnan(lrv)
     for b in range(runs):
         y = np.nan_to_num(replicates[:, :, b], nan=0.0)
@@ -630,7 +634,7 @@ def detect(
     """Change points in one pole's series of an :func:`align` table.
 
     ``method`` is ``"pelt"`` (exact, the default) or ``"binseg"`` (binary
-    segmentation, approximate). By default the penalty is that of :func:`test_breaks`
+    segmentation, approximate). By default the penalty is that of :func:`find_breaks`
     on this pole alone (long-run variance, a calibrated null, the replicates of
     ``align(..., ci=...)`` when there), and a series of fewer than ``MIN_PERIODS``
     periods with data is too short to test: no change points. ``penalty`` instead
@@ -659,7 +663,7 @@ def detect(
         return []
 
     if penalty is None:
-        test = test_breaks(aligned, [code], column, method=method, min_size=int(min_size),
+        test = find_breaks(aligned, [code], column, method=method, min_size=int(min_size),
                            weighted=weighted, level=level, penalty_scale=penalty_scale)
         return _points(test, [test.breaks], column, weighted)[0]
     rows, y, w = _series(aligned, code, column, weighted)
@@ -1015,7 +1019,7 @@ def changepoints(
 
     Aligns ``events`` with ``freq`` and ``align_kwargs`` (``start``, ``end``,
     ``weight``, ``min_events``, ...) and ``n_boot`` bootstrap replicates over stories
-    (0 for none: no stability, a normal null), runs :func:`test_breaks` on all poles
+    (0 for none: no stability, a normal null), runs :func:`find_breaks` on all poles
     at once with ``kwargs`` (``method``, ``min_size``, ``column``, ``weighted``,
     ``level``, ``penalty_scale``, ``random_state``) and :func:`drivers` on each change
     point.
@@ -1043,7 +1047,7 @@ def changepoints(
     column = kwargs.get("column", "tilt")
     weighted = kwargs.get("weighted", True)
     if len(aligned):
-        test = test_breaks(aligned, list(aligned.attrs["poles"]), **kwargs)
+        test = find_breaks(aligned, list(aligned.attrs["poles"]), **kwargs)
         for points in _points(test, [test.breaks], column, weighted):
             found.extend(points)
     if found and found[0].column in _RECOMPUTABLE:
