@@ -1,4 +1,4 @@
-"""When did the focal actor's lean toward a pole change, and which documents drove it.
+"""When did the focal actor's lean toward the poles change, and which stories drove it.
 
 Detection reads the per-period table of :func:`equipoise.analysis.align.align`;
 drivers read the coded events themselves. Every function here is pure:
@@ -15,43 +15,59 @@ Series
     the first period with data in the new regime and segment means ignore them.
 Weights
     With ``weighted=True`` (the default) a period counts in proportion to the
-    number of events behind its value: for ``tilt`` the scored events with all
+    number of stories behind its value: for ``tilt`` the scored stories with all
     poles in that period (the tilt compares the poles), for ``score`` the scored
-    events with this pole, for any other column all events with this pole. A
-    period with no such events is skipped like a NaN period. With
+    stories with this pole, for any other column all stories with this pole. A
+    period with none is skipped like a NaN period. With
     ``weighted=False`` every period with a value counts once.
 Detection
     PELT (or binary segmentation, ``method="binseg"``) from ``ruptures`` on a
     weighted least-squares cost: a segment costs ``sum w_t (y_t - m)^2`` where
     ``m`` is its weighted mean: the "l2" cost of a change in mean, each period
-    weighted by its events (weights normalised to mean 1).
+    weighted by its stories (weights normalised to mean 1). :func:`changepoints`
+    tests all poles at once (:func:`find_breaks`): a break is one period at which
+    every pole's series may move, the costs of the poles (each divided by its
+    long-run variance) added, since the tilts sum to zero and are not separate
+    tests. :func:`detect` tests one pole alone.
+Too short
+    A series with fewer than ``MIN_PERIODS`` (12) periods with data is "too short to
+    test": no break is looked for, since neither the noise nor its persistence can be
+    measured on fewer.
+Long-run variance
+    Periods are not independent when relations drift: a slow wander looks like a
+    break to a test that assumes independent noise. :func:`long_run_variance` takes
+    the variance of the residuals around the best single split (scaled up by
+    ``1 / (1 - 6/n)`` for what fitting the split absorbs of a drift), subtracts the
+    sampling variance (known from the bootstrap over stories of ``align(...,
+    ci=...)``; none known counts everything as drift) and counts the rest three
+    times, the long-run variance of an AR(1) drift with coefficient 0.5. Each
+    pole's series is divided by the square root of its long-run variance.
 Penalty
-    Every change point costs ``penalty``. By default
-    ``penalty = penalty_scale * sigma^2 * log(n)`` with ``penalty_scale`` 4, ``n``
-    the number of periods in the series and ``sigma`` the noise of one period of
-    average weight, estimated robustly from first differences:
-    ``z_t = (y_t - y_{t-1}) / sqrt(1/w_t + 1/w_{t-1})`` and ``sigma = Qn(z)``,
-    Rousseeuw and Croux's scale estimator. Differencing removes the level, and Qn
-    ignores the few differences that straddle a break, so ``sigma`` measures
-    period-to-period noise rather than the shifts being looked for. A scale of 2
-    would be the Schwarz (BIC) criterion for a change in mean; 4 allows for the
-    error in ``sigma`` itself on series of a few dozen periods (see
-    ``docs/changepoints.md`` for the false-alarm rates behind the choice).
+    Every change point costs ``penalty``: the 95% quantile (``level`` 0.05) of the
+    gain of the best single split over ``n_null`` series without a break, times
+    ``penalty_scale`` (1). The null series draw, for each period, the deviations of
+    one bootstrap replicate from the replicates' mean: the sampling noise of the
+    data, resampled through stories, across poles at once; without replicates,
+    normal noise (made into tilts, which sum to zero). ``p_value`` is the share of
+    null series whose best split gains at least as much as the data's.
+Stability
+    Each break's ``stability`` is the share of bootstrap replicates (up to 200) whose
+    series, segmented with the same penalty, has a break within one period of it.
 Change point
     ``period`` is the first period of the new regime. ``before`` and ``after``
     are the weighted means of the series over the segment just before and just
     after it (from the previous change point, or the start, to the next one, or
     the end), and ``shift = after - before``.
 Drivers
-    The influence of a document on a change point is how much the break weakens
-    without it: ``|shift| - |shift without the document|``, where every period
-    of the two segments is recomputed from its counts minus the document's
-    events: counts, scores, the "insufficient data" rule, tilt and weights, with
-    the options ``align`` used. Whole documents are removed, not single events,
-    because the events of one article are not independent. The recomputation
-    uses each document's contribution to the per-(period, pole) sums, so the
-    pipeline runs once, not once per document. A document whose removal leaves a
-    segment without any period with data has influence ``|shift|``.
+    The influence of a story group (a story with the other stories its articles
+    report: the unit the bootstrap resamples) on a change point is how much the
+    break weakens without it: ``|shift| - |shift without it|``, where every period
+    of the two segments is recomputed from its counts minus the group's stories:
+    counts, scores, the "insufficient data" rule, tilt and weights, with the
+    options ``align`` used. The recomputation uses each group's contribution to the
+    per-(period, pole) sums, so the pipeline runs once, not once per group. A group
+    whose removal leaves a segment without any period with data has influence
+    ``|shift|``; a group of reports without any document is never a driver.
 """
 
 from __future__ import annotations

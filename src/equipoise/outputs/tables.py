@@ -24,8 +24,9 @@ def interval(row, name: str) -> str:
 def alignment(aligned: pd.DataFrame) -> Table:
     """Per period and pole: events, quad counts, Goldstein, score, tilt (and intervals)."""
     intervals = "tilt_lo" in aligned.columns
-    table = Table(caption="quads: verbal coop / material coop / verbal conflict / material "
-                  "conflict, both directions; n/a: too few events")
+    table = Table(caption="events (stories, when fewer: reports of one event count once); "
+                  "quads: stories of verbal coop / material coop / verbal conflict / material "
+                  "conflict, both directions; n/a: too few stories")
     for name in ("period", "pole"):
         table.add_column(name, no_wrap=True)
     # With intervals there is no room for the mean Goldstein in 80 columns: JSON has it.
@@ -39,7 +40,10 @@ def alignment(aligned: pd.DataFrame) -> Table:
         quads = (f"{row.verbal_coop}/{row.material_coop}/{row.verbal_conflict}/"
                  f"{row.material_conflict}")
         insufficient = getattr(row, "status", "ok") != "ok"
-        cells = [str(row.period), str(row.pole), str(row.n_events), quads,
+        stories = getattr(row, "n_stories", row.n_events)
+        counted = (str(row.n_events) if stories == row.n_events
+                   else f"{row.n_events} ({stories})")
+        cells = [str(row.period), str(row.pole), counted, quads,
                  number(row.goldstein_mean),
                  "n/a" if insufficient else number(getattr(row, "score", row.net_coop)),
                  "n/a" if insufficient else number(row.tilt)]

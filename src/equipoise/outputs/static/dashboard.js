@@ -650,7 +650,10 @@
       return;
     }
     if (!cps.points.length) {
-      container.append(h('p', { class: 'empty', text: 'No change point: the tilt toward each pole stays level within its noise.' }));
+      const text = cps.status === 'too short to test'
+        ? 'Too short to test: change points need at least 12 periods with data; choose a finer frequency or a longer window.'
+        : 'No change point: the tilts toward the poles stay level within their noise and drift.';
+      container.append(h('p', { class: 'empty', text }));
       return;
     }
     const list = h('ol', { class: 'points' });
@@ -666,7 +669,8 @@
       const head = h('div', { class: 'point-head' }, [
         h('b', { text: `${cp.pole} from ${cp.period}` }),
         h('span', { class: `shift ${cp.shift > 0 ? 'pos' : 'neg'}`, text: `${signed(cp.before)} → ${signed(cp.after)}` }),
-        h('span', { class: 'note', text: `shift ${signed(cp.shift)} · ${cp.window_start} to ${cp.window_end}` }),
+        h('span', { class: 'note', text: `shift ${signed(cp.shift)} · ${cp.window_start} to ${cp.window_end}`
+          + (cp.stability == null ? '' : ` · found in ${Math.round(100 * cp.stability)}% of resamples`) }),
         h('button', { type: 'button', class: 'link', text: `Events in ${cp.period}`,
           onclick: () => showEvents({ pole: cp.pole, period: cp.period }) }),
       ]);
