@@ -69,17 +69,26 @@ def test_a_daily_run_of_events_does_not_chain_into_one_story():
 
 
 def test_other_actors_roots_or_codes_make_other_stories():
-    base = event_row("AZE", "TUR", 1, MEETING, doc_id="a")
+    base = event_row("AZE", "TUR", 3, MEETING, doc_id="a")  # an accusation (112)
     rows = [
         base,
         {**base, "doc_id": "b", "target": "RUS", "target_country": "RUS"},  # other pair
         {**base, "doc_id": "c", "source": "TUR", "source_country": "TUR", "target": "AZE",
          "target_country": "AZE"},  # other direction
-        {**base, "doc_id": "d", "cameo": "112", "quad": 3},  # other root
-        {**base, "doc_id": "e", "cameo": "043"},  # same root, another specific code
+        {**base, "doc_id": "d", "cameo": "130"},  # other root (a threat)
+        {**base, "doc_id": "e", "cameo": "111"},  # same root, another specific code
         {**base, "doc_id": "f", "event_date": MEETING + dt.timedelta(days=3)},  # too late
     ]
     assert stories_of(pd.DataFrame(rows)).count == 6
+
+
+def test_a_meeting_is_one_story_whichever_side_the_article_names_first():
+    # Consultations (CAMEO 04) are done together; hosting a visit mirrors making one.
+    rows = [event_row("AZE", "TUR", 1, MEETING, doc_id="a", cameo="040"),
+            event_row("TUR", "AZE", 1, MEETING, doc_id="b", cameo="040"),
+            event_row("AZE", "TUR", 1, MEETING, doc_id="c", cameo="042"),
+            event_row("TUR", "AZE", 1, MEETING, doc_id="d", cameo="043")]
+    assert stories_of(pd.DataFrame(rows)).count == 1
 
 
 def test_a_symmetric_event_reported_from_either_side_is_one_story():
@@ -159,3 +168,37 @@ def test_stored_reports_read_back_as_one_story_through_the_api_and_the_cli(tmp_p
     records = body["records"] if isinstance(body, dict) else body
     assert records[0]["n_stories"] == 4 and records[0]["n_events"] == 11
     assert records[0]["duplication"] == 11 / 4
+
+
+# Eight articles on one meeting in Baku, worded and dated differently, each naming one
+# side first.
+MEETING_ARTICLES = [
+    ("2021-03-09", "Turkish Foreign Minister Mevlut Cavusoglu met Azerbaijani Foreign Minister "
+                   "Jeyhun Bayramov in Baku on Tuesday."),
+    ("2021-03-09", "Azerbaijani Foreign Minister Jeyhun Bayramov met his Turkish counterpart "
+                   "Mevlut Cavusoglu in Baku."),
+    ("2021-03-10", "Turkey's foreign minister met Azerbaijan's foreign minister in Baku on "
+                   "Tuesday to discuss transport links."),
+    ("2021-03-10", "Mevlut Cavusoglu held talks with Jeyhun Bayramov in Baku."),
+    ("2021-03-10", "The foreign ministers of Turkey and Azerbaijan met in Baku on Tuesday."),
+    ("2021-03-11", "Cavusoglu met Bayramov in the Azerbaijani capital on Tuesday."),
+    ("2021-03-09", "Turkish Foreign Minister Mevlut Cavusoglu met Azerbaijani President Ilham "
+                   "Aliyev in Baku."),
+    ("2021-03-10", "Turkey's top diplomat met Azerbaijani officials in Baku on Tuesday."),
+]
+
+
+def test_eight_ingested_and_coded_articles_on_one_meeting_are_one_story(tmp_path):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for n, (date, text) in enumerate(MEETING_ARTICLES):
+        (folder / f"meeting-{n}.txt").write_text(f"Date: {date}\n\n{text}\n", encoding="utf-8")
+    db = tmp_path / "meeting.duckdb"
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", str(folder), "--db", str(db)]).exit_code == 0
+    assert runner.invoke(app, ["code", "--db", str(db)]).exit_code == 0
+    events = equipoise.load_events("AZE", ["TUR"], db=db)
+    assert events["doc_id"].nunique() == 8  # every article gave the meeting
+    table = equipoise.align("AZE", ["TUR"], db=db, freq="month", min_events=1)
+    assert int(table["n_stories"].iloc[0]) == 1
+    assert int(table["n_events"].iloc[0]) == len(events)

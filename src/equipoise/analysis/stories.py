@@ -10,8 +10,9 @@ Definitions
 -----------
 Story
     Reports (event rows) with the same group (the pole they are counted for), the same
-    actor pair (``source``, ``target``; unordered for a symmetric event), the same CAMEO
-    root, similar codes and dates within ``STORY_DAYS`` (2) days of the story's first
+    actor pair (``source``, ``target``; unordered for a symmetric event and for CAMEO
+    root 04, consultations, which both sides do: "A met B" and "B met A" are one
+    meeting), the same CAMEO root, similar codes and dates within ``STORY_DAYS`` (2) days of the story's first
     report. Reports are taken in date order; each joins the first open story of its key
     whose first report is at most two days earlier and which holds a similar code, or
     opens a new story. Anchoring on the first report, not the previous one, keeps a daily
@@ -21,7 +22,8 @@ Similar codes
     Two CAMEO codes are similar when, with trailing zeros after the root dropped (``040``
     is ``04``, ``1000`` is ``10``), one is a prefix of the other: a general code matches
     its specific ones (``040`` consult and ``043`` host a visit), two specific codes match
-    only when equal (``0431`` and ``0432`` do not). Sentence tokens are not compared:
+    only when equal (``0431`` and ``0432`` do not); ``043`` host a visit counts as
+    ``042`` make a visit, its mirror image. Sentence tokens are not compared:
     alignment reads no sentences from the store (GDELT keeps a URL there), and a story must
     be the same in every analysis so that drivers reproduce the series.
 Lead report
@@ -53,6 +55,11 @@ from equipoise.reference.periods import NO_DAY
 __all__ = ["STORY_DAYS", "Stories", "find_stories", "similar_codes"]
 
 STORY_DAYS = 2
+# CAMEO 04 (consult: meet, visit, host, mediate) is done together: its reports match
+# whichever side the article names first; "host a visit" is "make a visit" seen from
+# the other side.
+MUTUAL_ROOT = "04"
+MIRRORED = {"043": "042"}
 
 
 @dataclass(frozen=True)
@@ -112,9 +119,12 @@ def find_stories(
     symmetric = np.zeros(n, dtype=bool)
     if "symmetric" in events.columns:
         symmetric = events["symmetric"].iloc[rows].fillna(False).astype(bool).to_numpy(bool)
-    low = np.where(symmetric & (target < source), target, source)
-    high = np.where(symmetric & (target < source), source, target)
     root = np.array([c[:2] for c in cameo], dtype=object)
+    # A meeting has no direction: one article says A met B, the next B met A.
+    mutual = symmetric | (root == MUTUAL_ROOT)
+    low = np.where(mutual & (target < source), target, source)
+    high = np.where(mutual & (target < source), source, target)
+    cameo = np.array([MIRRORED.get(c, c) for c in cameo], dtype=object)
     key = pd.MultiIndex.from_arrays([np.asarray(group), low, high, root, days == NO_DAY])
     key = key.factorize(sort=True)[0]
     is_root = np.zeros(n, dtype=bool)
