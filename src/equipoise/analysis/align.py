@@ -115,7 +115,8 @@ __all__ = [
 
 WEIGHTS: tuple[str, ...] = ("count", "goldstein", "plover", "mentions", "sources", "reports")
 # Weights that count an event as many times as the dataset saw it (GDELT's NumMentions,
-# NumSources), with the value of "count"; an event without the figure counts once.
+# NumSources), with the value of "count"; an event without the figure counts once. A story
+# weighs the sum over its reports, so "reports" (no column: 1 a report) counts its reports.
 _MULTIPLIED = {"mentions": "num_mentions", "sources": "num_sources", "reports": "n_reports"}
 UNITS: tuple[str, ...] = ("story", "event")
 DIRECTIONS: tuple[str, ...] = ("out", "in", "both")
