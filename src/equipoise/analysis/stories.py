@@ -9,29 +9,31 @@ and :mod:`equipoise.analysis.changepoints` ranks as a driver.
 Definitions
 -----------
 Story
-    Reports (event rows) with the same group (the pole they are counted for), the same
-    actor pair (``source``, ``target``; unordered for a symmetric event and for CAMEO
-    root 04, consultations, which both sides do: "A met B" and "B met A" are one
-    meeting), the same CAMEO root, similar codes and dates within ``STORY_DAYS`` (2) days of the story's first
-    report. Reports are taken in date order; each joins the first open story of its key
-    whose first report is at most two days earlier and which holds a similar code, or
-    opens a new story. Anchoring on the first report, not the previous one, keeps a daily
-    run of routine events (a consultation every day for a month) from chaining into one
-    story.
+    Reports (event rows) are one story when they have the same group (the pole they are
+    counted for), the same actor pair (``source``, ``target``; unordered for a symmetric
+    event and for CAMEO root 04, consultations, which both sides do: "A met B" and "B met
+    A" are one meeting), the same CAMEO root, similar codes, and dates within
+    ``STORY_DAYS`` (2) days of the story's first report. Reports of one code are taken in
+    date order: a story starts at a report and takes every later one within two days;
+    the next report starts the next story. Anchoring on the first report, not the
+    previous one, keeps a daily run of routine events (a consultation every day for a
+    month) from chaining into one story.
 Similar codes
-    Two CAMEO codes are similar when, with trailing zeros after the root dropped (``040``
-    is ``04``, ``1000`` is ``10``), one is a prefix of the other: a general code matches
-    its specific ones (``040`` consult and ``043`` host a visit), two specific codes match
-    only when equal (``0431`` and ``0432`` do not); ``043`` host a visit counts as
-    ``042`` make a visit, its mirror image. Sentence tokens are not compared:
-    alignment reads no sentences from the store (GDELT keeps a URL there), and a story must
-    be the same in every analysis so that drivers reproduce the series.
+    With trailing zeros after the root dropped (``040`` is ``04``, ``1000`` is ``10``),
+    and ``043`` host a visit read as ``042`` make a visit, its mirror image, codes are
+    grouped as written; a story of a general code that another code of the key extends
+    (``04`` against ``042``) then joins the story of such a code begun nearest to it,
+    within two days, if there is one. So a general code matches its specific ones, and
+    two specific codes only when equal (``0431`` and ``0432`` do not). Sentence tokens
+    are not compared: alignment reads no sentences from the store (GDELT keeps a URL
+    there), and a story must be the same in every analysis so that drivers reproduce
+    the series.
 Lead report
     The report that stands for the story (its direction, code, quad class, Goldstein
     weight and date): the first report flagged ``is_root`` (GDELT's IsRootEvent: the event
-    of the article's lead paragraph) when the column is there, else the first in date
-    order. Repeated GDELT rows (one event extracted from several articles, with the same
-    actors, code and day) are merged by the same rule.
+    of the article's lead paragraph) when the column is there, else the earliest (then by
+    code, document and sentence offset). Repeated GDELT rows (one event extracted from
+    several articles, with the same actors, code and day) are merged by the same rule.
 Reports
     ``n_reports`` is the number of reports in a story; ``n_events / n_stories`` of a cell is
     its duplication ratio.
@@ -93,10 +95,46 @@ def similar_codes(a: str, b: str) -> bool:
     return x.startswith(y) or y.startswith(x)
 
 
-def _column(events: pd.DataFrame, name: str, rows: np.ndarray) -> np.ndarray:
+def _codes(events: pd.DataFrame, name: str, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted integer codes of a column's values at ``rows`` and the distinct values, as
+    text ("" for missing)."""
     if name not in events.columns:
-        return np.full(rows.size, "", dtype=object)
-    return events[name].iloc[rows].fillna("").astype(str).str.strip().to_numpy(dtype=object)
+        return np.zeros(rows.size, dtype=np.int64), np.array([""], dtype=object)
+    codes, uniques = pd.factorize(events[name].iloc[rows], sort=True)
+    values = pd.Series(np.asarray(uniques, dtype=object)).astype(str).str.strip()
+    values = np.append(values.to_numpy(dtype=object), "")
+    return np.where(codes < 0, len(values) - 1, codes).astype(np.int64), values
+
+
+def _ranks(*columns: np.ndarray) -> np.ndarray:
+    """One integer per distinct combination of the columns, in sorted order."""
+    parts = [np.asarray(c, dtype=np.int64) for c in columns]
+    parts = [c - c.min() for c in parts]
+    sizes = [int(c.max()) + 1 for c in parts]
+    if float(np.prod([float(k) for k in sizes])) < 2.0**62:
+        combined = np.zeros(parts[0].size, dtype=np.int64)
+        for c, k in zip(parts, sizes, strict=True):  # mixed radix: the order is kept
+            combined = combined * k + c
+        return pd.factorize(combined, sort=True)[0].astype(np.int64)
+    stacked = np.column_stack(parts)
+    return np.unique(stacked, axis=0, return_inverse=True)[1].ravel().astype(np.int64)
+
+
+def _anchored(cls: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Story numbers of rows sorted by (class, day): a story starts at a report and takes
+    every report of its class dated at most ``STORY_DAYS`` days after it."""
+    n = cls.size
+    span = int(day.max() - day.min()) + STORY_DAYS + 1
+    place = cls * span + (day - day.min())
+    after = np.searchsorted(place, place + STORY_DAYS, side="right")  # first row outside
+    anchor = np.zeros(n, dtype=bool)
+    frontier = np.flatnonzero(np.r_[True, cls[1:] != cls[:-1]])
+    while frontier.size:  # follow each class's chain of first reports, all classes at once
+        anchor[frontier] = True
+        step = after[frontier]
+        inside = step < n
+        frontier = step[inside][cls[step[inside]] == cls[frontier[inside]]]
+    return np.cumsum(anchor) - 1
 
 
 def find_stories(
@@ -114,70 +152,96 @@ def find_stories(
     if n == 0:
         empty = np.zeros(0, dtype=np.int64)
         return Stories(empty, np.zeros(0, dtype=bool), empty, empty)
-    source, target = _column(events, "source", rows), _column(events, "target", rows)
-    cameo = _column(events, "cameo", rows)
+    actors, actor_names = _codes(events, "source", rows)
+    target, target_names = _codes(events, "target", rows)
+    # One numbering for both sides, so that a pair can be put in order.
+    names = np.union1d(actor_names, target_names)
+    source = np.searchsorted(names, actor_names)[actors]
+    target = np.searchsorted(names, target_names)[target]
+    cameo, cameo_names = _codes(events, "cameo", rows)
+    general_names = np.array([_general(MIRRORED.get(c, c)) for c in cameo_names], dtype=object)
+    root_names = np.array([c[:2] for c in cameo_names], dtype=object)
+    root = pd.factorize(root_names, sort=True)[0][cameo]
     symmetric = np.zeros(n, dtype=bool)
     if "symmetric" in events.columns:
         symmetric = events["symmetric"].iloc[rows].fillna(False).astype(bool).to_numpy(bool)
-    root = np.array([c[:2] for c in cameo], dtype=object)
     # A meeting has no direction: one article says A met B, the next B met A.
-    mutual = symmetric | (root == MUTUAL_ROOT)
-    low = np.where(mutual & (target < source), target, source)
-    high = np.where(mutual & (target < source), source, target)
-    cameo = np.array([MIRRORED.get(c, c) for c in cameo], dtype=object)
-    key = pd.MultiIndex.from_arrays([np.asarray(group), low, high, root, days == NO_DAY])
-    key = key.factorize(sort=True)[0]
+    mutual = symmetric | (root_names[cameo] == MUTUAL_ROOT)
+    swap = mutual & (target < source)
+    low, high = np.where(swap, target, source), np.where(swap, source, target)
+    dated = days != NO_DAY
+    lone = np.where(dated, -1, np.arange(n))  # an undated report is a story alone
+    key = _ranks(pd.factorize(np.asarray(group), sort=True)[0], low, high, root, lone)
+    general_id = pd.factorize(general_names, sort=True)[0]
+    cls = _ranks(key, general_id[cameo])
+
+    order = np.lexsort((days, cls))
+    story = np.empty(n, dtype=np.int64)
+    story[order] = _anchored(cls[order], np.where(dated, days, 0)[order])
+    opened = int(story.max()) + 1
+    story = _join_general(story, opened, key, general_names[cameo], np.where(dated, days, 0))
+    story = pd.factorize(story, sort=True)[0].astype(np.int64)
+    opened = int(story.max()) + 1
+
+    # The lead: a root event first, then the earliest, then by code, document and offset.
     is_root = np.zeros(n, dtype=bool)
     if "is_root" in events.columns:
         is_root = events["is_root"].iloc[rows].fillna(False).astype(bool).to_numpy(bool)
-    doc = _column(events, "doc_id", rows)
+    doc, doc_names = _codes(events, "doc_id", rows)
     start = np.zeros(n, dtype=np.int64)
     if "sent_start" in events.columns:
         start = pd.to_numeric(events["sent_start"].iloc[rows], errors="coerce").fillna(-1)
         start = start.to_numpy(dtype=np.int64)
-    # Order by value, not position, so that any order of the same rows gives the same stories.
-    order = np.lexsort((start, pd.factorize(doc, sort=True)[0], ~is_root,
-                        pd.factorize(cameo, sort=True)[0], days, key))
-
-    story = np.empty(n, dtype=np.int64)
-    general = {c: _general(c) for c in set(cameo.tolist())}
-    keys, when, codes = key[order].tolist(), days[order].tolist(), cameo[order].tolist()
-    opened = 0
-    current = -1
-    open_stories: list[tuple[int, int, set[str]]] = []  # (first day, story, general codes)
-    for i, position in enumerate(order.tolist()):
-        if keys[i] != current:
-            current, open_stories = keys[i], []
-        day, code = when[i], general[codes[i]]
-        if day == NO_DAY:
-            story[position] = opened
-            opened += 1
-            continue
-        open_stories = [s for s in open_stories if day - s[0] <= STORY_DAYS]
-        for _, number, seen in open_stories:
-            if any(code.startswith(g) or g.startswith(code) for g in seen):
-                story[position] = number
-                seen.add(code)
-                break
-        else:
-            story[position] = opened
-            open_stories.append((day, opened, {code}))
-            opened += 1
-
-    # The lead: the first report of the story in the order above, a root event first.
-    rank = np.empty(n, dtype=np.int64)
-    lead_order = np.lexsort((np.arange(n), ~is_root[order], story[order]))
-    rank[order[lead_order]] = np.arange(n)
-    first = np.full(opened, n, dtype=np.int64)
-    np.minimum.at(first, story, rank)
-    lead = rank == first[story]
+    ranked = np.lexsort((start, doc, cameo, days, ~is_root, story))
+    lead = np.zeros(n, dtype=bool)
+    lead[ranked[np.r_[True, story[ranked][1:] != story[ranked][:-1]]]] = True
     n_reports = np.bincount(story, minlength=opened).astype(np.int64)
-    return Stories(story, lead, n_reports, _units(story, doc, opened))
+    return Stories(story, lead, n_reports, _units(story, doc_names[doc], opened))
+
+
+def _join_general(story: np.ndarray, opened: int, key: np.ndarray, general: np.ndarray,
+                  days: np.ndarray) -> np.ndarray:
+    """Stories of a general code (``04``) joined to the nearest story of a more specific
+    code it matches (``042``) in the same key, begun within ``STORY_DAYS`` days of it."""
+    first = np.full(opened, np.iinfo(np.int64).max)
+    np.minimum.at(first, story, days)
+    at = np.zeros(opened, dtype=np.int64)
+    at[story] = np.arange(story.size)
+    story_key, story_code = key[at].tolist(), general[at].tolist()
+    codes: dict[int, set[str]] = {}
+    for k, c in set(zip(story_key, story_code, strict=True)):
+        codes.setdefault(k, set()).add(c)
+    wider = {(k, c) for k, cs in codes.items() for c in cs
+             if any(o != c and o.startswith(c) for o in cs)}
+    if not wider:
+        return story
+    keys_with = {k for k, _ in wider}
+    is_wide = np.array([(k, c) in wider for k, c in zip(story_key, story_code, strict=True)])
+    # Each specific story offers itself to every wider code of its key that it extends.
+    offers = [(k, w, int(first[n]), n) for n, (k, c) in enumerate(zip(story_key, story_code,
+                                                                     strict=True))
+              if k in keys_with
+              for w in codes[k] if (k, w) in wider and w != c and c.startswith(w)]
+    if not offers:
+        return story
+    table = pd.DataFrame({"story": np.arange(opened), "key": story_key,
+                          "code": np.asarray(story_code, dtype=object), "day": first})
+    offered = pd.DataFrame(offers, columns=["key", "code", "day", "target"])
+    wide = table[is_wide]
+    joined = pd.merge_asof(wide.sort_values(["day", "story"]), offered.sort_values(
+        ["day", "target"]), on="day", by=["key", "code"], direction="nearest",
+        tolerance=STORY_DAYS)
+    into = np.arange(opened)
+    hit = joined["target"].notna()
+    into[joined.loc[hit, "story"].to_numpy(dtype=np.int64)] = joined.loc[hit, "target"]
+    for _ in range(4):  # codes nest at most four deep (04, 043, 0431)
+        into = into[into]
+    return into[story]
 
 
 def _units(story: np.ndarray, doc: np.ndarray, n_stories: int) -> np.ndarray:
     """Connected groups of stories that share a document (see the module docstring)."""
-    named = np.array([bool(d) for d in doc], dtype=bool)
+    named = doc != ""
     if not named.any():
         return np.arange(n_stories, dtype=np.int64)
     doc_id = pd.factorize(doc[named])[0]
