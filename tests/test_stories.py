@@ -161,6 +161,10 @@ def test_stored_reports_read_back_as_one_story_through_the_api_and_the_cli(tmp_p
     db = write_store(tmp_path / "stories.duckdb", documents)
     table = equipoise.align("AZE", ["TUR"], db=db, freq="quarter")
     assert (int(table["n_events"].iloc[0]), int(table["n_stories"].iloc[0])) == (11, 4)
+    # The event listing names each report's story.
+    events = equipoise.load_events("AZE", ["TUR"], db=db)
+    assert events["story"].nunique() == 4 and int(events["lead"].sum()) == 4
+    assert sorted(events.groupby("story")["n_reports"].first()) == [1, 1, 1, 8]
     result = CliRunner().invoke(app, ["align", "--focal", "AZE", "--poles", "TUR", "--db",
                                       str(db), "--freq", "quarter", "--format", "json"])
     assert result.exit_code == 0, result.output

@@ -54,7 +54,7 @@ from scipy.sparse.csgraph import connected_components
 
 from equipoise.reference.periods import NO_DAY
 
-__all__ = ["STORY_DAYS", "Stories", "find_stories", "similar_codes"]
+__all__ = ["STORY_DAYS", "Stories", "find_stories", "mark_stories", "similar_codes"]
 
 STORY_DAYS = 2
 # CAMEO 04 (consult: meet, visit, host, mediate) is done together: its reports match
@@ -251,3 +251,19 @@ def _units(story: np.ndarray, doc: np.ndarray, n_stories: int) -> np.ndarray:
     )
     _, labels = connected_components(graph, directed=False)
     return pd.factorize(labels[:n_stories])[0].astype(np.int64)
+
+
+def mark_stories(dyads: pd.DataFrame) -> pd.DataFrame:
+    """The dyad events of :func:`equipoise.analysis.align.dyad_events` with their stories:
+    ``story`` (numbered among these rows, per pole), ``n_reports`` (reports in it) and
+    ``lead`` (the report that stands for it)."""
+    if dyads.empty:
+        return dyads.assign(story=pd.Series(dtype="int64"), n_reports=pd.Series(dtype="int64"),
+                            lead=pd.Series(dtype=bool))
+    from equipoise.reference.periods import day_numbers
+
+    group = dyads["pole"].to_numpy(dtype=object) if "pole" in dyads.columns else \
+        np.zeros(len(dyads), dtype=object)
+    found = find_stories(dyads, np.arange(len(dyads)), group, day_numbers(dyads["event_date"]))
+    return dyads.assign(story=found.story, n_reports=found.n_reports[found.story],
+                        lead=found.lead)

@@ -478,7 +478,7 @@ _EVENT_FIELDS = (
     "target", "target_country", "target_sector", "target_text",
     "cameo", "root", "quad", "quad_name", "goldstein", "plover", "symmetric", "reported",
     "trigger", "sentence", "doc_id", "doc_title", "doc_url", "doc_link", "published",
-    "coder", "dataset",
+    "coder", "dataset", "story", "n_reports", "lead",
 )  # fmt: skip
 
 
