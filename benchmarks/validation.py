@@ -1,6 +1,11 @@
 """Generated-data checks of the measures: each figure the methodology promises, measured.
 
 usage: python benchmarks/validation.py [--only NAME[,NAME...]] [--quick] [--seed 0]
+                                      [--break-runs 400]
+
+The checks below come first; then those of ``benchmarks/validation_breaks.py`` (stories
+counted once, false breaks and power of the change-point test, break stability), which
+``--only`` may also name.
 
 Every check is a function registered with ``@check("name")`` that generates events with a
 known truth, runs them through the package's own ``align`` / ``equidistance``, and returns
@@ -39,11 +44,13 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from equipoise.analysis import align, equidistance
+from equipoise.analysis import align as align_stories
+from equipoise.analysis import equidistance
 
 __all__ = ["CHECKS", "Outcome", "check", "generated_events", "main"]
 
@@ -60,6 +67,14 @@ class Outcome:
 
 
 CHECKS: dict[str, Callable[[bool, int], Outcome]] = {}
+
+
+def align(events: pd.DataFrame, *args, **options) -> pd.DataFrame:
+    """Generated events are distinct real events, many on one day with one code, which
+    the story rule would merge: these checks count them one by one (the story rule has
+    its own checks in validation_breaks.py)."""
+    options.setdefault("unit", "event")
+    return align_stories(events, *args, **options)
 
 
 def check(name: str) -> Callable[[Callable[[bool, int], Outcome]], Callable[[bool, int], Outcome]]:
@@ -251,10 +266,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default="", help="comma-separated check names")
     parser.add_argument("--quick", action="store_true", help="smaller samples")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--break-runs", type=int, default=400,
+                        help="runs of each check of validation_breaks.py (stories and change "
+                             "points), which follow these unless --only names none of them")
     args = parser.parse_args(argv)
     names = [n.strip() for n in args.only.split(",") if n.strip()]
     failed = 0
-    for name in names or list(CHECKS):
+    for name in [n for n in names if n in CHECKS] if names else list(CHECKS):
         began = time.perf_counter()
         outcome = run([name], args.quick, args.seed)[name]
         took = time.perf_counter() - began
@@ -265,6 +283,13 @@ def main(argv: list[str] | None = None) -> int:
         for note in outcome.notes:
             print(f"  note: {note}")
         failed += outcome.passed is False
+    breaks = [n for n in names if n not in CHECKS]
+    if not names or breaks:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        import validation_breaks
+
+        validation_breaks.main(["--runs", str(args.break_runs),
+                                *(["--only", *breaks] if breaks else [])])
     return 1 if failed else 0
 
 

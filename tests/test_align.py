@@ -13,10 +13,23 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from equipoise.analysis import align, dyad_events, summary, verdict
+from equipoise.analysis import align as align_stories
+from equipoise.analysis import dyad_events, summary, verdict
 from equipoise.analysis.align import equidistance
 from equipoise.reference.plover import plover_scores
 from factories import event_row
+
+
+def align(*args, **options) -> pd.DataFrame:
+    """``align`` counting every event row as its own unit.
+
+    The hand-made rows here repeat one code on one day between the same actors to make
+    counts that can be worked out on paper; the story rule would rightly merge them into
+    one story. These tests check the arithmetic over units, so each row is a unit here;
+    ``tests/test_stories.py`` checks how reports become stories.
+    """
+    options.setdefault("unit", "event")
+    return align_stories(*args, **options)
 
 
 def events(*rows: dict) -> pd.DataFrame:
@@ -105,6 +118,7 @@ LEADING_COLUMNS = [
     "period_start",
     "pole",
     "n_events",
+    "n_stories",
     "verbal_coop",
     "material_coop",
     "verbal_conflict",
@@ -118,7 +132,8 @@ DIRECTED_COLUMNS = [
     for side in ("out", "in")
     for name in ("events", "verbal_coop", "material_coop", "verbal_conflict", "material_conflict")
 ]
-DETAIL_COLUMNS = [*DIRECTED_COLUMNS, "joint_events", "goldstein_sum", "n_scored", "score_sum"]
+DETAIL_COLUMNS = [*DIRECTED_COLUMNS, "joint_events", "duplication", "goldstein_sum", "n_scored",
+                  "score_sum"]
 SALIENCE = ["share", "volume", "salience"]
 
 

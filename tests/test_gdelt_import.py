@@ -318,7 +318,7 @@ def test_a_version_3_store_gains_the_gdelt_columns_in_place(tmp_path):
         version = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         columns = {r[0] for r in con.execute("DESCRIBE events").fetchall()}
         (count,) = con.execute("SELECT count(*) FROM events WHERE num_mentions IS NULL").fetchone()
-    assert version == (SCHEMA_VERSION,) == ("4",)
+    assert version == (SCHEMA_VERSION,) == ("5",)  # through version 4 to 5
     assert set(GDELT_COLUMNS) <= columns and count == 1
     with Store(path) as store:  # the old rows got their record number, so a re-import finds them
         assert import_file(store, gdelt, "gdelt1").replaced == 1
@@ -326,10 +326,11 @@ def test_a_version_3_store_gains_the_gdelt_columns_in_place(tmp_path):
 
 
 def test_align_weighs_gdelt_events_by_mentions_and_sources(tmp_path):
-    lines = [visit(i, "20200110", NumMentions="9", NumSources="2") for i in range(1, 4)]
-    lines += [visit(i, "20200111", EventCode="112", NumMentions="1", NumSources="4")
+    # Three days apart, so that every row is its own story (equipoise.analysis.stories).
+    lines = [visit(i, f"202001{3 * i:02d}", NumMentions="9", NumSources="2") for i in range(1, 4)]
+    lines += [visit(i, f"202001{3 * i:02d}", EventCode="112", NumMentions="1", NumSources="4")
               for i in range(4, 7)]  # fmt: skip
-    lines += [visit(7, "20200112", NumMentions="", NumSources="")]  # weighs 1
+    lines += [visit(7, "20200121", NumMentions="", NumSources="")]  # weighs 1
     path = write(tmp_path / "w.CSV", lines)
     db = tmp_path / "w.duckdb"
     with Store(db) as store:
@@ -396,3 +397,21 @@ def test_a_bulk_import_replaces_rows_the_row_path_stored_and_ids_that_are_not_nu
         assert len(store.events_frame()) == 5
     got = dict(zip(numbers["doc_id"], numbers["record_no"], strict=True))
     assert got["gdelt1:700"] == 700 and pd.isna(got["gdelt1:A7"])
+
+
+def test_gdelt_root_events_are_kept_and_a_version_4_store_gains_the_flag(tmp_path):
+    path = tmp_path / "root.duckdb"
+    lines = [visit(1, "20200110", IsRootEvent="1"), visit(2, "20200110", IsRootEvent="0")]
+    with Store(path) as store:
+        import_file(store, write(tmp_path / "r.CSV", lines), "gdelt1")
+        flags = store.dyad_frame("AZE", ["TUR"])["is_root"].tolist()
+    assert flags == [True, False]
+    with duckdb.connect(str(path)) as con:  # make it look like a version-4 store
+        con.execute("ALTER TABLE events DROP COLUMN is_root")
+        con.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+    with Store(path) as store:
+        frame = store.dyad_frame("AZE", ["TUR"])
+    assert frame["is_root"].isna().all() and len(frame) == 2
+    # The two rows are repeated reports of one visit: one story, led by the root event.
+    table = equipoise.align("AZE", ["TUR"], db=path, freq="year")
+    assert (int(table["n_events"].iloc[0]), int(table["n_stories"].iloc[0])) == (2, 1)

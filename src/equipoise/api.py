@@ -18,6 +18,7 @@ from equipoise.analysis import dyad_events
 from equipoise.analysis.changepoints import changepoints as _changepoints
 from equipoise.analysis.limits import plausible
 from equipoise.analysis.query import Query
+from equipoise.analysis.stories import mark_stories
 from equipoise.errors import BadInputError, InvalidQueryError
 from equipoise.reference.memberships import default_memberships
 from equipoise.store import Store, resolve_db_path
@@ -112,13 +113,16 @@ def load_events(
     end: dt.date | str | None = None,
 ) -> pd.DataFrame:
     """Events between ``focal`` and any of ``poles`` (either direction), one row each,
-    with their sentences and documents, and the ``pole`` and ``direction`` they count for.
+    with their sentences and documents, the ``pole`` and ``direction`` they count for, and
+    their ``story`` (numbered among the rows returned), its ``n_reports`` and whether the
+    row is its ``lead`` report (:mod:`equipoise.analysis.stories`).
 
     ``focal`` may be a :class:`~equipoise.analysis.query.Query` (its window is used)."""
     # No grid of periods is computed: the coarsest period keeps its size bound aside.
     query = _query(focal, poles, start, end, "year")
     frame = _dyads(query, db, documents=True)
-    return _in_window(dyad_events(frame, query.focal, query.poles), query.start, query.end)
+    events = _in_window(dyad_events(frame, query.focal, query.poles), query.start, query.end)
+    return mark_stories(events)
 
 
 def _in_window(events: pd.DataFrame, start, end) -> pd.DataFrame:

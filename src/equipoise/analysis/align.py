@@ -19,11 +19,16 @@ Dyad event
     F, target in P and not in F), P -> F (``"in"``: the mirror image), or a joint
     action (``"both"``: a symmetric event, counted once even when it was stored
     as two mirrored rows).
+Stories
+    The reports of one event (same actors, CAMEO root and similar code within two
+    days: :mod:`equipoise.analysis.stories`) are one story, counted once with the
+    values of its lead report; ``unit="event"`` counts every row instead.
 Counts
-    ``verbal_coop``, ``material_coop``, ``verbal_conflict``, ``material_conflict``
-    count events of quad 1, 2, 3 and 4, all directions together; ``out_*`` count
-    F -> P events and ``in_*`` P -> F events, joint events in both, so
-    ``n_events = out_events + in_events - joint_events``.
+    ``n_events`` counts dyad event rows (reports), ``n_stories`` stories and
+    ``duplication = n_events / n_stories``. ``verbal_coop``, ``material_coop``,
+    ``verbal_conflict``, ``material_conflict`` count stories of quad 1, 2, 3 and 4,
+    all directions together; ``out_*`` count F -> P stories and ``in_*`` P -> F
+    stories, joint ones in both, so ``n_stories = out_events + in_events - joint_events``.
 Net cooperation
     ``net_coop = (coop - conflict + k * L) / (n + k)``, where coop counts quads 1-2,
     conflict quads 3-4, ``n`` all events, ``k`` (``smoothing``, default 2) the
@@ -70,10 +75,11 @@ Insufficient data
     ``status`` "insufficient data" and its score, tilt and intervals are NaN;
     ``net_coop`` is NaN below ``min_events`` events in all directions.
 Intervals
-    With ``ci`` set, percentile intervals from a bootstrap over documents (the
-    events of one article are not independent; events without a ``doc_id`` are
-    their own units), with Poisson(1) document weights; BCa intervals for
-    equidistance and position.
+    With ``ci`` set, percentile intervals from a bootstrap over stories, with
+    stories that share a document resampled together (the events of one article
+    are not independent), with Poisson(1) weights; BCa intervals for equidistance
+    and position. ``unit="event"`` resamples documents (events without a
+    ``doc_id`` are their own units).
 Periods
     ``freq`` is ``"month"``, ``"quarter"`` or ``"year"``. Events dated only to a
     month or year fall in the period holding the first day of that month or year.
@@ -107,6 +113,8 @@ from equipoise.analysis.query import (
     actor_code,
 )
 from equipoise.analysis.scoring import shrunk_scores
+from equipoise.analysis.stories import find_stories
+from equipoise.errors import InvalidQueryError
 from equipoise.reference.dates import EARLIEST, latest
 from equipoise.reference.memberships import default_memberships
 from equipoise.reference.numbers import signed
@@ -128,10 +136,12 @@ __all__ = [
     "verdict",
 ]
 
-WEIGHTS: tuple[str, ...] = ("count", "goldstein", "plover", "mentions", "sources")
+WEIGHTS: tuple[str, ...] = ("count", "goldstein", "plover", "mentions", "sources", "reports")
 # Weights that count an event as many times as the dataset saw it (GDELT's NumMentions,
-# NumSources), with the value of "count"; an event without the figure counts once.
-_MULTIPLIED = {"mentions": "num_mentions", "sources": "num_sources"}
+# NumSources), with the value of "count"; an event without the figure counts once. A story
+# weighs the sum over its reports, so "reports" (no column: 1 a report) counts its reports.
+_MULTIPLIED = {"mentions": "num_mentions", "sources": "num_sources", "reports": "n_reports"}
+UNITS: tuple[str, ...] = ("story", "event")
 DIRECTIONS: tuple[str, ...] = ("out", "in", "both")
 STATUS_OK = "ok"
 STATUS_INSUFFICIENT = "insufficient data"
@@ -143,6 +153,7 @@ ALIGN_COLUMNS: list[str] = [
     "period_start",
     "pole",
     "n_events",
+    "n_stories",
     *QUAD_COLUMNS,
     "goldstein_mean",
     "net_coop",
@@ -153,6 +164,7 @@ DETAIL_COLUMNS: list[str] = [
     *OUT_COLUMNS,
     *IN_COLUMNS,
     "joint_events",
+    "duplication",
     "goldstein_sum",
     "n_scored",
     "score_sum",
@@ -756,6 +768,7 @@ def align(
     memberships: pd.DataFrame | None = None,
     overlap: str = "keep",
     volumes: pd.DataFrame | None = None,
+    unit: str = "story",
 ) -> pd.DataFrame:
     """One row per (period, pole) for every period from ``start`` to ``end``.
 
@@ -803,6 +816,8 @@ def align(
     _require_actors(events)
     if "event_date" not in events.columns:
         raise ValueError("events lack required column: event_date")
+    if unit not in UNITS:
+        raise InvalidQueryError(f"unit: unknown unit {unit!r}: use one of {', '.join(UNITS)}")
 
     all_days = day_numbers(events["event_date"])
     # A pole that is a member of another (TUR and NATO) counts for both unless asked.
@@ -811,8 +826,21 @@ def align(
     apart = frozenset(overlaps) if query.overlap == "exclude" else frozenset()
     sides = _sides(events, all_days, memberships)
     rows, pole, heading = _dyad_index(events, focal, poles, all_days, memberships, apart, sides)
-    all_rows = rows
     days = all_days[rows]
+    # Mentions or sources of every report, before a story keeps only its lead report.
+    times = _event_weights(events, rows, weight)
+    reports = np.ones(rows.size)
+    resampled: np.ndarray | None = None
+    if unit == "story":  # the reports of one event count once (equipoise.analysis.stories)
+        found = find_stories(events, rows, pole, days)
+        if weight in _MULTIPLIED:  # a story weighs what its reports weigh together
+            times = np.bincount(found.story, weights=times, minlength=found.count)[found.story]
+        lead = found.lead
+        rows, pole, heading, days, times = rows[lead], pole[lead], heading[lead], days[lead], \
+            times[lead]
+        reports = found.n_reports[found.story[lead]].astype(float)
+        resampled = found.unit[found.story[lead]]
+    all_rows = rows
     keep = days != NO_DAY
     # A side left open takes in only plausible dates (see equipoise.analysis.limits).
     first = _day(lo) if lo is not None else _day(EARLIEST)
@@ -820,6 +848,9 @@ def align(
     outside = keep & ((days < first) | (days > last))
     keep &= ~outside
     rows, pole, heading, days = rows[keep], pole[keep], heading[keep], days[keep]
+    times, reports = times[keep], reports[keep]
+    if resampled is not None:
+        resampled = resampled[keep]
 
     if lo is None:
         lo = pd.Timestamp(days.min().astype("datetime64[D]")) if days.size else hi
@@ -842,6 +873,7 @@ def align(
         "implausible_dates": int(np.unique(all_rows[outside]).size),
         "overlaps": [list(pair) for pair in overlaps],
         "overlap": query.overlap,
+        "unit": unit,
     }
     if lo is None or hi is None:  # no events and no range given: both are None
         empty = pd.DataFrame({c: pd.Series(dtype=object) for c in _columns(ci)})
@@ -859,7 +891,6 @@ def align(
     quad = pd.to_numeric(events["quad"].iloc[rows], errors="coerce").to_numpy(dtype=float)
     goldstein = pd.to_numeric(events["goldstein"].iloc[rows], errors="coerce").to_numpy(float)
     value = _event_values(events, rows, weight, quad)
-    times = _event_weights(events, rows, weight)
     outward, inward = heading != _IN, heading != _OUT
     chosen = {"out": outward, "in": inward, "both": np.ones(rows.size, dtype=bool)}[direction]
     scored = chosen & ~np.isnan(value)
@@ -876,7 +907,8 @@ def align(
             np.array([p.start_time.date() for p in periods], dtype=object), n_poles
         ),
         "pole": np.tile(np.array(poles, dtype=object), n_periods),
-        "n_events": total(),
+        "n_events": np.rint(total(None, reports)),
+        "n_stories": total(),
     }
     for number, name in enumerate(QUAD_COLUMNS, start=1):
         columns[name] = total(quad == number)
@@ -887,6 +919,9 @@ def align(
     for number, name in enumerate(QUAD_COLUMNS, start=1):
         columns[f"in_{name}"] = total(inward & (quad == number))
     columns["joint_events"] = total(heading == _BOTH)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        stories = columns["n_stories"]
+        columns["duplication"] = np.where(stories > 0, columns["n_events"] / stories, np.nan)
     columns["goldstein_sum"] = total(None, np.nan_to_num(goldstein, nan=0.0)).astype(float)
     # Under mentions/sources n_scored is the weight behind the score (an event counts
     # NumMentions times), so that summaries adding periods stay right; the threshold
@@ -895,7 +930,7 @@ def align(
     columns["n_scored"] = np.rint(total(scored, np.where(scored, times, 0.0)))
     columns["score_sum"] = total(scored, np.where(scored, value * times, 0.0)).astype(float)
 
-    n = columns["n_events"]
+    n = columns["n_stories"]
     coop = columns["verbal_coop"] + columns["material_coop"]
     conflict = columns["verbal_conflict"] + columns["material_conflict"]
     net_ok = n >= min_events
@@ -911,7 +946,8 @@ def align(
                           k).reshape(n_cells)
     columns["score"] = np.where(ok, score, np.nan)
     columns["tilt"] = _tilts(score.reshape(grid), ok.reshape(grid)).reshape(n_cells)
-    units = _document_units(events, rows)
+    # the units of resampling: stories, those sharing an article together (or documents)
+    units = _document_units(events, rows) if resampled is None else resampled
     variance = mean_variance(cell[scored], units[scored], times[scored], value[scored], n_cells,
                              np.repeat(np.arange(n_periods), n_poles), k)
     columns["mean_se"] = np.where(ok, np.sqrt(variance), np.nan)
@@ -962,8 +998,8 @@ def align(
                                          means=means_b, jackknife=means_j)
 
     result = pd.DataFrame({c: columns[c] for c in _columns(ci)})
-    for col in ("n_events", *QUAD_COLUMNS, *OUT_COLUMNS, *IN_COLUMNS, "joint_events", "n_scored",
-                "volume"):
+    for col in ("n_events", "n_stories", *QUAD_COLUMNS, *OUT_COLUMNS, *IN_COLUMNS,
+                "joint_events", "n_scored", "volume"):
         result[col] = result[col].astype("int64")
     result.attrs.update(attrs)
     return result
@@ -1174,11 +1210,12 @@ def _block(aligned: pd.DataFrame, poles: list[str], k: float,
     A pole with fewer than ``min_events`` events behind its score (and at least one,
     always) has no score and no tilt, and is left out of the other poles' comparison,
     as in :func:`align`'s table."""
-    columns = ["n_events", *QUAD_COLUMNS, "_goldstein", "_n_scored", "_score_sum"]
+    columns = ["n_events", "_units", *QUAD_COLUMNS, "_goldstein", "_n_scored", "_score_sum"]
     if aligned.empty:
         totals = pd.DataFrame(0, index=pd.Index(poles, name="pole"), columns=columns)
     else:
-        n = aligned["n_events"]
+        # Stories are the units counted; a frame from before stories counts events.
+        n = aligned["n_stories"] if "n_stories" in aligned.columns else aligned["n_events"]
         if "goldstein_sum" in aligned.columns:
             goldstein = aligned["goldstein_sum"]
         else:
@@ -1193,9 +1230,10 @@ def _block(aligned: pd.DataFrame, poles: list[str], k: float,
                 - aligned["verbal_conflict"]
                 - aligned["material_conflict"]
             )
-        sums = aligned.assign(_goldstein=goldstein, _n_scored=n_scored, _score_sum=score_sum)
+        sums = aligned.assign(_goldstein=goldstein, _n_scored=n_scored, _score_sum=score_sum,
+                              _units=n)
         totals = sums.groupby("pole")[columns].sum().reindex(poles, fill_value=0)
-    n = totals["n_events"]
+    n = totals["_units"]
     coop = totals["verbal_coop"] + totals["material_coop"]
     conflict = totals["verbal_conflict"] + totals["material_conflict"]
     totals["goldstein_mean"] = (totals["_goldstein"] / n.where(n > 0)).astype(float)
@@ -1207,7 +1245,7 @@ def _block(aligned: pd.DataFrame, poles: list[str], k: float,
                           n_scored[None, :], k)[0]
     totals["score"] = np.where(ok, score, np.nan)
     totals["tilt"] = _tilts(score[None, :], ok[None, :])[0]
-    return totals.drop(columns=["_goldstein", "_n_scored", "_score_sum"])
+    return totals.drop(columns=["_goldstein", "_n_scored", "_score_sum", "_units"])
 
 
 def _ordered_periods(aligned: pd.DataFrame) -> list[str]:

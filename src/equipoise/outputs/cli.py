@@ -649,7 +649,8 @@ def train(
 WeightOption = Annotated[
     str, typer.Option("--weight", help="Event value: count (+1/-1), goldstein or plover; "
                       "mentions or sources: count, each GDELT event weighed by its "
-                      "NumMentions or NumSources.")]
+                      "NumMentions or NumSources; reports: count, each story weighed by "
+                      "its number of reports.")]
 DirectionOption = Annotated[
     str, typer.Option("--direction", help="out (focal to pole: the lean, the default), in (pole to "
                       "focal) or both (relations: what each side does to the other).")]

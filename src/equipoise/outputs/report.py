@@ -35,6 +35,7 @@ from markupsafe import Markup
 
 from equipoise.analysis import equidistance as equidistance_table
 from equipoise.analysis import summary, verdict
+from equipoise.analysis.changepoints import MIN_PERIODS
 from equipoise.outputs import jsonify
 from equipoise.outputs.charts import PALETTE, line_chart_svg, pole_colours
 from equipoise.reference.numbers import signed as _signed
@@ -397,10 +398,17 @@ def _change_points(
                 "window": f"{_text(row.window_start)} to {_text(row.window_end)}",
                 "n_before": int(_number(row.n_before) or 0),
                 "n_after": int(_number(row.n_after) or 0),
+                "stability": _share(getattr(row, "stability", None)),
                 "docs": _driver_docs(part) if part is not None else [],
             }
         )
     return listed
+
+
+def _share(value: object) -> str | None:
+    """A share in [0, 1] as a whole percentage; None when missing."""
+    number = _number(value)
+    return None if number is None else f"{number:.0%}"
 
 
 def _markers(listed: list[dict], periods: list[str]) -> list[dict]:
@@ -1037,6 +1045,8 @@ def render_report(
             ci_text=ci_text,
             changepoints=listed,
             changepoints_given=points is not None,
+            changepoints_status=points.attrs.get("status") if points is not None else None,
+            changepoints_min=MIN_PERIODS,
             drivers_given=drivers is not None,
             cards=_pole_cards(table, colours),
             un=un,

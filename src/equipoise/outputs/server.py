@@ -376,8 +376,10 @@ class ChangepointsResponse(BaseModel):
     focal: str
     poles: list[str]
     options: Record
-    points: list[Record] = Field(description="One row per change point.")
-    drivers: list[Record] = Field(description="Events of each change point's top documents.")
+    status: str | None = Field(
+        default=None, description='"tested", or "too short to test" (fewer than 12 periods).')
+    points: list[Record] = Field(description="One row per pole and break, with its stability.")
+    drivers: list[Record] = Field(description="Reports of each change point's top stories.")
 
 
 class EventsResponse(BaseModel):
@@ -482,7 +484,7 @@ _EVENT_FIELDS = (
     "target", "target_country", "target_sector", "target_text",
     "cameo", "root", "quad", "quad_name", "goldstein", "plover", "symmetric", "reported",
     "trigger", "sentence", "doc_id", "doc_title", "doc_url", "doc_link", "published",
-    "coder", "dataset",
+    "coder", "dataset", "story", "n_reports", "lead",
 )  # fmt: skip
 
 
@@ -719,6 +721,7 @@ def create_app(
             "focal": query.focal,
             "poles": list(query.poles),
             "options": options(points.attrs) | {"top": query.top},
+            "status": points.attrs.get("status"),
             "points": records(points),
             "drivers": records(table),
         }

@@ -26,8 +26,9 @@ def interval(row, name: str) -> str:
 def alignment(aligned: pd.DataFrame) -> Table:
     """Per period and pole: events, quad counts, Goldstein, score, tilt (and intervals)."""
     intervals = "tilt_lo" in aligned.columns
-    table = Table(caption="quads: verbal coop / material coop / verbal conflict / material "
-                  "conflict, both directions; n/a: too few events")
+    table = Table(caption="events (stories, when fewer: reports of one event count once); "
+                  "quads: stories of verbal coop / material coop / verbal conflict / material "
+                  "conflict, both directions; n/a: too few stories")
     for name in ("period", "pole"):
         table.add_column(name, no_wrap=True)
     # With intervals there is no room for the mean Goldstein in 80 columns: JSON has it.
@@ -41,7 +42,10 @@ def alignment(aligned: pd.DataFrame) -> Table:
         quads = (f"{row.verbal_coop}/{row.material_coop}/{row.verbal_conflict}/"
                  f"{row.material_conflict}")
         insufficient = getattr(row, "status", "ok") != "ok"
-        cells = [str(row.period), str(row.pole), str(row.n_events), quads,
+        stories = getattr(row, "n_stories", row.n_events)
+        counted = (str(row.n_events) if stories == row.n_events
+                   else f"{row.n_events} ({stories})")
+        cells = [str(row.period), str(row.pole), counted, quads,
                  number(row.goldstein_mean),
                  "n/a" if insufficient else number(getattr(row, "score", row.net_coop)),
                  "n/a" if insufficient else number(row.tilt)]
@@ -82,9 +86,12 @@ def equidistance(table_in: pd.DataFrame) -> Table:
 
 def changepoints(points: pd.DataFrame, drivers: pd.DataFrame, width: int = 90) -> Table:
     """Each break in a pole's tilt with the sentences of the documents that drive it."""
-    table = Table(title="Change points in tilt, and the documents that drive them",
-                  show_lines=True)
-    for name in ("pole", "from", "before", "after", "shift"):
+    status = points.attrs.get("status")
+    caption = ("too short to test: fewer periods with data than change points need"
+               if status == "too short to test" else None)
+    table = Table(title="Change points in tilt, and the stories that drive them",
+                  show_lines=True, caption=caption)
+    for name in ("pole", "from", "before", "after", "shift", "stable"):
         table.add_column(name, no_wrap=True)
     table.add_column("driving events (most influential document first)")
     for p in points.itertuples(index=False):
@@ -95,8 +102,10 @@ def changepoints(points: pd.DataFrame, drivers: pd.DataFrame, width: int = 90) -
             if len(sentence) > width:
                 sentence = sentence[: width - 1] + "…"
             lines.append(f"{str(d.event_date)[:10]} {d.source}→{d.target} {d.cameo}: {sentence}")
+        stability = getattr(p, "stability", float("nan"))
+        stable = "" if pd.isna(stability) else f"{stability:.0%}"
         table.add_row(str(p.pole), str(p.period), number(p.before), number(p.after),
-                      number(p.shift), "\n".join(lines) or "(no document drives it alone)")
+                      number(p.shift), stable, "\n".join(lines) or "(no story drives it alone)")
     return table
 
 

@@ -437,7 +437,8 @@ def gdelt_parser(
 
 def gdelt_extras(cells: list[str], version: int) -> tuple[object, ...]:
     """The GDELT fields the store keeps beside the event (``store.db.GDELT_COLUMNS``):
-    NumMentions, NumSources, NumArticles, AvgTone, SOURCEURL and DATEADDED.
+    NumMentions, NumSources, NumArticles, AvgTone, SOURCEURL, DATEADDED and IsRootEvent
+    (true for 1, false for 0, else NULL).
 
     A count that is not a whole number, a tone that is not a number and a DATEADDED that
     is neither ``YYYYMMDD`` nor ``YYYYMMDDHHMMSS`` are stored as NULL: they never make
@@ -459,6 +460,7 @@ def gdelt_extras(cells: list[str], version: int) -> tuple[object, ...]:
         count("NumMentions"), count("NumSources"), count("NumArticles"),
         float(tone) if _NUMBER.fullmatch(tone) else None,
         cell("SOURCEURL") or None, _gdelt_added(cell("DATEADDED")),
+        {"1": True, "0": False}.get(cell("IsRootEvent")),
     )  # fmt: skip
 
 

@@ -90,7 +90,7 @@ _NEEDED = (
     "GLOBALEVENTID", "SQLDATE",
     *(f"Actor1{c}" for c in _ACTOR), *(f"Actor2{c}" for c in _ACTOR),
     "EventCode", "GoldsteinScale", "NumMentions", "NumSources", "NumArticles", "AvgTone",
-    "DATEADDED", "SOURCEURL",
+    "DATEADDED", "SOURCEURL", "IsRootEvent",
 )  # fmt: skip
 
 
@@ -250,7 +250,8 @@ class _Reader:
                 {col("EventCode")} AS code, {col("GoldsteinScale")} AS g,
                 {col("NumMentions")} AS mentions, {col("NumSources")} AS sources,
                 {col("NumArticles")} AS articles, {col("AvgTone")} AS tone,
-                {col("DATEADDED")} AS added, {col("SOURCEURL")} AS url
+                {col("DATEADDED")} AS added, {col("SOURCEURL")} AS url,
+                {col("IsRootEvent")} AS lead
             FROM _equipoise_gdelt_rows
         ), mapped AS (
             SELECT c.*,
@@ -301,6 +302,7 @@ class _Reader:
                     THEN try_strptime(added, '%Y%m%d')
                  WHEN regexp_full_match(added, '[0-9]{{14}}')
                     THEN try_strptime(added, '%Y%m%d%H%M%S') END,
+            CASE lead WHEN '1' THEN true WHEN '0' THEN false END,
             {import_id}, line,
             CASE WHEN regexp_full_match(id, '[0-9]{{1,18}}') THEN CAST(id AS BIGINT) END
         FROM sorted

@@ -28,7 +28,7 @@ try:  # optional: turns large query results into DataFrames several times faster
 except ImportError:  # pragma: no cover - depends on the environment
     _pa = None
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 # Statements that bring a store of the key's version to the next one.
 _MIGRATIONS = {
     "1": (
@@ -55,6 +55,9 @@ _MIGRATIONS = {
         "UPDATE events SET record_no = TRY_CAST(substr(doc_id, length(dataset) + 2) AS BIGINT) "
         "WHERE dataset <> 'equipoise' AND starts_with(doc_id, dataset || ':')",
     ),
+    # GDELT's IsRootEvent, which stories use to choose a story's lead report; NULL for
+    # every row stored before (a re-import fills it).
+    "4": ("ALTER TABLE events ADD COLUMN IF NOT EXISTS is_root BOOLEAN",),
 }
 _BATCH = 100  # rows per INSERT, and documents per commit in add_documents
 DEFAULT_DB = "equipoise.duckdb"
@@ -74,6 +77,7 @@ _EVENT_COLUMNS = (
 # for coded events and for datasets without them.
 GDELT_COLUMNS = (
     "num_mentions", "num_sources", "num_articles", "avg_tone", "source_url", "date_added",
+    "is_root",
 )  # fmt: skip
 # Where a bulk-imported row came from: the import (meta's import_count then) and the line;
 # and the dataset's record id as a number when it is one (GDELT's GLOBALEVENTID), which a
@@ -82,13 +86,14 @@ IMPORT_COLUMNS = ("import_id", "import_line", "record_no")
 ALL_EVENT_COLUMNS = _ALL_EVENT_COLUMNS = _EVENT_COLUMNS + GDELT_COLUMNS + IMPORT_COLUMNS
 # What alignment reads of each event (equipoise.analysis.align): both actors, the event's
 # class, weights (Goldstein, PLOVER) and date, its document (the bootstrap resamples
-# documents), and the fields that tell one symmetric event stored as two mirrored rows.
+# documents), the fields that tell one symmetric event stored as two mirrored rows, and
+# GDELT's flag of the article's lead event, which leads a story (analysis/stories.py).
 DYAD_COLUMNS: tuple[str, ...] = (
     "doc_id", "sent_start", "sent_end",
     "source", "source_country", "source_sector",
     "target", "target_country", "target_sector",
     "cameo", "quad", "goldstein", "plover", "event_date", "symmetric", "coder", "dataset",
-    "num_mentions", "num_sources",
+    "num_mentions", "num_sources", "is_root",
 )  # fmt: skip
 
 
@@ -765,8 +770,9 @@ def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> pd.Da
 
     ``df()`` makes a Python string of every value; going through an Arrow table,
     when pyarrow is installed, is several times faster on results of many rows.
-    Dates become ``datetime64[us]``, integer columns holding NULLs pandas'
-    nullable integers and text columns without a value objects, as ``df()`` makes them.
+    Dates become ``datetime64[us]``, integer and boolean columns holding NULLs pandas'
+    nullable integers and booleans, and text columns without a value objects, as ``df()``
+    makes them.
     """
     if _pa is None:
         return con.execute(sql, params).df()
@@ -788,6 +794,8 @@ def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> pd.Da
                 "UInt" + name[4:] if name.startswith("u") else "Int" + name[3:]
             )
             frame[field.name] = nullable.__from_arrow__(column)
+        elif _pa.types.is_boolean(field.type) and column.null_count:
+            frame[field.name] = pd.BooleanDtype().__from_arrow__(column)
         elif _pa.types.is_string(field.type) and column.null_count == len(column):
             frame[field.name] = pd.Series([None] * len(frame), index=frame.index, dtype=object)
     return frame
