@@ -250,12 +250,21 @@ def test_icews_rows_become_events(icews: Path) -> None:
         ("General Population / Civilian / Social,Social", "CVL"),
         ("Media,Television Entertainment,Multinational Corporation", "MED"),
         ("Business,Multinational Corporation", "BUS"),
+        # A president who owns companies: government outranks business.
+        ("Executive,Social,Consumer Goods Business,Business,Government,Executive Office", "GOV"),
+        ("Business,Government", "GOV"),
         ("Insurgents,Rebels", "REB"),
         ("", "GOV"),
     ],
 )
 def test_icews_sectors(sectors: str, sector: str) -> None:
     assert icews_sector(sectors) == sector
+
+
+def test_icews_sample_head_of_state_with_business_sectors_is_government() -> None:
+    events = read_icews(shared("icews_sample_2018/events.2018.sample.tab"))
+    sides = [a.sector for e in events for a in (e.source, e.target) if "Poroshenko" in a.text]
+    assert sides and set(sides) == {"GOV"}
 
 
 def test_a_file_of_another_format_is_reported_not_read(gdelt1: Path) -> None:

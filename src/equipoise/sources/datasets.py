@@ -116,7 +116,10 @@ _ICEWS_SECTORS = (
     ("cabinet", "GOV"), ("ministry", "GOV"), ("police", "GOV"), ("intelligence", "GOV"),
     ("civilian", "CVL"), ("social", "CVL"),
 )  # fmt: skip
-_SECTOR_RANK = {s: i for i, s in enumerate(("REB", "OPP", "MIL", "MED", "BUS", "GOV", "CVL"))}
+# Which sector an actor with several counts as. Government ranks above business: ICEWS lists
+# a head of state who owns companies as "...,Business,Government,..." and a state-owned
+# company's officials the same way; what they do between states they do for the state.
+_SECTOR_RANK = {s: i for i, s in enumerate(("REB", "OPP", "MIL", "MED", "GOV", "BUS", "CVL"))}
 
 
 @dataclass(slots=True)
