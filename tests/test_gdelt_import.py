@@ -32,7 +32,7 @@ from equipoise.sources.datasets import (
 from equipoise.sources.importing import import_file
 from equipoise.sources.limits import DateRange
 from equipoise.store import SCHEMA_VERSION, Store
-from equipoise.store.db import _EVENT_COLUMNS, GDELT_COLUMNS
+from equipoise.store.db import GDELT_COLUMNS, LISTING_COLUMNS, PROVENANCE_COLUMNS
 
 URL = "https://example.org/news/1"
 SHARED = Path("/work/shared/data")
@@ -50,7 +50,10 @@ def visit(event_id, day="20200115", columns=GDELT1_COLUMNS, **values) -> str:
                   Actor1Name="AZERBAIJAN", Actor1Type1Code="GOV", Actor2CountryCode="TUR",
                   Actor2Name="TURKISH ARMY", Actor2Type1Code="MIL", EventCode="042",
                   GoldsteinScale="1.9", QuadClass="1", NumMentions="10", NumSources="3",
-                  NumArticles="9", AvgTone="-1.25", DATEADDED="20200116")  # fmt: skip
+                  NumArticles="9", AvgTone="-1.25", DATEADDED="20200116",
+                  ActionGeo_Type="4", ActionGeo_FullName="Baku, Baki, Azerbaijan",
+                  ActionGeo_CountryCode="AJ", ActionGeo_ADM1Code="AJ09",
+                  ActionGeo_Lat="40.3953", ActionGeo_Long="49.8822")  # fmt: skip
     if "SOURCEURL" in columns:
         fields["SOURCEURL"] = URL
     fields.update(values)
@@ -84,7 +87,7 @@ def both_ways(tmp_path, path, version=1, dates=None):
 
 
 def same_rows(fast, slow) -> None:
-    columns = list(_EVENT_COLUMNS)
+    columns = list(LISTING_COLUMNS)
     left = fast[columns].sort_values("doc_id").reset_index(drop=True)
     right = slow[columns].sort_values("doc_id").reset_index(drop=True)
     assert left.astype(str).to_dict("records") == right.astype(str).to_dict("records")
@@ -128,6 +131,15 @@ def test_bulk_import_matches_the_row_reader_on_a_file_full_of_oddities(tmp_path)
         "x" * (MAX_ROW_CHARS + 5),  # too long
         visit(59, Actor1Name="\udcff".encode("utf-8", "surrogatepass").decode("latin-1")),
         *(visit(i) for i in range(60, 90)),
+        # Places and publishers: odd coordinates are NULL, never an error.
+        visit(90, ActionGeo_Lat="91", ActionGeo_Long="-180"),
+        visit(91, ActionGeo_Lat="-90.0", ActionGeo_Long="180.5"),
+        visit(92, ActionGeo_Lat="4O.1", ActionGeo_Long="1e3"),
+        visit(93, ActionGeo_Lat="", ActionGeo_Long="", ActionGeo_FullName="",
+              ActionGeo_CountryCode="", ActionGeo_ADM1Code=""),
+        visit(94, SOURCEURL="HTTPS://WWW.Example.COM:8080/a?b"),
+        visit(95, SOURCEURL="example.com/no-scheme"),
+        visit(96, ActionGeo_FullName="Bakı, Bakı, Azerbaijan"),  # not ASCII: read by Python
     ]
     path = write(tmp_path / "odd.export.CSV", lines)
     fast, bulk, slow, rows = both_ways(tmp_path, path)
@@ -214,6 +226,33 @@ def test_gdelt_counts_tone_url_and_date_added_are_stored(tmp_path):
     assert got["gdelt2:4"]["date_added"] == dt.datetime(2020, 1, 16, 13, 15)
 
 
+def test_gdelt_place_coordinates_and_publisher_are_stored(tmp_path):
+    lines = [visit(1), visit(2, SOURCEURL="https://News.Example.org/story"),
+             visit(3, ActionGeo_Lat="123", ActionGeo_Long="x"),
+             visit(4, ActionGeo_FullName="Bakı, Azerbaijan"),  # read by Python
+             visit(5, columns=GDELT1_COLUMNS[:-1])]  # a backfile row: no URL, no publisher
+    path = write(tmp_path / "geo.CSV", lines)
+    two = write(tmp_path / "geo2.CSV", [visit(6, columns=GDELT2_COLUMNS,
+                                             ActionGeo_ADM2Code="12345")])  # fmt: skip
+    with Store(tmp_path / "s.duckdb") as store:
+        import_file(store, path, "gdelt1")
+        import_file(store, two, "gdelt2")
+        frame = store.dyad_frame("AZE", ["TUR"], columns=["doc_id", *PROVENANCE_COLUMNS])
+    got = {r["doc_id"]: r for r in frame.to_dict("records")}
+    first = got["gdelt1:1"]
+    assert (first["place_name"], first["place_admin"], first["place_country"]) == (
+        "Baku, Baki, Azerbaijan", "AJ09", "AJ")
+    assert (first["latitude"], first["longitude"]) == (40.3953, 49.8822)
+    assert first["publisher"] == URL.split("/")[2].removeprefix("www.").lower()
+    assert got["gdelt1:2"]["publisher"] == "news.example.org"
+    assert pd.isna(got["gdelt1:3"]["latitude"]) and pd.isna(got["gdelt1:3"]["longitude"])
+    assert got["gdelt1:4"]["place_name"] == "Bakı, Azerbaijan"
+    assert got["gdelt1:4"]["latitude"] == 40.3953
+    assert pd.isna(got["gdelt1:5"]["publisher"]) and got["gdelt1:5"]["place_country"] == "AJ"
+    assert (got["gdelt2:6"]["place_admin"], got["gdelt2:6"]["longitude"]) == ("AJ09", 49.8822)
+    assert pd.isna(got["gdelt2:6"]["story_id"]) and pd.isna(got["gdelt2:6"]["notes"])
+
+
 def test_importing_a_file_again_replaces_its_events(tmp_path):
     path = write(tmp_path / "g.CSV", [visit(i) for i in range(1, 40)])
     db = tmp_path / "s.duckdb"
@@ -268,7 +307,8 @@ def test_a_version_3_store_gains_the_gdelt_columns_in_place(tmp_path):
     with Store(path) as store:
         store.add_dataset_events(read_gdelt(gdelt), "gdelt1")
     with duckdb.connect(str(path)) as con:  # make it look like a version-3 store
-        for column in (*GDELT_COLUMNS, "import_id", "import_line", "record_no"):
+        for column in (*GDELT_COLUMNS, "import_id", "import_line", "record_no",
+                       *PROVENANCE_COLUMNS):
             con.execute(f"ALTER TABLE events DROP COLUMN {column}")
         con.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
     Store(path).close()
@@ -276,8 +316,8 @@ def test_a_version_3_store_gains_the_gdelt_columns_in_place(tmp_path):
         version = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         columns = {r[0] for r in con.execute("DESCRIBE events").fetchall()}
         (count,) = con.execute("SELECT count(*) FROM events WHERE num_mentions IS NULL").fetchone()
-    assert version == (SCHEMA_VERSION,) == ("4",)
-    assert set(GDELT_COLUMNS) <= columns and count == 1
+    assert version == (SCHEMA_VERSION,) == ("5",)
+    assert set(GDELT_COLUMNS) | set(PROVENANCE_COLUMNS) <= columns and count == 1
     with Store(path) as store:  # the old rows got their record number, so a re-import finds them
         assert import_file(store, gdelt, "gdelt1").replaced == 1
         assert len(store.events_frame()) == 1

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from equipoise.records import Actor, Event, EventDate
+from equipoise.records import Actor, Event, EventDate, Provenance
 from equipoise.reference.actors import load_actor_entries
 from equipoise.reference.cameo import UnknownCameoCode, lookup
 from equipoise.reference.data import data_rows
@@ -427,11 +427,18 @@ def gdelt_parser(
         assert source is not None and target is not None  # _pair has checked both
         scale = cell("GoldsteinScale")
         goldstein = check_goldstein(scale) if scale else entry.goldstein
+        where = Provenance(
+            publisher=url_host(cell("SOURCEURL")), place_name=cell("ActionGeo_FullName") or None,
+            place_admin=cell("ActionGeo_ADM1Code") or None,
+            place_country=cell("ActionGeo_CountryCode") or None,
+            latitude=coordinate(cell("ActionGeo_Lat"), 90),
+            longitude=coordinate(cell("ActionGeo_Long"), 180),
+        )  # fmt: skip
         return Event(
             doc_id=f"{dataset}:{event_id}", start=0, end=0, sentence=cell("SOURCEURL"),
             source=source, target=target, cameo=entry.code, quad=entry.quad,
             goldstein=goldstein, date=EventDate(date, "day"), plover=entry.plover_event,
-            coder=coder, dataset=dataset,
+            coder=coder, dataset=dataset, provenance=where,
         )  # fmt: skip
 
     return parse
@@ -466,6 +473,27 @@ def gdelt_extras(cells: list[str], version: int) -> tuple[object, ...]:
 
 _COUNT = re.compile(r"[0-9]{1,10}")
 _NUMBER = re.compile(r"-?[0-9]{1,20}(?:\.[0-9]{1,30})?")
+# The host of a URL, "www." aside: what GDELT's own tables call a mention's source name.
+# The bulk import's SQL (gdeltbulk) uses the same pattern.
+URL_HOST = r"^[A-Za-z][A-Za-z0-9+.-]*://(?:www\.)?([^/:?#@\s]+)"
+_URL_HOST = re.compile(URL_HOST)
+
+
+def url_host(url: str) -> str | None:
+    """The host of ``url`` in lower case, without "www." (``https://www.Example.com/a`` ->
+    ``example.com``); None when ``url`` has none."""
+    found = _URL_HOST.match(url)
+    return found.group(1).lower() if found else None
+
+
+def coordinate(value: str, limit: float) -> float | None:
+    """A latitude (``limit`` 90) or longitude (180) in degrees; None when ``value`` is not
+    a plain decimal number within ``-limit..limit``. Never an error: a dataset's place is
+    provenance, not what the event is."""
+    if not _NUMBER.fullmatch(value):
+        return None
+    number = float(value)
+    return number if -limit <= number <= limit else None
 
 
 def _gdelt_added(value: str) -> dt.datetime | None:
@@ -592,11 +620,18 @@ def read_icews(
             f"{cell('Source Name')}: {cell('Event Text')}: {cell('Target Name')} "
             f"(story {cell('Story ID')}, sentence {cell('Sentence Number')})"
         )
+        where = Provenance(
+            publisher=cell("Publisher") or None,
+            place_name=cell("City") or cell("District") or None,
+            place_admin=cell("Province") or None, place_country=cell("Country") or None,
+            latitude=coordinate(cell("Latitude"), 90),
+            longitude=coordinate(cell("Longitude"), 180), story_id=cell("Story ID") or None,
+        )  # fmt: skip
         return Event(
             doc_id=f"icews:{event_id}", start=0, end=0, sentence=sentence,
             source=source, target=target, cameo=entry.code, quad=entry.quad,
             goldstein=entry.goldstein, date=EventDate(date, "day"), plover=entry.plover_event,
-            coder=CODERS["icews"], dataset="icews",
+            coder=CODERS["icews"], dataset="icews", provenance=where,
         )  # fmt: skip
 
     return _rows(path, report, parse, header, dates)
@@ -704,12 +739,19 @@ def read_polecat(
         if not _pair(report, source, target):
             return None
         assert source is not None and target is not None  # _pair has checked both
+        where = Provenance(
+            publisher=cell("Source") or None,
+            place_name=cell("City") or cell("Placename") or None,
+            place_admin=cell("Province") or None, place_country=cell("Country") or None,
+            latitude=coordinate(cell("Latitude"), 90),
+            longitude=coordinate(cell("Longitude"), 180), notes=cell("Headline") or None,
+        )  # fmt: skip
         return Event(
             doc_id=f"polecat:{event_id}", start=0, end=0,
             sentence=cell("Event Text") or cell("Headline"),
             source=source, target=target, cameo=entry.code, quad=quads[kind],
             goldstein=entry.goldstein, date=EventDate(date, "day"), plover=kind,
-            coder=CODERS["polecat"], dataset="polecat",
+            coder=CODERS["polecat"], dataset="polecat", provenance=where,
         )  # fmt: skip
 
     return _rows(path, report, parse, header, dates)
@@ -920,11 +962,17 @@ def read_acled(
         if not _pair(report, source, target):
             return None
         assert source is not None and target is not None  # _pair has checked both
+        where = Provenance(
+            publisher=cell("source") or None, place_name=cell("location") or None,
+            place_admin=cell("admin1") or None, place_country=cell("country") or None,
+            latitude=coordinate(cell("latitude"), 90),
+            longitude=coordinate(cell("longitude"), 180), notes=cell("notes") or None,
+        )  # fmt: skip
         return Event(
             doc_id=f"acled:{event_id}", start=0, end=0, sentence=cell("notes"),
             source=source, target=target, cameo=entry.code, quad=entry.quad,
             goldstein=entry.goldstein, date=EventDate(date, "day"), plover=entry.plover_event,
-            coder=CODERS["acled"], dataset="acled",
+            coder=CODERS["acled"], dataset="acled", provenance=where,
         )  # fmt: skip
 
     return _rows(path, report, parse, header, dates, _csv_records(path, report))

@@ -58,6 +58,7 @@ from equipoise.sources.datasets import (
     GDELT1_COLUMNS,
     GDELT2_COLUMNS,
     MAX_ROW_CHARS,
+    URL_HOST,
     ImportReport,
     _actor_names,
     _cameo_codes,
@@ -69,7 +70,7 @@ from equipoise.sources.errors import SourceError
 from equipoise.sources.limits import DateRange
 from equipoise.store import Store
 from equipoise.store.db import ALL_EVENT_COLUMNS as _COLUMNS
-from equipoise.store.db import event_row, record_no
+from equipoise.store.db import event_row, provenance_row, record_no
 
 BLOCK_BYTES = 8 << 20
 """How much of the file is read and parsed at a time."""
@@ -90,6 +91,9 @@ _NEEDED = (
     *(f"Actor1{c}" for c in _ACTOR), *(f"Actor2{c}" for c in _ACTOR),
     "EventCode", "GoldsteinScale", "NumMentions", "NumSources", "NumArticles", "AvgTone",
     "DATEADDED", "SOURCEURL",
+    # Where the event took place (records.Provenance).
+    "ActionGeo_FullName", "ActionGeo_CountryCode", "ActionGeo_ADM1Code",
+    "ActionGeo_Lat", "ActionGeo_Long",
 )  # fmt: skip
 
 
@@ -244,7 +248,10 @@ class _Reader:
                 {col("EventCode")} AS code, {col("GoldsteinScale")} AS g,
                 {col("NumMentions")} AS mentions, {col("NumSources")} AS sources,
                 {col("NumArticles")} AS articles, {col("AvgTone")} AS tone,
-                {col("DATEADDED")} AS added, {col("SOURCEURL")} AS url
+                {col("DATEADDED")} AS added, {col("SOURCEURL")} AS url,
+                {col("ActionGeo_FullName")} AS place, {col("ActionGeo_CountryCode")} AS country,
+                {col("ActionGeo_ADM1Code")} AS admin, {col("ActionGeo_Lat")} AS lat,
+                {col("ActionGeo_Long")} AS lon
             FROM _equipoise_gdelt_rows
         ), mapped AS (
             SELECT c.*,
@@ -294,7 +301,10 @@ class _Reader:
                  WHEN regexp_full_match(added, '[0-9]{{14}}')
                     THEN try_strptime(added, '%Y%m%d%H%M%S') END,
             {import_id}, line,
-            CASE WHEN regexp_full_match(id, '[0-9]{{1,18}}') THEN CAST(id AS BIGINT) END
+            CASE WHEN regexp_full_match(id, '[0-9]{{1,18}}') THEN CAST(id AS BIGINT) END,
+            lower(nullif(regexp_extract(url, '{URL_HOST}', 1), '')),
+            nullif(place, ''), nullif(admin, ''), nullif(country, ''),
+            {_coordinate("lat", 90)}, {_coordinate("lon", 180)}, NULL, NULL
         FROM sorted
         WHERE CASE kind WHEN 0 THEN true
             WHEN 1 THEN _equipoise_redo_{tag}(line, [{raw}])
@@ -582,7 +592,8 @@ class _Reader:
             return
         self.report.events += 1
         self.slow.append((*event_row(event, event.coder), *gdelt_extras(cells, self.version),
-                          number, record_no(event.doc_id, event.dataset)))  # fmt: skip
+                          number, record_no(event.doc_id, event.dataset),
+                          *provenance_row(event)))  # fmt: skip
 
 
 def _title(name: str) -> str:
@@ -600,6 +611,16 @@ def _count(name: str) -> str:
     return (
         f"CASE WHEN regexp_full_match({name}, '[0-9]{{1,10}}') AND "
         f"CAST({name} AS BIGINT) < 2147483648 THEN CAST({name} AS INTEGER) END"
+    )
+
+
+def _coordinate(name: str, limit: int) -> str:
+    """SQL for a coordinate as ``datasets.coordinate`` reads it: a plain decimal number
+    within ``-limit..limit``, else NULL."""
+    number = r"'-?[0-9]{1,20}(\.[0-9]{1,30})?'"
+    return (
+        f"CASE WHEN regexp_full_match({name}, {number}) AND "
+        f"CAST({name} AS DOUBLE) BETWEEN -{limit} AND {limit} THEN CAST({name} AS DOUBLE) END"
     )
 
 
