@@ -13,8 +13,8 @@ its own, so its peak RSS (``ru_maxrss``) is its own:
 * ``re-import``: the same file again into that store (every event is replaced);
 * ``duckdb read_csv``: DuckDB alone: ``INSERT INTO events SELECT ... FROM read_csv(...)``
   into a fresh store of the same schema, with SQL that maps the rows as equipoise does
-  (countries, blocs, sectors, the CAMEO table, title-cased names, the place and the URL's
-  host) but checks nothing: no error reporting, no line numbers, no duplicate handling.
+  (countries, blocs, sectors, the CAMEO table, title-cased names, the place and its
+  coordinates) but checks nothing: no error reporting, no line numbers, no duplicate handling.
 
 The two stores are then compared row by row (every column but the import's own
 bookkeeping, ``IMPORT_COLUMNS``): the figures count only if they hold the same events.
@@ -57,8 +57,7 @@ SELECT 'gdelt{version}:' || GLOBALEVENTID, 0, 0, coalesce(SOURCEURL, ''),
     CAST(NumMentions AS INTEGER), CAST(NumSources AS INTEGER), CAST(NumArticles AS INTEGER),
     CAST(AvgTone AS DOUBLE), SOURCEURL,
     strptime(DATEADDED, '{added}'),
-    lower(nullif(regexp_extract(SOURCEURL, '{host}', 1), '')), nullif(ActionGeo_FullName, ''),
-    nullif(ActionGeo_ADM1Code, ''), nullif(ActionGeo_CountryCode, ''),
+    NULL, nullif(ActionGeo_FullName, ''), NULL, nullif(ActionGeo_CountryCode, ''),
     CAST(ActionGeo_Lat AS DOUBLE), CAST(ActionGeo_Long AS DOUBLE), NULL, NULL
 FROM rows
 JOIN _equipoise_cameo k ON k.code = EventCode
@@ -97,7 +96,7 @@ def phase_equipoise(path: Path, db: Path, version: int) -> dict:
 
 
 def phase_duckdb(path: Path, db: Path, version: int) -> dict:
-    from equipoise.sources.datasets import CODERS, GDELT1_COLUMNS, GDELT2_COLUMNS, URL_HOST
+    from equipoise.sources.datasets import CODERS, GDELT1_COLUMNS, GDELT2_COLUMNS
     from equipoise.sources.gdeltbulk import _reference_tables
     from equipoise.store import Store
     from equipoise.store.db import ALL_EVENT_COLUMNS, IMPORT_COLUMNS
@@ -114,7 +113,7 @@ def phase_duckdb(path: Path, db: Path, version: int) -> dict:
         path=str(path).replace("'", "''"), version=version, coder=CODERS[f"gdelt{version}"],
         names=", ".join(f"'{c}': 'VARCHAR'" for c in columns),
         title1=_title("Actor1Name"), title2=_title("Actor2Name"),
-        added="%Y%m%d" if version == 1 else "%Y%m%d%H%M%S", host=URL_HOST,
+        added="%Y%m%d" if version == 1 else "%Y%m%d%H%M%S",
     )  # fmt: skip
     start, cpu = time.perf_counter(), time.process_time()
     con.begin()

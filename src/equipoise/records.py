@@ -82,9 +82,9 @@ class Provenance:
     Coded events have none; every field of an imported record may be missing.
     """
 
-    publisher: str | None = None  # news source or publisher (a host name for GDELT)
+    publisher: str | None = None  # news source or publisher
     place_name: str | None = None  # city or place, or GDELT's full place name
-    place_admin: str | None = None  # first-level division (province, state; GDELT's ADM1 code)
+    place_admin: str | None = None  # first-level division: province, state
     place_country: str | None = None  # country as the dataset writes it (GDELT: FIPS code)
     latitude: float | None = None
     longitude: float | None = None

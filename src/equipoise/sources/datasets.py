@@ -427,9 +427,10 @@ def gdelt_parser(
         assert source is not None and target is not None  # _pair has checked both
         scale = cell("GoldsteinScale")
         goldstein = check_goldstein(scale) if scale else entry.goldstein
+        # GDELT names no publisher (its SOURCEURL is kept) and gives the place's first-level
+        # division as a code only: neither is read, which keeps the bulk import fast.
         where = Provenance(
-            publisher=url_host(cell("SOURCEURL")), place_name=cell("ActionGeo_FullName") or None,
-            place_admin=cell("ActionGeo_ADM1Code") or None,
+            place_name=cell("ActionGeo_FullName") or None,
             place_country=cell("ActionGeo_CountryCode") or None,
             latitude=coordinate(cell("ActionGeo_Lat"), 90),
             longitude=coordinate(cell("ActionGeo_Long"), 180),
@@ -473,19 +474,6 @@ def gdelt_extras(cells: list[str], version: int) -> tuple[object, ...]:
 
 _COUNT = re.compile(r"[0-9]{1,10}")
 _NUMBER = re.compile(r"-?[0-9]{1,20}(?:\.[0-9]{1,30})?")
-# The host of a URL, "www." aside: what GDELT's own tables call a mention's source name.
-# The bulk import's SQL (gdeltbulk) uses the same pattern.
-URL_HOST = r"^[A-Za-z][A-Za-z0-9+.-]*://(?:www\.)?([^/:?#@\s]+)"
-_URL_HOST = re.compile(URL_HOST)
-
-
-def url_host(url: str) -> str | None:
-    """The host of ``url`` in lower case, without "www." (``https://www.Example.com/a`` ->
-    ``example.com``); None when ``url`` has none."""
-    found = _URL_HOST.match(url)
-    return found.group(1).lower() if found else None
-
-
 def coordinate(value: str, limit: float) -> float | None:
     """A latitude (``limit`` 90) or longitude (180) in degrees; None when ``value`` is not
     a plain decimal number within ``-limit..limit``. Never an error: a dataset's place is

@@ -58,7 +58,6 @@ from equipoise.sources.datasets import (
     GDELT1_COLUMNS,
     GDELT2_COLUMNS,
     MAX_ROW_CHARS,
-    URL_HOST,
     ImportReport,
     _actor_names,
     _cameo_codes,
@@ -92,8 +91,7 @@ _NEEDED = (
     "EventCode", "GoldsteinScale", "NumMentions", "NumSources", "NumArticles", "AvgTone",
     "DATEADDED", "SOURCEURL",
     # Where the event took place (records.Provenance).
-    "ActionGeo_FullName", "ActionGeo_CountryCode", "ActionGeo_ADM1Code",
-    "ActionGeo_Lat", "ActionGeo_Long",
+    "ActionGeo_FullName", "ActionGeo_CountryCode", "ActionGeo_Lat", "ActionGeo_Long",
 )  # fmt: skip
 
 
@@ -250,8 +248,7 @@ class _Reader:
                 {col("NumArticles")} AS articles, {col("AvgTone")} AS tone,
                 {col("DATEADDED")} AS added, {col("SOURCEURL")} AS url,
                 {col("ActionGeo_FullName")} AS place, {col("ActionGeo_CountryCode")} AS country,
-                {col("ActionGeo_ADM1Code")} AS admin, {col("ActionGeo_Lat")} AS lat,
-                {col("ActionGeo_Long")} AS lon
+                {col("ActionGeo_Lat")} AS lat, {col("ActionGeo_Long")} AS lon
             FROM _equipoise_gdelt_rows
         ), mapped AS (
             SELECT c.*,
@@ -302,8 +299,7 @@ class _Reader:
                     THEN try_strptime(added, '%Y%m%d%H%M%S') END,
             {import_id}, line,
             CASE WHEN regexp_full_match(id, '[0-9]{{1,18}}') THEN CAST(id AS BIGINT) END,
-            lower(nullif(regexp_extract(url, '{URL_HOST}', 1), '')),
-            nullif(place, ''), nullif(admin, ''), nullif(country, ''),
+            NULL, nullif(place, ''), NULL, nullif(country, ''),
             {_coordinate("lat", 90)}, {_coordinate("lon", 180)}, NULL, NULL
         FROM sorted
         WHERE CASE kind WHEN 0 THEN true

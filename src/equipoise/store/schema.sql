@@ -71,11 +71,10 @@ CREATE TABLE IF NOT EXISTS events (
     import_line     BIGINT,
     record_no       BIGINT,               -- the record id as a number (GDELT GLOBALEVENTID)
     -- Where an imported record came from, as its dataset says (records.Provenance); NULL for
-    -- coded events. Places are the dataset's own names: GDELT gives a FIPS country code and
-    -- an ADM1 code, ICEWS, POLECAT and ACLED names.
-    publisher       VARCHAR,              -- ICEWS Publisher, POLECAT/ACLED source, GDELT URL host
+    -- coded events. Places are the dataset's own names (GDELT's country is a FIPS code).
+    publisher       VARCHAR,              -- ICEWS Publisher, POLECAT/ACLED source; GDELT: none
     place_name      VARCHAR,              -- city or place (GDELT ActionGeo_FullName)
-    place_admin     VARCHAR,              -- province or state (GDELT ActionGeo_ADM1Code)
+    place_admin     VARCHAR,              -- province or state; GDELT: none
     place_country   VARCHAR,              -- country (GDELT ActionGeo_CountryCode)
     latitude        DOUBLE,               -- WGS84 degrees, NULL when missing or out of range
     longitude       DOUBLE,
