@@ -401,7 +401,7 @@ class Store:
         ``start``/``end`` bound ``event_date`` inclusively; ``coder`` keeps one coder's
         events. Rows come in the order of :meth:`events_frame`; dates as pandas datetimes.
         """
-        chosen = list(_EVENT_COLUMNS if columns is None else dict.fromkeys(columns))
+        chosen = list(LISTING_COLUMNS if columns is None else dict.fromkeys(columns))
         unknown = [c for c in chosen if c not in _ALL_EVENT_COLUMNS]
         if unknown:
             raise ValueError(f"not an events column: {', '.join(map(repr, unknown))}")
