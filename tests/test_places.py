@@ -47,9 +47,8 @@ def icews_row(event_id: int, source: str, target: str, cameo: str, place: tuple[
     return "\t".join(cells[name] for name in ICEWS_COLUMNS)
 
 
-@pytest.fixture(scope="module")
-def located_db(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("places")
+def build_located_store(folder: Path) -> Path:
+    """A store of ten ICEWS events with Azerbaijan, seven of them with coordinates."""
     rows = [
         # Baku: three cooperative events and one conflict with Turkey and Russia.
         icews_row(1, "Azerbaijan", "Turkey", "042", BAKU),
@@ -73,6 +72,11 @@ def located_db(tmp_path_factory) -> Path:
         report = import_file(store, path, "icews")
     assert report.errors == [] and report.added == 10
     return db
+
+
+@pytest.fixture(scope="module")
+def located_db(tmp_path_factory) -> Path:
+    return build_located_store(tmp_path_factory.mktemp("places"))
 
 
 @pytest.fixture(scope="module")
