@@ -505,6 +505,9 @@ _EVENT_FIELDS = (
     "cameo", "root", "quad", "quad_name", "goldstein", "plover", "symmetric", "reported",
     "trigger", "sentence", "doc_id", "doc_title", "doc_url", "doc_link", "published",
     "coder", "dataset",
+    # Where an imported record came from (NULL for coded events).
+    "publisher", "place_name", "place_admin", "place_country", "latitude", "longitude",
+    "story_id", "notes",
 )  # fmt: skip
 
 
