@@ -3,7 +3,8 @@
 Each reader streams one file (plain, ``.gz`` or a ``.zip`` holding one file) and yields
 :class:`equipoise.records.Event` records in the store's vocabulary: actors as ISO3 or bloc
 codes with a sector, CAMEO codes with their quad class, Goldstein weight and PLOVER type
-from the package table, and the dataset's record id as provenance.
+from the package table, the dataset's record id, and where the record came from
+(:class:`equipoise.records.Provenance`: publisher, place, coordinates, story, notes).
 
 Rows that are not between two different states or blocs (a domestic event, or an actor
 that is a region, a company or nobody) are skipped and counted, as the coder skips them.
