@@ -384,6 +384,14 @@ def test_icews_sample_reads_cleanly_with_plausible_counts() -> None:
     assert {e.date.value for e in events} <= {dt.date(2018, 6, 1), dt.date(2018, 6, 2)}
     armenia = [e for e in events if e.doc_id == "icews:32887138"]
     assert [(e.source.code, e.target.code, e.cameo) for e in armenia] == [("ARM", "RUS", "036")]
+    # Every event keeps its story and publisher; nearly all a place with coordinates.
+    kept = [e.provenance for e in events if e.provenance is not None]
+    assert len(kept) == len(events)
+    assert all(p.story_id and p.story_id.isdigit() and p.publisher for p in kept)
+    placed = [p for p in kept if p.latitude is not None and p.longitude is not None]
+    assert len(placed) >= 0.9 * len(kept)
+    assert all(-90 <= p.latitude <= 90 and -180 <= p.longitude <= 180 and p.place_country
+               for p in placed)  # type: ignore[operator]  # fmt: skip
 
 
 # -- POLECAT -----------------------------------------------------------------------------

@@ -364,6 +364,10 @@ def test_the_shared_gdelt_samples_import_as_the_row_reader_reads_them(tmp_path, 
     same_rows(fast, slow)
     same_reports(bulk, rows)
     assert bulk.rows > 0
+    # The samples' events nearly all say where they happened (the verbatim rows hold none).
+    if len(fast):
+        assert fast["latitude"].notna().mean() >= 0.8
+        assert fast["place_name"].notna().mean() >= 0.8
 
 
 @pytest.mark.parametrize("end", ["\n", "\r\n", "\r", ""])
