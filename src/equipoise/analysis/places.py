@@ -47,17 +47,25 @@ def places(events: pd.DataFrame) -> pd.DataFrame:
         "place": names[located].astype(object).where(names[located].notna(), ""),
         "quad": pd.to_numeric(frame.loc[located, "quad"], errors="coerce"),
     })  # fmt: skip
-    rows = []
-    for (latitude, longitude), group in table.groupby(["latitude", "longitude"], sort=False):
-        counts = [int((group["quad"] == q).sum()) for q in range(1, len(QUAD_COLUMNS) + 1)]
-        named = group["place"][group["place"] != ""]
-        place = str(named.value_counts().index[0]) if len(named) else ""
-        rows.append({
-            "latitude": float(latitude), "longitude": float(longitude), "place": place,
-            "n_events": len(group), **dict(zip(QUAD_COLUMNS, counts, strict=True)),
-            "quad": counts.index(max(counts)) + 1 if max(counts) else None,
-        })  # fmt: skip
-    result = pd.DataFrame(rows, columns=list(PLACE_COLUMNS))
+    at = ["latitude", "longitude"]
+    sizes = table.groupby(at).size()
+    counts = (
+        table.groupby(at)["quad"].value_counts().unstack(fill_value=0)
+        .reindex(index=sizes.index, columns=range(1, len(QUAD_COLUMNS) + 1), fill_value=0)
+    )  # fmt: skip
+    counts.columns = list(QUAD_COLUMNS)
+    result = counts.astype(int)
+    result.insert(0, "n_events", sizes)
+    # The lowest quad class of the most events; none when no event has a class.
+    main = counts.to_numpy().argmax(axis=1) + 1
+    result["quad"] = pd.Series(main, index=counts.index).where(counts.sum(axis=1) > 0).astype(
+        "Int64")
+    # The name most of a place's events give (alphabetically first on a tie).
+    named = table[table["place"] != ""].groupby([*at, "place"]).size().rename("n").reset_index()
+    named = named.sort_values(["n", "place"], ascending=[False, True], kind="stable")
+    names = named.drop_duplicates(at).set_index(at)["place"]
+    result.insert(0, "place", names.reindex(result.index).fillna(""))
+    result = result.reset_index()[list(PLACE_COLUMNS)]
     result = result.sort_values(["n_events", "place"], ascending=[False, True],
                                 kind="stable").reset_index(drop=True)  # fmt: skip
     result.attrs.update(events=len(frame), located=int(located.sum()))

@@ -76,7 +76,8 @@ def place_title(row: dict[str, Any]) -> str:
         for q, column in enumerate(QUAD_COLUMNS, start=1) if int(row[column])
     ]  # fmt: skip
     name = str(row.get("place") or "") or f"{row['latitude']:.2f}, {row['longitude']:.2f}"
-    return f"{name}: {n} event{'s' if n != 1 else ''} ({', '.join(counts)})"
+    detail = f" ({', '.join(counts)})" if counts else ""
+    return f"{name}: {n} event{'s' if n != 1 else ''}{detail}"
 
 
 def map_svg(table: pd.DataFrame, label: str) -> str:

@@ -846,7 +846,7 @@
   function placeTitle(p) {
     const counts = QUADS.filter((q) => p[q.key]).map((q) => `${p[q.key]} ${q.name}`);
     const name = p.place || `${p.latitude.toFixed(2)}, ${p.longitude.toFixed(2)}`;
-    return `${name}: ${plural(p.n_events, 'event')} (${counts.join(', ')})`;
+    return `${name}: ${plural(p.n_events, 'event')}` + (counts.length ? ` (${counts.join(', ')})` : '');
   }
 
   /** The map of /api/places: shown only when some event of the view has coordinates. */
