@@ -109,10 +109,10 @@ def import_gdelt(
 
     The outcome is that of ``store.add_dataset_events(read_gdelt(path, version, report))``
     (the same rows, counts and errors, and the same place and coordinates), plus GDELT's
-    counts, tone, URL and DATEADDED in the columns of ``equipoise.store.db.GDELT_COLUMNS``. A file that cannot be read (a
-    damaged archive) raises SourceError and leaves the store as it was; the errors of
-    the rows read before it are in ``report`` all the same. ``progress`` is called with
-    the number of lines read so far, a block at a time.
+    counts, tone, URL and DATEADDED in the columns of ``equipoise.store.db.GDELT_COLUMNS``.
+    A file that cannot be read (a damaged archive) raises SourceError and leaves the store
+    as it was; the errors of the rows read before it are in ``report`` all the same.
+    ``progress`` is called with the number of lines read so far, a block at a time.
     """
     path = Path(path)
     report = report if report is not None else ImportReport()
