@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
+import pandas as pd
 import pytest
 
+from equipoise.analysis.align import align
 from equipoise.analysis.coding_error import CodingError, sign_stability
 from equipoise.coding.evaluate import evaluate
 from equipoise.errors import InvalidQueryError
+from factories import event_row, write_store
 
 TEXT = ("Chile praised Peru. Chile criticised Bolivia. Chile met Peru. "
         "Chile threatened Bolivia. Chile thanked Peru.")
@@ -100,3 +105,85 @@ def test_sign_stability_counts_the_draws_that_keep_the_sign():
     stable = sign_stability(point, draws)
     assert stable[0] == pytest.approx(0.75) and stable[1] == pytest.approx(0.75)
     assert np.isnan(stable[2]) and np.isnan(stable[3])
+
+
+# --------------------------------------------------------------------------- in align
+
+
+def coded_stream(quarters: int = 6) -> pd.DataFrame:
+    """AZE -> TUR and AZE -> RUS, 12 stories a quarter each, on separate days: TUR all
+    verbal cooperation, RUS 8 cooperative and 4 verbal conflict."""
+    rows = []
+    for q in range(quarters):
+        for i in range(12):
+            day = dt.date(2020 + q // 4, 3 * (q % 4) + 1, 1) + dt.timedelta(days=5 * i)
+            rows.append(event_row("AZE", "TUR", 1, day, doc_id=f"t{q}-{i}"))
+            rows.append(event_row("AZE", "RUS", 1 if i < 8 else 3, day, doc_id=f"r{q}-{i}"))
+    return pd.DataFrame(rows)
+
+
+def lopsided_error() -> CodingError:
+    """A coder that finds every cooperation but only half of the verbal conflict."""
+    big = 1e6
+    predicted = np.zeros((4, 5))
+    for q in range(4):
+        predicted[q, q + 1] = big
+    return CodingError(predicted, found=np.array([big, big, big / 2, big]),
+                       missed=np.array([0.0, 0.0, big / 2, 0.0]))
+
+
+def test_a_coder_blind_to_half_the_conflict_is_corrected_toward_it():
+    events = coded_stream()
+    plain = align(events, "AZE", ["TUR", "RUS"], freq="quarter").set_index(["period", "pole"])
+    fixed = align(events, "AZE", ["TUR", "RUS"], freq="quarter",
+                  coding_error=lopsided_error()).set_index(["period", "pole"])
+    cell = ("2020Q1", "RUS")
+    # 8 cooperative stories and 4 conflictual ones coded: 8 conflictual ones expected
+    assert fixed.loc[cell, "score_uncorrected"] == pytest.approx(plain.loc[cell, "score"])
+    assert fixed.loc[cell, "score"] < plain.loc[cell, "score"]
+    assert fixed.loc[cell, "tilt"] < plain.loc[cell, "tilt"] < 0  # further from Russia
+    assert (fixed["tilt_stability"].dropna() > 0.99).all()  # a near-certain error: stable
+    assert fixed.attrs["coding_error"]["3"]["found"] == pytest.approx(0.5, abs=1e-3)
+
+
+def test_the_error_of_a_small_evaluation_widens_the_intervals(report):
+    events = coded_stream()
+    options = dict(freq="quarter", ci=0.9, n_boot=200)
+    plain = align(events, "AZE", ["TUR", "RUS"], **options)
+    fixed = align(events, "AZE", ["TUR", "RUS"], coding_error=CodingError.from_evaluation(
+        report), **options)
+    width = (plain["score_hi"] - plain["score_lo"]).mean()
+    wider = (fixed["score_hi"] - fixed["score_lo"]).mean()
+    assert wider > width
+
+
+def test_a_correction_needs_counts_of_events():
+    with pytest.raises(InvalidQueryError, match="weight 'count'"):
+        align(coded_stream(1), "AZE", ["TUR"], weight="goldstein",
+              coding_error=lopsided_error())
+
+
+def test_the_command_line_reads_the_evaluation_and_reports_stability(tmp_path, report):
+    import json
+
+    from typer.testing import CliRunner
+
+    from equipoise.outputs.cli import app
+
+    stream = coded_stream()
+    db = write_store(tmp_path / "s.duckdb", [
+        [(row.source, row.target, int(row.quad), row.event_date)] for row in stream.itertuples()])
+    evaluation = tmp_path / "evaluation.json"
+    evaluation.write_text(json.dumps(report), encoding="utf-8")
+    run = CliRunner().invoke(app, ["align", "--focal", "AZE", "--poles", "TUR,RUS", "--freq",
+                                   "quarter", "--coding-error", str(evaluation), "--format",
+                                   "csv", "--db", str(db)])
+    assert run.exit_code == 0, run.output
+    header = run.output.splitlines()[0].split(",")
+    assert "score_uncorrected" in header and "tilt_stability" in header
+
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json", encoding="utf-8")
+    run = CliRunner().invoke(app, ["align", "--focal", "AZE", "--poles", "TUR,RUS",
+                                   "--coding-error", str(broken), "--db", str(db)])
+    assert run.exit_code == 2 and "broken.json" in run.output and "not JSON" in run.output

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ import pandas as pd
 from equipoise.analysis import align as _align
 from equipoise.analysis import dyad_events
 from equipoise.analysis.changepoints import changepoints as _changepoints
+from equipoise.analysis.coding_error import CodingError
 from equipoise.analysis.limits import plausible
 from equipoise.analysis.query import Query
 from equipoise.analysis.stories import mark_stories
@@ -169,6 +171,7 @@ def align(
     overlap: str = "keep",
     include_background: bool = False,
     salience: bool = False,
+    coding_error: str | Path | CodingError | None = None,
 ) -> pd.DataFrame:
     """Per pole and period: event counts by quad class and direction, Goldstein, the
     alignment score, tilt, each pole's share of the focal state's events (and with
@@ -201,6 +204,10 @@ def align(
         document's year) in the series; by default they are left out.
     salience : read each pole's events with anyone from the whole store (a scan of every
         event) for the ``volume`` and ``salience`` columns; without, they are empty.
+    coding_error : the coder's measured error, as the JSON file of ``equipoise evaluate
+        --format json`` (or a :class:`~equipoise.analysis.coding_error.CodingError`):
+        quad counts are corrected to their expected true values and the intervals carry
+        the error's own uncertainty (weight ``count`` only).
 
     See ``docs/methodology.md`` for every formula.
 
@@ -215,9 +222,26 @@ def align(
                    smoothing=smoothing, ci=ci, n_boot=n_boot, min_events=min_events,
                    random_state=random_state, overlap=overlap,
                    include_background=include_background, salience=salience)  # fmt: skip
+    error = read_coding_error(coding_error) if coding_error is not None else None
     frame, volumes = _read(query, db, volumes=query.salience)
     return _without_volume(_align(frame, query.focal, list(query.poles), volumes=volumes,
-                                  **query.align_options()), query)
+                                  coding_error=error, **query.align_options()), query)
+
+
+def read_coding_error(source: str | Path | CodingError) -> CodingError:
+    """The coder's error from the JSON of ``equipoise evaluate --format json``."""
+    if isinstance(source, CodingError):
+        return source
+    path = Path(source)
+    try:
+        report = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise BadInputError(f"cannot read the evaluation: {exc.strerror}", str(path)) from exc
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BadInputError(f"not JSON: {exc}", str(path)) from exc
+    if not isinstance(report, dict):
+        raise BadInputError("not an evaluation report", str(path))
+    return CodingError.from_evaluation(report)
 
 
 def changepoints(

@@ -104,6 +104,7 @@ import pandas as pd
 
 from equipoise.analysis.balance import bca_interval, corrected_index, mean_variance, raw_index
 from equipoise.analysis.blocs import membership_mask, pole_overlaps
+from equipoise.analysis.coding_error import CodingError, sign_stability
 from equipoise.analysis.limits import check_size, count_periods
 from equipoise.analysis.query import (
     DEFAULT_MIN_EVENTS,
@@ -182,6 +183,8 @@ INTERVAL_COLUMNS: list[str] = [
     "tilt_lo",
     "tilt_hi",
 ]
+# Only with a coding error (align's ``coding_error``), before ``status``.
+CORRECTED_COLUMNS: list[str] = ["score_uncorrected", "tilt_stability"]
 SUMMARY_COLUMNS: list[str] = [
     "pole",
     "n_periods",
@@ -217,6 +220,9 @@ _DIRECTION_NAMES = np.array(["out", "in", "both"], dtype=object)
 # Bootstrap statistics accumulated per (document, period, pole): all events, their
 # coop (+1) / conflict (-1) balance, the events behind ``score`` and their values.
 _N_ALL, _NET, _N_SCORED, _VALUE = range(4)
+_SUM_NAMES = ("n_all", "net", "n_scored", "value")
+# Draws of the coder's error alone behind ``tilt_stability``.
+_STABILITY_DRAWS = 200
 # Bound on the size (elements) of the weight arrays of one block of bootstrap replicates.
 _BLOCK_ELEMENTS = 4_000_000
 # Distribution function of Poisson(1) at 0, 1, 2, ...: P(W <= j) = exp(-1) * sum(1 / i!).
@@ -749,8 +755,30 @@ def _bootstrap_sums(
 # --------------------------------------------------------------------------- align
 
 
-def _columns(ci: float | None) -> list[str]:
-    return [*ALIGN_COLUMNS, *DETAIL_COLUMNS, *(INTERVAL_COLUMNS if ci else []), "status"]
+def _columns(ci: float | None, corrected: bool = False) -> list[str]:
+    return [*ALIGN_COLUMNS, *DETAIL_COLUMNS, *(INTERVAL_COLUMNS if ci else []),
+            *(CORRECTED_COLUMNS if corrected else []), "status"]
+
+
+def _corrected_scores(counts: np.ndarray, grid: tuple[int, int], k: float) -> np.ndarray:
+    """Shrunken net cooperation of corrected quad counts (cells, 4), per cell."""
+    value = counts[:, 0] + counts[:, 1] - counts[:, 2] - counts[:, 3]
+    return shrunk_scores(value.reshape(grid), counts.sum(axis=1).reshape(grid),
+                         k).reshape(-1)
+
+
+def _corrected_replicates(counts: np.ndarray, error: CodingError, grid: tuple[int, int],
+                          k: float, rng: np.random.Generator) -> np.ndarray:
+    """Replicate scores (cells, B) from replicate quad counts (cells, 4, B), each
+    replicate corrected with its own draw of the coder's error."""
+    n_cells, _, n_boot = counts.shape
+    out = np.empty((n_cells, n_boot))
+    for b in range(n_boot):
+        fixed = error.correct(counts[:, :, b], rng)
+        value = fixed[:, 0] + fixed[:, 1] - fixed[:, 2] - fixed[:, 3]
+        out[:, b] = shrunk_scores(value.reshape(grid), fixed.sum(axis=1).reshape(grid), k,
+                                  empty=np.nan).reshape(-1)
+    return out
 
 
 def align(
@@ -772,6 +800,7 @@ def align(
     overlap: str = "keep",
     volumes: pd.DataFrame | None = None,
     unit: str = "story",
+    coding_error: CodingError | None = None,
 ) -> pd.DataFrame:
     """One row per (period, pole) for every period from ``start`` to ``end``.
 
@@ -802,10 +831,22 @@ def align(
     the score replicates that :func:`equidistance` uses. Definitions: module docstring
     and ``docs/methodology.md``.
 
+    With ``coding_error`` (:class:`~equipoise.analysis.coding_error.CodingError`, the
+    coder's measured error; weight ``count`` only), each cell's quad counts are replaced
+    by their expected true counts before ``net_coop``, ``score`` and ``tilt`` are
+    computed; every bootstrap replicate draws the error afresh from its posterior, so
+    the intervals carry the uncertainty of coding too. The table then also has
+    ``score_uncorrected`` and ``tilt_stability``, the share of 200 draws of the error
+    alone under which the tilt keeps its sign.
+
     Raises :class:`~equipoise.analysis.limits.TooLargeError` (a ValueError) before any
     counting when periods x poles, or periods x poles x ``n_boot`` with ``ci``, is over
     the bounds of :mod:`equipoise.analysis.limits`.
     """
+    if coding_error is not None and weight != "count":
+        raise InvalidQueryError(
+            f"a correction for coding error works on counts of events: use weight 'count', "
+            f"not {weight!r}")
     # The one check of every option (a Generator seed is no option of a Query).
     query = Query.build(focal, poles, start, end, freq, weight=weight, direction=direction,
                   smoothing=smoothing, min_events=min_events, ci=ci, n_boot=n_boot,
@@ -877,9 +918,11 @@ def align(
         "overlaps": [list(pair) for pair in overlaps],
         "overlap": query.overlap,
         "unit": unit,
+        "coding_error": coding_error.summary() if coding_error is not None else None,
     }
     if lo is None or hi is None:  # no events and no range given: both are None
-        empty = pd.DataFrame({c: pd.Series(dtype=object) for c in _columns(ci)})
+        empty = pd.DataFrame({c: pd.Series(dtype=object)
+                              for c in _columns(ci, coding_error is not None)})
         empty.attrs.update(attrs)
         return empty
 
@@ -944,11 +987,25 @@ def align(
     # Every cell is pulled toward the focal actor's own level in its period, not toward 0
     # (equipoise.analysis.scoring): the pull then favours no pole, however thinly covered.
     net = shrunk_scores((coop - conflict).reshape(grid), n.reshape(grid), k).reshape(n_cells)
-    columns["net_coop"] = np.where(net_ok, net, np.nan)
     score = shrunk_scores(columns["score_sum"].reshape(grid), columns["n_scored"].reshape(grid),
                           k).reshape(n_cells)
+    if coding_error is not None:
+        # Expected true counts per quad (analysis/coding_error.py) replace the coded ones.
+        all_quads = np.column_stack([columns[name] for name in QUAD_COLUMNS])
+        scored_quads = np.column_stack([total(scored & (quad == q)) for q in (1, 2, 3, 4)])
+        columns["score_uncorrected"] = np.where(ok, score, np.nan)
+        net = _corrected_scores(coding_error.correct(all_quads), grid, k)
+        score = _corrected_scores(coding_error.correct(scored_quads), grid, k)
+        draws = np.random.default_rng(random_state if isinstance(random_state, int) else 0)
+        tilts = np.stack([_tilts(_corrected_scores(coding_error.correct(scored_quads, draws),
+                                                   grid, k).reshape(grid),
+                                 ok.reshape(grid)).reshape(n_cells)
+                          for _ in range(_STABILITY_DRAWS)], axis=-1)
+    columns["net_coop"] = np.where(net_ok, net, np.nan)
     columns["score"] = np.where(ok, score, np.nan)
     columns["tilt"] = _tilts(score.reshape(grid), ok.reshape(grid)).reshape(n_cells)
+    if coding_error is not None:
+        columns["tilt_stability"] = sign_stability(columns["tilt"], tilts)
     # the units of resampling: stories, those sharing an article together (or documents)
     units = _document_units(events, rows) if resampled is None else resampled
     variance = mean_variance(cell[scored], units[scored], times[scored], value[scored], n_cells,
@@ -973,6 +1030,10 @@ def align(
         stats = np.column_stack(
             [np.ones(rows.size), netval, np.where(scored, times, 0.0),
              np.where(scored, value * times, 0.0)]
+            # with a coding error, each story's quad, over all directions and scored
+            + ([(quad == q).astype(float) for q in (1, 2, 3, 4)]
+               + [(scored & (quad == q)).astype(float) for q in (1, 2, 3, 4)]
+               if coding_error is not None else [])
         )
         sums = _bootstrap_sums(units, cell, stats, n_cells, n_boot, rng)
         jack = _jackknife_sums(units, cell, stats[:, [_N_SCORED, _VALUE]], n_cells, rng)
@@ -987,6 +1048,11 @@ def align(
         net_b = _widened(net_b.reshape(n_cells, n_boot), net, widen_all)
         score_b = shrunk_scores(sums[:, _VALUE].reshape(replicate_grid),
                                 sums[:, _N_SCORED].reshape(replicate_grid), k, empty=np.nan)
+        if coding_error is not None:  # each replicate draws the coder's error afresh
+            net_b, score_b = (
+                _corrected_replicates(sums[:, first:first + 4], coding_error, grid, k, rng)
+                for first in (len(_SUM_NAMES), len(_SUM_NAMES) + 4))
+            net_b = _widened(net_b, net, widen_all)
         score_b = _widened(score_b.reshape(n_cells, n_boot), score, widen)
         tilt_b = _tilts(score_b.reshape(*grid, n_boot), ok.reshape(grid))
         tilt_b = tilt_b.reshape(n_cells, n_boot)
@@ -1000,7 +1066,7 @@ def align(
         attrs["bootstrap"] = _Replicates(columns["period"], columns["pole"], score_b, ci,
                                          means=means_b, jackknife=means_j)
 
-    result = pd.DataFrame({c: columns[c] for c in _columns(ci)})
+    result = pd.DataFrame({c: columns[c] for c in _columns(ci, coding_error is not None)})
     for col in ("n_events", "n_stories", *QUAD_COLUMNS, *OUT_COLUMNS, *IN_COLUMNS,
                 "joint_events", "n_scored", "volume"):
         result[col] = result[col].astype("int64")

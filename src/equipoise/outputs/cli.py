@@ -741,6 +741,11 @@ def align(
     un_issue: UnIssueOption = None,
     un_issues: UnIssuesOption = None,
     ideal_points: IdealPointsOption = None,
+    coding_error: Annotated[Path | None, typer.Option(
+        "--coding-error", help="The coder's measured error, the JSON of 'equipoise evaluate "
+        "--format json': counts corrected to their expected true values, intervals widened "
+        "by the error's uncertainty, and each tilt's stability under it (weight count "
+        "only).")] = None,
     db: DbOption = None,
 ) -> None:
     """Which way FOCAL leans between the poles, period by period.
@@ -765,8 +770,9 @@ def align(
                for one in focals]  # fmt: skip
     path = _existing_db(db)
     results = []
+    error = api.read_coding_error(coding_error) if coding_error is not None else None
     for query in queries:
-        aligned = api.align(query, db=path)
+        aligned = api.align(query, db=path, coding_error=error)
         _warn_left_out(aligned)
         _warn_overlaps(aligned)
         panels = {"alignment": aligned, "equidistance": equidistance(aligned)}
