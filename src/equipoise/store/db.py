@@ -15,7 +15,7 @@ from contextlib import contextmanager, suppress
 from importlib import resources
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import duckdb
 import pandas as pd
@@ -102,7 +102,186 @@ def resolve_db_path(option: str | os.PathLike[str] | None = None) -> Path:
     return Path(chosen).expanduser()
 
 
-class Store:
+class EventReader:
+    """Read-only queries over a DuckDB connection that has ``events`` and ``documents``
+    (and, in a store, ``codings`` and ``judgements``): what analysis reads, the same SQL
+    whether the events are in a store file or in a Parquet dataset
+    (:class:`equipoise.store.parquet.ParquetEvents`). Use as a context manager."""
+
+    _con: duckdb.DuckDBPyConnection
+    path: Path
+
+    # -- lifecycle -----------------------------------------------------------
+
+    def close(self) -> None:
+        self._con.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def dyad_frame(
+        self,
+        focal: str,
+        poles: Iterable[str],
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        columns: Iterable[str] | None = DYAD_COLUMNS,
+        coder: str | None = None,
+        documents: bool = False,
+        members: Mapping[str, Iterable[str]] | None = None,
+        background: bool = True,
+    ) -> pd.DataFrame:
+        """Events between ``focal`` and any of ``poles``, either direction, filtered in SQL.
+
+        ``background=False`` leaves out background events: those dated only to a year
+        before the year their document was published ("since the early 1990s"), which
+        are history recalled, not news of the period.
+
+        An actor stands for a code when its ``source``/``target`` code or its country
+        is that code or, for a bloc code, one of the states ``members`` lists for it
+        (every state that was ever a member: whether it was one on the event date is
+        for the analysis to say). A row is kept when one actor stands for ``focal``
+        and the other for a pole, so the rows hold every event that
+        :func:`equipoise.analysis.dyad_events` can find between them in the whole
+        store, and few others. Reading only these rows, and by default only the
+        ``DYAD_COLUMNS`` alignment reads, keeps reads from a large store small and fast.
+
+        ``columns`` names the ``events`` columns to return (None for those of
+        :meth:`events_frame`; a dataset's own, ``GDELT_COLUMNS``, only when named);
+        ``documents`` adds each document's ``doc_url``, ``doc_title`` and ``published``;
+        ``start``/``end`` bound ``event_date`` inclusively; ``coder`` keeps one coder's
+        events. Rows come in the order of :meth:`events_frame`; dates as pandas datetimes.
+        """
+        chosen = list(_EVENT_COLUMNS if columns is None else dict.fromkeys(columns))
+        unknown = [c for c in chosen if c not in _ALL_EVENT_COLUMNS]
+        if unknown:
+            raise ValueError(f"not an events column: {', '.join(map(repr, unknown))}")
+        if not chosen:
+            raise ValueError("columns must name at least one events column")
+        if isinstance(poles, str):
+            poles = [poles]
+        expand = {_actor_code(k): [_actor_code(m) for m in v] for k, v in (members or {}).items()}
+
+        def codes(wanted: Iterable[str]) -> list[str]:
+            found: dict[str, None] = {}
+            for code in map(_actor_code, wanted):
+                found |= dict.fromkeys([code, *expand.get(code, ())])
+            return list(found)
+
+        focal_codes, pole_codes = codes([focal]), codes(poles)
+        where: list[str] = []
+        params: list[Any] = []
+        if pole_codes:
+            sides = []  # focal -> pole, then pole -> focal
+            for side, values in (
+                ("source", focal_codes), ("target", pole_codes),
+                ("source", pole_codes), ("target", focal_codes),
+            ):  # fmt: skip
+                marks = ", ".join("?" * len(values))
+                sides.append(f"(e.{side} IN ({marks}) OR e.{side}_country IN ({marks}))")
+                params += values * 2
+            where.append(f"(({sides[0]} AND {sides[1]}) OR ({sides[2]} AND {sides[3]}))")
+        else:
+            where.append("false")
+        _window(where, params, start, end, coder, self._recoded())
+        self._partition_window(where, params, start, end)
+        if not background:
+            where.append(_NOT_BACKGROUND)
+        if self._has_table("judgements"):
+            where.append(_NOT_EXCLUDED)
+        select = ", ".join(f'e."{c}"' for c in chosen)
+        join = ""
+        if documents:
+            select += ", d.url AS doc_url, d.title AS doc_title, d.published"
+            join = " LEFT JOIN documents d ON d.id = e.doc_id"
+        # Ties of a sentence's several events are broken by their actors and code, so
+        # the same events come in the same order whatever order they were stored in.
+        sql = (
+            f"SELECT {select} FROM events e{join} WHERE "
+            + " AND ".join(where)
+            + " ORDER BY e.event_date, e.doc_id, e.sent_start, e.source, e.target, e.cameo, "
+            "e.sent_end, e.trigger"
+        )
+        return _frame(self._con, sql, params)
+
+    def has_actor(self, code: str) -> bool:
+        """Whether any event has ``code`` as its source or target, by code or country."""
+        code = _actor_code(code)
+        return self._con.execute(  # type: ignore[index]  # aggregates give one row
+            "SELECT EXISTS (SELECT 1 FROM events WHERE source = ? OR target = ? "
+            "OR source_country = ? OR target_country = ?)",
+            [code] * 4,
+        ).fetchone()[0]
+
+    def actor_counts(
+        self, partners_of: str | None = None, limit: int | None = None
+    ) -> list[tuple[str, int]]:
+        """Actor codes with their number of event rows, most first (then by code).
+
+        Without ``partners_of``: every code found as source or target (an event with the
+        same code on both sides counts once). With it: the actors that code's events are
+        with, matched on code or country, leaving out events within that actor.
+        """
+        params: list[Any] = []
+        if partners_of is None:
+            sql = (
+                "SELECT code, count(*) AS n FROM ("
+                " SELECT source AS code FROM events"
+                " UNION ALL SELECT target FROM events WHERE target IS DISTINCT FROM source"
+                ") GROUP BY code ORDER BY n DESC, code"
+            )
+        else:
+            sql = (
+                "SELECT partner, count(*) AS n FROM ("
+                " SELECT target AS partner FROM events"
+                "  WHERE (source = ? OR source_country = ?) AND target <> ?"
+                "  AND target_country IS DISTINCT FROM ?"
+                " UNION ALL SELECT source FROM events"
+                "  WHERE (target = ? OR target_country = ?) AND source <> ?"
+                "  AND source_country IS DISTINCT FROM ?"
+                ") GROUP BY partner ORDER BY n DESC, partner"
+            )
+            params = [_actor_code(partners_of)] * 8
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(int(limit))
+        return [(str(code), int(n)) for code, n in self._con.execute(sql, params).fetchall()]
+
+    def _recoded(self) -> bool:
+        """Whether any document has been coded by more than one coder version."""
+        return self._con.execute(  # type: ignore[index]  # aggregates give one row
+            "SELECT EXISTS (SELECT doc_id FROM codings WHERE status = 'ok' "
+            "GROUP BY doc_id HAVING count(*) > 1)"
+        ).fetchone()[0]
+
+    def _has_table(self, name: str) -> bool:
+        """Whether the store has table ``name`` (a store written by an older equipoise and
+        opened read-only may lack the newest ones)."""
+        row = self._con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' "
+            "AND table_name = ?", [name]).fetchone()
+        return bool(row and row[0])
+
+    def _partition_window(
+        self, where: list[str], params: list[Any], start: dt.date | None, end: dt.date | None
+    ) -> None:
+        """Conditions on how the events are laid out that skip whole files outside the
+        window; none in a store."""
+
+    def stats(self) -> dict[str, Any]:
+        """Counts of documents, events, coded documents and documents no coder could code,
+        and the span of event dates."""
+        raise NotImplementedError
+
+    def judgements(self) -> pd.DataFrame:
+        """Every judgement of the analyst, with the sentence and quad of its event."""
+        raise NotImplementedError
+
+
+class Store(EventReader):
     """Documents and events in one DuckDB file. Use as a context manager."""
 
     def __init__(self, path: str | os.PathLike[str], read_only: bool = False) -> None:
@@ -171,17 +350,6 @@ class Store:
                 version = str(int(version) + 1)
                 con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [version])
 
-    # -- lifecycle -----------------------------------------------------------
-
-    def close(self) -> None:
-        self._con.close()
-
-    def __enter__(self) -> Store:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
     @contextmanager
     def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
         self._con.begin()
@@ -236,6 +404,23 @@ class Store:
             "WHERE NOT EXISTS (SELECT 1 FROM codings c WHERE c.doc_id = d.id AND c.coder = ?) "
             "ORDER BY d.published NULLS LAST, d.ingested_at, d.id LIMIT ?",
             [coder, limit],
+        ).fetchall()
+        return [Document(**dict(zip(_DOCUMENT_COLUMNS, row, strict=True))) for row in rows]
+
+    def uncoded_after(
+        self, coder: str, limit: int, after: str | None = None
+    ) -> list[Document]:
+        """Documents ``coder`` has not tried yet, by id, starting past ``after``.
+
+        Reading page after page with ``after`` visits each once, even while the
+        documents of earlier pages are still being coded elsewhere.
+        """
+        rows = self._con.execute(
+            f"SELECT {', '.join('d.' + c for c in _DOCUMENT_COLUMNS)} FROM documents d "
+            "WHERE d.id > coalesce(?, '') AND NOT EXISTS "
+            "(SELECT 1 FROM codings c WHERE c.doc_id = d.id AND c.coder = ?) "
+            "ORDER BY d.id LIMIT ?",
+            [after, coder, limit],
         ).fetchall()
         return [Document(**dict(zip(_DOCUMENT_COLUMNS, row, strict=True))) for row in rows]
 
@@ -336,145 +521,6 @@ class Store:
             + " ORDER BY e.event_date, e.doc_id, e.sent_start"
         )
         return self._con.execute(sql, params).df()
-
-    def dyad_frame(
-        self,
-        focal: str,
-        poles: Iterable[str],
-        start: dt.date | None = None,
-        end: dt.date | None = None,
-        columns: Iterable[str] | None = DYAD_COLUMNS,
-        coder: str | None = None,
-        documents: bool = False,
-        members: Mapping[str, Iterable[str]] | None = None,
-        background: bool = True,
-    ) -> pd.DataFrame:
-        """Events between ``focal`` and any of ``poles``, either direction, filtered in SQL.
-
-        ``background=False`` leaves out background events: those dated only to a year
-        before the year their document was published ("since the early 1990s"), which
-        are history recalled, not news of the period.
-
-        An actor stands for a code when its ``source``/``target`` code or its country
-        is that code or, for a bloc code, one of the states ``members`` lists for it
-        (every state that was ever a member: whether it was one on the event date is
-        for the analysis to say). A row is kept when one actor stands for ``focal``
-        and the other for a pole, so the rows hold every event that
-        :func:`equipoise.analysis.dyad_events` can find between them in the whole
-        store, and few others. Reading only these rows, and by default only the
-        ``DYAD_COLUMNS`` alignment reads, keeps reads from a large store small and fast.
-
-        ``columns`` names the ``events`` columns to return (None for those of
-        :meth:`events_frame`; a dataset's own, ``GDELT_COLUMNS``, only when named);
-        ``documents`` adds each document's ``doc_url``, ``doc_title`` and ``published``;
-        ``start``/``end`` bound ``event_date`` inclusively; ``coder`` keeps one coder's
-        events. Rows come in the order of :meth:`events_frame`; dates as pandas datetimes.
-        """
-        chosen = list(_EVENT_COLUMNS if columns is None else dict.fromkeys(columns))
-        unknown = [c for c in chosen if c not in _ALL_EVENT_COLUMNS]
-        if unknown:
-            raise ValueError(f"not an events column: {', '.join(map(repr, unknown))}")
-        if not chosen:
-            raise ValueError("columns must name at least one events column")
-        if isinstance(poles, str):
-            poles = [poles]
-        expand = {_actor_code(k): [_actor_code(m) for m in v] for k, v in (members or {}).items()}
-
-        def codes(wanted: Iterable[str]) -> list[str]:
-            found: dict[str, None] = {}
-            for code in map(_actor_code, wanted):
-                found |= dict.fromkeys([code, *expand.get(code, ())])
-            return list(found)
-
-        focal_codes, pole_codes = codes([focal]), codes(poles)
-        where: list[str] = []
-        params: list[Any] = []
-        if pole_codes:
-            sides = []  # focal -> pole, then pole -> focal
-            for side, values in (
-                ("source", focal_codes), ("target", pole_codes),
-                ("source", pole_codes), ("target", focal_codes),
-            ):  # fmt: skip
-                marks = ", ".join("?" * len(values))
-                sides.append(f"(e.{side} IN ({marks}) OR e.{side}_country IN ({marks}))")
-                params += values * 2
-            where.append(f"(({sides[0]} AND {sides[1]}) OR ({sides[2]} AND {sides[3]}))")
-        else:
-            where.append("false")
-        _window(where, params, start, end, coder, self._recoded())
-        if not background:
-            where.append(_NOT_BACKGROUND)
-        if self._has_table("judgements"):
-            where.append(_NOT_EXCLUDED)
-        select = ", ".join(f'e."{c}"' for c in chosen)
-        join = ""
-        if documents:
-            select += ", d.url AS doc_url, d.title AS doc_title, d.published"
-            join = " LEFT JOIN documents d ON d.id = e.doc_id"
-        sql = (
-            f"SELECT {select} FROM events e{join} WHERE "
-            + " AND ".join(where)
-            + " ORDER BY e.event_date, e.doc_id, e.sent_start"
-        )
-        return _frame(self._con, sql, params)
-
-    def has_actor(self, code: str) -> bool:
-        """Whether any event has ``code`` as its source or target, by code or country."""
-        code = _actor_code(code)
-        return self._con.execute(  # type: ignore[index]  # aggregates give one row
-            "SELECT EXISTS (SELECT 1 FROM events WHERE source = ? OR target = ? "
-            "OR source_country = ? OR target_country = ?)",
-            [code] * 4,
-        ).fetchone()[0]
-
-    def actor_counts(
-        self, partners_of: str | None = None, limit: int | None = None
-    ) -> list[tuple[str, int]]:
-        """Actor codes with their number of event rows, most first (then by code).
-
-        Without ``partners_of``: every code found as source or target (an event with the
-        same code on both sides counts once). With it: the actors that code's events are
-        with, matched on code or country, leaving out events within that actor.
-        """
-        params: list[Any] = []
-        if partners_of is None:
-            sql = (
-                "SELECT code, count(*) AS n FROM ("
-                " SELECT source AS code FROM events"
-                " UNION ALL SELECT target FROM events WHERE target IS DISTINCT FROM source"
-                ") GROUP BY code ORDER BY n DESC, code"
-            )
-        else:
-            sql = (
-                "SELECT partner, count(*) AS n FROM ("
-                " SELECT target AS partner FROM events"
-                "  WHERE (source = ? OR source_country = ?) AND target <> ?"
-                "  AND target_country IS DISTINCT FROM ?"
-                " UNION ALL SELECT source FROM events"
-                "  WHERE (target = ? OR target_country = ?) AND source <> ?"
-                "  AND source_country IS DISTINCT FROM ?"
-                ") GROUP BY partner ORDER BY n DESC, partner"
-            )
-            params = [_actor_code(partners_of)] * 8
-        if limit is not None:
-            sql += " LIMIT ?"
-            params.append(int(limit))
-        return [(str(code), int(n)) for code, n in self._con.execute(sql, params).fetchall()]
-
-    def _recoded(self) -> bool:
-        """Whether any document has been coded by more than one coder version."""
-        return self._con.execute(  # type: ignore[index]  # aggregates give one row
-            "SELECT EXISTS (SELECT doc_id FROM codings WHERE status = 'ok' "
-            "GROUP BY doc_id HAVING count(*) > 1)"
-        ).fetchone()[0]
-
-    def _has_table(self, name: str) -> bool:
-        """Whether the store has table ``name`` (a store written by an older equipoise and
-        opened read-only may lack the newest ones)."""
-        row = self._con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' "
-            "AND table_name = ?", [name]).fetchone()
-        return bool(row and row[0])
 
     def judge(self, doc_id: str, sent_start: int, source: str, target: str, root: str, *,
               verdict: str, reason: str, who: str, cameo: str | None = None) -> None:
