@@ -2,6 +2,10 @@
 
 >>> import equipoise
 >>> table = equipoise.align("AZE", ["TUR", "RUS", "IRN"], db="equipoise.duckdb")
+
+Every function that reads events takes them from a store (``db``) or from a Parquet event
+dataset (``events``: a folder or fsspec URL, see :mod:`equipoise.store.parquet`), with the
+same queries and the same results for the same events.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from equipoise.analysis.query import Query
 from equipoise.errors import BadInputError
 from equipoise.reference.memberships import default_memberships
 from equipoise.store import Store, resolve_db_path
-from equipoise.store.db import DYAD_COLUMNS
+from equipoise.store.db import DYAD_COLUMNS, EventReader
 
 
 def _bloc_members(query: Query) -> dict[str, list[str]]:
@@ -39,8 +43,22 @@ def _bloc_members(query: Query) -> dict[str, list[str]]:
     return members
 
 
-def _dyads(query: Query, db, documents: bool = False) -> pd.DataFrame:
-    with Store(resolve_db_path(db), read_only=True) as store:
+def open_events(db: str | Path | None = None, events: str | Path | None = None
+                ) -> EventReader:
+    """The events to read, opened read-only: the Parquet dataset ``events`` when given,
+    else the store ``db`` (default ``EQUIPOISE_DB`` or ``./equipoise.duckdb``)."""
+    if events is not None:
+        if db is not None:
+            raise BadInputError("give a store (db) or a Parquet event dataset (events), "
+                                "not both")
+        from equipoise.store.parquet import ParquetEvents
+
+        return ParquetEvents(events)
+    return Store(resolve_db_path(db), read_only=True)
+
+
+def _dyads(query: Query, db, documents: bool = False, events=None) -> pd.DataFrame:
+    with open_events(db, events) as store:
         # A code neither known nor in the store is a typo: refuse it rather than
         # report a pole without events.
         query.check_codes(present=store.has_actor)
@@ -88,6 +106,8 @@ def load_events(
     db: str | Path | None = None,
     start: dt.date | str | None = None,
     end: dt.date | str | None = None,
+    *,
+    events: str | Path | None = None,
 ) -> pd.DataFrame:
     """Events between ``focal`` and any of ``poles`` (either direction), one row each,
     with their sentences and documents, and the ``pole`` and ``direction`` they count for.
@@ -95,7 +115,7 @@ def load_events(
     ``focal`` may be a :class:`~equipoise.analysis.query.Query` (its window is used)."""
     # No grid of periods is computed: the coarsest period keeps its size bound aside.
     query = _query(focal, poles, start, end, "year")
-    frame = _dyads(query, db, documents=True)
+    frame = _dyads(query, db, documents=True, events=events)
     return _in_window(dyad_events(frame, query.focal, query.poles), query.start, query.end)
 
 
@@ -124,6 +144,7 @@ def align(
     random_state: int | None = 0,
     overlap: str = "keep",
     include_background: bool = False,
+    events: str | Path | None = None,
 ) -> pd.DataFrame:
     """Per pole and period: event counts by quad class and direction, Goldstein, the
     alignment score, tilt, and (with ``ci``) bootstrap intervals.
@@ -136,6 +157,8 @@ def align(
     poles : codes of the rival powers or blocs (a bloc counts its members at each date),
         as a list or comma-separated.
     db : store path; default ``EQUIPOISE_DB`` or ``./equipoise.duckdb``.
+    events : a Parquet event dataset to read instead of a store (a folder or an fsspec
+        URL of hive-partitioned files, as ``equipoise code --parquet`` writes).
     start, end : ISO dates bounding the analysis (inclusive); a side not given stops at
         the first or last event dated from 1800-01-01 to one year after today.
     freq : ``month``, ``quarter`` or ``year``.
@@ -164,7 +187,7 @@ def align(
                    smoothing=smoothing, ci=ci, n_boot=n_boot, min_events=min_events,
                    random_state=random_state, overlap=overlap,
                    include_background=include_background)  # fmt: skip
-    frame = _dyads(query, db)
+    frame = _dyads(query, db, events=events)
     return _align(frame, query.focal, list(query.poles), **query.align_options())
 
 
@@ -177,6 +200,7 @@ def changepoints(
     freq: str = "month",
     *,
     top: int = 5,
+    events: str | Path | None = None,
     **align_options,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Breaks in each pole's tilt and the documents that drive them: ``(points, drivers)``.
@@ -185,7 +209,7 @@ def changepoints(
     ``focal`` may be a :class:`~equipoise.analysis.query.Query` (its ``top`` is used).
     """
     query = _query(focal, poles, start, end, freq, top=top, **align_options)
-    frame = _dyads(query, db, documents=True)
+    frame = _dyads(query, db, documents=True, events=events)
     return _changes(_series(frame, query), query)
 
 
@@ -206,6 +230,7 @@ def analyse(
     *,
     changepoints: bool = True,
     votes: pd.DataFrame | None = None,
+    events: str | Path | None = None,
     **align_options,
 ) -> dict[str, pd.DataFrame]:
     """Every table of a report from one read of the store: ``aligned``, ``equidistance``,
@@ -219,7 +244,7 @@ def analyse(
     from equipoise.analysis import equidistance
 
     query = _query(focal, poles, start, end, freq, changepoints=changepoints, **align_options)
-    frame = _dyads(query, db, documents=True)
+    frame = _dyads(query, db, documents=True, events=events)
     poles = list(query.poles)
     counted = _series(frame, query)
     aligned = _align(counted, query.focal, poles, **query.align_options())
@@ -306,6 +331,8 @@ def span(
     poles: Sequence[str] | str | None = None,
     db: str | Path | None = None,
     share: float = 0.8,
+    *,
+    events: str | Path | None = None,
 ) -> dict[str, Any]:
     """The densest window of the events between ``focal`` and ``poles`` (the shortest
     holding ``share`` of them, background events left out) and a frequency that suits
@@ -313,7 +340,7 @@ def span(
     from equipoise.analysis.span import densest_span, sensible_freq
 
     query = _query(focal, poles, None, None, "year")
-    frame = _in_window(_dyads(query, db), None, None)
+    frame = _in_window(_dyads(query, db, events=events), None, None)
     window = densest_span(frame["event_date"], share) if len(frame) else None
     if window is None:
         return {"start": None, "end": None, "freq": "month", "n_events": 0}
