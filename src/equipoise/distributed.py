@@ -199,7 +199,8 @@ class OnDask:
             self.client = client
         elif scheduler is not None:
             try:
-                self.client = distributed.Client(scheduler, timeout="20s")
+                # How long to try: Dask's distributed.comm.timeouts.connect (30 s).
+                self.client = distributed.Client(scheduler)
             except OSError as exc:
                 raise ClusterError(f"no Dask scheduler at {scheduler}: {exc}") from exc
         else:
