@@ -15,7 +15,8 @@ comes last, so a partition without one is coded again by the next run.
 :class:`ParquetEvents` reads any hive-partitioned Parquet dataset of the events columns
 (``DIR/KEY=VALUE/.../*.parquet``, on a local path or any fsspec URL) with the queries of
 the store (:class:`~equipoise.store.db.EventReader`); files under folders starting with
-``_`` or ``.`` are not events.
+``_`` are not events. The files of a dataset share one schema; columns of the events table
+that it lacks read as null.
 """
 
 from __future__ import annotations
@@ -234,8 +235,11 @@ class ParquetEvents(EventReader):
         (found,) = con.execute("SELECT count(*) FROM glob(?)", [pattern]).fetchone()  # type: ignore[misc]
         if not found:
             raise StoreError(f"{self.url}: no Parquet events (KEY=VALUE/*.parquet) in it")
+        # The first file's columns stand for all (reading every file's footer to unite
+        # their columns would cost a read per file before any query); a partition value
+        # is text, as written.
         source = (f"read_parquet({_literal(pattern)}, hive_partitioning = true, "
-                  "union_by_name = true, hive_types_autocast = false)")
+                  "hive_types_autocast = false)")
         present = {row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
         columns = [
             f'"{f.name}"' if f.name in present
@@ -249,7 +253,7 @@ class ParquetEvents(EventReader):
         documents = f"{self.url}/{DOCUMENTS_DIR}/*.parquet"
         (n_docs,) = con.execute("SELECT count(*) FROM glob(?)", [documents]).fetchone()  # type: ignore[misc]
         if n_docs:
-            docs = f"read_parquet({_literal(documents)}, union_by_name = true)"
+            docs = f"read_parquet({_literal(documents)})"
         else:  # a dataset of imported events: no documents, as in a store
             docs = "(SELECT " + ", ".join(
                 f"CAST(NULL AS {_DUCK_TYPES[str(f.type)]}) AS {f.name}" for f in DOCUMENT_SCHEMA
