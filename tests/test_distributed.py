@@ -182,12 +182,32 @@ def test_a_write_that_fails_leaves_the_partition_unfinished(tmp_path, monkeypatc
     assert not list(tmp_path.rglob("*.tmp"))
 
 
-def test_a_dataset_keeps_the_events_of_one_coder(tmp_path):
+def test_a_dataset_keeps_the_events_of_one_coder_in_partitions_of_one_size(tmp_path):
     from equipoise.store import StoreError
 
-    ParquetDataset(tmp_path, VERSION)
+    ParquetDataset(tmp_path, VERSION, 3)
+    ParquetDataset(tmp_path, VERSION, 3)
     with pytest.raises(StoreError, match="another folder"):
-        ParquetDataset(tmp_path, "another-coder")
+        ParquetDataset(tmp_path, "another-coder", 3)
+    with pytest.raises(StoreError, match="partitions of 3 documents, not 4"):
+        ParquetDataset(tmp_path, VERSION, 4)
+
+
+def test_a_run_on_changed_input_leaves_nothing_of_an_unfinished_partition(reference, tmp_path):
+    docs = generated()
+    dataset = ParquetDataset(tmp_path, VERSION, 3)
+    distributed.run(docs[:9], SPEC, distributed.InProcess(), dataset=dataset, size=3)
+    # The third partition was being written when the run stopped; the input then changed,
+    # so that partition is never coded again under its name.
+    unfinished = sorted((tmp_path / "_partitions").glob("*.json"))[2]
+    unfinished.unlink()
+    distributed.run(docs[:6] + docs[9:], SPEC, distributed.InProcess(), dataset=dataset,
+                    size=3)
+    assert not list(tmp_path.rglob(f"part-{unfinished.stem}.parquet"))
+    expected = rows(reference)
+    dropped = {d.id for d in docs[6:9]}
+    expected = expected[~expected["doc_id"].isin(dropped)].reset_index(drop=True)
+    pd.testing.assert_frame_equal(rows(tmp_path), expected)
 
 
 def test_partitions_are_named_by_their_documents_and_stream():

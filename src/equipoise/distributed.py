@@ -99,6 +99,7 @@ class PartitionResult:
     notes: list[tuple[Document, str]]
     sentences: int
     seconds: float
+    cpu_seconds: float  # of the thread that coded it: what a core of its own would take
     worker: int  # the process id
     version: str  # the coder's
     coded: list[Any] = field(default_factory=list)  # (doc, events, note) for the store
@@ -135,7 +136,7 @@ def code_partition(spec: CoderSpec, part: Partition, store_rows: bool = False
     coder = worker_coder(spec)
     version = coder.version
     before = coder.stats["sentences"]
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.thread_time()
     rows: list[tuple[Any, ...]] = []
     docs: list[dict[str, Any]] = []
     failures: list[tuple[Document, str]] = []
@@ -162,7 +163,8 @@ def code_partition(spec: CoderSpec, part: Partition, store_rows: bool = False
         name=part.name, events=events_table(rows, _CODED_COLUMNS),
         documents=documents_table(docs), failures=failures, notes=notes,
         sentences=coder.stats["sentences"] - before,
-        seconds=time.perf_counter() - started, worker=os.getpid(), version=version,
+        seconds=time.perf_counter() - started, cpu_seconds=time.thread_time() - cpu,
+        worker=os.getpid(), version=version,
         coded=coded)
 
 
@@ -206,10 +208,15 @@ class OnDask:
         else:
             import logging
 
-            # One thread a worker: each codes a partition at a time with its own coder.
-            self._cluster = distributed.LocalCluster(
-                n_workers=workers or 1, threads_per_worker=1, processes=True,
-                host="127.0.0.1", dashboard_address=None, silence_logs=logging.ERROR)
+            import dask
+
+            # One thread a worker: each codes a partition at a time with its own coder. The
+            # workers' sampling profiler takes the interpreter lock a hundred times a second
+            # from the thread that codes, for a profile nobody reads here.
+            with dask.config.set({"distributed.worker.profile.enabled": False}):
+                self._cluster = distributed.LocalCluster(
+                    n_workers=workers or 1, threads_per_worker=1, processes=True,
+                    host="127.0.0.1", dashboard_address=None, silence_logs=logging.ERROR)
             self.client = distributed.Client(self._cluster)
         self.workers = max(1, sum(self.client.nthreads().values()))
 
@@ -252,6 +259,7 @@ class RunSummary:
     sentences: int = 0
     failures: list[tuple[Document, str]] = field(default_factory=list)
     seconds: float = 0.0
+    cpu_seconds: float = 0.0  # coding, summed over the workers
 
 
 def run(
@@ -273,7 +281,12 @@ def run(
         raise ValueError("nowhere to write the events: give a dataset or a store")
     summary = RunSummary()
     started = time.perf_counter()
-    finished = dataset.finished() if dataset is not None else set()
+    finished: set[str] = set()
+    if dataset is not None:
+        # What a stopped run left half-written goes: the same partition is coded again
+        # under its name, and one the input no longer gives must not stay.
+        dataset.remove_unfinished()
+        finished = dataset.finished()
 
     def todo() -> Iterator[Partition]:
         for part in partitions(docs, size):
@@ -297,6 +310,7 @@ def run(
         summary.documents += result.documents.num_rows
         summary.events += result.events.num_rows
         summary.sentences += result.sentences
+        summary.cpu_seconds += result.cpu_seconds
         summary.failures.extend(result.failures)
         if on_result is not None:
             on_result(result)

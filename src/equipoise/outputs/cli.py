@@ -432,7 +432,7 @@ def _code_partitioned(docs: Path | None, parquet: Path | None, db: str | None,
                 yield item
 
     with ExitStack() as stack:
-        dataset = ParquetDataset(parquet, version) if parquet is not None else None
+        dataset = ParquetDataset(parquet, version, size) if parquet is not None else None
         store = None
         if docs is None or db is not None:
             store = stack.enter_context(_open_store(db))

@@ -106,23 +106,51 @@ def month_of(day: dt.date) -> str:
 
 
 class ParquetDataset:
-    """A Parquet event dataset being written, on a local or shared file system."""
+    """A Parquet event dataset being written, on a local or shared file system.
 
-    def __init__(self, path: str | os.PathLike[str], coder: str) -> None:
+    ``partition_size``, when given, is kept with the dataset and must be the same on every
+    run into it: partition names depend on it, so a run with another size would code the
+    finished documents again under other names.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], coder: str,
+                 partition_size: int | None = None) -> None:
         self.path = Path(path)
         self.coder = coder
         marker = self.path / DATASET_FILE
+        wanted = {"coder": coder, "partition_size": partition_size}
         if marker.exists():
-            found = json.loads(marker.read_text("utf-8")).get("coder")
-            if found != coder:
+            found = json.loads(marker.read_text("utf-8"))
+            if found.get("coder") != coder:
                 raise StoreError(
-                    f"{self.path}: a dataset of coder {found!r}, not {coder!r}: write the "
-                    "events of another coder to another folder")
+                    f"{self.path}: a dataset of coder {found.get('coder')!r}, not {coder!r}: "
+                    "write the events of another coder to another folder")
+            if found.get("partition_size") != partition_size:
+                raise StoreError(
+                    f"{self.path}: written in partitions of {found.get('partition_size')} "
+                    f"documents, not {partition_size}: go on with the same size, or write to "
+                    "another folder")
         elif self.path.exists() and not self.path.is_dir():
             raise StoreError(f"{self.path} is not a folder")
         else:
             self.path.mkdir(parents=True, exist_ok=True)
-            _write_atomic(marker, json.dumps({"coder": coder}).encode("utf-8"))
+            _write_atomic(marker, json.dumps(wanted).encode("utf-8"))
+
+    def remove_unfinished(self) -> int:
+        """Remove the files of partitions that have no record (a run stopped while
+        writing them), and temporary files left behind; returns how many went. Only
+        while no other run writes the dataset."""
+        finished = self.finished()
+        gone = 0
+        for path in [*self.path.glob(f"{PARTITION_KEY}=*/*"),
+                     *self.path.glob(f"{DOCUMENTS_DIR}/*"), *self.path.glob(f"{PARTITIONS_DIR}/.*")]:
+            name = path.name
+            stray = name.startswith(".") and name.endswith(".tmp")
+            if stray or (name.startswith("part-") and name.endswith(".parquet")
+                         and name[5:-8] not in finished):
+                path.unlink(missing_ok=True)
+                gone += 1
+        return gone
 
     def finished(self) -> set[str]:
         """Names of the partitions written whole."""
