@@ -331,3 +331,18 @@ def test_no_scheduler_at_the_address_is_one_line(tmp_path):
                                           "--scheduler", "tcp://127.0.0.1:9"])
     assert result.exit_code == 2, result.output
     assert "no Dask scheduler at tcp://127.0.0.1:9" in " ".join(result.output.split())
+
+
+def test_a_worker_with_another_coder_stops_the_run(tmp_path, monkeypatch):
+    from dataclasses import replace
+
+    coded = distributed.code_partition
+
+    def elsewhere(spec, part, store_rows=False):
+        return replace(coded(spec, part, store_rows), version="equipoise-rules-0.1")
+
+    monkeypatch.setattr(distributed, "code_partition", elsewhere)
+    dataset = ParquetDataset(tmp_path, VERSION, 3)
+    with pytest.raises(distributed.ClusterError, match="install the same equipoise"):
+        distributed.run(generated(3), SPEC, distributed.InProcess(), dataset=dataset, size=3)
+    assert dataset.finished() == set()

@@ -297,7 +297,15 @@ def run(
                 store.add_documents(part.documents)
             yield part
 
+    from equipoise.coding.coder import coder_version
+
+    version = coder_version(spec.model)
     for result in executor.map(spec, todo(), store is not None):
+        if result.version != version:
+            # A worker with another equipoise: its events would carry another version.
+            raise ClusterError(
+                f"a worker (process {result.worker}) codes as {result.version}, not "
+                f"{version}: install the same equipoise on every worker")
         if store is not None:
             for doc, events, note in result.coded:
                 if events is None:
