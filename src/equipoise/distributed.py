@@ -28,7 +28,7 @@ import pyarrow as pa
 
 from equipoise.errors import EquipoiseError
 from equipoise.records import Document
-from equipoise.store.db import ALL_EVENT_COLUMNS, event_row
+from equipoise.store.db import EVENT_ROW_COLUMNS, event_row
 from equipoise.store.parquet import ParquetDataset, documents_table, events_table
 
 if TYPE_CHECKING:
@@ -37,7 +37,6 @@ if TYPE_CHECKING:
     from equipoise.store import Store
 
 PARTITION_SIZE = 200
-_CODED_COLUMNS = ALL_EVENT_COLUMNS[:24]  # those event_row fills: the coded events' own
 
 
 class ClusterError(EquipoiseError):
@@ -160,7 +159,7 @@ def code_partition(spec: CoderSpec, part: Partition, store_rows: bool = False
                      "n_events": len(outcome.events),
                      "reason": outcome.failure if outcome.failure is not None else note})
     return PartitionResult(
-        name=part.name, events=events_table(rows, _CODED_COLUMNS),
+        name=part.name, events=events_table(rows, EVENT_ROW_COLUMNS),
         documents=documents_table(docs), failures=failures, notes=notes,
         sentences=coder.stats["sentences"] - before,
         seconds=time.perf_counter() - started, cpu_seconds=time.thread_time() - cpu,

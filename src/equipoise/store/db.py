@@ -806,8 +806,12 @@ def _document_row(doc: Document) -> tuple[Any, ...]:
     return (doc.id, doc.ref, doc.url, doc.title, doc.source, doc.published, doc.text)
 
 
+# The columns event_row fills, in its order: those of coded events.
+EVENT_ROW_COLUMNS = _EVENT_COLUMNS
+
+
 def event_row(event: Event, coder: str) -> tuple[Any, ...]:
-    """An event as the values of the ``events`` columns it fills (those of coded events)."""
+    """An event as the values of the ``events`` columns it fills (``EVENT_ROW_COLUMNS``)."""
     return _event_row(event, coder)
 
 

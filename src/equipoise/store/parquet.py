@@ -143,7 +143,8 @@ class ParquetDataset:
         finished = self.finished()
         gone = 0
         for path in [*self.path.glob(f"{PARTITION_KEY}=*/*"),
-                     *self.path.glob(f"{DOCUMENTS_DIR}/*"), *self.path.glob(f"{PARTITIONS_DIR}/.*")]:
+                     *self.path.glob(f"{DOCUMENTS_DIR}/*"),
+                     *self.path.glob(f"{PARTITIONS_DIR}/.*")]:
             name = path.name
             stray = name.startswith(".") and name.endswith(".tmp")
             if stray or (name.startswith("part-") and name.endswith(".parquet")
