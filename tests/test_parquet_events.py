@@ -172,6 +172,10 @@ def test_what_is_not_a_dataset_is_refused(both, tmp_path):
         ParquetEvents(tmp_path)
     with pytest.raises(BadInputError, match="not both"):
         api.align("AZE", POLES, db=db, events=events)
+    with pytest.raises(StoreError, match="no file system for nosuch://"):
+        ParquetEvents("nosuch://bucket/events")
+    pd.testing.assert_frame_equal(api.align("AZE", POLES, events=f"file://{events}"),
+                                  api.align("AZE", POLES, db=db))
 
 
 def test_the_command_line_and_the_dashboard_read_a_dataset(both, tmp_path):

@@ -222,34 +222,41 @@ def _write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-# DuckDB reads these natively; any other protocol is read through its fsspec file system.
-_NATIVE = ("", "file", "local", "s3", "s3a", "gcs", "gs", "http", "https", "hf", "az", "abfss")
+# Protocols DuckDB reads itself (its httpfs and azure extensions), for when fsspec has no
+# file system of that name installed.
+_DUCKDB_PROTOCOLS = ("s3", "s3a", "gcs", "gs", "http", "https", "hf", "az", "abfss")
 
 
 class ParquetEvents(EventReader):
     """A Parquet event dataset opened for the analysis: the read queries of a store.
 
     ``path`` is a folder of hive-partitioned Parquet files (``month=2020-07/...``), local
-    or an fsspec URL (``s3://bucket/events``, ``memory://events``). Columns of the events
-    table a file lacks read as null; the ``month`` partition, when there is one, lets a
-    query with a window skip the files of other months.
+    or an fsspec URL (``s3://bucket/events``, ``memory://events``): read through fsspec's
+    file system of that protocol when one is installed (so with its credentials, e.g.
+    s3fs's), else by DuckDB itself for the protocols it knows. Columns of the events table
+    a file lacks read as null; the ``month`` partition, when there is one, lets a query
+    with a window skip the files of other months.
     """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         text = os.fspath(path)
-        protocol = text.split("://", 1)[0] if "://" in text else ""
+        protocol = text.split("://", 1)[0].lower() if "://" in text else ""
+        if protocol in ("file", "local"):
+            text, protocol = text.split("://", 1)[1], ""
         self.path = Path(text) if not protocol else Path(text.split("://", 1)[1])
         self.url = text.rstrip("/")
         if not protocol:
             self.url = str(Path(text).expanduser()).rstrip("/")
             if not Path(self.url).is_dir():
                 raise StoreError(f"{text}: no such folder of Parquet events")
+        filesystem = _fsspec(protocol) if protocol else None
+        if protocol and filesystem is None and protocol not in _DUCKDB_PROTOCOLS:
+            raise StoreError(f"{text}: no file system for {protocol}:// (install fsspec and "
+                             "its implementation of that protocol)")
         self._con = duckdb.connect()
         try:
-            if protocol not in _NATIVE:
-                import fsspec
-
-                self._con.register_filesystem(fsspec.filesystem(protocol))
+            if filesystem is not None:
+                self._con.register_filesystem(filesystem)
             self._open()
         except duckdb.Error as exc:
             self._con.close()
@@ -339,3 +346,13 @@ _DUCK_TYPES = {
 def _literal(text: str) -> str:
     """``text`` as an SQL string literal (a table function's path cannot be bound)."""
     return "'" + text.replace("'", "''") + "'"
+
+
+def _fsspec(protocol: str) -> Any:
+    """fsspec's file system for ``protocol``, or None when fsspec or it is not installed."""
+    try:
+        import fsspec
+
+        return fsspec.filesystem(protocol)
+    except (ImportError, ValueError):
+        return None
