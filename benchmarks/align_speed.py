@@ -1,6 +1,6 @@
 """Alignment speed on a large store: one focal state against five poles, end to end.
 
-usage: python benchmarks/align_speed.py [DB] [--events 10000000] [--reuse] [--keep]
+usage: python benchmarks/align_speed.py [DB] [--events 10000000] [--reuse] [--keep] [--parquet]
            [--focal AZE] [--poles TUR,RUS,IRN,USA,EU] [--dyad-share 0.05]
            [--repeat 5] [--freq month] [--legacy] [--seed 7]
 
@@ -36,6 +36,16 @@ phase's own, not the generation's:
   of the actors with its sentence and document (``Store.events_frame``), then the analysis.
   At full size that is six million rows and over 10 GB; the process is capped at three
   quarters of the machine's memory and reported as failed if it runs out.
+
+With --parquet, the store's events are also written as a Parquet event dataset beside it
+(``DIR/month=YYYY-MM/*.parquet``, one folder per month, and the documents in
+``DIR/_documents``, by DuckDB's ``COPY ... PARTITION_BY``), and two more phases run:
+
+* ``align, Parquet``: ``equipoise.api.align(focal, poles, events=DIR, freq=...)``;
+* ``align, Parquet, window``: the same for the last year only, which reads the files of
+  twelve months.
+
+Both report whether their table is the store's (a hash of the rows of the same question).
 
 The focal state and the poles are state or bloc codes; as in the analysis, a bloc pole (EU)
 stands for its member states too, so the focal state's events with EU members are read.
@@ -408,11 +418,26 @@ def _worker(args: argparse.Namespace) -> dict:
 
     ci_in_api, ci_in_analysis = _takes_ci(api.align), _takes_ci(analyse)
     phase = args.worker
-    if phase == "align":
+    last_year = {"start": DAYS_FROM + dt.timedelta(days=DAYS - 365),
+                 "end": DAYS_FROM + dt.timedelta(days=DAYS - 1)}
+    if phase in ("align", "align-window"):
         times: list[float] = []
+        window = last_year if phase == "align-window" else {}
         for _ in range(repeat):
-            result = timed(lambda: api.align(focal, poles, db=db, freq=freq), times)
-        out.update(times=times, rows=len(result))
+            result = timed(lambda: api.align(focal, poles, db=db, freq=freq, **window), times)
+        out.update(times=times, rows=len(result), digest=_digest(result))
+    elif phase == "export":
+        t0 = time.perf_counter()
+        _export(db, _dataset_dir(db))
+        out.update(seconds=time.perf_counter() - t0)
+    elif phase in ("align-parquet", "align-parquet-window"):
+        times = []
+        window = last_year if phase == "align-parquet-window" else {}
+        folder = str(_dataset_dir(db))
+        for _ in range(repeat):
+            result = timed(lambda: api.align(focal, poles, events=folder, freq=freq, **window),
+                           times)
+        out.update(times=times, rows=len(result), digest=_digest(result))
     elif phase == "align-ci":
         if ci_in_api:
             out["via"] = "equipoise.api.align"
@@ -475,6 +500,38 @@ def _worker(args: argparse.Namespace) -> dict:
     return out
 
 
+def _digest(table) -> str:
+    import pandas as pd
+
+    return str(int(pd.util.hash_pandas_object(table, index=False).sum()))
+
+
+def _dataset_dir(db: Path) -> Path:
+    return db.with_name(db.stem + "-events")
+
+
+def _export(db: Path, folder: Path) -> None:
+    """The store's events as a Parquet dataset partitioned by month, and its documents."""
+    import duckdb
+
+    from equipoise.store.parquet import DOCUMENTS_DIR
+
+    if folder.exists():
+        shutil.rmtree(folder)
+    con = duckdb.connect(str(db), read_only=True)
+    con.execute("SET preserve_insertion_order = false")  # lets COPY stream in parallel
+    quoted = str(folder).replace("'", "''")
+    con.execute(
+        "COPY (SELECT *, strftime(event_date, '%Y-%m') AS month FROM events) "
+        f"TO '{quoted}' (FORMAT parquet, PARTITION_BY (month), COMPRESSION zstd)")
+    (folder / DOCUMENTS_DIR).mkdir()
+    con.execute(
+        "COPY (SELECT d.id, d.ref, d.url, d.title, d.source, d.published, c.coder, c.status, "
+        "c.n_events, c.reason FROM documents d LEFT JOIN codings c ON c.doc_id = d.id) "
+        f"TO '{quoted}/{DOCUMENTS_DIR}/part-0.parquet' (FORMAT parquet, COMPRESSION zstd)")
+    con.close()
+
+
 def _run_phase(phase: str, args: argparse.Namespace, repeat: int) -> dict:
     """Run one phase in a fresh interpreter and return what it measured.
 
@@ -517,6 +574,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reuse", action="store_true", help="use the events already in DB")
     parser.add_argument("--keep", action="store_true", help="keep the temporary store")
     parser.add_argument("--legacy", action="store_true", help="also time Store.events_frame")
+    parser.add_argument("--parquet", action="store_true",
+                        help="also align over the events as a Parquet dataset")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     args.focal = args.focal.strip().upper()
@@ -536,6 +595,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if tmp is not None and not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
+        elif tmp is None and args.parquet and not args.keep:
+            shutil.rmtree(_dataset_dir(args.db), ignore_errors=True)
         elif tmp is not None:
             print(f"store kept at {args.db}")
 
@@ -561,10 +622,13 @@ def _bench(args: argparse.Namespace, command: str) -> int:
         )
 
     phases = ["load", "split", "align", "align-ci"] + (["legacy"] if args.legacy else [])
+    if args.parquet:
+        phases += ["export", "align-window", "align-parquet", "align-parquet-window"]
     results = {}
     for phase in phases:
         print(f"measuring {phase}", flush=True)
-        results[phase] = _run_phase(phase, args, 1 if phase == "legacy" else args.repeat)
+        once = phase in ("legacy", "export")
+        results[phase] = _run_phase(phase, args, 1 if once else args.repeat)
     for phase in ("load", "split", "align"):
         if "failed" in results[phase]:
             raise SystemExit(results[phase]["failed"])
@@ -602,6 +666,28 @@ def _bench(args: argparse.Namespace, command: str) -> int:
                 ),
                 ("legacy analysis", _fmt_times(legacy["analysis_times"]), rss(legacy)),
             ]
+
+    if args.parquet:
+        export = results["export"]
+        if "failed" in export:
+            raise SystemExit(export["failed"])
+        folder = _dataset_dir(args.db)
+        size = sum(f.stat().st_size for f in folder.rglob("*.parquet")) / 2**20
+        months = sum(1 for _ in folder.glob("month=*"))
+        rows.append(("export to Parquet", f"{export['seconds']:8.1f} s",
+                     f"{size:,.0f} MB in {months} month folders"))
+        window = results["align-window"]
+        rows.append(("align, last year", _fmt_times(window["times"]), rss(window)))
+        for phase, label, same_as in (("align-parquet", "align, Parquet", plain),
+                                      ("align-parquet-window", "align, Parquet, last year",
+                                       window)):
+            result = results[phase]
+            if "failed" in result:
+                rows.append((label, "     n/a", result["failed"]))
+                continue
+            same = "same table as the store" if result["digest"] == same_as["digest"] \
+                else "TABLE DIFFERS from the store's"
+            rows.append((label, _fmt_times(result["times"]), f"{rss(result)}; {same}"))
 
     n_events, n_docs, dyad_rows = load["store_events"], load["store_documents"], load["rows"]
     cores = os.cpu_count() or 0

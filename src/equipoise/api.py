@@ -2,6 +2,10 @@
 
 >>> import equipoise
 >>> table = equipoise.align("AZE", ["TUR", "RUS", "IRN"], db="equipoise.duckdb")
+
+Every function that reads events takes them from a store (``db``) or from a Parquet event
+dataset (``events``: a folder or fsspec URL, see :mod:`equipoise.store.parquet`), with the
+same queries and the same results for the same events.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from equipoise.analysis.stories import mark_stories
 from equipoise.errors import BadInputError, InvalidQueryError
 from equipoise.reference.memberships import default_memberships
 from equipoise.store import Store, resolve_db_path
-from equipoise.store.db import DYAD_COLUMNS
+from equipoise.store.db import DYAD_COLUMNS, EventReader
 
 
 def _bloc_members(query: Query) -> dict[str, list[str]]:
@@ -42,13 +46,28 @@ def _bloc_members(query: Query) -> dict[str, list[str]]:
     return members
 
 
-def _read(query: Query, db, documents: bool = False,
-          volumes: bool = False) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+def open_events(db: str | Path | None = None, events: str | Path | None = None
+                ) -> EventReader:
+    """The events to read, opened read-only: the Parquet dataset ``events`` when given,
+    else the store ``db`` (default ``EQUIPOISE_DB`` or ``./equipoise.duckdb``)."""
+    if events is not None:
+        if db is not None:
+            raise BadInputError("give a store (db) or a Parquet event dataset (events), "
+                                "not both")
+        from equipoise.store.parquet import ParquetEvents
+
+        return ParquetEvents(events)
+    return Store(resolve_db_path(db), read_only=True)
+
+
+def _read(query: Query, db, documents: bool = False, volumes: bool = False,
+          events=None) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """The dyad rows of the question and, with ``volumes``, each pole's events with
-    anyone per month (its weight in the news, for salience), in one opening of the store."""
+    anyone per month (its weight in the news, for salience), in one opening of the
+    store or Parquet dataset."""
     members = _bloc_members(query)
     counts = None
-    with Store(resolve_db_path(db), read_only=True) as store:
+    with open_events(db, events) as store:
         # A code neither known nor in the store is a typo: refuse it rather than
         # report a pole without events.
         query.check_codes(present=store.has_actor)
@@ -69,8 +88,8 @@ def _read(query: Query, db, documents: bool = False,
     return frame, counts
 
 
-def _dyads(query: Query, db, documents: bool = False) -> pd.DataFrame:
-    return _read(query, db, documents)[0]
+def _dyads(query: Query, db, documents: bool = False, events=None) -> pd.DataFrame:
+    return _read(query, db, documents, events=events)[0]
 
 
 def _without_volume(aligned: pd.DataFrame, query: Query) -> pd.DataFrame:
@@ -113,6 +132,8 @@ def load_events(
     db: str | Path | None = None,
     start: dt.date | str | None = None,
     end: dt.date | str | None = None,
+    *,
+    events: str | Path | None = None,
 ) -> pd.DataFrame:
     """Events between ``focal`` and any of ``poles`` (either direction), one row each,
     with their sentences and documents, the ``pole`` and ``direction`` they count for, and
@@ -122,9 +143,9 @@ def load_events(
     ``focal`` may be a :class:`~equipoise.analysis.query.Query` (its window is used)."""
     # No grid of periods is computed: the coarsest period keeps its size bound aside.
     query = _query(focal, poles, start, end, "year")
-    frame = _dyads(query, db, documents=True)
-    events = _in_window(dyad_events(frame, query.focal, query.poles), query.start, query.end)
-    return mark_stories(events)
+    frame = _dyads(query, db, documents=True, events=events)
+    found = _in_window(dyad_events(frame, query.focal, query.poles), query.start, query.end)
+    return mark_stories(found)
 
 
 def places(
@@ -133,6 +154,8 @@ def places(
     db: str | Path | None = None,
     start: dt.date | str | None = None,
     end: dt.date | str | None = None,
+    *,
+    events: str | Path | None = None,
 ) -> pd.DataFrame:
     """Where the events between ``focal`` and any of ``poles`` took place: one row per
     place with coordinates, its name, its events and their counts by quad class
@@ -142,7 +165,7 @@ def places(
     (``events``) and how many have coordinates (``located``)."""
     from equipoise.analysis.places import places as _places
 
-    return _places(load_events(focal, poles, db=db, start=start, end=end))
+    return _places(load_events(focal, poles, db=db, start=start, end=end, events=events))
 
 
 def _in_window(events: pd.DataFrame, start, end) -> pd.DataFrame:
@@ -172,6 +195,7 @@ def align(
     include_background: bool = False,
     salience: bool = False,
     coding_error: str | Path | CodingError | None = None,
+    events: str | Path | None = None,
 ) -> pd.DataFrame:
     """Per pole and period: event counts by quad class and direction, Goldstein, the
     alignment score, tilt, each pole's share of the focal state's events (and with
@@ -186,6 +210,8 @@ def align(
     poles : codes of the rival powers or blocs (a bloc counts its members at each date),
         as a list or comma-separated.
     db : store path; default ``EQUIPOISE_DB`` or ``./equipoise.duckdb``.
+    events : a Parquet event dataset to read instead of a store (a folder or an fsspec
+        URL of hive-partitioned files, as ``equipoise code --parquet`` writes).
     start, end : ISO dates bounding the analysis (inclusive); a side not given stops at
         the first or last event dated from 1800-01-01 to one year after today.
     freq : ``month``, ``quarter`` or ``year``.
@@ -223,7 +249,7 @@ def align(
                    random_state=random_state, overlap=overlap,
                    include_background=include_background, salience=salience)  # fmt: skip
     error = read_coding_error(coding_error) if coding_error is not None else None
-    frame, volumes = _read(query, db, volumes=query.salience)
+    frame, volumes = _read(query, db, volumes=query.salience, events=events)
     return _without_volume(_align(frame, query.focal, list(query.poles), volumes=volumes,
                                   coding_error=error, **query.align_options()), query)
 
@@ -253,6 +279,7 @@ def changepoints(
     freq: str = "month",
     *,
     top: int = 5,
+    events: str | Path | None = None,
     **align_options,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Breaks in each pole's tilt and the documents that drive them: ``(points, drivers)``.
@@ -261,7 +288,7 @@ def changepoints(
     ``focal`` may be a :class:`~equipoise.analysis.query.Query` (its ``top`` is used).
     """
     query = _query(focal, poles, start, end, freq, top=top, **align_options)
-    frame = _dyads(query, db, documents=True)
+    frame = _dyads(query, db, documents=True, events=events)
     return _changes(_series(frame, query), query)
 
 
@@ -282,6 +309,7 @@ def analyse(
     *,
     changepoints: bool = True,
     votes: pd.DataFrame | None = None,
+    events: str | Path | None = None,
     **align_options,
 ) -> dict[str, pd.DataFrame]:
     """Every table of a report from one read of the store: ``aligned``, ``equidistance``,
@@ -295,7 +323,7 @@ def analyse(
     from equipoise.analysis import equidistance
 
     query = _query(focal, poles, start, end, freq, changepoints=changepoints, **align_options)
-    frame, volumes = _read(query, db, documents=True, volumes=query.salience)
+    frame, volumes = _read(query, db, documents=True, volumes=query.salience, events=events)
     poles = list(query.poles)
     counted = _series(frame, query)
     aligned = _without_volume(_align(counted, query.focal, poles, volumes=volumes,
@@ -424,6 +452,8 @@ def span(
     poles: Sequence[str] | str | None = None,
     db: str | Path | None = None,
     share: float = 0.8,
+    *,
+    events: str | Path | None = None,
 ) -> dict[str, Any]:
     """The densest window of the events between ``focal`` and ``poles`` (the shortest
     holding ``share`` of them, background events left out) and a frequency that suits
@@ -431,7 +461,7 @@ def span(
     from equipoise.analysis.span import densest_span, sensible_freq
 
     query = _query(focal, poles, None, None, "year")
-    frame = _in_window(_dyads(query, db), None, None)
+    frame = _in_window(_dyads(query, db, events=events), None, None)
     window = densest_span(frame["event_date"], share) if len(frame) else None
     if window is None:
         return {"start": None, "end": None, "freq": "month", "n_events": 0}

@@ -61,6 +61,11 @@ BATCH_CHARS = 50_000
 OVER_BUDGET = "time budget exceeded"
 
 
+def coder_version(model: PairModel | None) -> str:
+    """The version a coder with ``model`` (None: the rules alone) records with its events."""
+    return CODER_VERSION if model is None else f"{CODER_VERSION}+{model.digest()}"
+
+
 class CodingError(EquipoiseError):
     """A document could not be coded; the message names it and says why."""
 
@@ -144,7 +149,7 @@ class Coder:
             model = PairModel.load(model)
         self.model: PairModel | None = model
         # documents coded by other rules or weights are coded again by `equipoise code`
-        self.version = CODER_VERSION if model is None else f"{CODER_VERSION}+{model.digest()}"
+        self.version = coder_version(model)
         self.gazetteer = gazetteer if gazetteer is not None else Gazetteer.default()
         self.time_budget = time_budget
         self.max_sentence_chars = max_sentence_chars

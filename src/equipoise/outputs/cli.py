@@ -10,7 +10,7 @@ import tempfile
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -120,6 +120,9 @@ PolesOption = Annotated[
 FromOption = Annotated[str | None, typer.Option("--from", help="First date (YYYY-MM-DD).")]
 ToOption = Annotated[str | None, typer.Option("--to", help="Last date (YYYY-MM-DD).")]
 FreqOption = Annotated[str, typer.Option("--freq", help="month, quarter or year.")]
+EventsOption = Annotated[str | None, typer.Option(
+    "--events", help="Read the events from this Parquet event dataset (a folder or an "
+    "fsspec URL such as s3://bucket/events, as `code --parquet` writes) instead of a store.")]
 
 
 def _progress() -> Progress:
@@ -276,16 +279,51 @@ def code(
     )] = None,
     model: ModelOption = None,
     rules_only: RulesOnlyOption = False,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", min=1, help="Code in partitions on a local Dask cluster of this many "
+        "worker processes (needs equipoise[dask]).")] = None,
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", help="Code in partitions on the Dask cluster of this scheduler, "
+        "e.g. tcp://10.0.0.5:8786.")] = None,
+    parquet: Annotated[Path | None, typer.Option(
+        "--parquet", help="Write the events as a Parquet dataset partitioned by month "
+        "into this folder (on a file system every worker's results reach through this "
+        "process); a run into a folder that has some partitions finished skips them.")
+    ] = None,
+    partition_size: Annotated[int, typer.Option(
+        "--partition-size", min=1, help="Documents per partition with --workers, "
+        "--scheduler or --parquet.")] = 200,
 ) -> None:
     """Code documents into events: the store's uncoded documents, or a JSONL file.
 
     A document that cannot be coded is reported with the reason, the others are coded,
     and the exit status is then 1. In the store the failure is recorded, so the next run
     passes over it; --retry-failed tries those documents again.
+
+    With --workers, --scheduler or --parquet, documents are coded in partitions (of a
+    JSONL or Parquet file of documents, or of the store's uncoded documents) and the
+    events go into the Parquet dataset and/or the store (--db).
     """
     if time_budget is not None and not time_budget > 0:
         raise typer.BadParameter("give a number of seconds above 0", param_hint="--time-budget")
     options = {} if time_budget is None else {"time_budget": time_budget}
+    if workers is not None or scheduler is not None or parquet is not None:
+        if retry_failed:
+            raise typer.BadParameter("--retry-failed codes in one process: leave out "
+                                     "--workers, --scheduler and --parquet",
+                                     param_hint="--retry-failed")
+        if output is not None:
+            raise typer.BadParameter("partitioned coding writes --parquet or the store, "
+                                     "not --output", param_hint="--output")
+        if workers is not None and scheduler is not None:
+            raise typer.BadParameter("give --workers or --scheduler, not both",
+                                     param_hint="--scheduler")
+        if docs is not None and parquet is None:
+            raise typer.BadParameter("coding a file in partitions writes --parquet "
+                                     "(and the store too with --db)", param_hint="--parquet")
+        _code_partitioned(docs, parquet, db, workers, scheduler, partition_size,
+                          _coder_spec(model, rules_only, time_budget))
+        return
     if docs is not None:
         if output is None:
             raise typer.BadParameter("standalone coding needs --output", param_hint="--output")
@@ -356,6 +394,90 @@ def _code_stored(store, coder, retry_failed: bool = False
                     failures.append((doc, failure))
                 progress.advance(task)
     return coded_ok, n_events, failures
+
+
+def _coder_spec(model: Path | None, rules_only: bool, time_budget: float | None):
+    """What a worker needs to build the coder the options ask for (the model read here,
+    so workers need not see the file)."""
+    from equipoise.coding.model import ModelError, PairModel
+    from equipoise.distributed import CoderSpec
+
+    if model is not None and rules_only:
+        raise typer.BadParameter("give --model or --rules-only, not both", param_hint="--model")
+    try:
+        pairs = None if rules_only else PairModel.load(str(model)) if model \
+            else PairModel.default()
+    except ModelError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+    return CoderSpec(model=pairs, time_budget=time_budget)
+
+
+def _code_partitioned(docs: Path | None, parquet: Path | None, db: str | None,
+                      workers: int | None, scheduler: str | None, size: int, spec) -> None:
+    """`code` in partitions: on Dask workers, or in this process with --parquet alone."""
+    from contextlib import ExitStack
+
+    from equipoise import distributed
+    from equipoise.coding.coder import coder_version
+    from equipoise.store.parquet import ParquetDataset
+
+    version = coder_version(spec.model)
+    read_errors = 0
+
+    def documents() -> Iterator[Document]:
+        nonlocal read_errors
+        from equipoise.sources import SourceError, read_jsonl
+        from equipoise.sources.parquetdocs import read_parquet_documents
+
+        assert docs is not None
+        parquet_input = docs.is_dir() or docs.suffix.lower() == ".parquet"
+        items = read_parquet_documents(docs) if parquet_input else read_jsonl(docs)
+        for item in items:
+            if isinstance(item, SourceError):
+                read_errors += 1
+                console.print(f"[red]error:[/red] {escape(str(item))}")
+            else:
+                yield item
+
+    with ExitStack() as stack:
+        dataset = ParquetDataset(parquet, version, size) if parquet is not None else None
+        store = None
+        if docs is None or db is not None:
+            store = stack.enter_context(_open_store(db))
+        total = None
+        if docs is not None:
+            source = documents()
+        else:
+            assert store is not None
+            source, total = distributed.uncoded(store, version), store.count_uncoded(version)
+        if workers is None and scheduler is None:
+            executor: distributed.InProcess | distributed.OnDask = distributed.InProcess()
+        else:
+            with console.status("starting the Dask cluster" if scheduler is None
+                                else f"connecting to {scheduler}"):
+                executor = distributed.OnDask(workers=workers, scheduler=scheduler)
+        stack.callback(executor.close)
+        with _progress() as progress:
+            task = progress.add_task(f"Coding on {executor.workers} worker(s)", total=total)
+
+            def done(result) -> None:
+                for doc, note in result.notes:
+                    console.print(f"[yellow]note:[/yellow] document {_label(doc)}: {note}")
+                progress.advance(task, result.documents.num_rows)
+
+            summary = distributed.run(source, spec, executor, dataset=dataset, store=store,
+                                      size=size, add_documents=docs is not None,
+                                      on_result=done)
+    rate = summary.documents / summary.seconds if summary.seconds else 0.0
+    console.print(
+        f"{summary.documents - len(summary.failures)} documents coded, {summary.events} "
+        f"events, {len(summary.failures)} failed ({version}); {summary.partitions} "
+        f"partitions coded, {summary.skipped} already finished; {rate:.1f} documents/s"
+        + (f" -> {parquet}" if parquet is not None else ""))
+    _print_failures(summary.failures)
+    if summary.failures or read_errors:
+        raise typer.Exit(1)
 
 
 def _label(doc: Document) -> str:
@@ -747,6 +869,7 @@ def align(
         "by the error's uncertainty, and each tilt's stability under it (weight count "
         "only).")] = None,
     db: DbOption = None,
+    events_dir: EventsOption = None,
 ) -> None:
     """Which way FOCAL leans between the poles, period by period.
 
@@ -768,16 +891,16 @@ def align(
                            changepoints=changepoints, overlap=overlap,
                            include_background=include_background, salience=salience)
                for one in focals]  # fmt: skip
-    path = _existing_db(db)
+    where = _where(db, events_dir)
     results = []
     error = api.read_coding_error(coding_error) if coding_error is not None else None
     for query in queries:
-        aligned = api.align(query, db=path, coding_error=error)
+        aligned = api.align(query, coding_error=error, **where)
         _warn_left_out(aligned)
         _warn_overlaps(aligned)
         panels = {"alignment": aligned, "equidistance": equidistance(aligned)}
         if query.changepoints:
-            panels["changepoints"], panels["drivers"] = api.changepoints(query, db=path)
+            panels["changepoints"], panels["drivers"] = api.changepoints(query, **where)
         if un_votes is not None:
             panels["un_votes"] = _un_agreement(un_votes, un_roll_calls, query.focal,
                                                list(query.poles), issues)
@@ -907,6 +1030,7 @@ def events(
         "--output", "-o", help="File to write (needed for parquet); default standard output."
     )] = None,
     db: DbOption = None,
+    events_dir: EventsOption = None,
 ) -> None:
     """The events between FOCAL and the poles, one row each, with their sentences.
 
@@ -923,7 +1047,7 @@ def events(
         raise typer.BadParameter("parquet is written to a file: give --output",
                                  param_hint="--output")
     query = Query.build(focal, poles, start, end)
-    table = api.load_events(query, db=_existing_db(db))
+    table = api.load_events(query, **_where(db, events_dir))
     if fmt == "parquet":
         assert output is not None
         table.to_parquet(output, index=False)
@@ -1059,6 +1183,18 @@ def _warn_overlaps(aligned) -> None:
                       f"them for {member} only", markup=True, highlight=False)
 
 
+def _where(db: str | None, events: str | None) -> dict[str, Any]:
+    """Where the analysis reads its events: ``{"db": store}`` or ``{"events": dataset}``."""
+    if events is None:
+        return {"db": _existing_db(db)}
+    if db is not None:
+        raise typer.BadParameter("give --db or --events, not both", param_hint="--events")
+    if "://" not in events and not Path(events).expanduser().is_dir():
+        _error(f"no Parquet event dataset at {events}; --events names its folder")
+        raise typer.Exit(2) from None
+    return {"events": events}
+
+
 def _existing_db(db: str | None) -> Path:
     from equipoise.store import resolve_db_path
 
@@ -1100,6 +1236,7 @@ def report(
     max_events: Annotated[int, typer.Option(
         "--max-events", help="Most events listed (largest Goldstein first).")] = 5000,
     db: DbOption = None,
+    events_dir: EventsOption = None,
 ) -> None:
     """Write a one-file HTML report that works offline.
 
@@ -1117,24 +1254,25 @@ def report(
                   overlap=overlap, include_background=include_background)  # fmt: skip
     issues = _un_issue(un_issue, un_issues, un_votes)
     path = _write_report(query, output, db, votes=(un_votes, un_roll_calls),
-                         un_measure=_un_measure(un_measure), issues=issues)
+                         un_measure=_un_measure(un_measure), issues=issues,
+                         events=events_dir)
     console.print(f"report written to {path}")
 
 
 def _write_report(query, output, db, *, votes=(None, None), un_measure="pi",
-                  issues=None) -> Path:
-    from equipoise.api import analyse
+                  issues=None, events=None) -> Path:
+    from equipoise.api import analyse, open_events
     from equipoise.outputs.report import render_report, write_report
 
-    path = _existing_db(db)
+    where = _where(db, events)
     vote_table = None
     if votes[0] is not None:
         vote_table = _read_un_votes(votes[0], votes[1], issues)
     with console.status("analysing"):
-        tables = analyse(query, db=path, votes=vote_table)
+        tables = analyse(query, votes=vote_table, **where)
     _warn_left_out(tables["aligned"])
     _warn_overlaps(tables["aligned"])
-    with _open_store(str(path), read_only=True) as store:
+    with open_events(**where) as store:
         coverage = store.stats()
         judged = store.judgements()
     excluded = int((judged["verdict"] == "exclude").sum()) if len(judged) else 0
@@ -1378,6 +1516,7 @@ def serve(
     un_roll_calls: RollCallsOption = None,
     un_issue: UnIssueOption = None,
     un_issues: UnIssuesOption = None,
+    events_dir: EventsOption = None,
 ) -> None:
     """Serve a local, read-only dashboard of the store to the browser (Ctrl+C stops it).
 
@@ -1386,7 +1525,7 @@ def serve(
     """
     from equipoise.outputs import server
 
-    path = _existing_db(db)
+    where = _where(db, events_dir)
     issues = _un_issue(un_issue, un_issues, un_votes)
     votes = None
     if un_votes is not None:
@@ -1394,8 +1533,10 @@ def serve(
     if host not in ("127.0.0.1", "localhost", "::1"):
         console.print(f"[yellow]warning:[/yellow] listening on {host}: the dashboard has no "
                       "login, so anyone who can reach this address can read the store")
-    console.print(f"equipoise dashboard for {path} at http://{_url_host(host)}:{port}/")
-    server.serve(path, host=host, port=port, un_votes=votes)
+    shown = where.get("db", where.get("events"))
+    console.print(f"equipoise dashboard for {shown} at http://{_url_host(host)}:{port}/")
+    dataset = {"events": where["events"]} if "events" in where else {}
+    server.serve(where.get("db"), host=host, port=port, un_votes=votes, **dataset)
 
 
 def _url_host(host: str) -> str:

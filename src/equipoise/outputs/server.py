@@ -79,6 +79,7 @@ from equipoise.reference.memberships import default_memberships
 from equipoise.reference.periods import FREQ_CODES
 from equipoise.reference.quads import QUAD_NAMES
 from equipoise.store import Store, StoreError
+from equipoise.store.db import EventReader
 
 __all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "create_app", "open_store", "serve"]
 
@@ -432,10 +433,13 @@ class UnvotesResponse(BaseModel):
 
 
 @contextmanager
-def open_store(db_path: str | os.PathLike[str]) -> Iterator[Store]:
-    """The store opened read-only for one request; a store that cannot be read is a 503."""
+def open_store(db_path: str | os.PathLike[str] | None, events: str | None = None
+               ) -> Iterator[Store | EventReader]:
+    """The store (or the Parquet event dataset ``events``) opened read-only for one
+    request; one that cannot be read is a 503."""
     try:
-        store = Store(db_path, read_only=True)
+        store = (api.open_events(events=events) if events is not None
+                 else Store(db_path or "", read_only=True))
     except StoreError as exc:
         raise ApiError(503, str(exc)) from None
     try:
@@ -555,20 +559,27 @@ def _error_text(error: dict[str, Any]) -> str:
 
 
 def create_app(
-    db_path: str | os.PathLike[str],
+    db_path: str | os.PathLike[str] | None,
     un_votes: pd.DataFrame | None = None,
     *,
+    events: str | None = None,
     allowed_hosts: Sequence[str] | None = None,
     busy_timeout: float = BUSY_TIMEOUT,
 ) -> FastAPI:
-    """The dashboard and its JSON API over the store at ``db_path``, opened read-only.
+    """The dashboard and its JSON API over the store at ``db_path``, opened read-only, or
+    over the Parquet event dataset ``events`` (a folder or fsspec URL; ``db_path`` None).
 
     ``un_votes`` (the table of :mod:`equipoise.sources.unvotes`) turns on
     ``/api/unvotes``. ``allowed_hosts`` are the Host headers accepted (default the
     loopback names); ``["*"]`` accepts any. A request waits at most ``busy_timeout``
     seconds for its turn to compute (503 after that).
     """
-    db = Path(db_path).expanduser()
+    if (db_path is None) == (events is None):
+        raise ValueError("give a store or a Parquet event dataset")
+    db = Path(db_path).expanduser() if db_path is not None else None
+    # What every api call reads, and the name the page shows.
+    where: dict[str, Any] = {"db": db} if db is not None else {"events": events}
+    label = db.name if db is not None else str(events).rstrip("/").rsplit("/", 1)[-1]
     app = FastAPI(
         title="equipoise dashboard API",
         version=_version(),
@@ -660,7 +671,7 @@ def create_app(
         if request.query_params:
             raise ApiError(422, "the page takes no query parameters (it reads the #fragment)")
         html = _template().render(
-            store_name=db.name,
+            store_name=label,
             has_unvotes=app.state.un_votes is not None,
             version=_version(),
         )
@@ -685,7 +696,7 @@ def create_app(
         dashboard opens on when the address names no window."""
         query = _asked(q.query)
         with computing():
-            found = _call(api.span, query, db=db)
+            found = _call(api.span, query, **where)
         return {**found, "start": plain(found["start"]), "end": plain(found["end"])}
 
     @app.get(
@@ -698,14 +709,14 @@ def create_app(
         the bloc codes of the membership table (usable as focal or pole). With ``focal``,
         also the actors that focal's events are with (by code or country), most first."""
         focal = None if q.focal is None else _call(actor_code, q.focal, "focal")
-        with open_store(db) as store:
+        with open_store(db, events) as store:
             stats = store.stats()
             found = _counts(store.actor_counts())
             partners = []
             if focal is not None:
                 partners = _counts(store.actor_counts(partners_of=focal, limit=PARTNERS))
         return {
-            "store": {k: plain(v) for k, v in stats.items()} | {"file": db.name},
+            "store": {k: plain(v) for k, v in stats.items()} | {"file": label},
             "actors": found,
             "blocs": _blocs(),
             "focal": focal,
@@ -726,7 +737,7 @@ def create_app(
         query = _asked(q.query)
         export = _export(q.format)
         with computing():
-            aligned = _call(api.align, query, db=db)
+            aligned = _call(api.align, query, **where)
             if export:
                 return _csv(aligned, f"align-{query.focal}.csv")
             return jsonify.alignment(aligned, equidistance(aligned), summary(aligned),
@@ -743,7 +754,7 @@ def create_app(
         events of each change point's most influential documents, with their sentences)."""
         query = _asked(q.query)
         with computing():
-            points, table = _call(api.changepoints, query, db=db)
+            points, table = _call(api.changepoints, query, **where)
         if len(table) and "doc_url" in table.columns:
             from equipoise.outputs.report import safe_url
 
@@ -778,7 +789,7 @@ def create_app(
             rows = pd.DataFrame()
         else:
             with computing():
-                rows = _call(api.load_events, replace(query, start=start, end=end), db=db)
+                rows = _call(api.load_events, replace(query, start=start, end=end), **where)
         if len(rows):
             if q.quad is not None:
                 rows = rows[rows["quad"] == q.quad]
@@ -878,11 +889,12 @@ def _version() -> str:
 
 
 def serve(
-    db: str | os.PathLike[str],
+    db: str | os.PathLike[str] | None,
     host: str = DEFAULT_HOST,
     port: int = DEFAULT_PORT,
     *,
     un_votes: pd.DataFrame | None = None,
+    events: str | None = None,
     log_level: str = "info",
 ) -> None:
     """Serve the dashboard for the store ``db`` at http://host:port/ until interrupted.
@@ -897,5 +909,5 @@ def serve(
         hosts = ["*"]
     elif host not in hosts:
         hosts.append(host)
-    app = create_app(db, un_votes=un_votes, allowed_hosts=hosts)
+    app = create_app(db, un_votes=un_votes, events=events, allowed_hosts=hosts)
     uvicorn.run(app, host=host, port=port, log_level=log_level, server_header=False)

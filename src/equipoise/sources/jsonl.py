@@ -131,7 +131,18 @@ def _parse_line(
         raise SourceError(path, f"NUL byte at column {raw.index(0) + 1}", lineno)
     line = decode_utf8(raw, path, offset=offset, first_line=lineno)
     obj = _load_object(path, lineno, line)
+    return document_from_record(obj, path, lineno, default_date, dates)
 
+
+def document_from_record(
+    obj: dict[str, Any],
+    path: Path,
+    lineno: int,
+    default_date: dt.date | None,
+    dates: DateRange,
+) -> Document:
+    """The Document a record (``text``, ``date``, ``id``, ``url``, ``title``) describes,
+    checked as a JSONL line is; SourceError naming ``path`` and ``lineno`` if it is bad."""
     text = obj.get("text")
     if text is None:
         raise SourceError(path, "missing 'text'", lineno)

@@ -15,7 +15,7 @@ from contextlib import contextmanager, suppress
 from importlib import resources
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import duckdb
 import pandas as pd
@@ -131,247 +131,25 @@ def resolve_db_path(option: str | os.PathLike[str] | None = None) -> Path:
     return Path(chosen).expanduser()
 
 
-class Store:
-    """Documents and events in one DuckDB file. Use as a context manager."""
+class EventReader:
+    """Read-only queries over a DuckDB connection that has ``events`` and ``documents``
+    (and, in a store, ``codings`` and ``judgements``): what analysis reads, the same SQL
+    whether the events are in a store file or in a Parquet dataset
+    (:class:`equipoise.store.parquet.ParquetEvents`). Use as a context manager."""
 
-    def __init__(self, path: str | os.PathLike[str], read_only: bool = False) -> None:
-        self.path = Path(path)
-        self.read_only = read_only
-        if read_only and not self.path.exists():
-            raise StoreError(f"{self.path}: no such database; ingest some documents first")
-        if not read_only:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self._con = duckdb.connect(str(self.path), read_only=read_only)
-        except duckdb.IOException as exc:
-            # Only a lock means another process: other I/O errors are the file's own.
-            busy = "; another process is writing it (DuckDB allows one writer)" \
-                if "lock" in str(exc).lower() else ""
-            raise StoreError(f"{self.path}: cannot open ({exc}){busy}") from exc
-        except duckdb.Error as exc:
-            raise StoreError(f"{self.path}: cannot open: {exc}") from exc
-        try:
-            self._prepare()
-        except BaseException:
-            self._con.close()
-            raise
-
-    def _prepare(self) -> None:
-        tables = {
-            row[0]
-            for row in self._con.execute(
-                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
-            ).fetchall()
-        }
-        if "meta" in tables:
-            row = self._con.execute(
-                "SELECT value FROM meta WHERE key = 'schema_version'"
-            ).fetchone()
-            found = row[0] if row else None
-            if found in _MIGRATIONS and not self.read_only:
-                self._migrate(found)
-                found = SCHEMA_VERSION
-            if found != SCHEMA_VERSION:
-                hint = " (open it once for writing, e.g. `equipoise code`, to upgrade it)" \
-                    if found in _MIGRATIONS else ""
-                raise StoreError(
-                    f"{self.path}: store schema version {found!r} is not supported "
-                    f"(this equipoise reads version {SCHEMA_VERSION}){hint}"
-                )
-        elif tables:
-            raise StoreError(f"{self.path}: not an equipoise store (no meta table)")
-        elif self.read_only:
-            raise StoreError(f"{self.path}: empty database; ingest some documents first")
-        if not self.read_only:
-            schema = resources.files("equipoise.store").joinpath("schema.sql").read_text("utf-8")
-            with self._transaction() as con:
-                con.execute(schema)
-                con.execute(
-                    "INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT DO NOTHING",
-                    [SCHEMA_VERSION],
-                )
-
-    def _migrate(self, version: str) -> None:
-        """Upgrade the schema one version at a time, each step in one transaction."""
-        while version in _MIGRATIONS:
-            with self._transaction() as con:
-                for statement in _MIGRATIONS[version]:
-                    con.execute(statement)
-                version = str(int(version) + 1)
-                con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [version])
+    _con: duckdb.DuckDBPyConnection
+    path: Path
 
     # -- lifecycle -----------------------------------------------------------
 
     def close(self) -> None:
         self._con.close()
 
-    def __enter__(self) -> Store:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
-
-    @contextmanager
-    def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        self._con.begin()
-        try:
-            yield self._con
-            self._con.commit()
-        except BaseException:
-            # A failed statement or commit may already have ended the transaction.
-            with suppress(duckdb.Error):
-                self._con.rollback()
-            raise
-
-    def _writable(self) -> None:
-        if self.read_only:
-            raise StoreError(f"{self.path}: opened read-only")
-
-    # -- documents -----------------------------------------------------------
-
-    def add_document(self, doc: Document) -> bool:
-        """Store ``doc``; False if a document with the same id (same text) is already in."""
-        self._writable()
-        with self._transaction() as con:
-            inserted = _insert_rows(
-                con, "documents", _DOCUMENT_COLUMNS, [_document_row(doc)], skip_existing=True
-            )
-            return inserted == 1
-
-    def add_documents(self, docs: Iterable[Document]) -> tuple[int, int]:
-        """Store documents, committing every 100; returns (added, already present).
-
-        ``docs`` is consumed lazily, so it can be a generator that reports bad
-        files as it goes. An error loses at most the batch in hand.
-        """
-        self._writable()
-        added = seen = 0
-        rows = (_document_row(doc) for doc in docs)
-        while batch := list(islice(rows, _BATCH)):
-            with self._transaction() as con:
-                added += _insert_rows(
-                    con, "documents", _DOCUMENT_COLUMNS, batch, skip_existing=True
-                )
-            seen += len(batch)
-        return added, seen - added
-
-    def uncoded_documents(self, coder: str, limit: int | None = None) -> list[Document]:
-        """Documents ``coder`` has not tried yet, oldest publication first.
-
-        A document ``coder`` failed on is not among them: see :meth:`failed_documents`.
-        """
-        rows = self._con.execute(
-            f"SELECT {', '.join('d.' + c for c in _DOCUMENT_COLUMNS)} FROM documents d "
-            "WHERE NOT EXISTS (SELECT 1 FROM codings c WHERE c.doc_id = d.id AND c.coder = ?) "
-            "ORDER BY d.published NULLS LAST, d.ingested_at, d.id LIMIT ?",
-            [coder, limit],
-        ).fetchall()
-        return [Document(**dict(zip(_DOCUMENT_COLUMNS, row, strict=True))) for row in rows]
-
-    def failed_documents(
-        self, coder: str, limit: int | None = None, after: str | None = None
-    ) -> list[Document]:
-        """Documents ``coder`` failed on, by id; ``after`` starts past that id.
-
-        Reading page after page with ``after`` visits each once, even when coding
-        one fails again.
-        """
-        rows = self._con.execute(
-            f"SELECT {', '.join('d.' + c for c in _DOCUMENT_COLUMNS)} FROM documents d "
-            "JOIN codings c ON c.doc_id = d.id AND c.coder = ? AND c.status = 'failed' "
-            "WHERE d.id > coalesce(?, '') ORDER BY d.id LIMIT ?",
-            [coder, after, limit],
-        ).fetchall()
-        return [Document(**dict(zip(_DOCUMENT_COLUMNS, row, strict=True))) for row in rows]
-
-    def count_failed(self, coder: str) -> int:
-        (n,) = self._con.execute(  # type: ignore[misc]  # aggregates give one row
-            "SELECT count(*) FROM codings c JOIN documents d ON d.id = c.doc_id "
-            "WHERE c.coder = ? AND c.status = 'failed'",
-            [coder],
-        ).fetchone()
-        return n
-
-    def count_uncoded(self, coder: str) -> int:
-        (n,) = self._con.execute(  # type: ignore[misc]  # aggregates give one row
-            "SELECT count(*) FROM documents d WHERE NOT EXISTS "
-            "(SELECT 1 FROM codings c WHERE c.doc_id = d.id AND c.coder = ?)",
-            [coder],
-        ).fetchone()
-        return n
-
-    def documents_frame(self) -> pd.DataFrame:
-        """Every document's metadata and length in characters, without the text."""
-        return self._con.execute(
-            "SELECT id, ref, url, title, source, published, ingested_at, "
-            "length(text) AS n_chars FROM documents ORDER BY published NULLS LAST, id"
-        ).df()
-
-    def document_urls(self) -> set[str]:
-        """The URL of every stored document that has one."""
-        rows = self._con.execute(
-            "SELECT DISTINCT url FROM documents WHERE url IS NOT NULL").fetchall()
-        return {url for (url,) in rows}
-
-    # -- events --------------------------------------------------------------
-
-    def replace_events(
-        self, doc_id: str, coder: str, events: list[Event], note: str | None = None
-    ) -> None:
-        """Make ``events`` the whole of ``coder``'s output for ``doc_id``, atomically.
-
-        Previous events of that coder for that document are removed and the
-        document is marked as coded (even with no events), all in one
-        transaction: on any error nothing changes. ``note`` is kept as the
-        coding's reason (e.g. a sentence coded in pieces).
-        """
-        self._writable()
-        for event in events:
-            if event.doc_id != doc_id:
-                raise ValueError(f"event of document {event.doc_id!r} given for {doc_id!r}")
-        with self._transaction() as con:
-            con.execute("DELETE FROM events WHERE doc_id = ? AND coder = ?", [doc_id, coder])
-            if events:
-                rows = [_event_row(e, coder) for e in events]
-                _insert_rows(con, "events", _EVENT_COLUMNS, rows)
-            _set_coding(con, doc_id, coder, len(events), "ok", note)
-
-    def record_failure(self, doc_id: str, coder: str, reason: str) -> None:
-        """Note that ``coder`` could not code ``doc_id``, and why; none of its events stay."""
-        self._writable()
-        with self._transaction() as con:
-            con.execute("DELETE FROM events WHERE doc_id = ? AND coder = ?", [doc_id, coder])
-            _set_coding(con, doc_id, coder, 0, "failed", reason)
-
-    def events_frame(
-        self,
-        actors: Iterable[str] | None = None,
-        start: dt.date | None = None,
-        end: dt.date | None = None,
-        coder: str | None = None,
-    ) -> pd.DataFrame:
-        """Events (``LISTING_COLUMNS``: with an imported record's provenance), each with its
-        document's ``doc_url``, ``doc_title`` and ``published``.
-
-        ``actors`` keeps events whose source or target code is one of them;
-        ``start``/``end`` bound ``event_date`` inclusively; ``coder`` keeps one
-        coder's events. Dates come back as pandas datetimes.
-        """
-        where: list[str] = []
-        params: list[Any] = []
-        if actors is not None:
-            codes = [a.strip().upper() for a in actors]
-            where.append("(list_contains(?, e.source) OR list_contains(?, e.target))")
-            params += [codes, codes]
-        _window(where, params, start, end, coder, self._recoded())
-        columns = ", ".join(f'e."{c}"' for c in LISTING_COLUMNS)
-        sql = (
-            f"SELECT {columns}, d.url AS doc_url, d.title AS doc_title, d.published "
-            "FROM events e LEFT JOIN documents d ON d.id = e.doc_id"
-            + (" WHERE " + " AND ".join(where) if where else "")
-            + " ORDER BY e.event_date, e.doc_id, e.sent_start"
-        )
-        return self._con.execute(sql, params).df()
 
     def dyad_frame(
         self,
@@ -438,6 +216,7 @@ class Store:
         else:
             where.append("false")
         _window(where, params, start, end, coder, self._recoded())
+        self._partition_window(where, params, start, end)
         if not background:
             where.append(_NOT_BACKGROUND)
         if self._has_table("judgements"):
@@ -447,10 +226,13 @@ class Store:
         if documents:
             select += ", d.url AS doc_url, d.title AS doc_title, d.published"
             join = " LEFT JOIN documents d ON d.id = e.doc_id"
+        # Ties of a sentence's several events are broken by their actors and code, so
+        # the same events come in the same order whatever order they were stored in.
         sql = (
             f"SELECT {select} FROM events e{join} WHERE "
             + " AND ".join(where)
-            + " ORDER BY e.event_date, e.doc_id, e.sent_start"
+            + " ORDER BY e.event_date, e.doc_id, e.sent_start, e.source, e.target, e.cameo, "
+            "e.sent_end, e.trigger"
         )
         return _frame(self._con, sql, params)
 
@@ -558,6 +340,270 @@ class Store:
             "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' "
             "AND table_name = ?", [name]).fetchone()
         return bool(row and row[0])
+
+    def _partition_window(
+        self, where: list[str], params: list[Any], start: dt.date | None, end: dt.date | None
+    ) -> None:
+        """Conditions on how the events are laid out that skip whole files outside the
+        window; none in a store."""
+
+    def stats(self) -> dict[str, Any]:
+        """Counts of documents, events, coded documents and documents no coder could code,
+        and the span of event dates."""
+        raise NotImplementedError
+
+    def judgements(self) -> pd.DataFrame:
+        """Every judgement of the analyst, with the sentence and quad of its event."""
+        raise NotImplementedError
+
+
+class Store(EventReader):
+    """Documents and events in one DuckDB file. Use as a context manager."""
+
+    def __init__(self, path: str | os.PathLike[str], read_only: bool = False) -> None:
+        self.path = Path(path)
+        self.read_only = read_only
+        if read_only and not self.path.exists():
+            raise StoreError(f"{self.path}: no such database; ingest some documents first")
+        if not read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._con = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.IOException as exc:
+            # Only a lock means another process: other I/O errors are the file's own.
+            busy = "; another process is writing it (DuckDB allows one writer)" \
+                if "lock" in str(exc).lower() else ""
+            raise StoreError(f"{self.path}: cannot open ({exc}){busy}") from exc
+        except duckdb.Error as exc:
+            raise StoreError(f"{self.path}: cannot open: {exc}") from exc
+        try:
+            self._prepare()
+        except BaseException:
+            self._con.close()
+            raise
+
+    def _prepare(self) -> None:
+        tables = {
+            row[0]
+            for row in self._con.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+            ).fetchall()
+        }
+        if "meta" in tables:
+            row = self._con.execute(
+                "SELECT value FROM meta WHERE key = 'schema_version'"
+            ).fetchone()
+            found = row[0] if row else None
+            if found in _MIGRATIONS and not self.read_only:
+                self._migrate(found)
+                found = SCHEMA_VERSION
+            if found != SCHEMA_VERSION:
+                hint = " (open it once for writing, e.g. `equipoise code`, to upgrade it)" \
+                    if found in _MIGRATIONS else ""
+                raise StoreError(
+                    f"{self.path}: store schema version {found!r} is not supported "
+                    f"(this equipoise reads version {SCHEMA_VERSION}){hint}"
+                )
+        elif tables:
+            raise StoreError(f"{self.path}: not an equipoise store (no meta table)")
+        elif self.read_only:
+            raise StoreError(f"{self.path}: empty database; ingest some documents first")
+        if not self.read_only:
+            schema = resources.files("equipoise.store").joinpath("schema.sql").read_text("utf-8")
+            with self._transaction() as con:
+                con.execute(schema)
+                con.execute(
+                    "INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT DO NOTHING",
+                    [SCHEMA_VERSION],
+                )
+
+    def _migrate(self, version: str) -> None:
+        """Upgrade the schema one version at a time, each step in one transaction."""
+        while version in _MIGRATIONS:
+            with self._transaction() as con:
+                for statement in _MIGRATIONS[version]:
+                    con.execute(statement)
+                version = str(int(version) + 1)
+                con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [version])
+
+    @contextmanager
+    def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        self._con.begin()
+        try:
+            yield self._con
+            self._con.commit()
+        except BaseException:
+            # A failed statement or commit may already have ended the transaction.
+            with suppress(duckdb.Error):
+                self._con.rollback()
+            raise
+
+    def _writable(self) -> None:
+        if self.read_only:
+            raise StoreError(f"{self.path}: opened read-only")
+
+    # -- documents -----------------------------------------------------------
+
+    def add_document(self, doc: Document) -> bool:
+        """Store ``doc``; False if a document with the same id (same text) is already in."""
+        self._writable()
+        with self._transaction() as con:
+            inserted = _insert_rows(
+                con, "documents", _DOCUMENT_COLUMNS, [_document_row(doc)], skip_existing=True
+            )
+            return inserted == 1
+
+    def add_documents(self, docs: Iterable[Document]) -> tuple[int, int]:
+        """Store documents, committing every 100; returns (added, already present).
+
+        ``docs`` is consumed lazily, so it can be a generator that reports bad
+        files as it goes. An error loses at most the batch in hand.
+        """
+        self._writable()
+        added = seen = 0
+        rows = (_document_row(doc) for doc in docs)
+        while batch := list(islice(rows, _BATCH)):
+            with self._transaction() as con:
+                added += _insert_rows(
+                    con, "documents", _DOCUMENT_COLUMNS, batch, skip_existing=True
+                )
+            seen += len(batch)
+        return added, seen - added
+
+    def uncoded_documents(self, coder: str, limit: int | None = None) -> list[Document]:
+        """Documents ``coder`` has not tried yet, oldest publication first.
+
+        A document ``coder`` failed on is not among them: see :meth:`failed_documents`.
+        """
+        rows = self._con.execute(
+            f"SELECT {', '.join('d.' + c for c in _DOCUMENT_COLUMNS)} FROM documents d "
+            "WHERE NOT EXISTS (SELECT 1 FROM codings c WHERE c.doc_id = d.id AND c.coder = ?) "
+            "ORDER BY d.published NULLS LAST, d.ingested_at, d.id LIMIT ?",
+            [coder, limit],
+        ).fetchall()
+        return [Document(**dict(zip(_DOCUMENT_COLUMNS, row, strict=True))) for row in rows]
+
+    def uncoded_after(
+        self, coder: str, limit: int, after: str | None = None
+    ) -> list[Document]:
+        """Documents ``coder`` has not tried yet, by id, starting past ``after``.
+
+        Reading page after page with ``after`` visits each once, even while the
+        documents of earlier pages are still being coded elsewhere.
+        """
+        rows = self._con.execute(
+            f"SELECT {', '.join('d.' + c for c in _DOCUMENT_COLUMNS)} FROM documents d "
+            "WHERE d.id > coalesce(?, '') AND NOT EXISTS "
+            "(SELECT 1 FROM codings c WHERE c.doc_id = d.id AND c.coder = ?) "
+            "ORDER BY d.id LIMIT ?",
+            [after, coder, limit],
+        ).fetchall()
+        return [Document(**dict(zip(_DOCUMENT_COLUMNS, row, strict=True))) for row in rows]
+
+    def failed_documents(
+        self, coder: str, limit: int | None = None, after: str | None = None
+    ) -> list[Document]:
+        """Documents ``coder`` failed on, by id; ``after`` starts past that id.
+
+        Reading page after page with ``after`` visits each once, even when coding
+        one fails again.
+        """
+        rows = self._con.execute(
+            f"SELECT {', '.join('d.' + c for c in _DOCUMENT_COLUMNS)} FROM documents d "
+            "JOIN codings c ON c.doc_id = d.id AND c.coder = ? AND c.status = 'failed' "
+            "WHERE d.id > coalesce(?, '') ORDER BY d.id LIMIT ?",
+            [coder, after, limit],
+        ).fetchall()
+        return [Document(**dict(zip(_DOCUMENT_COLUMNS, row, strict=True))) for row in rows]
+
+    def count_failed(self, coder: str) -> int:
+        (n,) = self._con.execute(  # type: ignore[misc]  # aggregates give one row
+            "SELECT count(*) FROM codings c JOIN documents d ON d.id = c.doc_id "
+            "WHERE c.coder = ? AND c.status = 'failed'",
+            [coder],
+        ).fetchone()
+        return n
+
+    def count_uncoded(self, coder: str) -> int:
+        (n,) = self._con.execute(  # type: ignore[misc]  # aggregates give one row
+            "SELECT count(*) FROM documents d WHERE NOT EXISTS "
+            "(SELECT 1 FROM codings c WHERE c.doc_id = d.id AND c.coder = ?)",
+            [coder],
+        ).fetchone()
+        return n
+
+    def documents_frame(self) -> pd.DataFrame:
+        """Every document's metadata and length in characters, without the text."""
+        return self._con.execute(
+            "SELECT id, ref, url, title, source, published, ingested_at, "
+            "length(text) AS n_chars FROM documents ORDER BY published NULLS LAST, id"
+        ).df()
+
+    def document_urls(self) -> set[str]:
+        """The URL of every stored document that has one."""
+        rows = self._con.execute(
+            "SELECT DISTINCT url FROM documents WHERE url IS NOT NULL").fetchall()
+        return {url for (url,) in rows}
+
+    # -- events --------------------------------------------------------------
+
+    def replace_events(
+        self, doc_id: str, coder: str, events: list[Event], note: str | None = None
+    ) -> None:
+        """Make ``events`` the whole of ``coder``'s output for ``doc_id``, atomically.
+
+        Previous events of that coder for that document are removed and the
+        document is marked as coded (even with no events), all in one
+        transaction: on any error nothing changes. ``note`` is kept as the
+        coding's reason (e.g. a sentence coded in pieces).
+        """
+        self._writable()
+        for event in events:
+            if event.doc_id != doc_id:
+                raise ValueError(f"event of document {event.doc_id!r} given for {doc_id!r}")
+        with self._transaction() as con:
+            con.execute("DELETE FROM events WHERE doc_id = ? AND coder = ?", [doc_id, coder])
+            if events:
+                rows = [_event_row(e, coder) for e in events]
+                _insert_rows(con, "events", _EVENT_COLUMNS, rows)
+            _set_coding(con, doc_id, coder, len(events), "ok", note)
+
+    def record_failure(self, doc_id: str, coder: str, reason: str) -> None:
+        """Note that ``coder`` could not code ``doc_id``, and why; none of its events stay."""
+        self._writable()
+        with self._transaction() as con:
+            con.execute("DELETE FROM events WHERE doc_id = ? AND coder = ?", [doc_id, coder])
+            _set_coding(con, doc_id, coder, 0, "failed", reason)
+
+    def events_frame(
+        self,
+        actors: Iterable[str] | None = None,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        coder: str | None = None,
+    ) -> pd.DataFrame:
+        """Events (``LISTING_COLUMNS``: with an imported record's provenance), each with its
+        document's ``doc_url``, ``doc_title`` and ``published``.
+
+        ``actors`` keeps events whose source or target code is one of them;
+        ``start``/``end`` bound ``event_date`` inclusively; ``coder`` keeps one
+        coder's events. Dates come back as pandas datetimes.
+        """
+        where: list[str] = []
+        params: list[Any] = []
+        if actors is not None:
+            codes = [a.strip().upper() for a in actors]
+            where.append("(list_contains(?, e.source) OR list_contains(?, e.target))")
+            params += [codes, codes]
+        _window(where, params, start, end, coder, self._recoded())
+        columns = ", ".join(f'e."{c}"' for c in LISTING_COLUMNS)
+        sql = (
+            f"SELECT {columns}, d.url AS doc_url, d.title AS doc_title, d.published "
+            "FROM events e LEFT JOIN documents d ON d.id = e.doc_id"
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + " ORDER BY e.event_date, e.doc_id, e.sent_start"
+        )
+        return self._con.execute(sql, params).df()
 
     def judge(self, doc_id: str, sent_start: int, source: str, target: str, root: str, *,
               verdict: str, reason: str, who: str, cameo: str | None = None) -> None:
@@ -876,8 +922,12 @@ def _document_row(doc: Document) -> tuple[Any, ...]:
     return (doc.id, doc.ref, doc.url, doc.title, doc.source, doc.published, doc.text)
 
 
+# The columns event_row fills, in its order: those of coded events.
+EVENT_ROW_COLUMNS = _EVENT_COLUMNS
+
+
 def event_row(event: Event, coder: str) -> tuple[Any, ...]:
-    """An event as the values of the ``events`` columns it fills (those of coded events)."""
+    """An event as the values of the ``events`` columns it fills (``EVENT_ROW_COLUMNS``)."""
     return _event_row(event, coder)
 
 
