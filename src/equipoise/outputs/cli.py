@@ -1366,14 +1366,25 @@ def serve(
     un_roll_calls: RollCallsOption = None,
     un_issue: UnIssueOption = None,
     un_issues: UnIssuesOption = None,
+    annotate: Annotated[bool, typer.Option(
+        "--annotate", help="Let the page exclude events or mark them miscoded, with a "
+        "reason (as `equipoise judge`); on 127.0.0.1 only.")] = False,
+    who: Annotated[str, typer.Option(
+        "--who", help="Who judges, with --annotate (default: the user name).")] = "",
 ) -> None:
-    """Serve a local, read-only dashboard of the store to the browser (Ctrl+C stops it).
+    """Serve a local dashboard of the store to the browser (Ctrl+C stops it).
 
     The page shows the tilt, equidistance and events by dyad and quad class, with the
     events and sentences behind every point; its JSON API is described at /openapi.json.
+    It only reads the store, unless --annotate lets it record judgements of events.
     """
+    import getpass
+
     from equipoise.outputs import server
 
+    if annotate and host not in server.LOCAL_HOSTS:
+        raise typer.BadParameter("--annotate serves on 127.0.0.1 only: the page can write "
+                                 "to the store", param_hint="--host")
     path = _existing_db(db)
     issues = _un_issue(un_issue, un_issues, un_votes)
     votes = None
@@ -1383,7 +1394,10 @@ def serve(
         console.print(f"[yellow]warning:[/yellow] listening on {host}: the dashboard has no "
                       "login, so anyone who can reach this address can read the store")
     console.print(f"equipoise dashboard for {path} at http://{_url_host(host)}:{port}/")
-    server.serve(path, host=host, port=port, un_votes=votes)
+    if annotate:
+        console.print("annotating: judgements made on the page are stored in the store")
+    server.serve(path, host=host, port=port, un_votes=votes, annotate=annotate,
+                 who=(who or getpass.getuser()) if annotate else "")
 
 
 def _url_host(host: str) -> str:
