@@ -241,6 +241,14 @@
     return colours.get(code) || PALETTE[index % PALETTE.length];
   }
 
+  /** Dark or white text, whichever reads better on `hex` (WCAG contrast). */
+  function inkOn(hex) {
+    const n = parseInt(String(hex).replace('#', ''), 16);
+    const lin = (v) => { const c = v / 255; return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4); };
+    const lum = 0.2126 * lin((n >> 16) & 255) + 0.7152 * lin((n >> 8) & 255) + 0.0722 * lin(n & 255);
+    return (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) ? '#111820' : '#ffffff';
+  }
+
   function drawChips() {
     const box = $('poles-box');
     const input = $('pole-input');
@@ -252,7 +260,7 @@
       });
       const chip = h('span', {
         class: 'chip', title: label(code), 'data-code': code,
-        vars: { '--chip': poleColour(code, i) },
+        vars: { '--chip': poleColour(code, i), '--chip-ink': inkOn(poleColour(code, i)) },
       }, [code, remove]);
       box.insertBefore(chip, input);
     });
@@ -913,7 +921,7 @@
   function judgeForm(cell, e, verdict) {
     const open = cell.querySelector('form');
     if (open) open.remove();
-    const reason = h('input', { type: 'text', name: 'reason', maxlength: 1000, required: true,
+    const reason = h('input', { type: 'text', name: 'reason', maxlength: 1000, 'aria-required': 'true',
       placeholder: verdict === 'exclude' ? 'why it should not count' : 'what is wrong with the coding',
       'aria-label': 'Reason' });
     const cameo = verdict === 'miscoded'
@@ -921,7 +929,7 @@
         placeholder: 'right CAMEO code, e.g. 138', 'aria-label': 'Right CAMEO code' })
       : null;
     const error = h('p', { class: 'form-error', role: 'alert' });
-    const form = h('form', { class: 'judge-form' }, [
+    const form = h('form', { class: 'judge-form', novalidate: true }, [
       reason, cameo,
       h('div', { class: 'row' }, [
         h('button', { type: 'submit', class: 'primary', text: verdict === 'exclude' ? 'Exclude' : 'Mark miscoded' }),
