@@ -948,9 +948,13 @@
         error.textContent = err.message;
         return;
       }
-      const what = verdict === 'exclude' ? 'Excluded' : 'Marked miscoded';
-      judgeNotice(`${what}: ${e.source}→${e.target} ${e.cameo || ''} of ${formatDate(e.event_date, e.date_precision)}. ` +
-        'The figures above are computed again without it.', verdict === 'exclude' ? e : null);
+      const which = `${e.source}→${e.target} ${e.cameo || ''} of ${formatDate(e.event_date, e.date_precision)}`;
+      if (verdict === 'exclude') {
+        judgeNotice(`Excluded: ${which}. The figures above are computed again without it.`, e);
+      } else {
+        judgeNotice(`Marked miscoded: ${which}. It still counts as coded; ` +
+          '`equipoise judgements --format gold` lists it as a correction.');
+      }
       update(true);
     });
     cell.append(form);
