@@ -54,6 +54,8 @@
   const FALLBACK_PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9',
     '#7F3C8D', '#4D4D4D'];
   const PALETTE = (Charts && Charts.palette) || FALLBACK_PALETTE;
+  // The heat map's least width in px; a narrower box scrolls it sideways.
+  const HEAT_MIN_WIDTH = 440;
   const FIELDS = ['focal', 'poles', 'start', 'end', 'freq', 'weight', 'direction', 'ci',
     'min_events', 'measure', 'compare'];
   const DEFAULTS = {
@@ -714,7 +716,7 @@
       legend: { neg: 'conflict', pos: 'cooperation' },
       label: `Events by dyad and quad class: ${a.focal}`,
     }, {
-      width: 640,
+      width: Math.max(container.clientWidth || 640, HEAT_MIN_WIDTH),
       cellHeight: 34,
       format: (v) => (finite(v) ? String(Math.abs(v)) : ''),
       onCellClick: (d) => {
@@ -723,7 +725,7 @@
       },
     });
     // Never narrower than its labels need: a narrow screen scrolls it inside its box.
-    svg.style.minWidth = '520px';
+    svg.style.minWidth = HEAT_MIN_WIDTH + 'px';
     exportButtons(container, 'dyads-by-quad');
   }
 
