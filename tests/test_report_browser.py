@@ -370,7 +370,7 @@ def test_on_a_phone_nothing_scrolls_sideways_and_events_are_cards(browser, repor
         for spans in rows.values():
             spans.sort()
             assert all(a[1] <= b[0] for a, b in pairwise(spans)), spans
-        view.shot("report-phone.png")
+        view.shot("report-phone.png", "main", max_height=2400)
         p.locator("#events").scroll_into_view_if_needed()
         p.screenshot(path=str(ARTIFACTS / "report-phone-events.png"))
         assert view.errors == []
