@@ -63,7 +63,7 @@ import secrets
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -770,7 +770,8 @@ def create_app(
         the bloc codes of the membership table (usable as focal or pole). With ``focal``,
         also the actors that focal's events are with (by code or country), most first."""
         focal = None if q.focal is None else _call(actor_code, q.focal, "focal")
-        with open_store(db) as store:
+        # Annotating, a write may come at any time: wait for it (see judge_endpoint).
+        with computing() if annotate else nullcontext(), open_store(db) as store:
             stats = store.stats()
             found = _counts(store.actor_counts())
             partners = []
@@ -859,7 +860,9 @@ def create_app(
             return _csv(rows.head(q.limit), f"events-{query.focal}-{query.poles[0]}.csv")
         judged = None
         if len(rows):
-            with open_store(db) as store:
+            # In turn with the analyses and the writes of an annotating server: DuckDB lets
+            # one process hold a file read-only or for writing, not both at once.
+            with computing(), open_store(db) as store:
                 judged = store.judgements()
         return {
             "focal": query.focal,
@@ -879,7 +882,7 @@ def create_app(
     def judgements_endpoint() -> dict[str, Any]:
         """Every judgement in the store (as ``equipoise judgements`` lists them): the
         event's key, exclude or miscoded, the right code, reason, who and when."""
-        with open_store(db) as store:
+        with computing(), open_store(db) as store:
             table = store.judgements()
         return {"annotate": annotate, "judgements": records(table)}
 
