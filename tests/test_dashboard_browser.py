@@ -290,6 +290,17 @@ def test_the_event_list_marks_actors_and_filters(page, base_url):
     page.select_option("#ev-sort", "-date")
     dates = page.locator("#events-list tbody tr td:first-child").all_inner_texts()
     assert dates == sorted(dates, reverse=True) and len(dates) == 5
+    # The listed events and the chart's table download as CSV from the API.
+    with page.expect_download() as download:
+        page.click("#events-csv")
+    assert download.value.suggested_filename == "events-GEO-RUS.csv"  # the server's name
+    lines = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("doc_id,") and len(lines) == 1 + 5
+    with page.expect_download() as download:
+        page.locator("#tilt-chart .export a", has_text="CSV").click()
+    assert download.value.suggested_filename == "align-GEO.csv"
+    table = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
+    assert table[0].startswith("period,") and len(table) == 1 + 6 * 2  # months x poles
     assert page.blocked == [] and page.errors == []
 
 

@@ -525,11 +525,23 @@
     resetEvents();
   }
 
-  function exportButtons(container, name, focal) {
+  /** The address of an API table as CSV, for a download link. */
+  function csvLink(path, params) {
+    const query = new URLSearchParams();
+    for (const [key, value] of Object.entries(params)) {
+      if (value !== '' && value !== null && value !== undefined) query.set(key, String(value));
+    }
+    query.set('format', 'csv');
+    return `${path}?${query}`;
+  }
+
+  function exportButtons(container, name, focal, table) {
     const svg = container.querySelector('svg');
     if (!svg) return;
     const base = `equipoise-${focal || current.align.focal}-${name}`;
     const bar = h('div', { class: 'export' }, [
+      table ? h('a', { class: 'download', href: table, download: true, text: 'CSV',
+        title: 'The table behind this chart, as CSV' }) : null,
       h('button', { type: 'button', text: 'SVG', title: 'Download this chart as SVG',
         onclick: () => Charts.exportSVG(svg, `${base}.svg`) }),
       h('button', { type: 'button', text: 'PNG', title: 'Download this chart as PNG',
@@ -596,7 +608,8 @@
         markerPlacement: 'before',
         onPointClick: (d) => showEvents({ pole: d.data.pole, period: d.data.period, focal: d.data.focal }),
       });
-      exportButtons(container, measure, b.focal);
+      exportButtons(container, measure, b.focal, csvLink('/api/align', Object.assign(
+        {}, current.params, { focal: b.focal, ci: state.ci })));
     }
   }
 
@@ -784,6 +797,7 @@
     $('events-count').textContent = '';
     $('events-note').hidden = false;
     $('event-filters').hidden = true;
+    $('events-csv').hidden = true;
     listed = null;
     clear($('events-list'));
   }
@@ -818,6 +832,9 @@
     }
     if (seq !== eventsSeq) return;
     listed = { selection, body };
+    const csv = $('events-csv');
+    csv.hidden = !body.events.length;
+    csv.href = csvLink('/api/events', Object.assign({}, params, { limit: 1000 }));
     $('event-filters').hidden = !body.events.length;
     drawEventList();
     if (!how || how.scroll !== false) {
