@@ -262,7 +262,15 @@ def test_two_focal_states_side_by_side_on_shared_axes_and_colours(page, base_url
     expect(page.locator("#events-heading")).to_have_text("Events: GEO – RUS, 2020-03")
     expect(page.locator("#events-count")).to_have_text("5 events")
 
-    # Comparing with a pole, or with the focal state itself, is refused with a reason.
+    # An unknown second state is said so beside the first, which stays drawn.
+    page.fill("#compare", "ZZZ")
+    page.press("#compare", "Enter")
+    expect(page.locator("#verdict-2")).to_contain_text("ZZZ")
+    expect(page.locator("#tilt-chart-2")).to_contain_text("ZZZ")
+    expect(page.locator("#tilt-chart svg")).to_be_visible()
+    assert [e for e in page.errors if "status of 422" not in e] == []  # the browser's note
+    page.errors.clear()
+    # Comparing with a pole is refused with a reason.
     page.fill("#compare", "RUS")
     page.press("#compare", "Enter")
     expect(page.locator("#status")).to_contain_text("cannot be compared while it is a pole")
