@@ -92,7 +92,7 @@ def build_store(path: Path) -> Path:
     visit = Document.from_text("Aliyev in Ankara.", published=dt.date(2020, 7, 2), title="Visit")
     plan.append((visit, [_event(
         visit, 0, "AZE", "TUR", 1, dt.date(2020, 7, 1), "Aliyev visited Ankara.",
-        source_text=MENTION, target_text="Ankara",
+        source_text=MENTION, target_text="Ankara", trigger="visit",
     )]))  # fmt: skip
     # Georgia: six months with Turkey and Russia; the hostile article in March 2020.
     for month in _months(dt.date(2020, 1, 1), 6):
@@ -256,6 +256,8 @@ def test_events_carry_sentence_actors_and_document(client):
     assert visit["source_text"] == MENTION and visit["target_text"] == "Ankara"
     assert visit["direction"] == "out" and visit["quad_name"] == "verbal cooperation"
     assert visit["doc_title"] == "Visit" and visit["event_date"] == "2020-07-01"
+    # Where the page marks the target and the trigger (the source's words are not there).
+    assert visit["marks"] == [[7, 14, "v"], [15, 21, "t"]] and visit["judgement"] is None
     dated = [e["event_date"] for e in body["events"]]
     assert dated == sorted(dated)
     regular = next(e for e in body["events"] if e["doc_url"])
