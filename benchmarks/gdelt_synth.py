@@ -24,7 +24,7 @@ import datetime as dt
 import random
 from pathlib import Path
 
-from equipoise.coding.cameo import cameo_table
+from equipoise.reference.cameo import cameo_table
 
 # (CAMEO country code, name, FIPS code, capital, lat, long): CAMEO codes are ISO3 except ROM.
 _STATES = (

@@ -148,3 +148,36 @@ def far_dates_store(path: Path) -> Path:
         [("AZE", "TUR", 1, day), ("RUS", "AZE", 3, day)]
         for day in (dt.date(1, 1, 1), dt.date(2020, 5, 1), dt.date(9999, 12, 31))
     ])  # fmt: skip
+
+
+# -- GDELT files ------------------------------------------------------------------------------
+
+# Partner, CAMEO code and Goldstein weight of generated GDELT rows, in turn.
+GDELT_KINDS = (("TUR", "042", "1.9"), ("RUS", "190", "-10"), ("IRN", "112", "-2"),
+               ("USA", "057", "8"))  # fmt: skip
+
+
+def gdelt_rows(first_id: int, count: int, day: dt.date, version: int = 1) -> list[str]:
+    """``count`` tab-separated GDELT ``version`` event rows dated ``day``, ids from
+    ``first_id``: Azerbaijan's government and a partner in turn (``GDELT_KINDS``), with
+    every seventh row domestic (skipped on import)."""
+    from equipoise.sources.datasets import GDELT1_COLUMNS, GDELT2_COLUMNS
+
+    columns = GDELT1_COLUMNS if version == 1 else GDELT2_COLUMNS
+    added = day.strftime("%Y%m%d") + ("" if version == 1 else "101500")
+    rows = []
+    for n in range(count):
+        event_id = first_id + n
+        partner, code, goldstein = GDELT_KINDS[event_id % len(GDELT_KINDS)]
+        if event_id % 7 == 0:
+            partner = "AZE"
+        values = {
+            "GLOBALEVENTID": str(event_id), "SQLDATE": day.strftime("%Y%m%d"),
+            "Actor1CountryCode": "AZE", "Actor1Name": "AZERBAIJAN", "Actor1Type1Code": "GOV",
+            "Actor2CountryCode": partner, "Actor2Name": partner, "Actor2Type1Code": "GOV",
+            "EventCode": code, "GoldsteinScale": goldstein, "NumMentions": str(n % 9 + 1),
+            "NumSources": "1", "NumArticles": "2", "AvgTone": "0.5", "DATEADDED": added,
+            "SOURCEURL": f"https://example.org/{event_id}",
+        }  # fmt: skip
+        rows.append("\t".join(values.get(name, "") for name in columns))
+    return rows

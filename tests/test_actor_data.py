@@ -18,6 +18,7 @@ from equipoise.reference.actors import (
     load_actor_entries,
     load_exclusions,
     load_groups,
+    load_region_words,
     load_sector_words,
 )
 
@@ -195,7 +196,8 @@ def test_exclusions_cancel_the_us_state_of_georgia():
 @pytest.fixture
 def data_copy(tmp_path: Path) -> Path:
     for name in ("countries.csv", "blocs.csv", "institutions.csv", "people.csv",
-                 "sectors.csv", "exclusions.csv", "groups.csv"):
+                 "sectors.csv", "exclusions.csv", "groups.csv", "regions.csv",
+                 "region_words.csv"):
         shutil.copy(DATA / name, tmp_path / name)
     return tmp_path
 
@@ -229,6 +231,12 @@ def test_a_malformed_row_names_the_file_and_line(data_copy, name, line, message)
     assert f"{name}:{number}:" in str(err.value)
 
 
+def test_a_malformed_region_word_names_the_file_and_line(data_copy):
+    number = _append(data_copy / "region_words.csv", "atlantean,Atlantis,")
+    with pytest.raises(ValueError, match=rf"region_words\.csv:{number}: .*neither"):
+        load_region_words(data_copy)
+
+
 def test_a_malformed_sector_or_exclusion_row_names_the_file_and_line(data_copy):
     number = _append(data_copy / "sectors.csv", "Defence Minister,MIL")
     with pytest.raises(ValueError, match=rf"sectors\.csv:{number}: .*lower case"):
@@ -253,6 +261,13 @@ def test_a_user_directory_can_replace_the_packaged_data(tmp_path: Path):
         "Armenia", "Armenian", "Armenians", "Yerevan", "Nikol Pashinyan", "Pashinyan"]
     assert entries[-1].valid_from == dt.date(2018, 5, 8)
     assert entries[-1].valid_to is None
+
+
+def test_region_words_name_the_states_of_their_region():
+    words = load_region_words()
+    assert words["central asian"] == {"KAZ", "KGZ", "TJK", "TKM", "UZB"}
+    assert "NOR" in words["nordic"] and "NOR" in words["european"]
+    assert "NOR" not in words["asian"]
 
 
 def test_an_informal_group_names_its_member_states():

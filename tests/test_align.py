@@ -13,10 +13,23 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from equipoise.analysis import align, dyad_events, summary, verdict
+from equipoise.analysis import align as align_stories
+from equipoise.analysis import dyad_events, summary, verdict
 from equipoise.analysis.align import equidistance
 from equipoise.reference.plover import plover_scores
 from factories import event_row
+
+
+def align(*args, **options) -> pd.DataFrame:
+    """``align`` counting every event row as its own unit.
+
+    The hand-made rows here repeat one code on one day between the same actors to make
+    counts that can be worked out on paper; the story rule would rightly merge them into
+    one story. These tests check the arithmetic over units, so each row is a unit here;
+    ``tests/test_stories.py`` checks how reports become stories.
+    """
+    options.setdefault("unit", "event")
+    return align_stories(*args, **options)
 
 
 def events(*rows: dict) -> pd.DataFrame:
@@ -105,6 +118,7 @@ LEADING_COLUMNS = [
     "period_start",
     "pole",
     "n_events",
+    "n_stories",
     "verbal_coop",
     "material_coop",
     "verbal_conflict",
@@ -118,20 +132,25 @@ DIRECTED_COLUMNS = [
     for side in ("out", "in")
     for name in ("events", "verbal_coop", "material_coop", "verbal_conflict", "material_conflict")
 ]
-DETAIL_COLUMNS = [*DIRECTED_COLUMNS, "joint_events", "goldstein_sum", "n_scored", "score_sum"]
+DETAIL_COLUMNS = [*DIRECTED_COLUMNS, "joint_events", "duplication", "goldstein_sum", "n_scored",
+                  "score_sum"]
+SALIENCE = ["share", "volume", "salience"]
 
 
 def test_output_has_the_documented_columns():
     # The original columns come first, in their original order; the directed counts,
     # the score and the status follow, and the intervals only when asked for.
     aligned = align(events(event_row("AZE", "TUR", 1, "2020-03-01")), "AZE", ["TUR"])
-    assert list(aligned.columns) == [*LEADING_COLUMNS, *DETAIL_COLUMNS, "score", "status"]
+    assert list(aligned.columns) == [*LEADING_COLUMNS, *DETAIL_COLUMNS, "score", "mean_se",
+                                     *SALIENCE, "status"]
     assert aligned["period_start"].tolist() == [dt.date(2020, 3, 1)]
     with_ci = align(events(event_row("AZE", "TUR", 1, "2020-03-01")), "AZE", ["TUR"], ci=0.9)
     assert list(with_ci.columns) == [
         *LEADING_COLUMNS,
         *DETAIL_COLUMNS,
         "score",
+        "mean_se",
+        *SALIENCE,
         "net_coop_lo",
         "net_coop_hi",
         "score_lo",
@@ -149,10 +168,21 @@ def test_output_has_the_documented_columns():
 # needs three events before it gets a number at all (see the "insufficient data" tests).
 
 
+def shrunk(total: float, n: float, period_total: float | None = None,
+           period_n: float | None = None, k: float = 2.0) -> float:
+    """The documented score: a cell's ``total`` over ``n`` events pulled toward the focal
+    actor's level in the period, ``period_total / (period_n + k)`` over all its poles
+    (the cell's own figures with one pole), by ``k`` pseudo-events."""
+    period_total = total if period_total is None else period_total
+    period_n = n if period_n is None else period_n
+    level = period_total / (period_n + k) if period_n + k > 0 else 0.0
+    return (total + k * level) / (n + k)
+
+
 def test_one_cooperative_event_is_not_certainty():
-    # (coop - conflict) / (n + k) = (1 - 0) / (1 + 2)
+    # One pole: the level is 1 / (1 + 2), and the cell (1 + 2 * 1/3) / (1 + 2).
     aligned = align(events(event_row("AZE", "TUR", 1, "2020-03-01")), "AZE", ["TUR"], min_events=0)
-    assert aligned["net_coop"].iloc[0] == pytest.approx(1 / 3)
+    assert aligned["net_coop"].iloc[0] == pytest.approx(shrunk(1, 1)) == pytest.approx(5 / 9)
 
 
 def test_smoothing_can_be_changed():
@@ -162,7 +192,7 @@ def test_smoothing_can_be_changed():
     net = align(only_coop, "AZE", ["TUR"], smoothing=0, min_events=0)["net_coop"]
     assert net.iloc[0] == 1
     net = align(only_coop, "AZE", ["TUR"], smoothing=8, min_events=0)["net_coop"]
-    assert net.iloc[0] == pytest.approx(1 / 9)
+    assert net.iloc[0] == pytest.approx(shrunk(1, 1, k=8)) == pytest.approx(17 / 81)
 
 
 # --------------------------------------------------------------------------- tilt
@@ -266,21 +296,24 @@ def switching_stream() -> pd.DataFrame:
 
 
 def test_summary_totals_and_halves():
-    table = summary(align(switching_stream(), "AZE", ["TUR", "RUS"])).set_index("pole")
+    # The stream is told in both directions (TUR's 2021 events all go to AZE).
+    aligned = align(switching_stream(), "AZE", ["TUR", "RUS"], direction="both")
+    table = summary(aligned).set_index("pole")
     assert table.loc["TUR", "n_events"] == 36
     assert table.loc["TUR", "first_half_events"] == 24
     assert table.loc["TUR", "second_half_events"] == 12
-    # Whole range for TUR: 24 coop, 12 conflict -> (24 - 12) / (36 + 2)
-    assert table.loc["TUR", "net_coop"] == pytest.approx(12 / 38)
+    # Whole range for TUR: 24 coop, 12 conflict; RUS 24 coop, 12 conflict as well.
+    assert table.loc["TUR", "net_coop"] == pytest.approx(shrunk(12, 36, 24, 72))
     assert table["tilt"].sum() == pytest.approx(0)
 
 
 def test_a_switch_from_tur_to_rus_shows_as_a_sign_change():
-    table = summary(align(switching_stream(), "AZE", ["TUR", "RUS"])).set_index("pole")
+    aligned = align(switching_stream(), "AZE", ["TUR", "RUS"], direction="both")
+    table = summary(aligned).set_index("pole")
     assert table.loc["TUR", "first_half_tilt"] > 0 > table.loc["TUR", "second_half_tilt"]
     assert table.loc["RUS", "first_half_tilt"] < 0 < table.loc["RUS", "second_half_tilt"]
     assert table.loc["TUR", "tilt_change"] < 0 < table.loc["RUS", "tilt_change"]
-    text = verdict(align(switching_stream(), "AZE", ["TUR", "RUS"]))
+    text = verdict(aligned)
     assert "shifted from TUR in the first half" in text
     assert "to RUS in the second" in text
 
@@ -402,15 +435,15 @@ def directed() -> pd.DataFrame:
 @pytest.mark.parametrize(
     ("weight", "direction", "expected"),
     [
-        ("count", "both", (1 + 1 - 1) / (3 + 2)),
-        ("count", "out", (1 - 1) / (2 + 2)),
-        ("count", "in", 1 / (1 + 2)),
-        ("goldstein", "both", (0.19 + 0.64 - 1.0) / (3 + 2)),
-        ("goldstein", "out", (0.19 - 1.0) / (2 + 2)),
-        ("goldstein", "in", 0.64 / (1 + 2)),
-        ("plover", "both", (0.25 + 0.95 - 0.9) / (3 + 2)),
-        ("plover", "out", (0.25 - 0.9) / (2 + 2)),
-        ("plover", "in", 0.95 / (1 + 2)),
+        ("count", "both", shrunk(1 + 1 - 1, 3)),
+        ("count", "out", shrunk(1 - 1, 2)),
+        ("count", "in", shrunk(1, 1)),
+        ("goldstein", "both", shrunk(0.19 + 0.64 - 1.0, 3)),
+        ("goldstein", "out", shrunk(0.19 - 1.0, 2)),
+        ("goldstein", "in", shrunk(0.64, 1)),
+        ("plover", "both", shrunk(0.25 + 0.95 - 0.9, 3)),
+        ("plover", "out", shrunk(0.25 - 0.9, 2)),
+        ("plover", "in", shrunk(0.95, 1)),
     ],
 )
 def test_weight_and_direction_change_the_score_as_defined(weight, direction, expected):
@@ -419,15 +452,15 @@ def test_weight_and_direction_change_the_score_as_defined(weight, direction, exp
     assert r.score == pytest.approx(expected)
     assert r.tilt == pytest.approx(expected)  # one pole: tilt is the score
     # net_coop stays the count over both directions whatever the options
-    assert r.net_coop == pytest.approx(1 / 5)
+    assert r.net_coop == pytest.approx(shrunk(1, 3))
     assert (r.n_events, r.out_events, r.in_events, r.joint_events) == (3, 2, 1, 0)
     assert (r.out_verbal_coop, r.out_material_conflict, r.in_material_coop) == (1, 1, 1)
     assert r.goldstein_sum == pytest.approx(1.9 + 6.4 - 10.0)
-    assert r.score == pytest.approx(r.score_sum / (r.n_scored + 2))
+    assert r.score == pytest.approx(shrunk(r.score_sum, r.n_scored))
 
 
 def test_count_score_over_both_directions_is_net_cooperation():
-    aligned = align(switching_stream(), "AZE", ["TUR", "RUS"], freq="quarter")
+    aligned = align(switching_stream(), "AZE", ["TUR", "RUS"], freq="quarter", direction="both")
     assert aligned["status"].eq("ok").all()
     assert aligned["score"].tolist() == pytest.approx(aligned["net_coop"].tolist())
 
@@ -438,7 +471,7 @@ def test_a_joint_event_counts_in_both_directions_once():
     assert (r.n_events, r.out_events, r.in_events, r.joint_events) == (1, 1, 1, 1)
     assert r.out_material_coop == r.in_material_coop == 1
     r_in = row(align(df, "AZE", ["TUR"], direction="in", min_events=0), "2020-03", "TUR")
-    assert r.score == r_in.score == pytest.approx(1 / 3)
+    assert r.score == r_in.score == pytest.approx(shrunk(1, 1))
 
 
 def test_plover_column_wins_over_the_cameo_crosswalk_and_statements_have_no_value():
@@ -449,7 +482,7 @@ def test_plover_column_wins_over_the_cameo_crosswalk_and_statements_have_no_valu
     )
     r = row(align(df, "AZE", ["TUR"], weight="plover", min_events=0), "2020-03", "TUR")
     assert r.n_scored == 2 and r.n_events == 3
-    assert r.score == pytest.approx((0.5 - 0.3) / (2 + 2))
+    assert r.score == pytest.approx(shrunk(0.5 - 0.3, 2))
 
 
 def test_plover_scores_table_transcribes_the_manual_with_accuse_negative():
@@ -467,10 +500,11 @@ def test_tilt_compares_scores_under_the_chosen_weight():
     )
     aligned = align(df, "AZE", ["TUR", "RUS"], weight="goldstein", min_events=0)
     tur, rus = row(aligned, "2020-03", "TUR"), row(aligned, "2020-03", "RUS")
+    # Both cells are pulled toward the same level, so the tilt is the plain difference.
     assert tur.tilt == pytest.approx(0.64 / 3 - 0.19 / 3)
     assert rus.tilt == pytest.approx(-tur.tilt)
     table = summary(aligned).set_index("pole")
-    assert table.loc["TUR", "score"] == pytest.approx(0.64 / 3)
+    assert table.loc["TUR", "score"] == pytest.approx(shrunk(0.64, 1, 0.64 + 0.19, 2))
     assert table.loc["TUR", "tilt"] == pytest.approx(tur.tilt)
 
 
@@ -491,23 +525,24 @@ def test_unknown_options_are_rejected():
 
 def test_below_min_events_the_numbers_are_nan_and_the_status_says_so():
     two = events(event_row("AZE", "TUR", 1, "2020-03-01"), event_row("TUR", "AZE", 1, "2020-03-02"))
-    r = row(align(two, "AZE", ["TUR"], ci=0.9), "2020-03", "TUR")
+    r = row(align(two, "AZE", ["TUR"], ci=0.9, direction="both"), "2020-03", "TUR")
     assert r.status == "insufficient data"
     assert r.n_events == 2 and r.verbal_coop == 2  # the counts are still there
     for name in ("score", "net_coop", "tilt", "score_lo", "score_hi", "tilt_lo", "tilt_hi"):
         assert pd.isna(r[name]), name
 
     three = events(*two.to_dict("records"), event_row("AZE", "TUR", 3, "2020-03-05"))
-    r = row(align(three, "AZE", ["TUR"], ci=0.9), "2020-03", "TUR")
+    r = row(align(three, "AZE", ["TUR"], ci=0.9, direction="both"), "2020-03", "TUR")
     assert r.status == "ok"
-    assert r.score == pytest.approx((2 - 1) / (3 + 2))
+    assert r.score == pytest.approx(shrunk(2 - 1, 3))
     assert r.score_lo <= r.score <= r.score_hi
 
     # The threshold counts the events behind the score: only two go out from AZE.
     r = row(align(three, "AZE", ["TUR"], direction="out"), "2020-03", "TUR")
     assert (r.n_scored, r.status) == (2, "insufficient data")
-    assert r.net_coop == pytest.approx(1 / 5)  # three events in all directions
-    assert row(align(two, "AZE", ["TUR"], min_events=2), "2020-03", "TUR").status == "ok"
+    assert r.net_coop == pytest.approx(shrunk(1, 3))  # three events in all directions
+    assert row(align(two, "AZE", ["TUR"], min_events=2, direction="both"), "2020-03",
+               "TUR").status == "ok"
 
 
 def test_a_pole_without_data_is_left_out_of_the_tilts():
@@ -519,7 +554,8 @@ def test_a_pole_without_data_is_left_out_of_the_tilts():
     aligned = align(df, "AZE", POLES3)
     tur, rus, irn = (row(aligned, "2020-03", p) for p in POLES3)
     assert irn.status == "insufficient data" and pd.isna(irn.tilt)
-    assert tur.tilt == pytest.approx(3 / 5 - (-5 / 7))
+    # IRN's one event still counts in the focal actor's level (3 - 5 + 1 over 9 events).
+    assert tur.tilt == pytest.approx(shrunk(3, 3, -1, 9) - shrunk(-5, 5, -1, 9))
     assert tur.tilt + rus.tilt == pytest.approx(0)
 
 
@@ -540,13 +576,30 @@ def hand_stream(counts: dict[str, tuple[int, int]]) -> pd.DataFrame:
 def test_equidistance_is_one_minus_the_normalised_spread_of_the_scores():
     # Two poles: sd = |s1 - s2| / 2 and its maximum is 1.
     df = hand_stream({"TUR": (4, 0), "RUS": (1, 3)})
-    table = equidistance(align(df, "AZE", ["TUR", "RUS"]))
-    s_tur, s_rus = 4 / 6, -2 / 6
-    assert table["equidistance"].iloc[0] == pytest.approx(1 - abs(s_tur - s_rus) / 2)
+    aligned = align(df, "AZE", ["TUR", "RUS"])
+    table = equidistance(aligned)
+    s_tur, s_rus = row(aligned, "2020-03", "TUR").score, row(aligned, "2020-03", "RUS").score
+    assert s_tur - s_rus == pytest.approx(1.5 * 4 / 6)  # both pulled toward one level
+    assert table["equidistance_raw"].iloc[0] == pytest.approx(1 - abs(s_tur - s_rus) / 2)
+    # Corrected: over the mean values (TUR 1, RUS -0.5: population variance 0.75**2) less
+    # the sampling variance. The period's pooled spread of event values is (0 + 3) / 6.
+    # Event-level variances, each cell's spread pulled toward the pooled one by 2
+    # pseudo-events: TUR (0 + 2 * 0.5) / (3 + 2) / 4, RUS (3 + 2 * 0.5) / (3 + 2) / 4.
+    # One event per document: the design effect, cluster-robust (TUR 0, RUS 4/3 * 3 / 16)
+    # over event-level summed over the period, is 0.25 / 0.25 = 1, so they stand.
+    v_tur, v_rus = 1.0 / 5 / 4, 4.0 / 5 / 4
+    assert row(aligned, "2020-03", "RUS").mean_se == pytest.approx(v_rus**0.5)
+    expected = 1 - (0.75**2 - (2 - 1) / 2**2 * (v_tur + v_rus)) ** 0.5
+    assert table["equidistance"].iloc[0] == pytest.approx(expected)
     assert list(table.columns) == [
         "period", "period_start", "n_poles", "n_poles_with_data", "equidistance",
+        "equidistance_raw", "status", "position",
     ]  # fmt: skip
     assert (table["n_poles"].iloc[0], table["n_poles_with_data"].iloc[0]) == (2, 2)
+    # Two poles: the position from TUR (0) to RUS (1), anchors -2 and +2 by default.
+    assert table["position"].iloc[0] == pytest.approx((-0.5 - 1 + 2) / 4)
+    moved = equidistance(aligned, anchors=(-1.0, 1.0))
+    assert moved["position"].iloc[0] == pytest.approx((-0.5 - 1 + 1) / 2)
 
 
 def test_equidistance_reaches_zero_for_any_number_of_poles():
@@ -577,6 +630,44 @@ def test_an_equidistant_stream_scores_near_one_and_a_one_sided_stream_near_zero(
     lopsided = stream({"TUR": 1.0, "RUS": 0.0, "IRN": 0.0}, n_docs=6000, months=6, seed=2)
     table = equidistance(align(lopsided, "AZE", POLES3))
     assert table["equidistance"].max() < 0.05
+
+
+def test_the_standard_error_of_a_cell_counts_weighted_events_by_their_effective_number():
+    # Two cooperative events seen 3 times each, two conflictual seen once, four documents.
+    df = events(*[event_row("AZE", "TUR", quad, f"2020-03-0{i + 1}", doc_id=f"d{i}",
+                            num_mentions=seen)
+                  for i, (quad, seen) in enumerate([(1, 3), (1, 3), (3, 1), (3, 1)])])
+    # Unweighted: mean 0, spread 1 (sum of squares 4 over 3 degrees of freedom pooled),
+    # pulled by 2 pseudo-events: (4 + 2 * 4/3) / (3 + 2), over 4 events.
+    counted = align(df, "AZE", ["TUR"], weight="count").iloc[0]
+    assert counted.mean_se == pytest.approx(((4 + 2 * 4 / 3) / 5 / 4) ** 0.5)
+    # Weighted: mean 0.5 over 8, effective number 8**2 / 20 = 3.2, weighted variance 0.75.
+    # The documents' design effect, (4/3 * 9 / 64) over that, is below 1 and left out.
+    weighted = align(df, "AZE", ["TUR"], weight="mentions").iloc[0]
+    squares = 0.75 * 3.2
+    within = (squares + 2 * squares / 2.2) / (3.2 - 1 + 2)
+    assert weighted.mean_se == pytest.approx((within / 3.2) ** 0.5)
+
+
+def test_a_pole_missing_from_a_period_is_a_gap_not_a_jump():
+    # March: all three poles; April: IRN too thin. The set stays the three poles.
+    df = events(
+        *hand_stream({"TUR": (4, 0), "RUS": (0, 4), "IRN": (2, 2)}).to_dict("records"),
+        *[event_row("AZE", p, 1, f"2020-04-0{d}", doc_id=f"{p}{d}")
+          for p in ("TUR", "RUS") for d in (1, 2, 3)],
+    )
+    table = equidistance(align(df, "AZE", POLES3)).set_index("period")
+    assert table.loc["2020-03", "status"] == "ok" and table.loc["2020-03", "n_poles"] == 3
+    assert table.loc["2020-04", "status"] == "insufficient data"
+    assert (table.loc["2020-04", "n_poles"], table.loc["2020-04", "n_poles_with_data"]) == (3, 2)
+    assert pd.isna(table.loc["2020-04", "equidistance"])
+    assert pd.isna(table.loc["2020-04", "equidistance_raw"])
+    # Asked for the two poles with data, April has an index.
+    two = equidistance(align(df, "AZE", POLES3), poles=["tur", "RUS"]).set_index("period")
+    assert two.loc["2020-04", "equidistance"] == pytest.approx(1.0)
+    assert "position" in two.columns and "position" not in table.columns
+    with pytest.raises(ValueError, match="USA"):
+        equidistance(align(df, "AZE", POLES3), poles=["TUR", "USA"])
 
 
 def test_equidistance_needs_two_poles_with_data():

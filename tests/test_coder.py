@@ -589,6 +589,34 @@ CONSTRUCTIONS = [
                  ("CHN", "KHM", "03"), id="a_coordinated_object_of_a_planned_act"),
     pytest.param("Warsaw pushed back against Berlin's criticism.",
                  ("POL", "DEU", "12"), id="pushing_back_against_a_position_rejects_it"),
+    pytest.param("Rome said Tunisia's decision would harm the region.",
+                 ("ITA", "TUN", "11"), id="saying_another_actor_does_wrong_is_criticism-5"),
+    pytest.param("Oslo rejected Moscow's demands. The Nordic country also criticised Minsk.",
+                 ("NOR", "BLR", "11"), id="a_reference_noun_with_a_region_word"),
+    pytest.param("Japan and South Korea met in China. The two allies agreed to resume talks.",
+                 ("JPN", "KOR", "03"), id="the_two_allies_are_the_pair_named_before"),
+    pytest.param("Canberra decided to lift its sanctions on Fiji.",
+                 ("AUS", "FJI", "08"), id="deciding_to_act_is_the_act"),
+    pytest.param("Nepal and Bhutan agreed to reopen their border crossings.",
+                 ("NPL", "BTN", "03"), id="agreeing_together_on_a_mutual_act-1"),
+    pytest.param("Kenya offered to mediate between Ethiopia and Egypt.",
+                 ("KEN", "EGY", "03"), id="offering_to_mediate_between_two"),
+    pytest.param("Bangladesh handed over a demarche to Myanmar.",
+                 ("BGD", "MMR", "11"), id="handing_over_a_protest_note"),
+    pytest.param("Vilnius said Minsk poses a threat to the region.",
+                 ("LTU", "BLR", "11"), id="saying_another_poses_a_threat_is_criticism"),
+    pytest.param("Cairo described Ankara's maritime deal as illegal.",
+                 ("EGY", "TUR", "11"), id="labelling_with_an_adjective_of_reproach-1"),
+    pytest.param("A Peruvian official called Bolivia's decision deeply regrettable.",
+                 ("PER", "BOL", "11"), id="labelling_with_an_adjective_of_reproach-2"),
+    pytest.param("ECOWAS gave the junta in Mali a one-month ultimatum.",
+                 ("ECOWAS", "MLI", "13"), id="a_ruling_body_named_by_its_seat"),
+    pytest.param("Ankara condemned the regime in Damascus.",
+                 ("TUR", "SYR", "11"), id="a_ruling_body_named_by_its_seat-2"),
+    pytest.param("Baghdad accused Ankara of shelling a village in its northern region.",
+                 ("TUR", "IRQ", "19"), id="force_on_a_place_its_owner_names"),
+    pytest.param("Chisinau accused Minsk of helping Moscow.",
+                 ("BLR", "RUS", "07"), id="helping_another_state_is_aid"),
     pytest.param("Kyiv said Minsk had crossed a red line.",
                  ("UKR", "BLR", "11"), id="saying_another_actor_does_wrong_is_criticism-4"),
 ]
@@ -636,6 +664,50 @@ def test_a_list_inside_a_relative_clause_is_no_partner(rules):
     pairs, _ = code(rules, "Egypt pledged to send ships to the force that includes Chad "
                            "and Niger.")
     assert not any(t in ("TCD", "NER") for _, t, _ in pairs)
+
+
+def test_a_reference_noun_with_a_region_word_skips_states_outside_it(rules):
+    pairs, _ = code(rules, "Japan criticised Seoul. The Nordic country condemned Moscow.")
+    assert not any(s in ("JPN", "KOR") and t == "RUS" for s, t, _ in pairs)
+
+
+def test_posing_a_threat_is_a_judgement_not_a_threat(rules):
+    pairs, _ = code(rules, "Vilnius said Minsk poses a threat to Lithuania.")
+    assert not any(root == "13" for _, _, root in pairs)
+
+
+def test_labelling_with_a_neutral_adjective_is_no_criticism(rules):
+    pairs, _ = code(rules, "Lima called Bolivia's decision important.")
+    assert not pairs
+
+
+def test_giving_in_is_a_particle_not_a_place(rules):
+    pairs, _ = code(rules, "Serbia gave in to the demands of the EU.")
+    assert ("SRB", "EU", "08") in pairs
+    pairs, _ = code(rules, "Japan gave Laos a loan in Vientiane.")
+    assert not any(root == "08" for _, _, root in pairs)
+
+
+@pytest.mark.parametrize("sentence", [
+    "The meeting between Chad and Niger was postponed.",
+    "The summit between Chad and Niger was called off.",
+    "Chad cancelled the talks with Niger.",
+])
+def test_a_meeting_postponed_or_called_off_did_not_take_place(rules, sentence):
+    pairs, _ = code(rules, sentence)
+    assert not any(root == "04" for _, _, root in pairs)
+
+
+def test_calling_off_talks_reduces_relations(rules):
+    pairs, _ = code(rules, "Chad called off the talks with Niger.")
+    assert ("TCD", "NER", "16") in pairs
+
+
+def test_what_a_threat_is_made_of_is_no_event_of_its_own(rules):
+    pairs, _ = code(rules, 'Finland joined NATO, drawing a threat from Moscow of '
+                           '"countermeasures."')
+    assert ("RUS", "FIN", "13") in pairs
+    assert ("FIN", "RUS", "13") not in pairs
 
 
 def test_releasing_a_statement_frees_nobody(rules):

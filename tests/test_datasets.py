@@ -301,10 +301,12 @@ def test_import_command_reports_and_fails_on_bad_rows(
 
 def test_align_counts_imported_events_like_coded_ones(tmp_path: Path) -> None:
     lines = [ICEWS_HEADER]
-    for day in range(1, 7):  # Azerbaijan meets Turkey six times, quarrels with Russia thrice
+    # Azerbaijan meets Turkey six times, quarrels with Russia thrice, three days apart each
+    # time so that each is its own story (equipoise.analysis.stories).
+    for day in range(1, 19, 3):
         lines.append(icews_line(f"t{day}", f"2020-01-{day:02d}", "Azerbaijan", "", "Azerbaijan",
                                 "Consult", "040", "Turkey", "", "Turkey"))
-    for day in range(1, 4):
+    for day in range(1, 10, 3):
         lines.append(icews_line(f"r{day}", f"2020-01-{day:02d}", "Azerbaijan", "", "Azerbaijan",
                                 "Accuse", "112", "Russia", "", "Russian Federation"))
     db = tmp_path / "align.duckdb"
@@ -312,6 +314,7 @@ def test_align_counts_imported_events_like_coded_ones(tmp_path: Path) -> None:
         store.add_dataset_events(read_icews(write(tmp_path / "a.tab", lines)), "icews")
     table = equipoise.align("AZE", ["TUR", "RUS"], db=db, freq="month").set_index("pole")
     assert table.loc["TUR", "n_events"] == 6 and table.loc["TUR", "verbal_coop"] == 6
+    assert table.loc["TUR", "n_stories"] == 6
     assert table.loc["RUS", "n_events"] == 3 and table.loc["RUS", "verbal_conflict"] == 3
     assert table.loc["TUR", "tilt"] > table.loc["RUS", "tilt"]
 

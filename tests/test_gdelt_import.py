@@ -20,6 +20,7 @@ import pytest
 from typer.testing import CliRunner
 
 import equipoise
+from equipoise.errors import UnknownCodeError
 from equipoise.outputs.cli import app
 from equipoise.sources import SourceError, gdeltbulk
 from equipoise.sources.datasets import (
@@ -29,6 +30,7 @@ from equipoise.sources.datasets import (
     ImportReport,
     read_gdelt,
 )
+from equipoise.sources.filters import EventFilter
 from equipoise.sources.importing import import_file
 from equipoise.sources.limits import DateRange
 from equipoise.store import SCHEMA_VERSION, Store
@@ -176,6 +178,46 @@ def test_the_date_range_is_checked_as_the_row_reader_does(tmp_path):
     assert bulk.errors[0].startswith(f"{path}:1: event date 2019-01-01 is outside")
 
 
+def test_a_filter_keeps_what_filtering_the_row_readers_events_keeps(tmp_path):
+    partners = ["TUR", "RUS", "IRN", "USA"]
+    codes = ["042", "190", "112", "0431"]
+    lines = [visit(i, Actor2CountryCode=partners[i % 4], EventCode=codes[i // 4 % 4])
+             for i in range(1, 80)]  # fmt: skip
+    lines[10] = visit(11, Actor2CountryCode="RUS", Actor2Name="RUSSIE É")  # read by Python
+    lines[11] = visit(12, Actor1CountryCode="", Actor1KnownGroupCode="EEC",
+                      Actor2CountryCode="IRN")  # the EU (GDELT's EEC) and Iran
+    lines[12] = visit(13, Actor2CountryCode="RUS", GoldsteinScale="inf")  # an error stays
+    lines[13] = visit(14, Actor2CountryCode="AZE")  # domestic stays domestic
+    path = write(tmp_path / "f.CSV", lines)
+    keep = EventFilter.build(["rus", "EU"], ["4", "19"])
+    bulk = ImportReport()
+    with Store(tmp_path / "bulk.duckdb") as store:
+        import_file(store, path, "gdelt1", bulk, keep=keep)
+        fast = store.events_frame()
+    rows = ImportReport()
+    every = list(read_gdelt(path, 1, rows))
+    kept = [e for e in every if keep.keeps(e.source.code, e.target.code, e.root)]
+    with Store(tmp_path / "rows.duckdb") as store:
+        store.add_dataset_events(kept, "gdelt1")
+        slow = store.events_frame()
+    same_rows(fast, slow)
+    assert 0 < len(kept) < len(every) - 10
+    assert {"gdelt1:11", "gdelt1:12"} <= set(fast["doc_id"])
+    assert bulk.filtered == len(every) - len(kept) and bulk.events == len(kept)
+    assert (bulk.rows, bulk.domestic, bulk.errors) == (rows.rows, rows.domestic, rows.errors)
+    assert set(fast["root"]) == {"04", "19"}
+    pairs = zip(fast["source"], fast["target"], strict=True)
+    assert all("RUS" in pair or "EU" in pair for pair in pairs)
+
+
+def test_a_filter_refuses_unknown_codes():
+    with pytest.raises(UnknownCodeError, match="XYZ"):
+        EventFilter.build(["AZE", "XYZ"])
+    with pytest.raises(UnknownCodeError, match="21"):
+        EventFilter.build(roots=["21"])
+    assert EventFilter.build([" ", ""], []).everything
+
+
 def test_malformed_rows_are_reported_with_file_and_line_among_many_good_ones(tmp_path):
     lines = [visit(i) for i in range(1, 2001)]
     lines[1499] = visit(1500, day="2020-13-01")
@@ -276,7 +318,7 @@ def test_a_version_3_store_gains_the_gdelt_columns_in_place(tmp_path):
         version = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         columns = {r[0] for r in con.execute("DESCRIBE events").fetchall()}
         (count,) = con.execute("SELECT count(*) FROM events WHERE num_mentions IS NULL").fetchone()
-    assert version == (SCHEMA_VERSION,) == ("4",)
+    assert version == (SCHEMA_VERSION,) == ("5",)  # through version 4 to 5
     assert set(GDELT_COLUMNS) <= columns and count == 1
     with Store(path) as store:  # the old rows got their record number, so a re-import finds them
         assert import_file(store, gdelt, "gdelt1").replaced == 1
@@ -284,10 +326,11 @@ def test_a_version_3_store_gains_the_gdelt_columns_in_place(tmp_path):
 
 
 def test_align_weighs_gdelt_events_by_mentions_and_sources(tmp_path):
-    lines = [visit(i, "20200110", NumMentions="9", NumSources="2") for i in range(1, 4)]
-    lines += [visit(i, "20200111", EventCode="112", NumMentions="1", NumSources="4")
+    # Three days apart, so that every row is its own story (equipoise.analysis.stories).
+    lines = [visit(i, f"202001{3 * i:02d}", NumMentions="9", NumSources="2") for i in range(1, 4)]
+    lines += [visit(i, f"202001{3 * i:02d}", EventCode="112", NumMentions="1", NumSources="4")
               for i in range(4, 7)]  # fmt: skip
-    lines += [visit(7, "20200112", NumMentions="", NumSources="")]  # weighs 1
+    lines += [visit(7, "20200121", NumMentions="", NumSources="")]  # weighs 1
     path = write(tmp_path / "w.CSV", lines)
     db = tmp_path / "w.duckdb"
     with Store(db) as store:
@@ -298,9 +341,14 @@ def test_align_weighs_gdelt_events_by_mentions_and_sources(tmp_path):
         return float(table.set_index("pole").loc["TUR", "score"])
 
     k = 2  # the default smoothing
-    assert score("count") == pytest.approx((4 - 3) / (7 + k))
-    assert score("mentions") == pytest.approx((27 - 3 + 1) / (27 + 3 + 1 + k))
-    assert score("sources") == pytest.approx((6 - 12 + 1) / (6 + 12 + 1 + k))
+
+    def shrunk(total: float, n: float) -> float:
+        # One pole: the cell is pulled toward the focal state's level, total / (n + k).
+        return (total + k * total / (n + k)) / (n + k)
+
+    assert score("count") == pytest.approx(shrunk(4 - 3, 7))
+    assert score("mentions") == pytest.approx(shrunk(27 - 3 + 1, 27 + 3 + 1))
+    assert score("sources") == pytest.approx(shrunk(6 - 12 + 1, 6 + 12 + 1))
     table = equipoise.align("AZE", ["TUR"], db=db, freq="year", weight="mentions")
     assert int(table["n_events"].iloc[0]) == 7 and int(table["n_scored"].iloc[0]) == 31
 
@@ -349,3 +397,21 @@ def test_a_bulk_import_replaces_rows_the_row_path_stored_and_ids_that_are_not_nu
         assert len(store.events_frame()) == 5
     got = dict(zip(numbers["doc_id"], numbers["record_no"], strict=True))
     assert got["gdelt1:700"] == 700 and pd.isna(got["gdelt1:A7"])
+
+
+def test_gdelt_root_events_are_kept_and_a_version_4_store_gains_the_flag(tmp_path):
+    path = tmp_path / "root.duckdb"
+    lines = [visit(1, "20200110", IsRootEvent="1"), visit(2, "20200110", IsRootEvent="0")]
+    with Store(path) as store:
+        import_file(store, write(tmp_path / "r.CSV", lines), "gdelt1")
+        flags = store.dyad_frame("AZE", ["TUR"])["is_root"].tolist()
+    assert flags == [True, False]
+    with duckdb.connect(str(path)) as con:  # make it look like a version-4 store
+        con.execute("ALTER TABLE events DROP COLUMN is_root")
+        con.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+    with Store(path) as store:
+        frame = store.dyad_frame("AZE", ["TUR"])
+    assert frame["is_root"].isna().all() and len(frame) == 2
+    # The two rows are repeated reports of one visit: one story, led by the root event.
+    table = equipoise.align("AZE", ["TUR"], db=path, freq="year")
+    assert (int(table["n_events"].iloc[0]), int(table["n_stories"].iloc[0])) == (2, 1)

@@ -97,7 +97,7 @@ def test_a_query_is_stored_normalised_and_frozen():
 BAD = [
     ({"weight": "heavy"},
      "weight: unknown weight 'heavy': use one of 'count', 'goldstein', 'plover', "
-     "'mentions', 'sources'"),
+     "'mentions', 'sources', 'reports'"),
     ({"direction": "sideways"},
      "direction: unknown direction 'sideways': use one of 'out', 'in', 'both'"),
     ({"freq": "week"}, "freq: unknown freq 'week': use one of 'month', 'quarter', 'year'"),

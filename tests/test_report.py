@@ -65,7 +65,8 @@ def events() -> pd.DataFrame:
 
 @pytest.fixture
 def html(events) -> str:
-    aligned = align(events, FOCAL, POLES, min_events=0)  # a tiny fixture: show every cell
+    # A tiny fixture told in both directions: show every cell, relations both ways.
+    aligned = align(events, FOCAL, POLES, min_events=0, direction="both")
     dyads = dyad_events(events, FOCAL, POLES)
     return render_report(aligned, dyads, FOCAL, POLES, coverage={"documents": 5})
 
@@ -175,7 +176,7 @@ def test_only_http_urls_become_links(html):
 
 
 def test_the_headline_is_the_verdict(events, html):
-    text = verdict(align(events, FOCAL, POLES, min_events=0), focal=FOCAL)
+    text = verdict(align(events, FOCAL, POLES, min_events=0, direction="both"), focal=FOCAL)
     assert htmlmod.escape(text, quote=False) in html
     assert html.index(htmlmod.escape(text, quote=False)) < html.index('id="chart-tilt"')
     # the headline over it: the pole with the largest tilt over the whole range
@@ -204,13 +205,15 @@ def test_insufficient_data_are_gaps_and_intervals_are_bands(events):
 
     many = pd.DataFrame(
         [
-            event(s, t, q, f"2020-0{m}-{d:02d}", doc_id=f"d{m}{d}{s}{t}")
+            # Three days apart: each event is its own story (equipoise.analysis.stories).
+            event(s, t, q, f"2020-0{m}-{3 * d:02d}", doc_id=f"d{m}{d}{s}{t}")
             for m in (1, 2, 3)
             for d in range(1, 7)
             for s, t, q in (("AZE", "TUR", 1), ("RUS", "AZE", 3 if d % 2 else 1))
         ]
     )
-    aligned = align(many, FOCAL, POLES, ci=0.9, n_boot=100)
+    # RUS acts only toward AZE: relations in both directions give it a score.
+    aligned = align(many, FOCAL, POLES, ci=0.9, n_boot=100, direction="both")
     html = render_report(aligned, dyad_events(many, FOCAL, POLES), FOCAL, POLES)
     data = report_data(html)["charts"]
     turkey = data["tilt"]["series"][0]
@@ -390,7 +393,8 @@ def test_change_points_are_marked_and_listed_with_their_drivers():
     for row in points.itertuples():
         assert f"{row.pole} from {row.period}" in section
         top = drivers[(drivers["pole"] == row.pole) & (drivers["period"] == row.period)]
-        for title in top["doc_title"].unique():
+        # A driver is a story group, named by the first of its articles.
+        for title in top.groupby("rank")["doc_title"].first():
             assert f">{title}</a>" in section
         assert top["sentence"].iloc[0] in section
     assert "influence" in section and "shift without it" in section
@@ -399,7 +403,8 @@ def test_change_points_are_marked_and_listed_with_their_drivers():
 
 def test_change_point_text_is_escaped_and_links_are_checked():
     points = pd.DataFrame(
-        [["TUR", "2020-02", dt.date(2020, 2, 1), -0.1, 0.5, 0.6, "2020-01", "2020-03", 1, 2]],
+        [["TUR", "2020-02", dt.date(2020, 2, 1), -0.1, 0.5, 0.6, "2020-01", "2020-03", 1, 2,
+          0.9]],
         columns=POINT_COLUMNS,
     )
     base = {c: None for c in DRIVER_COLUMNS}

@@ -449,7 +449,9 @@ def test_api_reads_only_the_dyads_and_aligns_as_over_the_whole_store(dyadic, db_
     whole = dyadic.events_frame()
     dyadic.close()
     poles = ["TUR", "EU"]
-    got = api.align("AZE", poles, db=db_path, freq="year")
+    # With salience each pole's volume is read from the whole store, as the analysis
+    # counts it over the whole frame.
+    got = api.align("AZE", poles, db=db_path, freq="year", salience=True)
     expected = align_events(whole, "AZE", poles, freq="year")
     pd.testing.assert_frame_equal(got, expected)
     events = api.load_events("AZE", poles, db=db_path)

@@ -18,6 +18,7 @@ from equipoise.analysis import dyad_events
 from equipoise.analysis.changepoints import changepoints as _changepoints
 from equipoise.analysis.limits import plausible
 from equipoise.analysis.query import Query
+from equipoise.analysis.stories import mark_stories
 from equipoise.errors import BadInputError, InvalidQueryError
 from equipoise.reference.memberships import default_memberships
 from equipoise.store import Store, resolve_db_path
@@ -39,7 +40,12 @@ def _bloc_members(query: Query) -> dict[str, list[str]]:
     return members
 
 
-def _dyads(query: Query, db, documents: bool = False) -> pd.DataFrame:
+def _read(query: Query, db, documents: bool = False,
+          volumes: bool = False) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """The dyad rows of the question and, with ``volumes``, each pole's events with
+    anyone per month (its weight in the news, for salience), in one opening of the store."""
+    members = _bloc_members(query)
+    counts = None
     with Store(resolve_db_path(db), read_only=True) as store:
         # A code neither known nor in the store is a typo: refuse it rather than
         # report a pole without events.
@@ -49,12 +55,29 @@ def _dyads(query: Query, db, documents: bool = False) -> pd.DataFrame:
         frame = store.dyad_frame(
             query.focal, list(query.poles), start=query.start, end=query.end,
             columns=None if documents else DYAD_COLUMNS, documents=documents,
-            members=_bloc_members(query),
+            members=members,
             background=documents or query.include_background,
         )  # fmt: skip
+        if volumes:
+            counts = store.pole_volumes(
+                {pole: members.get(pole, []) for pole in query.poles}, start=query.start,
+                end=query.end, background=query.include_background)
     if documents:
         frame["background"] = _background(frame)
-    return frame
+    return frame, counts
+
+
+def _dyads(query: Query, db, documents: bool = False) -> pd.DataFrame:
+    return _read(query, db, documents)[0]
+
+
+def _without_volume(aligned: pd.DataFrame, query: Query) -> pd.DataFrame:
+    """Empty ``volume`` and ``salience`` unless the query read the store's volumes: the
+    dyad rows alone hold only the focal state's share of each pole's news."""
+    if not query.salience and len(aligned) and "volume" in aligned.columns:
+        aligned["volume"] = pd.array([pd.NA] * len(aligned), dtype="Int64")
+        aligned["salience"] = float("nan")
+    return aligned
 
 
 def _background(frame: pd.DataFrame) -> pd.Series:
@@ -90,13 +113,16 @@ def load_events(
     end: dt.date | str | None = None,
 ) -> pd.DataFrame:
     """Events between ``focal`` and any of ``poles`` (either direction), one row each,
-    with their sentences and documents, and the ``pole`` and ``direction`` they count for.
+    with their sentences and documents, the ``pole`` and ``direction`` they count for, and
+    their ``story`` (numbered among the rows returned), its ``n_reports`` and whether the
+    row is its ``lead`` report (:mod:`equipoise.analysis.stories`).
 
     ``focal`` may be a :class:`~equipoise.analysis.query.Query` (its window is used)."""
     # No grid of periods is computed: the coarsest period keeps its size bound aside.
     query = _query(focal, poles, start, end, "year")
     frame = _dyads(query, db, documents=True)
-    return _in_window(dyad_events(frame, query.focal, query.poles), query.start, query.end)
+    events = _in_window(dyad_events(frame, query.focal, query.poles), query.start, query.end)
+    return mark_stories(events)
 
 
 def _in_window(events: pd.DataFrame, start, end) -> pd.DataFrame:
@@ -116,7 +142,7 @@ def align(
     freq: str = "month",
     *,
     weight: str = "count",
-    direction: str = "both",
+    direction: str = "out",
     smoothing: float = 2.0,
     ci: float | None = None,
     n_boot: int = 500,
@@ -124,9 +150,12 @@ def align(
     random_state: int | None = 0,
     overlap: str = "keep",
     include_background: bool = False,
+    salience: bool = False,
 ) -> pd.DataFrame:
     """Per pole and period: event counts by quad class and direction, Goldstein, the
-    alignment score, tilt, and (with ``ci``) bootstrap intervals.
+    alignment score, tilt, each pole's share of the focal state's events (and with
+    ``salience`` its weight in the whole store's news), and (with ``ci``) bootstrap
+    intervals.
 
     Parameters
     ----------
@@ -140,8 +169,10 @@ def align(
         the first or last event dated from 1800-01-01 to one year after today.
     freq : ``month``, ``quarter`` or ``year``.
     weight : ``count`` (+1 cooperation, -1 conflict), ``goldstein`` or ``plover``.
-    direction : ``out`` (focal to pole), ``in`` (pole to focal) or ``both``.
-    smoothing : pseudo-events added to each denominator, so one event is not certainty.
+    direction : ``out`` (focal to pole: the focal state's lean, the default), ``in``
+        (pole to focal) or ``both`` (relations: what each side does to the other).
+    smoothing : pseudo-events, at the focal state's own level in the period, added to
+        each cell, so one event is not certainty and coverage does not tilt.
     ci : interval level, e.g. 0.9, for a bootstrap over documents; None for no intervals.
     n_boot : bootstrap replicates.
     min_events : fewer events than this in a period and pole give "insufficient data".
@@ -150,6 +181,8 @@ def align(
         events in both (the verdict says so), or ``exclude`` them from the bloc.
     include_background : count background events (dated only to a year before their
         document's year) in the series; by default they are left out.
+    salience : read each pole's events with anyone from the whole store (a scan of every
+        event) for the ``volume`` and ``salience`` columns; without, they are empty.
 
     See ``docs/methodology.md`` for every formula.
 
@@ -163,9 +196,10 @@ def align(
     query = _query(focal, poles, start, end, freq, weight=weight, direction=direction,
                    smoothing=smoothing, ci=ci, n_boot=n_boot, min_events=min_events,
                    random_state=random_state, overlap=overlap,
-                   include_background=include_background)  # fmt: skip
-    frame = _dyads(query, db)
-    return _align(frame, query.focal, list(query.poles), **query.align_options())
+                   include_background=include_background, salience=salience)  # fmt: skip
+    frame, volumes = _read(query, db, volumes=query.salience)
+    return _without_volume(_align(frame, query.focal, list(query.poles), volumes=volumes,
+                                  **query.align_options()), query)
 
 
 def changepoints(
@@ -219,10 +253,11 @@ def analyse(
     from equipoise.analysis import equidistance
 
     query = _query(focal, poles, start, end, freq, changepoints=changepoints, **align_options)
-    frame = _dyads(query, db, documents=True)
+    frame, volumes = _read(query, db, documents=True, volumes=query.salience)
     poles = list(query.poles)
     counted = _series(frame, query)
-    aligned = _align(counted, query.focal, poles, **query.align_options())
+    aligned = _without_volume(_align(counted, query.focal, poles, volumes=volumes,
+                                     **query.align_options()), query)
     tables = {"aligned": aligned, "equidistance": equidistance(aligned),
               "events": _in_window(dyad_events(frame, query.focal, poles), query.start,
                                    query.end)}

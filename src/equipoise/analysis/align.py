@@ -19,46 +19,67 @@ Dyad event
     F, target in P and not in F), P -> F (``"in"``: the mirror image), or a joint
     action (``"both"``: a symmetric event, counted once even when it was stored
     as two mirrored rows).
+Stories
+    The reports of one event (same actors, CAMEO root and similar code within two
+    days: :mod:`equipoise.analysis.stories`) are one story, counted once with the
+    values of its lead report; ``unit="event"`` counts every row instead.
 Counts
-    ``verbal_coop``, ``material_coop``, ``verbal_conflict``, ``material_conflict``
-    count events of quad 1, 2, 3 and 4, all directions together; ``out_*`` count
-    F -> P events and ``in_*`` P -> F events, joint events in both, so
-    ``n_events = out_events + in_events - joint_events``.
+    ``n_events`` counts dyad event rows (reports), ``n_stories`` stories and
+    ``duplication = n_events / n_stories``. ``verbal_coop``, ``material_coop``,
+    ``verbal_conflict``, ``material_conflict`` count stories of quad 1, 2, 3 and 4,
+    all directions together; ``out_*`` count F -> P stories and ``in_*`` P -> F
+    stories, joint ones in both, so ``n_stories = out_events + in_events - joint_events``.
 Net cooperation
-    ``net_coop = (coop - conflict) / (n + k)``, where coop counts quads 1-2,
-    conflict quads 3-4, ``n`` all events and ``k`` (``smoothing``, default 2)
-    is additive smoothing so that one event is not certainty: a single
-    cooperative event gives 1/3, not 1. It lies in (-1, 1).
+    ``net_coop = (coop - conflict + k * L) / (n + k)``, where coop counts quads 1-2,
+    conflict quads 3-4, ``n`` all events, ``k`` (``smoothing``, default 2) the
+    pseudo-events that keep one event from being certainty, and ``L`` the focal
+    actor's own level in the period: the same sums over all poles, ``(coop -
+    conflict) / (n + k)``. Pulling every cell toward the focal actor's level, not
+    toward 0, makes the pull the same for every pole, so coverage does not tilt
+    (:mod:`equipoise.analysis.scoring`). It lies in (-1, 1).
 Score
-    ``score = sum(v) / (n_scored + k)`` over the events of the chosen
-    ``direction`` that have a value ``v`` in [-1, 1] under ``weight``: ``"count"``
+    ``score = (sum(v) + k * L) / (n_scored + k)`` over the events of the chosen
+    ``direction`` (``"out"`` by default: the focal actor's lean; ``"both"``:
+    relations), ``L`` the focal actor's level in the period over the same events with
+    every pole, and ``v`` each event's value in [-1, 1] under ``weight``: ``"count"``
     +1 for cooperation, -1 for conflict (so with ``direction="both"`` the score
     is ``net_coop``); ``"goldstein"`` the Goldstein weight / 10; ``"plover"`` the
     PLOVER score of the event type / 10 (``data/plover_scores.csv``).
     ``"mentions"`` and ``"sources"`` take the values of ``"count"`` but weigh each
     event by GDELT's NumMentions or NumSources (columns ``num_mentions``,
-    ``num_sources``), as GDELT users do: ``score = sum(w * v) / (sum(w) + k)``. An
-    event without the figure (coded events, other datasets) weighs 1. ``n_scored``
-    is then the summed weight; the ``min_events`` threshold still counts events.
+    ``num_sources``), as GDELT users do: ``sum(w * v)`` and ``sum(w)`` take the place
+    of ``sum(v)`` and ``n_scored``. An event without the figure (coded events, other
+    datasets) weighs 1. ``n_scored`` is then the summed weight; the ``min_events``
+    threshold still counts events. ``mean_se`` is the standard error of the plain
+    mean ``score_sum / n_scored``, documents as clusters
+    (:mod:`equipoise.analysis.balance`).
+Salience
+    ``share``: the pole's part of the focal actor's dyad events in the period;
+    ``volume``: the pole's events with anyone (counted in ``events``, or given as
+    ``volumes``); ``salience = share / (volume / sum of the poles' volumes)``. Apart
+    from the score: attention, not stance.
 Tilt
     Tilt toward pole P in a period is score(P) minus the mean score over the
     other poles with data in that period, so tilts sum to zero across them.
     Positive means the focal actor treats P better than it treats the others.
     With a single pole, tilt equals the score.
 Equidistance (:func:`equidistance`)
-    ``1 - sd / sd_max(m)`` over the scores of the m >= 2 poles with data in a
-    period, where ``sd`` is their population standard deviation and
-    ``sd_max(m) = sqrt(1 - (m mod 2) / m**2)`` the largest one m scores in
-    [-1, 1] can have. 1: equal relations with every pole; 0: as unequal as
-    scores can be.
+    ``1 - spread / sd_max(m)`` over a fixed set of m >= 2 poles, ``spread`` the
+    population standard deviation of their mean values with the sampling variance
+    taken out, ``sd_max(m) = sqrt(1 - (m mod 2) / m**2)`` the largest one m values
+    in [-1, 1] can have. 1: equal relations with every pole; 0: as unequal as they
+    can be. A period where a pole of the set lacks data is a gap. With two poles,
+    also the signed ``position`` between them.
 Insufficient data
     Below ``min_events`` events behind the score (default 3) a (period, pole) has
     ``status`` "insufficient data" and its score, tilt and intervals are NaN;
     ``net_coop`` is NaN below ``min_events`` events in all directions.
 Intervals
-    With ``ci`` set, percentile intervals from a bootstrap over documents (the
-    events of one article are not independent; events without a ``doc_id`` are
-    their own units), with Poisson(1) document weights.
+    With ``ci`` set, percentile intervals from a bootstrap over stories, with
+    stories that share a document resampled together (the events of one article
+    are not independent), with Poisson(1) weights; BCa intervals for equidistance
+    and position. ``unit="event"`` resamples documents (events without a
+    ``doc_id`` are their own units).
 Periods
     ``freq`` is ``"month"``, ``"quarter"`` or ``"year"``. Events dated only to a
     month or year fall in the period holding the first day of that month or year.
@@ -81,9 +102,19 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from equipoise.analysis.balance import bca_interval, corrected_index, mean_variance, raw_index
 from equipoise.analysis.blocs import membership_mask, pole_overlaps
 from equipoise.analysis.limits import check_size, count_periods
-from equipoise.analysis.query import DEFAULT_MIN_EVENTS, DEFAULT_N_BOOT, DEFAULT_SMOOTHING, Query
+from equipoise.analysis.query import (
+    DEFAULT_MIN_EVENTS,
+    DEFAULT_N_BOOT,
+    DEFAULT_SMOOTHING,
+    Query,
+    actor_code,
+)
+from equipoise.analysis.scoring import shrunk_scores
+from equipoise.analysis.stories import find_stories
+from equipoise.errors import InvalidQueryError
 from equipoise.reference.dates import EARLIEST, latest
 from equipoise.reference.memberships import default_memberships
 from equipoise.reference.numbers import signed
@@ -105,10 +136,12 @@ __all__ = [
     "verdict",
 ]
 
-WEIGHTS: tuple[str, ...] = ("count", "goldstein", "plover", "mentions", "sources")
+WEIGHTS: tuple[str, ...] = ("count", "goldstein", "plover", "mentions", "sources", "reports")
 # Weights that count an event as many times as the dataset saw it (GDELT's NumMentions,
-# NumSources), with the value of "count"; an event without the figure counts once.
-_MULTIPLIED = {"mentions": "num_mentions", "sources": "num_sources"}
+# NumSources), with the value of "count"; an event without the figure counts once. A story
+# weighs the sum over its reports, so "reports" (no column: 1 a report) counts its reports.
+_MULTIPLIED = {"mentions": "num_mentions", "sources": "num_sources", "reports": "n_reports"}
+UNITS: tuple[str, ...] = ("story", "event")
 DIRECTIONS: tuple[str, ...] = ("out", "in", "both")
 STATUS_OK = "ok"
 STATUS_INSUFFICIENT = "insufficient data"
@@ -120,6 +153,7 @@ ALIGN_COLUMNS: list[str] = [
     "period_start",
     "pole",
     "n_events",
+    "n_stories",
     *QUAD_COLUMNS,
     "goldstein_mean",
     "net_coop",
@@ -130,10 +164,15 @@ DETAIL_COLUMNS: list[str] = [
     *OUT_COLUMNS,
     *IN_COLUMNS,
     "joint_events",
+    "duplication",
     "goldstein_sum",
     "n_scored",
     "score_sum",
     "score",
+    "mean_se",
+    "share",
+    "volume",
+    "salience",
 ]
 INTERVAL_COLUMNS: list[str] = [
     "net_coop_lo",
@@ -164,6 +203,8 @@ EQUIDISTANCE_COLUMNS: list[str] = [
     "n_poles",
     "n_poles_with_data",
     "equidistance",
+    "equidistance_raw",
+    "status",
 ]
 
 # Columns that identify one event when a symmetric event was stored as two mirrored rows.
@@ -205,19 +246,13 @@ def _flag(events: pd.DataFrame, column: str) -> np.ndarray:
     return events[column].fillna(False).astype(bool).to_numpy(dtype=bool)
 
 
-def _net_coop(coop, conflict, n, k: float):
-    coop, conflict, n = (np.asarray(x, dtype=float) for x in (coop, conflict, n))
-    denom = n + k
+def _share(counts: np.ndarray) -> np.ndarray:
+    """Each pole's part of its period's total over axis 1 of (period, pole); NaN in an
+    empty period."""
+    counts = np.asarray(counts, dtype=float)
+    total = counts.sum(axis=1, keepdims=True)
     with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.where(denom > 0, (coop - conflict) / np.where(denom > 0, denom, 1.0), 0.0)
-    return out
-
-
-def _smoothed(total: np.ndarray, n: np.ndarray, k: float, empty: float = 0.0) -> np.ndarray:
-    """``total / (n + k)``, with ``empty`` where the denominator is 0."""
-    denom = n + k
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(denom > 0, total / np.where(denom > 0, denom, 1.0), empty)
+        return np.where(total > 0, counts / np.where(total > 0, total, 1.0), np.nan)
 
 
 def _tilt(net: pd.Series, groups: pd.Series | None = None) -> pd.Series:
@@ -248,27 +283,6 @@ def _tilts(scores: np.ndarray, ok: np.ndarray) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         others = (total - values) / (m - 1)
     return np.where(ok & (m >= 2), values - others, np.nan)
-
-
-def _equidistance_values(scores: np.ndarray, ok: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Equidistance over axis 1 (poles) of ``scores``, and the number of poles used.
-
-    ``1 - sd / sd_max(m)``: ``sd`` the population standard deviation of the m scores
-    with data, ``sd_max(m) = sqrt(1 - (m mod 2) / m**2)`` the largest possible for m
-    values in [-1, 1]. NaN with fewer than two poles.
-    """
-    values = np.where(ok, scores, np.nan)
-    present = ~np.isnan(values)
-    m = present.sum(axis=1)
-    filled = np.where(present, values, 0.0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        mean = filled.sum(axis=1) / m
-        spread = np.where(present, values - np.expand_dims(mean, 1), 0.0)
-        sd = np.sqrt((spread**2).sum(axis=1) / m)
-        sd_max = np.sqrt(1.0 - (m % 2) / np.maximum(m, 1) ** 2)
-        index = 1.0 - sd / sd_max
-    index = np.where(m >= 2, np.clip(index, 0.0, 1.0), np.nan)
-    return index, m
 
 
 def _interval(replicates: np.ndarray, valid: np.ndarray, ci: float) -> tuple[np.ndarray, ...]:
@@ -394,15 +408,23 @@ class _Side:
                 codes, uniques = pd.factorize(events[column])
                 self.columns[column] = (codes, pd.Index(uniques))
         self._frame: pd.DataFrame | None = None
+        # Masks already computed: a pole is matched for its dyads and again for its volume.
+        self._matched: dict[str, np.ndarray] = {}
 
     def match(self, code: str) -> np.ndarray:
+        found = self._matched.get(code)
+        if found is not None:
+            return found
         if code in self.blocs and self.columns:
-            return self._bloc(code)
-        hit = np.zeros(self.n, dtype=bool)
-        for codes, uniques in self.columns.values():
-            at = uniques.get_indexer([code])[0]
-            if at >= 0:
-                hit |= codes == at
+            hit = self._bloc(code)
+        else:
+            hit = np.zeros(self.n, dtype=bool)
+            for codes, uniques in self.columns.values():
+                at = uniques.get_indexer([code])[0]
+                if at >= 0:
+                    hit |= codes == at
+        hit.setflags(write=False)
+        self._matched[code] = hit
         return hit
 
     def _bloc(self, code: str) -> np.ndarray:
@@ -417,6 +439,13 @@ class _Side:
         return mask.to_numpy(dtype=bool)
 
 
+def _sides(events: pd.DataFrame, days: np.ndarray,
+           memberships: pd.DataFrame | None) -> tuple[_Side, _Side]:
+    blocs = _bloc_codes(memberships)
+    return (_Side(events, "source", days, memberships, blocs),
+            _Side(events, "target", days, memberships, blocs))
+
+
 def _dyad_index(
     events: pd.DataFrame,
     focal: str,
@@ -424,16 +453,15 @@ def _dyad_index(
     days: np.ndarray,
     memberships: pd.DataFrame | None,
     apart: frozenset[tuple[str, str]] = frozenset(),
+    sides: tuple[_Side, _Side] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Row positions, pole numbers and direction codes of the dyad events.
 
     Pole by pole, rows in input order; mirrored copies of symmetric events dropped.
     ``apart`` holds ``(member, bloc)`` pairs of poles whose member's events are left
-    out of the bloc.
+    out of the bloc. ``sides`` (source, target) are built here unless given.
     """
-    blocs = _bloc_codes(memberships)
-    source = _Side(events, "source", days, memberships, blocs)
-    target = _Side(events, "target", days, memberships, blocs)
+    source, target = sides or _sides(events, days, memberships)
     symmetric = _flag(events, "symmetric")
     from_focal = source.match(focal)
     to_focal = target.match(focal)
@@ -549,13 +577,18 @@ class _Replicates:
     read-only and shared, not copied, when pandas copies ``attrs``.
     """
 
-    __slots__ = ("ci", "index", "scores")
+    __slots__ = ("ci", "index", "jackknife", "means", "scores")
 
-    def __init__(self, periods: np.ndarray, poles: np.ndarray, scores: np.ndarray, ci: float):
+    def __init__(self, periods: np.ndarray, poles: np.ndarray, scores: np.ndarray, ci: float,
+                 means: np.ndarray | None = None, jackknife: np.ndarray | None = None):
         self.index = pd.MultiIndex.from_arrays([periods, poles], names=["period", "pole"])
         self.scores = scores
         self.scores.setflags(write=False)
         self.ci = float(ci)
+        # Replicates of each cell's mean event value (cells, B), and its values with
+        # one group of documents left out (cells, G), for the corrected equidistance.
+        self.means = means
+        self.jackknife = jackknife
 
     def __deepcopy__(self, memo) -> _Replicates:
         return self
@@ -583,6 +616,37 @@ def _document_units(events: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
     units = codes.astype(np.int64)
     units[alone] = len(uniques) + np.arange(int(alone.sum()))
     return units
+
+
+def _jackknife_sums(
+    units: np.ndarray, cells: np.ndarray, stats: np.ndarray, n_cells: int,
+    rng: np.random.Generator, groups: int = 20,
+) -> np.ndarray:
+    """Totals of ``stats`` per cell with one group of units left out, (n_cells, n_stats, G):
+    units are dealt at random into ``groups`` groups (fewer with fewer units)."""
+    n_units = int(units.max(initial=-1)) + 1
+    g = max(1, min(groups, n_units))
+    group_of_unit = rng.permutation(max(n_units, 1)) % g
+    key = group_of_unit[units] * n_cells + cells if units.size else np.zeros(0, dtype=np.int64)
+    n_stats = stats.shape[1]
+    parts = np.stack(
+        [np.bincount(key, weights=stats[:, j], minlength=g * n_cells) for j in range(n_stats)],
+        axis=1,
+    ).reshape(g, n_cells, n_stats)
+    return (parts.sum(axis=0, keepdims=True) - parts).transpose(1, 2, 0)
+
+
+def _widening(units: np.ndarray, cells: np.ndarray, n_cells: int) -> np.ndarray:
+    """``sqrt(G / (G - 1))`` per cell, G its resampling units (1 below two units)."""
+    groups = np.bincount(np.unique(units * n_cells + cells) % n_cells,
+                         minlength=n_cells).astype(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.sqrt(np.where(groups >= 2, groups / (groups - 1.0), 1.0))
+
+
+def _widened(replicates: np.ndarray, estimate: np.ndarray, factor: np.ndarray) -> np.ndarray:
+    """Replicates (cells, B) moved away from each cell's estimate by ``factor``."""
+    return estimate[:, None] + (replicates - estimate[:, None]) * factor[:, None]
 
 
 def _poisson_weights(rates: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:
@@ -694,7 +758,7 @@ def align(
     end: date | None = None,
     freq: str = "month",
     weight: str = "count",
-    direction: str = "both",
+    direction: str = "out",
     smoothing: float = DEFAULT_SMOOTHING,
     ci: float | None = None,
     n_boot: int = DEFAULT_N_BOOT,
@@ -703,16 +767,21 @@ def align(
     *,
     memberships: pd.DataFrame | None = None,
     overlap: str = "keep",
+    volumes: pd.DataFrame | None = None,
+    unit: str = "story",
 ) -> pd.DataFrame:
     """One row per (period, pole) for every period from ``start`` to ``end``.
 
     ``focal`` and ``poles`` are state or bloc codes (a bloc stands for itself and its
     member states on each event date; ``memberships`` defaults to the bundled table).
     ``weight`` (``"count"``, ``"goldstein"``, ``"plover"``) and ``direction``
-    (``"out"`` focal -> pole, ``"in"`` pole -> focal, ``"both"``) choose what
-    ``score`` and ``tilt`` measure; ``smoothing`` is the number of neutral
-    pseudo-events added to every cell. With ``ci`` (e.g. 0.9), percentile intervals
-    from ``n_boot`` bootstrap replicates over documents, seeded by ``random_state``.
+    (``"out"`` focal -> pole, the lean, the default; ``"in"`` pole -> focal;
+    ``"both"``, relations) choose what ``score`` and ``tilt`` measure; ``smoothing``
+    is the number of pseudo-events, at the focal actor's level in the period, added
+    to every cell. ``volumes`` (``pole``, ``event_date``, ``n``) gives each pole's
+    events with anyone for salience; without it they are counted in ``events``. With
+    ``ci`` (e.g. 0.9), percentile intervals from ``n_boot`` bootstrap replicates over
+    documents, seeded by ``random_state``.
     A cell with fewer than ``min_events`` events behind its score has ``status``
     "insufficient data" and NaN scores.
 
@@ -720,7 +789,8 @@ def align(
     ``pole``, ``n_events``, the four quad counts (all directions), ``goldstein_mean``,
     ``net_coop``, ``tilt``, then ``out_events`` and the ``out_*`` quad counts,
     ``in_events`` and ``in_*``, ``joint_events``, ``goldstein_sum``, ``n_scored``,
-    ``score_sum``, ``score``, with ``ci`` the intervals ``net_coop_lo``/``_hi``,
+    ``score_sum``, ``score``, ``mean_se``, ``share``, ``volume``, ``salience``, with
+    ``ci`` the intervals ``net_coop_lo``/``_hi``,
     ``score_lo``/``_hi``, ``tilt_lo``/``_hi``, and ``status``. Periods without
     events appear with zero counts. The range defaults to the first and last dyad
     event date among those from 1800-01-01 to one year after today; ``attrs["implausible_dates"]``
@@ -746,15 +816,31 @@ def align(
     _require_actors(events)
     if "event_date" not in events.columns:
         raise ValueError("events lack required column: event_date")
+    if unit not in UNITS:
+        raise InvalidQueryError(f"unit: unknown unit {unit!r}: use one of {', '.join(UNITS)}")
 
     all_days = day_numbers(events["event_date"])
     # A pole that is a member of another (TUR and NATO) counts for both unless asked.
     overlaps = pole_overlaps(poles, lo if lo is not None else EARLIEST,
                              hi if hi is not None else latest(), table=memberships)
     apart = frozenset(overlaps) if query.overlap == "exclude" else frozenset()
-    rows, pole, heading = _dyad_index(events, focal, poles, all_days, memberships, apart)
-    all_rows = rows
+    sides = _sides(events, all_days, memberships)
+    rows, pole, heading = _dyad_index(events, focal, poles, all_days, memberships, apart, sides)
     days = all_days[rows]
+    # Mentions or sources of every report, before a story keeps only its lead report.
+    times = _event_weights(events, rows, weight)
+    reports = np.ones(rows.size)
+    resampled: np.ndarray | None = None
+    if unit == "story":  # the reports of one event count once (equipoise.analysis.stories)
+        found = find_stories(events, rows, pole, days)
+        if weight in _MULTIPLIED:  # a story weighs what its reports weigh together
+            times = np.bincount(found.story, weights=times, minlength=found.count)[found.story]
+        lead = found.lead
+        rows, pole, heading, days, times = rows[lead], pole[lead], heading[lead], days[lead], \
+            times[lead]
+        reports = found.n_reports[found.story[lead]].astype(float)
+        resampled = found.unit[found.story[lead]]
+    all_rows = rows
     keep = days != NO_DAY
     # A side left open takes in only plausible dates (see equipoise.analysis.limits).
     first = _day(lo) if lo is not None else _day(EARLIEST)
@@ -762,6 +848,9 @@ def align(
     outside = keep & ((days < first) | (days > last))
     keep &= ~outside
     rows, pole, heading, days = rows[keep], pole[keep], heading[keep], days[keep]
+    times, reports = times[keep], reports[keep]
+    if resampled is not None:
+        resampled = resampled[keep]
 
     if lo is None:
         lo = pd.Timestamp(days.min().astype("datetime64[D]")) if days.size else hi
@@ -784,6 +873,7 @@ def align(
         "implausible_dates": int(np.unique(all_rows[outside]).size),
         "overlaps": [list(pair) for pair in overlaps],
         "overlap": query.overlap,
+        "unit": unit,
     }
     if lo is None or hi is None:  # no events and no range given: both are None
         empty = pd.DataFrame({c: pd.Series(dtype=object) for c in _columns(ci)})
@@ -801,7 +891,6 @@ def align(
     quad = pd.to_numeric(events["quad"].iloc[rows], errors="coerce").to_numpy(dtype=float)
     goldstein = pd.to_numeric(events["goldstein"].iloc[rows], errors="coerce").to_numpy(float)
     value = _event_values(events, rows, weight, quad)
-    times = _event_weights(events, rows, weight)
     outward, inward = heading != _IN, heading != _OUT
     chosen = {"out": outward, "in": inward, "both": np.ones(rows.size, dtype=bool)}[direction]
     scored = chosen & ~np.isnan(value)
@@ -818,7 +907,8 @@ def align(
             np.array([p.start_time.date() for p in periods], dtype=object), n_poles
         ),
         "pole": np.tile(np.array(poles, dtype=object), n_periods),
-        "n_events": total(),
+        "n_events": np.rint(total(None, reports)),
+        "n_stories": total(),
     }
     for number, name in enumerate(QUAD_COLUMNS, start=1):
         columns[name] = total(quad == number)
@@ -829,6 +919,9 @@ def align(
     for number, name in enumerate(QUAD_COLUMNS, start=1):
         columns[f"in_{name}"] = total(inward & (quad == number))
     columns["joint_events"] = total(heading == _BOTH)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        stories = columns["n_stories"]
+        columns["duplication"] = np.where(stories > 0, columns["n_events"] / stories, np.nan)
     columns["goldstein_sum"] = total(None, np.nan_to_num(goldstein, nan=0.0)).astype(float)
     # Under mentions/sources n_scored is the weight behind the score (an event counts
     # NumMentions times), so that summaries adding periods stay right; the threshold
@@ -837,18 +930,38 @@ def align(
     columns["n_scored"] = np.rint(total(scored, np.where(scored, times, 0.0)))
     columns["score_sum"] = total(scored, np.where(scored, value * times, 0.0)).astype(float)
 
-    n = columns["n_events"]
+    n = columns["n_stories"]
     coop = columns["verbal_coop"] + columns["material_coop"]
     conflict = columns["verbal_conflict"] + columns["material_conflict"]
     net_ok = n >= min_events
     ok = n_scored_events >= min_events
     with np.errstate(divide="ignore", invalid="ignore"):
         columns["goldstein_mean"] = np.where(n > 0, columns["goldstein_sum"] / n, np.nan)
-    columns["net_coop"] = np.where(net_ok, _net_coop(coop, conflict, n, k), np.nan)
-    score = _smoothed(columns["score_sum"], columns["n_scored"], k)
-    columns["score"] = np.where(ok, score, np.nan)
     grid = (n_periods, n_poles)
+    # Every cell is pulled toward the focal actor's own level in its period, not toward 0
+    # (equipoise.analysis.scoring): the pull then favours no pole, however thinly covered.
+    net = shrunk_scores((coop - conflict).reshape(grid), n.reshape(grid), k).reshape(n_cells)
+    columns["net_coop"] = np.where(net_ok, net, np.nan)
+    score = shrunk_scores(columns["score_sum"].reshape(grid), columns["n_scored"].reshape(grid),
+                          k).reshape(n_cells)
+    columns["score"] = np.where(ok, score, np.nan)
     columns["tilt"] = _tilts(score.reshape(grid), ok.reshape(grid)).reshape(n_cells)
+    # the units of resampling: stories, those sharing an article together (or documents)
+    units = _document_units(events, rows) if resampled is None else resampled
+    variance = mean_variance(cell[scored], units[scored], times[scored], value[scored], n_cells,
+                             np.repeat(np.arange(n_periods), n_poles), k)
+    columns["mean_se"] = np.where(ok, np.sqrt(variance), np.nan)
+    # Salience, apart from the score: how much of the focal actor's dealings go to each
+    # pole, against how much of the news each pole is.
+    # A side of the window given bounds the volume as it bounds the dyads; an open side
+    # takes the whole of its period, as a store read with that window does.
+    window = (_day(query.start) if query.start is not None else np.iinfo(np.int64).min,
+              _day(query.end) if query.end is not None else np.iinfo(np.int64).max)
+    volume = _volumes(events, volumes, poles, periods, code, sides, all_days, window)
+    columns["share"] = _share(n.reshape(grid)).reshape(n_cells)
+    columns["volume"] = volume.reshape(n_cells)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        columns["salience"] = columns["share"] / _share(volume).reshape(n_cells)
     columns["status"] = np.where(ok, STATUS_OK, STATUS_INSUFFICIENT).astype(object)
 
     if ci is not None:
@@ -858,69 +971,176 @@ def align(
             [np.ones(rows.size), netval, np.where(scored, times, 0.0),
              np.where(scored, value * times, 0.0)]
         )
-        sums = _bootstrap_sums(_document_units(events, rows), cell, stats, n_cells, n_boot, rng)
-        net_b = _smoothed(sums[:, _NET], sums[:, _N_ALL], k, empty=np.nan)
-        score_b = _smoothed(sums[:, _VALUE], sums[:, _N_SCORED], k, empty=np.nan)
+        sums = _bootstrap_sums(units, cell, stats, n_cells, n_boot, rng)
+        jack = _jackknife_sums(units, cell, stats[:, [_N_SCORED, _VALUE]], n_cells, rng)
+        replicate_grid = (*grid, n_boot)
+        # Resampling G documents spreads a cell by (G - 1) / G of its variance: each cell's
+        # replicates are widened around its estimate by sqrt(G / (G - 1)), the factor its
+        # standard error carries (docs/methodology.md, section 7).
+        widen_all = _widening(units, cell, n_cells)
+        widen = _widening(units[scored], cell[scored], n_cells)
+        net_b = shrunk_scores(sums[:, _NET].reshape(replicate_grid),
+                              sums[:, _N_ALL].reshape(replicate_grid), k, empty=np.nan)
+        net_b = _widened(net_b.reshape(n_cells, n_boot), net, widen_all)
+        score_b = shrunk_scores(sums[:, _VALUE].reshape(replicate_grid),
+                                sums[:, _N_SCORED].reshape(replicate_grid), k, empty=np.nan)
+        score_b = _widened(score_b.reshape(n_cells, n_boot), score, widen)
         tilt_b = _tilts(score_b.reshape(*grid, n_boot), ok.reshape(grid))
         tilt_b = tilt_b.reshape(n_cells, n_boot)
         columns["net_coop_lo"], columns["net_coop_hi"] = _interval(net_b, net_ok, ci)
         columns["score_lo"], columns["score_hi"] = _interval(score_b, ok, ci)
         columns["tilt_lo"], columns["tilt_hi"] = _interval(tilt_b, ~np.isnan(columns["tilt"]), ci)
-        attrs["bootstrap"] = _Replicates(columns["period"], columns["pole"], score_b, ci)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            means_b = sums[:, _VALUE] / sums[:, _N_SCORED]
+            means_j = jack[:, 1] / jack[:, 0]
+            means_b = _widened(means_b, columns["score_sum"] / columns["n_scored"], widen)
+        attrs["bootstrap"] = _Replicates(columns["period"], columns["pole"], score_b, ci,
+                                         means=means_b, jackknife=means_j)
 
     result = pd.DataFrame({c: columns[c] for c in _columns(ci)})
-    for col in ("n_events", *QUAD_COLUMNS, *OUT_COLUMNS, *IN_COLUMNS, "joint_events", "n_scored"):
+    for col in ("n_events", "n_stories", *QUAD_COLUMNS, *OUT_COLUMNS, *IN_COLUMNS,
+                "joint_events", "n_scored", "volume"):
         result[col] = result[col].astype("int64")
     result.attrs.update(attrs)
     return result
 
 
+def _volumes(
+    events: pd.DataFrame,
+    volumes: pd.DataFrame | None,
+    poles: list[str],
+    periods: pd.PeriodIndex,
+    code: str,
+    sides: tuple[_Side, _Side],
+    all_days: np.ndarray,
+    window: tuple[int, int],
+) -> np.ndarray:
+    """Each pole's events with anyone per period, shaped (period, pole), dated inside
+    ``window`` (first and last day numbers).
+
+    From ``volumes`` (columns ``pole``, ``event_date``, ``n``: counts by day or month,
+    as :meth:`equipoise.store.Store.pole_volumes` gives them) when given, else counted
+    in ``events``: the rows with the pole on either side, whoever the other side is.
+    """
+    out = np.zeros((len(periods), len(poles)))
+    if volumes is not None:
+        if volumes.empty:
+            return out
+        pole_id = pd.Index(poles).get_indexer(volumes["pole"].astype(str).str.upper())
+        days = day_numbers(volumes["event_date"])
+        counts = pd.to_numeric(volumes["n"], errors="coerce").fillna(0).to_numpy(dtype=float)
+    else:
+        if events.empty:
+            return out
+        source, target = sides
+        hits = [np.flatnonzero(source.match(p) | target.match(p)) for p in poles]
+        pole_id = np.concatenate([np.full(h.size, j) for j, h in enumerate(hits)]).astype(int)
+        rows = np.concatenate(hits).astype(np.int64)
+        days, counts = all_days[rows], np.ones(rows.size)
+    where = (pole_id >= 0) & (days != NO_DAY) & (days >= window[0]) & (days <= window[1])
+    period = _period_ordinals(days[where], code) - periods[0].ordinal
+    inside = (period >= 0) & (period < len(periods))
+    cells = period[inside] * len(poles) + pole_id[where][inside]
+    return np.bincount(cells, weights=counts[where][inside],
+                       minlength=out.size).reshape(out.shape)
+
+
 # --------------------------------------------------------------------------- equidistance
 
 
-def equidistance(aligned: pd.DataFrame) -> pd.DataFrame:
+def equidistance(aligned: pd.DataFrame, poles: Sequence[str] | None = None,
+                 anchors: tuple[float, float] = (-2.0, 2.0)) -> pd.DataFrame:
     """How evenly the focal actor treats the poles: one row per period of an :func:`align` result.
 
-    ``equidistance = 1 - sd / sd_max(m)`` over the scores of the m poles with data
-    (``status`` "ok") in the period: ``sd`` is their population standard deviation
-    and ``sd_max(m) = sqrt(1 - (m mod 2) / m**2)`` the largest standard deviation m
-    scores in [-1, 1] can have (half of them at +1, half at -1). It lies in [0, 1]:
-    1 when relations with every pole are equally good (or bad), 0 when they are as
-    unequal as they can be, and is NaN with fewer than two poles with data.
+    Over a fixed set of m poles (``poles``, default every pole of ``aligned``), with
+    ``x_i = score_sum / n_scored`` the focal actor's mean event value with pole i and
+    ``v_i = mean_se**2`` its sampling variance::
 
-    Columns ``period``, ``period_start``, ``n_poles`` (rows in the period),
-    ``n_poles_with_data``, ``equidistance``, and ``equidistance_lo``/``_hi`` when
-    ``aligned`` came from ``align(..., ci=...)`` (percentiles of the index over the
-    same bootstrap replicates). Frames without a ``score`` column use ``net_coop``.
+        spread2      = max(0, var(x) - (m - 1) / m**2 * sum(v))     var: population variance
+        equidistance = 1 - sqrt(spread2) / sd_max(m),   sd_max(m) = sqrt(1 - (m mod 2) / m**2)
+
+    in [0, 1]: 1 when relations with every pole are equally good (or bad), 0 when they
+    are as unequal as they can be. Subtracting the sampling variance removes the bias
+    toward 0 that thin cells give the plain spread; ``equidistance_raw`` keeps the plain
+    ``1 - sd / sd_max(m)`` over the scores, for comparison. A period in which any pole of
+    the set has ``status`` "insufficient data" has no index (``status`` says so): a pole
+    dropping out is a gap, not a jump.
+
+    With exactly two poles P1, P2, ``position = (x_F - a1) / (a2 - a1)`` with
+    ``x_F = x_2 - x_1`` (how much better F treats P2 than P1) and ``anchors`` (a1, a2)
+    the values of x_F that stand for P1's and P2's own camps: by default -2 and +2, a
+    state wholly cooperative with one pole and wholly conflictual with the other, so
+    0.5 is even-handed, 0 P1's side and 1 P2's. Anchors measured on the camps' members
+    put it on their scale, where it can pass 0 or 1.
+
+    Columns ``period``, ``period_start``, ``n_poles`` (poles of the set),
+    ``n_poles_with_data``, ``equidistance``, ``equidistance_raw``, ``status``, then
+    ``position`` with two poles; with intervals (``aligned`` from ``align(..., ci=...)``)
+    ``equidistance_lo``/``_hi`` (and ``position_lo``/``_hi``): BCa intervals over the
+    same bootstrap replicates. Frames without ``score_sum`` and ``n_scored`` use
+    ``score`` (or ``net_coop``) without correction.
     """
     columns = list(EQUIDISTANCE_COLUMNS)
     boot = aligned.attrs.get("bootstrap")
     with_intervals = isinstance(boot, _Replicates)
+    meta = {k: v for k, v in aligned.attrs.items() if k != "bootstrap"}
+    if poles is not None:
+        chosen = list(dict.fromkeys(actor_code(p, "poles", "pole") for p in poles))
+    else:
+        chosen = list(dict.fromkeys(aligned["pole"].astype(str))) if len(aligned) else []
+    two = len(chosen) == 2
+    if two:
+        columns.append("position")
     if with_intervals:
         columns += ["equidistance_lo", "equidistance_hi"]
-    meta = {k: v for k, v in aligned.attrs.items() if k != "bootstrap"}
+        if two:
+            columns += ["position_lo", "position_hi"]
     if aligned.empty:
         empty = pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
         empty.attrs.update(meta)
         return empty
+    if anchors[0] == anchors[1]:
+        raise ValueError("anchors must differ")
+    unknown = [p for p in chosen if not aligned["pole"].astype(str).eq(p).any()]
+    if unknown:
+        known = ", ".join(dict.fromkeys(aligned["pole"].astype(str)))
+        raise ValueError(f"pole(s) {', '.join(unknown)} not in the aligned table (its poles: "
+                         f"{known})")
 
+    frame = aligned[aligned["pole"].astype(str).isin(chosen)]
     value_column = "score" if "score" in aligned.columns else "net_coop"
-    values = pd.to_numeric(aligned[value_column], errors="coerce").to_numpy(dtype=float)
-    ok = ~np.isnan(values)
-    if "status" in aligned.columns:
-        ok &= aligned["status"].eq(STATUS_OK).to_numpy(dtype=bool)
-    period_id, period_labels = pd.factorize(aligned["period"].astype(str))
-    pole_id, pole_labels = pd.factorize(aligned["pole"].astype(str))
-    if pd.Series(period_id * len(pole_labels) + pole_id).duplicated().any():
+    scores_in = pd.to_numeric(frame[value_column], errors="coerce").to_numpy(dtype=float)
+    ok_in = ~np.isnan(scores_in)
+    if "status" in frame.columns:
+        ok_in &= frame["status"].eq(STATUS_OK).to_numpy(dtype=bool)
+    if {"score_sum", "n_scored"} <= set(frame.columns):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            means_in = (pd.to_numeric(frame["score_sum"]).to_numpy(dtype=float)
+                        / pd.to_numeric(frame["n_scored"]).to_numpy(dtype=float))
+        # An empty cell scored under min_events=0 stands at its score, without noise.
+        means_in = np.where(np.isnan(means_in), scores_in, means_in)
+    else:
+        means_in = scores_in
+    if "mean_se" in frame.columns and {"score_sum", "n_scored"} <= set(frame.columns):
+        variance_in = pd.to_numeric(frame["mean_se"], errors="coerce").to_numpy(dtype=float) ** 2
+    else:
+        variance_in = np.zeros(len(frame))
+    period_labels = pd.Index(pd.unique(aligned["period"].astype(str)))
+    period_id = period_labels.get_indexer(frame["period"].astype(str))
+    pole_id = pd.Index(chosen).get_indexer(frame["pole"].astype(str))
+    if pd.Series(period_id * len(chosen) + pole_id).duplicated().any():
         raise ValueError("aligned has more than one row for some (period, pole)")
-    shape = (len(period_labels), len(pole_labels))
-    scores = np.full(shape, np.nan)
-    present = np.zeros(shape, dtype=bool)
+    shape = (len(period_labels), len(chosen))
+    scores, means, variances = np.full(shape, np.nan), np.full(shape, np.nan), np.zeros(shape)
     okay = np.zeros(shape, dtype=bool)
-    scores[period_id, pole_id] = values
-    present[period_id, pole_id] = True
-    okay[period_id, pole_id] = ok
-    index, m = _equidistance_values(scores, okay)
+    scores[period_id, pole_id] = scores_in
+    means[period_id, pole_id] = means_in
+    variances[period_id, pole_id] = np.nan_to_num(variance_in, nan=0.0)
+    okay[period_id, pole_id] = ok_in & ~np.isnan(means_in)
+    complete = np.asarray(okay.all(axis=1)) & (len(chosen) >= 2)
+    full = np.broadcast_to(complete[:, None], shape)
+    index = np.where(complete, corrected_index(means, variances, full), np.nan)
+    raw = np.where(complete, raw_index(scores, full), np.nan)
 
     if "period_start" in aligned.columns:
         first = aligned.drop_duplicates("period")
@@ -932,22 +1152,50 @@ def equidistance(aligned: pd.DataFrame) -> pd.DataFrame:
         {
             "period": np.asarray(period_labels, dtype=object),
             "period_start": pd.Series(period_start, dtype=object),
-            "n_poles": present.sum(axis=1).astype("int64"),
-            "n_poles_with_data": m.astype("int64"),
+            "n_poles": np.full(shape[0], len(chosen), dtype="int64"),
+            "n_poles_with_data": okay.sum(axis=1).astype("int64"),
             "equidistance": index,
+            "equidistance_raw": raw,
+            "status": np.where(complete, STATUS_OK, STATUS_INSUFFICIENT).astype(object),
         }
     )
+    low, high = anchors
+
+    def position(x: np.ndarray) -> np.ndarray:
+        return ((x[:, 1] - x[:, 0]) - low) / (high - low)
+
+    if two:
+        result["position"] = np.where(complete, position(means), np.nan)
     if with_intervals:
-        lo = hi = np.full(shape[0], np.nan)
+        lo = hi = p_lo = p_hi = np.full(shape[0], np.nan)
         where = boot.index.get_indexer(
-            pd.MultiIndex.from_arrays([aligned["period"].astype(str), aligned["pole"].astype(str)])
+            pd.MultiIndex.from_arrays([frame["period"].astype(str), frame["pole"].astype(str)])
         )
-        if (where >= 0).all():
-            replicates = np.full((*shape, boot.scores.shape[1]), np.nan)
-            replicates[period_id, pole_id] = boot.scores[where]
-            index_b, _ = _equidistance_values(replicates, okay[:, :, None])
-            lo, hi = _interval(index_b, ~np.isnan(index), boot.ci)
+        if (where >= 0).all() and boot.means is not None and boot.jackknife is not None:
+            ci = boot.ci
+            replicates = np.full((*shape, boot.means.shape[1]), np.nan)
+            replicates[period_id, pole_id] = boot.means[where]
+            jack = np.full((*shape, boot.jackknife.shape[1]), np.nan)
+            jack[period_id, pole_id] = boot.jackknife[where]
+            spread = variances[:, :, None]
+            full_b = np.broadcast_to(complete[:, None, None], replicates.shape)
+            full_j = np.broadcast_to(complete[:, None, None], jack.shape)
+            # In the bootstrap world the true means are the observed ones, so the truth
+            # the replicates estimate is the plain index of those means, not the corrected
+            # estimate: the replicates are moved by the difference before the BCa
+            # percentiles are read, so that they measure the estimator's error.
+            plain = raw_index(means, full)
+            index_b = corrected_index(replicates, spread, full_b) + (index - plain)[:, None]
+            index_j = corrected_index(jack, spread, full_j) + (index - plain)[:, None]
+            lo, hi = bca_interval(index, index_b, index_j, ci)
+            lo, hi = np.clip(lo, 0.0, 1.0), np.clip(hi, 0.0, 1.0)
+            if two:
+                p_lo, p_hi = bca_interval(result["position"].to_numpy(dtype=float),
+                                          position(replicates), position(jack), ci)
         result["equidistance_lo"], result["equidistance_hi"] = lo, hi
+        if two:
+            result["position_lo"], result["position_hi"] = p_lo, p_hi
+    result = result[columns]
     result.attrs.update(meta)
     return result
 
@@ -962,11 +1210,12 @@ def _block(aligned: pd.DataFrame, poles: list[str], k: float,
     A pole with fewer than ``min_events`` events behind its score (and at least one,
     always) has no score and no tilt, and is left out of the other poles' comparison,
     as in :func:`align`'s table."""
-    columns = ["n_events", *QUAD_COLUMNS, "_goldstein", "_n_scored", "_score_sum"]
+    columns = ["n_events", "_units", *QUAD_COLUMNS, "_goldstein", "_n_scored", "_score_sum"]
     if aligned.empty:
         totals = pd.DataFrame(0, index=pd.Index(poles, name="pole"), columns=columns)
     else:
-        n = aligned["n_events"]
+        # Stories are the units counted; a frame from before stories counts events.
+        n = aligned["n_stories"] if "n_stories" in aligned.columns else aligned["n_events"]
         if "goldstein_sum" in aligned.columns:
             goldstein = aligned["goldstein_sum"]
         else:
@@ -981,19 +1230,22 @@ def _block(aligned: pd.DataFrame, poles: list[str], k: float,
                 - aligned["verbal_conflict"]
                 - aligned["material_conflict"]
             )
-        sums = aligned.assign(_goldstein=goldstein, _n_scored=n_scored, _score_sum=score_sum)
+        sums = aligned.assign(_goldstein=goldstein, _n_scored=n_scored, _score_sum=score_sum,
+                              _units=n)
         totals = sums.groupby("pole")[columns].sum().reindex(poles, fill_value=0)
-    n = totals["n_events"]
+    n = totals["_units"]
     coop = totals["verbal_coop"] + totals["material_coop"]
     conflict = totals["verbal_conflict"] + totals["material_conflict"]
     totals["goldstein_mean"] = (totals["_goldstein"] / n.where(n > 0)).astype(float)
-    totals["net_coop"] = _net_coop(coop, conflict, n, k)
+    totals["net_coop"] = shrunk_scores((coop - conflict).to_numpy(dtype=float)[None, :],
+                                       n.to_numpy(dtype=float)[None, :], k)[0]
     n_scored = totals["_n_scored"].to_numpy(dtype=float)
     ok = n_scored >= max(min_events, 1)
-    score = _smoothed(totals["_score_sum"].to_numpy(dtype=float), n_scored, k)
+    score = shrunk_scores(totals["_score_sum"].to_numpy(dtype=float)[None, :],
+                          n_scored[None, :], k)[0]
     totals["score"] = np.where(ok, score, np.nan)
     totals["tilt"] = _tilts(score[None, :], ok[None, :])[0]
-    return totals.drop(columns=["_goldstein", "_n_scored", "_score_sum"])
+    return totals.drop(columns=["_goldstein", "_n_scored", "_score_sum", "_units"])
 
 
 def _ordered_periods(aligned: pd.DataFrame) -> list[str]:

@@ -1,4 +1,4 @@
-"""When did the focal actor's lean toward a pole change, and which documents drove it.
+"""When did the focal actor's lean toward the poles change, and which stories drove it.
 
 Detection reads the per-period table of :func:`equipoise.analysis.align.align`;
 drivers read the coded events themselves. Every function here is pure:
@@ -15,48 +15,65 @@ Series
     the first period with data in the new regime and segment means ignore them.
 Weights
     With ``weighted=True`` (the default) a period counts in proportion to the
-    number of events behind its value: for ``tilt`` the scored events with all
+    number of stories behind its value: for ``tilt`` the scored stories with all
     poles in that period (the tilt compares the poles), for ``score`` the scored
-    events with this pole, for any other column all events with this pole. A
-    period with no such events is skipped like a NaN period. With
+    stories with this pole, for any other column all stories with this pole. A
+    period with none is skipped like a NaN period. With
     ``weighted=False`` every period with a value counts once.
 Detection
     PELT (or binary segmentation, ``method="binseg"``) from ``ruptures`` on a
     weighted least-squares cost: a segment costs ``sum w_t (y_t - m)^2`` where
     ``m`` is its weighted mean: the "l2" cost of a change in mean, each period
-    weighted by its events (weights normalised to mean 1).
+    weighted by its stories (weights normalised to mean 1). :func:`changepoints`
+    tests all poles at once (:func:`find_breaks`): a break is one period at which
+    every pole's series may move, the costs of the poles (each divided by its
+    long-run variance) added, since the tilts sum to zero and are not separate
+    tests. :func:`detect` tests one pole alone.
+Too short
+    A series with fewer than ``MIN_PERIODS`` (12) periods with data is "too short to
+    test": no break is looked for, since neither the noise nor its persistence can be
+    measured on fewer.
+Long-run variance
+    Periods are not independent when relations drift: a slow wander looks like a
+    break to a test that assumes independent noise. :func:`long_run_variance` takes
+    the variance of the residuals around the best single split (scaled up by
+    ``1 / (1 - 6/n)`` for what fitting the split absorbs of a drift), subtracts the
+    sampling variance (known from the bootstrap over stories of ``align(...,
+    ci=...)``; none known counts everything as drift) and counts the rest three
+    times, the long-run variance of an AR(1) drift with coefficient 0.5. Each
+    pole's series is divided by the square root of its long-run variance.
 Penalty
-    Every change point costs ``penalty``. By default
-    ``penalty = penalty_scale * sigma^2 * log(n)`` with ``penalty_scale`` 4, ``n``
-    the number of periods in the series and ``sigma`` the noise of one period of
-    average weight, estimated robustly from first differences:
-    ``z_t = (y_t - y_{t-1}) / sqrt(1/w_t + 1/w_{t-1})`` and ``sigma = Qn(z)``,
-    Rousseeuw and Croux's scale estimator. Differencing removes the level, and Qn
-    ignores the few differences that straddle a break, so ``sigma`` measures
-    period-to-period noise rather than the shifts being looked for. A scale of 2
-    would be the Schwarz (BIC) criterion for a change in mean; 4 allows for the
-    error in ``sigma`` itself on series of a few dozen periods (see
-    ``docs/changepoints.md`` for the false-alarm rates behind the choice).
+    Every change point costs ``penalty``: the 95% quantile (``level`` 0.05) of the
+    gain of the best single split over ``n_null`` series without a break, times
+    ``penalty_scale`` (1). The null series draw, for each period, the deviations of
+    one bootstrap replicate from the replicates' mean: the sampling noise of the
+    data, resampled through stories, across poles at once; without replicates,
+    normal noise (made into tilts, which sum to zero). ``p_value`` is the share of
+    null series whose best split gains at least as much as the data's.
+Stability
+    Each break's ``stability`` is the share of bootstrap replicates (up to 200) whose
+    series, segmented with the same penalty, has a break within one period of it.
 Change point
     ``period`` is the first period of the new regime. ``before`` and ``after``
     are the weighted means of the series over the segment just before and just
     after it (from the previous change point, or the start, to the next one, or
     the end), and ``shift = after - before``.
 Drivers
-    The influence of a document on a change point is how much the break weakens
-    without it: ``|shift| - |shift without the document|``, where every period
-    of the two segments is recomputed from its counts minus the document's
-    events: counts, scores, the "insufficient data" rule, tilt and weights, with
-    the options ``align`` used. Whole documents are removed, not single events,
-    because the events of one article are not independent. The recomputation
-    uses each document's contribution to the per-(period, pole) sums, so the
-    pipeline runs once, not once per document. A document whose removal leaves a
-    segment without any period with data has influence ``|shift|``.
+    The influence of a story group (a story with the other stories its articles
+    report: the unit the bootstrap resamples) on a change point is how much the
+    break weakens without it: ``|shift| - |shift without it|``, where every period
+    of the two segments is recomputed from its counts minus the group's stories:
+    counts, scores, the "insufficient data" rule, tilt and weights, with the
+    options ``align`` used. The recomputation uses each group's contribution to the
+    per-(period, pole) sums, so the pipeline runs once, not once per group. A group
+    whose removal leaves a segment without any period with data has influence
+    ``|shift|``; a group of reports without any document is never a driver.
 """
 
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -66,24 +83,49 @@ import pandas as pd
 import ruptures as rpt
 
 from equipoise.analysis.align import align, dyad_events
+from equipoise.analysis.scoring import shrunk_scores
+from equipoise.analysis.stories import find_stories
 from equipoise.errors import InvalidQueryError
-from equipoise.reference.periods import FREQ_CODES
+from equipoise.reference.periods import FREQ_CODES, day_numbers
 from equipoise.reference.plover import cameo_plover, plover_score_by_type, plover_type
 
 __all__ = [
+    "DEFAULT_LEVEL",
     "DEFAULT_PENALTY_SCALE",
     "DRIVER_COLUMNS",
     "METHODS",
+    "MIN_PERIODS",
     "POINT_COLUMNS",
+    "TOO_SHORT",
+    "BreakTest",
     "ChangePoint",
     "changepoints",
     "default_penalty",
     "detect",
     "drivers",
+    "long_run_variance",
+    "find_breaks",
 ]
 
 METHODS: tuple[str, ...] = ("pelt", "binseg")
-DEFAULT_PENALTY_SCALE = 4.0
+# The penalty is the calibrated null quantile times this.
+DEFAULT_PENALTY_SCALE = 1.0
+# Share of series without a break in which a break may be reported.
+DEFAULT_LEVEL = 0.05
+# Series drawn for the null distribution of the best split's gain.
+DEFAULT_N_NULL = 1000
+# Fewer periods with data than this are too short to test.
+MIN_PERIODS = 12
+TOO_SHORT = "too short to test"
+TESTED = "tested"
+# Variation beyond sampling noise is taken to persist like AR(1) with this coefficient.
+PERSISTENCE = 0.5
+# Periods of drift one fitted segment mean absorbs, about (1 + phi) / (1 - phi).
+_SEGMENT_DRIFT = 3.0
+# Bootstrap replicates re-segmented for the stability of each break.
+_STABILITY_RUNS = 200
+# Replicates over stories that changepoints() draws for the null and the stability.
+DEFAULT_STABILITY_BOOT = 200
 # Turn the median absolute deviation, and the first quartile of pairwise distances
 # (Qn), into standard deviations for normal data.
 _MAD_TO_SD = 1.4826
@@ -94,6 +136,8 @@ _QN_MAX = 3000
 # Columns of ``drivers``: one row per dyad event of an influential document.
 DRIVER_COLUMNS: list[str] = [
     "rank",
+    "story",
+    "n_reports",
     "doc_id",
     "influence",
     "shift_without",
@@ -121,6 +165,7 @@ POINT_COLUMNS: list[str] = [
     "window_end",
     "n_before",
     "n_after",
+    "stability",
 ]
 # Columns of the align table that drivers can recompute from event counts.
 _RECOMPUTABLE = ("tilt", "score", "net_coop")
@@ -154,6 +199,7 @@ class ChangePoint:
     periods_after: tuple[str, ...] = ()
     column: str = "tilt"
     weighted: bool = True
+    stability: float = math.nan
 
     @property
     def window(self) -> tuple[str, str]:
@@ -165,37 +211,66 @@ class ChangePoint:
 # --------------------------------------------------------------------------- cost
 
 
-class _WeightedL2(rpt.base.BaseCost):
-    """Weighted squared deviation from the segment's weighted mean.
+class _JointL2(rpt.base.BaseCost):
+    """Weighted squared deviations from each column's weighted segment mean, summed.
 
-    ``fit`` takes a two-column signal, values then weights; prefix sums make the
-    cost of any segment O(1).
+    ``fit`` takes values (n, m) and weights (n, m) side by side, as one (n, 2m) signal;
+    a weight of 0 leaves a cell out. Prefix sums make the cost of any segment O(m).
     """
 
-    model = "weighted_l2"
+    model = "joint_weighted_l2"
 
     def __init__(self) -> None:
         self.signal: np.ndarray | None = None
         self.min_size = 1
-        self._s0 = self._s1 = self._s2 = np.zeros(1)
+        self._s0 = self._s1 = self._s2 = np.zeros((1, 1))
 
-    def fit(self, signal: np.ndarray) -> _WeightedL2:
+    def fit(self, signal: np.ndarray) -> _JointL2:
         self.signal = signal
-        y, w = signal[:, 0], signal[:, 1]
-        self._s0 = np.concatenate([[0.0], np.cumsum(w)])
-        self._s1 = np.concatenate([[0.0], np.cumsum(w * y)])
-        self._s2 = np.concatenate([[0.0], np.cumsum(w * y * y)])
+        m = signal.shape[1] // 2
+        y, w = signal[:, :m], signal[:, m:]
+        zero = np.zeros((1, m))
+        self._s0 = np.concatenate([zero, np.cumsum(w, axis=0)])
+        self._s1 = np.concatenate([zero, np.cumsum(w * y, axis=0)])
+        self._s2 = np.concatenate([zero, np.cumsum(w * y * y, axis=0)])
         return self
 
     def error(self, start: int, end: int) -> float:
         if end - start < self.min_size:
             raise rpt.exceptions.NotEnoughPoints
         s0 = self._s0[end] - self._s0[start]
-        if s0 <= 0:
-            return 0.0
         s1 = self._s1[end] - self._s1[start]
         s2 = self._s2[end] - self._s2[start]
-        return max(float(s2 - s1 * s1 / s0), 0.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cost = np.where(s0 > 0, s2 - s1 * s1 / np.where(s0 > 0, s0, 1.0), 0.0)
+        return max(float(cost.sum()), 0.0)
+
+
+def _split_gains(y: np.ndarray, w: np.ndarray, min_size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Best single split of each series: its gain in cost and where the second part starts.
+
+    ``y`` and ``w`` are (..., n, m); the gain sums over the m columns.
+    """
+    n = y.shape[-2]
+    zero = np.zeros((*y.shape[:-2], 1, y.shape[-1]))
+    s0 = np.concatenate([zero, np.cumsum(w, axis=-2)], axis=-2)
+    s1 = np.concatenate([zero, np.cumsum(w * y, axis=-2)], axis=-2)
+    s2 = np.concatenate([zero, np.cumsum(w * y * y, axis=-2)], axis=-2)
+
+    def cost(a0, a1, a2):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(a0 > 0, a2 - a1 * a1 / np.where(a0 > 0, a0, 1.0), 0.0).sum(-1)
+
+    cuts = np.arange(min_size, n - min_size + 1)
+    if cuts.size == 0:
+        return np.zeros(y.shape[:-2]), np.zeros(y.shape[:-2], dtype=np.int64)
+    whole = cost(s0[..., -1, :], s1[..., -1, :], s2[..., -1, :])[..., None]
+    left = cost(s0[..., cuts, :], s1[..., cuts, :], s2[..., cuts, :])
+    right = cost(s0[..., -1:, :] - s0[..., cuts, :], s1[..., -1:, :] - s1[..., cuts, :],
+                 s2[..., -1:, :] - s2[..., cuts, :])
+    gains = whole - left - right
+    best = gains.argmax(axis=-1)
+    return np.take_along_axis(gains, best[..., None], -1)[..., 0], cuts[best]
 
 
 # --------------------------------------------------------------------------- noise
@@ -205,8 +280,7 @@ def _qn(z: np.ndarray) -> float:
     """Rousseeuw and Croux's Qn: 2.2219 times the first quartile of ``|z_i - z_j|``.
 
     Like the MAD it tolerates up to half the values being outliers, but it is
-    much more efficient (82% against 37% for normal data), which matters on a
-    few dozen periods: the penalty is proportional to its square.
+    much more efficient (82% against 37% for normal data).
     """
     m = len(z)
     if m < 2:
@@ -220,7 +294,7 @@ def _qn(z: np.ndarray) -> float:
 
 
 def _noise_sd(values: np.ndarray, weights: np.ndarray) -> float:
-    """Robust standard deviation of one period of average weight."""
+    """Robust standard deviation of one period of average weight, from first differences."""
     if len(values) < 3:
         return 0.0
     w = weights / weights.mean()
@@ -231,26 +305,101 @@ def _noise_sd(values: np.ndarray, weights: np.ndarray) -> float:
     return sd
 
 
-def default_penalty(
-    values: Sequence[float],
-    weights: Sequence[float] | None = None,
-    scale: float = DEFAULT_PENALTY_SCALE,
+def long_run_variance(
+    values: Sequence[float] | np.ndarray,
+    weights: Sequence[float] | np.ndarray | None = None,
+    sampling: float | None = None,
+    split: int | None = None,
 ) -> float:
-    """``scale * sigma^2 * log(n)``, with ``sigma`` the Qn of scaled first differences.
+    """Long-run variance of one period of average weight, for the change point penalty.
 
-    ``values`` is the series without its skipped periods and ``weights`` their
-    event counts (all 1 when omitted). The result is in the units of the cost
-    :func:`detect` minimises (weights normalised to mean 1). It is 0 for a
-    constant series and infinite for fewer than three values.
+    The residuals around the two segments of the best single split (``split``, the
+    start of the second, found when not given) give the variance ``s2`` of a period
+    about its level; fitting the split absorbs part of any slow drift, which
+    ``1 - 6 / n`` (at least 1/4) undoes. The part of ``s2`` beyond ``sampling`` (the
+    sampling variance from resampling stories; none known counts all of it) is taken
+    as drift persistent like AR(1) with ``PERSISTENCE`` 0.5, whose long-run variance is
+    ``(1 + phi) / (1 - phi)`` = 3 times its variance. Returns ``sampling + 3 * excess``.
     """
     y = np.asarray(values, dtype=float)
     w = np.ones(len(y)) if weights is None else np.asarray(weights, dtype=float)
     if len(y) != len(w):
         raise ValueError("values and weights differ in length")
-    if len(y) < 3:
+    keep = w > 0
+    y, w = y[keep], w[keep] / w[keep].mean() if keep.any() else w[keep]
+    n = len(y)
+    if n < 3:
         return math.inf
-    sd = _noise_sd(y, w)
-    return scale * sd * sd * math.log(len(y))
+    if split is None:
+        split = int(_split_gains(y[:, None], w[:, None], 1)[1])
+    residual = y.copy()
+    for part in (slice(0, split), slice(split, n)):
+        if w[part].sum() > 0:
+            residual[part] -= _mean(y[part], w[part])
+    s2 = float((w * residual * residual).sum() / max(n - 2, 1))
+    shrink = max(1.0 - 2 * _SEGMENT_DRIFT / n, 0.25)
+    known = 0.0 if sampling is None or not np.isfinite(sampling) else float(sampling)
+    excess = max(s2 - known, 0.0) / shrink
+    return known + excess * (1.0 + PERSISTENCE) / (1.0 - PERSISTENCE)
+
+
+# --------------------------------------------------------------------------- the null
+
+
+def _null_draws(
+    w: np.ndarray,
+    deviations: np.ndarray | None,
+    scale: np.ndarray,
+    tilt: bool,
+    n_null: int,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Standardized series under "no break": (n_null, n, m).
+
+    With ``deviations`` (n, m, B: bootstrap replicates minus their mean per period,
+    from resampling stories) each period draws one replicate's deviations, so the
+    noise has the sampling distribution of the data, across poles too; each column is
+    then brought to its long-run variance by ``scale``. Without, normal noise of
+    variance 1 / w, made into tilts (each pole against the mean of the others) when
+    ``tilt``, which gives tilts their dependence (they sum to zero).
+    """
+    n, m = w.shape
+    if deviations is not None and deviations.shape[2] > 1:
+        pick = rng.integers(deviations.shape[2], size=(n_null, n))
+        draws = deviations[np.arange(n)[None, :], :, pick]  # (n_null, n, m)
+        return draws * scale
+    with np.errstate(divide="ignore"):
+        sd = np.where(w > 0, 1.0 / np.sqrt(np.where(w > 0, w, 1.0)), 0.0)
+    noise = rng.standard_normal((n_null, n, m)) * sd
+    if tilt and m > 1:
+        total = noise.sum(axis=-1, keepdims=True)
+        noise = (noise - (total - noise) / (m - 1)) / math.sqrt(m / (m - 1))
+    return noise
+
+
+@dataclass
+class BreakTest:
+    """The joint test for breaks in one or more poles' series of an :func:`align` table.
+
+    ``status`` is "tested" or "too short to test" (fewer than ``MIN_PERIODS`` periods
+    with data). ``breaks`` holds the index (into ``periods``) of the first period of
+    each new regime, ``stability`` the share of bootstrap replicates with a break
+    within one period of each (NaN without replicates), ``p_value`` the share of null
+    series whose best single split gains at least as much as the data's, ``critical``
+    the penalty (standardized units) and ``lrv`` each pole's long-run variance.
+    """
+
+    poles: list[str]
+    periods: list[str]
+    starts: list[Any]
+    values: np.ndarray
+    weights: np.ndarray
+    status: str
+    breaks: list[int] = field(default_factory=list)
+    stability: list[float] = field(default_factory=list)
+    p_value: float = math.nan
+    critical: float = math.nan
+    lrv: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
 
 # --------------------------------------------------------------------------- detection
@@ -266,8 +415,8 @@ def _weights(aligned: pd.DataFrame, rows: pd.DataFrame, column: str) -> np.ndarr
         weights = rows["period"].map(totals)
     elif column == "score":
         weights = rows[scored]
-    else:
-        weights = rows["n_events"]
+    else:  # stories are the units counted; a frame from before stories counts events
+        weights = rows["n_stories" if "n_stories" in rows.columns else "n_events"]
     return np.nan_to_num(pd.to_numeric(weights, errors="coerce").to_numpy(dtype=float), nan=0.0)
 
 
@@ -292,6 +441,201 @@ def _mean(values: np.ndarray, weights: np.ndarray) -> float:
     return float((weights * values).sum() / total) if total > 0 else math.nan
 
 
+def _replicates(aligned: pd.DataFrame, column: str, poles: list[str],
+                periods: list[str]) -> np.ndarray | None:
+    """Bootstrap replicates of ``column`` (periods, poles, B) from ``align(..., ci=...)``.
+
+    The score replicates ``align`` keeps give the score's and, against the other poles
+    with data in the period, the tilt's. None for other columns or without them.
+    """
+    boot = aligned.attrs.get("bootstrap")
+    if boot is None or column not in ("tilt", "score") or not hasattr(boot, "scores"):
+        return None
+    everyone = list(aligned.attrs.get("poles") or dict.fromkeys(aligned["pole"].tolist()))
+    labels = list(dict.fromkeys(aligned.sort_values("period_start", kind="stable")["period"]
+                                .astype(str)) if "period_start" in aligned else
+                  dict.fromkeys(aligned["period"].astype(str)))
+    index = pd.MultiIndex.from_product([labels, everyone])
+    where = boot.index.get_indexer(index)
+    if (where < 0).any():
+        return None
+    scores = boot.scores[where].reshape(len(labels), len(everyone), -1)
+    status = aligned.set_index(["period", "pole"])["status"] if "status" in aligned else None
+    ok = np.ones((len(labels), len(everyone)), dtype=bool)
+    if status is not None:
+        ok = (status.reindex(index).to_numpy() == "ok").reshape(ok.shape)
+    if column == "tilt" and len(everyone) > 1:
+        values = np.where(ok[..., None], scores, 0.0)
+        m = ok.sum(axis=1)[:, None, None]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            others = (values.sum(axis=1, keepdims=True) - values) / (m - 1)
+        scores = np.where(ok[..., None] & (m >= 2), values - others, np.nan)
+    rows = [labels.index(p) for p in periods]
+    cols = [everyone.index(p) for p in poles]
+    return scores[np.ix_(rows, cols)]
+
+
+def _joint(aligned: pd.DataFrame, poles: list[str], column: str, weighted: bool):
+    """Periods with data for any of ``poles``, and values and weights (n, m), 0 weight
+    where a pole has no value."""
+    frames = {p: _series(aligned, p, column, weighted) for p in poles}
+    order = ["period_start", "period"] if "period_start" in aligned.columns else ["period"]
+    present = pd.concat([f[0] for f in frames.values()]) if frames else aligned.iloc[0:0]
+    present = present.drop_duplicates("period").sort_values(order, kind="stable")
+    periods = present["period"].astype(str).tolist()
+    starts = present["period_start"].tolist() if "period_start" in present else [None] * len(
+        periods)
+    y = np.zeros((len(periods), len(poles)))
+    w = np.zeros((len(periods), len(poles)))
+    at = {p: i for i, p in enumerate(periods)}
+    for j, pole in enumerate(poles):
+        rows, values, weights = frames[pole]
+        index = [at[p] for p in rows["period"].astype(str)]
+        y[index, j], w[index, j] = values, weights
+    return periods, starts, y, w
+
+
+def _segment(signal_y: np.ndarray, signal_w: np.ndarray, penalty: float, method: str,
+             min_size: int) -> list[int]:
+    """Ends of the segments PELT or binary segmentation finds (the last is n)."""
+    algo = rpt.Pelt if method == "pelt" else rpt.Binseg
+    estimator = algo(custom_cost=_JointL2(), min_size=int(min_size), jump=1)
+    return list(estimator.fit(np.column_stack([signal_y, signal_w])).predict(pen=float(penalty)))
+
+
+def find_breaks(
+    aligned: pd.DataFrame,
+    poles: Sequence[str] | None = None,
+    column: str = "tilt",
+    *,
+    method: str = "pelt",
+    min_size: int = 2,
+    weighted: bool = True,
+    level: float = DEFAULT_LEVEL,
+    penalty_scale: float = DEFAULT_PENALTY_SCALE,
+    n_null: int = DEFAULT_N_NULL,
+    n_stability: int = _STABILITY_RUNS,
+    random_state: int = 0,
+) -> BreakTest:
+    """Breaks shared by the series of ``poles`` (default all) of an :func:`align` table.
+
+    One break moves every pole's series at the same period (tilts sum to zero, so
+    the poles are not tested apart). Each pole's series is divided by the square root
+    of its :func:`long_run_variance`, with the sampling variance taken from the
+    bootstrap replicates (resampling stories) when ``aligned`` has them; the penalty
+    of a break is the ``1 - level`` quantile of the best single split's gain over
+    ``n_null`` series without a break, drawn from the replicates' deviations (or normal
+    noise without), times ``penalty_scale``. The stability of a break is measured on up
+    to ``n_stability`` replicates. Fewer than ``MIN_PERIODS`` periods with
+    data are "too short to test". See the module docstring.
+    """
+    if method not in METHODS:
+        raise InvalidQueryError(f"unknown method {method!r}: use one of {', '.join(METHODS)}")
+    if isinstance(min_size, bool) or not isinstance(min_size, int | np.integer) or min_size < 1:
+        raise InvalidQueryError(f"min_size must be a positive integer, got {min_size!r}")
+    chosen = list(poles) if poles is not None else list(
+        aligned.attrs.get("poles") or dict.fromkeys(aligned["pole"].tolist()))
+    periods, starts, y, w = _joint(aligned, chosen, column, weighted)
+    n = len(periods)
+    test = BreakTest(chosen, periods, starts, y, w, TOO_SHORT)
+    if n < MIN_PERIODS:
+        return test
+    test.status = TESTED
+    # Weights normalised to mean 1 over each pole's periods with data.
+    means = np.array([w[w[:, j] > 0, j].mean() if (w[:, j] > 0).any() else 1.0
+                      for j in range(w.shape[1])])
+    w = w / means
+    test.weights = w
+    replicates = _replicates(aligned, column, chosen, periods)
+    deviations = None
+    sampling: list[float | None] = [None] * len(chosen)
+    if replicates is not None:
+        with np.errstate(invalid="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            centre = np.nanmean(replicates, axis=2, keepdims=True)
+            deviations = np.nan_to_num(replicates - centre, nan=0.0)
+            spread = np.nanvar(replicates, axis=2)
+        for j in range(len(chosen)):
+            cells = w[:, j] > 0
+            # Sampling variance of one period of average weight.
+            sampling[j] = float(np.nanmean(spread[cells, j] * w[cells, j])) if cells.any() \
+                else None
+    _, split = _split_gains(y, w, min_size)
+    lrv = np.array([long_run_variance(y[:, j], w[:, j], sampling[j], int(split))
+                    for j in range(len(chosen))])
+    lrv = np.where(np.isfinite(lrv) & (lrv > 0), lrv, np.nan)
+    test.lrv = lrv
+    usable = ~np.isnan(lrv)
+    if not usable.any():
+        return test
+    z = np.where(usable, y / np.sqrt(np.where(usable, lrv, 1.0)), 0.0)
+    zw = np.where(usable, w, 0.0)
+    rng = np.random.default_rng(random_state)
+    scale = np.ones(len(chosen))
+    if deviations is not None:
+        known = np.array([s if s else np.nan for s in sampling], dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scale = np.where(usable & (known > 0), 1.0 / np.sqrt(known), 0.0)
+    null = _null_draws(zw, deviations, scale, column == "tilt", n_null, rng)
+    null_gain, _ = _split_gains(null, np.broadcast_to(zw, null.shape), min_size)
+    gain, _ = _split_gains(z, zw, min_size)
+    test.critical = float(np.quantile(null_gain, 1.0 - level)) * penalty_scale
+    test.p_value = float((null_gain >= gain).mean())
+    ends = _segment(z, zw, test.critical, method, min_size)
+    test.breaks = ends[:-1]
+    test.stability = _stability(test.breaks, replicates, lrv, zw, test.critical, method,
+                                min_size, n_stability)
+    return test
+
+
+def _stability(breaks: list[int], replicates: np.ndarray | None, lrv: np.ndarray,
+               w: np.ndarray, penalty: float, method: str, min_size: int,
+               most: int) -> list[float]:
+    """Share of bootstrap replicates (the first ``most``) whose series has a break within
+    one period of each."""
+    if not breaks:
+        return []
+    if replicates is None or most < 1:
+        return [math.nan] * len(breaks)
+    found = np.zeros(len(breaks))
+    runs = min(replicates.shape[2], most)
+    usable = ~np.isnan(lrv)
+    for b in range(runs):
+        y = np.nan_to_num(replicates[:, :, b], nan=0.0)
+        z = np.where(usable, y / np.sqrt(np.where(usable, lrv, 1.0)), 0.0)
+        ends = np.array(_segment(z, w, penalty, method, min_size)[:-1])
+        for k, at in enumerate(breaks):
+            found[k] += bool(ends.size and (np.abs(ends - at) <= 1).any())
+    return (found / max(runs, 1)).tolist()
+
+
+def default_penalty(
+    values: Sequence[float],
+    weights: Sequence[float] | None = None,
+    scale: float = DEFAULT_PENALTY_SCALE,
+    sampling: float | None = None,
+    level: float = DEFAULT_LEVEL,
+) -> float:
+    """The penalty :func:`detect` uses on one series, in the units of its cost.
+
+    ``scale`` times the ``1 - level`` quantile of the best split's gain over series of
+    normal noise without a break (weights normalised to mean 1), times the series'
+    :func:`long_run_variance` (``sampling``: the sampling variance of one period of
+    average weight, when known). Infinite for fewer than three values.
+    """
+    y = np.asarray(values, dtype=float)
+    w = np.ones(len(y)) if weights is None else np.asarray(weights, dtype=float)
+    if len(y) != len(w):
+        raise ValueError("values and weights differ in length")
+    if len(y) < 3:
+        return math.inf
+    w = w / w.mean()
+    rng = np.random.default_rng(0)
+    null = _null_draws(w[:, None], None, np.ones(1), False, DEFAULT_N_NULL, rng)
+    gains, _ = _split_gains(null, np.broadcast_to(w[:, None], null.shape), 2)
+    return scale * float(np.quantile(gains, 1.0 - level)) * long_run_variance(y, w, sampling)
+
+
 def detect(
     aligned: pd.DataFrame,
     pole: str,
@@ -302,17 +646,21 @@ def detect(
     *,
     weighted: bool = True,
     penalty_scale: float = DEFAULT_PENALTY_SCALE,
+    level: float = DEFAULT_LEVEL,
 ) -> list[ChangePoint]:
     """Change points in one pole's series of an :func:`align` table.
 
     ``method`` is ``"pelt"`` (exact, the default) or ``"binseg"`` (binary
-    segmentation, approximate). ``penalty`` is the cost of one change point in
-    units of the weighted squared deviations (weights normalised to mean 1);
-    by default :func:`default_penalty` with ``penalty_scale``. ``min_size`` is
-    the shortest segment, counted in periods that enter the series. NaN periods
-    (and, when ``weighted``, periods without events) are skipped. A series of
-    fewer than ``2 * min_size`` periods, or one that never moves, has no change
-    points. Returns the change points in time order, with empty ``drivers``.
+    segmentation, approximate). By default the penalty is that of :func:`find_breaks`
+    on this pole alone (long-run variance, a calibrated null, the replicates of
+    ``align(..., ci=...)`` when there), and a series of fewer than ``MIN_PERIODS``
+    periods with data is too short to test: no change points. ``penalty`` instead
+    sets the cost of one change point in units of the weighted squared deviations
+    (weights normalised to mean 1), with no minimum length. ``min_size`` is the
+    shortest segment, counted in periods that enter the series. NaN periods (and,
+    when ``weighted``, periods without events) are skipped. Returns the change
+    points in time order, with empty ``drivers``; :func:`changepoints` tests the
+    poles jointly.
     """
     if method not in METHODS:
         raise InvalidQueryError(f"unknown method {method!r}: use one of {', '.join(METHODS)}")
@@ -331,43 +679,58 @@ def detect(
     if aligned.empty:
         return []
 
+    if penalty is None:
+        test = find_breaks(aligned, [code], column, method=method, min_size=int(min_size),
+                           weighted=weighted, level=level, penalty_scale=penalty_scale)
+        return _points(test, [test.breaks], column, weighted)[0]
     rows, y, w = _series(aligned, code, column, weighted)
     n = len(y)
     if n < 2 * min_size:
         return []
     w = w / w.mean()
-    if penalty is None:
-        sd = _noise_sd(y, w)
-        if sd == 0.0:  # a constant series
-            return []
-        penalty = penalty_scale * sd * sd * math.log(n)
-
-    algo = rpt.Pelt if method == "pelt" else rpt.Binseg
-    estimator = algo(custom_cost=_WeightedL2(), min_size=int(min_size), jump=1)
-    ends = estimator.fit(np.column_stack([y, w])).predict(pen=float(penalty))
-
+    ends = _segment(y[:, None], w[:, None], float(penalty), method, int(min_size))
     periods = rows["period"].astype(str).tolist()
     starts = rows["period_start"].tolist() if "period_start" in rows.columns else [None] * n
-    bounds = [0, *ends]
-    points = []
-    for i in range(1, len(bounds) - 1):
-        a, b, c = bounds[i - 1], bounds[i], bounds[i + 1]
-        before, after = _mean(y[a:b], w[a:b]), _mean(y[b:c], w[b:c])
-        points.append(
-            ChangePoint(
-                pole=code,
-                period=periods[b],
-                period_start=starts[b],
-                before=before,
-                after=after,
-                shift=after - before,
-                periods_before=tuple(periods[a:b]),
-                periods_after=tuple(periods[b:c]),
-                column=column,
-                weighted=weighted,
+    test = BreakTest([code], periods, starts, y[:, None], w[:, None], TESTED, ends[:-1])
+    return _points(test, [test.breaks], column, weighted)[0]
+
+
+def _points(test: BreakTest, _: list[list[int]], column: str,
+            weighted: bool) -> list[list[ChangePoint]]:
+    """The change points of each pole of ``test`` at its breaks."""
+    result: list[list[ChangePoint]] = []
+    n = len(test.periods)
+    bounds = [0, *test.breaks, n]
+    for j, pole in enumerate(test.poles):
+        y, w = test.values[:, j], test.weights[:, j]
+        has = w > 0
+        points = []
+        for i in range(1, len(bounds) - 1):
+            a, b, c = bounds[i - 1], bounds[i], bounds[i + 1]
+            before, after = _mean(y[a:b], w[a:b]), _mean(y[b:c], w[b:c])
+            if math.isnan(before) or math.isnan(after):
+                continue
+            first = b + int(np.argmax(has[b:c]))  # the first period of the pole's new regime
+            points.append(
+                ChangePoint(
+                    pole=pole,
+                    period=test.periods[first],
+                    period_start=test.starts[first],
+                    before=before,
+                    after=after,
+                    shift=after - before,
+                    periods_before=tuple(p for p, h in zip(test.periods[a:b], has[a:b],
+                                                           strict=True) if h),
+                    periods_after=tuple(p for p, h in zip(test.periods[b:c], has[b:c],
+                                                          strict=True) if h),
+                    column=column,
+                    weighted=weighted,
+                    stability=test.stability[i - 1] if i - 1 < len(test.stability)
+                    else math.nan,
+                )
             )
-        )
-    return points
+        result.append(points)
+    return result
 
 
 # --------------------------------------------------------------------------- recomputation
@@ -420,6 +783,25 @@ def _window_dyads(
         raise ValueError("events lack required column: doc_id")
     dyads = dyad_events(events, attrs["focal"], attrs["poles"], memberships=memberships)
     when = _event_times(dyads["event_date"]) if len(dyads) else pd.Series(dtype="M8[ns]")
+    # Stories as align found them: each counts once, at its lead report's date.
+    everything = np.arange(len(dyads))
+    if attrs.get("unit", "story") == "story":
+        found = find_stories(dyads, everything, dyads["pole"].to_numpy(dtype=object),
+                             day_numbers(dyads["event_date"]))
+        lead = found.lead
+        leads = np.empty(found.count, dtype=np.int64)
+        leads[found.story[lead]] = everything[lead]
+        when = pd.Series(when.to_numpy()[leads[found.story]], index=dyads.index)
+        # A driver is a story with the stories its articles also report: the unit the
+        # bootstrap resamples, since one article's stories are not independent.
+        driver = found.unit[found.story]
+    else:
+        lead = np.ones(len(dyads), dtype=bool)
+        driver = pd.factorize(dyads["doc_id"].fillna("").astype(str).str.strip()
+                              .where(lambda d: d.ne(""), pd.Series(everything).astype(str)
+                                     .radd("row:")))[0] if len(dyads) else everything
+    n_reports = np.bincount(driver, minlength=1)[driver] if len(dyads) else everything
+    dyads = dyads.assign(story=driver, n_reports=n_reports.astype(np.int64), _lead=lead)
     keep = when.notna()
     if attrs.get("start") is not None:
         keep &= when >= pd.Timestamp(attrs["start"])
@@ -437,13 +819,15 @@ def _window_dyads(
     value = _event_values(dyads, attrs.get("weight", "count")) if len(dyads) else np.zeros(0)
     scored = chosen.to_numpy(dtype=bool) & ~np.isnan(value)
     quad = pd.to_numeric(dyads["quad"], errors="coerce")
+    # Only a story's lead report counts; the others come along as its reports.
+    lead = dyads["_lead"].to_numpy(dtype=bool)
     return dyads.assign(
-        _n=1.0,
-        _coop=quad.isin([1, 2]).astype(float).to_numpy(),
-        _conflict=quad.isin([3, 4]).astype(float).to_numpy(),
-        _scored=scored.astype(float),
-        _value=np.where(scored, value, 0.0),
-    )
+        _n=lead.astype(float),
+        _coop=(quad.isin([1, 2]).to_numpy() & lead).astype(float),
+        _conflict=(quad.isin([3, 4]).to_numpy() & lead).astype(float),
+        _scored=(scored & lead).astype(float),
+        _value=np.where(scored & lead, value, 0.0),
+    ).drop(columns="_lead")
 
 
 _SUMS = ("_n", "_coop", "_conflict", "_scored", "_value")
@@ -470,9 +854,8 @@ def _values(cube: np.ndarray, j: int, attrs: Mapping[str, Any], column: str, wei
     k = float(attrs.get("smoothing", 2.0))
     least = int(attrs.get("min_events", 0) or 0)
     n, coop, conflict, scored, total = (cube[:, i, :] for i in range(len(_SUMS)))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        score = np.where(scored + k > 0, total / np.where(scored + k > 0, scored + k, 1.0), 0.0)
-        net = np.where(n + k > 0, (coop - conflict) / np.where(n + k > 0, n + k, 1.0), 0.0)
+    score = shrunk_scores(total, scored, k)
+    net = shrunk_scores(coop - conflict, n, k)
     ok = scored >= least
     if column == "net_coop":
         y = np.where(n[:, j] >= least, net[:, j], np.nan)
@@ -513,22 +896,21 @@ def _influence(
         base_means = np.where(den > 0, num / den, np.nan)
     shift = base_means[1] - base_means[0]
 
-    named = dyads["doc_id"].notna() & dyads["doc_id"].astype(str).str.strip().ne("")
-    index, cube = _cells(dyads[named], ["doc_id", "period"], poles)
+    index, cube = _cells(dyads, ["story", "period"], poles)
     if not len(index):
-        empty = pd.DataFrame({"doc_id": [], "influence": [], "shift_without": []})
+        empty = pd.DataFrame({"story": [], "influence": [], "shift_without": []})
         return empty, base_means
     row = pd.Index(window).get_indexer(index.get_level_values("period"))
     y2, w2 = _values(base[row] - cube, j, attrs, cp.column, cp.weighted)
     delta = pd.DataFrame(
         {
-            "doc_id": index.get_level_values("doc_id"),
+            "story": index.get_level_values("story"),
             "side": side[row],
             "num": w2 * y2 - (w * y)[row],
             "den": w2 - w[row],
         }
     )
-    sums = delta.groupby(["doc_id", "side"])[["num", "den"]].sum().unstack("side", fill_value=0.0)
+    sums = delta.groupby(["story", "side"])[["num", "den"]].sum().unstack("side", fill_value=0.0)
     sums = sums.reindex(columns=pd.MultiIndex.from_product([["num", "den"], [0, 1]]), fill_value=0)
     new_num = sums["num"].to_numpy(dtype=float) + num
     new_den = sums["den"].to_numpy(dtype=float) + den
@@ -537,7 +919,7 @@ def _influence(
     without = means[:, 1] - means[:, 0]
     influence = abs(shift) - np.where(np.isnan(without), 0.0, np.abs(without))
     table = pd.DataFrame(
-        {"doc_id": sums.index.to_numpy(), "influence": influence, "shift_without": without}
+        {"story": sums.index.to_numpy(), "influence": influence, "shift_without": without}
     )
     return table, base_means
 
@@ -573,18 +955,25 @@ def _drivers(
     _check_base(cp, means)
 
     table = table[table["influence"] > 1e-12]
-    table = table.sort_values(["influence", "doc_id"], ascending=[False, True], kind="stable")
+    # A driver is named by its articles: stories without any count but never drive.
+    named = dyads["doc_id"].notna() & dyads["doc_id"].astype(str).str.strip().ne("")
+    table = table[table["story"].isin(dyads.loc[named, "story"])]
+    # Ties in influence go to the story whose first report comes first, then the lower id.
+    first_doc = dyads.groupby("story")["doc_id"].min() if "doc_id" in dyads else None
+    table = table.assign(_doc=table["story"].map(first_doc) if first_doc is not None else "")
+    table = table.sort_values(["influence", "_doc", "story"], ascending=[False, True, True],
+                              kind="stable").drop(columns="_doc")
     table = table.head(max(int(top), 0)).reset_index(drop=True)
     if table.empty:
         return _empty_drivers()
     table["rank"] = np.arange(1, len(table) + 1)
 
-    rows = dyads[dyads["doc_id"].isin(table["doc_id"])].rename(columns={"pole": "event_pole"})
+    rows = dyads[dyads["story"].isin(table["story"])].rename(columns={"pole": "event_pole"})
     for col in DRIVER_COLUMNS:
         if col not in rows.columns and col not in table.columns:
             rows = rows.assign(**{col: None})
-    rows = rows[[c for c in DRIVER_COLUMNS if c not in table.columns or c == "doc_id"]]
-    merged = table.merge(rows, on="doc_id", how="left")
+    rows = rows[[c for c in DRIVER_COLUMNS if c not in table.columns or c == "story"]]
+    merged = table.merge(rows, on="story", how="left")
     return merged.sort_values(["rank", "event_date"], kind="stable").reset_index(drop=True)[
         DRIVER_COLUMNS
     ]
@@ -639,30 +1028,44 @@ def changepoints(
     *,
     align_kwargs: Mapping[str, Any] | None = None,
     top: int = 5,
+    n_boot: int = DEFAULT_STABILITY_BOOT,
     **kwargs,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Change points of every pole and their drivers, as two tidy tables.
+    """Breaks shared by the poles and their drivers, as two tidy tables.
 
     Aligns ``events`` with ``freq`` and ``align_kwargs`` (``start``, ``end``,
-    ``weight``, ``min_events``, ...), runs :func:`detect` on each pole with
-    ``kwargs`` (``method``, ``penalty``, ``min_size``, ``column``, ``weighted``,
-    ``penalty_scale``) and :func:`drivers` on each change point.
+    ``weight``, ``min_events``, ...) and ``n_boot`` bootstrap replicates over stories
+    (0 for none: no stability, a normal null), runs :func:`find_breaks` on all poles
+    at once with ``kwargs`` (``method``, ``min_size``, ``column``, ``weighted``,
+    ``level``, ``penalty_scale``, ``random_state``) and :func:`drivers` on each change
+    point.
 
-    Returns ``(points, drivers)``. ``points`` has one row per change point, by
-    pole then time: ``pole``, ``period`` (first period of the new regime),
-    ``period_start``, ``before``, ``after``, ``shift``, ``window_start`` and
-    ``window_end`` (first and last period of the segments on either side) and
-    ``n_before``/``n_after`` (periods with data in each). ``drivers`` has one row
-    per event of each change point's ``top`` documents: ``pole`` and ``period``
-    name the change point (join on them), then the columns of :func:`drivers`.
-    Drivers are left empty for columns they cannot be recomputed for.
+    Returns ``(points, drivers)``. ``points`` has one row per pole and break (a break
+    is joint: every pole with data on both sides gets a row), by pole then time:
+    ``pole``, ``period`` (first period of the new regime), ``period_start``,
+    ``before``, ``after``, ``shift``, ``window_start`` and ``window_end`` (first and
+    last period of the segments on either side), ``n_before``/``n_after`` (periods with
+    data in each) and ``stability`` (share of bootstrap replicates with a break within
+    one period). ``points.attrs`` has ``status`` ("tested" or "too short to test"),
+    ``n_periods``, ``p_value`` and ``critical``. ``drivers`` has one row per report of
+    each change point's ``top`` story groups: ``pole`` and ``period`` name the change
+    point (join on them), then the columns of :func:`drivers`. Drivers are left empty
+    for columns they cannot be recomputed for.
     """
     options = {**dict(align_kwargs or {}), "freq": freq}
-    aligned = align(events, focal, poles, **options)
+    if n_boot and "ci" not in options:
+        options_b: dict[str, Any] = {**options, "ci": 0.9, "n_boot": int(n_boot)}
+    else:
+        options_b = options
+    aligned = align(events, focal, poles, **options_b)
     found: list[ChangePoint] = []
+    test: BreakTest | None = None
+    column = kwargs.get("column", "tilt")
+    weighted = kwargs.get("weighted", True)
     if len(aligned):
-        for pole in aligned.attrs["poles"]:
-            found.extend(detect(aligned, pole, **kwargs))
+        test = find_breaks(aligned, list(aligned.attrs["poles"]), **kwargs)
+        for points in _points(test, [test.breaks], column, weighted):
+            found.extend(points)
     if found and found[0].column in _RECOMPUTABLE:
         window = sorted({p for cp in found for p in (*cp.periods_before, *cp.periods_after)})
         dyads = _window_dyads(events, aligned.attrs, window, options.get("memberships"))
@@ -682,6 +1085,7 @@ def changepoints(
                 "window_end": cp.window[1],
                 "n_before": len(cp.periods_before),
                 "n_after": len(cp.periods_after),
+                "stability": cp.stability,
             }
             for cp in found
         ],
@@ -694,7 +1098,14 @@ def changepoints(
         table = pd.concat(frames, ignore_index=True)
     else:
         table = pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
-    info = {k: aligned.attrs.get(k) for k in ("focal", "poles", "freq", "start", "end")}
+    info: dict[str, Any] = {k: aligned.attrs.get(k)
+                            for k in ("focal", "poles", "freq", "start", "end")}
+    info.update({
+        "status": test.status if test is not None else TOO_SHORT,
+        "n_periods": len(test.periods) if test is not None else 0,
+        "p_value": test.p_value if test is not None else math.nan,
+        "critical": test.critical if test is not None else math.nan,
+    })
     points.attrs.update(info)
     table.attrs.update(info)
     return points, table

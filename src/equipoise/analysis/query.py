@@ -143,9 +143,11 @@ class Query:
     #: Value of an event in the score: ``count`` (+1 cooperation, -1 conflict),
     #: ``goldstein`` (Goldstein / 10) or ``plover`` (PLOVER score / 10).
     weight: str = "count"
-    #: Events behind the score: ``out`` (focal to pole), ``in`` (pole to focal), ``both``.
-    direction: str = "both"
-    #: Neutral pseudo-events added to every cell, so one event is not certainty.
+    #: Events behind the score: ``out`` (focal to pole: the lean), ``in`` (pole to focal),
+    #: ``both`` (relations).
+    direction: str = "out"
+    #: Pseudo-events at the focal actor's own level added to every cell, so one event is
+    #: not certainty.
     smoothing: float = DEFAULT_SMOOTHING
     #: Fewer scored events than this in a cell give "insufficient data".
     min_events: int = DEFAULT_MIN_EVENTS
@@ -167,6 +169,9 @@ class Query:
     #: Whether background events (dated only to a year before their document's year,
     #: "since the early 1990s") count in the series; they stay in event listings.
     include_background: bool = False
+    #: Whether to read each pole's events with anyone from the whole store, for the
+    #: ``volume`` and ``salience`` columns (a scan of every event); without, they are empty.
+    salience: bool = False
 
     @classmethod
     def build(cls, focal: str, poles: str | Sequence[str],
@@ -210,6 +215,7 @@ class Query:
                           f"{self.random_state!r}")
         fields["overlap"] = _choice(self.overlap, OVERLAPS, "overlap")
         fields["include_background"] = bool(self.include_background)
+        fields["salience"] = bool(self.salience)
         fields["changepoints"] = bool(self.changepoints)
         fields["top"] = _count(self.top, "top")
         if self.max_events is not None:

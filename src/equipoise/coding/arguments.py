@@ -108,7 +108,7 @@ class ArgumentReader:
             targets = self._collect(self._prep_objects(v, self.cues.visit_preps), amap, ctx)
         if not targets and quad_of(cameo) == 4:
             targets = self._ground(objs + preps + [p for o in objs for p in self._prep_objects(
-                o, self.cues.target_preps)], amap, ctx)
+                o, self.cues.target_preps)], amap, ctx, verb=v)
         if not targets and len(sources) >= 2 and self._joint(cameo, v):
             symmetric = True
         partners = any(c.dep_ == "prep" and c.lower_ in self.cues.partner_preps
@@ -226,7 +226,9 @@ class ArgumentReader:
             # a relative or adverbial clause ("the coalition that includes A, B and C")
             head = heads.pop()
             verbs = {v.i} | {c.i for c in v.subtree if c.dep_ == "xcomp"}
-            if head.dep_ in ("dobj", "dative") and head.head.i in verbs:
+            between = (head.dep_ == "pobj" and head.head.lower_ == "between"
+                       and head.head.head.i in verbs)  # "offered to mediate between A and B"
+            if between or (head.dep_ in ("dobj", "dative") and head.head.i in verbs):
                 return [role for role, _ in sorted(found.values(), key=lambda f: f[1].i)]
         return []
 
@@ -266,8 +268,10 @@ class ArgumentReader:
                 targets = self._collect(self._prep_objects(verb, self.cues.target_preps),
                                         amap, ctx)
                 if not targets:
+                    # "gave the junta an ultimatum": the first of two objects receives
                     targets = [r for r in self._collect(
-                        [c for c in verb.children if c.dep_ in ("dative", "iobj")], amap, ctx)]
+                        [c for c in verb.children if c.dep_ in ("dative", "iobj")
+                         or (c.dep_ == "dobj" and c.i < n.i)], amap, ctx)]
         if not targets and cameo[:2] in self.cues.claim_roots:
             targets = self._claimed(n, amap, ctx)
             if not targets and verb is not None:
@@ -323,12 +327,23 @@ class ArgumentReader:
             return bool(words & self.cues.mutual_conflict)
         return True
 
-    def _ground(self, objs: list[Token], amap, ctx) -> list[Role]:
+    def _ground(self, objs: list[Token], amap, ctx, verb: Token | None = None) -> list[Role]:
         """Whose ground force is used on: 'strikes against sites in Yemen' hit Yemen."""
         places = [g for o in objs if o.i not in amap for c in o.children
                   if c.dep_ == "prep" and c.lower_ in self.cues.place_preps
                   for g in c.children if g.dep_ == "pobj"]
-        return self._collect([p for p in places if p.i in amap], amap, ctx)
+        named = self._collect([p for p in places if p.i in amap], amap, ctx)
+        if named:
+            return named
+        # "struck a resort in its northern region": whose region "its" says; the parser
+        # may hang the place on the verb
+        if verb is not None:
+            places += [g for c in verb.children if c.dep_ == "prep"
+                       and c.lower_ in self.cues.place_preps
+                       for g in c.children if g.dep_ == "pobj"]
+        return self._collect([p for p in places if any(
+            c.dep_ == "poss" and c.lower_ in self.cues.third_person for c in p.children)],
+            amap, ctx)
 
     def _reciprocal(self, v: Token) -> bool:
         """'accused each other', 'met one another'."""
@@ -387,7 +402,7 @@ class ArgumentReader:
         if v.dep_ == "relcl" and v.head.pos_ in NOUN_TAGS:
             return self._collect([v.head], amap, ctx)
         if (v.dep_ == "acl" and head.dep_ == "ROOT" and head.pos_ in NOUN_TAGS
-                and any(c.dep_ == "dobj" for c in v.children)):
+                and any(c.dep_ in ("dobj", "oprd") for c in v.children)):
             # "The leaders of X and Y, A and B, signed a deal": a long subject leaves the
             # verb hanging on it as a modifier; a participle with an object of its own is
             # no modifier, so the noun is its subject

@@ -38,7 +38,12 @@ from equipoise.coding.quotes import quotation_speakers
 from equipoise.coding.text import dateline_spans, fold, split_long, split_sentences
 from equipoise.errors import EquipoiseError
 from equipoise.records import Actor, Document, Event, EventDate
-from equipoise.reference.actors import ActorEntry, load_groups, load_sector_words
+from equipoise.reference.actors import (
+    ActorEntry,
+    load_groups,
+    load_region_words,
+    load_sector_words,
+)
 from equipoise.reference.cameo import lookup, quad_of
 
 if TYPE_CHECKING:
@@ -147,7 +152,8 @@ class Coder:
         self.cues: Cues = load_cues()
         triggers = load_triggers()
         groups = {code: members for code, (_, members) in load_groups().items()}
-        self.extractor = SentenceExtractor(triggers, self.cues, load_sector_words(), groups)
+        self.extractor = SentenceExtractor(triggers, self.cues, load_sector_words(), groups,
+                                           load_region_words())
         self.batch_size = batch_size
         self._trigger_forms = frozenset(
             form for lemma, _pos in triggers for form in surface_forms(lemma)
@@ -486,8 +492,8 @@ _PLACE_WORDS = frozenset({"in", "at"})
 
 
 def _located(text: str, m: Mention) -> bool:
-    """A capital named after 'in' or 'at' is where something happened."""
-    if m.kind != "capital":
+    """A capital or country named after 'in' or 'at' is where something happened."""
+    if m.kind not in ("capital", "name", "alias"):
         return False
     before = text[max(0, m.start - 4):m.start].split()
     return bool(before) and before[-1].lower() in _PLACE_WORDS

@@ -75,6 +75,8 @@ class Cues:
     state_act_roots: frozenset[str]  # acts of state: announced in the passive, done by the speaker
     experiencer_verbs: frozenset[str]  # "Japan was alarmed by X": the one alarmed reacts to X
     reaction_verbs: frozenset[str]  # "drew criticism from X": X reacts to the subject
+    assessment_verbs: frozenset[str]  # "X poses a threat": a judgement of X, not X threatening
+    seated_nouns: frozenset[str]  # "the junta in Niger": a ruling body named by its seat
     topic_verbs: frozenset[str]  # "discussed Syria": the object is a topic, not a partner
     stimulus_preps: frozenset[str]  # "concerned about X", "critical of X": what is reacted to
     # Unions used on every sentence, built once here rather than per token.

@@ -47,11 +47,13 @@ class SentenceExtractor(ActorResolver, EventFilters, ArgumentReader):
     """Reads events off one parsed sentence. Stateless apart from its lexicons."""
 
     def __init__(self, triggers: dict[tuple[str, str], list[Trigger]], cues: Cues,
-                 sector_words: dict[str, str], groups: dict[str, tuple[str, ...]] | None = None):
+                 sector_words: dict[str, str], groups: dict[str, tuple[str, ...]] | None = None,
+                 region_words: dict[str, frozenset[str]] | None = None):
         self.triggers = triggers
         self.cues = cues
         self.sector_words = sector_words
         self.groups = groups or {}  # "the E3" acts as Britain, France and Germany
+        self.region_words = region_words or {}  # "the Nordic country" is a Nordic state
         self._sector_max = max((len(k.split()) for k in sector_words), default=1)
 
     def extract(self, sent: Doc, mentions: list[Mention], ctx: Context) -> list[Found]:
@@ -88,6 +90,9 @@ class SentenceExtractor(ActorResolver, EventFilters, ArgumentReader):
                 continue  # "called the move a provocation" is no phone call
             if tok.pos_ not in ("VERB", "AUX") and halted is None and self._background(tok):
                 continue
+            if tok.pos_ == "NOUN" and quad_of(trig.cameo) == 3 and tok.dep_ in OBJ and (
+                    tok.head.lemma_.lower() in self.cues.assessment_verbs):
+                continue  # "Russia poses a threat to Norway" judges Russia; nobody threatens
             if any(self._halted_object(c) for c in tok.children if c.dep_ == "dobj"):
                 continue  # "suspended strikes": the strikes' end is the event, coded there
             cameo = (halted or self._cessation(tok, trig.cameo)
@@ -184,20 +189,28 @@ class SentenceExtractor(ActorResolver, EventFilters, ArgumentReader):
         objs = [c for c in verb.children if c.dep_ == "dobj"]
         labels = [c for c in verb.children if c.dep_ in ("oprd", "attr", "xcomp")]
         labels += [g for c in verb.children if c.dep_ == "prep" and c.lower_ == "as"
-                   for g in c.children if g.dep_ == "pobj"]
+                   for g in c.children if g.dep_ in ("pobj", "amod", "acomp")]
+        # "called Seoul's decision regrettable": the parser hangs the adjective on the noun
+        labels += [a for o in verb.children if o.dep_ in ("dobj", "oprd")
+                   for a in o.children if a.dep_ == "amod" and a.i > o.i]
         if len(objs) >= 2:  # "branded the sanctions an act of aggression"
             labels.append(objs.pop())
         if not objs and len(labels) >= 2:  # the small model reads both nouns as predicates
             objs = [labels.pop(0)]
         if not objs or not any(self._reproach(n) for n in labels):
             return []
-        sources = self._collect([c for c in verb.children if c.dep_ in SUBJ], amap, ctx)
+        subj = [c for c in verb.children if c.dep_ in SUBJ]
+        sources = (self._collect(subj, amap, ctx) if subj
+                   else self._inherited_subject(verb, amap, ctx))
         targets = [amap[t.i] for o in objs + labels for t in o.subtree if t.i in amap]
         return self._pairs(sources, dedupe(targets), False, self.cues.labelling_code, verb)
 
     def _reproach(self, noun: Token) -> bool:
-        """A term of reproach, itself or as 'an act of <reproach>'."""
+        """A term of reproach, itself or as 'an act of <reproach>', or an adjective of
+        reproach ('called the decision regrettable')."""
         words = self.cues.negative_labels
+        if noun.pos_ == "ADJ" and noun.lemma_.lower() in self.cues.reproach_words:
+            return True
         return noun.lemma_.lower() in words or any(
             g.lemma_.lower() in words for c in noun.children
             if c.dep_ == "prep" and c.lower_ == "of" for g in c.children)

@@ -50,6 +50,9 @@ class EventFilters:
         for row in rows:
             if not row.with_:
                 return row
+            if row.with_ == "in" and not any(c.dep_ == "prt" and c.lower_ == "in"
+                                             for c in tok.children):
+                continue  # "gave in" yields; "gave X aid in Mali" says where
             if deps is None:
                 deps = near_lemmas(tok)
             if row.with_ in deps:
@@ -74,6 +77,9 @@ class EventFilters:
                 return True
             if t.dep_ in ("xcomp", "ccomp") and t.head.lemma_.lower() in cues.negating_heads:
                 return True
+            if (t is tok and t.pos_ in ("NOUN", "PROPN") and t.dep_ in ("nsubjpass", "dobj")
+                    and _phrasal(t.head) in cues.negating_heads):
+                return True  # "the meeting was postponed", "called off the summit": none held
             if t.dep_ in ("xcomp", "ccomp") and self._requests(t.head) and not (
                     t.head.lemma_.lower() in cues.decision_heads | cues.intent_heads
                     and self._hostile(tok)):
@@ -157,7 +163,9 @@ class EventFilters:
         if noun.dep_ == "appos":
             return True
         verb = governing_verb(noun)
-        if (verb is not None and verb.lemma_.lower() in self.cues.reaction_verbs
+        direct = verb is not None and (noun.head.i == verb.i or (
+            noun.head.dep_ == "prep" and noun.head.head.i == verb.i))
+        if (verb is not None and direct and verb.lemma_.lower() in self.cues.reaction_verbs
                 and any(c.dep_ == "prep" and c.lower_ == "from"
                         for h in (noun, verb) for c in h.children)):
             return False  # "was met with rebukes from Beijing": the rebukes are the news
@@ -173,6 +181,9 @@ class EventFilters:
                 return False
             if t.dep_ == "pobj" and head.lower_ in self.cues.background_preps:
                 return True
+            if (t is noun and t.dep_ == "pobj" and head.lower_ == "of"
+                    and head.head.pos_ in NOUN_TAGS and self._trigger(head.head) is not None):
+                return True  # "a threat of countermeasures": what the threat is made of
             if head.pos_ in ("VERB", "AUX") and head.lemma_.lower() in self.cues.naming_verbs:
                 return True  # "what he described as its occupation": a label, not news
             if head.pos_ in ("VERB", "AUX"):
@@ -207,8 +218,16 @@ class EventFilters:
         if verb.dep_ == "ccomp" and verb.head.lemma_.lower() in self.cues.speech_verbs and any(
                 c.dep_ == "aux" and c.lower_ == "would" for c in verb.children):
             return code  # "said Ankara would coordinate": the future seen from the past
-        if verb.dep_ == "xcomp" and verb.head.lemma_.lower() in self.cues.intent_heads:
-            return code
+        if (verb.dep_ == "xcomp" and verb.head.lemma_.lower() in self.cues.intent_heads
+                and verb.head.lemma_.lower() != "decide"):
+            return code  # but "decided to lift the embargo" is the lifting itself
         if verb.dep_ == "acl" and verb.head.lemma_.lower() in self.cues.intent_heads:
             return code  # "its plan to supply arms", "an offer to mediate"
         return cameo
+
+
+def _phrasal(verb: Token) -> str:
+    """A verb's lemma with its particle, if it has one: 'call off', 'rule out'."""
+    prt = next((c.lower_ for c in verb.children if c.dep_ == "prt"), None)
+    lemma = verb.lemma_.lower()
+    return f"{lemma} {prt}" if prt else lemma

@@ -77,6 +77,7 @@ class ActorResolver:
 
     cues: Cues
     sector_words: dict[str, str]
+    region_words: dict[str, frozenset[str]]
     _sector_max: int
 
     if TYPE_CHECKING:  # from ArgumentReader and EventFilters, the other mixins
@@ -147,6 +148,16 @@ class ActorResolver:
                 if c.lemma_.lower() in self.cues.go_between_words:
                     continue  # "an Oman-brokered agreement": Oman is no party to it
                 stack.append(c)
+        if not roles and tok.lemma_.lower() in self.cues.seated_nouns:
+            # "the junta in Niger", "the authorities in Kabul": the state they govern
+            # the parser may hang "in Niger" on the verb, right after the noun
+            after = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+            seats = [c for c in tok.children if c.dep_ == "prep"]
+            if after is not None and after.dep_ == "prep" and after.head.i == tok.head.i:
+                seats.append(after)
+            roles = [amap[g.i] for c in seats if c.lower_ in ("in", "at")
+                     for g in c.children if g.dep_ == "pobj" and g.i in amap
+                     and amap[g.i].mention.kind != "territory"]
         if roles:
             return dedupe(roles)
         if owners and tok.dep_ in SUBJ | {"nsubjpass"}:
@@ -237,6 +248,7 @@ class ActorResolver:
                 return [owner]
             if ctx.last_person is not None:
                 return [Role(ctx.last_person, ctx.last_person.sector)]
+        fits = self._region(tok)  # "this Central Asian country": only a state of the region
         if tok.tag_ in ("NN", "NNP") and kids & {"the", "this", "that"}:
             # "the bloc" is the last bloc named, "this country" the last state
             wants_bloc = lemma in cues.bloc_nouns
@@ -245,6 +257,8 @@ class ActorResolver:
                     self._amap[i].mention for i in range(tok.i) if i in self._amap]
                 for m in reversed(ctx.recent + earlier):
                     if (m.country is None) == wants_bloc and m.kind not in ("person", "learned"):
+                        if fits is not None and m.country not in fits:
+                            continue
                         return [Role(m, m.sector)]
         people = lemma in cues.pair_person_nouns
         if (people or lemma in cues.pair_nouns) and (
@@ -261,11 +275,25 @@ class ActorResolver:
                 for m in reversed(ctx.recent + earlier):
                     if (m.kind in ("person", "learned")) != wanted:
                         continue
+                    if fits is not None and m.country not in fits:
+                        continue
                     if all((p.country or p.code) != (m.country or m.code) for p in pair):
                         pair.append(m)
                     if len(pair) == 2:
                         return [Role(p, p.sector) for p in reversed(pair)]
         return []
+
+    def _region(self, noun: Token) -> frozenset[str] | None:
+        """The states a reference noun's region words allow ('the Nordic country'), or
+        None when it names no region."""
+        words = [t.lower_ for t in noun.lefts if t.dep_ in ("amod", "compound", "nmod")
+                 and t.i < noun.i]
+        for n in range(min(3, len(words)), 0, -1):
+            for i in range(len(words) - n + 1):
+                fits = self.region_words.get(" ".join(words[i:i + n]))
+                if fits is not None:
+                    return fits
+        return None
 
     def _accusing(self, verb: Token | None) -> Token | None:
         """The claim verb above 'of/for V-ing' ('accused X of striking'), if any."""

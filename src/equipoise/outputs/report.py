@@ -35,6 +35,7 @@ from markupsafe import Markup
 
 from equipoise.analysis import equidistance as equidistance_table
 from equipoise.analysis import summary, verdict
+from equipoise.analysis.changepoints import MIN_PERIODS
 from equipoise.outputs import jsonify
 from equipoise.outputs.charts import PALETTE, line_chart_svg, pole_colours
 from equipoise.reference.numbers import signed as _signed
@@ -56,7 +57,7 @@ WEIGHT_WORDS = {
     "plover": "PLOVER scores / 10",
 }
 DIRECTION_WORDS = {
-    "both": "events in both directions",
+    "both": "events in both directions (relations)",
     "out": "the focal state's actions toward the pole",
     "in": "the pole's actions toward the focal state",
 }
@@ -397,10 +398,17 @@ def _change_points(
                 "window": f"{_text(row.window_start)} to {_text(row.window_end)}",
                 "n_before": int(_number(row.n_before) or 0),
                 "n_after": int(_number(row.n_after) or 0),
+                "stability": _share(getattr(row, "stability", None)),
                 "docs": _driver_docs(part) if part is not None else [],
             }
         )
     return listed
+
+
+def _share(value: object) -> str | None:
+    """A share in [0, 1] as a whole percentage; None when missing."""
+    number = _number(value)
+    return None if number is None else f"{number:.0%}"
 
 
 def _markers(listed: list[dict], periods: list[str]) -> list[dict]:
@@ -862,7 +870,7 @@ def _method(attrs: Mapping, ci_text: str) -> dict:
         "smoothing": f"{float(attrs.get('smoothing', 2.0)):g}",
         "min_events": int(attrs.get("min_events", 3) or 0),
         "weight": WEIGHT_WORDS.get(str(attrs.get("weight")), WEIGHT_WORDS["count"]),
-        "direction": DIRECTION_WORDS.get(str(attrs.get("direction")), DIRECTION_WORDS["both"]),
+        "direction": DIRECTION_WORDS.get(str(attrs.get("direction")), DIRECTION_WORDS["out"]),
         "freq": FREQ_WORDS.get(str(attrs.get("freq")), "per period"),
         "ci": ci_text if ci else None,
         "n_boot": attrs.get("n_boot"),
@@ -1047,6 +1055,8 @@ def render_report(
             ci_text=ci_text,
             changepoints=listed,
             changepoints_given=points is not None,
+            changepoints_status=points.attrs.get("status") if points is not None else None,
+            changepoints_min=MIN_PERIODS,
             drivers_given=drivers is not None,
             cards=_pole_cards(table, colours),
             un=un,

@@ -218,7 +218,8 @@ class AlignQuery(WindowQuery):
         json_schema_extra=_one_of(WEIGHTS),
     )
     direction: str = Field(
-        "both", description="Events behind the score: out (focal to pole), in, or both.",
+        "out", description="Events behind the score: out (focal to pole: the lean), in "
+        "(pole to focal), or both (relations).",
         json_schema_extra=_one_of(DIRECTIONS),
     )
     ci: Annotated[float | None, BeforeValidator(_blank_to_none)] = Field(
@@ -229,7 +230,8 @@ class AlignQuery(WindowQuery):
         3, le=10_000, description="Fewer scored events than this: insufficient data."
     )
     smoothing: float = Field(
-        2.0, le=1000, description="Neutral pseudo-events added to every cell."
+        2.0, le=1000, description="Pseudo-events at the focal state's own level in the "
+        "period added to every cell."
     )
     overlap: str = Field(
         "keep", description="A pole that is a member of another pole (TUR and NATO): keep "
@@ -238,6 +240,9 @@ class AlignQuery(WindowQuery):
     include_background: bool = Field(
         False, description="Count background events (dated only to a year before their "
         "document's year) in the series.")
+    salience: bool = Field(
+        False, description="Read each pole's events with anyone from the whole store for "
+        "the volume and salience columns (a scan of every event); without, they are null.")
     format: str = Field("json", description="json, or csv for the alignment table alone.",
                         json_schema_extra=_one_of(EXPORTS))
 
@@ -245,13 +250,14 @@ class AlignQuery(WindowQuery):
         return Query.build(self.focal, self.poles, self.start, self.end, self.freq,
                      weight=self.weight, direction=self.direction, smoothing=self.smoothing,
                      ci=self.ci, n_boot=self.n_boot, min_events=self.min_events,
-                     overlap=self.overlap, include_background=self.include_background)
+                     overlap=self.overlap, include_background=self.include_background,
+                     salience=self.salience)
 
 
 class ChangepointQuery(WindowQuery):
     weight: str = Field("count", description="As for /api/align.",
                         json_schema_extra=_one_of(WEIGHTS))
-    direction: str = Field("both", description="As for /api/align.",
+    direction: str = Field("out", description="As for /api/align.",
                            json_schema_extra=_one_of(DIRECTIONS))
     min_events: int = Field(3, le=10_000, description="As for /api/align.")
     smoothing: float = Field(2.0, le=1000, description="As for /api/align.")
@@ -408,8 +414,10 @@ class ChangepointsResponse(BaseModel):
     focal: str
     poles: list[str]
     options: Record
-    points: list[Record] = Field(description="One row per change point.")
-    drivers: list[Record] = Field(description="Events of each change point's top documents.")
+    status: str | None = Field(
+        default=None, description='"tested", or "too short to test" (fewer than 12 periods).')
+    points: list[Record] = Field(description="One row per pole and break, with its stability.")
+    drivers: list[Record] = Field(description="Reports of each change point's top stories.")
 
 
 class EventsResponse(BaseModel):
@@ -554,7 +562,7 @@ _EVENT_FIELDS = (
     "target", "target_country", "target_sector", "target_text",
     "cameo", "root", "quad", "quad_name", "goldstein", "plover", "symmetric", "reported",
     "trigger", "sentence", "sent_start", "doc_id", "doc_title", "doc_url", "doc_link",
-    "published", "coder", "dataset",
+    "published", "coder", "dataset", "story", "n_reports", "lead",
 )  # fmt: skip
 _KEY = ["doc_id", "sent_start", "source", "target", "root"]
 
@@ -825,6 +833,7 @@ def create_app(
             "focal": query.focal,
             "poles": list(query.poles),
             "options": options(points.attrs) | {"top": query.top},
+            "status": points.attrs.get("status"),
             "points": records(points),
             "drivers": records(table),
         }

@@ -26,8 +26,9 @@ def interval(row, name: str) -> str:
 def alignment(aligned: pd.DataFrame) -> Table:
     """Per period and pole: events, quad counts, Goldstein, score, tilt (and intervals)."""
     intervals = "tilt_lo" in aligned.columns
-    table = Table(caption="quads: verbal coop / material coop / verbal conflict / material "
-                  "conflict, both directions; n/a: too few events")
+    table = Table(caption="events (stories, when fewer: reports of one event count once); "
+                  "quads: stories of verbal coop / material coop / verbal conflict / material "
+                  "conflict, both directions; n/a: too few stories")
     for name in ("period", "pole"):
         table.add_column(name, no_wrap=True)
     # With intervals there is no room for the mean Goldstein in 80 columns: JSON has it.
@@ -41,7 +42,10 @@ def alignment(aligned: pd.DataFrame) -> Table:
         quads = (f"{row.verbal_coop}/{row.material_coop}/{row.verbal_conflict}/"
                  f"{row.material_conflict}")
         insufficient = getattr(row, "status", "ok") != "ok"
-        cells = [str(row.period), str(row.pole), str(row.n_events), quads,
+        stories = getattr(row, "n_stories", row.n_events)
+        counted = (str(row.n_events) if stories == row.n_events
+                   else f"{row.n_events} ({stories})")
+        cells = [str(row.period), str(row.pole), counted, quads,
                  number(row.goldstein_mean),
                  "n/a" if insufficient else number(getattr(row, "score", row.net_coop)),
                  "n/a" if insufficient else number(row.tilt)]
@@ -56,27 +60,38 @@ def alignment(aligned: pd.DataFrame) -> Table:
 def equidistance(table_in: pd.DataFrame) -> Table:
     """The equidistance index per period: 1 equal relations with all poles, 0 one-sided."""
     intervals = "equidistance_lo" in table_in.columns
-    table = Table(title="Equidistance (1 = equal relations with every pole)")
+    position = "position" in table_in.columns
+    table = Table(title="Equidistance (1 = equal relations with every pole)",
+                  caption="n/a: a pole without enough events in the period"
+                  + ("; position: 0 the first pole's side, 1 the second's" if position else ""))
     table.add_column("period", no_wrap=True)
     table.add_column("poles with data", justify="right")
     table.add_column("index", justify="right")
     if intervals:
         table.add_column("interval", justify="right", no_wrap=True)
+    if position:
+        table.add_column("position", justify="right")
     for row in table_in.itertuples(index=False):
-        cells = [str(row.period), str(row.n_poles_with_data),
-                 number(row.equidistance, signed=False)]
+        gap = getattr(row, "status", "ok") != "ok"
+        cells = [str(row.period), f"{row.n_poles_with_data}/{row.n_poles}",
+                 "n/a" if gap else number(row.equidistance, signed=False)]
         if intervals:
             lo, hi = row.equidistance_lo, row.equidistance_hi
             cells.append("" if lo != lo else f"[{lo:.2f}, {hi:.2f}]")
+        if position:
+            cells.append("n/a" if gap else number(row.position, signed=False))
         table.add_row(*cells)
     return table
 
 
 def changepoints(points: pd.DataFrame, drivers: pd.DataFrame, width: int = 90) -> Table:
     """Each break in a pole's tilt with the sentences of the documents that drive it."""
-    table = Table(title="Change points in tilt, and the documents that drive them",
-                  show_lines=True)
-    for name in ("pole", "from", "before", "after", "shift"):
+    status = points.attrs.get("status")
+    caption = ("too short to test: fewer periods with data than change points need"
+               if status == "too short to test" else None)
+    table = Table(title="Change points in tilt, and the stories that drive them",
+                  show_lines=True, caption=caption)
+    for name in ("pole", "from", "before", "after", "shift", "stable"):
         table.add_column(name, no_wrap=True)
     table.add_column("driving events (most influential document first)")
     for p in points.itertuples(index=False):
@@ -87,8 +102,10 @@ def changepoints(points: pd.DataFrame, drivers: pd.DataFrame, width: int = 90) -
             if len(sentence) > width:
                 sentence = sentence[: width - 1] + "…"
             lines.append(f"{str(d.event_date)[:10]} {d.source}→{d.target} {d.cameo}: {sentence}")
+        stability = getattr(p, "stability", float("nan"))
+        stable = "" if pd.isna(stability) else f"{stability:.0%}"
         table.add_row(str(p.pole), str(p.period), number(p.before), number(p.after),
-                      number(p.shift), "\n".join(lines) or "(no document drives it alone)")
+                      number(p.shift), stable, "\n".join(lines) or "(no story drives it alone)")
     return table
 
 

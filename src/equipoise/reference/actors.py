@@ -28,6 +28,8 @@ _HEADERS = {
     "institutions.csv": ("pattern", "code", "sector"),
     "territories.csv": ("pattern", "code", "note"),
     "groups.csv": ("code", "name", "aliases", "members", "note"),
+    "regions.csv": ("iso3", "subregion"),
+    "region_words.csv": ("word", "members", "note"),
     "people.csv": ("name", "aliases", "code", "sector", "role", "start", "end"),
     "sectors.csv": ("pattern", "sector"),
     "exclusions.csv": ("pattern", "not_if_before", "not_if_after", "note"),
@@ -173,6 +175,41 @@ def load_groups(directory: Path | None = None
         names = tuple(_unique([_required(row["name"], "name", where), *_split(row["aliases"])]))
         groups[code] = (names, members)
     return groups
+
+
+def load_region_words(directory: Path | None = None) -> dict[str, frozenset[str]]:
+    """Words of region ('Nordic', 'Central Asian') -> the ISO3 codes of the states they fit.
+
+    A member is a UN M49 subregion (from regions.csv) or an ISO3 code. Optional files: an
+    actor folder without them gives an empty mapping.
+    """
+    base = _base(directory)
+    if not (base / "regions.csv").is_file() or not (base / "region_words.csv").is_file():
+        return {}
+    countries = {row["iso3"].strip() for _, row in _rows(base, "countries.csv")}
+    subregions: dict[str, set[str]] = {}
+    for where, row in _rows(base, "regions.csv"):
+        iso3 = row["iso3"].strip()
+        if iso3 not in countries:
+            raise ValueError(f"{where}: unknown country code {iso3!r}")
+        subregions.setdefault(_required(row["subregion"], "subregion", where), set()).add(iso3)
+    words: dict[str, frozenset[str]] = {}
+    for where, row in _rows(base, "region_words.csv"):
+        word = _required(row["word"], "word", where)
+        if word != word.lower():
+            raise ValueError(f"{where}: word {word!r} must be lower case")
+        members: set[str] = set()
+        for m in _split(row["members"]):
+            if m in subregions:
+                members |= subregions[m]
+            elif m in countries:
+                members.add(m)
+            else:
+                raise ValueError(f"{where}: {m!r} is neither a subregion nor a country code")
+        if not members:
+            raise ValueError(f"{where}: no members")
+        words[word] = frozenset(members)
+    return words
 
 
 def load_sector_words(directory: Path | None = None) -> dict[str, str]:

@@ -129,6 +129,7 @@ class ImportReport:
     no_actor: int = 0  # skipped: no state or bloc on one side or both
     unmapped: int = 0  # skipped: an event type with no CAMEO equivalent (ACLED)
     duplicates: int = 0  # skipped: a record id already read from the same file
+    filtered: int = 0  # events left out by an EventFilter (countries, CAMEO roots)
     errors: list[str] = field(default_factory=list)  # "file:line: message"
     added: int = 0  # events new to the store
     replaced: int = 0  # events already stored, written again
@@ -140,7 +141,7 @@ class ImportReport:
     def merge(self, other: ImportReport) -> None:
         """Add ``other``'s counts and errors to this report."""
         for name in ("rows", "events", "domestic", "no_actor", "unmapped", "duplicates",
-                     "added", "replaced"):  # fmt: skip
+                     "filtered", "added", "replaced"):  # fmt: skip
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.errors.extend(other.errors)
 
@@ -436,7 +437,8 @@ def gdelt_parser(
 
 def gdelt_extras(cells: list[str], version: int) -> tuple[object, ...]:
     """The GDELT fields the store keeps beside the event (``store.db.GDELT_COLUMNS``):
-    NumMentions, NumSources, NumArticles, AvgTone, SOURCEURL and DATEADDED.
+    NumMentions, NumSources, NumArticles, AvgTone, SOURCEURL, DATEADDED and IsRootEvent
+    (true for 1, false for 0, else NULL).
 
     A count that is not a whole number, a tone that is not a number and a DATEADDED that
     is neither ``YYYYMMDD`` nor ``YYYYMMDDHHMMSS`` are stored as NULL: they never make
@@ -458,6 +460,7 @@ def gdelt_extras(cells: list[str], version: int) -> tuple[object, ...]:
         count("NumMentions"), count("NumSources"), count("NumArticles"),
         float(tone) if _NUMBER.fullmatch(tone) else None,
         cell("SOURCEURL") or None, _gdelt_added(cell("DATEADDED")),
+        {"1": True, "0": False}.get(cell("IsRootEvent")),
     )  # fmt: skip
 
 

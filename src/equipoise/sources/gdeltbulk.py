@@ -66,6 +66,7 @@ from equipoise.sources.datasets import (
     gdelt_parser,
 )
 from equipoise.sources.errors import SourceError
+from equipoise.sources.filters import EventFilter
 from equipoise.sources.limits import DateRange
 from equipoise.store import Store
 from equipoise.store.db import ALL_EVENT_COLUMNS as _COLUMNS
@@ -89,7 +90,7 @@ _NEEDED = (
     "GLOBALEVENTID", "SQLDATE",
     *(f"Actor1{c}" for c in _ACTOR), *(f"Actor2{c}" for c in _ACTOR),
     "EventCode", "GoldsteinScale", "NumMentions", "NumSources", "NumArticles", "AvgTone",
-    "DATEADDED", "SOURCEURL",
+    "DATEADDED", "SOURCEURL", "IsRootEvent",
 )  # fmt: skip
 
 
@@ -102,6 +103,7 @@ def import_gdelt(
     dates: DateRange | None = None,
     source: str | None = None,
     progress: Callable[[int], None] | None = None,
+    keep: EventFilter | None = None,
 ) -> ImportReport:
     """Import one GDELT ``version`` file into ``store``, all or nothing; returns the report.
 
@@ -110,12 +112,14 @@ def import_gdelt(
     the columns of ``equipoise.store.db.GDELT_COLUMNS``. A file that cannot be read (a
     damaged archive) raises SourceError and leaves the store as it was; the errors of
     the rows read before it are in ``report`` all the same. ``progress`` is called with
-    the number of lines read so far, a block at a time.
+    the number of lines read so far, a block at a time. ``keep`` leaves out the events it
+    does not keep, in the SQL that stores them, counting them as ``report.filtered``; rows
+    that cannot be read are errors all the same.
     """
     path = Path(path)
     report = report if report is not None else ImportReport()
     reader = _Reader(path, version, report, dates if dates is not None else DateRange(),
-                     progress)  # fmt: skip
+                     progress, keep if keep is not None else EventFilter())  # fmt: skip
     try:
         added, replaced, duplicates = store.add_bulk_events(
             f"gdelt{version}", reader.load, source=source
@@ -134,7 +138,8 @@ class _Reader:
     """One file's lines: plain ones to Arrow and DuckDB, the others to the row parser."""
 
     def __init__(self, path: Path, version: int, report: ImportReport, dates: DateRange,
-                 progress: Callable[[int], None] | None = None) -> None:  # fmt: skip
+                 progress: Callable[[int], None] | None = None,
+                 keep: EventFilter | None = None) -> None:  # fmt: skip
         if version not in (1, 2):
             raise ValueError(f"GDELT version must be 1 or 2, not {version!r}")
         self.path = path
@@ -143,6 +148,7 @@ class _Reader:
         self.errors: list[tuple[int, str]] = []  # (line, "file:line: message")
         self.progress = progress
         self.dates = dates
+        self.keep = keep if keep is not None else EventFilter()
         self.columns = GDELT1_COLUMNS if version == 1 else GDELT2_COLUMNS
         self.widths = (len(self.columns) - 1, len(self.columns)) if version == 1 else (
             len(self.columns),)  # fmt: skip
@@ -162,7 +168,7 @@ class _Reader:
         needed = [i for i in (self.columns.index(n) for n in _NEEDED) if i < width]
         schema = pa.schema([("line", pa.int64())] + [(f"c{i}", pa.string()) for i in needed]
                            + [("title1", pa.string()), ("title2", pa.string())])  # fmt: skip
-        skips = {"domestic": 0, "no_actor": 0}
+        skips = {"domestic": 0, "no_actor": 0, "filtered": 0}
         redo: list[tuple[int, list[str]]] = []
 
         def counter(name: str) -> Callable[[pa.Array], pa.Array]:
@@ -244,7 +250,8 @@ class _Reader:
                 {col("EventCode")} AS code, {col("GoldsteinScale")} AS g,
                 {col("NumMentions")} AS mentions, {col("NumSources")} AS sources,
                 {col("NumArticles")} AS articles, {col("AvgTone")} AS tone,
-                {col("DATEADDED")} AS added, {col("SOURCEURL")} AS url
+                {col("DATEADDED")} AS added, {col("SOURCEURL")} AS url,
+                {col("IsRootEvent")} AS lead
             FROM _equipoise_gdelt_rows
         ), mapped AS (
             SELECT c.*,
@@ -278,7 +285,9 @@ class _Reader:
                 WHEN actor1 IS NULL OR actor2 IS NULL THEN 2
                 WHEN actor1 = actor2 THEN 3
                 WHEN NOT coalesce(goldstein BETWEEN -10 AND 10, false) THEN 1
-                ELSE 0 END AS kind  -- 0 event, 1 for Python, 2 no state or bloc, 3 domestic
+                WHEN NOT ({self.keep.sql("actor1", "actor2", "root")}) THEN 4
+                ELSE 0 END AS kind
+                -- 0 event, 1 for Python, 2 no state or bloc, 3 domestic, 4 filtered out
             FROM mapped
         )
         INSERT INTO events ({", ".join(f'"{c}"' for c in _COLUMNS)})
@@ -293,13 +302,15 @@ class _Reader:
                     THEN try_strptime(added, '%Y%m%d')
                  WHEN regexp_full_match(added, '[0-9]{{14}}')
                     THEN try_strptime(added, '%Y%m%d%H%M%S') END,
+            CASE lead WHEN '1' THEN true WHEN '0' THEN false END,
             {import_id}, line,
             CASE WHEN regexp_full_match(id, '[0-9]{{1,18}}') THEN CAST(id AS BIGINT) END
         FROM sorted
         WHERE CASE kind WHEN 0 THEN true
             WHEN 1 THEN _equipoise_redo_{tag}(line, [{raw}])
             WHEN 2 THEN _equipoise_no_actor_{tag}(line)
-            ELSE _equipoise_domestic_{tag}(line) END
+            WHEN 3 THEN _equipoise_domestic_{tag}(line)
+            ELSE _equipoise_filtered_{tag}(line) END
         """
 
     # -- reading the file -------------------------------------------------------------
@@ -580,6 +591,9 @@ class _Reader:
         except ValueError as exc:
             self._error(number, str(exc))
             return
+        if not self.keep.keeps(event.source.code, event.target.code, event.root):
+            self.report.filtered += 1
+            return
         self.report.events += 1
         self.slow.append((*event_row(event, event.coder), *gdelt_extras(cells, self.version),
                           number, record_no(event.doc_id, event.dataset)))  # fmt: skip
@@ -677,7 +691,7 @@ def _forget(con: duckdb.DuckDBPyConnection, tag: int) -> None:
     """
     with suppress(duckdb.Error, KeyError):
         con.unregister("_equipoise_gdelt_rows")
-    for name in ("no_actor", "domestic", "redo"):
+    for name in ("no_actor", "domestic", "filtered", "redo"):
         with suppress(duckdb.Error):
             con.remove_function(f"_equipoise_{name}_{tag}")
 

@@ -28,7 +28,7 @@ try:  # optional: turns large query results into DataFrames several times faster
 except ImportError:  # pragma: no cover - depends on the environment
     _pa = None
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 # Statements that bring a store of the key's version to the next one.
 _MIGRATIONS = {
     "1": (
@@ -55,6 +55,9 @@ _MIGRATIONS = {
         "UPDATE events SET record_no = TRY_CAST(substr(doc_id, length(dataset) + 2) AS BIGINT) "
         "WHERE dataset <> 'equipoise' AND starts_with(doc_id, dataset || ':')",
     ),
+    # GDELT's IsRootEvent, which stories use to choose a story's lead report; NULL for
+    # every row stored before (a re-import fills it).
+    "4": ("ALTER TABLE events ADD COLUMN IF NOT EXISTS is_root BOOLEAN",),
 }
 _BATCH = 100  # rows per INSERT, and documents per commit in add_documents
 DEFAULT_DB = "equipoise.duckdb"
@@ -74,6 +77,7 @@ _EVENT_COLUMNS = (
 # for coded events and for datasets without them.
 GDELT_COLUMNS = (
     "num_mentions", "num_sources", "num_articles", "avg_tone", "source_url", "date_added",
+    "is_root",
 )  # fmt: skip
 # Where a bulk-imported row came from: the import (meta's import_count then) and the line;
 # and the dataset's record id as a number when it is one (GDELT's GLOBALEVENTID), which a
@@ -82,13 +86,14 @@ IMPORT_COLUMNS = ("import_id", "import_line", "record_no")
 ALL_EVENT_COLUMNS = _ALL_EVENT_COLUMNS = _EVENT_COLUMNS + GDELT_COLUMNS + IMPORT_COLUMNS
 # What alignment reads of each event (equipoise.analysis.align): both actors, the event's
 # class, weights (Goldstein, PLOVER) and date, its document (the bootstrap resamples
-# documents), and the fields that tell one symmetric event stored as two mirrored rows.
+# documents), the fields that tell one symmetric event stored as two mirrored rows, and
+# GDELT's flag of the article's lead event, which leads a story (analysis/stories.py).
 DYAD_COLUMNS: tuple[str, ...] = (
     "doc_id", "sent_start", "sent_end",
     "source", "source_country", "source_sector",
     "target", "target_country", "target_sector",
     "cameo", "quad", "goldstein", "plover", "event_date", "symmetric", "coder", "dataset",
-    "num_mentions", "num_sources",
+    "num_mentions", "num_sources", "is_root",
 )  # fmt: skip
 
 
@@ -467,6 +472,53 @@ class Store:
             params.append(int(limit))
         return [(str(code), int(n)) for code, n in self._con.execute(sql, params).fetchall()]
 
+    def pole_volumes(
+        self,
+        poles: Mapping[str, Iterable[str]],
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        background: bool = True,
+    ) -> pd.DataFrame:
+        """How much of the news each pole is: its events with anyone, per month.
+
+        ``poles`` maps each pole code to the codes that stand for it (itself and, for a
+        bloc, every state that was ever a member); an event counts for a pole when its
+        source or target code or country is one of them. Returns ``pole``,
+        ``event_date`` (the first day of the month) and ``n``, months without events
+        left out. ``start``/``end`` and ``background`` filter as in :meth:`dyad_frame`;
+        excluded events are left out.
+        """
+        names = list(poles)
+        if not names:
+            return pd.DataFrame({"pole": pd.Series(dtype=object),
+                                 "event_date": pd.Series(dtype="datetime64[ns]"),
+                                 "n": pd.Series(dtype="int64")})
+        # One scan for every pole: a count per pole, each with its own filter.
+        conditions, params = [], []
+        for pole in names:
+            wanted = list(dict.fromkeys([_actor_code(pole), *map(_actor_code, poles[pole])]))
+            marks = ", ".join("?" * len(wanted))
+            conditions.append("(" + " OR ".join(
+                f"e.{column} IN ({marks})"
+                for column in ("source", "source_country", "target", "target_country")) + ")")
+            params.append(wanted * 4)
+        counts = ", ".join(f'count(*) FILTER (WHERE {c}) AS "{i}"'
+                           for i, c in enumerate(conditions))
+        where = ["(" + " OR ".join(conditions) + ")"]
+        values: list[Any] = [v for p in params for v in p] * 2
+        _window(where, values, start, end, None, self._recoded())
+        if not background:
+            where.append(_NOT_BACKGROUND)
+        if self._has_table("judgements"):
+            where.append(_NOT_EXCLUDED)
+        sql = (f"SELECT CAST(date_trunc('month', e.event_date) AS DATE) AS event_date, {counts} "
+               "FROM events e WHERE " + " AND ".join(where) + " GROUP BY 1 ORDER BY 1")
+        wide = self._con.execute(sql, values).df()
+        long = wide.melt(id_vars="event_date", var_name="pole", value_name="n")
+        long["pole"] = [names[int(i)] for i in long["pole"]]
+        long = long[long["n"] > 0]
+        return long[["pole", "event_date", "n"]].reset_index(drop=True)
+
     def _recoded(self) -> bool:
         """Whether any document has been coded by more than one coder version."""
         return self._con.execute(  # type: ignore[index]  # aggregates give one row
@@ -543,6 +595,34 @@ class Store:
             "first_event": first,
             "last_event": last,
         }
+
+    def get_meta(self, key: str) -> str | None:
+        """The value ``key`` holds in the store's ``meta`` table, or None."""
+        row = self._con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Set ``key`` in the store's ``meta`` table (bookkeeping such as the files fetched)."""
+        self._writable()
+        with self._transaction() as con:
+            con.execute(
+                "INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE "
+                "SET value = excluded.value",
+                [key, value],
+            )
+
+    def events_table(self) -> Any:
+        """Every event as a pyarrow Table of the event and GDELT columns, in the order of
+        the import's lines (for writing Parquet without going through pandas)."""
+        columns = ", ".join(_quoted(_EVENT_COLUMNS + GDELT_COLUMNS))
+        with self._con.cursor() as cursor:
+            relation = cursor.sql(
+                f"SELECT {columns} FROM events ORDER BY import_id, import_line, doc_id"
+            )
+            # duckdb 2 names it to_arrow_table; before, arrow() returned the table.
+            if hasattr(relation, "to_arrow_table"):
+                return relation.to_arrow_table()
+            return relation.arrow()
 
     def add_dataset_events(
         self,
@@ -690,8 +770,9 @@ def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> pd.Da
 
     ``df()`` makes a Python string of every value; going through an Arrow table,
     when pyarrow is installed, is several times faster on results of many rows.
-    Dates become ``datetime64[us]``, integer columns holding NULLs pandas'
-    nullable integers and text columns without a value objects, as ``df()`` makes them.
+    Dates become ``datetime64[us]``, integer and boolean columns holding NULLs pandas'
+    nullable integers and booleans, and text columns without a value objects, as ``df()``
+    makes them.
     """
     if _pa is None:
         return con.execute(sql, params).df()
@@ -713,6 +794,8 @@ def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> pd.Da
                 "UInt" + name[4:] if name.startswith("u") else "Int" + name[3:]
             )
             frame[field.name] = nullable.__from_arrow__(column)
+        elif _pa.types.is_boolean(field.type) and column.null_count:
+            frame[field.name] = pd.BooleanDtype().__from_arrow__(column)
         elif _pa.types.is_string(field.type) and column.null_count == len(column):
             frame[field.name] = pd.Series([None] * len(frame), index=frame.index, dtype=object)
     return frame

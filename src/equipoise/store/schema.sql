@@ -1,6 +1,6 @@
--- equipoise store, schema version 4 (2 added events.source_text and target_text;
+-- equipoise store, schema version 5 (2 added events.source_text and target_text;
 -- 3 added codings.status and reason; 4 added GDELT's counts, tone, URL and DATEADDED, and the
--- analyst's judgements).
+-- analyst's judgements; 5 added GDELT's IsRootEvent).
 -- Applied on every writable open, so every statement must be idempotent (IF NOT EXISTS).
 -- A change to any table means a new version in meta.schema_version and a migration.
 CREATE TABLE IF NOT EXISTS meta (
@@ -65,6 +65,7 @@ CREATE TABLE IF NOT EXISTS events (
     avg_tone        DOUBLE,               -- GDELT AvgTone of the mentioning documents
     source_url      VARCHAR,              -- GDELT SOURCEURL
     date_added      TIMESTAMP,            -- GDELT DATEADDED (a day in 1.0, to the second in 2.0)
+    is_root         BOOLEAN,              -- GDELT IsRootEvent: the event of a lead paragraph
     -- Rows imported in bulk: which import wrote them (meta's import_count) and from what line.
     import_id       BIGINT,
     import_line     BIGINT,

@@ -40,14 +40,16 @@
     score: {
       heading: 'Score with each pole',
       axis: 'score',
-      note: 'Cooperation minus conflict over events + smoothing, under the chosen weight ' +
+      note: 'Cooperation minus conflict per event, pulled toward the focal state\'s own level ' +
+        'by the smoothing pseudo-events, under the chosen weight ' +
         'and direction. Shows whether a tilt comes from warmer ties with one pole or cooler ' +
         'ties with another.',
     },
     net_coop: {
       heading: 'Net cooperation with each pole',
       axis: 'net cooperation',
-      note: '(cooperative − conflictual events) / (events + smoothing), both directions, ' +
+      note: '(cooperative − conflictual events) per event, pulled toward the focal state\'s ' +
+        'own level by the smoothing pseudo-events, both directions, ' +
         'whatever the weight and direction chosen.',
     },
   };
@@ -60,7 +62,7 @@
     'min_events', 'measure', 'compare'];
   const DEFAULTS = {
     focal: '', poles: [], start: '', end: '', freq: 'month', weight: 'count',
-    direction: 'both', ci: '', min_events: '3', measure: 'tilt', compare: '',
+    direction: 'out', ci: '', min_events: '3', measure: 'tilt', compare: '',
   };
 
   const state = Object.assign({}, DEFAULTS, { poles: [] });
@@ -750,7 +752,10 @@
       return;
     }
     if (!cps.points.length) {
-      container.append(h('p', { class: 'empty', text: 'No change point: the tilt toward each pole stays level within its noise.' }));
+      const text = cps.status === 'too short to test'
+        ? 'Too short to test: change points need at least 12 periods with data; choose a finer frequency or a longer window.'
+        : 'No change point: the tilts toward the poles stay level within their noise and drift.';
+      container.append(h('p', { class: 'empty', text }));
       return;
     }
     const list = h('ol', { class: 'points' });
@@ -758,13 +763,16 @@
       const drivers = cps.drivers.filter((d) => d.pole === cp.pole && d.period === cp.period);
       const docs = new Map();
       for (const d of drivers) {
-        if (!docs.has(d.doc_id)) docs.set(d.doc_id, { first: d, events: [] });
-        docs.get(d.doc_id).events.push(d);
+        // A driver is a story group (its reports may come from several articles).
+        const key = d.rank ?? d.doc_id;
+        if (!docs.has(key)) docs.set(key, { first: d, events: [] });
+        docs.get(key).events.push(d);
       }
       const head = h('div', { class: 'point-head' }, [
         h('b', { text: `${cp.pole} from ${cp.period}` }),
         h('span', { class: `shift ${cp.shift > 0 ? 'pos' : 'neg'}`, text: `${signed(cp.before)} → ${signed(cp.after)}` }),
-        h('span', { class: 'note', text: `shift ${signed(cp.shift)} · ${cp.window_start} to ${cp.window_end}` }),
+        h('span', { class: 'note', text: `shift ${signed(cp.shift)} · ${cp.window_start} to ${cp.window_end}`
+          + (cp.stability == null ? '' : ` · found in ${Math.round(100 * cp.stability)}% of resamples`) }),
         h('button', { type: 'button', class: 'link', text: `Events in ${cp.period}`,
           onclick: () => showEvents({ pole: cp.pole, period: cp.period }) }),
       ]);
