@@ -624,6 +624,9 @@ def _jackknife_sums(
 ) -> np.ndarray:
     """Totals of ``stats`` per cell with one group of units left out, (n_cells, n_stats, G):
     units are dealt at random into ``groups`` groups (fewer with fewer units)."""
+    # Number the units present densely, so that the groups do not depend on units of
+    # events outside the dyads (a store read with and without pushdown agree).
+    units = np.unique(units, return_inverse=True)[1].reshape(-1) if units.size else units
     n_units = int(units.max(initial=-1)) + 1
     g = max(1, min(groups, n_units))
     group_of_unit = rng.permutation(max(n_units, 1)) % g
