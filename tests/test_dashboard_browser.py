@@ -261,7 +261,7 @@ def test_two_focal_states_side_by_side_on_shared_axes_and_colours(page, base_url
 
     # A point of the second chart lists the second state's events.
     page.locator("#tilt-chart-2 g.point", has_text="GEO – RUS · 2020-03").click()
-    expect(page.locator("#events-heading")).to_have_text("Events: GEO – RUS, 2020-03")
+    expect(page.locator("#events-heading")).to_have_text("Events: GEO → RUS, 2020-03")
     expect(page.locator("#events-count")).to_have_text("5 events")
 
     # An unknown second state is said so beside the first, which stays drawn.
