@@ -13,8 +13,8 @@ its own, so its peak RSS (``ru_maxrss``) is its own:
 * ``re-import``: the same file again into that store (every event is replaced);
 * ``duckdb read_csv``: DuckDB alone: ``INSERT INTO events SELECT ... FROM read_csv(...)``
   into a fresh store of the same schema, with SQL that maps the rows as equipoise does
-  (countries, blocs, sectors, the CAMEO table, title-cased names) but checks nothing: no
-  error reporting, no line numbers, no duplicate handling.
+  (countries, blocs, sectors, the CAMEO table, title-cased names, the place and its
+  coordinates) but checks nothing: no error reporting, no line numbers, no duplicate handling.
 
 The two stores are then compared row by row (every column but the import's own
 bookkeeping, ``IMPORT_COLUMNS``): the figures count only if they hold the same events.
@@ -56,7 +56,9 @@ SELECT 'gdelt{version}:' || GLOBALEVENTID, 0, 0, coalesce(SOURCEURL, ''),
     {title1}, {title2}, '{coder}', 'gdelt{version}',
     CAST(NumMentions AS INTEGER), CAST(NumSources AS INTEGER), CAST(NumArticles AS INTEGER),
     CAST(AvgTone AS DOUBLE), SOURCEURL,
-    strptime(DATEADDED, '{added}')
+    strptime(DATEADDED, '{added}'),
+    NULL, nullif(ActionGeo_FullName, ''), NULL, nullif(ActionGeo_CountryCode, ''),
+    CAST(ActionGeo_Lat AS DOUBLE), CAST(ActionGeo_Long AS DOUBLE), NULL, NULL
 FROM rows
 JOIN _equipoise_cameo k ON k.code = EventCode
 LEFT JOIN _equipoise_state s1 ON s1.code = Actor1CountryCode

@@ -14,11 +14,13 @@ import threading
 import zipfile
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
 import equipoise
 from equipoise.outputs.cli import app
+from equipoise.records import Provenance
 from equipoise.reference.dates import one_year_after
 from equipoise.reference.plover import plover_to_cameo
 from equipoise.sources.datasets import (
@@ -224,6 +226,9 @@ def test_icews_rows_become_events(icews: Path) -> None:
     assert visit.sentence == (
         "Ilham Aliyev: Make a visit: Armed Forces (Turkey) (story 555, sentence 3)")
     assert (visit.dataset, visit.coder) == ("icews", "icews/dataverse")
+    assert visit.provenance == Provenance(
+        publisher="Trend News Agency", place_name="Baku", place_admin="Baki",
+        place_country="Azerbaijan", latitude=40.4, longitude=49.9, story_id="555")
 
     eu = events["icews:2"]
     assert (eu.source.code, eu.source.country, eu.source.sector) == ("EU", None, "IGO")
@@ -250,6 +255,9 @@ def test_icews_rows_become_events(icews: Path) -> None:
         ("General Population / Civilian / Social,Social", "CVL"),
         ("Media,Television Entertainment,Multinational Corporation", "MED"),
         ("Business,Multinational Corporation", "BUS"),
+        # A president who owns companies: government outranks business.
+        ("Executive,Social,Consumer Goods Business,Business,Government,Executive Office", "GOV"),
+        ("Business,Government", "GOV"),
         ("Insurgents,Rebels", "REB"),
         ("", "GOV"),
     ],
@@ -258,12 +266,32 @@ def test_icews_sectors(sectors: str, sector: str) -> None:
     assert icews_sector(sectors) == sector
 
 
+def test_icews_sample_head_of_state_with_business_sectors_is_government() -> None:
+    events = read_icews(shared("icews_sample_2018/events.2018.sample.tab"))
+    sides = [a.sector for e in events for a in (e.source, e.target) if "Poroshenko" in a.text]
+    assert sides and set(sides) == {"GOV"}
+
+
 def test_a_file_of_another_format_is_reported_not_read(gdelt1: Path) -> None:
     with pytest.raises(equipoise.sources.SourceError, match="not an ICEWS file"):
         list(read_dataset(gdelt1, "icews"))
 
 
 # -- the store and the command line ------------------------------------------------------
+
+
+def test_imported_provenance_is_stored(icews: Path, acled: Path, tmp_path: Path) -> None:
+    with Store(tmp_path / "s.duckdb") as store:
+        store.add_dataset_events(read_icews(icews), "icews")
+        store.add_dataset_events(read_acled(acled), "acled")
+        frame = store.events_frame().set_index("doc_id")
+    visit = frame.loc["icews:1"]
+    assert (visit["publisher"], visit["place_name"], visit["place_country"]) == (
+        "Trend News Agency", "Baku", "Azerbaijan")
+    assert (visit["latitude"], visit["longitude"], visit["story_id"]) == (40.4, 49.9, "555")
+    shelling = frame.loc["acled:UKR1001"]
+    assert (shelling["place_admin"], shelling["latitude"]) == ("Donetsk", 48.5956)
+    assert shelling["notes"].endswith("near Bakhmut.") and pd.isna(shelling["story_id"])
 
 
 def test_importing_a_file_again_adds_nothing(icews: Path, tmp_path: Path) -> None:
@@ -359,6 +387,14 @@ def test_icews_sample_reads_cleanly_with_plausible_counts() -> None:
     assert {e.date.value for e in events} <= {dt.date(2018, 6, 1), dt.date(2018, 6, 2)}
     armenia = [e for e in events if e.doc_id == "icews:32887138"]
     assert [(e.source.code, e.target.code, e.cameo) for e in armenia] == [("ARM", "RUS", "036")]
+    # Every event keeps its story and publisher; nearly all a place with coordinates.
+    kept = [e.provenance for e in events if e.provenance is not None]
+    assert len(kept) == len(events)
+    assert all(p.story_id and p.story_id.isdigit() and p.publisher for p in kept)
+    placed = [p for p in kept if p.latitude is not None and p.longitude is not None]
+    assert len(placed) >= 0.9 * len(kept)
+    assert all(-90 <= p.latitude <= 90 and -180 <= p.longitude <= 180 and p.place_country
+               for p in placed)  # type: ignore[operator]  # fmt: skip
 
 
 # -- POLECAT -----------------------------------------------------------------------------
@@ -395,12 +431,15 @@ def polecat(tmp_path: Path) -> Path:
         row(Event_ID="a1_1", Event_Date="2023-01-02", Event_Type="CONSULT", Event_Mode="visit",
             Actor_Name="Ilham Aliyev", Actor_Country="AZE", Primary_Actor_Sector="GOV",
             Recipient_Name="Mevlut Cavusoglu", Recipient_Country="TUR",
-            Primary_Recipient_Sector="GOV", Event_Text="Aliyev received Cavusoglu in Baku."),
+            Primary_Recipient_Sector="GOV", Event_Text="Aliyev received Cavusoglu in Baku.",
+            Placename="Baku", City="Baku", Province="Baku", Country="Azerbaijan",
+            Latitude="40.37767", Longitude="49.89201", Source="Azertac"),
         # 2: Russian troops fire on Ukrainian soldiers: ASSAULT with a military mode
         row(Event_ID="a2_1", Event_Date="2023-01-03", Event_Type="assault",
             Event_Mode="firearms", Actor_Name="Russian Armed Forces", Actor_Country="RUS",
             Primary_Actor_Sector="MIL", Recipient_Name="Ukrainian Armed Forces",
-            Recipient_Country="UKR", Primary_Recipient_Sector="MIL", Headline="Clashes"),
+            Recipient_Country="UKR", Primary_Recipient_Sector="MIL", Headline="Clashes",
+            Placename="Shyrokyne", Latitude="n/a", Longitude="37.6"),
         # 3: the EU (no country) requests something of Azerbaijan; countries given by name
         row(Event_ID="a3_1", Event_Date="2023-01-03", Event_Type="REQUEST",
             Actor_Name="European Union", Recipient_Name="Azerbaijan",
@@ -437,11 +476,18 @@ def test_polecat_rows_become_events(polecat: Path) -> None:
     assert visit.date.value == dt.date(2023, 1, 2) and visit.date.precision == "day"
     assert visit.sentence == "Aliyev received Cavusoglu in Baku."
     assert (visit.dataset, visit.coder) == ("polecat", "polecat/dataverse")
+    assert visit.provenance == Provenance(
+        publisher="Azertac", place_name="Baku", place_admin="Baku", place_country="Azerbaijan",
+        latitude=40.37767, longitude=49.89201)
 
     clash = events["polecat:a2_1"]
     assert (clash.source.sector, clash.target.sector) == ("MIL", "MIL")
     assert (clash.cameo, clash.root, clash.quad, clash.plover) == ("193", "19", 4, "ASSAULT")
     assert clash.sentence == "Clashes"  # no event text: the headline
+    assert clash.provenance is not None and clash.provenance.notes == "Clashes"
+    # "None" is no value, and coordinates that are not numbers are none.
+    assert clash.provenance.place_name == "Shyrokyne" and clash.provenance.latitude is None
+    assert clash.provenance.publisher is None
 
     eu = events["polecat:a3_1"]
     assert (eu.source.code, eu.source.country, eu.source.sector) == ("EU", None, "IGO")
@@ -531,7 +577,9 @@ def acled(tmp_path: Path) -> Path:
             "violence", sub_event_type="Shelling/artillery/missile attack",
             actor1="Military Forces of Russia (2000-)", inter1="8",
             actor2="Military Forces of Ukraine (2019-)", inter2="1",
-            notes="On 16 February 2023, Russian forces shelled positions,\nnear Bakhmut."),
+            notes="On 16 February 2023, Russian forces shelled positions,\nnear Bakhmut.",
+            country="Ukraine", admin1="Donetsk", location="Bakhmut", latitude="48.5956",
+            longitude="38.0003", source="Ukrainska Pravda"),
         # 2: Azerbaijani and Armenian forces clash (text inter labels, Export Tool date)
         row(event_id_cnty="AZE55", event_date="13 September 2022", event_type="Battles",
             sub_event_type="Armed clash", actor1="Military Forces of Azerbaijan (2003-)",
@@ -583,6 +631,10 @@ def test_acled_rows_between_states_become_events(acled: Path) -> None:
     assert shelling.source.text == "Military Forces of Russia (2000-)"
     assert shelling.sentence.endswith("shelled positions,\nnear Bakhmut.")
     assert (shelling.dataset, shelling.coder) == ("acled", "acled/export")
+    assert shelling.provenance == Provenance(
+        publisher="Ukrainska Pravda", place_name="Bakhmut", place_admin="Donetsk",
+        place_country="Ukraine", latitude=48.5956, longitude=38.0003,
+        notes="On 16 February 2023, Russian forces shelled positions,\nnear Bakhmut.")
 
     clash = events["acled:AZE55"]
     assert (clash.source.code, clash.target.code, clash.cameo) == ("AZE", "ARM", "193")

@@ -34,7 +34,7 @@ from equipoise.sources.filters import EventFilter
 from equipoise.sources.importing import import_file
 from equipoise.sources.limits import DateRange
 from equipoise.store import SCHEMA_VERSION, Store
-from equipoise.store.db import _EVENT_COLUMNS, GDELT_COLUMNS
+from equipoise.store.db import GDELT_COLUMNS, LISTING_COLUMNS, PROVENANCE_COLUMNS
 
 URL = "https://example.org/news/1"
 SHARED = Path("/work/shared/data")
@@ -52,7 +52,10 @@ def visit(event_id, day="20200115", columns=GDELT1_COLUMNS, **values) -> str:
                   Actor1Name="AZERBAIJAN", Actor1Type1Code="GOV", Actor2CountryCode="TUR",
                   Actor2Name="TURKISH ARMY", Actor2Type1Code="MIL", EventCode="042",
                   GoldsteinScale="1.9", QuadClass="1", NumMentions="10", NumSources="3",
-                  NumArticles="9", AvgTone="-1.25", DATEADDED="20200116")  # fmt: skip
+                  NumArticles="9", AvgTone="-1.25", DATEADDED="20200116",
+                  ActionGeo_Type="4", ActionGeo_FullName="Baku, Baki, Azerbaijan",
+                  ActionGeo_CountryCode="AJ", ActionGeo_ADM1Code="AJ09",
+                  ActionGeo_Lat="40.3953", ActionGeo_Long="49.8822")  # fmt: skip
     if "SOURCEURL" in columns:
         fields["SOURCEURL"] = URL
     fields.update(values)
@@ -86,7 +89,7 @@ def both_ways(tmp_path, path, version=1, dates=None):
 
 
 def same_rows(fast, slow) -> None:
-    columns = list(_EVENT_COLUMNS)
+    columns = list(LISTING_COLUMNS)
     left = fast[columns].sort_values("doc_id").reset_index(drop=True)
     right = slow[columns].sort_values("doc_id").reset_index(drop=True)
     assert left.astype(str).to_dict("records") == right.astype(str).to_dict("records")
@@ -130,6 +133,14 @@ def test_bulk_import_matches_the_row_reader_on_a_file_full_of_oddities(tmp_path)
         "x" * (MAX_ROW_CHARS + 5),  # too long
         visit(59, Actor1Name="\udcff".encode("utf-8", "surrogatepass").decode("latin-1")),
         *(visit(i) for i in range(60, 90)),
+        # Places and publishers: odd coordinates are NULL, never an error.
+        visit(90, ActionGeo_Lat="91", ActionGeo_Long="-180"),
+        visit(91, ActionGeo_Lat="-90.0", ActionGeo_Long="180.5"),
+        visit(92, ActionGeo_Lat="4O.1", ActionGeo_Long="1e3"),
+        visit(93, ActionGeo_Lat="", ActionGeo_Long="", ActionGeo_FullName="",
+              ActionGeo_CountryCode="", ActionGeo_ADM1Code=""),
+        visit(94, ActionGeo_Lat="+40.1", ActionGeo_Long="-0"),
+        visit(95, ActionGeo_FullName="Bakı, Bakı, Azerbaijan"),  # not ASCII: read by Python
     ]
     path = write(tmp_path / "odd.export.CSV", lines)
     fast, bulk, slow, rows = both_ways(tmp_path, path)
@@ -256,6 +267,36 @@ def test_gdelt_counts_tone_url_and_date_added_are_stored(tmp_path):
     assert got["gdelt2:4"]["date_added"] == dt.datetime(2020, 1, 16, 13, 15)
 
 
+def test_gdelt_place_and_coordinates_are_stored(tmp_path):
+    lines = [visit(1), visit(2, ActionGeo_Lat="123", ActionGeo_Long="x"),
+             visit(3, ActionGeo_FullName="Bakı, Azerbaijan"),  # read by Python
+             visit(4, ActionGeo_Lat="-90", ActionGeo_Long="180.0", ActionGeo_FullName="",
+                   ActionGeo_CountryCode="")]  # fmt: skip
+    path = write(tmp_path / "geo.CSV", lines)
+    two = write(tmp_path / "geo2.CSV", [visit(5, columns=GDELT2_COLUMNS,
+                                             ActionGeo_ADM2Code="12345")])  # fmt: skip
+    with Store(tmp_path / "s.duckdb") as store:
+        import_file(store, path, "gdelt1")
+        import_file(store, two, "gdelt2")
+        frame = store.dyad_frame("AZE", ["TUR"], columns=["doc_id", *PROVENANCE_COLUMNS])
+    got = {r["doc_id"]: r for r in frame.to_dict("records")}
+    first = got["gdelt1:1"]
+    assert (first["place_name"], first["place_country"]) == ("Baku, Baki, Azerbaijan", "AJ")
+    assert (first["latitude"], first["longitude"]) == (40.3953, 49.8822)
+    # GDELT names no publisher (the URL is kept) and no story.
+    assert pd.isna(first["publisher"]) and pd.isna(first["place_admin"])
+    assert pd.isna(first["story_id"]) and pd.isna(first["notes"])
+    # Coordinates out of range or not numbers are NULL, and never make the row an error.
+    assert pd.isna(got["gdelt1:2"]["latitude"]) and pd.isna(got["gdelt1:2"]["longitude"])
+    assert got["gdelt1:3"]["place_name"] == "Bakı, Azerbaijan"
+    assert got["gdelt1:3"]["latitude"] == 40.3953
+    fourth = got["gdelt1:4"]
+    assert (fourth["latitude"], fourth["longitude"]) == (-90.0, 180.0)
+    assert pd.isna(fourth["place_name"]) and pd.isna(fourth["place_country"])
+    assert (got["gdelt2:5"]["place_name"], got["gdelt2:5"]["longitude"]) == (
+        "Baku, Baki, Azerbaijan", 49.8822)
+
+
 def test_importing_a_file_again_replaces_its_events(tmp_path):
     path = write(tmp_path / "g.CSV", [visit(i) for i in range(1, 40)])
     db = tmp_path / "s.duckdb"
@@ -310,7 +351,8 @@ def test_a_version_3_store_gains_the_gdelt_columns_in_place(tmp_path):
     with Store(path) as store:
         store.add_dataset_events(read_gdelt(gdelt), "gdelt1")
     with duckdb.connect(str(path)) as con:  # make it look like a version-3 store
-        for column in (*GDELT_COLUMNS, "import_id", "import_line", "record_no"):
+        for column in (*GDELT_COLUMNS, "import_id", "import_line", "record_no",
+                       *PROVENANCE_COLUMNS):
             con.execute(f"ALTER TABLE events DROP COLUMN {column}")
         con.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
     Store(path).close()
@@ -318,8 +360,8 @@ def test_a_version_3_store_gains_the_gdelt_columns_in_place(tmp_path):
         version = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         columns = {r[0] for r in con.execute("DESCRIBE events").fetchall()}
         (count,) = con.execute("SELECT count(*) FROM events WHERE num_mentions IS NULL").fetchone()
-    assert version == (SCHEMA_VERSION,) == ("5",)  # through version 4 to 5
-    assert set(GDELT_COLUMNS) <= columns and count == 1
+    assert version == (SCHEMA_VERSION,) == ("6",)  # through versions 4 and 5 to 6
+    assert set(GDELT_COLUMNS) | set(PROVENANCE_COLUMNS) <= columns and count == 1
     with Store(path) as store:  # the old rows got their record number, so a re-import finds them
         assert import_file(store, gdelt, "gdelt1").replaced == 1
         assert len(store.events_frame()) == 1
@@ -370,6 +412,10 @@ def test_the_shared_gdelt_samples_import_as_the_row_reader_reads_them(tmp_path, 
     same_rows(fast, slow)
     same_reports(bulk, rows)
     assert bulk.rows > 0
+    # The samples' events nearly all say where they happened (the verbatim rows hold none).
+    if len(fast):
+        assert fast["latitude"].notna().mean() >= 0.8
+        assert fast["place_name"].notna().mean() >= 0.8
 
 
 @pytest.mark.parametrize("end", ["\n", "\r\n", "\r", ""])

@@ -22,6 +22,7 @@ _EXPORTS = {
     "align": "equipoise.api",
     "changepoints": "equipoise.api",
     "load_events": "equipoise.api",
+    "places": "equipoise.api",
     "Query": "equipoise.analysis.query",
     "Coder": "equipoise.coding.coder",
     "Store": "equipoise.store",

@@ -125,6 +125,24 @@ def load_events(
     return mark_stories(events)
 
 
+def places(
+    focal: str | Query,
+    poles: Sequence[str] | str | None = None,
+    db: str | Path | None = None,
+    start: dt.date | str | None = None,
+    end: dt.date | str | None = None,
+) -> pd.DataFrame:
+    """Where the events between ``focal`` and any of ``poles`` took place: one row per
+    place with coordinates, its name, its events and their counts by quad class
+    (:func:`equipoise.analysis.places.places`); empty when no event has coordinates.
+
+    The events are those of :func:`load_events`; ``attrs`` holds their number
+    (``events``) and how many have coordinates (``located``)."""
+    from equipoise.analysis.places import places as _places
+
+    return _places(load_events(focal, poles, db=db, start=start, end=end))
+
+
 def _in_window(events: pd.DataFrame, start, end) -> pd.DataFrame:
     """The events an open window takes in, as :func:`align` counts them (implausible
     dates left out on a side not given)."""

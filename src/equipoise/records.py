@@ -75,6 +75,24 @@ class Actor:
 
 
 @dataclass(frozen=True, slots=True)
+class Provenance:
+    """What an event dataset says of where its record came from: the publisher, the place
+    (as the dataset names it) and its coordinates, the story, and the dataset's notes.
+
+    Coded events have none; every field of an imported record may be missing.
+    """
+
+    publisher: str | None = None  # news source or publisher
+    place_name: str | None = None  # city or place, or GDELT's full place name
+    place_admin: str | None = None  # first-level division: province, state
+    place_country: str | None = None  # country as the dataset writes it (GDELT: FIPS code)
+    latitude: float | None = None
+    longitude: float | None = None
+    story_id: str | None = None  # the story the record was coded from (ICEWS)
+    notes: str | None = None  # the dataset's description of the record (ACLED, POLECAT)
+
+
+@dataclass(frozen=True, slots=True)
 class Event:
     """A dyadic event: who did what to whom, when, and the sentence that says so."""
 
@@ -94,6 +112,7 @@ class Event:
     trigger: str = ""
     coder: str = ""
     dataset: str = "equipoise"
+    provenance: Provenance | None = None  # imported records only
 
     @property
     def root(self) -> str:

@@ -34,9 +34,9 @@ import pandas as pd
 from markupsafe import Markup
 
 from equipoise.analysis import equidistance as equidistance_table
-from equipoise.analysis import summary, verdict
+from equipoise.analysis import places, summary, verdict
 from equipoise.analysis.changepoints import MIN_PERIODS
-from equipoise.outputs import jsonify
+from equipoise.outputs import jsonify, maps
 from equipoise.outputs.charts import PALETTE, line_chart_svg, pole_colours
 from equipoise.reference.numbers import signed as _signed
 from equipoise.reference.periods import FREQ_CODES
@@ -1013,6 +1013,7 @@ def render_report(
     charts = _time_charts(
         aligned, equidistance, periods, focal, poles, colours, _markers(listed, periods), ci_text
     )
+    place_map = _place_map(in_range, focal, poles)
     heat = _heat(aligned, in_range, focal, poles, colours)
     if heat:
         charts["heat"] = heat
@@ -1072,8 +1073,33 @@ def render_report(
             script=Markup(chart_script()),
             data=embed_json(data),
             fallback=_static_chart(aligned, periods, poles, colours) if periods else None,
+            place_map=place_map,
         )
     )
+
+
+# Places listed under the map, most events first.
+_TOP_PLACES = 10
+
+
+def _place_map(in_range: pd.DataFrame | None, focal: str, poles: list[str]) -> dict | None:
+    """The map of where the events took place, when any has coordinates (imported
+    records do; coded news does not): the SVG, its legend and the places with most events."""
+    if in_range is None or in_range.empty:
+        return None
+    table = places(in_range)
+    if table.empty:
+        return None
+    rows = table.to_dict("records")
+    return {
+        "svg": Markup(maps.map_svg(table, f"Where the events between {focal} and "
+                                          f"{_join(poles, 'or')} took place")),
+        "legend": maps.legend(),
+        "events": f"{table.attrs['events']:,}",
+        "located": f"{table.attrs['located']:,}",
+        "n_places": len(table),
+        "top": [{"title": maps.place_title(row)} for row in rows[:_TOP_PLACES]],
+    }
 
 
 def write_report(path: str | os.PathLike[str], html: str) -> Path:

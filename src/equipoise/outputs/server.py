@@ -82,7 +82,7 @@ from equipoise import api
 from equipoise.analysis.align import DIRECTIONS, WEIGHTS, equidistance, summary, verdict
 from equipoise.analysis.query import OVERLAPS, Query, actor_code
 from equipoise.errors import BadInputError, InvalidQueryError, UnknownCodeError
-from equipoise.outputs import jsonify
+from equipoise.outputs import jsonify, maps
 from equipoise.outputs.jsonify import options, plain, records
 from equipoise.reference.countries import names as _names
 from equipoise.reference.memberships import default_memberships
@@ -311,6 +311,34 @@ class SpanQuery(_Query):
 
     def query(self) -> Query:
         return Query.build(self.focal, self.poles)
+
+
+class PlacesQuery(_Query):
+    focal: str = Field(description=_FOCAL, examples=["AZE"])
+    poles: str = Field(description=_POLES, examples=["TUR,RUS,IRN"])
+    start: OptionalDate = Field(None, description=_START, json_schema_extra=_DAY)
+    end: OptionalDate = Field(None, description=_END, json_schema_extra=_DAY)
+
+    def query(self) -> Query:
+        return Query.build(self.focal, self.poles, self.start, self.end)
+
+
+class PlacesResponse(BaseModel):
+    focal: str
+    poles: list[str]
+    start: str | None = Field(description="Window start, as given.")
+    end: str | None = Field(description="Window end, as given.")
+    events: int = Field(description="Events between focal and the poles in the window.")
+    located: int = Field(description="Of those, events whose dataset gives coordinates.")
+    colours: dict[str, str] = Field(description="The colour of each quad class, by number.")
+    places: list[Record] = Field(
+        description="One row per place, most events first: latitude, longitude, place, "
+        "n_events, the counts by quad class and the quad class most of them have.")
+
+
+class OutlinesResponse(BaseModel):
+    view_box: str = Field(description="The SVG viewBox: tenths of a degree, x east, y south.")
+    outlines: list[Record] = Field(description="Each country's name, iso and SVG path d.")
 
 
 class SpanResponse(BaseModel):
@@ -563,6 +591,9 @@ _EVENT_FIELDS = (
     "cameo", "root", "quad", "quad_name", "goldstein", "plover", "symmetric", "reported",
     "trigger", "sentence", "sent_start", "doc_id", "doc_title", "doc_url", "doc_link",
     "published", "coder", "dataset", "story", "n_reports", "lead",
+    # Where an imported record came from (NULL for coded events).
+    "publisher", "place_name", "place_admin", "place_country", "latitude", "longitude",
+    "story_id", "notes",
 )  # fmt: skip
 _KEY = ["doc_id", "sent_start", "source", "target", "root"]
 
@@ -923,6 +954,41 @@ def create_app(
             if not done:
                 raise ApiError(404, "no judgement of this event to withdraw")
             return {"withdrawn": True, "event": body.key()}
+
+    @app.get(
+        "/api/places",
+        response_model=PlacesResponse,
+        summary="Where the events took place: places with coordinates, by quad class",
+    )
+    def places_endpoint(q: Annotated[PlacesQuery, Params()]) -> dict[str, Any]:
+        """:func:`equipoise.api.places`: the events of ``/api/events`` between ``focal``
+        and the poles, counted by the place their dataset gives (imported records carry
+        coordinates; coded news does not, and then ``places`` is empty)."""
+        query = _asked(q.query)
+        with computing():
+            table = _call(api.places, query, db=db)
+        return {
+            "focal": query.focal,
+            "poles": list(query.poles),
+            "start": plain(query.start),
+            "end": plain(query.end),
+            "events": int(table.attrs.get("events", 0)),
+            "located": int(table.attrs.get("located", 0)),
+            "colours": {str(q): colour for q, colour in maps.QUAD_COLOURS.items()},
+            "places": records(table),
+        }
+
+    @app.get(
+        "/api/outlines",
+        response_model=OutlinesResponse,
+        summary="Country outlines for the map of places (Natural Earth 1:110m)",
+    )
+    def outlines_endpoint() -> Response:
+        """The countries as SVG paths in the map's equirectangular units; the same for
+        every store, so browsers may keep it for a day."""
+        body = OutlinesResponse(view_box=maps.VIEW_BOX, outlines=list(maps.outlines()))
+        return Response(body.model_dump_json(), media_type="application/json",
+                        headers={"Cache-Control": "max-age=86400"})
 
     @app.get(
         "/api/unvotes",

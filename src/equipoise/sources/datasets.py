@@ -3,7 +3,8 @@
 Each reader streams one file (plain, ``.gz`` or a ``.zip`` holding one file) and yields
 :class:`equipoise.records.Event` records in the store's vocabulary: actors as ISO3 or bloc
 codes with a sector, CAMEO codes with their quad class, Goldstein weight and PLOVER type
-from the package table, and the dataset's record id as provenance.
+from the package table, the dataset's record id, and where the record came from
+(:class:`equipoise.records.Provenance`: publisher, place, coordinates, story, notes).
 
 Rows that are not between two different states or blocs (a domestic event, or an actor
 that is a region, a company or nobody) are skipped and counted, as the coder skips them.
@@ -31,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from equipoise.records import Actor, Event, EventDate
+from equipoise.records import Actor, Event, EventDate, Provenance
 from equipoise.reference.actors import load_actor_entries
 from equipoise.reference.cameo import UnknownCameoCode, lookup
 from equipoise.reference.data import data_rows
@@ -116,7 +117,10 @@ _ICEWS_SECTORS = (
     ("cabinet", "GOV"), ("ministry", "GOV"), ("police", "GOV"), ("intelligence", "GOV"),
     ("civilian", "CVL"), ("social", "CVL"),
 )  # fmt: skip
-_SECTOR_RANK = {s: i for i, s in enumerate(("REB", "OPP", "MIL", "MED", "BUS", "GOV", "CVL"))}
+# Which sector an actor with several counts as. Government ranks above business: ICEWS lists
+# a head of state who owns companies as "...,Business,Government,..." and a state-owned
+# company's officials the same way; what they do between states they do for the state.
+_SECTOR_RANK = {s: i for i, s in enumerate(("REB", "OPP", "MIL", "MED", "GOV", "BUS", "CVL"))}
 
 
 @dataclass(slots=True)
@@ -425,11 +429,19 @@ def gdelt_parser(
         assert source is not None and target is not None  # _pair has checked both
         scale = cell("GoldsteinScale")
         goldstein = check_goldstein(scale) if scale else entry.goldstein
+        # GDELT names no publisher (its SOURCEURL is kept) and gives the place's first-level
+        # division as a code only: neither is read, which keeps the bulk import fast.
+        where = Provenance(
+            place_name=cell("ActionGeo_FullName") or None,
+            place_country=cell("ActionGeo_CountryCode") or None,
+            latitude=coordinate(cell("ActionGeo_Lat"), 90),
+            longitude=coordinate(cell("ActionGeo_Long"), 180),
+        )  # fmt: skip
         return Event(
             doc_id=f"{dataset}:{event_id}", start=0, end=0, sentence=cell("SOURCEURL"),
             source=source, target=target, cameo=entry.code, quad=entry.quad,
             goldstein=goldstein, date=EventDate(date, "day"), plover=entry.plover_event,
-            coder=coder, dataset=dataset,
+            coder=coder, dataset=dataset, provenance=where,
         )  # fmt: skip
 
     return parse
@@ -466,6 +478,14 @@ def gdelt_extras(cells: list[str], version: int) -> tuple[object, ...]:
 
 _COUNT = re.compile(r"[0-9]{1,10}")
 _NUMBER = re.compile(r"-?[0-9]{1,20}(?:\.[0-9]{1,30})?")
+def coordinate(value: str, limit: float) -> float | None:
+    """A latitude (``limit`` 90) or longitude (180) in degrees; None when ``value`` is not
+    a plain decimal number within ``-limit..limit``. Never an error: a dataset's place is
+    provenance, not what the event is."""
+    if not _NUMBER.fullmatch(value):
+        return None
+    number = float(value)
+    return number if -limit <= number <= limit else None
 
 
 def _gdelt_added(value: str) -> dt.datetime | None:
@@ -592,11 +612,18 @@ def read_icews(
             f"{cell('Source Name')}: {cell('Event Text')}: {cell('Target Name')} "
             f"(story {cell('Story ID')}, sentence {cell('Sentence Number')})"
         )
+        where = Provenance(
+            publisher=cell("Publisher") or None,
+            place_name=cell("City") or cell("District") or None,
+            place_admin=cell("Province") or None, place_country=cell("Country") or None,
+            latitude=coordinate(cell("Latitude"), 90),
+            longitude=coordinate(cell("Longitude"), 180), story_id=cell("Story ID") or None,
+        )  # fmt: skip
         return Event(
             doc_id=f"icews:{event_id}", start=0, end=0, sentence=sentence,
             source=source, target=target, cameo=entry.code, quad=entry.quad,
             goldstein=entry.goldstein, date=EventDate(date, "day"), plover=entry.plover_event,
-            coder=CODERS["icews"], dataset="icews",
+            coder=CODERS["icews"], dataset="icews", provenance=where,
         )  # fmt: skip
 
     return _rows(path, report, parse, header, dates)
@@ -704,12 +731,19 @@ def read_polecat(
         if not _pair(report, source, target):
             return None
         assert source is not None and target is not None  # _pair has checked both
+        where = Provenance(
+            publisher=cell("Source") or None,
+            place_name=cell("City") or cell("Placename") or None,
+            place_admin=cell("Province") or None, place_country=cell("Country") or None,
+            latitude=coordinate(cell("Latitude"), 90),
+            longitude=coordinate(cell("Longitude"), 180), notes=cell("Headline") or None,
+        )  # fmt: skip
         return Event(
             doc_id=f"polecat:{event_id}", start=0, end=0,
             sentence=cell("Event Text") or cell("Headline"),
             source=source, target=target, cameo=entry.code, quad=quads[kind],
             goldstein=entry.goldstein, date=EventDate(date, "day"), plover=kind,
-            coder=CODERS["polecat"], dataset="polecat",
+            coder=CODERS["polecat"], dataset="polecat", provenance=where,
         )  # fmt: skip
 
     return _rows(path, report, parse, header, dates)
@@ -920,11 +954,17 @@ def read_acled(
         if not _pair(report, source, target):
             return None
         assert source is not None and target is not None  # _pair has checked both
+        where = Provenance(
+            publisher=cell("source") or None, place_name=cell("location") or None,
+            place_admin=cell("admin1") or None, place_country=cell("country") or None,
+            latitude=coordinate(cell("latitude"), 90),
+            longitude=coordinate(cell("longitude"), 180), notes=cell("notes") or None,
+        )  # fmt: skip
         return Event(
             doc_id=f"acled:{event_id}", start=0, end=0, sentence=cell("notes"),
             source=source, target=target, cameo=entry.code, quad=entry.quad,
             goldstein=entry.goldstein, date=EventDate(date, "day"), plover=entry.plover_event,
-            coder=CODERS["acled"], dataset="acled",
+            coder=CODERS["acled"], dataset="acled", provenance=where,
         )  # fmt: skip
 
     return _rows(path, report, parse, header, dates, _csv_records(path, report))

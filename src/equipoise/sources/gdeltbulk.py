@@ -70,7 +70,7 @@ from equipoise.sources.filters import EventFilter
 from equipoise.sources.limits import DateRange
 from equipoise.store import Store
 from equipoise.store.db import ALL_EVENT_COLUMNS as _COLUMNS
-from equipoise.store.db import event_row, record_no
+from equipoise.store.db import event_row, provenance_row, record_no
 
 BLOCK_BYTES = 8 << 20
 """How much of the file is read and parsed at a time."""
@@ -91,6 +91,8 @@ _NEEDED = (
     *(f"Actor1{c}" for c in _ACTOR), *(f"Actor2{c}" for c in _ACTOR),
     "EventCode", "GoldsteinScale", "NumMentions", "NumSources", "NumArticles", "AvgTone",
     "DATEADDED", "SOURCEURL", "IsRootEvent",
+    # Where the event took place (records.Provenance).
+    "ActionGeo_FullName", "ActionGeo_CountryCode", "ActionGeo_Lat", "ActionGeo_Long",
 )  # fmt: skip
 
 
@@ -108,13 +110,13 @@ def import_gdelt(
     """Import one GDELT ``version`` file into ``store``, all or nothing; returns the report.
 
     The outcome is that of ``store.add_dataset_events(read_gdelt(path, version, report))``
-    (the same rows, counts and errors), plus GDELT's counts, tone, URL and DATEADDED in
-    the columns of ``equipoise.store.db.GDELT_COLUMNS``. A file that cannot be read (a
-    damaged archive) raises SourceError and leaves the store as it was; the errors of
-    the rows read before it are in ``report`` all the same. ``progress`` is called with
-    the number of lines read so far, a block at a time. ``keep`` leaves out the events it
-    does not keep, in the SQL that stores them, counting them as ``report.filtered``; rows
-    that cannot be read are errors all the same.
+    (the same rows, counts and errors, and the same place and coordinates), plus GDELT's
+    counts, tone, URL and DATEADDED in the columns of ``equipoise.store.db.GDELT_COLUMNS``.
+    A file that cannot be read (a damaged archive) raises SourceError and leaves the store
+    as it was; the errors of the rows read before it are in ``report`` all the same.
+    ``progress`` is called with the number of lines read so far, a block at a time.
+    ``keep`` leaves out the events it does not keep, in the SQL that stores them, counting
+    them as ``report.filtered``; rows that cannot be read are errors all the same.
     """
     path = Path(path)
     report = report if report is not None else ImportReport()
@@ -251,7 +253,9 @@ class _Reader:
                 {col("NumMentions")} AS mentions, {col("NumSources")} AS sources,
                 {col("NumArticles")} AS articles, {col("AvgTone")} AS tone,
                 {col("DATEADDED")} AS added, {col("SOURCEURL")} AS url,
-                {col("IsRootEvent")} AS lead
+                {col("IsRootEvent")} AS lead,
+                {col("ActionGeo_FullName")} AS place, {col("ActionGeo_CountryCode")} AS country,
+                {col("ActionGeo_Lat")} AS lat, {col("ActionGeo_Long")} AS lon
             FROM _equipoise_gdelt_rows
         ), mapped AS (
             SELECT c.*,
@@ -304,7 +308,9 @@ class _Reader:
                     THEN try_strptime(added, '%Y%m%d%H%M%S') END,
             CASE lead WHEN '1' THEN true WHEN '0' THEN false END,
             {import_id}, line,
-            CASE WHEN regexp_full_match(id, '[0-9]{{1,18}}') THEN CAST(id AS BIGINT) END
+            CASE WHEN regexp_full_match(id, '[0-9]{{1,18}}') THEN CAST(id AS BIGINT) END,
+            NULL, nullif(place, ''), NULL, nullif(country, ''),
+            {_coordinate("lat", 90)}, {_coordinate("lon", 180)}, NULL, NULL
         FROM sorted
         WHERE CASE kind WHEN 0 THEN true
             WHEN 1 THEN _equipoise_redo_{tag}(line, [{raw}])
@@ -596,7 +602,8 @@ class _Reader:
             return
         self.report.events += 1
         self.slow.append((*event_row(event, event.coder), *gdelt_extras(cells, self.version),
-                          number, record_no(event.doc_id, event.dataset)))  # fmt: skip
+                          number, record_no(event.doc_id, event.dataset),
+                          *provenance_row(event)))  # fmt: skip
 
 
 def _title(name: str) -> str:
@@ -614,6 +621,16 @@ def _count(name: str) -> str:
     return (
         f"CASE WHEN regexp_full_match({name}, '[0-9]{{1,10}}') AND "
         f"CAST({name} AS BIGINT) < 2147483648 THEN CAST({name} AS INTEGER) END"
+    )
+
+
+def _coordinate(name: str, limit: int) -> str:
+    """SQL for a coordinate as ``datasets.coordinate`` reads it: a plain decimal number
+    within ``-limit..limit``, else NULL."""
+    number = r"'-?[0-9]{1,20}(\.[0-9]{1,30})?'"
+    return (
+        f"CASE WHEN regexp_full_match({name}, {number}) AND "
+        f"CAST({name} AS DOUBLE) BETWEEN -{limit} AND {limit} THEN CAST({name} AS DOUBLE) END"
     )
 
 

@@ -28,7 +28,19 @@ try:  # optional: turns large query results into DataFrames several times faster
 except ImportError:  # pragma: no cover - depends on the environment
     _pa = None
 
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
+# Where imported records came from (records.Provenance): NULL for every row stored before,
+# as for coded events. A step of its own so that it can be renumbered among other steps.
+_PROVENANCE_MIGRATION = (
+    "ALTER TABLE events ADD COLUMN IF NOT EXISTS publisher VARCHAR",
+    "ALTER TABLE events ADD COLUMN IF NOT EXISTS place_name VARCHAR",
+    "ALTER TABLE events ADD COLUMN IF NOT EXISTS place_admin VARCHAR",
+    "ALTER TABLE events ADD COLUMN IF NOT EXISTS place_country VARCHAR",
+    "ALTER TABLE events ADD COLUMN IF NOT EXISTS latitude DOUBLE",
+    "ALTER TABLE events ADD COLUMN IF NOT EXISTS longitude DOUBLE",
+    "ALTER TABLE events ADD COLUMN IF NOT EXISTS story_id VARCHAR",
+    "ALTER TABLE events ADD COLUMN IF NOT EXISTS notes VARCHAR",
+)
 # Statements that bring a store of the key's version to the next one.
 _MIGRATIONS = {
     "1": (
@@ -58,6 +70,7 @@ _MIGRATIONS = {
     # GDELT's IsRootEvent, which stories use to choose a story's lead report; NULL for
     # every row stored before (a re-import fills it).
     "4": ("ALTER TABLE events ADD COLUMN IF NOT EXISTS is_root BOOLEAN",),
+    "5": _PROVENANCE_MIGRATION,
 }
 _BATCH = 100  # rows per INSERT, and documents per commit in add_documents
 DEFAULT_DB = "equipoise.duckdb"
@@ -83,7 +96,18 @@ GDELT_COLUMNS = (
 # and the dataset's record id as a number when it is one (GDELT's GLOBALEVENTID), which a
 # re-import's DELETE bounds by range, so that DuckDB skips the row groups of other ids.
 IMPORT_COLUMNS = ("import_id", "import_line", "record_no")
-ALL_EVENT_COLUMNS = _ALL_EVENT_COLUMNS = _EVENT_COLUMNS + GDELT_COLUMNS + IMPORT_COLUMNS
+# Where an imported record came from (records.Provenance, field for field); NULL for coded
+# events and for what a dataset does not say.
+PROVENANCE_COLUMNS = (
+    "publisher", "place_name", "place_admin", "place_country", "latitude", "longitude",
+    "story_id", "notes",
+)  # fmt: skip
+ALL_EVENT_COLUMNS = _ALL_EVENT_COLUMNS = (
+    _EVENT_COLUMNS + GDELT_COLUMNS + IMPORT_COLUMNS + PROVENANCE_COLUMNS
+)
+# The columns of an event listing (api.load_events, the report's table): each event's own,
+# and where an imported record came from.
+LISTING_COLUMNS = _EVENT_COLUMNS + PROVENANCE_COLUMNS
 # What alignment reads of each event (equipoise.analysis.align): both actors, the event's
 # class, weights (Goldstein, PLOVER) and date, its document (the bootstrap resamples
 # documents), the fields that tell one symmetric event stored as two mirrored rows, and
@@ -326,7 +350,8 @@ class Store:
         end: dt.date | None = None,
         coder: str | None = None,
     ) -> pd.DataFrame:
-        """Events, each with its document's ``doc_url``, ``doc_title`` and ``published``.
+        """Events (``LISTING_COLUMNS``: with an imported record's provenance), each with its
+        document's ``doc_url``, ``doc_title`` and ``published``.
 
         ``actors`` keeps events whose source or target code is one of them;
         ``start``/``end`` bound ``event_date`` inclusively; ``coder`` keeps one
@@ -339,7 +364,7 @@ class Store:
             where.append("(list_contains(?, e.source) OR list_contains(?, e.target))")
             params += [codes, codes]
         _window(where, params, start, end, coder, self._recoded())
-        columns = ", ".join(f'e."{c}"' for c in _EVENT_COLUMNS)
+        columns = ", ".join(f'e."{c}"' for c in LISTING_COLUMNS)
         sql = (
             f"SELECT {columns}, d.url AS doc_url, d.title AS doc_title, d.published "
             "FROM events e LEFT JOIN documents d ON d.id = e.doc_id"
@@ -381,7 +406,7 @@ class Store:
         ``start``/``end`` bound ``event_date`` inclusively; ``coder`` keeps one coder's
         events. Rows come in the order of :meth:`events_frame`; dates as pandas datetimes.
         """
-        chosen = list(_EVENT_COLUMNS if columns is None else dict.fromkeys(columns))
+        chosen = list(LISTING_COLUMNS if columns is None else dict.fromkeys(columns))
         unknown = [c for c in chosen if c not in _ALL_EVENT_COLUMNS]
         if unknown:
             raise ValueError(f"not an events column: {', '.join(map(repr, unknown))}")
@@ -647,10 +672,11 @@ class Store:
         """
         self._writable()
         added = replaced = 0
-        rows = (_event_row(e, e.coder) for e in events)
+        rows = ((*_event_row(e, e.coder), *provenance_row(e)) for e in events)
+        dataset_at = len(_EVENT_COLUMNS) - 1
         with self._transaction() as con:
             while batch := list(islice(rows, chunk_size)):
-                strays = {row[-1] for row in batch} - {dataset}
+                strays = {row[dataset_at] for row in batch} - {dataset}
                 if strays:
                     raise ValueError(
                         f"event of dataset {sorted(strays)[0]!r} given for {dataset!r}"
@@ -666,7 +692,8 @@ class Store:
                     ).fetchall()
                 }
                 numbered = [(*row, record_no(row[0], dataset)) for row in unique]
-                _insert_rows(con, "events", (*_EVENT_COLUMNS, "record_no"), numbered)
+                _insert_rows(con, "events", (*_EVENT_COLUMNS, *PROVENANCE_COLUMNS, "record_no"),
+                             numbered)  # fmt: skip
                 again = sum(1 for row in unique if row[0] in stored) + len(batch) - len(unique)
                 replaced += again
                 added += len(batch) - again
@@ -852,6 +879,14 @@ def _document_row(doc: Document) -> tuple[Any, ...]:
 def event_row(event: Event, coder: str) -> tuple[Any, ...]:
     """An event as the values of the ``events`` columns it fills (those of coded events)."""
     return _event_row(event, coder)
+
+
+def provenance_row(event: Event) -> tuple[Any, ...]:
+    """An event's provenance as the values of ``PROVENANCE_COLUMNS`` (NULLs when none)."""
+    found = event.provenance
+    if found is None:
+        return (None,) * len(PROVENANCE_COLUMNS)
+    return tuple(getattr(found, name) for name in PROVENANCE_COLUMNS)
 
 
 def _event_row(event: Event, coder: str) -> tuple[Any, ...]:

@@ -1,6 +1,7 @@
--- equipoise store, schema version 5 (2 added events.source_text and target_text;
+-- equipoise store, schema version 6 (2 added events.source_text and target_text;
 -- 3 added codings.status and reason; 4 added GDELT's counts, tone, URL and DATEADDED, and the
--- analyst's judgements; 5 added GDELT's IsRootEvent).
+-- analyst's judgements; 5 added GDELT's IsRootEvent; 6 added the provenance of imported
+-- records: publisher, place, coordinates, story and notes).
 -- Applied on every writable open, so every statement must be idempotent (IF NOT EXISTS).
 -- A change to any table means a new version in meta.schema_version and a migration.
 CREATE TABLE IF NOT EXISTS meta (
@@ -69,7 +70,17 @@ CREATE TABLE IF NOT EXISTS events (
     -- Rows imported in bulk: which import wrote them (meta's import_count) and from what line.
     import_id       BIGINT,
     import_line     BIGINT,
-    record_no       BIGINT                -- the record id as a number (GDELT GLOBALEVENTID)
+    record_no       BIGINT,               -- the record id as a number (GDELT GLOBALEVENTID)
+    -- Where an imported record came from, as its dataset says (records.Provenance); NULL for
+    -- coded events. Places are the dataset's own names (GDELT's country is a FIPS code).
+    publisher       VARCHAR,              -- ICEWS Publisher, POLECAT/ACLED source; GDELT: none
+    place_name      VARCHAR,              -- city or place (GDELT ActionGeo_FullName)
+    place_admin     VARCHAR,              -- province or state; GDELT: none
+    place_country   VARCHAR,              -- country (GDELT ActionGeo_CountryCode)
+    latitude        DOUBLE,               -- WGS84 degrees, NULL when missing or out of range
+    longitude       DOUBLE,
+    story_id        VARCHAR,              -- ICEWS Story ID
+    notes           VARCHAR               -- ACLED notes, POLECAT headline
 );
 
 -- The analyst's judgements of coded events, kept apart from the coder's output so that

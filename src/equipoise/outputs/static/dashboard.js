@@ -481,6 +481,7 @@
       render(current);
       if (again) showEvents(again, { scroll: false });
       if (hasUnvotes) drawUnvotes(params);
+      drawPlaces(params);
     } catch (err) {
       if (seq === updateSeq) setStatus(err.message, true);
     } finally {
@@ -1108,6 +1109,68 @@
       label: `UN voting agreement: ${body.focal}`,
     }, { height: 280 });
     exportButtons(container, 'un-votes');
+  }
+
+  // ------------------------------------------------------------------ map of places
+
+  const SVG_NS = 'http://www.w3.org/2000/svg';
+  // Mirrors equipoise.outputs.maps (QUAD_COLOURS, radii); /api/places sends the colours too.
+  const PLACE_RADIUS = { max: 60, min: 9 };
+  let outlines = null; // /api/outlines, fetched once
+
+  function svgNode(name, attrs, parent) {
+    const node = document.createElementNS(SVG_NS, name);
+    for (const [key, value] of Object.entries(attrs || {})) node.setAttribute(key, String(value));
+    if (parent) parent.append(node);
+    return node;
+  }
+
+  function placeTitle(p) {
+    const counts = QUADS.filter((q) => p[q.key]).map((q) => `${p[q.key]} ${q.name}`);
+    const name = p.place || `${p.latitude.toFixed(2)}, ${p.longitude.toFixed(2)}`;
+    return `${name}: ${plural(p.n_events, 'event')}` + (counts.length ? ` (${counts.join(', ')})` : '');
+  }
+
+  /** The map of /api/places: shown only when some event of the view has coordinates. */
+  async function drawPlaces(params) {
+    const card = $('places-card');
+    const seq = updateSeq;
+    let body;
+    try {
+      const ask = { focal: params.focal, poles: params.poles, start: params.start, end: params.end };
+      [body, outlines] = await Promise.all([
+        getJSON('/api/places', ask), outlines || getJSON('/api/outlines'),
+      ]);
+    } catch (err) {
+      if (seq === updateSeq) card.hidden = true;
+      return;
+    }
+    if (seq !== updateSeq) return;
+    card.hidden = !body.places.length;
+    if (!body.places.length) return;
+    $('places-note').textContent = `${body.located.toLocaleString()} of ${plural(body.events, 'event')} ` +
+      `have a place from their dataset, at ${plural(body.places.length, 'place')}. A circle's area ` +
+      'follows its number of events; its colour is the quad class most of them have.';
+    const container = clear($('places-map'));
+    const [x0, y0, w, hgt] = outlines.view_box.split(' ').map(Number);
+    const svg = svgNode('svg', { viewBox: outlines.view_box, role: 'img',
+      'aria-label': `Where the events between ${body.focal} and ${joinAnd(body.poles)} took place` }, container);
+    svgNode('rect', { x: x0, y: y0, width: w, height: hgt, fill: '#f5f8fb' }, svg);
+    const land = svgNode('g', { fill: '#e4e7eb', stroke: '#9aa5b1', 'stroke-width': 0.6,
+      'vector-effect': 'non-scaling-stroke' }, svg);
+    for (const shape of outlines.outlines) svgNode('path', { d: shape.d }, land);
+    const dots = svgNode('g', { stroke: '#ffffff', 'stroke-width': 1, 'fill-opacity': 0.8 }, svg);
+    const most = Math.max(...body.places.map((p) => p.n_events));
+    for (const p of body.places.slice().sort((a, b) => b.n_events - a.n_events)) {
+      const r = Math.max(PLACE_RADIUS.min, PLACE_RADIUS.max * Math.sqrt(p.n_events / most));
+      const dot = svgNode('circle', { cx: p.longitude * 10, cy: -p.latitude * 10, r: r.toFixed(1),
+        fill: body.colours[String(p.quad)] || '#9aa5b1', 'vector-effect': 'non-scaling-stroke' }, dots);
+      svgNode('title', {}, dot).textContent = placeTitle(p);
+    }
+    container.append(h('ul', { class: 'place-legend' }, QUADS.map((q) => h('li', {}, [
+      h('i', { style: `background: ${body.colours[String(q.n)]}` }), q.name[0].toUpperCase() + q.name.slice(1),
+    ]))));
+    exportButtons(container, 'places');
   }
 
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
