@@ -21,9 +21,9 @@ from equipoise.analysis.changepoints import DRIVER_COLUMNS, POINT_COLUMNS, chang
 from equipoise.analysis.unvotes import agreement_matrix
 from equipoise.outputs.charts import line_chart_svg
 from equipoise.outputs.report import (
-    _highlight,
     chart_script,
     embed_json,
+    highlight,
     render_report,
     safe_url,
     write_report,
@@ -315,7 +315,22 @@ def test_max_events_keeps_the_strongest(events):
     ],
 )
 def test_actor_highlights_are_the_first_mentions(sentence, source, target, marks):
-    assert _highlight(sentence, source, target) == marks
+    assert highlight(sentence, source, target) == marks
+
+
+@pytest.mark.parametrize(
+    ("sentence", "trigger", "marks"),
+    [
+        ("Turkey signed a deal with Azerbaijan.", "sign", [[0, 6, "s"], [7, 13, "v"],
+                                                          [26, 36, "t"]]),
+        ("Turkey Signed a deal with Azerbaijan.", "signed", [[0, 6, "s"], [7, 13, "v"],
+                                                            [26, 36, "t"]]),
+        ("Turkey met Azerbaijan.", "design", [[0, 6, "s"], [11, 21, "t"]]),  # no such word
+        ("Turkey turned away.", "turk", [[0, 6, "s"]]),  # inside the actor: dropped
+    ],
+)
+def test_the_trigger_is_marked_as_a_word(sentence, trigger, marks):
+    assert highlight(sentence, "Turkey", "Azerbaijan", trigger) == marks
 
 
 def test_highlights_reach_the_table(events):

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from browser_checks import OVERFLOW_JS, low_contrast
 from equipoise.analysis import align, dyad_events
 from equipoise.analysis.changepoints import changepoints
 from equipoise.outputs.report import render_report, write_report
@@ -157,10 +160,9 @@ def browser():
 class Page:
     """A page on the report with every non-file request blocked and problems recorded."""
 
-    def __init__(self, browser, report_file: Path):
-        self.context = browser.new_context(
-            viewport={"width": 1280, "height": 1000}, accept_downloads=True
-        )
+    def __init__(self, browser, report_file: Path, **options):
+        options.setdefault("viewport", {"width": 1280, "height": 1000})
+        self.context = browser.new_context(accept_downloads=True, **options)
         self.blocked: list[str] = []
         self.errors: list[str] = []
         self.context.route("**/*", self._route)
@@ -325,3 +327,105 @@ def test_the_network_really_is_cut_off(page):
         p.evaluate("() => { new Image().src = 'https://example.invalid/probe.png'; }")
     assert page.blocked == ["https://example.invalid/probe.png"]
     page.blocked.clear()  # the report itself asked for nothing
+
+
+# The report's main text: headings, notes, the verdict and its cards, the event table.
+TEXT = ["h1", ".eyebrow", ".meta li", "nav.toc a", ".note", ".verdict", ".headline h2",
+        ".kpi .label", ".kpi .value", ".kpi .sub", ".figures th", ".figures td", ".range",
+        ".filters label", ".count", ".events td", ".events .sub", ".badge", "mark.actor",
+        ".driver .infl", ".driver .more", "dl.coverage dt", "dl.coverage dd", "footer p",
+        ".btn", ".cp-head .window"]
+# Printable width of an A4 page with the report's margins (210 mm - 2 x 12 mm) in CSS px.
+A4_WIDTH = round((210 - 24) / 25.4 * 96)
+
+
+def _pages(pdf: bytes) -> int:
+    """Pages of a PDF that Chromium wrote (its page objects are not compressed)."""
+    return len(re.findall(rb"/Type\s*/Page\b", pdf))
+
+
+def test_on_a_phone_nothing_scrolls_sideways_and_events_are_cards(browser, report_file):
+    view = Page(browser, report_file, viewport={"width": 390, "height": 844}, is_mobile=True,
+                has_touch=True)
+    p = view.page
+    try:
+        assert p.evaluate("document.documentElement.scrollWidth") <= 390
+        assert p.evaluate(OVERFLOW_JS) == []
+        card = p.locator("#event-rows tr").first.evaluate("""(row) => {
+            const box = (n) => n.getBoundingClientRect();
+            return { sentence: box(row.querySelector('td.sentence')).top,
+                     date: box(row.querySelector('td')).top,
+                     left: box(row).left, right: box(row).right }; }""")
+        assert card["sentence"] < card["date"] and card["left"] >= 0 and card["right"] <= 390
+        # The heat map keeps a readable width, scrolls in its own box, and its column
+        # labels do not overprint one another.
+        heat = p.locator("#chart-heat")
+        assert heat.evaluate("n => n.scrollWidth - n.clientWidth") > 100
+        heads = p.locator("#chart-heat svg > text").evaluate_all(
+            "nodes => nodes.filter((n) => n.getAttribute('font-weight') === '600')"
+            ".map((n) => { const r = n.getBBox(); return [r.x, r.y, r.x + r.width]; })")
+        rows: dict[float, list] = {}
+        for x0, y, x1 in heads:
+            rows.setdefault(round(y), []).append((x0, x1))
+        for spans in rows.values():
+            spans.sort()
+            assert all(a[1] <= b[0] for a, b in pairwise(spans)), spans
+        view.shot("report-phone.png", "main", max_height=2400)
+        p.locator("#events").scroll_into_view_if_needed()
+        p.screenshot(path=str(ARTIFACTS / "report-phone-events.png"))
+        assert view.errors == []
+    finally:
+        view.context.close()
+
+
+def test_printing_fits_a4_with_the_events_grouped_by_document(browser, report_file):
+    view = Page(browser, report_file, viewport={"width": 1440, "height": 900})
+    p = view.page
+    try:
+        view.shot("report-desktop.png", "main", max_height=4000)
+        p.select_option("select[name=pole]", "TUR")
+        p.select_option("select[name=quad]", "4")
+        matching = int(p.locator("#event-count").inner_text().split(" of ")[0])
+        pdf = p.pdf(format="A4", print_background=True)
+        ARTIFACTS.mkdir(exist_ok=True)
+        (ARTIFACTS / "report-print.pdf").write_bytes(pdf)
+        # Printing lists every matching event (not one screen page), grouped by document.
+        printed = p.locator("#print-events")
+        assert printed.locator("li").count() == matching
+        titles = printed.locator("article.print-doc h3").all_inner_texts()
+        assert len(titles) == len(set(titles)) > 1
+        # Some eight pages of charts, change points and figures, then some twenty events a
+        # page (the table printed as it is on screen took a page for five).
+        assert 3 < _pages(pdf) <= 10 + matching // 15, _pages(pdf)
+        # On the paper's width nothing sticks out and no table is wider than its box.
+        p.set_viewport_size({"width": A4_WIDTH, "height": 1123})
+        p.emulate_media(media="print")
+        assert p.evaluate("document.documentElement.scrollWidth") <= A4_WIDTH
+        assert p.evaluate(OVERFLOW_JS) == []
+        wide = p.locator("table").evaluate_all(
+            "tables => tables.filter((t) => t.offsetParent !== null"
+            " && t.scrollWidth > t.parentElement.clientWidth + 1).map((t) => t.className)")
+        assert wide == []
+        assert not p.locator(".events-wrap").is_visible() and printed.is_visible()
+        p.screenshot(path=str(ARTIFACTS / "report-print.png"), full_page=True,
+                     clip={"x": 0, "y": 0, "width": A4_WIDTH, "height": 1123})
+        box = printed.bounding_box()
+        p.screenshot(path=str(ARTIFACTS / "report-print-events.png"), full_page=True,
+                     clip={"x": 0, "y": box["y"], "width": A4_WIDTH, "height": 1123})
+        assert view.errors == []
+    finally:
+        view.context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_text_contrast_is_at_least_aa_in_light_and_dark(browser, report_file, scheme):
+    view = Page(browser, report_file, color_scheme=scheme)
+    try:
+        background = view.page.evaluate("getComputedStyle(document.body).backgroundColor")
+        assert (background == "rgb(15, 21, 28)") == (scheme == "dark")
+        assert low_contrast(view.page, TEXT) == []
+        if scheme == "dark":
+            view.shot("report-dark.png", "main", max_height=2600)
+        assert view.errors == []
+    finally:
+        view.context.close()

@@ -92,7 +92,7 @@ def build_store(path: Path) -> Path:
     visit = Document.from_text("Aliyev in Ankara.", published=dt.date(2020, 7, 2), title="Visit")
     plan.append((visit, [_event(
         visit, 0, "AZE", "TUR", 1, dt.date(2020, 7, 1), "Aliyev visited Ankara.",
-        source_text=MENTION, target_text="Ankara",
+        source_text=MENTION, target_text="Ankara", trigger="visit",
     )]))  # fmt: skip
     # Georgia: six months with Turkey and Russia; the hostile article in March 2020.
     for month in _months(dt.date(2020, 1, 1), 6):
@@ -264,6 +264,8 @@ def test_events_carry_sentence_actors_and_document(client):
     assert visit["source_text"] == MENTION and visit["target_text"] == "Ankara"
     assert visit["direction"] == "out" and visit["quad_name"] == "verbal cooperation"
     assert visit["doc_title"] == "Visit" and visit["event_date"] == "2020-07-01"
+    # Where the page marks the target and the trigger (the source's words are not there).
+    assert visit["marks"] == [[7, 14, "v"], [15, 21, "t"]] and visit["judgement"] is None
     dated = [e["event_date"] for e in body["events"]]
     assert dated == sorted(dated)
     regular = next(e for e in body["events"] if e["doc_url"])
@@ -602,7 +604,17 @@ def test_serve_command_passes_its_options(monkeypatch, db_path):
     monkeypatch.setattr(server, "serve", lambda db, **options: seen.update(db=db, **options))
     result = CliRunner().invoke(cli.app, ["serve", "--db", str(db_path), "--port", "9001"])
     assert result.exit_code == 0, result.output
-    assert seen == {"db": db_path, "host": "127.0.0.1", "port": 9001, "un_votes": None}
+    assert seen == {"db": db_path, "host": "127.0.0.1", "port": 9001, "un_votes": None,
+                    "annotate": False, "who": ""}
+    seen.clear()
+    result = CliRunner().invoke(cli.app, ["serve", "--db", str(db_path), "--annotate",
+                                          "--who", "ana"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert seen["annotate"] is True and seen["who"] == "ana"
+    seen.clear()
+    public = CliRunner().invoke(cli.app, ["serve", "--db", str(db_path), "--annotate",
+                                          "--host", "0.0.0.0"])  # fmt: skip
+    assert public.exit_code == 2 and seen == {}
     missing = CliRunner().invoke(cli.app, ["serve", "--db", str(db_path.parent / "no.duckdb")])
     assert missing.exit_code == 2 and not missing.stdout
 
@@ -670,3 +682,138 @@ def test_the_opening_view_is_the_densest_window(client):
     assert body["n_events"] > 0 and body["start"] <= body["end"]
     assert body["freq"] in ("month", "quarter", "year")
     assert client.get("/api/span", params={"focal": FOCAL}).status_code == 422
+
+
+# -- the analyst's judgements from the dashboard ------------------------------------------
+
+
+@pytest.fixture
+def annotating(db_path, tmp_path):
+    """An annotating server over a copy of the test store: (client, token, store path)."""
+    import re
+    import shutil
+
+    from equipoise.outputs.server import create_app
+
+    copy = Path(shutil.copy(db_path, tmp_path / "judged.duckdb"))
+    with _test_client(create_app(copy, annotate=True, who="ana")) as opened:
+        token = re.search(r'data-token="([^"]+)"', opened.get("/").text).group(1)
+        yield opened, token, copy
+
+
+def _first_event(client, focal="GEO", pole="RUS", period="2020-03") -> dict:
+    answer = client.get("/api/events", params={"focal": focal, "pole": pole, "period": period})
+    event = answer.json()["events"][0]
+    return {k: event[k] for k in ("doc_id", "sent_start", "source", "target", "root")}
+
+
+def _geo_rus_march(client) -> tuple[int, float]:
+    rows = client.get("/api/align", params={"focal": "GEO", "poles": "TUR,RUS"}).json()
+    row = next(r for r in rows["records"] if r["pole"] == "RUS" and r["period"] == "2020-03")
+    return row["n_events"], row["score"]
+
+
+def test_an_exclusion_from_the_page_is_stored_and_changes_the_numbers(annotating):
+    client, token, store_path = annotating
+    key = _first_event(client)
+    before = _geo_rus_march(client)
+    answer = client.post("/api/judgements", json=key | {"verdict": "exclude",
+                                                        "reason": "a protest, not a meeting"},
+                         headers={"X-Equipoise-Token": token})  # fmt: skip
+    assert answer.status_code == 200, answer.text
+    with Store(store_path, read_only=True) as store:
+        table = store.judgements()
+    assert table[["verdict", "reason", "who"]].values.tolist() == [
+        ["exclude", "a protest, not a meeting", "ana"]]
+    after = _geo_rus_march(client)
+    assert after[0] == before[0] - 1 and after[1] != before[1]
+    listed = client.get("/api/judgements").json()
+    assert listed["annotate"] is True and listed["judgements"][0]["doc_id"] == key["doc_id"]
+    # Withdrawn: the numbers come back.
+    gone = client.request("DELETE", "/api/judgements", json=key,
+                          headers={"X-Equipoise-Token": token})
+    assert gone.status_code == 200 and _geo_rus_march(client) == before
+
+
+def test_a_miscoded_event_stays_counted_and_is_listed_with_its_judgement(annotating):
+    client, token, _ = annotating
+    key = _first_event(client)
+    headers = {"X-Equipoise-Token": token}
+    no_code = client.post("/api/judgements", headers=headers,
+                          json=key | {"verdict": "miscoded", "reason": "a threat"})
+    assert no_code.status_code == 422 and "cameo" in no_code.json()["detail"]
+    bad_code = client.post("/api/judgements", headers=headers,
+                           json=key | {"verdict": "miscoded", "reason": "x", "cameo": "999"})
+    assert bad_code.status_code == 422 and "999" in bad_code.json()["detail"]
+    missing = client.post("/api/judgements", headers=headers,
+                          json=key | {"root": "99", "verdict": "exclude", "reason": "x"})
+    assert missing.status_code == 422 and "no event" in missing.json()["detail"]
+    before = _geo_rus_march(client)
+    good = client.post("/api/judgements", headers=headers,
+                       json=key | {"verdict": "miscoded", "reason": "a threat", "cameo": "138"})
+    assert good.status_code == 200, good.text
+    assert _geo_rus_march(client) == before
+    events = client.get("/api/events", params={"focal": "GEO", "pole": "RUS",
+                                               "period": "2020-03"}).json()["events"]
+    judged = [e["judgement"] for e in events if e["judgement"]]
+    assert judged == [{"verdict": "miscoded", "cameo": "138", "reason": "a threat", "who": "ana"}]
+
+
+@pytest.mark.parametrize(
+    ("case", "status"),
+    [
+        ("no token", 403),
+        ("a wrong token", 403),
+        ("another origin", 403),  # the right token, sent from another site's page
+        ("plain text", 415),  # what a form on another site can send without asking
+    ],
+)
+def test_a_write_without_the_token_from_elsewhere_or_not_json_is_refused(annotating, case,
+                                                                         status):
+    client, token, store_path = annotating
+    key = _first_event(client)
+    headers = {"X-Equipoise-Token": token, "Content-Type": "application/json"}
+    if case == "no token":
+        del headers["X-Equipoise-Token"]
+    elif case == "a wrong token":
+        headers["X-Equipoise-Token"] = token[:-1] + ("A" if token[-1] != "A" else "B")
+    elif case == "another origin":
+        headers["Origin"] = "http://evil.example"
+    else:
+        headers["Content-Type"] = "text/plain"
+    body = json.dumps(key | {"verdict": "exclude", "reason": "x"})
+    answer = client.post("/api/judgements", content=body, headers=headers)
+    assert answer.status_code == status, answer.text
+    with Store(store_path, read_only=True) as store:
+        assert store.judgements().empty
+    # The same request with the page's token, from the page, as JSON, is taken.
+    good = client.post("/api/judgements", content=body, headers={
+        "X-Equipoise-Token": token, "Content-Type": "application/json",
+        "Origin": "http://127.0.0.1"})
+    assert good.status_code == 200, good.text
+
+
+def test_the_page_of_an_annotating_server_carries_its_token_and_no_other_page_does(
+        client, annotating):
+    plain_page = client.get("/").text
+    assert 'data-token=""' in plain_page and 'data-annotate="false"' in plain_page
+    _, token, _ = annotating
+    assert len(token) >= 32
+
+
+def test_without_annotate_there_is_nothing_to_write_to(client, db_path):
+    key = _first_event(client)
+    body = key | {"verdict": "exclude", "reason": "x"}
+    assert client.post("/api/judgements", json=body).status_code == 405
+    assert client.request("DELETE", "/api/judgements", json=key).status_code == 405
+    assert client.put("/api/judgements", json=body).status_code == 405
+    assert client.get("/api/judgements").json() == {"annotate": False, "judgements": []}
+
+
+def test_annotating_is_refused_on_a_public_address(db_path):
+    from equipoise.outputs import server
+
+    with pytest.raises(ValueError, match="127.0.0.1 only"):
+        server.create_app(db_path, allowed_hosts=["*"], annotate=True)
+    with pytest.raises(ValueError, match="127.0.0.1 only"):
+        server.serve(db_path, host="0.0.0.0", annotate=True)

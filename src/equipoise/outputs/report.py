@@ -584,12 +584,15 @@ def _utf16(text: str, index: int) -> int:
     return len(text[:index].encode("utf-16-le")) // 2
 
 
-def _highlight(sentence: str, source_text: object, target_text: object) -> list[list]:
-    """Where the actors' first mentions are: ``[start, end, "s" | "t"]`` spans, in order.
+def highlight(sentence: str, source_text: object, target_text: object,
+              trigger: object = None) -> list[list]:
+    """Where the actors' first mentions and the trigger are: ``[start, end, kind]`` spans
+    in order, kind ``"s"`` (source), ``"t"`` (target) or ``"v"`` (trigger word).
 
-    The surface text is looked for as written, then ignoring case; when the two
-    mentions overlap only the earlier one is kept. Offsets count UTF-16 code
-    units, as JavaScript strings do, so the page can slice the sentence directly.
+    A mention is looked for as written, then ignoring case; the trigger as a word
+    (ignoring case, to the end of the word: "sign" marks "signed"). When spans overlap
+    only the earlier one is kept. Offsets count UTF-16 code units, as JavaScript
+    strings do, so a page can slice the sentence directly.
     """
     spans = []
     for kind, needle in (("s", _text(source_text).strip()), ("t", _text(target_text).strip())):
@@ -602,6 +605,11 @@ def _highlight(sentence: str, source_text: object, target_text: object) -> list[
                 continue
             start = found.start()
         spans.append((start, start + len(needle), kind))
+    word = _text(trigger).strip()
+    if word:
+        found = re.search(rf"\b{re.escape(word)}\w*", sentence, flags=re.IGNORECASE)
+        if found:
+            spans.append((found.start(), found.end(), "v"))
     kept, at = [], 0
     for start, end, kind in sorted(spans):
         if start >= at:
@@ -649,7 +657,9 @@ def _event_rows(frame: pd.DataFrame | None, max_events: int | None) -> list[dict
                 "quad": int(quad) if quad is not None else None,
                 "g": _number(row.get("goldstein")),
                 "text": sentence,
-                "marks": _highlight(sentence, row.get("source_text"), row.get("target_text")),
+                "marks": highlight(sentence, row.get("source_text"), row.get("target_text"),
+                                   row.get("trigger")),
+                "doc": _text(row.get("doc_id")),
                 "reported": not _missing(row.get("reported")) and bool(row.get("reported")),
                 "title": _text(row.get("doc_title")).strip() or url or _text(row.get("doc_id")),
                 "url": url,

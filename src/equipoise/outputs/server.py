@@ -1,4 +1,4 @@
-"""``equipoise serve``: a local, read-only web dashboard over a store, and its JSON API.
+"""``equipoise serve``: a local web dashboard over a store, and its JSON API.
 
 :func:`create_app` builds the FastAPI application; :func:`serve` runs it with uvicorn,
 bound to 127.0.0.1 unless told otherwise. The page at ``/`` draws the same charts as
@@ -42,6 +42,15 @@ Budget
     request that waits longer than ``busy_timeout`` seconds gets 503. API requests that a
     browser marks as coming from another site (``Sec-Fetch-Site``), such as an image tag
     on a web page the analyst visits, are refused (403).
+Annotating
+    Only with ``annotate=True`` (``equipoise serve --annotate``, on 127.0.0.1 only) does
+    the server write, and only the analyst's judgements of events (``POST`` and
+    ``DELETE /api/judgements``, through :meth:`~equipoise.store.Store.judge`, as
+    ``equipoise judge`` does). A write must carry the server's random token, which only
+    the page it serves holds, in the ``X-Equipoise-Token`` header, be JSON, and come
+    from this server's own origin: a page on another site can neither read the token
+    nor send that header without the browser asking this server first, which it
+    refuses. Without annotating those methods do not exist (405).
 """
 
 from __future__ import annotations
@@ -50,10 +59,11 @@ import datetime as dt
 import logging
 import os
 import re
+import secrets
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -97,6 +107,9 @@ ANALYSES_AT_ONCE = 1
 BUSY_TIMEOUT = 60.0
 # Sec-Fetch-Site values of requests the API answers: from the page itself, or typed in.
 _OWN_REQUESTS = ("same-origin", "none")
+# The header that carries the annotating server's token.
+TOKEN_HEADER = "X-Equipoise-Token"
+_JUDGEMENTS = "/api/judgements"
 
 _STATIC = Path(__file__).with_name("static")
 _PERIOD_SHAPES = {
@@ -360,6 +373,31 @@ class UnvotesQuery(_Query):
         return Query.build(self.focal, self.poles)
 
 
+class EventKey(BaseModel):
+    """One coded event, named as ``/api/events`` lists it."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    doc_id: str = Field(min_length=1, max_length=200, description="Its document id.")
+    sent_start: int = Field(ge=0, description="Where its sentence starts in the document.")
+    source: str = Field(min_length=1, max_length=20, description="Its source code.")
+    target: str = Field(min_length=1, max_length=20, description="Its target code.")
+    root: str = Field(pattern=r"^\d{2}$", description="Its CAMEO root, e.g. 11.")
+
+    def key(self) -> tuple[str, int, str, str, str]:
+        return (self.doc_id, self.sent_start, self.source.upper(), self.target.upper(),
+                self.root)
+
+
+class Judgement(EventKey):
+    verdict: Literal["exclude", "miscoded"] = Field(
+        description="exclude: left out of every analysis; miscoded: kept, marked for "
+        "correction (with the right code in cameo).")
+    reason: str = Field(min_length=1, max_length=1000, description="Why, kept with it.")
+    cameo: Annotated[str | None, BeforeValidator(_blank_to_none)] = Field(
+        None, max_length=4, description="The right CAMEO code of a miscoded event.")
+
+
 # --------------------------------------------------------------------------- responses
 
 
@@ -421,6 +459,11 @@ class EventsResponse(BaseModel):
     events: list[Record]
 
 
+class JudgementsResponse(BaseModel):
+    annotate: bool = Field(description="Whether this server takes judgements.")
+    judgements: list[Record] = Field(description="Every judgement, oldest first.")
+
+
 class UnvotesResponse(BaseModel):
     focal: str
     poles: list[str]
@@ -446,6 +489,41 @@ def open_store(db_path: str | os.PathLike[str] | None, events: str | None = None
         yield store
     finally:
         store.close()
+
+
+@contextmanager
+def _writable(db_path: Path) -> Iterator[Store]:
+    """The store opened for writing for one judgement; one that cannot be opened (another
+    process writing it) is a 503."""
+    try:
+        store = Store(db_path)
+    except StoreError as exc:
+        raise ApiError(503, str(exc)) from None
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def _refused_write(request: Request, token: str) -> tuple[int, str] | None:
+    """Why a write to the annotating server is refused, as (status, message), or None.
+
+    The token must match; the body must be JSON (a form on another site can send only
+    form encodings and plain text without asking first); a browser's Origin must be
+    this server's own."""
+    given = request.headers.get(TOKEN_HEADER, "")
+    if not given or not secrets.compare_digest(given.encode(), token.encode()):
+        return 403, f"a judgement needs the page's token in the {TOKEN_HEADER} header"
+    origin = request.headers.get("origin")
+    if origin is not None:
+        own = {f"{scheme}://{request.headers.get('host', '')}".lower()
+               for scheme in ("http", "https")}
+        if origin.lower() not in own:
+            return 403, f"writes from another origin ({origin}) are refused"
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind != "application/json":
+        return 415, "a judgement is sent as application/json"
+    return None
 
 
 def _call(function, *args, **kwargs):
@@ -515,16 +593,19 @@ _EVENT_FIELDS = (
     "source", "source_country", "source_sector", "source_text",
     "target", "target_country", "target_sector", "target_text",
     "cameo", "root", "quad", "quad_name", "goldstein", "plover", "symmetric", "reported",
-    "trigger", "sentence", "doc_id", "doc_title", "doc_url", "doc_link", "published",
-    "coder", "dataset", "story", "n_reports", "lead",
+    "trigger", "sentence", "sent_start", "doc_id", "doc_title", "doc_url", "doc_link",
+    "published", "coder", "dataset", "story", "n_reports", "lead",
     # Where an imported record came from (NULL for coded events).
     "publisher", "place_name", "place_admin", "place_country", "latitude", "longitude",
     "story_id", "notes",
 )  # fmt: skip
+_KEY = ["doc_id", "sent_start", "source", "target", "root"]
 
 
-def _event_records(frame: pd.DataFrame) -> list[Record]:
-    from equipoise.outputs.report import safe_url
+def _event_records(frame: pd.DataFrame, judged: pd.DataFrame | None = None) -> list[Record]:
+    """Events as JSON records, each with ``marks`` (where its actors and trigger are in
+    its sentence, as the report marks them) and ``judgement`` (the analyst's, or null)."""
+    from equipoise.outputs.report import highlight, safe_url
 
     frame = frame.copy()
     if "doc_url" in frame.columns:
@@ -534,7 +615,22 @@ def _event_records(frame: pd.DataFrame) -> list[Record]:
         for q in frame.get("quad", pd.Series([None] * len(frame)))
     ]
     columns = [c for c in _EVENT_FIELDS if c in frame.columns]
-    return records(frame[columns])
+    found = records(frame[columns])
+    texts = {side: frame.get(f"{side}_text", pd.Series([None] * len(frame))).tolist()
+             for side in ("source", "target")}
+    verdicts: dict[tuple, dict[str, Any]] = {}
+    if judged is not None and len(judged):
+        for row in judged.to_dict("records"):
+            verdicts[tuple(row[k] for k in _KEY)] = {
+                "verdict": row["verdict"], "cameo": plain(row.get("cameo")),
+                "reason": row["reason"], "who": row.get("who"),
+            }
+    for i, record in enumerate(found):
+        sentence = str(record.get("sentence") or "")
+        record["marks"] = highlight(sentence, texts["source"][i], texts["target"][i],
+                                    record.get("trigger"))
+        record["judgement"] = verdicts.get(tuple(record.get(k) for k in _KEY))
+    return found
 
 
 # --------------------------------------------------------------------------- application
@@ -565,6 +661,8 @@ def create_app(
     events: str | None = None,
     allowed_hosts: Sequence[str] | None = None,
     busy_timeout: float = BUSY_TIMEOUT,
+    annotate: bool = False,
+    who: str = "",
 ) -> FastAPI:
     """The dashboard and its JSON API over the store at ``db_path``, opened read-only, or
     over the Parquet event dataset ``events`` (a folder or fsspec URL; ``db_path`` None).
@@ -572,14 +670,23 @@ def create_app(
     ``un_votes`` (the table of :mod:`equipoise.sources.unvotes`) turns on
     ``/api/unvotes``. ``allowed_hosts`` are the Host headers accepted (default the
     loopback names); ``["*"]`` accepts any. A request waits at most ``busy_timeout``
-    seconds for its turn to compute (503 after that).
+    seconds for its turn to compute (503 after that). ``annotate`` lets the page
+    record the analyst's judgements of events (as ``who``); it needs loopback hosts.
     """
     if (db_path is None) == (events is None):
         raise ValueError("give a store or a Parquet event dataset")
+    if annotate and db_path is None:
+        raise ValueError("annotating stores judgements in a store: a Parquet event dataset "
+                         "has none")
     db = Path(db_path).expanduser() if db_path is not None else None
     # What every api call reads, and the name the page shows.
     where: dict[str, Any] = {"db": db} if db is not None else {"events": events}
     label = db.name if db is not None else str(events).rstrip("/").rsplit("/", 1)[-1]
+    hosts = {h.lower() for h in (allowed_hosts if allowed_hosts is not None else LOCAL_HOSTS)}
+    if annotate and not hosts <= set(LOCAL_HOSTS):
+        raise ValueError("annotating is for a dashboard on 127.0.0.1 only")
+    # Known to the page this server serves and to nothing else: a write must carry it.
+    token = secrets.token_urlsafe(32) if annotate else ""
     app = FastAPI(
         title="equipoise dashboard API",
         version=_version(),
@@ -597,7 +704,7 @@ def create_app(
     app.state.db_path = db
     app.state.un_votes = un_votes
     app.state.turns = _Turns(ANALYSES_AT_ONCE, busy_timeout)
-    hosts = {h.lower() for h in (allowed_hosts if allowed_hosts is not None else LOCAL_HOSTS)}
+    app.state.annotate = annotate
 
     def computing():
         return app.state.turns.turn()
@@ -613,6 +720,11 @@ def create_app(
             response = JSONResponse(
                 {"detail": f"requests from another site ({site}) are refused"}, status_code=403
             )
+        elif (annotate and request.url.path == _JUDGEMENTS
+              and request.method not in ("GET", "HEAD", "OPTIONS")):
+            refused = _refused_write(request, token)
+            response = (JSONResponse({"detail": refused[1]}, status_code=refused[0])
+                        if refused else await call_next(request))
         else:
             response = await call_next(request)
         for name, value in _SECURITY_HEADERS.items():
@@ -674,6 +786,8 @@ def create_app(
             store_name=label,
             has_unvotes=app.state.un_votes is not None,
             version=_version(),
+            annotate=annotate,
+            token=token,
         )
         return HTMLResponse(html, headers={"Content-Security-Policy": _CSP})
 
@@ -709,7 +823,8 @@ def create_app(
         the bloc codes of the membership table (usable as focal or pole). With ``focal``,
         also the actors that focal's events are with (by code or country), most first."""
         focal = None if q.focal is None else _call(actor_code, q.focal, "focal")
-        with open_store(db, events) as store:
+        # Annotating, a write may come at any time: wait for it (see judge_endpoint).
+        with computing() if annotate else nullcontext(), open_store(db, events) as store:
             stats = store.stats()
             found = _counts(store.actor_counts())
             partners = []
@@ -797,6 +912,12 @@ def create_app(
                 rows = rows[rows["direction"].isin([q.direction, "both"])]
         if _export(q.format):
             return _csv(rows.head(q.limit), f"events-{query.focal}-{query.poles[0]}.csv")
+        judged = None
+        if len(rows):
+            # In turn with the analyses and the writes of an annotating server: DuckDB lets
+            # one process hold a file read-only or for writing, not both at once.
+            with computing(), open_store(db, events) as store:
+                judged = store.judgements()
         return {
             "focal": query.focal,
             "pole": query.poles[0],
@@ -804,8 +925,49 @@ def create_app(
             "start": plain(start),
             "end": plain(end),
             "total": len(rows),
-            "events": _event_records(rows.head(q.limit)) if len(rows) else [],
+            "events": _event_records(rows.head(q.limit), judged) if len(rows) else [],
         }
+
+    @app.get(
+        _JUDGEMENTS,
+        response_model=JudgementsResponse,
+        summary="The analyst's judgements of events, and whether this server takes them",
+    )
+    def judgements_endpoint() -> dict[str, Any]:
+        """Every judgement in the store (as ``equipoise judgements`` lists them): the
+        event's key, exclude or miscoded, the right code, reason, who and when."""
+        with computing(), open_store(db, events) as store:
+            table = store.judgements()
+        return {"annotate": annotate, "judgements": records(table)}
+
+    if annotate:
+        @app.post(_JUDGEMENTS, summary="Exclude an event, or mark it miscoded, with a reason")
+        def judge_endpoint(body: Judgement) -> dict[str, Any]:
+            """Stored as ``equipoise judge`` stores it: kept apart from the coder's output,
+            so it holds when the document is coded again, and applied to every analysis.
+            Needs ``equipoise serve --annotate`` and the page's token."""
+            from equipoise.reference.cameo import cameo_table
+
+            if body.verdict == "miscoded" and body.cameo is None:
+                raise ApiError(422, "cameo: a miscoded event needs its right CAMEO code")
+            if body.cameo is not None and body.cameo not in cameo_table():
+                raise ApiError(422, f"cameo: unknown CAMEO code {body.cameo!r}")
+            with computing(), _writable(db) as store:
+                try:
+                    store.judge(*body.key(), verdict=body.verdict, reason=body.reason,
+                                who=who, cameo=body.cameo if body.verdict == "miscoded" else None)
+                except StoreError as exc:  # no such event: the request names it wrong
+                    raise ApiError(422, str(exc)) from None
+            return {"stored": True, "verdict": body.verdict, "event": body.key()}
+
+        @app.delete(_JUDGEMENTS, summary="Withdraw the judgement of an event")
+        def unjudge_endpoint(body: EventKey) -> dict[str, Any]:
+            """The event counts again as the coder coded it."""
+            with computing(), _writable(db) as store:
+                done = store.unjudge(*body.key())
+            if not done:
+                raise ApiError(404, "no judgement of this event to withdraw")
+            return {"withdrawn": True, "event": body.key()}
 
     @app.get(
         "/api/places",
@@ -818,7 +980,7 @@ def create_app(
         coordinates; coded news does not, and then ``places`` is empty)."""
         query = _asked(q.query)
         with computing():
-            table = _call(api.places, query, db=db)
+            table = _call(api.places, query, **where)
         return {
             "focal": query.focal,
             "poles": list(query.poles),
@@ -896,18 +1058,24 @@ def serve(
     un_votes: pd.DataFrame | None = None,
     events: str | None = None,
     log_level: str = "info",
+    annotate: bool = False,
+    who: str = "",
 ) -> None:
     """Serve the dashboard for the store ``db`` at http://host:port/ until interrupted.
 
     Bound to 127.0.0.1 by default: the dashboard has no login, so binding to another
-    address shows the store to everyone who can reach it.
+    address shows the store to everyone who can reach it. ``annotate`` (judgements from
+    the page, recorded as ``who``) is refused on any address but the loopback ones.
     """
     import uvicorn
 
+    if annotate and host not in LOCAL_HOSTS:
+        raise ValueError(f"annotating is for a dashboard on 127.0.0.1 only, not {host}")
     hosts = list(LOCAL_HOSTS)
     if host in ("0.0.0.0", "::", ""):
         hosts = ["*"]
     elif host not in hosts:
         hosts.append(host)
-    app = create_app(db, un_votes=un_votes, events=events, allowed_hosts=hosts)
+    app = create_app(db, un_votes=un_votes, events=events, allowed_hosts=hosts,
+                     annotate=annotate, who=who)
     uvicorn.run(app, host=host, port=port, log_level=log_level, server_header=False)

@@ -453,14 +453,25 @@
     const widest = Math.max(60, ...rows.map((s) => textWidth(s, 13)));
     const labelW = Math.min(widest + 16 + swatch, width * 0.4);
     const cellH = opts.cellHeight || 40;
-    const top = 34;
     const cellW = (width - labelW - 16) / Math.max(cols.length, 1);
+    // A column label wider than its cell goes on two lines, split at the middle space.
+    const heads = cols.map((column) => {
+      if (textWidth(column) <= cellW - 8 || column.indexOf(' ') < 0) return [column];
+      const spaces = [];
+      for (let k = 0; k < column.length; k += 1) if (column[k] === ' ') spaces.push(k);
+      const cut = spaces.reduce((best, k) => (
+        Math.abs(k - column.length / 2) < Math.abs(best - column.length / 2) ? k : best));
+      return [column.slice(0, cut), column.slice(cut + 1)];
+    });
+    const top = heads.some((lines) => lines.length > 1) ? 48 : 34;
     const height = top + rows.length * cellH + 56;
     const svg = svgRoot(container, width, height, spec.label);
 
-    cols.forEach((column, j) => {
-      text(svg, labelW + cellW * (j + 0.5), top - 12, column, {
-        'text-anchor': 'middle', fill: MUTED, 'font-weight': 600,
+    heads.forEach((lines, j) => {
+      lines.forEach((line, k) => {
+        text(svg, labelW + cellW * (j + 0.5), top - 12 - 14 * (lines.length - 1 - k), line, {
+          'text-anchor': 'middle', fill: MUTED, 'font-weight': 600,
+        });
       });
     });
     rows.forEach((rowLabel, i) => {
@@ -504,7 +515,9 @@
         offset: `${k * 10}%`, 'stop-color': colour(dMin + ((dMax - dMin) * k) / 10),
       }, gradient);
     }
-    const barW = Math.min(320, width - labelW - 16);
+    const words = spec.legend ? `${spec.legend.neg || ''} ◀ ▶ ${spec.legend.pos || ''}` : '';
+    // The bar leaves room for the words after it.
+    const barW = Math.max(80, Math.min(320, width - labelW - 16 - (words ? textWidth(words, 11) + 12 : 0)));
     const barY = top + rows.length * cellH + 14;
     const small = { fill: MUTED, 'font-size': 11 };
     const middle = labelW + (barW * (center - dMin)) / ((dMax - dMin) || 1);
@@ -513,10 +526,7 @@
     text(svg, middle, barY + 24, format(center), Object.assign({ 'text-anchor': 'middle' }, small));
     const end = Object.assign({ 'text-anchor': 'end' }, small);
     text(svg, labelW + barW, barY + 24, format(dMax), end);
-    if (spec.legend) {
-      const words = `${spec.legend.neg || ''} ◀ ▶ ${spec.legend.pos || ''}`;
-      text(svg, labelW + barW + 12, barY + 9, words, small);
-    }
+    if (words) text(svg, labelW + barW + 12, barY + 9, words, small);
     return svg;
   }
 

@@ -9,9 +9,13 @@
  * written with textContent or as an attribute value, never parsed as HTML. A document
  * link is made only for plain http(s) URLs.
  *
- * The question asked (focal, poles, window, frequency, options) lives in the URL
- * fragment, e.g. #focal=AZE&poles=TUR,RUS,IRN&freq=quarter, so a view can be
- * bookmarked or shared.
+ * The question asked (focal, poles, window, frequency, options, a second focal to
+ * compare) lives in the URL fragment, e.g. #focal=AZE&poles=TUR,RUS,IRN&freq=quarter,
+ * so a view can be bookmarked or shared.
+ *
+ * A server started with `equipoise serve --annotate` puts a token in the page; the
+ * event list then offers to exclude an event or mark it miscoded, sent to
+ * /api/judgements with that token, and the view is computed again.
  */
 (function () {
   'use strict';
@@ -52,11 +56,13 @@
   const FALLBACK_PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9',
     '#7F3C8D', '#4D4D4D'];
   const PALETTE = (Charts && Charts.palette) || FALLBACK_PALETTE;
+  // The heat map's least width in px; a narrower box scrolls it sideways.
+  const HEAT_MIN_WIDTH = 440;
   const FIELDS = ['focal', 'poles', 'start', 'end', 'freq', 'weight', 'direction', 'ci',
-    'min_events', 'measure'];
+    'min_events', 'measure', 'compare'];
   const DEFAULTS = {
     focal: '', poles: [], start: '', end: '', freq: 'month', weight: 'count',
-    direction: 'out', ci: '', min_events: '3', measure: 'tilt',
+    direction: 'out', ci: '', min_events: '3', measure: 'tilt', compare: '',
   };
 
   const state = Object.assign({}, DEFAULTS, { poles: [] });
@@ -67,7 +73,10 @@
   let unvotes = null; // the last /api/unvotes answer on screen
   let updateSeq = 0;
   let eventsSeq = 0;
-  const hasUnvotes = document.getElementById('config').dataset.unvotes === 'true';
+  let listed = null; // { selection, body } of the event list on screen
+  const config = document.getElementById('config').dataset;
+  const hasUnvotes = config.unvotes === 'true';
+  const annotating = config.annotate === 'true' && Boolean(config.token);
 
   // ------------------------------------------------------------------ helpers
 
@@ -173,6 +182,7 @@
       found[key] = key === 'poles' ? splitCodes(value) : value;
     }
     if (found.focal) found.focal = found.focal.toUpperCase();
+    if (found.compare) found.compare = found.compare.toUpperCase();
     return found;
   }
 
@@ -192,6 +202,7 @@
 
   function writeForm() {
     $('focal').value = state.focal;
+    $('compare').value = state.compare;
     for (const key of ['start', 'end', 'freq', 'weight', 'direction', 'ci', 'measure']) {
       $(key).value = state[key];
     }
@@ -201,6 +212,7 @@
 
   function readForm() {
     state.focal = $('focal').value.trim().toUpperCase();
+    state.compare = $('compare').value.trim().toUpperCase();
     for (const key of ['start', 'end', 'freq', 'weight', 'direction', 'ci', 'measure']) {
       state[key] = $(key).value.trim();
     }
@@ -215,6 +227,13 @@
     if (bad) return `“${bad}” is not an actor code.`;
     if (!state.poles.length) return 'Add at least one pole (e.g. TUR, RUS, NATO).';
     if (state.poles.includes(state.focal)) return `${state.focal} cannot be both focal and pole.`;
+    if (state.compare && !CODE.test(state.compare)) return `“${state.compare}” is not an actor code.`;
+    if (state.compare && state.poles.includes(state.compare)) {
+      return `${state.compare} cannot be compared while it is a pole.`;
+    }
+    if (state.compare && state.compare === state.focal) {
+      return 'Compare with another state than the focal one.';
+    }
     if (state.start && state.end && state.start > state.end) return 'From is after To.';
     if (!/^\d+$/.test(state.min_events)) return 'Min. events must be a whole number.';
     return '';
@@ -224,6 +243,14 @@
 
   function poleColour(code, index) {
     return colours.get(code) || PALETTE[index % PALETTE.length];
+  }
+
+  /** Dark or white text, whichever reads better on `hex` (WCAG contrast). */
+  function inkOn(hex) {
+    const n = parseInt(String(hex).replace('#', ''), 16);
+    const lin = (v) => { const c = v / 255; return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4); };
+    const lum = 0.2126 * lin((n >> 16) & 255) + 0.7152 * lin((n >> 8) & 255) + 0.0722 * lin(n & 255);
+    return (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) ? '#111820' : '#ffffff';
   }
 
   function drawChips() {
@@ -237,7 +264,7 @@
       });
       const chip = h('span', {
         class: 'chip', title: label(code), 'data-code': code,
-        vars: { '--chip': poleColour(code, i) },
+        vars: { '--chip': poleColour(code, i), '--chip-ink': inkOn(poleColour(code, i)) },
       }, [code, remove]);
       box.insertBefore(chip, input);
     });
@@ -388,9 +415,14 @@
       }
       update();
     });
-    for (const id of ['start', 'end', 'freq', 'weight', 'direction', 'ci', 'min-events']) {
+    for (const id of ['start', 'end', 'freq', 'weight', 'direction', 'ci', 'min-events', 'compare']) {
       $(id).addEventListener('change', () => update());
     }
+    for (const id of ['ev-q', 'ev-quad', 'ev-sort']) {
+      $(id).addEventListener('input', drawEventList);
+      $(id).addEventListener('change', drawEventList);
+    }
+    $('event-filters').addEventListener('submit', (event) => event.preventDefault());
     $('measure').addEventListener('change', () => {
       state.measure = $('measure').value;
       writeHash();
@@ -419,7 +451,8 @@
     });
   }
 
-  async function update() {
+  /** Compute the view again; `keep` lists the same events again afterwards. */
+  async function update(keep) {
     readForm();
     const wrong = problem();
     if (wrong) { setStatus(wrong, true); return; }
@@ -433,13 +466,20 @@
     busy(true);
     setStatus(`Computing ${state.focal} between ${joinAnd(state.poles)}…`);
     try {
-      const [aligned, points] = await Promise.all([
+      const [aligned, points, compared] = await Promise.all([
         getJSON('/api/align', Object.assign({ ci: state.ci }, params)),
         getJSON('/api/changepoints', params).catch((err) => ({ error: err.message })),
+        // The second focal state, against the same poles, window and options.
+        state.compare
+          ? getJSON('/api/align', Object.assign({ ci: state.ci }, params, { focal: state.compare }))
+            .catch((err) => ({ error: err.message, focal: state.compare }))
+          : Promise.resolve(null),
       ]);
       if (seq !== updateSeq) return;
-      current = { params, align: aligned, changepoints: points };
+      current = { params, align: aligned, changepoints: points, compare: compared };
+      const again = keep === true && listed ? listed.selection : null;
       render(current);
+      if (again) showEvents(again, { scroll: false });
       if (hasUnvotes) drawUnvotes(params);
       drawPlaces(params);
     } catch (err) {
@@ -465,10 +505,15 @@
     // The API gives each pole its colour, the same as the report's.
     colours = new Map(a.poles.map((p, i) => [p, (a.colours && a.colours[p]) || PALETTE[i % PALETTE.length]]));
     drawChips();
-    const title = `${a.focal} between ${joinAnd(a.poles)}`;
+    const other = view.compare;
+    const title = other ? `${a.focal} and ${other.focal} between ${joinAnd(a.poles)}`
+      : `${a.focal} between ${joinAnd(a.poles)}`;
     $('title').textContent = title;
     document.title = `${title} · equipoise`;
     $('verdict').textContent = a.verdict;
+    $('verdict-2').hidden = !other;
+    $('verdict-2').textContent = !other ? ''
+      : other.error ? `${other.focal}: ${other.error}` : other.verdict;
     $('verdict-card').hidden = false;
     const periods = periodsOf(a.records);
     const events = a.summary.reduce((n, row) => n + row.n_events, 0);
@@ -483,11 +528,23 @@
     resetEvents();
   }
 
-  function exportButtons(container, name) {
+  /** The address of an API table as CSV, for a download link. */
+  function csvLink(path, params) {
+    const query = new URLSearchParams();
+    for (const [key, value] of Object.entries(params)) {
+      if (value !== '' && value !== null && value !== undefined) query.set(key, String(value));
+    }
+    query.set('format', 'csv');
+    return `${path}?${query}`;
+  }
+
+  function exportButtons(container, name, focal, table) {
     const svg = container.querySelector('svg');
     if (!svg) return;
-    const base = `equipoise-${current.align.focal}-${name}`;
+    const base = `equipoise-${focal || current.align.focal}-${name}`;
     const bar = h('div', { class: 'export' }, [
+      table ? h('a', { class: 'download', href: table, download: true, text: 'CSV',
+        title: 'The table behind this chart, as CSV' }) : null,
       h('button', { type: 'button', text: 'SVG', title: 'Download this chart as SVG',
         onclick: () => Charts.exportSVG(svg, `${base}.svg`) }),
       h('button', { type: 'button', text: 'PNG', title: 'Download this chart as PNG',
@@ -506,24 +563,60 @@
     const info = MEASURES[measure];
     $('tilt-heading').textContent = info.heading;
     $('tilt-note').textContent = info.note + ' Shaded bands are bootstrap intervals (choose a level ' +
-      'under Intervals); dashed lines mark change points in the tilt. Click a point for the events behind it.';
-    const container = $('tilt-chart');
-    const periods = periodsOf(a.records);
-    if (!periods.length) { empty(container, 'No events between these actors in this window.'); return; }
-    const byCell = new Map(a.records.map((row) => [`${row.period}|${row.pole}`, row]));
-    const hasBands = a.records.some((row) => finite(row[`${measure}_lo`]));
-    const series = a.poles.map((pole) => {
-      const rows = periods.map((p) => byCell.get(`${p}|${pole}`) || {});
-      return {
-        name: pole,
-        color: colours.get(pole),
-        values: rows.map((row) => (finite(row[measure]) ? row[measure] : null)),
-        lo: hasBands ? rows.map((row) => row[`${measure}_lo`]) : undefined,
-        hi: hasBands ? rows.map((row) => row[`${measure}_hi`]) : undefined,
-        titles: rows.map((row) => pointTitle(row, pole, measure)),
-        data: rows.map((row) => ({ pole, period: row.period })),
-      };
-    });
+      'under Intervals); dashed lines mark change points in the tilt. Click a point for the events behind it.' +
+      (view.compare ? ' Both charts share their axes and pole colours.' : '');
+    // A second focal state is drawn beside the first, on the same periods and y axis.
+    const other = view.compare && !view.compare.error ? view.compare : null;
+    const panels = [{ align: a, node: $('tilt-chart'), markers: changeMarkers(view, measure) }];
+    if (other) panels.push({ align: other, node: $('tilt-chart-2'), markers: [] });
+    const two = Boolean(view.compare);
+    $('tilt-grid').classList.toggle('two', two);
+    $('compare-panel').hidden = !two;
+    $('tilt-title').hidden = !two;
+    $('tilt-title').textContent = label(a.focal);
+    if (two) $('tilt-title-2').textContent = label(view.compare.focal);
+    if (view.compare && view.compare.error) empty($('tilt-chart-2'), view.compare.error);
+    const periods = Array.from(new Set(panels.flatMap((p) => periodsOf(p.align.records)))).sort();
+    const yDomain = two ? sharedDomain(panels.map((p) => p.align.records), measure) : undefined;
+    for (const panel of panels) {
+      const container = panel.node;
+      const b = panel.align;
+      if (!periodsOf(b.records).length) {
+        empty(container, `No events between ${b.focal} and these poles in this window.`);
+        continue;
+      }
+      const byCell = new Map(b.records.map((row) => [`${row.period}|${row.pole}`, row]));
+      const hasBands = b.records.some((row) => finite(row[`${measure}_lo`]));
+      const series = b.poles.map((pole) => {
+        const rows = periods.map((p) => byCell.get(`${p}|${pole}`) || {});
+        return {
+          name: pole,
+          color: colours.get(pole),
+          values: rows.map((row) => (finite(row[measure]) ? row[measure] : null)),
+          lo: hasBands ? rows.map((row) => row[`${measure}_lo`]) : undefined,
+          hi: hasBands ? rows.map((row) => row[`${measure}_hi`]) : undefined,
+          titles: rows.map((row) => pointTitle(row, pole, measure, b.focal)),
+          data: rows.map((row) => ({ pole, period: row.period, focal: b.focal })),
+        };
+      });
+      Charts.lineChart(container, {
+        x: periods,
+        series,
+        markers: panel.markers,
+        yLabel: info.axis,
+        yDomain,
+        label: `${info.heading}: ${b.focal}`,
+      }, {
+        height: two ? 300 : 340,
+        markerPlacement: 'before',
+        onPointClick: (d) => showEvents({ pole: d.data.pole, period: d.data.period, focal: d.data.focal }),
+      });
+      exportButtons(container, measure, b.focal, csvLink('/api/align', Object.assign(
+        {}, current.params, { focal: b.focal, ci: state.ci })));
+    }
+  }
+
+  function changeMarkers(view, measure) {
     const markers = [];
     const cps = view.changepoints;
     if (measure === 'tilt' && cps && cps.points) {
@@ -537,23 +630,28 @@
         });
       }
     }
-    Charts.lineChart(container, {
-      x: periods,
-      series,
-      markers,
-      yLabel: info.axis,
-      label: `${info.heading}: ${a.focal}`,
-    }, {
-      height: 340,
-      markerPlacement: 'before',
-      onPointClick: (d) => showEvents({ pole: d.data.pole, period: d.data.period }),
-    });
-    exportButtons(container, measure);
+    return markers;
   }
 
-  function pointTitle(row, pole, measure) {
+  /** One y range for several charts of `measure`: their values and bands, and zero. */
+  function sharedDomain(tables, measure) {
+    let lo = 0;
+    let hi = 0;
+    for (const rows of tables) {
+      for (const row of rows) {
+        for (const key of [measure, `${measure}_lo`, `${measure}_hi`]) {
+          if (finite(row[key])) { lo = Math.min(lo, row[key]); hi = Math.max(hi, row[key]); }
+        }
+      }
+    }
+    if (lo === hi) return undefined;
+    const ticks = Charts.niceTicks(lo, hi, 6);
+    return [Math.min(ticks[0], lo), Math.max(ticks[ticks.length - 1], hi)];
+  }
+
+  function pointTitle(row, pole, measure, focal) {
     if (!row.period) return '';
-    const parts = [`${pole} · ${row.period}`];
+    const parts = [`${focal} – ${pole} · ${row.period}`];
     const value = row[measure];
     let main = `${measure === 'net_coop' ? 'net cooperation' : measure} ${signed(value)}`;
     if (finite(row[`${measure}_lo`])) {
@@ -592,7 +690,7 @@
       zeroLine: false,
       yLabel: 'equidistance',
       label: `Equidistance: ${a.focal}`,
-    }, { width: 560, height: 280, format: (v) => plain(v) });
+    }, { width: Math.min(560, container.clientWidth || 560), height: 280, format: (v) => plain(v) });
     exportButtons(container, 'equidistance');
   }
 
@@ -623,7 +721,7 @@
       empty(container, 'No events between these actors in this window.');
       return;
     }
-    Charts.heatMap(container, {
+    const svg = Charts.heatMap(container, {
       rows,
       columns: QUADS.map((q) => q.short),
       values,
@@ -634,7 +732,7 @@
       legend: { neg: 'conflict', pos: 'cooperation' },
       label: `Events by dyad and quad class: ${a.focal}`,
     }, {
-      width: 640,
+      width: Math.max(container.clientWidth || 640, HEAT_MIN_WIDTH),
       cellHeight: 34,
       format: (v) => (finite(v) ? String(Math.abs(v)) : ''),
       onCellClick: (d) => {
@@ -642,6 +740,8 @@
         showEvents({ pole: cell.pole, direction: cell.direction, quad: QUADS[d.columnIndex].n });
       },
     });
+    // Never narrower than its labels need: a narrow screen scrolls it inside its box.
+    svg.style.minWidth = HEAT_MIN_WIDTH + 'px';
     exportButtons(container, 'dyads-by-quad');
   }
 
@@ -705,21 +805,25 @@
     $('events-heading').textContent = 'Events behind a point';
     $('events-count').textContent = '';
     $('events-note').hidden = false;
+    $('event-filters').hidden = true;
+    $('events-csv').hidden = true;
+    listed = null;
     clear($('events-list'));
   }
 
-  async function showEvents(selection) {
+  async function showEvents(selection, how) {
     if (!current) return;
     const p = current.params;
+    const focal = selection.focal || p.focal;
     const params = {
-      focal: p.focal, pole: selection.pole, freq: p.freq, start: p.start, end: p.end,
+      focal, pole: selection.pole, freq: p.freq, start: p.start, end: p.end,
       direction: selection.direction || p.direction, limit: 200,
     };
     if (selection.period) params.period = selection.period;
     if (selection.quad) params.quad = selection.quad;
     const seq = ++eventsSeq;
     const arrow = params.direction === 'out' ? '→' : params.direction === 'in' ? '←' : '–';
-    let heading = `${p.focal} ${arrow} ${selection.pole}`;
+    let heading = `${focal} ${arrow} ${selection.pole}`;
     heading += selection.period ? `, ${selection.period}` : ', whole window';
     if (selection.quad) heading += `, ${QUADS[selection.quad - 1].name}`;
     $('events-heading').textContent = `Events: ${heading}`;
@@ -736,16 +840,53 @@
       return;
     }
     if (seq !== eventsSeq) return;
-    $('events-count').textContent = body.total > body.events.length
+    listed = { selection, body };
+    const csv = $('events-csv');
+    csv.hidden = !body.events.length;
+    csv.href = csvLink('/api/events', Object.assign({}, params, { limit: 1000 }));
+    $('event-filters').hidden = !body.events.length;
+    drawEventList();
+    if (!how || how.scroll !== false) {
+      $('events-card').scrollIntoView({ behavior: 'smooth', block: 'start' });
+    }
+  }
+
+  /** The listed events that pass the list's filters, in the order asked. */
+  function filteredEvents() {
+    const words = $('ev-q').value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+    const quad = $('ev-quad').value;
+    const order = $('ev-sort').value;
+    const shown = listed.body.events.filter((e) => {
+      if (quad && String(e.quad) !== quad) return false;
+      if (!words.length) return true;
+      const hay = [e.sentence, e.source, e.target, e.source_text, e.target_text, e.cameo,
+        e.quad_name, e.doc_title, e.dataset].join(' ').toLowerCase();
+      return words.every((w) => hay.includes(w));
+    });
+    if (order === '-date') shown.reverse();
+    if (order === 'strength') {
+      shown.sort((x, y) => Math.abs(y.goldstein || 0) - Math.abs(x.goldstein || 0));
+    }
+    return shown;
+  }
+
+  function drawEventList() {
+    if (!listed) return;
+    const body = listed.body;
+    const list = clear($('events-list'));
+    const shown = filteredEvents();
+    let count = body.total > body.events.length
       ? `${body.events.length} of ${plural(body.total, 'event')}`
       : plural(body.total, 'event');
-    clear(list);
+    if (shown.length !== body.events.length) count = `${shown.length} shown · ${count}`;
+    $('events-count').textContent = count;
     if (!body.events.length) {
       list.append(h('p', { class: 'empty', text: 'No events in this cell.' }));
+    } else if (!shown.length) {
+      list.append(h('p', { class: 'empty', text: 'No listed event matches these filters.' }));
     } else {
-      list.append(eventsTable(body.events));
+      list.append(eventsTable(shown));
     }
-    $('events-card').scrollIntoView({ behavior: 'smooth', block: 'start' });
   }
 
   function actorCell(e) {
@@ -759,8 +900,141 @@
     return cell;
   }
 
+  /** The sentence with its actors and trigger marked, as the report marks them. */
+  function evidenceCell(e) {
+    const cell = h('td', { class: 'sentence' });
+    const text = e.sentence || '';
+    let at = 0;
+    for (const [start, end, kind] of e.marks || []) {
+      if (start < at || end > text.length) continue;
+      cell.append(text.slice(at, start));
+      const names = { s: ['actor src', `source: ${e.source}`], t: ['actor tgt', `target: ${e.target}`],
+        v: ['trigger', `trigger of ${e.cameo || 'the event'}`] };
+      const [cls, title] = names[kind] || names.v;
+      cell.append(h('mark', { class: cls, title, text: text.slice(start, end) }));
+      at = end;
+    }
+    cell.append(text.slice(at));
+    if (e.reported) cell.append(h('span', { class: 'flag', text: ' (reported)' }));
+    return cell;
+  }
+
+  function eventKey(e) {
+    return { doc_id: e.doc_id, sent_start: e.sent_start, source: e.source, target: e.target, root: e.root };
+  }
+
+  function judgeCell(e) {
+    const cell = h('td', { class: 'judge-cell' });
+    const j = e.judgement;
+    if (j) {
+      const what = j.verdict === 'miscoded' ? `Marked miscoded${j.cameo ? ` (should be ${j.cameo})` : ''}`
+        : 'Excluded';
+      cell.append(h('span', { class: 'judged', text: `${what}: ${j.reason}${j.who ? ` — ${j.who}` : ''}` }));
+    }
+    if (!annotating) return cell;
+    const buttons = h('div', { class: 'judge-buttons' });
+    if (j) {
+      buttons.append(h('button', { type: 'button', class: 'link', text: 'Withdraw',
+        onclick: () => withdraw(e) }));
+    }
+    buttons.append(
+      h('button', { type: 'button', class: 'link', text: 'Exclude…', 'data-judge': 'exclude',
+        onclick: () => judgeForm(cell, e, 'exclude') }),
+      h('button', { type: 'button', class: 'link', text: 'Miscoded…', 'data-judge': 'miscoded',
+        onclick: () => judgeForm(cell, e, 'miscoded') }));
+    cell.append(buttons);
+    return cell;
+  }
+
+  function judgeForm(cell, e, verdict) {
+    const open = cell.querySelector('form');
+    if (open) open.remove();
+    const reason = h('input', { type: 'text', name: 'reason', maxlength: 1000, 'aria-required': 'true',
+      placeholder: verdict === 'exclude' ? 'why it should not count' : 'what is wrong with the coding',
+      'aria-label': 'Reason' });
+    const cameo = verdict === 'miscoded'
+      ? h('input', { type: 'text', name: 'cameo', maxlength: 4, inputmode: 'numeric',
+        placeholder: 'right CAMEO code, e.g. 138', 'aria-label': 'Right CAMEO code' })
+      : null;
+    const error = h('p', { class: 'form-error', role: 'alert' });
+    const form = h('form', { class: 'judge-form', novalidate: true }, [
+      reason, cameo,
+      h('div', { class: 'row' }, [
+        h('button', { type: 'submit', class: 'primary', text: verdict === 'exclude' ? 'Exclude' : 'Mark miscoded' }),
+        h('button', { type: 'button', class: 'link', text: 'Cancel', onclick: () => form.remove() }),
+      ]),
+      error,
+    ]);
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      if (!reason.value.trim()) { error.textContent = 'Give a reason: it is kept with the judgement.'; return; }
+      const body = Object.assign(eventKey(e), { verdict, reason: reason.value.trim() });
+      if (cameo) body.cameo = cameo.value.trim();
+      try {
+        await sendJudgement('POST', body);
+      } catch (err) {
+        error.textContent = err.message;
+        return;
+      }
+      const which = `${e.source}→${e.target} ${e.cameo || ''} of ${formatDate(e.event_date, e.date_precision)}`;
+      if (verdict === 'exclude') {
+        judgeNotice(`Excluded: ${which}. The figures above are computed again without it.`, e);
+      } else {
+        judgeNotice(`Marked miscoded: ${which}. It still counts as coded; ` +
+          '`equipoise judgements --format gold` lists it as a correction.');
+      }
+      update(true);
+    });
+    cell.append(form);
+    reason.focus();
+  }
+
+  async function withdraw(e) {
+    try {
+      await sendJudgement('DELETE', eventKey(e));
+    } catch (err) {
+      judgeNotice(err.message);
+      return;
+    }
+    judgeNotice(`Judgement withdrawn: ${e.source}→${e.target} ${e.cameo || ''} counts as coded.`);
+    update(true);
+  }
+
+  function judgeNotice(message, undoable) {
+    const node = clear($('judge-notice'));
+    node.hidden = !message;
+    node.append(message);
+    if (undoable) {
+      node.append(h('button', { type: 'button', class: 'link', text: 'Undo', onclick: () => withdraw(undoable) }));
+    }
+  }
+
+  async function sendJudgement(method, body) {
+    let response;
+    try {
+      response = await fetch('/api/judgements', {
+        method,
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json',
+          'X-Equipoise-Token': config.token },
+        body: JSON.stringify(body),
+      });
+    } catch (err) {
+      throw new ApiError('the dashboard server does not answer; is `equipoise serve` running?');
+    }
+    let answer = null;
+    try { answer = await response.json(); } catch (err) { answer = null; }
+    if (!response.ok) {
+      const detail = answer && answer.detail;
+      throw new ApiError(typeof detail === 'string' ? detail : `${response.status} ${response.statusText}`);
+    }
+    return answer;
+  }
+
   function eventsTable(events) {
-    const head = h('thead', {}, h('tr', {}, ['Date', 'Actors', 'Event', 'Goldstein', 'Evidence', 'Document']
+    const names = ['Date', 'Actors', 'Event', 'Goldstein', 'Evidence', 'Document'];
+    const judging = annotating || events.some((e) => e.judgement);
+    if (judging) names.push('Judgement');
+    const head = h('thead', {}, h('tr', {}, names
       .map((name, i) => h('th', { class: i === 3 ? 'num' : null, text: name }))));
     const rows = events.map((e) => {
       const g = e.goldstein;
@@ -776,9 +1050,9 @@
         h('td', {}, [h('span', { class: 'code', text: e.cameo || '' }), h('br'),
           h('span', { class: `badge q${e.quad}`, text: e.quad_name || '' })]),
         h('td', { class: `num ${g > 0 ? 'pos' : g < 0 ? 'neg' : 'zero'}`, text: signed(g, 1) }),
-        h('td', { class: 'sentence' }, [e.sentence || '',
-          e.reported ? h('span', { class: 'flag', text: ' (reported)' }) : null]),
+        evidenceCell(e),
         doc,
+        judging ? judgeCell(e) : null,
       ]);
     });
     return h('table', { class: 'events' }, [head, h('tbody', {}, rows)]);
