@@ -942,6 +942,8 @@ def create_app(
         return {"annotate": annotate, "judgements": records(table)}
 
     if annotate:
+        assert db is not None  # annotating without a store is refused above
+
         @app.post(_JUDGEMENTS, summary="Exclude an event, or mark it miscoded, with a reason")
         def judge_endpoint(body: Judgement) -> dict[str, Any]:
             """Stored as ``equipoise judge`` stores it: kept apart from the coder's output,
