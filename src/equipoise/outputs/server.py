@@ -63,11 +63,11 @@ import secrets
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 import pandas as pd
 from fastapi import FastAPI, Request
@@ -475,34 +475,35 @@ class UnvotesResponse(BaseModel):
 # --------------------------------------------------------------------------- helpers
 
 
+_Opened = TypeVar("_Opened", bound=EventReader)
+
+
 @contextmanager
+def _for_request(opener: Callable[[], _Opened]) -> Iterator[_Opened]:
+    """What ``opener`` opens, held for one request and closed after it; a store that cannot
+    be opened is a 503."""
+    try:
+        store = opener()
+    except StoreError as exc:
+        raise ApiError(503, str(exc)) from None
+    try:
+        yield store
+    finally:
+        store.close()
+
+
 def open_store(db_path: str | os.PathLike[str] | None, events: str | None = None
-               ) -> Iterator[Store | EventReader]:
+               ) -> AbstractContextManager[Store | EventReader]:
     """The store (or the Parquet event dataset ``events``) opened read-only for one
     request; one that cannot be read is a 503."""
-    try:
-        store = (api.open_events(events=events) if events is not None
-                 else Store(db_path or "", read_only=True))
-    except StoreError as exc:
-        raise ApiError(503, str(exc)) from None
-    try:
-        yield store
-    finally:
-        store.close()
+    return _for_request(lambda: api.open_events(events=events) if events is not None
+                        else Store(db_path or "", read_only=True))  # fmt: skip
 
 
-@contextmanager
-def _writable(db_path: Path) -> Iterator[Store]:
+def _writable(db_path: Path) -> AbstractContextManager[Store]:
     """The store opened for writing for one judgement; one that cannot be opened (another
     process writing it) is a 503."""
-    try:
-        store = Store(db_path)
-    except StoreError as exc:
-        raise ApiError(503, str(exc)) from None
-    try:
-        yield store
-    finally:
-        store.close()
+    return _for_request(lambda: Store(db_path))
 
 
 def _refused_write(request: Request, token: str) -> tuple[int, str] | None:

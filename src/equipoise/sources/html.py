@@ -17,10 +17,9 @@ from equipoise.sources.errors import SourceError, display_path
 from equipoise.sources.limits import DateRange
 from equipoise.sources.text import (
     MAX_DOCUMENT_BYTES,
-    NO_DATE,
     check_length,
-    mtime_date,
     parse_date,
+    publication_date,
     read_document_file,
 )
 
@@ -87,14 +86,7 @@ def read_html(
                     f"{display_path(path)}: ignoring page date {page_date} outside the "
                     f"accepted range {dates.earliest} to {dates.last}"
                 )
-    if published is None and date_from_mtime:
-        published = mtime_date(path)
-    if published is None:
-        raise SourceError(path, NO_DATE)
-    try:
-        dates.check(published, "publication date")
-    except ValueError as exc:
-        raise SourceError(path, str(exc)) from None
+    published = publication_date(path, published, date_from_mtime=date_from_mtime, dates=dates)
 
     doc = Document.from_text(
         text,

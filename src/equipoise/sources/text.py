@@ -149,6 +149,29 @@ def mtime_date(path: Path) -> dt.date:
 NO_DATE = "no publication date found (give one with --date, or use --date-from-mtime)"
 
 
+def publication_date(
+    path: Path,
+    found: dt.date | None,
+    *,
+    date_from_mtime: bool,
+    dates: DateRange,
+    line: int | None = None,
+) -> dt.date:
+    """The date ``found`` for the document at ``path`` or, with ``date_from_mtime``, the
+    file's modification date, checked against ``dates``. Raises SourceError (at ``line``
+    for a date outside ``dates``) when there is none or it is out of range."""
+    published = found
+    if published is None and date_from_mtime:
+        published = mtime_date(path)
+    if published is None:
+        raise SourceError(path, NO_DATE)
+    try:
+        dates.check(published, "publication date")
+    except ValueError as exc:
+        raise SourceError(path, str(exc), line) from None
+    return published
+
+
 def read_text(
     path: str | Path,
     date: dt.date | None = None,
@@ -186,14 +209,9 @@ def read_text(
             published = parse_date(value)
         except ValueError:
             raise SourceError(path, f"unparseable date {value!r} (use YYYY-MM-DD)", line) from None
-    if published is None and date_from_mtime:
-        published = mtime_date(path)
-    if published is None:
-        raise SourceError(path, NO_DATE)
-    try:
-        dates.check(published, "publication date")
-    except ValueError as exc:
-        raise SourceError(path, str(exc), line) from None
+    published = publication_date(
+        path, published, date_from_mtime=date_from_mtime, dates=dates, line=line
+    )
 
     doc = Document.from_text(
         body,

@@ -475,13 +475,12 @@ class Store(EventReader):
 
         A document ``coder`` failed on is not among them: see :meth:`failed_documents`.
         """
-        rows = self._con.execute(
-            f"SELECT {', '.join('d.' + c for c in _DOCUMENT_COLUMNS)} FROM documents d "
+        return _documents(
+            self._con,
             "WHERE NOT EXISTS (SELECT 1 FROM codings c WHERE c.doc_id = d.id AND c.coder = ?) "
             "ORDER BY d.published NULLS LAST, d.ingested_at, d.id LIMIT ?",
             [coder, limit],
-        ).fetchall()
-        return [Document(**dict(zip(_DOCUMENT_COLUMNS, row, strict=True))) for row in rows]
+        )
 
     def uncoded_after(
         self, coder: str, limit: int, after: str | None = None
@@ -491,14 +490,13 @@ class Store(EventReader):
         Reading page after page with ``after`` visits each once, even while the
         documents of earlier pages are still being coded elsewhere.
         """
-        rows = self._con.execute(
-            f"SELECT {', '.join('d.' + c for c in _DOCUMENT_COLUMNS)} FROM documents d "
+        return _documents(
+            self._con,
             "WHERE d.id > coalesce(?, '') AND NOT EXISTS "
             "(SELECT 1 FROM codings c WHERE c.doc_id = d.id AND c.coder = ?) "
             "ORDER BY d.id LIMIT ?",
             [after, coder, limit],
-        ).fetchall()
-        return [Document(**dict(zip(_DOCUMENT_COLUMNS, row, strict=True))) for row in rows]
+        )
 
     def failed_documents(
         self, coder: str, limit: int | None = None, after: str | None = None
@@ -508,29 +506,28 @@ class Store(EventReader):
         Reading page after page with ``after`` visits each once, even when coding
         one fails again.
         """
-        rows = self._con.execute(
-            f"SELECT {', '.join('d.' + c for c in _DOCUMENT_COLUMNS)} FROM documents d "
+        return _documents(
+            self._con,
             "JOIN codings c ON c.doc_id = d.id AND c.coder = ? AND c.status = 'failed' "
             "WHERE d.id > coalesce(?, '') ORDER BY d.id LIMIT ?",
             [coder, after, limit],
-        ).fetchall()
-        return [Document(**dict(zip(_DOCUMENT_COLUMNS, row, strict=True))) for row in rows]
+        )
 
     def count_failed(self, coder: str) -> int:
-        (n,) = self._con.execute(  # type: ignore[misc]  # aggregates give one row
+        return _count(
+            self._con,
             "SELECT count(*) FROM codings c JOIN documents d ON d.id = c.doc_id "
             "WHERE c.coder = ? AND c.status = 'failed'",
             [coder],
-        ).fetchone()
-        return n
+        )
 
     def count_uncoded(self, coder: str) -> int:
-        (n,) = self._con.execute(  # type: ignore[misc]  # aggregates give one row
+        return _count(
+            self._con,
             "SELECT count(*) FROM documents d WHERE NOT EXISTS "
             "(SELECT 1 FROM codings c WHERE c.doc_id = d.id AND c.coder = ?)",
             [coder],
-        ).fetchone()
-        return n
+        )
 
     def documents_frame(self) -> pd.DataFrame:
         """Every document's metadata and length in characters, without the text."""
@@ -836,6 +833,21 @@ def _quoted(names: Iterable[str]) -> list[str]:
 
 def _actor_code(code: str) -> str:
     return code.strip().upper()
+
+
+def _documents(con: duckdb.DuckDBPyConnection, rest: str, params: list[Any]) -> list[Document]:
+    """The documents ``rest`` picks (the SQL after ``SELECT ... FROM documents d``)."""
+    rows = con.execute(
+        f"SELECT {', '.join('d.' + c for c in _DOCUMENT_COLUMNS)} FROM documents d " + rest,
+        params,
+    ).fetchall()
+    return [Document(**dict(zip(_DOCUMENT_COLUMNS, row, strict=True))) for row in rows]
+
+
+def _count(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> int:
+    """The one number an aggregate query ``sql`` gives."""
+    (n,) = con.execute(sql, params).fetchone()  # type: ignore[misc]  # aggregates give one row
+    return n
 
 
 def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> pd.DataFrame:
