@@ -302,6 +302,20 @@ def _spearman(x: pd.Series, y: pd.Series) -> float:
     return float(np.corrcoef(ranks.iloc[:, 0], ranks.iloc[:, 1])[0, 1])
 
 
+def _permutation_p(x: pd.Series, y: pd.Series, seed: int, draws: int = 10_000) -> float:
+    """One-sided p of Spearman's rho under random pairing: the share of ``draws``
+    shuffles of ``y`` whose rho is at least the observed one (the observed included)."""
+    both = pd.concat([x, y], axis=1).dropna().rank()
+    if len(both) < 3:
+        return float("nan")
+    a, b = both.iloc[:, 0].to_numpy(), both.iloc[:, 1].to_numpy()
+    observed = np.corrcoef(a, b)[0, 1]
+    rng = np.random.default_rng(seed)
+    shuffled = rng.permuted(np.tile(b, (draws, 1)), axis=1)
+    rhos = np.array([np.corrcoef(a, row)[0, 1] for row in shuffled])
+    return float((1 + (rhos >= observed - 1e-12).sum()) / (draws + 1))
+
+
 def _auc(high: pd.Series, low: pd.Series) -> float:
     """The probability that a value of ``high`` exceeds one of ``low`` (ties count half)."""
     a, b = high.dropna().to_numpy(), low.dropna().to_numpy()
@@ -433,6 +447,8 @@ def convergent_validity(quick: bool, seed: int) -> Outcome:
             both = table[[tilt, column]].dropna()
             figures[f"min_events {m}: Spearman with {label}"] = _spearman(
                 both[tilt], both[column])
+            figures[f"min_events {m}: one-sided p, {label}"] = _permutation_p(
+                both[tilt], both[column], seed, 2_000 if quick else 10_000)
             figures[f"min_events {m}: states with both ({column})"] = float(len(both))
     return Outcome(figures, "expectation: positive correlations (figures only)", None,
                    ["ICEWS 2018 sample (two days of events), USA-vs-RUS tilt per state, "
