@@ -492,9 +492,11 @@ def open_store(db_path: str | os.PathLike[str] | None, events: str | None = None
 
 
 @contextmanager
-def _writable(db_path: Path) -> Iterator[Store]:
+def _writable(db_path: Path | None) -> Iterator[Store]:
     """The store opened for writing for one judgement; one that cannot be opened (another
     process writing it) is a 503."""
+    if db_path is None:  # refused when the app is made: judgements need a store
+        raise ApiError(409, "judgements are stored in a store, not a Parquet event dataset")
     try:
         store = Store(db_path)
     except StoreError as exc:
