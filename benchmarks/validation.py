@@ -1,7 +1,7 @@
 """Generated-data checks of the measures: each figure the methodology promises, measured.
 
 usage: python benchmarks/validation.py [--only NAME[,NAME...]] [--quick] [--seed 0]
-                                      [--break-runs 400]
+                                      [--break-runs 400] [--db STORE]
 
 The checks below come first; then those of ``benchmarks/validation_breaks.py`` (stories
 counted once, false breaks and power of the change-point test, break stability), which
@@ -34,6 +34,24 @@ equidistance_coverage
 tilt_coverage
     Figures only (INFO): how often the 90% percentile interval of each pole's tilt holds
     the true tilt, with 30 events per pole and with 60/10/10.
+
+Real data (INFO "skipped: data absent" without it)
+------------------------------------------------
+convergent_validity
+    The shared ICEWS 2018 sample, imported with the package's reader: per state, its
+    USA-vs-RUS tilt (direction out, 2018 as one period, min_events 1, 2 and 3) against
+    Scott's pi with the USA minus pi with Russia and the ideal-point position between
+    RUS (0) and USA (1), UN session 73: Spearman correlations and the number of states.
+    Expectation: positive.
+known_groups
+    NATO or EU members against CSTO members (on 1 June 2018, the poles left out), on the
+    event tilt, the pi difference and the position: the AUC (the probability that a
+    NATO/EU state scores above a CSTO state) with the counts. Expectation: above 0.5.
+episodes
+    The changes pre-registered in docs/validation.md (TUR-RUS 2015Q4 and 2016Q3, ARM
+    2022Q3-2024Q1, AZE-IRN January 2023), each the sign of a named measure's change, run
+    on the store given with ``--db``; an episode without events enough in both windows
+    is "not evaluable".
 """
 
 from __future__ import annotations
@@ -51,6 +69,7 @@ import pandas as pd
 
 from equipoise.analysis import align as align_stories
 from equipoise.analysis import equidistance
+from equipoise.errors import InvalidQueryError
 
 __all__ = ["CHECKS", "Outcome", "check", "generated_events", "main"]
 
@@ -250,6 +269,279 @@ def tilt_coverage(quick: bool, seed: int) -> Outcome:
                           "misses the true tilt more often"])
 
 
+# --------------------------------------------------------------------------- real data
+
+
+@dataclass
+class RealData:
+    """Where the real-data checks read: the shared reference data (absent on most
+    machines: the checks are then skipped) and a store of the user's own events."""
+
+    shared: Path = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+    db: Path | None = None
+
+
+DATA = RealData()
+SKIPPED = "skipped: data absent"
+POLES = ("USA", "RUS")
+SESSION = 73  # September 2018 to September 2019: the session of the ICEWS sample's year
+
+
+def _skipped(*paths: Path) -> Outcome | None:
+    """The skipped outcome when any of ``paths`` is missing, else None."""
+    missing = [str(p) for p in paths if not p.exists()]
+    return Outcome({}, SKIPPED, None, [f"missing: {m}" for m in missing]) if missing else None
+
+
+def _spearman(x: pd.Series, y: pd.Series) -> float:
+    """Spearman's rank correlation (average ranks for ties) over the rows both hold."""
+    both = pd.concat([x, y], axis=1).dropna()
+    if len(both) < 3:
+        return float("nan")
+    ranks = both.rank()
+    return float(np.corrcoef(ranks.iloc[:, 0], ranks.iloc[:, 1])[0, 1])
+
+
+def _permutation_p(x: pd.Series, y: pd.Series, seed: int, draws: int = 10_000) -> float:
+    """One-sided p of Spearman's rho under random pairing: the share of ``draws``
+    shuffles of ``y`` whose rho is at least the observed one (the observed included)."""
+    both = pd.concat([x, y], axis=1).dropna().rank()
+    if len(both) < 3:
+        return float("nan")
+    a, b = both.iloc[:, 0].to_numpy(), both.iloc[:, 1].to_numpy()
+    observed = np.corrcoef(a, b)[0, 1]
+    rng = np.random.default_rng(seed)
+    shuffled = rng.permuted(np.tile(b, (draws, 1)), axis=1)
+    rhos = np.array([np.corrcoef(a, row)[0, 1] for row in shuffled])
+    return float((1 + (rhos >= observed - 1e-12).sum()) / (draws + 1))
+
+
+def _auc(high: pd.Series, low: pd.Series) -> float:
+    """The probability that a value of ``high`` exceeds one of ``low`` (ties count half)."""
+    a, b = high.dropna().to_numpy(), low.dropna().to_numpy()
+    if not a.size or not b.size:
+        return float("nan")
+    diff = a[:, None] - b[None, :]
+    return float(((diff > 0).sum() + 0.5 * (diff == 0).sum()) / diff.size)
+
+
+def _icews_store(folder: Path) -> Path:
+    """The shared ICEWS sample imported with the package's own reader into a store."""
+    from equipoise.sources.datasets import read_icews
+    from equipoise.store import Store
+
+    path = folder / "icews.duckdb"
+    with Store(path) as store:
+        store.add_dataset_events(read_icews(DATA.shared / "icews_sample_2018" /
+                                            "events.2018.sample.tab"), "icews")
+    return path
+
+
+MIN_EVENTS = (1, 2, 3)
+
+
+def _event_tilts(db: Path) -> pd.DataFrame:
+    """Per state with events toward both poles in 2018: its USA-vs-RUS tilt (its own acts,
+    ``direction=out``; the USA pole's tilt, i.e. score(USA) - score(RUS)), one column
+    ``tilt_<m>`` for each ``min_events`` m of :data:`MIN_EVENTS`."""
+    from equipoise import api
+    from equipoise.reference.countries import state_codes
+    from equipoise.store import Store
+
+    with Store(db, read_only=True) as store:
+        frame = store.events_frame()
+    # A state with no event toward one pole has no tilt: align only the others.
+    toward = frame[frame["target_country"].isin(POLES)]
+    both = toward.groupby("source_country")["target_country"].nunique()
+    states = sorted(set(both[both == len(POLES)].index) & state_codes() - set(POLES))
+    tilts: dict[str, dict[str, float]] = {}
+    for state in states:
+        for m in MIN_EVENTS:
+            table = api.align(state, list(POLES), db=db, start="2018-01-01",
+                              end="2018-12-31", freq="year", min_events=m)
+            usa = table[table["pole"] == "USA"]["tilt"].dropna()
+            tilts.setdefault(state, {})[f"tilt_{m}"] = (
+                float(usa.iloc[0]) if len(usa) else float("nan"))
+    return pd.DataFrame.from_dict(tilts, orient="index",
+                                  columns=[f"tilt_{m}" for m in MIN_EVENTS])
+
+
+def _un_measures(states: list[str]) -> pd.DataFrame:
+    """Per state, session 73: Scott's pi with the USA minus pi with Russia (the unvotes
+    package's votes) and the ideal-point position between RUS (0) and USA (1)."""
+    from equipoise import api
+
+    votes = api.un_votes(DATA.shared / "unvotes" / "un_votes.rda",
+                         DATA.shared / "unvotes" / "un_roll_calls.rda")
+    votes = votes[votes["session"] == SESSION]
+    points = api.un_ideal_points(DATA.shared / "unga_idealpoints_jun2024" /
+                                 "IdealpointestimatesAll_Jun2024.csv")
+    rows = {}
+    for state in states:
+        try:
+            pi = api.un_agreement(votes, state, list(POLES)).set_index("pole")["pi"]
+            position = api.un_position(points, state, "RUS", "USA")
+        except InvalidQueryError:  # no vote or ideal point: an observer such as Palestine
+            continue
+        position = position[position["session"] == SESSION]["position"]
+        rows[state] = {
+            "pi_difference": float(pi.get("USA", np.nan) - pi.get("RUS", np.nan)),
+            "position": float(position.iloc[0]) if len(position) else float("nan"),
+        }
+    return pd.DataFrame.from_dict(rows, orient="index").reindex(states)
+
+
+_TABLE: list[pd.DataFrame] = []
+
+
+def real_table() -> pd.DataFrame:
+    """Per state of the ICEWS sample with a tilt, and per NATO, EU or CSTO member: event
+    tilts (``tilt_<min_events>``), pi difference and ideal-point position. Built once."""
+    if not _TABLE:
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as folder:
+            tilts = _event_tilts(_icews_store(Path(folder)))
+        west, csto = _members_2018()
+        every = sorted(set(tilts.index) | set(west) | set(csto))
+        _TABLE.append(_un_measures(every).join(tilts, how="left"))
+    return _TABLE[0]
+
+
+def _members_2018() -> tuple[list[str], list[str]]:
+    """NATO or EU members, and CSTO members, on 1 June 2018 (the bundled membership
+    table), the two poles left out."""
+    from equipoise.reference.memberships import default_memberships
+
+    table = default_memberships()
+    day = pd.Timestamp("2018-06-01")
+    joined = pd.to_datetime(table["joined"])
+    left = pd.to_datetime(table["left"])
+    current = table[(joined <= day) & (left.isna() | (left > day))]
+    bloc = current["bloc"].str.upper()
+
+    def members(*names: str) -> list[str]:
+        return sorted(set(current[bloc.isin(names)]["member"].str.upper()) - set(POLES))
+
+    return members("NATO", "EU"), members("CSTO")
+
+
+def _real_data_absent() -> Outcome | None:
+    return _skipped(DATA.shared / "icews_sample_2018" / "events.2018.sample.tab",
+                    DATA.shared / "unvotes" / "un_votes.rda",
+                    DATA.shared / "unga_idealpoints_jun2024" /
+                    "IdealpointestimatesAll_Jun2024.csv")
+
+
+@check("convergent_validity")
+def convergent_validity(quick: bool, seed: int) -> Outcome:
+    if (absent := _real_data_absent()) is not None:
+        return absent
+    figures: dict[str, float] = {}
+    table = real_table()
+    for m in MIN_EVENTS:
+        tilt = f"tilt_{m}"
+        figures[f"min_events {m}: states with a tilt"] = float(table[tilt].notna().sum())
+        for column, label in (("pi_difference", "pi(USA) - pi(RUS)"),
+                              ("position", "position RUS 0 .. USA 1")):
+            both = table[[tilt, column]].dropna()
+            figures[f"min_events {m}: Spearman with {label}"] = _spearman(
+                both[tilt], both[column])
+            figures[f"min_events {m}: one-sided p, {label}"] = _permutation_p(
+                both[tilt], both[column], seed, 2_000 if quick else 10_000)
+            figures[f"min_events {m}: states with both ({column})"] = float(len(both))
+    return Outcome(figures, "expectation: positive correlations (figures only)", None,
+                   ["ICEWS 2018 sample (two days of events), USA-vs-RUS tilt per state, "
+                    "direction out, 2018 as one period; UN session 73"])
+
+
+@check("known_groups")
+def known_groups(quick: bool, seed: int) -> Outcome:
+    if (absent := _real_data_absent()) is not None:
+        return absent
+    west, csto = _members_2018()
+    table = real_table()
+    figures: dict[str, float] = {}
+    for column, label in (("tilt_1", "event tilt USA vs RUS"),
+                          ("pi_difference", "pi(USA) - pi(RUS)"),
+                          ("position", "ideal-point position")):
+        high = table[column].reindex(west).dropna()
+        low = table[column].reindex(csto).dropna()
+        figures[f"{label}: AUC NATO/EU above CSTO"] = _auc(high, low)
+        figures[f"{label}: NATO/EU states"] = float(len(high))
+        figures[f"{label}: CSTO states"] = float(len(low))
+    return Outcome(figures, "expectation: AUC above 0.5 (figures only)", None,
+                   ["members on 1 June 2018 by the bundled membership table, USA and RUS "
+                    "left out; event tilt with min_events 1"])
+
+
+@dataclass(frozen=True)
+class Episode:
+    """A change written down before any run: the mean of ``measure`` for ``pole`` over
+    the periods of ``after`` minus that over ``before`` has the sign ``expected``."""
+
+    name: str
+    focal: str
+    poles: tuple[str, ...]
+    direction: str
+    freq: str
+    measure: str
+    before: tuple[str, str]
+    after: tuple[str, str]
+    expected: int
+
+
+EPISODES: tuple[Episode, ...] = (  # as pre-registered in docs/validation.md
+    Episode("tur_rus_2015_fall", "TUR", ("RUS", "USA"), "both", "quarter", "score",
+            ("2015-07-01", "2015-09-30"), ("2015-10-01", "2015-12-31"), -1),
+    Episode("tur_rus_2016_recovery", "TUR", ("RUS", "USA"), "both", "quarter", "score",
+            ("2016-04-01", "2016-06-30"), ("2016-07-01", "2016-09-30"), +1),
+    Episode("arm_away_from_rus", "ARM", ("RUS", "USA"), "out", "quarter", "tilt",
+            ("2021-01-01", "2022-06-30"), ("2022-07-01", "2024-03-31"), -1),
+    Episode("aze_irn_2023_01", "AZE", ("IRN", "RUS"), "both", "month", "score",
+            ("2022-07-01", "2022-12-31"), ("2023-01-01", "2023-02-28"), -1),
+)
+
+
+def episode_change(episode: Episode, db: Path) -> float:
+    """After minus before for ``episode`` on the store ``db``; NaN when either window
+    holds no period with enough events."""
+    from equipoise import api
+
+    table = api.align(episode.focal, list(episode.poles), db=db,
+                            start=episode.before[0], end=episode.after[1], freq=episode.freq,
+                            direction=episode.direction)
+    rows = table[table["pole"] == episode.poles[0]].dropna(subset=[episode.measure])
+    starts = pd.to_datetime(rows["period_start"])
+    means = [rows[(starts >= pd.Timestamp(lo)) & (starts <= pd.Timestamp(hi))][
+        episode.measure].mean() for lo, hi in (episode.before, episode.after)]
+    return float(means[1] - means[0])
+
+
+@check("episodes")
+def episodes(quick: bool, seed: int) -> Outcome:
+    if DATA.db is None:
+        return Outcome({}, SKIPPED, None, ["give a store of events with --db STORE"])
+    if (absent := _skipped(DATA.db)) is not None:
+        return absent
+    figures: dict[str, float] = {}
+    notes: list[str] = []
+    verdicts = []
+    for episode in EPISODES:
+        change = episode_change(episode, DATA.db)
+        figures[f"{episode.name}: change (expected {'+' if episode.expected > 0 else '-'})"] = (
+            change)
+        if np.isnan(change):
+            notes.append(f"{episode.name}: not evaluable (too few events in a window)")
+        else:
+            verdicts.append(np.sign(change) == episode.expected)
+    met = sum(verdicts)
+    figures["episodes evaluable"] = float(len(verdicts))
+    figures["episodes with the expected sign"] = float(met)
+    return Outcome(figures, "every evaluable episode changes with the pre-registered sign",
+                   bool(met == len(verdicts)) if verdicts else None, notes)
+
+
 # --------------------------------------------------------------------------- running
 
 
@@ -266,11 +558,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default="", help="comma-separated check names")
     parser.add_argument("--quick", action="store_true", help="smaller samples")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--db", type=Path, default=None,
+                        help="a store of imported events for the pre-registered episodes")
     parser.add_argument("--break-runs", type=int, default=400,
                         help="runs of each check of validation_breaks.py (stories and change "
                              "points), which follow these unless --only names none of them")
     args = parser.parse_args(argv)
     names = [n.strip() for n in args.only.split(",") if n.strip()]
+    DATA.db = args.db
     failed = 0
     for name in [n for n in names if n in CHECKS] if names else list(CHECKS):
         began = time.perf_counter()
