@@ -941,6 +941,9 @@ def create_app(
         return {"annotate": annotate, "judgements": records(table)}
 
     if annotate:
+        assert db is not None  # refused above: judgements are stored in a store
+        store_path: Path = db
+
         @app.post(_JUDGEMENTS, summary="Exclude an event, or mark it miscoded, with a reason")
         def judge_endpoint(body: Judgement) -> dict[str, Any]:
             """Stored as ``equipoise judge`` stores it: kept apart from the coder's output,
@@ -952,7 +955,7 @@ def create_app(
                 raise ApiError(422, "cameo: a miscoded event needs its right CAMEO code")
             if body.cameo is not None and body.cameo not in cameo_table():
                 raise ApiError(422, f"cameo: unknown CAMEO code {body.cameo!r}")
-            with computing(), _writable(db) as store:
+            with computing(), _writable(store_path) as store:
                 try:
                     store.judge(*body.key(), verdict=body.verdict, reason=body.reason,
                                 who=who, cameo=body.cameo if body.verdict == "miscoded" else None)
@@ -963,7 +966,7 @@ def create_app(
         @app.delete(_JUDGEMENTS, summary="Withdraw the judgement of an event")
         def unjudge_endpoint(body: EventKey) -> dict[str, Any]:
             """The event counts again as the coder coded it."""
-            with computing(), _writable(db) as store:
+            with computing(), _writable(store_path) as store:
                 done = store.unjudge(*body.key())
             if not done:
                 raise ApiError(404, "no judgement of this event to withdraw")
