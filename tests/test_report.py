@@ -606,3 +606,105 @@ def test_a_pole_keeps_its_colour_whatever_the_pole_list():
     other = pole_colours(["RUS", "CHN", "TUR", "KAZ", "UZB"])
     assert one["TUR"] == other["TUR"] and one["RUS"] == other["RUS"]
     assert len(set(other.values())) == len(other)  # no two poles alike
+
+
+# --------------------------------------------------------------------------- downloads
+
+
+def test_the_tables_download_as_csv_and_json_from_the_page_itself():
+    stream = generated_stream()
+    poles = ["TUR", "RUS", "IRN"]
+    points, drivers = changepoints(stream, FOCAL, poles, freq="month")
+    aligned = align(stream, FOCAL, poles, freq="month")
+    balance = equidistance(aligned)
+    html = render_report(aligned, dyad_events(stream, FOCAL, poles), FOCAL, poles,
+                         equidistance=balance, changepoints=(points, drivers))
+    tables = report_data(html)["tables"]
+    assert set(tables) == {"alignment", "equidistance", "changepoints"}
+    # The same columns and rows as the analysis tables, values as the JSON outputs write them.
+    for name, frame in (("alignment", aligned), ("equidistance", balance),
+                        ("changepoints", points)):
+        table = tables[name]
+        assert table["columns"] == [str(c) for c in frame.columns]
+        assert len(table["rows"]) == len(frame)
+        assert all(len(row) == len(frame.columns) for row in table["rows"])
+    first = dict(zip(tables["alignment"]["columns"], tables["alignment"]["rows"][0], strict=True))
+    assert first["pole"] == aligned["pole"].iloc[0]
+    assert first["n_events"] == int(aligned["n_events"].iloc[0])
+    assert first["tilt"] == pytest.approx(aligned["tilt"].iloc[0])
+    assert [row[tables["changepoints"]["columns"].index("period")]
+            for row in tables["changepoints"]["rows"]] == points["period"].astype(str).tolist()
+    # A CSV and a JSON button for each table, and for the events the filters keep.
+    for name in ("alignment", "equidistance", "changepoints", "events"):
+        for kind in ("csv", "json"):
+            assert f'data-download="{kind}" data-table="{name}"' in html
+    # The page makes the files itself, with the chart library's table export.
+    assert "Charts.exportTable(" in html and "function exportTable(" in chart_script()
+    assert "createObjectURL" in chart_script()
+
+
+def test_no_download_buttons_for_tables_the_report_lacks(html):
+    # Two poles, no change points asked for: nothing to download for them.
+    assert 'data-table="changepoints"' not in html
+    assert "changepoints" not in report_data(html)["tables"]
+    assert 'data-download="csv" data-table="alignment"' in html
+
+
+# --------------------------------------------------------------------------- judgements
+
+
+def test_a_judgement_in_the_store_is_listed_in_the_methods(tmp_path):
+    from typer.testing import CliRunner
+
+    from equipoise.outputs.cli import app
+    from equipoise.store import Store
+    from factories import write_store
+
+    day = dt.date
+    db = write_store(tmp_path / "store.duckdb", [
+        [("AZE", "TUR", 1, day(2020, 1, 10)), ("RUS", "AZE", 3, day(2020, 2, 3))],
+        [("AZE", "RUS", 4, day(2020, 3, 5)), ("TUR", "AZE", 2, day(2020, 4, 9))],
+    ])  # fmt: skip
+    with Store(db) as store:
+        events = store.events_frame()
+        conflict = events[events["quad"] == 4].iloc[0]
+        cooperation = events[events["quad"] == 2].iloc[0]
+        for row, verdict_name, cameo, reason in (
+            (conflict, "exclude", None, "not an <b>event</b>: a rumour"),
+            (cooperation, "miscoded", "036", "a promise, not a delivery"),
+        ):
+            store.judge(row["doc_id"], int(row["sent_start"]), row["source"], row["target"],
+                        row["root"], verdict=verdict_name, reason=reason, who="ana",
+                        cameo=cameo)
+    output = tmp_path / "report.html"
+    result = CliRunner().invoke(app, ["report", "--db", str(db), "--focal", "AZE", "--poles",
+                                      "TUR,RUS", "--min-events", "1", "--output", str(output)])
+    assert result.exit_code == 0, result.output
+    html = output.read_text(encoding="utf-8")
+    method = html[html.index('id="method"') : html.index("<footer")]
+    part = method[method.index('id="judgements"') :]
+    text = re.sub(r"\s+", " ", htmlmod.unescape(re.sub(r"<[^>]+>", " ", part)))
+    assert "1 event excluded by the analyst" in text
+    assert "1 marked miscoded" in text
+    rows = re.findall(r"<tr>(.*?)</tr>", part.split("<tbody>", 1)[1], flags=re.S)
+    assert len(rows) == 2
+    cells = [re.sub(r"\s+", " ", htmlmod.unescape(re.sub(r"<[^>]+>", " ", r))).strip()
+             for r in rows]
+    excluded = next(c for c in cells if "not an <b>event</b>" in c)
+    assert f"AZE → RUS, root {conflict['root']}" in excluded and " excluded " in excluded
+    assert f"{conflict['doc_id']}:{int(conflict['sent_start'])}" in excluded
+    assert "ana" in excluded and re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d", excluded)
+    miscoded = next(c for c in cells if "a promise, not a delivery" in c)
+    assert "TUR → AZE" in miscoded and "miscoded, should be 036" in miscoded
+    # The reason is news-adjacent text too: escaped, never markup.
+    assert "<b>event</b>" not in part and "&lt;b&gt;event&lt;/b&gt;" in part
+    # The judgements can be taken away as a table as well.
+    judged = report_data(html)["tables"]["judgements"]
+    assert sorted(r[judged["columns"].index("verdict")] for r in judged["rows"]) == [
+        "exclude", "miscoded"]
+    assert 'data-download="json" data-table="judgements"' in html
+
+
+def test_no_judgements_no_judgement_list(html):
+    assert 'id="judgements"' not in html
+    assert "judgements" not in report_data(html)["tables"]

@@ -9,6 +9,7 @@ used. Without either, the tests are skipped. Screenshots go to
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 from itertools import pairwise
@@ -128,6 +129,19 @@ def un_agreement() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def judgements(events: pd.DataFrame) -> pd.DataFrame:
+    """Two of the analyst's judgements of ``events``, as the store lists them."""
+    rows = []
+    for (_, event), verdict, cameo in zip(events.head(2).iterrows(), ("exclude", "miscoded"),
+                                          (None, "036"), strict=True):
+        rows.append({**{k: event[k] for k in ("doc_id", "sent_start", "source", "target",
+                                               "root", "sentence", "quad")},
+                     "verdict": verdict, "cameo": cameo, "who": "analyst",
+                     "reason": "the sentence reports a claim, not an act " * 2,
+                     "judged_at": pd.Timestamp("2021-03-04 10:30")})
+    return pd.DataFrame(rows)
+
+
 @pytest.fixture(scope="module")
 def report_file(tmp_path_factory) -> Path:
     events = news()
@@ -140,6 +154,7 @@ def report_file(tmp_path_factory) -> Path:
         coverage={"documents": 400, "datasets": ["equipoise", "gdelt"]},
         changepoints=changepoints(events, FOCAL, POLES, freq="month"),
         un_votes=un_agreement(),
+        judgements=judgements(events),
     )
     ARTIFACTS.mkdir(exist_ok=True)
     write_report(ARTIFACTS / "report.html", html)  # to open by hand after a run
@@ -320,6 +335,44 @@ def test_charts_export_as_svg_and_png(page):
     assert page.errors == []
 
 
+def test_tables_download_as_csv_and_json_without_a_server(page):
+    p = page.page
+    p.select_option("select[name=pole]", "RUS")
+    p.select_option("select[name=quad]", "3")
+    matching = int(page.count_text().split(" of ")[0])
+    with p.expect_download() as info:
+        p.click('[data-download="csv"][data-table="events"]')
+    download = info.value
+    assert download.suggested_filename == "aze-tur-rus-irn-events.csv"
+    assert download.url.startswith("blob:")
+    lines = Path(download.path()).read_text(encoding="utf-8").splitlines()
+    assert lines[0] == ("event_date,pole,direction,source,target,cameo,quad,quad_class,"
+                        "goldstein,sentence,reported,doc_id,doc_title,doc_url,published,dataset")
+    rows = pd.read_csv(download.path())
+    # The events the filters keep, all of them (not only the page of rows on screen).
+    assert len(rows) == matching and set(rows["pole"]) == {"RUS"} and set(rows["quad"]) == {3}
+    # Quotes, commas and markup in a sentence come back as they were.
+    p.click("#clear-filters")
+    p.fill("input[name=q]", "pwned")
+    with p.expect_download() as info:
+        p.click('[data-download="csv"][data-table="events"]')
+    hostile = pd.read_csv(info.value.path())
+    assert hostile["sentence"].tolist() == [PAYLOAD]
+    assert hostile["doc_title"].tolist() == [PAYLOAD_TITLE]
+
+    with p.expect_download() as info:
+        p.click('[data-download="json"][data-table="alignment"]')
+    records = json.loads(Path(info.value.path()).read_text(encoding="utf-8"))
+    assert info.value.suggested_filename == "aze-tur-rus-irn-alignment.json"
+    assert {r["pole"] for r in records} == set(POLES) and all("tilt" in r for r in records)
+
+    with p.expect_download() as info:
+        p.click('[data-download="csv"][data-table="judgements"]')
+    judged = pd.read_csv(info.value.path())
+    assert list(judged["verdict"]) == ["exclude", "miscoded"]
+    assert page.errors == []
+
+
 def test_the_network_really_is_cut_off(page):
     """A check of the harness: a request the page did make would be caught."""
     p = page.page
@@ -334,7 +387,7 @@ TEXT = ["h1", ".eyebrow", ".meta li", "nav.toc a", ".note", ".verdict", ".headli
         ".kpi .label", ".kpi .value", ".kpi .sub", ".figures th", ".figures td", ".range",
         ".filters label", ".count", ".events td", ".events .sub", ".badge", "mark.actor",
         ".driver .infl", ".driver .more", "dl.coverage dt", "dl.coverage dd", "footer p",
-        ".btn", ".cp-head .window"]
+        ".btn", ".cp-head .window", ".judged td", ".judged .sub"]
 # Printable width of an A4 page with the report's margins (210 mm - 2 x 12 mm) in CSS px.
 A4_WIDTH = round((210 - 24) / 25.4 * 96)
 

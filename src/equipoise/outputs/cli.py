@@ -1275,11 +1275,6 @@ def _write_report(query, output, db, *, votes=(None, None), un_measure="pi",
     with open_events(**where) as store:
         coverage = store.stats()
         judged = store.judgements()
-    excluded = int((judged["verdict"] == "exclude").sum()) if len(judged) else 0
-    if excluded:
-        coverage["events_excluded_by_the_analyst"] = excluded
-    if len(judged) - excluded:
-        coverage["events_marked_miscoded"] = len(judged) - excluded
     left_out = tables["aligned"].attrs.get("implausible_dates") or 0
     if left_out:
         coverage["events_left_out_for_implausible_dates"] = left_out
@@ -1288,7 +1283,7 @@ def _write_report(query, output, db, *, votes=(None, None), un_measure="pi",
                          coverage=coverage, max_events=query.max_events,
                          equidistance=tables["equidistance"],
                          changepoints=points, un_votes=tables.get("un_votes"),
-                         un_measure=un_measure)
+                         un_measure=un_measure, judgements=judged)
     return write_report(output, html)
 
 

@@ -877,6 +877,69 @@ def _method(attrs: Mapping, ci_text: str) -> dict:
     }
 
 
+# --------------------------------------------------------------------------- downloads
+
+
+def _table(frame: pd.DataFrame | None) -> dict | None:
+    """A table for the page's CSV and JSON downloads: its column names and its rows as
+    lists of JSON values (columns whose names start with ``_`` are the report's own)."""
+    if frame is None or frame.empty:
+        return None
+    columns = [c for c in frame.columns if not str(c).startswith("_")]
+    rows = [[jsonify.plain(v) for v in row]
+            for row in frame[columns].itertuples(index=False, name=None)]
+    return {"columns": [str(c) for c in columns], "rows": rows}
+
+
+def _downloads(**frames: pd.DataFrame | None) -> dict[str, dict]:
+    """The tables the page offers as files, by name; empty ones are left out."""
+    tables = {name: _table(frame) for name, frame in frames.items()}
+    return {name: table for name, table in tables.items() if table}
+
+
+# --------------------------------------------------------------------------- judgements
+
+# The columns of the judgements the report lists and offers as a file.
+JUDGEMENT_COLUMNS = ("doc_id", "sent_start", "source", "target", "root", "verdict", "cameo",
+                     "reason", "who", "judged_at", "sentence")
+
+
+def _judged_at(value: object) -> str:
+    if _missing(value):
+        return ""
+    try:
+        return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M")
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def _judgements(frame: pd.DataFrame | None) -> dict | None:
+    """The analyst's judgements for the methods: how many of each verdict, and a row each."""
+    if frame is None or frame.empty:
+        return None
+    rows = []
+    for row in frame.to_dict("records"):
+        excluded = row.get("verdict") == "exclude"
+        cameo = _text(row.get("cameo"))
+        verdict_text = "excluded" if excluded else (
+            f"miscoded, should be {cameo}" if cameo else "miscoded")
+        rows.append(
+            {
+                "event": f"{_text(row.get('source'))} → {_text(row.get('target'))}, "
+                f"root {_text(row.get('root'))}",
+                "where": f"{_text(row.get('doc_id'))}:{_text(row.get('sent_start'))}",
+                "sentence": _text(row.get("sentence")),
+                "excluded": excluded,
+                "verdict": verdict_text,
+                "reason": _text(row.get("reason")),
+                "who": _text(row.get("who")),
+                "when": _judged_at(row.get("judged_at")),
+            }
+        )
+    excluded = sum(r["excluded"] for r in rows)
+    return {"excluded": excluded, "miscoded": len(rows) - excluded, "rows": rows}
+
+
 # --------------------------------------------------------------------------- render
 
 
@@ -966,6 +1029,7 @@ def render_report(
     changepoints: tuple[pd.DataFrame, pd.DataFrame] | pd.DataFrame | None = None,
     un_votes: pd.DataFrame | None = None,
     un_measure: str = "pi",
+    judgements: pd.DataFrame | None = None,
 ) -> str:
     """Render the alignment report as one self-contained HTML document.
 
@@ -985,7 +1049,12 @@ def render_report(
     :func:`equipoise.analysis.unvotes.agreement_matrix` table; the UN panel
     appears only when it is given and not empty, and charts ``un_measure``
     (``pi``, Scott's, or ``kappa``, Cohen's) as its chance-corrected measure.
-    Nothing heavy is computed here.
+    ``judgements`` is the store's table of the analyst's judgements
+    (:meth:`~equipoise.store.db.EventReader.judgements`), listed in the methods.
+
+    The alignment, equidistance and change point tables, the judgements and the
+    events the filters keep can be downloaded from the page as CSV or JSON; their
+    data are embedded, so this works offline. Nothing heavy is computed here.
     """
     focal = str(focal).strip().upper()
     poles = list(dict.fromkeys(str(p).strip().upper() for p in poles))
@@ -1028,6 +1097,13 @@ def render_report(
         meta.append(("Period", f"{span}, {word}" if word else span))
     meta.append(("Events", f"{int(table['n_events'].sum()) if len(table) else 0:,}"))
     datasets = sorted({e["dataset"] for e in events if e["dataset"]})
+    downloads = _downloads(
+        alignment=aligned,
+        equidistance=equidistance,
+        changepoints=points,
+        judgements=None if judgements is None else judgements[
+            [c for c in JUDGEMENT_COLUMNS if c in judgements.columns]],
+    )
     data = {
         "focal": focal,
         "poles": poles,
@@ -1039,6 +1115,7 @@ def render_report(
         "events": events,
         "eventsTotal": n_total,
         "datasets": datasets,
+        "tables": downloads,
     }
     return (
         _environment()
@@ -1074,6 +1151,8 @@ def render_report(
             data=embed_json(data),
             fallback=_static_chart(aligned, periods, poles, colours) if periods else None,
             place_map=place_map,
+            downloads=set(downloads),
+            judgements=_judgements(judgements),
         )
     )
 

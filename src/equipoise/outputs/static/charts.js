@@ -45,6 +45,11 @@
  * EquipoiseCharts.exportPNG(svg, filename, scale=2)  draw the SVG on a canvas and
  *   download a .png with a white background; returns a Promise of the Blob
  * EquipoiseCharts.svgText(svg)   the standalone SVG document, as a string
+ * EquipoiseCharts.exportTable(columns, rows, filename, format)  download a table
+ *   (rows: arrays of values in column order) as "csv" (a header line, then one
+ *   line a row) or "json" (a list of objects keyed by column), from a Blob
+ * EquipoiseCharts.csvText(columns, rows)  that CSV, as a string
+ * EquipoiseCharts.download(blob, filename)  save a Blob through an object URL
  * EquipoiseCharts.niceTicks(lo, hi, n)  about n round tick values over [lo, hi]
  * EquipoiseCharts.palette        colour-blind-safe series colours (Okabe-Ito)
  */
@@ -601,11 +606,41 @@
     });
   }
 
+  // A cell as CSV writes it: empty for null, quoted when it holds a comma, quote or
+  // line break; an object (a list in a cell) as its JSON.
+  function csvCell(value) {
+    if (value === null || value === undefined) return '';
+    const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
+    return /[",\r\n]/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text;
+  }
+
+  function csvText(columns, rows) {
+    return [columns].concat(rows).map((row) => row.map(csvCell).join(',')).join('\n') + '\n';
+  }
+
+  function exportTable(columns, rows, filename, format) {
+    if (format === 'json') {
+      const records = rows.map((row) => {
+        const record = {};
+        columns.forEach((name, i) => { record[name] = row[i] === undefined ? null : row[i]; });
+        return record;
+      });
+      const text = JSON.stringify(records, null, 2) + '\n';
+      download(new Blob([text], { type: 'application/json;charset=utf-8' }), filename);
+      return;
+    }
+    const blob = new Blob([csvText(columns, rows)], { type: 'text/csv;charset=utf-8' });
+    download(blob, filename);
+  }
+
   const api = {
     lineChart,
     heatMap,
     exportSVG,
     exportPNG,
+    exportTable,
+    csvText,
+    download,
     svgText,
     niceTicks,
     palette: PALETTE.slice(),
