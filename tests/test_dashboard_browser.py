@@ -12,6 +12,7 @@ downloaded by ``playwright install``); skipped with the reason when either is mi
 
 from __future__ import annotations
 
+import re
 import shutil
 import socket
 import threading
@@ -184,6 +185,33 @@ def test_pick_a_focal_click_a_point_and_read_the_sentence(page, base_url):
     assert page.evaluate("() => window.__pwned") is None
     _shot(page, "dashboard-geo-events.png")
 
+    assert page.blocked == [] and page.errors == []
+
+
+def test_dragging_across_the_chart_zooms_in_and_a_double_click_zooms_out(page, base_url):
+    page.goto(base_url + "/#start=2020-01-01&end=2021-06-30&freq=month&direction=both")
+    area = page.locator("#tilt-chart rect.brush-area")
+    expect(area).to_be_visible()
+    box = area.bounding_box()
+    # From a quarter of the way across to three quarters: a span of whole months.
+    y = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + box["width"] * 0.25, y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.5, y, steps=4)
+    page.mouse.move(box["x"] + box["width"] * 0.75, y, steps=4)
+    page.mouse.up()
+    start, end = page.input_value("#start"), page.input_value("#end")
+    assert "2020-01-01" < start < end < "2021-06-30"
+    assert start.endswith("-01")  # the first day of the first month of the span
+    expect(page).to_have_url(re.compile(f"start={start}&end={end}"))
+    # The chart is drawn again for the months of the span only: its first label is the
+    # span's first month.
+    expect(page.locator("#tilt-chart svg text", has_text=re.compile(r"^2020-01$"))
+           ).to_have_count(0)
+    expect(page.locator("#tilt-chart svg text", has_text=re.compile(f"^{start[:7]}$"))
+           ).to_have_count(1)
+    area.dblclick()
+    expect(page.locator("#start")).not_to_have_value(start)
     assert page.blocked == [] and page.errors == []
 
 

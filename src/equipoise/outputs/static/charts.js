@@ -26,6 +26,8 @@
  *                            regime that starts at x begins
  *   options.onPointClick(d)  d = { series, x, index, value, lo, hi, data };
  *                            points are then focusable and open with Enter
+ *   options.onBrush(a, b)    the first and last x of a span dragged across the
+ *                            plot; (null, null) on a double click
  *
  * EquipoiseCharts.heatMap(container, spec, options) -> <svg>
  *   spec.rows, spec.columns  labels;  spec.values [[number|null]] rows x columns
@@ -368,6 +370,7 @@
         'stroke-linejoin': 'round', 'stroke-linecap': 'round',
       }, svg);
     }
+    if (opts.onBrush && xs.length > 1) brush(svg, { left, top, plotW, plotH, xs, sx }, opts.onBrush);
     const dense = xs.length > 60;
     for (const s of series) {
       const g = el('g', { class: 'points' }, svg);
@@ -400,6 +403,54 @@
       });
     }
     return svg;
+  }
+
+  // Drag across the plot to choose a span of periods (onBrush(first, last)); a double
+  // click asks for the whole range again (onBrush(null, null)). The area lies under the
+  // points, so a click on a point still opens its events.
+  function brush(svg, plot, onBrush) {
+    const { left, top, plotW, plotH, xs, sx } = plot;
+    const area = el('rect', {
+      class: 'brush-area', x: left, y: top, width: plotW, height: plotH,
+      fill: 'transparent', style: 'cursor: crosshair',
+    }, svg);
+    const band = el('rect', {
+      class: 'brush', x: left, y: top, width: 0, height: plotH,
+      fill: '#3e7cb1', 'fill-opacity': 0.15, stroke: '#3e7cb1', 'stroke-opacity': 0.5,
+      'pointer-events': 'none', visibility: 'hidden',
+    }, svg);
+    const at = (event) => {
+      const box = svg.getBoundingClientRect();
+      const scale = box.width ? svg.viewBox.baseVal.width / box.width : 1;
+      return Math.min(left + plotW, Math.max(left, (event.clientX - box.left) * scale));
+    };
+    const nearest = (x) => {
+      let best = 0;
+      xs.forEach((_, i) => { if (Math.abs(sx(i) - x) < Math.abs(sx(best) - x)) best = i; });
+      return best;
+    };
+    let from = null;
+    area.addEventListener('pointerdown', (event) => {
+      from = at(event);
+      band.setAttribute('visibility', 'visible');
+      band.setAttribute('x', r(from));
+      band.setAttribute('width', 0);
+      if (area.setPointerCapture) area.setPointerCapture(event.pointerId);
+    });
+    area.addEventListener('pointermove', (event) => {
+      if (from === null) return;
+      const x = at(event);
+      band.setAttribute('x', r(Math.min(from, x)));
+      band.setAttribute('width', r(Math.abs(x - from)));
+    });
+    area.addEventListener('pointerup', (event) => {
+      if (from === null) return;
+      const [a, b] = [nearest(from), nearest(at(event))].sort((p, q) => p - q);
+      from = null;
+      band.setAttribute('visibility', 'hidden');
+      if (b > a) onBrush(xs[a], xs[b]);
+    });
+    area.addEventListener('dblclick', () => onBrush(null, null));
   }
 
   // ------------------------------------------------------------------ heat map

@@ -563,7 +563,8 @@
     const info = MEASURES[measure];
     $('tilt-heading').textContent = info.heading;
     $('tilt-note').textContent = info.note + ' Shaded bands are bootstrap intervals (choose a level ' +
-      'under Intervals); dashed lines mark change points in the tilt. Click a point for the events behind it.' +
+      'under Intervals); dashed lines mark change points in the tilt. Click a point for the events behind it; drag across ' +
+      'the chart to zoom in on a span, double-click it to see the whole window again.' +
       (view.compare ? ' Both charts share their axes and pole colours.' : '');
     // A second focal state is drawn beside the first, on the same periods and y axis.
     const other = view.compare && !view.compare.error ? view.compare : null;
@@ -610,10 +611,36 @@
         height: two ? 300 : 340,
         markerPlacement: 'before',
         onPointClick: (d) => showEvents({ pole: d.data.pole, period: d.data.period, focal: d.data.focal }),
+        onBrush: zoomTo,
       });
       exportButtons(container, measure, b.focal, csvLink('/api/align', Object.assign(
         {}, current.params, { focal: b.focal, ci: state.ci })));
     }
+  }
+
+  // Zoom: a span dragged across the chart becomes the window, from the first day of
+  // its first period to the last day of its last; a double click clears the window.
+  function periodBounds(period) {
+    const pad = (n) => String(n).padStart(2, '0');
+    const lastDay = (y, m) => new Date(Date.UTC(y, m, 0)).getUTCDate();
+    let match = /^(\d{4})-(\d{2})$/.exec(period);
+    if (match) {
+      const [y, m] = [Number(match[1]), Number(match[2])];
+      return [`${y}-${pad(m)}-01`, `${y}-${pad(m)}-${pad(lastDay(y, m))}`];
+    }
+    match = /^(\d{4})Q([1-4])$/.exec(period);
+    if (match) {
+      const [y, q] = [Number(match[1]), Number(match[2])];
+      return [`${y}-${pad(3 * q - 2)}-01`, `${y}-${pad(3 * q)}-${pad(lastDay(y, 3 * q))}`];
+    }
+    match = /^(\d{4})$/.exec(period);
+    return match ? [`${match[1]}-01-01`, `${match[1]}-12-31`] : [null, null];
+  }
+
+  function zoomTo(first, last) {
+    $('start').value = first === null ? '' : periodBounds(first)[0] || '';
+    $('end').value = last === null ? '' : periodBounds(last)[1] || '';
+    update();
   }
 
   function changeMarkers(view, measure) {
