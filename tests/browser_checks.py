@@ -1,10 +1,19 @@
 """Checks the browser tests of the report and the dashboard share: text contrast and
 sideways overflow, measured in the page from computed styles.
 
-No fixtures here: each browser test module starts its own page.
+No fixtures here: each browser test module starts its own page (and, with ``serving``,
+its own server).
 """
 
 from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
 
 # WCAG 2 contrast of each visible element's text on what is behind it: the backgrounds of
 # the element and its ancestors, composited from the root down (a chart's SVG excluded).
@@ -76,3 +85,27 @@ def low_contrast(page, selectors: list[str], least: float = 4.5) -> list[dict]:
     measured = page.evaluate(CONTRAST_JS, selectors)
     assert len({m["selector"] for m in measured}) >= len(selectors) // 2, measured
     return [m for m in measured if m["ratio"] < least]
+
+
+@contextmanager
+def serving(app) -> Iterator[str]:
+    """``app`` served by uvicorn on a free port of 127.0.0.1, in a background thread."""
+    import uvicorn
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))  # a free port, held until uvicorn takes the socket
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            pytest.fail("the dashboard server did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()

@@ -14,16 +14,11 @@ from __future__ import annotations
 
 import re
 import shutil
-import socket
-import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from browser_checks import OVERFLOW_JS, low_contrast
+from browser_checks import OVERFLOW_JS, low_contrast, serving
 from test_server import HOSTILE_SENTENCE, HOSTILE_TITLE, PAYLOAD, build_store
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -47,30 +42,6 @@ if not CHROMIUM.is_file():
 expect = sync_api.expect
 
 
-@contextmanager
-def _serving(app) -> Iterator[str]:
-    """``app`` served by uvicorn on a free port of 127.0.0.1, in a background thread."""
-    import uvicorn
-
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))  # a free port, held until uvicorn takes the socket
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("the dashboard server did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
-
-
 @pytest.fixture(scope="module")
 def store_path(tmp_path_factory) -> Path:
     return build_store(tmp_path_factory.mktemp("browser") / "dash.duckdb")
@@ -81,7 +52,7 @@ def base_url(store_path):
     """The dashboard of a fresh test store, served by uvicorn on 127.0.0.1."""
     from equipoise.outputs.server import create_app
 
-    with _serving(create_app(store_path)) as url:
+    with serving(create_app(store_path)) as url:
         yield url
 
 
@@ -398,7 +369,7 @@ def annotating_url(store_path, tmp_path_factory):
     from equipoise.outputs.server import create_app
 
     copy = Path(shutil.copy(store_path, tmp_path_factory.mktemp("judged") / "judged.duckdb"))
-    with _serving(create_app(copy, annotate=True, who="ana")) as url:
+    with serving(create_app(copy, annotate=True, who="ana")) as url:
         yield url, copy
 
 

@@ -7,13 +7,11 @@ as ``test_dashboard_browser.py`` does; skipped otherwise.
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
 
+from browser_checks import serving
 from test_places import build_located_store
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -28,27 +26,11 @@ expect = sync_api.expect
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory):
-    import uvicorn
-
     from equipoise.outputs.server import create_app
 
     db = build_located_store(tmp_path_factory.mktemp("places-browser"))
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(create_app(db), log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("the dashboard server did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
+    with serving(create_app(db)) as url:
+        yield url
 
 
 @pytest.fixture
