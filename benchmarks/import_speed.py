@@ -57,6 +57,7 @@ SELECT 'gdelt{version}:' || GLOBALEVENTID, 0, 0, coalesce(SOURCEURL, ''),
     CAST(NumMentions AS INTEGER), CAST(NumSources AS INTEGER), CAST(NumArticles AS INTEGER),
     CAST(AvgTone AS DOUBLE), SOURCEURL,
     strptime(DATEADDED, '{added}'),
+    CASE IsRootEvent WHEN '1' THEN true WHEN '0' THEN false END,
     NULL, nullif(ActionGeo_FullName, ''), NULL, nullif(ActionGeo_CountryCode, ''),
     CAST(ActionGeo_Lat AS DOUBLE), CAST(ActionGeo_Long AS DOUBLE), NULL, NULL
 FROM rows
