@@ -109,3 +109,25 @@ def serving(app) -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
+
+
+def local_page(browser, base_url, **options):
+    """A page that may reach the local server only; blocked requests and script errors
+    are recorded on it. ``options`` go to the browser context (viewport, colour scheme)."""
+    options.setdefault("viewport", {"width": 1280, "height": 900})
+    context = browser.new_context(accept_downloads=True, **options)
+    opened = context.new_page()
+    opened.blocked, opened.errors = [], []
+
+    def route(request_route):
+        url = request_route.request.url
+        if url == base_url or url.startswith(base_url + "/"):
+            request_route.continue_()
+        else:
+            opened.blocked.append(url)
+            request_route.abort()
+
+    context.route("**/*", route)
+    opened.on("pageerror", lambda error: opened.errors.append(str(error)))
+    opened.on("console", lambda m: opened.errors.append(m.text) if m.type == "error" else None)
+    return context, opened

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from browser_checks import OVERFLOW_JS, low_contrast, serving
+from browser_checks import OVERFLOW_JS, local_page, low_contrast, serving
 from test_server import HOSTILE_SENTENCE, HOSTILE_TITLE, PAYLOAD, build_store
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -69,31 +69,9 @@ def browser():
         pytest.skip(f"chromium could not be started by playwright: {exc}")
 
 
-def _open(browser, base_url, **options):
-    """A page that may reach the local server only; blocked requests and script errors
-    are recorded on it. ``options`` go to the browser context (viewport, colour scheme)."""
-    options.setdefault("viewport", {"width": 1280, "height": 900})
-    context = browser.new_context(accept_downloads=True, **options)
-    opened = context.new_page()
-    opened.blocked, opened.errors = [], []
-
-    def route(request_route):
-        url = request_route.request.url
-        if url == base_url or url.startswith(base_url + "/"):
-            request_route.continue_()
-        else:
-            opened.blocked.append(url)
-            request_route.abort()
-
-    context.route("**/*", route)
-    opened.on("pageerror", lambda error: opened.errors.append(str(error)))
-    opened.on("console", lambda m: opened.errors.append(m.text) if m.type == "error" else None)
-    return context, opened
-
-
 @pytest.fixture
 def page(browser, base_url):
-    context, opened = _open(browser, base_url)
+    context, opened = local_page(browser, base_url)
     yield opened
     context.close()
 
@@ -314,7 +292,7 @@ def test_the_event_list_marks_actors_and_filters(page, base_url):
 
 
 def test_on_a_phone_nothing_scrolls_sideways_and_events_are_cards(browser, base_url):
-    context, page = _open(browser, base_url, viewport={"width": 390, "height": 844},
+    context, page = local_page(browser, base_url, viewport={"width": 390, "height": 844},
                           is_mobile=True, has_touch=True)
     try:
         page.goto(base_url + GEO_VIEW + "&compare=AZE")
@@ -347,7 +325,7 @@ def test_on_a_phone_nothing_scrolls_sideways_and_events_are_cards(browser, base_
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_text_contrast_is_at_least_aa_in_light_and_dark(browser, base_url, scheme):
-    context, page = _open(browser, base_url, color_scheme=scheme,
+    context, page = local_page(browser, base_url, color_scheme=scheme,
                           viewport={"width": 1440, "height": 900})
     try:
         page.goto(base_url + GEO_VIEW)
@@ -378,7 +356,7 @@ def test_an_analyst_excludes_an_event_from_the_page_and_the_numbers_change(
     from equipoise.store import Store
 
     base_url, store_path = annotating_url
-    context, page = _open(browser, base_url)
+    context, page = local_page(browser, base_url)
     try:
         page.goto(base_url + GEO_VIEW)
 

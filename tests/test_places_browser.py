@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from browser_checks import serving
+from browser_checks import local_page, serving
 from test_places import build_located_store
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -41,20 +41,7 @@ def page(base_url):
                 executable_path=str(CHROMIUM), headless=True,
                 args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
             )  # fmt: skip
-            context = browser.new_context(viewport={"width": 1280, "height": 900})
-            opened = context.new_page()
-            opened.blocked, opened.errors = [], []
-
-            def route(request_route):
-                url = request_route.request.url
-                if url == base_url or url.startswith(base_url + "/"):
-                    request_route.continue_()
-                else:
-                    opened.blocked.append(url)
-                    request_route.abort()
-
-            context.route("**/*", route)
-            opened.on("pageerror", lambda error: opened.errors.append(str(error)))
+            _, opened = local_page(browser, base_url)
             yield opened
             browser.close()
     except sync_api.Error as exc:  # pragma: no cover - depends on the machine
