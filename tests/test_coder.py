@@ -619,6 +619,18 @@ CONSTRUCTIONS = [
                  ("BLR", "RUS", "07"), id="helping_another_state_is_aid"),
     pytest.param("Kyiv said Minsk had crossed a red line.",
                  ("UKR", "BLR", "11"), id="saying_another_actor_does_wrong_is_criticism-4"),
+    pytest.param("Paris suspended its participation in the NATO mission.",
+                 ("FRA", "NATO", "16"), id="ending_ones_part_in_a_body-1"),
+    pytest.param("Rome ended its involvement in the EU operation.",
+                 ("ITA", "EU", "16"), id="ending_ones_part_in_a_body-2"),
+    pytest.param("Kenya paused its cooperation with Uganda.",
+                 ("KEN", "UGA", "16"), id="pausing_cooperation_reduces_relations"),
+    pytest.param("Quito withdrew from the talks with Lima.",
+                 ("ECU", "PER", "16"), id="leaving_talks_halts_them-1"),
+    pytest.param("Quito pulled out of joint exercises with Lima.",
+                 ("ECU", "PER", "16"), id="leaving_talks_halts_them-2"),
+    pytest.param("Accra finalised a new trade framework with Lome.",
+                 ("GHA", "TGO", "05"), id="finalising_a_deal"),
 ]
 
 
@@ -740,3 +752,10 @@ def test_telling_an_organisation_is_no_consultation(rules):
     pairs, _ = code(rules, "Ghana told the IMF that it backs Zambia's debt plan.")
     assert ("GHA", "ZMB", "05") in pairs
     assert not any(root == "04" for _, _, root in pairs)
+
+
+def test_leaving_talks_is_not_also_a_troop_withdrawal(rules):
+    pairs, _ = code(rules, "Quito pulled out of joint exercises with Lima.")
+    assert ("ECU", "PER", "08") not in pairs
+    pairs, _ = code(rules, "Kenya withdrew its troops from Somalia.")
+    assert ("KEN", "SOM", "08") in pairs

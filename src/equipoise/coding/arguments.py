@@ -18,6 +18,8 @@ from equipoise.coding.syntax import (
 )
 from equipoise.reference.cameo import quad_of
 
+# "its participation in NATO", "membership of the council": the body taken part in
+_MEMBERSHIP_PREPS = frozenset({"in", "of", "with"})
 
 class ArgumentReader:
     """Reads a trigger's arguments off the parse (a mixin of :class:`SentenceExtractor`)."""
@@ -71,6 +73,10 @@ class ArgumentReader:
                     wanted = wanted | self.cues.grievance_preps  # "voiced concern over X"
                 targets = self._collect([p for o in objs for p in self._prep_objects(
                     o, wanted)], amap, ctx)
+            if not targets:  # "suspended its participation in NATO"
+                roles = [o for o in objs if o.lemma_.lower() in self.cues.membership_nouns]
+                targets = self._collect([p for o in roles for p in self._prep_objects(
+                    o, _MEMBERSHIP_PREPS)], amap, ctx)
             if not targets:  # "condemned and criticized Azerbaijan": shared object
                 for c in v.children:
                     if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX"):
@@ -251,6 +257,8 @@ class ArgumentReader:
         if self._joint(cameo, n) and cameo not in self.cues.joint_codes:
             preps = preps - self.cues.topic_preps  # "cooperation on North Korea": a topic
         targets = self._collect(self._prep_objects(n, preps), amap, ctx)
+        if not targets and n.lemma_.lower() in self.cues.membership_nouns:
+            targets = self._collect(self._prep_objects(n, _MEMBERSHIP_PREPS), amap, ctx)
         if not targets and cameo[:2] in self.cues.claim_roots:
             # "anger over Seoul's decision", "concern about Russia's moves"
             targets = self._collect(self._prep_objects(n, self.cues.grievance_preps), amap, ctx)

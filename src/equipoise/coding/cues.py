@@ -79,6 +79,8 @@ class Cues:
     seated_nouns: frozenset[str]  # "the junta in Niger": a ruling body named by its seat
     topic_verbs: frozenset[str]  # "discussed Syria": the object is a topic, not a partner
     stimulus_preps: frozenset[str]  # "concerned about X", "critical of X": what is reacted to
+    exit_verbs: frozenset[str]  # "withdrew from the talks": what is left is stopped
+    membership_nouns: frozenset[str]  # "its participation in X": X is whom the act concerns
     # Unions used on every sentence, built once here rather than per token.
     reference_nouns: frozenset[str] = frozenset()  # "the bloc", "the country"
     third_person: frozenset[str] = frozenset()  # he, she, it, they, their...

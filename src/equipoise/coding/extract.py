@@ -93,7 +93,7 @@ class SentenceExtractor(ActorResolver, EventFilters, ArgumentReader):
             if tok.pos_ == "NOUN" and quad_of(trig.cameo) == 3 and tok.dep_ in OBJ and (
                     tok.head.lemma_.lower() in self.cues.assessment_verbs):
                 continue  # "Russia poses a threat to Norway" judges Russia; nobody threatens
-            if any(self._halted_object(c) for c in tok.children if c.dep_ == "dobj"):
+            if any(self._halted_object(c) for c in self._left_or_stopped(tok)):
                 continue  # "suspended strikes": the strikes' end is the event, coded there
             cameo = (halted or self._cessation(tok, trig.cameo)
                      or self._intent(tok, trig.cameo))
@@ -134,6 +134,15 @@ class SentenceExtractor(ActorResolver, EventFilters, ArgumentReader):
                            or self._grievance_targets(obj, row.cameo, amap, ctx))
                 out.extend(self._pairs(sources, targets, False, row.cameo, verb))
         return out
+
+    def _left_or_stopped(self, tok: Token) -> list[Token]:
+        """The direct objects of a verb, and what it leaves: 'withdrew from the talks'."""
+        heads = [tok] + [c for c in tok.children
+                         if c.dep_ in ("prt", "prep", "advmod") and c.lower_ == "out"]
+        return [c for c in tok.children if c.dep_ == "dobj"] + [
+            g for h in heads for p in h.children
+            if p.dep_ == "prep" and p.lower_ in ("from", "of")
+            for g in p.children if g.dep_ == "pobj"]
 
     def _halted_object(self, obj: Token) -> bool:
         trig = self._trigger(obj)

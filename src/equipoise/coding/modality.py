@@ -114,7 +114,15 @@ class EventFilters:
         """'suspended strikes on Israel', 'halted aid to Niger': a nominal act that is
         stopped is a de-escalation or a reduction of relations."""
         code = self.cues.cessation_codes.get(cameo[:2])
-        if code is None or tok.pos_ != "NOUN" or tok.dep_ != "dobj":
+        if code is None or tok.pos_ != "NOUN":
+            return None
+        if tok.dep_ == "pobj" and tok.head.lower_ in ("from", "of"):
+            # "withdrew from the talks", "pulled out of the exercises": leaving stops them
+            verb = tok.head.head
+            if verb.lower_ == "out" and verb.dep_ in ("prt", "advmod", "prep"):
+                verb = verb.head
+            return code if verb.lemma_.lower() in self.cues.exit_verbs else None
+        if tok.dep_ != "dobj":
             return None
         return code if tok.head.lemma_.lower() in self.cues.cessation_heads else None
 
