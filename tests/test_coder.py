@@ -631,6 +631,14 @@ CONSTRUCTIONS = [
                  ("ECU", "PER", "16"), id="leaving_talks_halts_them-2"),
     pytest.param("Accra finalised a new trade framework with Lome.",
                  ("GHA", "TGO", "05"), id="finalising_a_deal"),
+    pytest.param("\"The blame lies with Rwanda,\" a Congolese spokesman said.",
+                 ("COD", "RWA", "11"), id="saying_the_blame_lies_with_another-1"),
+    pytest.param("Kinshasa said responsibility for the attack rests with Kigali.",
+                 ("COD", "RWA", "11"), id="saying_the_blame_lies_with_another-2"),
+    pytest.param("Uganda carried out the raids with support from Kenya.",
+                 ("KEN", "UGA", "06"), id="backing_a_material_act_is_material_cooperation-1"),
+    pytest.param("The Ugandan strikes were carried out with support from Kenya.",
+                 ("KEN", "UGA", "06"), id="backing_a_material_act_is_material_cooperation-2"),
 ]
 
 
@@ -759,3 +767,8 @@ def test_leaving_talks_is_not_also_a_troop_withdrawal(rules):
     assert ("ECU", "PER", "08") not in pairs
     pairs, _ = code(rules, "Kenya withdrew its troops from Somalia.")
     assert ("KEN", "SOM", "08") in pairs
+
+
+def test_a_backer_is_not_the_one_struck(rules):
+    pairs, _ = code(rules, "Uganda carried out the raids with support from Kenya.")
+    assert not any(src == "UGA" and tgt == "KEN" for src, tgt, _ in pairs)

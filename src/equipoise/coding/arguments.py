@@ -15,6 +15,7 @@ from equipoise.coding.syntax import (
     OWN_CLAUSES,
     SUBJ,
     governing_verb,
+    reporting_verb,
 )
 from equipoise.reference.cameo import quad_of
 
@@ -54,6 +55,9 @@ class ArgumentReader:
         else:
             sources = self._collect(subj, amap, ctx) if subj else self._inherited_subject(
                 v, amap, ctx)
+            if not sources and subj and all(
+                    s.lemma_.lower() in self.cues.attribution_nouns for s in subj):
+                sources = self._speakers(v, amap, ctx)  # "the blame lies with X," Y said
             targets = self._collect(preps, amap, ctx)
             held = targets or self._collect([p for o in objs for p in self._prep_objects(
                 o, self.cues.target_preps)], amap, ctx)
@@ -184,6 +188,35 @@ class ArgumentReader:
             targets = self._clause_target(adj, sources, amap)
         return sources, targets, False
 
+    def _speakers(self, v: Token, amap, ctx) -> list[Role]:
+        """Who says the clause that holds ``v``."""
+        speech = reporting_verb(v, self.cues.reporting_verbs)
+        if speech is None:
+            return []
+        return self._collect([c for c in speech.children if c.dep_ in SUBJ], amap, ctx)
+
+    def _backing(self, n: Token, amap, ctx):
+        """'carried out strikes with support from X': X backs whoever carried them out."""
+        if not self._backed(n):
+            return None
+        givers = self._collect(self._prep_objects(n, frozenset({"from", "of", "by"})), amap, ctx)
+        verb = governing_verb(n)
+        if not givers or verb is None:
+            return None
+        # "the US strikes were carried out with support from X": the strikes' owners
+        subj = [c for c in verb.children if c.dep_ in SUBJ or c.dep_ == "nsubjpass"]
+        agent = [g for c in verb.children if c.dep_ == "agent" for g in c.children
+                 if g.dep_ == "pobj"]
+        doers = self._collect(agent or subj, amap, ctx) if agent or subj else (
+            self._inherited_subject(verb, amap, ctx))
+        return givers, doers, False
+
+    def _backed(self, n: Token) -> bool:
+        """A backing noun in 'with ... from X': the help one act received from another."""
+        return (n.lemma_.lower() in self.cues.backing_nouns and n.dep_ == "pobj"
+                and n.head.lower_ == "with" and any(
+                    c.dep_ == "prep" and c.lower_ in ("from", "of", "by") for c in n.children))
+
     def _object_targets(self, noun: Token, cameo: str, amap, ctx) -> list[Role]:
         """Whom a nominal object is aimed at: 'support for X', 'concern over X's actions'."""
         preps = self.cues.target_preps
@@ -243,6 +276,9 @@ class ArgumentReader:
         reaction = self._reaction(n, amap, ctx)
         if reaction is not None:
             return reaction
+        backing = self._backing(n, amap, ctx)
+        if backing is not None:
+            return backing
         if n.lemma_.lower() in self.cues.statement_nouns and not any(
             c.dep_ == "poss" and c.lower_ in self.cues.speaker_pronouns for c in own
         ):
@@ -437,7 +473,8 @@ class ArgumentReader:
         out: list[Token] = []
         for c in tok.children:
             if c.dep_ == "prep" and c.lower_ in preps or c.dep_ == "prt" and c.lower_ in preps:
-                out.extend(g for g in c.children if g.dep_ == "pobj")
+                # "struck with support from X": X backs the act, it is no party to it
+                out.extend(g for g in c.children if g.dep_ == "pobj" and not self._backed(g))
         return out
 
     def _between(self, tok: Token | None, amap, ctx) -> list[Role]:

@@ -80,6 +80,9 @@ class Cues:
     topic_verbs: frozenset[str]  # "discussed Syria": the object is a topic, not a partner
     stimulus_preps: frozenset[str]  # "concerned about X", "critical of X": what is reacted to
     exit_verbs: frozenset[str]  # "withdrew from the talks": what is left is stopped
+    backing_nouns: frozenset[str]  # "struck with support from X": X backs the strikers
+    backing_codes: dict[str, str]  # backing of a material act (by its quad) is material
+    attribution_nouns: frozenset[str]  # "the blame lies with X", says the one who blames
     membership_nouns: frozenset[str]  # "its participation in X": X is whom the act concerns
     # Unions used on every sentence, built once here rather than per token.
     reference_nouns: frozenset[str] = frozenset()  # "the bloc", "the country"

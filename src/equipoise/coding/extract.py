@@ -97,6 +97,8 @@ class SentenceExtractor(ActorResolver, EventFilters, ArgumentReader):
                 continue  # "suspended strikes": the strikes' end is the event, coded there
             cameo = (halted or self._cessation(tok, trig.cameo)
                      or self._intent(tok, trig.cameo))
+            if tok.pos_ == "NOUN" and self._backed(tok):
+                cameo = self._backing_code(tok, cameo)
             if tok.pos_ == "VERB" or tok.pos_ == "AUX":
                 sources, targets, symmetric = self._verb_args(tok, amap, ctx, cameo)
             elif tok.pos_ == "ADJ" and tok.dep_ in ("acomp", "oprd"):
@@ -134,6 +136,18 @@ class SentenceExtractor(ActorResolver, EventFilters, ArgumentReader):
                            or self._grievance_targets(obj, row.cameo, amap, ctx))
                 out.extend(self._pairs(sources, targets, False, row.cameo, verb))
         return out
+
+    def _backing_code(self, noun: Token, cameo: str) -> str:
+        """Backing given to a material act is material: 'raids with support from X'."""
+        verb = governing_verb(noun)
+        if verb is None:
+            return cameo
+        acts = [verb] + [c for c in verb.children if c.dep_ in OBJ or c.dep_ == "nsubjpass"]
+        quads = {quad_of(t.cameo) for a in acts if (t := self._trigger(a)) is not None}
+        for quad in (4, 2):
+            if quad in quads:
+                return self.cues.backing_codes.get(str(quad), cameo)
+        return cameo
 
     def _left_or_stopped(self, tok: Token) -> list[Token]:
         """The direct objects of a verb, and what it leaves: 'withdrew from the talks'."""
