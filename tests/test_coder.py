@@ -639,6 +639,12 @@ CONSTRUCTIONS = [
                  ("KEN", "UGA", "06"), id="backing_a_material_act_is_material_cooperation-1"),
     pytest.param("The Ugandan strikes were carried out with support from Kenya.",
                  ("KEN", "UGA", "06"), id="backing_a_material_act_is_material_cooperation-2"),
+    pytest.param("Quito pulled out of the grain deal with Lima.",
+                 ("ECU", "PER", "16"), id="pulling_out_of_a_deal_is_leaving_it"),
+    pytest.param("Kenya withdrew its troops from Somalia.",
+                 ("KEN", "SOM", "08"), id="a_withdrawal_of_troops_from_a_country"),
+    pytest.param("Ethiopian forces withdrew from the border area, Eritrea said.",
+                 ("ETH", "ERI", "08"), id="a_withdrawal_by_armed_forces"),
 ]
 
 

@@ -8,6 +8,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from equipoise.coding.lexicon import CLASSES_FILE, DEFAULT_PATH, load_word_classes
+
 
 @dataclass(frozen=True, slots=True)
 class Cues:
@@ -90,6 +92,7 @@ class Cues:
     reporting_verbs: frozenset[str] = frozenset()  # speech verbs and "tell"
     referring_pronouns: frozenset[str] = frozenset()  # he, it, we...: an actor named elsewhere
     referring_nouns: frozenset[str] = frozenset()  # "the bloc", "both sides", "the leaders"
+    armed_nouns: frozenset[str] = frozenset()  # troops, forces...: the lexicon's word class
 
 
 @cache
@@ -107,4 +110,6 @@ def load_cues() -> Cues:
                                     | fields["speaker_pronouns"])
     fields["referring_nouns"] = (fields["reference_nouns"] | fields["pair_nouns"]
                                  | fields["pair_person_nouns"])
+    classes = load_word_classes(DEFAULT_PATH.with_name(CLASSES_FILE))
+    fields["armed_nouns"] = frozenset(classes.get("troops", ()))
     return Cues(**fields)

@@ -24,6 +24,7 @@ from equipoise.coding.syntax import (
     SUBJ,
     calls_actor,
     governing_verb,
+    near_lemmas,
     reporting_verb,
 )
 from equipoise.reference.cameo import quad_of
@@ -112,6 +113,8 @@ class SentenceExtractor(ActorResolver, EventFilters, ArgumentReader):
                     sources, targets = targets, sources  # a purchase is coded as the sale
                 elif cameo.startswith("03"):
                     cameo = "030"  # a planned purchase: intent to cooperate, not to give aid
+            if cameo.startswith("087") and self._unarmed_exit(tok, sources, amap):
+                cameo = self.cues.leaving_code  # "the US pulled out in 2018": left the deal
             found.extend(self._pairs(sources, targets, symmetric, cameo, tok))
             if trig.with_ and tok.pos_ in ("VERB", "AUX"):
                 found.extend(self._coordinated_objects(tok, trig, sources, amap, ctx))
@@ -136,6 +139,15 @@ class SentenceExtractor(ActorResolver, EventFilters, ArgumentReader):
                            or self._grievance_targets(obj, row.cameo, amap, ctx))
                 out.extend(self._pairs(sources, targets, False, row.cameo, verb))
         return out
+
+    def _unarmed_exit(self, tok: Token, sources: list[Role], amap) -> bool:
+        """A withdrawal with no troops in it, by no armed force, from no place: leaving."""
+        if tok.lemma_.lower() not in self.cues.exit_verbs or any(
+                s.sector == "MIL" for s in sources):
+            return False
+        if near_lemmas(tok) & self.cues.armed_nouns:
+            return False
+        return not any(t.i in amap for t in self._left_or_stopped(tok))
 
     def _backing_code(self, noun: Token, cameo: str) -> str:
         """Backing given to a material act is material: 'raids with support from X'."""
