@@ -643,7 +643,7 @@ CONSTRUCTIONS = [
                  ("ECU", "PER", "16"), id="pulling_out_of_a_deal_is_leaving_it"),
     pytest.param("Kenya withdrew its troops from Somalia.",
                  ("KEN", "SOM", "08"), id="a_withdrawal_of_troops_from_a_country"),
-    pytest.param("Ethiopian forces withdrew from the border area, Eritrea said.",
+    pytest.param("The Ethiopian army pulled out of a disputed town near Eritrea.",
                  ("ETH", "ERI", "08"), id="a_withdrawal_by_armed_forces"),
 ]
 

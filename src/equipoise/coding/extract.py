@@ -147,7 +147,10 @@ class SentenceExtractor(ActorResolver, EventFilters, ArgumentReader):
             return False
         if near_lemmas(tok) & self.cues.armed_nouns:
             return False
-        return not any(t.i in amap for t in self._left_or_stopped(tok))
+        # "withdrew from Gaza", "from the Ukrainian town": a place; "from the deal": leaving
+        return not any(t.lemma_.lower() not in self.cues.relation_words
+                       and any(g.i in amap for g in t.subtree)
+                       for t in self._left_or_stopped(tok))
 
     def _backing_code(self, noun: Token, cameo: str) -> str:
         """Backing given to a material act is material: 'raids with support from X'."""
