@@ -250,7 +250,9 @@ class ArgumentReader:
         stack = [c for c in v.children if c.dep_ not in OWN_CLAUSES]
         while stack:
             t = stack.pop()
-            stack.extend(c for c in t.children if c.dep_ not in ("ccomp", "parataxis"))
+            stack.extend(c for c in t.children if c.dep_ not in ("ccomp", "parataxis")
+                         and not (c.dep_ in ("amod", "compound")
+                                  and c.lemma_.lower() in self.cues.go_between_words))
             role = amap.get(t.i)
             if role is None or t.i in skip:
                 continue

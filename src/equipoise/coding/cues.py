@@ -73,7 +73,7 @@ class Cues:
     grievance_preps: frozenset[str]  # "concern over X's moves": whom criticism is about
     published_things: frozenset[str]  # "released a statement" frees nobody
     receiving_words: frozenset[str]  # "X bought arms from Y": Y supplies X
-    go_between_words: frozenset[str]  # "an Oman-brokered deal": the broker is no party
+    go_between_words: frozenset[str]  # "an Oman-brokered deal", "Iran-backed rebels": no party
     state_act_roots: frozenset[str]  # acts of state: announced in the passive, done by the speaker
     experiencer_verbs: frozenset[str]  # "Japan was alarmed by X": the one alarmed reacts to X
     reaction_verbs: frozenset[str]  # "drew criticism from X": X reacts to the subject

@@ -88,6 +88,12 @@ class EventFilters:
                 return True
             if t.dep_ == "pobj" and t.head.lower_ == "without":
                 return True
+            if t.dep_ == "ccomp" and any(c.dep_ == "neg" for c in t.head.children):
+                return True  # "did not mean Greece was severing ties": nothing asserted
+            if t.dep_ == "advcl" and t.head != t and any(
+                    c.dep_ == "aux" and c.lower_ == "to" for c in t.children):
+                t = t.head  # "denied sending fighters to take part": the purpose goes too
+                continue
             if t.dep_ in ("dobj", "pobj", "prep", "xcomp", "attr", "nsubjpass", "conj", "amod",
                           "acl", "acomp"):
                 if t.head == t:
