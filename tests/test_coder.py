@@ -645,6 +645,8 @@ CONSTRUCTIONS = [
                  ("KEN", "SOM", "08"), id="a_withdrawal_of_troops_from_a_country"),
     pytest.param("The Ethiopian army pulled out of a disputed town near Eritrea.",
                  ("ETH", "ERI", "08"), id="a_withdrawal_by_armed_forces"),
+    pytest.param("Canada joined Britain in imposing sanctions on Russia.",
+                 ("CAN", "RUS", "16"), id="joining_another_in_an_act_does_it_too"),
 ]
 
 

@@ -438,7 +438,10 @@ class ArgumentReader:
             # "accused Turkey of sending fighters": Turkey did the sending
             return self._collect([c for c in head.head.children if c.dep_ in OBJ], amap, ctx)
         if (v.dep_ == "pcomp" and head.dep_ == "prep" and head.head != head
-                and head.lower_ in self.cues.subordinating_preps):
+                and (head.lower_ in self.cues.subordinating_preps or (
+                    head.lower_ == "in"
+                    and head.head.lemma_.lower() in self.cues.joining_verbs))):
+            # "joined Britain in sanctioning Russia": who joins sanctions too
             # "responded by slapping sanctions": the subject of the verb the preposition hangs on
             verb = head.head
             subj = [c for c in verb.children if c.dep_ in SUBJ]

@@ -85,6 +85,7 @@ class Cues:
     backing_nouns: frozenset[str]  # "struck with support from X": X backs the strikers
     backing_codes: dict[str, str]  # backing of a material act (by its quad) is material
     attribution_nouns: frozenset[str]  # "the blame lies with X", says the one who blames
+    joining_verbs: frozenset[str]  # "X joined Y in condemning Z": X condemns Z too
     membership_nouns: frozenset[str]  # "its participation in X": X is whom the act concerns
     # Unions used on every sentence, built once here rather than per token.
     reference_nouns: frozenset[str] = frozenset()  # "the bloc", "the country"
