@@ -647,6 +647,12 @@ CONSTRUCTIONS = [
                  ("ETH", "ERI", "08"), id="a_withdrawal_by_armed_forces"),
     pytest.param("Canada joined Britain in imposing sanctions on Russia.",
                  ("CAN", "RUS", "16"), id="joining_another_in_an_act_does_it_too"),
+    pytest.param("Kenya accused Uganda of shelling a border village, a charge Kampala denied.",
+                 ("UGA", "KEN", "01"), id="denying_a_charge_answers_the_accuser-1"),
+    pytest.param("Kenya has accused Uganda of arming rebels, which Uganda firmly denies.",
+                 ("UGA", "KEN", "01"), id="denying_a_charge_answers_the_accuser-2"),
+    pytest.param("Honduras and China launched diplomatic relations in Beijing.",
+                 ("HND", "CHN", "05"), id="launching_relations"),
 ]
 
 

@@ -111,6 +111,8 @@ class ArgumentReader:
             return sources, [], True
         if not targets and cameo[:2] in self.cues.claim_roots:
             targets = self._claimed(v, amap, ctx)
+        if not targets and cameo.startswith("016") and v.dep_ == "relcl":
+            targets = self._accusers(v, amap, ctx)
         if not targets and cameo[:2] == "04" and not objs and not (
                 len(sources) >= 2 and self._joint(cameo, v)):
             # "arrived in Moscow" visits Russia; "Armenia and Azerbaijan met in Moscow" is
@@ -187,6 +189,17 @@ class ArgumentReader:
         if not targets and sources:  # "ready to meet Russia": the one actor in its clause
             targets = self._clause_target(adj, sources, amap)
         return sources, targets, False
+
+    def _accusers(self, v: Token, amap, ctx) -> list[Role]:
+        """'X accused Y of Z, a charge Y denied' / '..., which Y denies': Y answers X."""
+        t = v.head
+        for _ in range(4):
+            if t.pos_ in ("VERB", "AUX") and self._is_claim(t):
+                return self._collect([c for c in t.children if c.dep_ in SUBJ], amap, ctx)
+            if t.head == t:
+                break
+            t = t.head
+        return []
 
     def _speakers(self, v: Token, amap, ctx) -> list[Role]:
         """Who says the clause that holds ``v``."""
