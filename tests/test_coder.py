@@ -653,6 +653,9 @@ CONSTRUCTIONS = [
                  ("UGA", "KEN", "01"), id="denying_a_charge_answers_the_accuser-2"),
     pytest.param("Honduras and China launched diplomatic relations in Beijing.",
                  ("HND", "CHN", "05"), id="launching_relations"),
+    pytest.param("Speaking after ten hours of talks between Peru, Chile and Bolivia, the "
+                 "minister said a deal was close.",
+                 ("CHL", "BOL", "04"), id="talks_held_before_a_statement_took_place-2"),
 ]
 
 

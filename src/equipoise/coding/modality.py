@@ -184,9 +184,14 @@ class EventFilters:
                         for h in (noun, verb) for c in h.children)):
             return False  # "was met with rebukes from Beijing": the rebukes are the news
         trig = self._trigger(noun)
-        if (trig is not None and trig.cameo[:2] == "04" and noun.dep_ == "pobj"
-                and noun.head.lower_ in ("after", "during", "following")
-                and any(c.dep_ == "prep" and c.lower_ == "with" for c in noun.children)):
+        phrase = noun
+        if (noun.dep_ == "pobj" and noun.head.lower_ == "of"
+                and noun.head.head.pos_ in NOUN_TAGS and noun.head.head.dep_ == "pobj"):
+            phrase = noun.head.head  # "after ten hours of talks"
+        if (trig is not None and trig.cameo[:2] == "04" and phrase.dep_ == "pobj"
+                and phrase.head.lower_ in ("after", "during", "following")
+                and any(c.dep_ == "prep" and c.lower_ in ("with", "between")
+                        for c in noun.children)):
             return False  # "said after his talks with Erdogan": the talks took place
         t = noun
         for _ in range(6):
