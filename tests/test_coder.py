@@ -656,6 +656,8 @@ CONSTRUCTIONS = [
     pytest.param("Speaking after ten hours of talks between Peru, Chile and Bolivia, the "
                  "minister said a deal was close.",
                  ("CHL", "BOL", "04"), id="talks_held_before_a_statement_took_place-2"),
+    pytest.param("\"Seoul is a reliable partner,\" the Japanese minister said.",
+                 ("JPN", "KOR", "05"), id="saying_another_actor_does_well_is_praise"),
 ]
 
 
@@ -800,3 +802,9 @@ def test_a_backer_is_not_the_one_struck(rules):
 def test_what_is_denied_or_not_meant_and_a_proxys_backer_are_no_events(rules, sentence):
     pairs, _ = code(rules, sentence)
     assert not any(root in ("16", "18", "19") for _, _, root in pairs), pairs
+
+
+def test_praise_mixed_with_reproach_is_not_praise(rules):
+    pairs, _ = code(rules, "Tokyo said Seoul was a reliable partner that had acted "
+                           "irresponsibly.")
+    assert ("JPN", "KOR", "05") not in pairs

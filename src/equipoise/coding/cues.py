@@ -66,6 +66,8 @@ class Cues:
     mutual_conflict: frozenset[str]  # "X and Y clashed": both sides; "X and Y bombed": allies
     reproach_words: frozenset[str]  # "said Russia violated...": a reported reproach
     reproach_code: str
+    praise_words: frozenset[str]  # '"Seoul is a reliable partner," X said': praise
+    praise_code: str
     threat_codes: dict[str, str]  # hostility announced for the future is a threat
     leaving_code: str  # withdrawing from a bloc reduces relations with it
     relation_words: frozenset[str]  # what makes "X and Y pledged to ..." mutual

@@ -68,6 +68,7 @@ class SentenceExtractor(ActorResolver, EventFilters, ArgumentReader):
             if tok.lemma_.lower() in self.cues.speech_verbs:
                 found.extend(self._demand(tok, amap, ctx))
                 found.extend(self._reproach_clause(tok, amap, ctx))
+                found.extend(self._reproach_clause(tok, amap, ctx, praise=True))
             if tok.pos_ == "VERB" and tok.lemma_.lower() in self._labelling_verbs:
                 found.extend(self._label(tok, amap, ctx))
             trig = self._trigger(tok)
@@ -269,19 +270,25 @@ class SentenceExtractor(ActorResolver, EventFilters, ArgumentReader):
             out.extend(self._pairs(sources, targets, False, self.cues.demand_code, clause))
         return out
 
-    def _reproach_clause(self, speech: Token, amap, ctx) -> list[Found]:
+    def _reproach_clause(self, speech: Token, amap, ctx, praise: bool = False
+                         ) -> list[Found]:
         """'Moscow said Kyiv had violated the truce', '"Washington's move is dangerous,"
-        the minister said': saying another actor does wrong is criticism of that actor."""
+        the minister said': saying another actor does wrong is criticism of that actor;
+        with ``praise``, saying it does well ('"Seoul is a reliable partner"') is praise."""
         if self._blocked(speech):
             return []
         out = []
-        words = self.cues.reproach_words
+        words = self.cues.praise_words if praise else self.cues.reproach_words
+        code = self.cues.praise_code if praise else self.cues.reproach_code
         for clause in speech.children:
             if clause.dep_ not in ("ccomp", "parataxis") or self._blocked(clause):
                 continue
-            if not any(t.lemma_.lower() in words and not self._blocked(t)
-                       for t in clause.subtree):
+            if not any(_word_of(t) & words and not self._blocked(t) for t in clause.subtree):
                 continue
+            if praise and any(_word_of(t) & self.cues.reproach_words
+                              or (t.pos_ == "VERB" and self._trigger(t) is not None)
+                              for t in clause.subtree):
+                continue  # mixed or eventful: the clause's own words decide
             subj = [c for c in clause.children if c.dep_ in SUBJ | {"nsubjpass"}]
             if any(c.dep_ == "nsubjpass" for c in subj):
                 continue  # the actor named is the one wronged
@@ -290,7 +297,7 @@ class SentenceExtractor(ActorResolver, EventFilters, ArgumentReader):
                 continue
             sources = self._collect([c for c in speech.children if c.dep_ in SUBJ], amap, ctx)
             sources = [s for s in sources if s.sector != "MED"]
-            out.extend(self._pairs(sources, targets, False, self.cues.reproach_code, clause))
+            out.extend(self._pairs(sources, targets, False, code, clause))
         return out
 
     def _members(self, roles: list[Role]) -> list[Role]:
@@ -334,3 +341,11 @@ class SentenceExtractor(ActorResolver, EventFilters, ArgumentReader):
                     code = self.cues.leaving_code  # "withdrew from the OAS": not a retreat
                 out.append(Found(s, t, code, tok))
         return out
+
+
+def _word_of(tok: Token) -> set[str]:
+    """A token's lemma, and for an adverb in -ly its adjective: 'recklessly', 'illegally'."""
+    lemma = tok.lemma_.lower()
+    if tok.pos_ == "ADV" and lemma.endswith("ly") and len(lemma) > 5:
+        return {lemma, lemma[:-2], lemma[:-1] + "e"}  # "irresponsibly": irresponsible
+    return {lemma}
