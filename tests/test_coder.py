@@ -658,6 +658,10 @@ CONSTRUCTIONS = [
                  ("CHL", "BOL", "04"), id="talks_held_before_a_statement_took_place-2"),
     pytest.param("\"Seoul is a reliable partner,\" the Japanese minister said.",
                  ("JPN", "KOR", "05"), id="saying_another_actor_does_well_is_praise"),
+    pytest.param("Moscow boosted its forces in the north in response to Finland joining NATO.",
+                 ("RUS", "FIN", "15"), id="an_act_in_response_to_another_answers_it"),
+    pytest.param("Moscow said it would bolster its garrison in response to the Finnish move.",
+                 ("RUS", "FIN", "13"), id="a_build_up_announced_for_the_future_is_a_threat"),
 ]
 
 

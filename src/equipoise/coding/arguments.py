@@ -121,6 +121,8 @@ class ArgumentReader:
         if not targets and quad_of(cameo) == 4:
             targets = self._ground(objs + preps + [p for o in objs for p in self._prep_objects(
                 o, self.cues.target_preps)], amap, ctx, verb=v)
+        if not targets and quad_of(cameo) in (3, 4):
+            targets = self._answered(v, amap, ctx)
         if not targets and len(sources) >= 2 and self._joint(cameo, v):
             symmetric = True
         partners = any(c.dep_ == "prep" and c.lower_ in self.cues.partner_preps
@@ -189,6 +191,18 @@ class ArgumentReader:
         if not targets and sources:  # "ready to meet Russia": the one actor in its clause
             targets = self._clause_target(adj, sources, amap)
         return sources, targets, False
+
+    def _answered(self, v: Token, amap, ctx) -> list[Role]:
+        """'boosted its forces in response to Finland joining NATO': the first actor named
+        in what the act answers."""
+        answers = [n for n in self._prep_objects(v, frozenset({"in", "as"}))
+                   if n.lemma_.lower() in self.cues.response_nouns]
+        for n in answers:
+            for g in self._prep_objects(n, frozenset({"to", "for", "against"})):
+                roles = self._collect([g], amap, ctx)
+                if roles:
+                    return roles[:1]
+        return []
 
     def _accusers(self, v: Token, amap, ctx) -> list[Role]:
         """'X accused Y of Z, a charge Y denied' / '..., which Y denies': Y answers X."""
