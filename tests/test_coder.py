@@ -662,6 +662,10 @@ CONSTRUCTIONS = [
                  ("RUS", "FIN", "15"), id="an_act_in_response_to_another_answers_it"),
     pytest.param("Moscow said it would bolster its garrison in response to the Finnish move.",
                  ("RUS", "FIN", "13"), id="a_build_up_announced_for_the_future_is_a_threat"),
+    pytest.param("Egypt condemned the Turkish move, as did Greece.",
+                 ("GRC", "TUR", "11"), id="as_did_another_is_the_same_act"),
+    pytest.param("Kenya condemned the attacks carried out by Uganda.",
+                 ("KEN", "UGA", "11"), id="what_an_actor_carried_out_is_its_own"),
 ]
 
 
@@ -812,3 +816,9 @@ def test_praise_mixed_with_reproach_is_not_praise(rules):
     pairs, _ = code(rules, "Tokyo said Seoul was a reliable partner that had acted "
                            "irresponsibly.")
     assert ("JPN", "KOR", "05") not in pairs
+
+
+def test_a_clause_set_against_the_main_one_names_no_target(rules):
+    pairs, _ = code(rules, "Egypt dismissed the deal as illegal, while Greece said it was "
+                           "absurd.")
+    assert not any(tgt == "GRC" for _, tgt, _ in pairs)

@@ -55,6 +55,13 @@ class ArgumentReader:
         else:
             sources = self._collect(subj, amap, ctx) if subj else self._inherited_subject(
                 v, amap, ctx)
+            if not sources and v.lemma_.lower() in self.cues.voicing_verbs:
+                # "voiced the Chadian government's concern": whose concern it is
+                sources = self._collect([c for o in objs for c in o.children
+                                         if c.dep_ == "poss"], amap, ctx)
+            echo = self._echoed(v)
+            if echo and sources:  # "Egypt dismissed the deal, as did Cyprus"
+                sources = dedupe(sources + self._collect(echo, amap, ctx))
             if not sources and subj and all(
                     s.lemma_.lower() in self.cues.attribution_nouns for s in subj):
                 sources = self._speakers(v, amap, ctx)  # "the blame lies with X," Y said
@@ -130,6 +137,7 @@ class ArgumentReader:
         if (sources and not targets and not symmetric and not partners
                 and v.lemma_.lower() not in self.cues.reporting_verbs):
             topics = {o.i for o in objs} if topical else set()
+            topics |= {t.i for e in self._echoed(v) for t in e.subtree}
             targets = self._clause_target(v, sources, amap, skip=topics)
         return sources, targets, symmetric
 
@@ -191,6 +199,13 @@ class ArgumentReader:
         if not targets and sources:  # "ready to meet Russia": the one actor in its clause
             targets = self._clause_target(adj, sources, amap)
         return sources, targets, False
+
+    def _echoed(self, v: Token) -> list[Token]:
+        """Subjects of 'as did X', 'as has X': others doing the same act."""
+        return [s for c in v.children if c.dep_ == "advcl"
+                and c.lemma_.lower() in ("do", "have", "be")
+                and any(m.dep_ == "mark" and m.lower_ == "as" for m in c.children)
+                for s in c.children if s.dep_ in SUBJ]
 
     def _answered(self, v: Token, amap, ctx) -> list[Role]:
         """'boosted its forces in response to Finland joining NATO': the first actor named
@@ -274,10 +289,11 @@ class ArgumentReader:
         or the actors of one coordinated list ("to provide Mali and Chad with grain")."""
         taken = {r.mention.country or r.mention.code for r in sources}
         found: dict[str, tuple[Role, Token]] = {}
-        stack = [c for c in v.children if c.dep_ not in OWN_CLAUSES]
+        stack = [c for c in v.children if c.dep_ not in OWN_CLAUSES and not _contrast(c)]
         while stack:
             t = stack.pop()
             stack.extend(c for c in t.children if c.dep_ not in ("ccomp", "parataxis")
+                         and not _contrast(c)
                          and not (c.dep_ in ("amod", "compound")
                                   and c.lemma_.lower() in self.cues.go_between_words))
             role = amap.get(t.i)
@@ -519,6 +535,13 @@ class ArgumentReader:
                 for g in c.children if g.dep_ == "pobj"]
         roles = self._collect(objs, amap, ctx)
         return roles if len({r.mention.code for r in roles}) >= 2 else []
+
+
+def _contrast(tok: Token) -> bool:
+    """A clause set against the main one: 'while Greece said ...', 'although ...'."""
+    return tok.dep_ == "advcl" and any(
+        m.dep_ == "mark" and m.lower_ in ("while", "whereas", "although", "though")
+        for m in tok.children)
 
 
 def _list_head(tok: Token) -> Token:

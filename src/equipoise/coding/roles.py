@@ -140,6 +140,10 @@ class ActorResolver:
                   and t.head.dep_ != "conj"):  # "the West and its allies": its = the West
                 owners.append(t)
             for c in t.children:
+                if t is tok and c.dep_ == "acl":
+                    # "the sanctions taken by ECOWAS": what X did is X's
+                    stack.extend(g for a in c.children if a.dep_ == "agent"
+                                 for g in a.children if g.dep_ == "pobj")
                 if c.dep_ in CLAUSAL:
                     continue
                 if c.dep_ == "prep" and c.lower_ not in self.cues.np_preps and not (
