@@ -666,6 +666,10 @@ CONSTRUCTIONS = [
                  ("GRC", "TUR", "11"), id="as_did_another_is_the_same_act"),
     pytest.param("Kenya condemned the attacks carried out by Uganda.",
                  ("KEN", "UGA", "11"), id="what_an_actor_carried_out_is_its_own"),
+    pytest.param("Kenya will not accept Uganda's demands.",
+                 ("KEN", "UGA", "12"), id="refusing_to_accept_is_a_rejection-1"),
+    pytest.param("Kenya would not tolerate Ugandan interference.",
+                 ("KEN", "UGA", "12"), id="refusing_to_accept_is_a_rejection-2"),
 ]
 
 
@@ -822,3 +826,8 @@ def test_a_clause_set_against_the_main_one_names_no_target(rules):
     pairs, _ = code(rules, "Egypt dismissed the deal as illegal, while Greece said it was "
                            "absurd.")
     assert not any(tgt == "GRC" for _, tgt, _ in pairs)
+
+
+def test_a_conditional_refusal_is_no_rejection(rules):
+    pairs, _ = code(rules, "If Kenya does not accept Uganda's plan, the talks will fail.")
+    assert not any(root == "12" for _, _, root in pairs)

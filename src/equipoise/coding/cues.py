@@ -90,6 +90,8 @@ class Cues:
     joining_verbs: frozenset[str]  # "X joined Y in condemning Z": X condemns Z too
     response_nouns: frozenset[str]  # "in response to Y's move": Y is whom the act answers
     voicing_verbs: frozenset[str]  # "voiced X's concern": the concern is X's
+    acceptance_verbs: frozenset[str]  # "will not accept X's terms": a rejection of them
+    refusal_code: str
     membership_nouns: frozenset[str]  # "its participation in X": X is whom the act concerns
     # Unions used on every sentence, built once here rather than per token.
     reference_nouns: frozenset[str] = frozenset()  # "the bloc", "the country"

@@ -71,6 +71,13 @@ class SentenceExtractor(ActorResolver, EventFilters, ArgumentReader):
                 found.extend(self._reproach_clause(tok, amap, ctx, praise=True))
             if tok.pos_ == "VERB" and tok.lemma_.lower() in self._labelling_verbs:
                 found.extend(self._label(tok, amap, ctx))
+            if self._refused_acceptance(tok):
+                # "will not accept", "would not tolerate": a rejection, not a negated event
+                sources, targets, symmetric = self._verb_args(
+                    tok, amap, ctx, self.cues.refusal_code)
+                found.extend(self._pairs(sources, targets, symmetric,
+                                         self.cues.refusal_code, tok))
+                continue
             trig = self._trigger(tok)
             if trig is None or self._decides_hostility(tok):
                 continue
@@ -140,6 +147,13 @@ class SentenceExtractor(ActorResolver, EventFilters, ArgumentReader):
                            or self._grievance_targets(obj, row.cameo, amap, ctx))
                 out.extend(self._pairs(sources, targets, False, row.cameo, verb))
         return out
+
+    def _refused_acceptance(self, tok: Token) -> bool:
+        """A verb of acceptance negated in the main clause: 'will not accept X's demands'."""
+        return (tok.pos_ == "VERB" and tok.lemma_.lower() in self.cues.acceptance_verbs
+                and any(c.dep_ == "neg" for c in tok.children)
+                and not any(c.dep_ == "mark" and c.lower_ in self.cues.conditional_marks
+                            for c in tok.children))
 
     def _unarmed_exit(self, tok: Token, sources: list[Role], amap) -> bool:
         """A withdrawal with no troops in it, by no armed force, from no place: leaving."""
