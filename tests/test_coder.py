@@ -670,6 +670,8 @@ CONSTRUCTIONS = [
                  ("KEN", "UGA", "12"), id="refusing_to_accept_is_a_rejection-1"),
     pytest.param("Kenya would not tolerate Ugandan interference.",
                  ("KEN", "UGA", "12"), id="refusing_to_accept_is_a_rejection-2"),
+    pytest.param("Cairo called the Ethiopia-Somaliland accord a flagrant violation of the law.",
+                 ("EGY", "ETH", "11"), id="labelling_a_two_party_accord_a_violation"),
 ]
 
 

@@ -246,6 +246,10 @@ class SentenceExtractor(ActorResolver, EventFilters, ArgumentReader):
         # "called Seoul's decision regrettable": the parser hangs the adjective on the noun
         labels += [a for o in verb.children if o.dep_ in ("dobj", "oprd")
                    for a in o.children if a.dep_ == "amod" and a.i > o.i]
+        # "called the Turkey-Libya accord a violation": the small model may read the
+        # object's noun as a verb with the label as its own object
+        labels += [g for c in labels if c.pos_ == "VERB" for g in c.children
+                   if g.dep_ == "dobj"]
         if len(objs) >= 2:  # "branded the sanctions an act of aggression"
             labels.append(objs.pop())
         if not objs and len(labels) >= 2:  # the small model reads both nouns as predicates
