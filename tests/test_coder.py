@@ -672,6 +672,10 @@ CONSTRUCTIONS = [
                  ("KEN", "UGA", "12"), id="refusing_to_accept_is_a_rejection-2"),
     pytest.param("Cairo called the Ethiopia-Somaliland accord a flagrant violation of the law.",
                  ("EGY", "ETH", "11"), id="labelling_a_two_party_accord_a_violation"),
+    pytest.param("Britain carried out strikes against sites used by rebels in Yemen.",
+                 ("GBR", "YEM", "19"), id="force_on_a_place_described_by_a_participle"),
+    pytest.param("Saudi airstrikes began on rebel positions in northern Yemen.",
+                 ("SAU", "YEM", "19"), id="force_named_as_the_subject_of_its_beginning"),
 ]
 
 

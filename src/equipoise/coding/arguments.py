@@ -371,7 +371,8 @@ class ArgumentReader:
             return between, [], True
         if not targets and quad_of(cameo) == 4:
             near = self._prep_objects(n, self.cues.noun_target_preps)
-            if verb is not None and n.dep_ in OBJ_OR_POBJ:
+            if verb is not None and (n.dep_ in OBJ_OR_POBJ or n.dep_ in SUBJ):
+                # "Saudi airstrikes began on rebel positions in Yemen"
                 near += self._prep_objects(verb, self.cues.target_preps)
             targets = self._ground(near, amap, ctx)
         if not targets and sources and cameo[:2] == "03":
@@ -422,6 +423,14 @@ class ArgumentReader:
                   if c.dep_ == "prep" and c.lower_ in self.cues.place_preps
                   for g in c.children if g.dep_ == "pobj"]
         named = self._collect([p for p in places if p.i in amap], amap, ctx)
+        if named:
+            return named
+        # "strikes against sites used by rebels in Yemen": the place may sit lower down,
+        # inside a participle that describes the thing hit
+        deeper = [g for o in objs if o.i not in amap for t in _described(o)
+                  for c in t.children if c.dep_ == "prep" and c.lower_ in self.cues.place_preps
+                  for g in c.children if g.dep_ == "pobj" and g.i in amap]
+        named = self._collect(deeper[:1], amap, ctx)
         if named:
             return named
         # "struck a resort in its northern region": whose region "its" says; the parser
@@ -535,6 +544,18 @@ class ArgumentReader:
                 for g in c.children if g.dep_ == "pobj"]
         roles = self._collect(objs, amap, ctx)
         return roles if len({r.mention.code for r in roles}) >= 2 else []
+
+
+def _described(noun: Token) -> list[Token]:
+    """Nouns inside participles that describe ``noun``: 'sites used by rebels in X'."""
+    out = []
+    for acl in noun.children:
+        if acl.dep_ != "acl":
+            continue
+        for c in acl.children:
+            if c.dep_ in ("agent", "prep"):
+                out.extend(g for g in c.children if g.dep_ == "pobj")
+    return out
 
 
 def _contrast(tok: Token) -> bool:
