@@ -676,6 +676,13 @@ CONSTRUCTIONS = [
                  ("GBR", "YEM", "19"), id="force_on_a_place_described_by_a_participle"),
     pytest.param("Saudi airstrikes began on rebel positions in northern Yemen.",
                  ("SAU", "YEM", "19"), id="force_named_as_the_subject_of_its_beginning"),
+    pytest.param("During Erdogan's talks with Putin, the two leaders discussed grain.",
+                 ("TUR", "RUS", "04"), id="a_meeting_in_a_during_phrase_took_place"),
+    pytest.param("The source spoke ahead of Blinken's visit to New Delhi.",
+                 ("USA", "IND", "04"), id="a_visit_ahead_of_which_something_happens"),
+    pytest.param("During the visit of the Russian president to India, the two sides signed "
+                 "a deal.",
+                 ("RUS", "IND", "04"), id="the_visit_of_someone_to_a_host"),
 ]
 
 
@@ -837,3 +844,8 @@ def test_a_clause_set_against_the_main_one_names_no_target(rules):
 def test_a_conditional_refusal_is_no_rejection(rules):
     pairs, _ = code(rules, "If Kenya does not accept Uganda's plan, the talks will fail.")
     assert not any(root == "12" for _, _, root in pairs)
+
+
+def test_the_expulsion_of_an_envoy_acts_on_the_envoys_state(rules):
+    pairs, _ = code(rules, "La Paz ordered the expulsion of the U.S. ambassador to Bolivia.")
+    assert ("BOL", "USA", "16") in pairs

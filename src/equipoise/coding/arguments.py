@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from spacy.tokens import Token
 
 from equipoise.coding.cues import Cues
-from equipoise.coding.roles import Role, dedupe
+from equipoise.coding.roles import Role, dedupe, distinct
 from equipoise.coding.syntax import (
     NOUN_TAGS,
     OBJ,
@@ -338,6 +338,17 @@ class ArgumentReader:
         if self._joint(cameo, n) and cameo not in self.cues.joint_codes:
             preps = preps - self.cues.topic_preps  # "cooperation on North Korea": a topic
         targets = self._collect(self._prep_objects(n, preps), amap, ctx)
+        if not sources and "of" in preps and cameo[:2] == "04":
+            # "the visit of the Russian president to India": of names the visitor when
+            # another preposition names the host (but "the expulsion of X" acts on X)
+            of = self._prep_objects(n, frozenset({"of"}))
+            doers = self._collect(of, amap, ctx)
+            # the parser may hang "to India" on the visitor rather than on the visit
+            aimed = self._collect([p for h in [n, *of] for p in self._prep_objects(
+                h, preps - {"of"})], amap, ctx)
+            if doers and aimed:
+                sources = doers
+                targets = [t for t in aimed if all(distinct(t, d) for d in doers)]
         if not targets and n.lemma_.lower() in self.cues.membership_nouns:
             targets = self._collect(self._prep_objects(n, _MEMBERSHIP_PREPS), amap, ctx)
         if not targets and cameo[:2] in self.cues.claim_roots:

@@ -189,10 +189,13 @@ class EventFilters:
                 and noun.head.head.pos_ in NOUN_TAGS and noun.head.head.dep_ == "pobj"):
             phrase = noun.head.head  # "after ten hours of talks"
         if (trig is not None and trig.cameo[:2] == "04" and phrase.dep_ == "pobj"
-                and phrase.head.lower_ in ("after", "during", "following")
-                and any(c.dep_ == "prep" and c.lower_ in ("with", "between")
-                        for c in noun.children)):
-            return False  # "said after his talks with Erdogan": the talks took place
+                and phrase.head.lower_ in ("after", "during", "following", "ahead", "of")
+                and (phrase.head.lower_ != "of" or phrase.head.head.lower_ == "ahead")
+                and any((c.dep_ == "prep" and c.lower_ in ("with", "between", "to", "of"))
+                        or c.dep_ == "poss" for c in noun.children)):
+            # "said after his talks with Erdogan", "during Putin and Orban's meeting",
+            # "ahead of Pompeo's visit to Delhi": the meeting itself is news too
+            return False
         t = noun
         for _ in range(6):
             head = t.head
