@@ -849,3 +849,11 @@ def test_a_conditional_refusal_is_no_rejection(rules):
 def test_the_expulsion_of_an_envoy_acts_on_the_envoys_state(rules):
     pairs, _ = code(rules, "La Paz ordered the expulsion of the U.S. ambassador to Bolivia.")
     assert ("BOL", "USA", "16") in pairs
+
+
+def test_what_an_actor_must_or_should_do_has_not_happened(rules):
+    pairs, _ = code(rules, "Kenya said Uganda must stop arming the rebels.")
+    assert ("KEN", "UGA", "10") in pairs
+    assert not any(src == "UGA" for src, _, _ in pairs)
+    pairs, _ = code(rules, "Uganda should suspend its operations in Kenya, the court said.")
+    assert not any(root == "16" for _, _, root in pairs)

@@ -71,6 +71,8 @@ class EventFilters:
                     return True
                 if c.dep_ == "mark" and c.lower_ in cues.conditional_marks:
                     return True
+                if c.dep_ == "aux" and c.lower_ in cues.obligation_aux:
+                    return True  # "Russia must withdraw": asked for, not done
             if t.dep_ == "advcl" and any(c.lower_ in cues.conditional_marks for c in t.children):
                 return True
             if conditional_main_clause(t, cues):
@@ -108,6 +110,8 @@ class EventFilters:
         code = self.cues.cessation_codes.get(cameo[:2])
         if code is None or tok.pos_ not in ("VERB", "AUX"):
             return None
+        if any(c.dep_ == "aux" and c.lower_ in self.cues.obligation_aux for c in tok.children):
+            return None  # "should stop its operations": a demand, not a stop
         for c in tok.children:  # "no longer", "not ... any longer"
             if c.lower_ == "longer" and any(
                     g.lower_ in ("no", "not", "any") for g in [*c.children, *tok.children]):
