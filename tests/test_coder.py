@@ -683,6 +683,10 @@ CONSTRUCTIONS = [
     pytest.param("During the visit of the Russian president to India, the two sides signed "
                  "a deal.",
                  ("RUS", "IND", "04"), id="the_visit_of_someone_to_a_host"),
+    pytest.param("Latvia and Lithuania banned Lavrov's flight to Belgrade.",
+                 ("LVA", "RUS", "16"), id="an_act_on_what_another_actor_owns"),
+    pytest.param("Chile recalled Chile's ambassador to Peru.",
+                 ("CHL", "PER", "16"), id="an_act_on_what_the_actor_itself_owns"),
 ]
 
 

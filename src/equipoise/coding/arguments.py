@@ -69,8 +69,11 @@ class ArgumentReader:
             held = targets or self._collect([p for o in objs for p in self._prep_objects(
                 o, self.cues.target_preps)], amap, ctx)
             # but in "condemned Putin's visit to Hanoi" the visit's owner is the one blamed
+            # and "banned Lavrov's flight to Belgrade" bans Russia's minister, not Serbia
             named = [o for o in objs if not topical and (
-                o.i in amap or not held or cameo[:2] in self.cues.claim_roots)]
+                o.i in amap or not held or cameo[:2] in self.cues.claim_roots
+                or any(c.dep_ == "poss" and c.i in amap
+                       and all(distinct(amap[c.i], r) for r in sources) for c in o.children))]
             # "reimposed UN sanctions on Iran": the sanctions' owner is not their target
             targets = dedupe(self._collect(named, amap, ctx) + targets)
             if not targets:
@@ -338,9 +341,10 @@ class ArgumentReader:
         if self._joint(cameo, n) and cameo not in self.cues.joint_codes:
             preps = preps - self.cues.topic_preps  # "cooperation on North Korea": a topic
         targets = self._collect(self._prep_objects(n, preps), amap, ctx)
-        if not sources and "of" in preps and cameo[:2] == "04":
+        if not sources and "of" in preps and quad_of(cameo) in (1, 2):
             # "the visit of the Russian president to India": of names the visitor when
-            # another preposition names the host (but "the expulsion of X" acts on X)
+            # another preposition names the host; of a conflict noun, of names the one
+            # acted on ("the expulsion of X")
             of = self._prep_objects(n, frozenset({"of"}))
             doers = self._collect(of, amap, ctx)
             # the parser may hang "to India" on the visitor rather than on the visit
