@@ -82,7 +82,8 @@ from equipoise import api
 from equipoise.analysis.align import DIRECTIONS, WEIGHTS, equidistance, summary, verdict
 from equipoise.analysis.query import OVERLAPS, Query, actor_code
 from equipoise.errors import BadInputError, InvalidQueryError, UnknownCodeError
-from equipoise.outputs import jsonify, maps
+from equipoise.outputs import jsonify, maps, specs
+from equipoise.outputs.charts import pole_colours
 from equipoise.outputs.jsonify import options, plain, records
 from equipoise.reference.countries import names as _names
 from equipoise.reference.memberships import default_memberships
@@ -437,6 +438,10 @@ class AlignResponse(BaseModel):
     equidistance: list[Record] = Field(description="One row per period.")
     summary: list[Record] = Field(description="One row per pole over the whole window.")
     verdict: str
+    charts: dict[str, Record] = Field(
+        description="Chart specs as static/charts.js draws them, the report's own: tilt, "
+        "score and net_coop over time (lineChart), equidistance (two poles or more) and "
+        "heat (dyad by quad heatMap). Change point markers come from /api/changepoints.")
 
 
 class ChangepointsResponse(BaseModel):
@@ -447,6 +452,8 @@ class ChangepointsResponse(BaseModel):
         default=None, description='"tested", or "too short to test" (fewer than 12 periods).')
     points: list[Record] = Field(description="One row per pole and break, with its stability.")
     drivers: list[Record] = Field(description="Reports of each change point's top stories.")
+    markers: list[Record] = Field(
+        description="A marker per change point for the tilt chart's spec (its markers).")
 
 
 class EventsResponse(BaseModel):
@@ -849,7 +856,9 @@ def create_app(
         """The table of ``equipoise align`` (same columns as
         :func:`equipoise.analysis.align.align`, one record per period and pole, with
         intervals when ``ci`` is given), the equidistance index per period, the per-pole
-        summary over the window, and the verdict sentence."""
+        summary over the window, the verdict sentence, and ``charts``: the chart specs the
+        dashboard draws and the report embeds (tilt, score and net_coop over time,
+        equidistance, the dyad by quad heat map), in the format of static/charts.js."""
         query = _asked(q.query)
         export = _export(q.format)
         with computing():
@@ -867,7 +876,8 @@ def create_app(
     def changepoints_endpoint(q: Annotated[ChangepointQuery, Params()]) -> dict[str, Any]:
         """The two tables of :func:`equipoise.analysis.changepoints.changepoints` on the
         tilt: ``points`` (pole, period, before, after, shift, window) and ``drivers`` (the
-        events of each change point's most influential documents, with their sentences)."""
+        events of each change point's most influential documents, with their sentences),
+        and ``markers``, the change points as the tilt chart's spec marks them."""
         query = _asked(q.query)
         with computing():
             points, table = _call(api.changepoints, query, **where)
@@ -882,6 +892,7 @@ def create_app(
             "status": points.attrs.get("status"),
             "points": records(points),
             "drivers": records(table),
+            "markers": specs.markers(points, pole_colours(list(query.poles))),
         }
 
     @app.get(
