@@ -2,7 +2,7 @@
 
 The file loads nothing: CSS and JavaScript are inline, and the charts are drawn
 in the page by ``static/charts.js`` (the chart library the dashboard uses too)
-from data embedded as JSON. It holds a headline verdict; tilt toward each pole
+from the chart specs of ``specs.py`` embedded as JSON, those the API serves. It holds a headline verdict; tilt toward each pole
 over time with interval bands and change points; the equidistance index; the
 change points with the documents that drive them; a dyad by quad-class heat
 map; UN voting agreement when given; a filterable table of the events with

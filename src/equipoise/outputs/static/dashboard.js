@@ -2,8 +2,9 @@
  * equipoise dashboard: the page served by `equipoise serve`.
  *
  * Reads the JSON API of the same server (/api/actors, /api/align, /api/changepoints,
- * /api/events, /api/unvotes) and draws with EquipoiseCharts (charts.js). Nothing is
- * fetched from anywhere else.
+ * /api/events, /api/unvotes) and draws with EquipoiseCharts (charts.js). The charts are
+ * drawn from the specs the API answers (equipoise.outputs.specs, the report's own), never
+ * rebuilt here from the rows. Nothing is fetched from anywhere else.
  *
  * News text (sentences, titles, actor mentions, URLs) is untrusted: it is only ever
  * written with textContent or as an attribute value, never parsed as HTML. A document
