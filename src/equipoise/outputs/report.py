@@ -2,11 +2,12 @@
 
 The file loads nothing: CSS and JavaScript are inline, and the charts are drawn
 in the page by ``static/charts.js`` (the chart library the dashboard uses too)
-from the chart specs of ``specs.py`` embedded as JSON, those the API serves. It holds a headline verdict; tilt toward each pole
-over time with interval bands and change points; the equidistance index; the
-change points with the documents that drive them; a dyad by quad-class heat
-map; UN voting agreement when given; a filterable table of the events with
-their sentences; a methods note and the data's coverage.
+from the chart specs of ``specs.py`` embedded as JSON, those the API serves. It
+holds a headline verdict; tilt toward each pole over time with interval bands and
+change points; the equidistance index; the change points with the documents that
+drive them; a dyad by quad-class heat map; UN voting agreement when given; a
+filterable table of the events with their sentences; a methods note and the data's
+coverage.
 
 News text is untrusted. Everything the server renders goes through Jinja's
 autoescaping; the JSON block escapes ``<``, ``>`` and ``&`` so that no text can
@@ -36,11 +37,10 @@ from equipoise.analysis import equidistance as equidistance_table
 from equipoise.analysis import places, summary, verdict
 from equipoise.analysis.changepoints import MIN_PERIODS
 from equipoise.outputs import jsonify, maps, specs
-from equipoise.outputs.charts import PALETTE, line_chart_svg, pole_colours
+from equipoise.outputs.charts import line_chart_svg, pole_colours
 from equipoise.reference.numbers import signed as _signed
 from equipoise.reference.periods import FREQ_CODES
 from equipoise.reference.quads import QUAD_NAMES
-from equipoise.reference.unissues import issue_names
 
 __all__ = ["chart_script", "embed_json", "render_report", "safe_url", "write_report"]
 
@@ -59,15 +59,6 @@ DIRECTION_WORDS = {
     "both": "events in both directions (relations)",
     "out": "the focal state's actions toward the pole",
     "in": "the pole's actions toward the focal state",
-}
-UN_MEASURES = (
-    ("agree_share", "Agreement share", "share of common roll calls with the same vote"),
-    ("s_score", "S score", "1 − mean vote distance on the yes/abstain/no scale"),
-)
-# The chance-corrected measure: one of these is charted, Scott's pi by default.
-UN_CHANCE_MEASURES = {
-    "pi": ("Scott's pi", "agreement beyond chance, chance from both states' pooled votes"),
-    "kappa": ("Cohen's kappa", "agreement beyond chance, chance from each state's own votes"),
 }
 LEAN_THRESHOLD = 0.05
 # Driver events shown per document in the change point list.
@@ -234,12 +225,6 @@ def _period_ranges(periods: list[str], freq: object) -> dict[str, list[str | Non
 # --------------------------------------------------------------------------- charts
 
 
-def _column(frame: pd.DataFrame, name: str) -> list[float | None]:
-    if name not in frame.columns:
-        return [None] * len(frame)
-    return [_number(v) for v in frame[name]]
-
-
 def _points_table(changepoints: object) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
     if changepoints is None:
         return None, None
@@ -348,19 +333,6 @@ def _dyad_counts(
     return counts
 
 
-def _un_frame(un_votes: pd.DataFrame | None) -> tuple[pd.DataFrame | None, str]:
-    """The agreement table with an integer period column ``_key``, sorted; and its unit."""
-    if un_votes is None or un_votes.empty or not {"pole", "agree_share"} <= set(un_votes.columns):
-        return None, ""
-    by = next((c for c in ("session", "year") if c in un_votes.columns), None)
-    if by is None:
-        return None, ""
-    key = pd.to_numeric(un_votes[by], errors="coerce")
-    frame = un_votes[key.notna()].assign(pole=un_votes["pole"].astype(str), _key=key)
-    frame = frame.astype({"_key": int}).sort_values("_key", kind="stable")
-    return (frame, "Session" if by == "session" else "Year") if len(frame) else (None, "")
-
-
 def _un_panel(
     un_votes: pd.DataFrame | None,
     focal: str,
@@ -369,54 +341,22 @@ def _un_panel(
     measure: str = "pi",
 ) -> tuple[dict | None, list[dict]]:
     """Charts of agreement share, S and the chance-corrected ``measure`` (pi or kappa) per
-    period (one line per pole), and a summary."""
-    if measure not in UN_CHANCE_MEASURES:
+    period (one line per pole), with their headings and notes, and a summary per pole."""
+    if measure not in specs.UN_CHANCE_MEASURES:
         raise ValueError(f"un_measure must be 'pi' or 'kappa', not {measure!r}")
-    frame, word = _un_frame(un_votes)
+    frame, word = specs.un_frame(un_votes)
     if frame is None:
         return None, []
-    keys = sorted(frame["_key"].unique().tolist())
-    x = [str(k) for k in keys]
-    issues = un_votes.attrs.get("un_issues") if un_votes is not None else None
-    on = f", votes on {issue_names(issues)}" if issues else ""
-    found = list(dict.fromkeys(frame["pole"]))
-    un_poles = [p for p in poles if p in found] + [p for p in found if p not in poles]
-    extra = iter(PALETTE[len(poles) :] + PALETTE[: len(poles)])
-    palette = {p: colours[p] if p in colours else next(extra, "#52606d") for p in un_poles}
-    rows = {p: frame[frame["pole"] == p].drop_duplicates("_key") for p in un_poles}
-    charts = []
-    for column, heading, note in (*UN_MEASURES, (measure, *UN_CHANCE_MEASURES[measure])):
-        if column not in frame.columns:
-            continue
-        series = []
-        for pole in un_poles:
-            part = rows[pole].set_index("_key").reindex(keys)
-            values = _column(part, column)
-            titles = [
-                f"{word} {k} · {focal}–{pole}: {heading.lower()} {_plain(v)}"
-                + (f" over {int(n):,} common roll calls" if n is not None else "")
-                for k, v, n in zip(x, values, _column(part, "n_votes"), strict=True)
-            ]
-            series.append(
-                {"name": pole, "color": palette[pole], "values": values, "titles": titles}
-            )
-        charts.append(
-            {
-                "id": f"un-{column.replace('_', '-')}",
-                "heading": heading,
-                "note": note,
-                "spec": {
-                    "x": x,
-                    "series": series,
-                    "yDomain": [0, 1] if column == "agree_share" else [-1, 1],
-                    "zeroLine": column != "agree_share",
-                    "label": f"UN General Assembly{on}: {heading} of {focal} with each pole",
-                },
-            }
-        )
+    built = specs.un_charts(un_votes, focal, poles, colours, measure)
+    palette = specs.un_colours(frame, poles, colours)
+    words = {column: (heading, note) for column, heading, note in
+             (*specs.UN_MEASURES, (measure, *specs.UN_CHANCE_MEASURES[measure]))}
+    charts = [{"id": chart_id, "heading": words[column][0], "note": words[column][1],
+               "spec": built[chart_id]}
+              for column in words if (chart_id := specs.un_chart_id(column)) in built]
     table = []
-    for pole in un_poles:
-        part = rows[pole]
+    for pole, colour in palette.items():
+        part = frame[frame["pole"] == pole].drop_duplicates("_key")
         last = part.iloc[-1]
         votes = pd.to_numeric(part.get("n_votes"), errors="coerce") if "n_votes" in part else None
         total = float(votes.sum()) if votes is not None else 0.0
@@ -424,7 +364,7 @@ def _un_panel(
         table.append(
             {
                 "pole": pole,
-                "colour": palette[pole],
+                "colour": colour,
                 "span": f"{part['_key'].min()}–{part['_key'].max()}",
                 "votes": f"{int(total):,}" if total else "–",
                 # agreements over all common roll calls: the share weighted by roll calls
@@ -435,7 +375,7 @@ def _un_panel(
                 "last_chance": _signed(last.get(measure)),
             }
         )
-    chance = {"measure": measure, "heading": UN_CHANCE_MEASURES[measure][0]}
+    chance = {"measure": measure, "heading": specs.UN_CHANCE_MEASURES[measure][0]}
     return {"by": word, "charts": charts, "chance": chance}, table
 
 

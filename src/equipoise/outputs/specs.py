@@ -20,8 +20,10 @@ from typing import Any
 
 import pandas as pd
 
+from equipoise.outputs.charts import PALETTE
 from equipoise.reference.numbers import signed
 from equipoise.reference.quads import QUAD_COLUMNS, QUAD_NAMES
+from equipoise.reference.unissues import issue_names
 
 __all__ = [
     "MEASURES",
@@ -34,6 +36,7 @@ __all__ = [
     "markers",
     "periods",
     "quad_counts",
+    "un_charts",
 ]
 
 Spec = dict[str, Any]
@@ -45,6 +48,16 @@ EQUIDISTANCE_COLOUR = "#243b53"
 # The heat map's diverging scale, red for conflict and blue for cooperation.
 HEAT_COLOURS = {"neg": "#b2182b", "mid": "#f7f7f7", "pos": "#2166ac"}
 DIRECTIONS = ("out", "in")
+# The UN agreement measures charted, each with its heading and what it means.
+UN_MEASURES = (
+    ("agree_share", "Agreement share", "share of common roll calls with the same vote"),
+    ("s_score", "S score", "1 − mean vote distance on the yes/abstain/no scale"),
+)
+# The chance-corrected measure: one of these is charted, Scott's pi by default.
+UN_CHANCE_MEASURES = {
+    "pi": ("Scott's pi", "agreement beyond chance, chance from both states' pooled votes"),
+    "kappa": ("Cohen's kappa", "agreement beyond chance, chance from each state's own votes"),
+}
 
 
 # --------------------------------------------------------------------------- small helpers
@@ -299,4 +312,82 @@ def alignment_charts(
     heat = heat_map(focal, poles, colours, counts) if counts is not None else None
     if heat:
         charts["heat"] = heat
+    return charts
+
+
+# --------------------------------------------------------------------------- UN votes
+
+
+def un_frame(un_votes: pd.DataFrame | None) -> tuple[pd.DataFrame | None, str]:
+    """The agreement table with an integer period column ``_key``, sorted; and its unit
+    (``Session`` or ``Year``). None when the table has nothing to chart."""
+    if un_votes is None or un_votes.empty or not {"pole", "agree_share"} <= set(un_votes.columns):
+        return None, ""
+    by = next((c for c in ("session", "year") if c in un_votes.columns), None)
+    if by is None:
+        return None, ""
+    key = pd.to_numeric(un_votes[by], errors="coerce")
+    frame = un_votes[key.notna()].assign(pole=un_votes["pole"].astype(str), _key=key)
+    frame = frame.astype({"_key": int}).sort_values("_key", kind="stable")
+    return (frame, "Session" if by == "session" else "Year") if len(frame) else (None, "")
+
+
+def un_colours(
+    frame: pd.DataFrame, poles: Sequence[str], colours: Mapping[str, str]
+) -> dict[str, str]:
+    """The colour of each pole with votes, the asked poles first: a pole's own colour, or
+    a palette colour the asked poles leave free."""
+    found = list(dict.fromkeys(frame["pole"]))
+    ordered = [p for p in poles if p in found] + [p for p in found if p not in poles]
+    extra = iter(PALETTE[len(poles):] + PALETTE[: len(poles)])
+    return {p: colours[p] if p in colours else next(extra, "#52606d") for p in ordered}
+
+
+def un_chart_id(column: str) -> str:
+    """The name of the chart of a UN measure: ``un-s-score`` for ``s_score``."""
+    return f"un-{column.replace('_', '-')}"
+
+
+def un_charts(
+    un_votes: pd.DataFrame | None,
+    focal: str,
+    poles: Sequence[str],
+    colours: Mapping[str, str],
+    measure: str = "pi",
+) -> dict[str, Spec]:
+    """Line charts of UN General Assembly agreement per session (or year), a line per
+    pole: agreement share, S score and the chance-corrected ``measure`` (pi or kappa), by
+    :func:`un_chart_id`. Empty when the table has nothing to chart."""
+    if measure not in UN_CHANCE_MEASURES:
+        raise ValueError(f"measure must be 'pi' or 'kappa', not {measure!r}")
+    frame, word = un_frame(un_votes)
+    if frame is None:
+        return {}
+    keys = sorted(frame["_key"].unique().tolist())
+    x = [str(k) for k in keys]
+    issues = un_votes.attrs.get("un_issues") if un_votes is not None else None
+    on = f", votes on {issue_names(issues)}" if issues else ""
+    palette = un_colours(frame, poles, colours)
+    rows = {p: frame[frame["pole"] == p].drop_duplicates("_key").set_index("_key").reindex(keys)
+            for p in palette}
+    charts = {}
+    for column, heading, _ in (*UN_MEASURES, (measure, *UN_CHANCE_MEASURES[measure])):
+        if column not in frame.columns:
+            continue
+        series = []
+        for pole, colour in palette.items():
+            values = _column(rows[pole], column)
+            titles = [
+                f"{word} {k} · {focal}–{pole}: {heading.lower()} {_plain(v)}"
+                + (f" over {int(n):,} common roll calls" if n is not None else "")
+                for k, v, n in zip(x, values, _column(rows[pole], "n_votes"), strict=True)
+            ]
+            series.append({"name": pole, "color": colour, "values": values, "titles": titles})
+        charts[un_chart_id(column)] = {
+            "x": x,
+            "series": series,
+            "yDomain": [0, 1] if column == "agree_share" else [-1, 1],
+            "zeroLine": column != "agree_share",
+            "label": f"UN General Assembly{on}: {heading} of {focal} with each pole",
+        }
     return charts
