@@ -116,3 +116,35 @@ def test_the_heat_map_is_absent_without_events_and_markers_follow_the_poles():
     assert marked == [{"x": "2020-02", "label": "TUR ▼", "color": "#1",
                        "title": "Change point for TUR from 2020-02: mean tilt +0.10 → -0.30 "
                                 "(shift -0.40)"}]
+
+
+def test_the_un_vote_charts_the_api_serves_are_the_reports(store):
+    from equipoise.analysis import align, dyad_events
+    from equipoise.analysis.unvotes import agreement_matrix
+    from equipoise.outputs.report import render_report
+    from equipoise.store import Store
+
+    votes = pd.DataFrame({
+        "rcid": [1, 1, 1, 2, 2, 2, 3, 3, 3],
+        "session": [74] * 6 + [75] * 3,
+        "date": pd.to_datetime(["2019-12-01"] * 6 + ["2020-12-01"] * 3),
+        "country": ["AZE", "TUR", "RUS"] * 3,
+        "vote": ["yes", "yes", "no", "yes", "abstain", "yes", "no", "no", "no"],
+    })  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
+    with TestClient(create_app(store, un_votes=votes), base_url="http://127.0.0.1") as client:
+        served = client.get("/api/unvotes", params={"focal": "AZE", "poles": "TUR,RUS",
+                                                    "measure": "kappa"}).json()["charts"]
+    with Store(store, read_only=True) as opened:
+        frame = opened.events_frame()
+    poles = ["TUR", "RUS"]
+    html = render_report(align(frame, "AZE", poles), dyad_events(frame, "AZE", poles), "AZE",
+                         poles, un_votes=agreement_matrix(votes, "AZE", poles),
+                         un_measure="kappa")
+    embedded = {k: v for k, v in report_data(html)["charts"].items() if k.startswith("un-")}
+    assert set(served) == {"un-agree-share", "un-s-score", "un-kappa"}
+    assert embedded == served
+    assert served["un-s-score"]["x"] == ["74", "75"]
+    assert served["un-s-score"]["series"][1]["values"][1] == pytest.approx(1.0)  # all "no"

@@ -477,6 +477,9 @@ class UnvotesResponse(BaseModel):
     by: str
     measure: str = Field(description="The records' column to show as chance-corrected agreement.")
     records: list[Record]
+    charts: dict[str, Record] = Field(
+        description="Line chart specs as static/charts.js draws them, the report's own: "
+        "un-agree-share, un-s-score and un-pi or un-kappa (the measure asked).")
 
 
 # --------------------------------------------------------------------------- helpers
@@ -1028,15 +1031,18 @@ def create_app(
     def unvotes_endpoint(q: Annotated[UnvotesQuery, Params()]) -> dict[str, Any]:
         """:func:`equipoise.analysis.unvotes.agreement_matrix`: per session (or year) and
         pole, common roll calls, agreement share, S score, Scott's pi, Cohen's kappa and the
-        published agreement. Only when the server was started with UN vote data."""
+        published agreement, and ``charts``, the specs of their charts. Only when the server
+        was started with UN vote data."""
         votes = app.state.un_votes
         if votes is None:
             raise ApiError(404, "no UN vote data is configured for this server")
         query = _asked(q.query)
         table = _call(api.un_agreement, votes, query.focal, list(query.poles), by=q.by)
         states = list(dict.fromkeys(table["pole"])) if len(table) else []
+        charts = specs.un_charts(table, query.focal, list(query.poles),
+                                 pole_colours(list(query.poles)), q.measure)
         return {"focal": query.focal, "poles": states, "by": q.by, "measure": q.measure,
-                "records": records(table)}
+                "records": records(table), "charts": charts}
 
     return app
 

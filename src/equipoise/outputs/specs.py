@@ -388,6 +388,7 @@ def un_charts(
             "series": series,
             "yDomain": [0, 1] if column == "agree_share" else [-1, 1],
             "zeroLine": column != "agree_share",
+            "yLabel": heading,
             "label": f"UN General Assembly{on}: {heading} of {focal} with each pole",
         }
     return charts

@@ -1050,24 +1050,9 @@
 
   function drawUnvotesChart(body) {
     const container = $('un-chart');
-    const sessions = Array.from(new Set(body.records.map((r) => r.session))).sort((x, y) => x - y);
-    if (!sessions.length) { empty(container, 'No common roll calls.'); return; }
-    const by = new Map(body.records.map((r) => [`${r.session}|${r.pole}`, r]));
-    Charts.lineChart(container, {
-      x: sessions.map(String),
-      series: body.poles.map((pole) => ({
-        name: pole,
-        color: colours.get(pole),
-        values: sessions.map((s) => (by.get(`${s}|${pole}`) || {}).s_score),
-        titles: sessions.map((s) => {
-          const r = by.get(`${s}|${pole}`);
-          return r ? `${pole} · session ${s}: S ${signed(r.s_score)}, ${body.measure} ${signed(r[body.measure])}, agreement ${plain(r.agree_share)} over ${plural(r.n_votes, 'roll call')}` : '';
-        }),
-      })),
-      yDomain: [-1, 1],
-      yLabel: 'S score',
-      label: `UN voting agreement: ${body.focal}`,
-    }, { height: 280 });
+    const spec = (body.charts || {})['un-s-score'];
+    if (!spec || !spec.x.length) { empty(container, 'No common roll calls.'); return; }
+    Charts.lineChart(container, spec, { height: 280, format: (v) => plain(v) });
     exportButtons(container, 'un-votes');
   }
 
