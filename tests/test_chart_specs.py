@@ -3,8 +3,6 @@ same question, so the two front ends draw the same charts."""
 
 from __future__ import annotations
 
-import warnings
-
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -13,7 +11,7 @@ from equipoise.outputs import specs
 from equipoise.outputs.cli import app
 from equipoise.outputs.server import create_app
 from test_report import report_data
-from test_server import build_store
+from test_server import _test_client, build_store, vote_table
 
 
 @pytest.fixture(scope="module")
@@ -23,10 +21,7 @@ def store(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def client(store):
-    with warnings.catch_warnings():  # starlette's note about its httpx transport
-        warnings.simplefilter("ignore")
-        from fastapi.testclient import TestClient
-    with TestClient(create_app(store), base_url="http://127.0.0.1") as opened:
+    with _test_client(create_app(store)) as opened:
         yield opened
 
 
@@ -124,17 +119,8 @@ def test_the_un_vote_charts_the_api_serves_are_the_reports(store):
     from equipoise.outputs.report import render_report
     from equipoise.store import Store
 
-    votes = pd.DataFrame({
-        "rcid": [1, 1, 1, 2, 2, 2, 3, 3, 3],
-        "session": [74] * 6 + [75] * 3,
-        "date": pd.to_datetime(["2019-12-01"] * 6 + ["2020-12-01"] * 3),
-        "country": ["AZE", "TUR", "RUS"] * 3,
-        "vote": ["yes", "yes", "no", "yes", "abstain", "yes", "no", "no", "no"],
-    })  # fmt: skip
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        from fastapi.testclient import TestClient
-    with TestClient(create_app(store, un_votes=votes), base_url="http://127.0.0.1") as client:
+    votes = vote_table()
+    with _test_client(create_app(store, un_votes=votes)) as client:
         served = client.get("/api/unvotes", params={"focal": "AZE", "poles": "TUR,RUS",
                                                     "measure": "kappa"}).json()["charts"]
     with Store(store, read_only=True) as opened:

@@ -38,6 +38,9 @@ from equipoise.analysis import places, summary, verdict
 from equipoise.analysis.changepoints import MIN_PERIODS
 from equipoise.outputs import jsonify, maps, specs
 from equipoise.outputs.charts import line_chart_svg, pole_colours
+from equipoise.outputs.specs import number as _number
+from equipoise.outputs.specs import plain as _plain
+from equipoise.outputs.specs import plural as _plural
 from equipoise.reference.numbers import signed as _signed
 from equipoise.reference.periods import FREQ_CODES
 from equipoise.reference.quads import QUAD_NAMES
@@ -139,22 +142,6 @@ def _text(value: object) -> str:
     return "" if _missing(value) else str(value)
 
 
-def _number(value: object) -> float | None:
-    """A finite float, or None (JSON null) for anything missing or not a number."""
-    if _missing(value) or isinstance(value, bool):
-        return None
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
-
-
-def _plain(value: object, digits: int = 2) -> str:
-    number = _number(value)
-    return "–" if number is None else f"{number:.{digits}f}"
-
-
 def _interval(lo: object, hi: object) -> str:
     if _number(lo) is None or _number(hi) is None:
         return ""
@@ -190,10 +177,6 @@ def _sign_class(value: object) -> str:
     if number is None or round(number, 2) == 0:
         return "zero"
     return "pos" if number > 0 else "neg"
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
 def _slug(focal: str, poles: list[str]) -> str:

@@ -34,7 +34,10 @@ __all__ = [
     "heat_map",
     "line_chart",
     "markers",
+    "number",
     "periods",
+    "plain",
+    "plural",
     "quad_counts",
     "un_charts",
 ]
@@ -63,35 +66,37 @@ UN_CHANCE_MEASURES = {
 # --------------------------------------------------------------------------- small helpers
 
 
-def _number(value: object) -> float | None:
-    """A finite float, or None for anything missing or not a number."""
+def number(value: object) -> float | None:
+    """A finite float, or None (JSON null) for anything missing or not a number."""
     if value is None or isinstance(value, bool):
         return None
     try:
-        number = float(value)  # type: ignore[arg-type]
+        found = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return None
-    return number if math.isfinite(number) else None
+    return found if math.isfinite(found) else None
 
 
-def _plain(value: object) -> str:
-    number = _number(value)
-    return "–" if number is None else f"{number:.2f}"
+def plain(value: object, digits: int = 2) -> str:
+    """``value`` with ``digits`` decimals and no sign; a dash when missing."""
+    found = number(value)
+    return "–" if found is None else f"{found:.{digits}f}"
 
 
-def _plural(n: int, word: str) -> str:
+def plural(n: int, word: str) -> str:
+    """``1 event``, ``2,000 events``."""
     return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
 def _column(frame: pd.DataFrame, name: str) -> list[float | None]:
     if name not in frame.columns:
         return [None] * len(frame)
-    return [_number(v) for v in frame[name]]
+    return [number(v) for v in frame[name]]
 
 
 def ci_text(ci: object) -> str:
     """The interval level as tooltips write it (``90%``); 90% when none was asked."""
-    level = _number(ci)
+    level = number(ci)
     return f"{level * 100:g}%" if level else "90%"
 
 
@@ -145,7 +150,7 @@ def line_chart(
                 parts[-1] += f" ({level} interval {signed(lo[i])} to {signed(hi[i])})"
             parts += [f"{MEASURES[m]} {signed(column[i])}" for m, column in others.items()
                       if column[i] is not None]
-            parts.append(_plural(int(counts[i] or 0), "event"))
+            parts.append(plural(int(counts[i] or 0), "event"))
             titles.append(" · ".join(parts) + " — click for the events")
         entry: Spec = {
             "name": pole,
@@ -183,9 +188,9 @@ def equidistance_chart(
     level = ci_text(ci)
     titles = []
     for i, period in enumerate(labels):
-        title = f"{period} · equidistance {_plain(values[i])}"
+        title = f"{period} · equidistance {plain(values[i])}"
         if lo[i] is not None and hi[i] is not None:
-            title += f" ({level} interval {_plain(lo[i])} to {_plain(hi[i])})"
+            title += f" ({level} interval {plain(lo[i])} to {plain(hi[i])})"
         found, of = with_data[i], asked[i]
         if found is not None:
             title += f" · {int(found)}" + (f" of {int(of)}" if of is not None else "")
@@ -214,7 +219,7 @@ def markers(points: pd.DataFrame | None, colours: Mapping[str, str]) -> list[Spe
         pole, period = str(row.pole), str(row.period)
         if pole not in colours:
             continue
-        up = (_number(row.shift) or 0) > 0
+        up = (number(row.shift) or 0) > 0
         listed.append(
             {
                 "x": period,
@@ -266,7 +271,7 @@ def heat_map(
                 share = count / total if total else None
                 values.append(None if share is None else (share if quad <= 2 else -share))
                 labels.append(f"{count:,}" + (f" · {round(100 * share)}%" if share else ""))
-                title = f"{name} · {quad_name.capitalize()}: {_plural(count, 'event')}"
+                title = f"{name} · {quad_name.capitalize()}: {plural(count, 'event')}"
                 if share is not None:
                     title += f", {100 * share:.0f}% of the row's {total:,}"
                 titles.append(title + ". Click to list them.")
@@ -378,7 +383,7 @@ def un_charts(
         for pole, colour in palette.items():
             values = _column(rows[pole], column)
             titles = [
-                f"{word} {k} · {focal}–{pole}: {heading.lower()} {_plain(v)}"
+                f"{word} {k} · {focal}–{pole}: {heading.lower()} {plain(v)}"
                 + (f" over {int(n):,} common roll calls" if n is not None else "")
                 for k, v, n in zip(x, values, _column(rows[pole], "n_votes"), strict=True)
             ]
