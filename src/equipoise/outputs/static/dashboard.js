@@ -1038,7 +1038,9 @@
     const seq = updateSeq;
     let body;
     try {
-      body = await getJSON('/api/unvotes', { focal: params.focal, poles: states.join(','), by: 'session' });
+      // Every pole is sent, blocs too (the server leaves them out, as they cast no votes),
+      // so that each state keeps the colour it has in the other charts.
+      body = await getJSON('/api/unvotes', { focal: params.focal, poles: params.poles, by: 'session' });
     } catch (err) {
       if (seq === updateSeq) empty(container, err.message);
       return;
