@@ -678,6 +678,10 @@ def test_the_api_reference_is_served_offline(client):
         assert f"<code>{path}</code>" in html
     assert "<code>focal</code> (required)" in html and "overlap" in html
     assert "<script" not in html and "https://" not in html  # nothing fetched from elsewhere
+    # What each endpoint answers, field by field: /api/align's chart specs among them.
+    align = html[html.index("<code>/api/align</code>"):html.index("<code>/api/changepoints")]
+    assert "<th>answer field</th>" in align and "<td><code>charts</code></td>" in align
+    assert "static/charts.js" in align and "<td>array of object</td>" in align
 
 
 def test_the_opening_view_is_the_densest_window(client):
