@@ -301,18 +301,14 @@ def _dyad_counts(
 ) -> dict[tuple[str, str], list[int]]:
     """Events per quad for each pole and direction counted from the dyad events, for an
     alignment table without quad columns; joint actions count in both directions."""
-    counts: dict[tuple[str, str], list[int]] = {}
-    usable = dyads is not None and len(dyads) and {"pole", "direction", "quad"} <= set(
-        dyads.columns)
+    if dyads is None or dyads.empty or not {"pole", "direction", "quad"} <= set(dyads.columns):
+        return {(pole, way): [0] * len(QUADS) for pole in poles for way in specs.DIRECTIONS}
+    quad = pd.to_numeric(dyads["quad"], errors="coerce")
+    counts = {}
     for pole in poles:
         for way in specs.DIRECTIONS:
-            if not usable:
-                counts[(pole, way)] = [0] * len(QUADS)
-                continue
-            assert dyads is not None
-            part = dyads[(dyads["pole"] == pole) & dyads["direction"].isin([way, "both"])]
-            quad = pd.to_numeric(part["quad"], errors="coerce")
-            counts[(pole, way)] = [int((quad == q).sum()) for q in QUADS]
+            mine = quad[(dyads["pole"] == pole) & dyads["direction"].isin([way, "both"])]
+            counts[(pole, way)] = [int((mine == q).sum()) for q in QUADS]
     return counts
 
 
