@@ -34,13 +34,11 @@
   const MEASURES = {
     tilt: {
       heading: 'Tilt toward each pole',
-      axis: 'tilt',
       note: 'Score with a pole minus the mean score with the other poles, per period. ' +
         'Above zero: the focal state treats that pole better than the rest.',
     },
     score: {
       heading: 'Score with each pole',
-      axis: 'score',
       note: 'Cooperation minus conflict per event, pulled toward the focal state\'s own level ' +
         'by the smoothing pseudo-events, under the chosen weight ' +
         'and direction. Shows whether a tilt comes from warmer ties with one pole or cooler ' +
@@ -48,7 +46,6 @@
     },
     net_coop: {
       heading: 'Net cooperation with each pole',
-      axis: 'net cooperation',
       note: '(cooperative − conflictual events) per event, pulled toward the focal state\'s ' +
         'own level by the smoothing pseudo-events, both directions, ' +
         'whatever the weight and direction chosen.',
