@@ -419,3 +419,41 @@ def test_a_read_only_dashboard_offers_no_judging(page, base_url):
     _georgia_in_march(page)
     assert page.locator("#events-list button[data-judge]").count() == 0
     assert page.locator("#config").get_attribute("data-token") == ""
+
+
+def test_the_charts_are_drawn_from_the_specs_the_api_serves(browser, store_path):
+    from equipoise.outputs.server import create_app
+    from test_server import vote_table
+
+    with serving(create_app(store_path, un_votes=vote_table())) as url:
+        context, page = local_page(browser, url)
+        try:
+            page.goto(url + "/#focal=AZE&poles=NATO,RUS,TUR&start=2020-01-01&end=2021-06-30")
+            expect(page.locator("#un-chart svg")).to_be_visible()
+            served = page.evaluate("""() => fetch('/api/align?focal=AZE&poles=NATO,RUS,TUR'
+                + '&start=2020-01-01&end=2021-06-30').then((r) => r.json())""")["charts"]
+            # The tilt chart's points carry the tooltips of the served spec, in its colours.
+            def texts(selector: str) -> list[str]:
+                return page.locator(selector).evaluate_all("ns => ns.map((n) => n.textContent)")
+
+            tips = texts("#tilt-chart g.point title")
+            spec = served["tilt"]
+            expected = [t for s in spec["series"] for t, v in zip(s["titles"], s["values"],
+                                                                  strict=True) if v is not None]
+            assert sorted(tips) == sorted(expected) and tips
+            strokes = [line.get_attribute("stroke")
+                       for line in page.locator("#tilt-chart path.line").all()]
+            assert strokes == [s["color"] for s in spec["series"]]
+            heat = texts("#heat-chart g.cell title")
+            assert heat == [t for row in served["heat"]["titles"] for t in row]
+            # The UN chart: the S score spec of /api/unvotes, each state in its colour.
+            un = page.evaluate("""() => fetch('/api/unvotes?focal=AZE&poles=NATO,RUS,TUR'
+                + '&by=session').then((r) => r.json())""")["charts"]["un-s-score"]
+            lines = [line.get_attribute("stroke")
+                     for line in page.locator("#un-chart path.line").all()]
+            assert lines == [s["color"] for s in un["series"]] == [
+                dict(zip([s["name"] for s in spec["series"]], strokes, strict=True))[p]
+                for p in ("RUS", "TUR")]
+            assert page.blocked == [] and page.errors == []
+        finally:
+            context.close()

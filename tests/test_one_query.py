@@ -188,3 +188,16 @@ def test_report_and_the_change_points_endpoint_refuse_alike(store, client, tmp_p
                  "--max-events", "-1", "--output", str(output))  # fmt: skip
     assert result.stderr.splitlines() == [
         "error: max_events: max_events must be an integer >= 0, got -1"]
+
+
+def test_events_json_writes_days_as_the_api_does(store, client):
+    result = cli("events", "--db", str(store), "--focal", "AZE", "--poles", "TUR",
+                 "--format", "json")
+    assert result.exit_code == 0, result.output
+    written = json.loads(result.stdout)
+    served = client.get("/api/events", params={"focal": "AZE", "pole": "TUR",
+                                               "limit": 1000}).json()["events"]
+    assert written and len(written) == len(served)
+    assert sorted(e["event_date"] for e in written) == sorted(e["event_date"] for e in served)
+    assert all(len(e["event_date"]) == 10 and dt.date.fromisoformat(e["event_date"])
+               for e in written)

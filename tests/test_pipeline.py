@@ -214,7 +214,8 @@ def test_align_with_intervals_change_points_and_un_votes(tmp_path):
     assert result.exit_code == 0, result.output
     panels = json.loads(result.stdout)
     assert set(panels) == {"focal", "poles", "colours", "options", "records", "equidistance",
-                           "summary", "verdict", "changepoints", "drivers", "un_votes"}
+                           "summary", "verdict", "charts", "changepoints", "drivers",
+                           "un_votes"}
     assert {"tilt_lo", "tilt_hi"} <= set(panels["records"][0])
     assert all(0 <= r["equidistance"] <= 1 for r in panels["equidistance"]
                if r["equidistance"] is not None)

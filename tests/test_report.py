@@ -189,8 +189,8 @@ def test_tilt_chart_data_has_one_series_per_pole(html):
     assert [s["name"] for s in tilt["series"]] == POLES
     assert all(len(s["values"]) == len(tilt["x"]) for s in tilt["series"])
     # one tooltip per point: period, pole, tilt and number of events
-    assert tilt["series"][0]["titles"][0].startswith("2020-01 · TUR: tilt")
-    assert "1 event." in tilt["series"][0]["titles"][0]
+    assert tilt["series"][0]["titles"][0].startswith("AZE – TUR · 2020-01 · tilt")
+    assert "· 1 event —" in tilt["series"][0]["titles"][0]
     assert tilt["series"][0]["data"][0] == {"pole": "TUR", "period": "2020-01"}
     # and a static chart for readers without JavaScript
     assert "<noscript>" in html and "<svg" in html
@@ -590,13 +590,33 @@ def test_safe_url(url, expected):
 
 def test_line_chart_escapes_labels_and_draws_one_line_per_series():
     svg = line_chart_svg(
-        {"<b>A</b>": [("2020-01", 0.1), ("2020-02", -0.2)], "B": [("2020-01", 0.0)]},
+        {"x": ["2020-01", "2020-02"],
+         "series": [{"name": "<b>A</b>", "values": [0.1, -0.2]},
+                    {"name": "B", "values": [0.0, None]}]},
         title="T & U",
     )
     assert svg.startswith("<svg") and svg.endswith("</svg>")
     assert svg.count("<path") == 2
     assert "<b>" not in svg and "&lt;b&gt;A&lt;/b&gt;" in svg
     assert "T &amp; U" in svg
+
+
+def test_the_static_chart_draws_the_bands_and_markers_of_its_spec():
+    spec = {
+        "x": ["2020-01", "2020-02", "2020-03", "2020-04"],
+        "series": [{"name": "TUR", "color": "#0072B2", "values": [0.1, None, 0.3, 0.2],
+                    "lo": [0.0, None, 0.1, 0.1], "hi": [0.2, None, 0.4, 0.3],
+                    "titles": ["one", "", "three", "four"]}],
+        "markers": [{"x": "2020-03", "label": "TUR ▲", "title": "a break"},
+                    {"x": "2021-01", "label": "elsewhere"}],
+        "label": "Tilt & more",
+    }
+    svg = line_chart_svg(spec)
+    # A band each side of the gap, one marker (the other lies outside the x labels).
+    assert svg.count('fill-opacity="0.15"') == 2
+    assert svg.count("stroke-dasharray") == 1 and "a break" in svg and "elsewhere" not in svg
+    assert svg.count("<circle") == 1 + 3  # the legend swatch and three points
+    assert "<title>three</title>" in svg and 'aria-label="Tilt &amp; more"' in svg
 
 
 def test_a_pole_keeps_its_colour_whatever_the_pole_list():

@@ -290,6 +290,17 @@ def test_events_over_the_whole_window_and_limit(client):
     assert inside["start"] == "2020-03-15" and inside["total"] == 1
 
 
+def vote_table() -> pd.DataFrame:
+    """Three roll calls of AZE, TUR and RUS over sessions 74 and 75."""
+    return pd.DataFrame({
+        "rcid": [1, 1, 1, 2, 2, 2, 3, 3, 3],
+        "session": [74] * 6 + [75] * 3,
+        "date": pd.to_datetime(["2019-12-01"] * 6 + ["2020-12-01"] * 3),
+        "country": ["AZE", "TUR", "RUS"] * 3,
+        "vote": ["yes", "yes", "no", "yes", "abstain", "yes", "no", "no", "no"],
+    })  # fmt: skip
+
+
 def test_unvotes_answers_only_when_vote_data_is_configured(client, db_path):
     from equipoise.analysis.unvotes import agreement_matrix
     from equipoise.outputs.server import create_app
@@ -298,13 +309,7 @@ def test_unvotes_answers_only_when_vote_data_is_configured(client, db_path):
     assert missing.status_code == 404 and "no UN vote data" in missing.json()["detail"]
     assert "/api/unvotes" not in client.get("/openapi.json").json()["paths"]
 
-    votes = pd.DataFrame({
-        "rcid": [1, 1, 1, 2, 2, 2, 3, 3, 3],
-        "session": [74] * 6 + [75] * 3,
-        "date": pd.to_datetime(["2019-12-01"] * 6 + ["2020-12-01"] * 3),
-        "country": ["AZE", "TUR", "RUS"] * 3,
-        "vote": ["yes", "yes", "no", "yes", "abstain", "yes", "no", "no", "no"],
-    })  # fmt: skip
+    votes = vote_table()
     with _test_client(create_app(db_path, un_votes=votes)) as with_votes:
         params = {"focal": "AZE", "poles": "TUR,RUS,NATO"}  # blocs cast no votes: left out
         body = with_votes.get("/api/unvotes", params=params).json()
@@ -673,6 +678,10 @@ def test_the_api_reference_is_served_offline(client):
         assert f"<code>{path}</code>" in html
     assert "<code>focal</code> (required)" in html and "overlap" in html
     assert "<script" not in html and "https://" not in html  # nothing fetched from elsewhere
+    # What each endpoint answers, field by field: /api/align's chart specs among them.
+    align = html[html.index("<code>/api/align</code>"):html.index("<code>/api/changepoints")]
+    assert "<th>answer field</th>" in align and "<td><code>charts</code></td>" in align
+    assert "static/charts.js" in align and "<td>array of object</td>" in align
 
 
 def test_the_opening_view_is_the_densest_window(client):

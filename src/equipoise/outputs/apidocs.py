@@ -23,8 +23,9 @@ code{background:#1f2937}th,td{border-color:#374151}.method{color:#6ee7b7}}
 
 
 def render(spec: dict[str, Any]) -> str:
-    """The page for an OpenAPI document ``spec``: every path, what it answers, and each
-    parameter with its type, default, allowed values and description."""
+    """The page for an OpenAPI document ``spec``: every path, what it answers, each
+    parameter with its type, default, allowed values and description, and each field
+    of its JSON answer (when the answer has a schema) with its type and description."""
     info = spec.get("info", {})
     parts = [
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
@@ -36,9 +37,11 @@ def render(spec: dict[str, Any]) -> str:
         f"<p>{escape(str(info.get('description', '')))}</p>",
         "<p>The machine-readable description is at <a href='/openapi.json'>/openapi.json</a>.</p>",
     ]
+    schemas = spec.get("components", {}).get("schemas", {})
     for path, operations in sorted(spec.get("paths", {}).items()):
         for method, operation in operations.items():
             parts.append(_operation(path, method, operation))
+            parts.append(_answer(operation, schemas))
     parts.append("</body></html>")
     return "".join(parts)
 
@@ -69,3 +72,30 @@ def _operation(path: str, method: str, operation: dict[str, Any]) -> str:
         f"<p><strong>{escape(str(operation.get('summary', '')))}</strong></p>"
         f"<p>{escape(str(operation.get('description', '')))}</p>{table}"
     )
+
+
+def _answer(operation: dict[str, Any], schemas: dict[str, Any]) -> str:
+    """The fields of an operation's JSON answer, read from its response schema."""
+    content = operation.get("responses", {}).get("200", {}).get("content", {})
+    ref = str(content.get("application/json", {}).get("schema", {}).get("$ref", ""))
+    schema = schemas.get(ref.rsplit("/", 1)[-1], {}) if ref else {}
+    fields = schema.get("properties", {})
+    if not fields:
+        return ""
+    rows = "".join(
+        f"<tr><td><code>{escape(name)}</code></td><td>{escape(_kind(field))}</td>"
+        f"<td>{escape(str(field.get('description', '')))}</td></tr>"
+        for name, field in fields.items()
+    )
+    return ("<table><tr><th>answer field</th><th>type</th><th>meaning</th></tr>"
+            + rows + "</table>")
+
+
+def _kind(field: dict[str, Any]) -> str:
+    """A field's JSON type in a word or two: ``array of object``, ``string or null``."""
+    if "anyOf" in field:
+        return " or ".join(_kind(option) for option in field["anyOf"])
+    kind = str(field.get("type", "any"))
+    if kind == "array":
+        return f"array of {_kind(field.get('items', {}))}"
+    return kind

@@ -1,4 +1,5 @@
-"""Small, dependency-free SVG charts for self-contained HTML reports.
+"""Small, dependency-free SVG charts for self-contained HTML reports, drawn from the
+chart specs of :mod:`equipoise.outputs.specs` (those ``static/charts.js`` draws).
 
 Every string that reaches the SVG is escaped here, so callers may pass labels
 taken from untrusted data.
@@ -8,7 +9,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from html import escape
+from typing import Any
 
 __all__ = ["PALETTE", "line_chart_svg", "nice_ticks", "pole_colours"]
 
@@ -82,52 +85,76 @@ def nice_ticks(lo: float, hi: float, target: int = 5) -> list[float]:
     return ticks
 
 
+@dataclass(frozen=True)
+class _Line:
+    """One series of a line chart spec, its lists cut or padded to the x labels."""
+
+    name: str
+    color: str
+    values: list[float | None]
+    lo: list[float | None] | None
+    hi: list[float | None] | None
+    titles: list[str]
+
+    @classmethod
+    def of(cls, entry: Mapping[str, Any], n: int, colour: str) -> _Line:
+        banded = entry.get("lo") is not None and entry.get("hi") is not None
+        return cls(
+            name=str(entry.get("name", "")),
+            color=str(entry.get("color") or colour),
+            values=_points(entry.get("values"), n),
+            lo=_points(entry.get("lo"), n) if banded else None,
+            hi=_points(entry.get("hi"), n) if banded else None,
+            titles=[str(t) for t in entry.get("titles") or []],
+        )
+
+
+def _points(values: object, n: int) -> list[float | None]:
+    """``n`` values of a spec list, None where missing or not finite."""
+    listed = list(values) if isinstance(values, Sequence) and not isinstance(values, str) else []
+    listed = (listed + [None] * n)[:n]
+    return [float(v) if _finite(v) else None for v in listed]
+
+
 def line_chart_svg(
-    series: Mapping[str, Sequence[tuple[str, float]]],
+    spec: Mapping[str, Any],
     *,
     width: int = 880,
     height: int = 300,
     title: str | None = None,
-    aria_label: str | None = None,
-    y_label: str | None = None,
-    y_domain: tuple[float, float] | None = None,
-    zero_line: bool = True,
-    colors: Mapping[str, str] | None = None,
-    point_titles: Mapping[str, Sequence[str]] | None = None,
     value_format: str = "{:+.2f}",
     max_x_ticks: int = 12,
 ) -> str:
-    """An inline SVG line chart: one coloured line per series over shared x labels.
+    """An inline SVG line chart of a line chart spec, as ``static/charts.js`` draws it
+    (see :mod:`equipoise.outputs.specs`): one coloured line per series over the spec's
+    ``x`` labels, each series' ``lo``/``hi`` band shaded, ``markers`` as dashed vertical
+    lines, ``yDomain``, ``zeroLine`` (default on), ``yLabel`` and ``label`` (the name
+    screen readers read) honoured.
 
-    ``series`` maps a name to ``(x_label, value)`` points; x labels are
-    categorical and placed in order of first appearance. Missing or non-finite
-    values break the line. ``point_titles`` gives, per series, one tooltip
-    text per point (default: "name · label: value"). The result is a single
-    ``<svg>`` element with a legend, axis ticks and an optional zero line;
-    ``title`` is drawn above the legend, ``aria_label`` (default: the title)
-    names the chart for screen readers.
+    Missing values break the line. A point's tooltip is the series' ``titles`` entry
+    (default: "name · label: value"). ``title`` is drawn above the legend. The result
+    is a single ``<svg>`` element with a legend and axis ticks.
     """
-    names = list(series)
-    labels: list[str] = []
-    seen: set[str] = set()
-    for points in series.values():
-        for label, _ in points:
-            if str(label) not in seen:
-                seen.add(str(label))
-                labels.append(str(label))
-    palette = {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(names)}
-    if colors:
-        palette.update({k: v for k, v in colors.items() if k in palette})
+    labels = [str(x) for x in spec.get("x") or []]
+    n = len(labels)
+    series = [_Line.of(entry, n, PALETTE[i % len(PALETTE)])
+              for i, entry in enumerate(spec.get("series") or [])]
+    index = {label: i for i, label in enumerate(labels)}
+    markers = [m for m in spec.get("markers") or [] if str(m.get("x")) in index]
+    zero_line = spec.get("zeroLine", True) is not False
+    y_label = spec.get("yLabel")
 
-    legend_rows = 1 if names else 0
-    top = 14 + (22 if title else 0) + 22 * legend_rows
+    legend_rows = 1 if series else 0
+    top = 14 + (22 if title else 0) + 22 * legend_rows + (16 if markers else 0)
     left, right, bottom = 56, 32, 40
     plot_w = max(width - left - right, 10)
     plot_h = max(height - top - bottom, 10)
 
-    values = [float(v) for pts in series.values() for _, v in pts if _finite(v)]
-    if y_domain is not None:
-        lo, hi = y_domain
+    values = [v for s in series for part in (s.values, s.lo or [], s.hi or [])
+              for v in part if v is not None]
+    domain = spec.get("yDomain")
+    if domain is not None and len(domain) == 2 and all(_finite(v) for v in domain):
+        lo, hi = float(domain[0]), float(domain[1])
     elif values:
         lo, hi = min(values), max(values)
         if zero_line:
@@ -136,18 +163,20 @@ def line_chart_svg(
         lo, hi = -1.0, 1.0
     ticks = nice_ticks(lo, hi)
     y_min, y_max = min(ticks[0], lo), max(ticks[-1], hi)
+    if domain is not None:
+        y_min, y_max = lo, hi
     if y_max == y_min:
         y_max = y_min + 1.0
 
-    def sx(i: int) -> float:
-        if len(labels) <= 1:
+    def sx(i: float) -> float:
+        if n <= 1:
             return left + plot_w / 2
-        return left + plot_w * i / (len(labels) - 1)
+        return left + plot_w * i / (n - 1)
 
     def sy(v: float) -> float:
         return top + plot_h * (y_max - v) / (y_max - y_min)
 
-    aria = aria_label or title or "Line chart"
+    aria = str(spec.get("label") or title or "Line chart")
     out: list[str] = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'width="100%" role="img" aria-label="{_e(aria)}" '
@@ -164,15 +193,15 @@ def line_chart_svg(
 
     # Legend: swatch + name, laid out left to right.
     x: float = left
-    for name in names:
-        colour = palette[name]
+    for s in series:
+        colour = _e(s.color)
         out.append(
             f'<g><line x1="{_fmt(x)}" y1="{y + 2}" x2="{_fmt(x + 18)}" y2="{y + 2}" '
-            f'stroke="{_e(colour)}" stroke-width="3" stroke-linecap="round"/>'
-            f'<circle cx="{_fmt(x + 9)}" cy="{y + 2}" r="3" fill="{_e(colour)}"/>'
-            f'<text x="{_fmt(x + 24)}" y="{y + 6}" fill="#1f2933">{_e(name)}</text></g>'
+            f'stroke="{colour}" stroke-width="3" stroke-linecap="round"/>'
+            f'<circle cx="{_fmt(x + 9)}" cy="{y + 2}" r="3" fill="{colour}"/>'
+            f'<text x="{_fmt(x + 24)}" y="{y + 6}" fill="#1f2933">{_e(s.name)}</text></g>'
         )
-        x += 24 + 7.5 * len(str(name)) + 22
+        x += 24 + 7.5 * len(s.name) + 22
 
     # Grid and y ticks.
     for tick in ticks:
@@ -206,10 +235,10 @@ def line_chart_svg(
         f'<line x1="{left}" y1="{axis_y}" x2="{left + plot_w}" y2="{axis_y}" '
         f'stroke="#697586" stroke-width="1"/>'
     )
-    step = max(1, math.ceil(len(labels) / max(max_x_ticks, 1)))
-    shown = set(range(0, len(labels), step))
+    step = max(1, math.ceil(n / max(max_x_ticks, 1)))
+    shown = set(range(0, n, step))
     if labels:
-        last = len(labels) - 1
+        last = n - 1
         if last not in shown and shown and last - max(shown) < step / 2:
             shown.discard(max(shown))
         shown.add(last)
@@ -221,44 +250,83 @@ def line_chart_svg(
             f"{_e(labels[i])}</text>"
         )
 
-    # Lines, then points with tooltips.
-    index = {label: i for i, label in enumerate(labels)}
-    dense = len(labels) > 60
+    # Change point markers: a dashed line half a step before the period a regime starts
+    # in, as the interactive chart places them, with its label above the plot.
+    for m in markers:
+        i = index[str(m.get("x"))]
+        mx = _fmt(sx(i - 0.5 if i > 0 else i))
+        colour = _e(m.get("color") or "#616e7c")
+        out.append(
+            f'<g><title>{_e(m.get("title") or m.get("label") or "")}</title>'
+            f'<line x1="{mx}" y1="{top - 4}" x2="{mx}" y2="{axis_y}" stroke="{colour}" '
+            f'stroke-width="1.5" stroke-dasharray="4 3"/>'
+            f'<text x="{mx}" y="{top - 8}" text-anchor="middle" font-size="11" '
+            f'fill="{colour}">{_e(m.get("label") or "")}</text></g>'
+        )
+
+    # Bands, then lines, then points with tooltips.
+    for s in series:
+        band_lo, band_hi = s.lo, s.hi
+        if band_lo is None or band_hi is None:
+            continue
+        spans = [(i, lo_i, hi_i) for i, (lo_i, hi_i) in enumerate(zip(band_lo, band_hi,
+                                                                     strict=True))
+                 if lo_i is not None and hi_i is not None]
+        for run in _runs(spans):
+            upper = [f"{_fmt(sx(i))} {_fmt(sy(top_v))}" for i, _, top_v in run]
+            lower = [f"{_fmt(sx(i))} {_fmt(sy(low_v))}" for i, low_v, _ in reversed(run)]
+            out.append(
+                f'<path d="M{" L".join(upper + lower)} Z" fill="{_e(s.color)}" '
+                f'fill-opacity="0.15" stroke="none"/>'
+            )
+    dense = n > 60
     radius, ring = (2.0, 1.5) if dense else (3.5, 2.0)
-    for name in names:
-        colour = _e(palette[name])
-        points = list(series[name])
-        tips = list((point_titles or {}).get(name, []))
+    for s in series:
+        colour = _e(s.color)
         path: list[str] = []
         pen_down = False
-        for label, value in points:
-            if not _finite(value):
+        for i, value in enumerate(s.values):
+            if value is None:
                 pen_down = False
                 continue
-            cmd = "L" if pen_down else "M"
-            path.append(f"{cmd}{_fmt(sx(index[str(label)]))} {_fmt(sy(float(value)))}")
+            path.append(f"{'L' if pen_down else 'M'}{_fmt(sx(i))} {_fmt(sy(value))}")
             pen_down = True
         if path:
             out.append(
                 f'<path d="{" ".join(path)}" fill="none" stroke="{colour}" stroke-width="2.2" '
                 f'stroke-linejoin="round" stroke-linecap="round"/>'
             )
-        for j, (label, value) in enumerate(points):
-            if not _finite(value):
+        for i, value in enumerate(s.values):
+            if value is None:
                 continue
-            tip = tips[j] if j < len(tips) else f"{name} · {label}: {value_format.format(value)}"
+            tips = s.titles
+            tip = (tips[i] if i < len(tips) and tips[i]
+                   else f"{s.name} · {labels[i]}: {value_format.format(value)}")
             out.append(
-                f'<circle cx="{_fmt(sx(index[str(label)]))}" cy="{_fmt(sy(float(value)))}" '
+                f'<circle cx="{_fmt(sx(i))}" cy="{_fmt(sy(value))}" '
                 f'r="{radius}" fill="#fff" stroke="{colour}" stroke-width="{ring}">'
                 f"<title>{_e(tip)}</title></circle>"
             )
-    if not values:
+    if not any(v is not None for s in series for v in s.values):
         out.append(
             f'<text x="{_fmt(left + plot_w / 2)}" y="{_fmt(top + plot_h / 2)}" '
             f'text-anchor="middle" fill="#616e7c">No data</text>'
         )
     out.append("</svg>")
     return "\n".join(out)
+
+
+def _runs(
+    spans: list[tuple[int, float, float]],
+) -> list[list[tuple[int, float, float]]]:
+    """Stretches of consecutive ``(index, lo, hi)``: where a band is drawn without a gap."""
+    runs: list[list[tuple[int, float, float]]] = []
+    for span in spans:
+        if runs and runs[-1][-1][0] == span[0] - 1:
+            runs[-1].append(span)
+        else:
+            runs.append([span])
+    return runs
 
 
 def _tick_text(tick: float, ticks: Sequence[float]) -> str:

@@ -1052,9 +1052,11 @@ def events(
         assert output is not None
         table.to_parquet(output, index=False)
     else:
+        from equipoise.outputs import jsonify
+
+        # JSON as the server writes it: dates as days, a timestamp only with a time of day.
         text = (table.to_csv(index=False) if fmt == "csv"
-                else table.to_json(orient="records", date_format="iso", force_ascii=False)
-                + "\n")
+                else json.dumps(jsonify.records(table), ensure_ascii=False) + "\n")
         if output is None:
             sys.stdout.write(text)
         else:
@@ -1164,7 +1166,9 @@ def un_position(
         raise typer.BadParameter("give two poles, P1,P2", param_hint="--poles")
     table = _ideal_positions(ideal_points, question.focal, pole_list, interval)
     if fmt == "json":
-        out.print_json(table.to_json(orient="records"))
+        from equipoise.outputs import jsonify
+
+        out.print_json(json.dumps(jsonify.records(table), ensure_ascii=False))
     elif fmt == "csv":
         sys.stdout.write(table.to_csv(index=False))
     else:

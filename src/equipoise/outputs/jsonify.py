@@ -16,6 +16,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from equipoise.outputs import specs
+from equipoise.outputs.charts import pole_colours
+
 __all__ = ["Record", "alignment", "day", "options", "plain", "records"]
 
 Record = dict[str, Any]
@@ -80,19 +83,24 @@ def alignment(
     aligned: pd.DataFrame, balance: pd.DataFrame, per_pole: pd.DataFrame, verdict: str
 ) -> Record:
     """The JSON of one alignment, as ``/api/align`` answers and ``align --format json``
-    writes it: ``focal``, ``poles``, ``options``, ``records`` (one per period and pole),
-    ``equidistance`` (``balance``, per period), ``summary`` (``per_pole``) and ``verdict``."""
-    from equipoise.outputs.charts import pole_colours
-
+    writes it: ``focal``, ``poles``, ``colours``, ``options``, ``records`` (one per period
+    and pole), ``equidistance`` (``balance``, per period), ``summary`` (``per_pole``),
+    ``verdict`` and ``charts`` (the chart specs of :mod:`equipoise.outputs.specs`, those
+    the report embeds)."""
     attrs = aligned.attrs
+    focal = attrs.get("focal")
+    poles = [str(p) for p in attrs.get("poles") or []]
+    # The same colour for a pole in every chart, report and dashboard alike.
+    colours = pole_colours(poles)
     return {
-        "focal": attrs.get("focal"),
-        "poles": list(attrs.get("poles") or []),
-        # The same colour for a pole in every chart, report and dashboard alike.
-        "colours": pole_colours(list(attrs.get("poles") or [])),
+        "focal": focal,
+        "poles": poles,
+        "colours": colours,
         "options": options(attrs),
         "records": records(aligned),
         "equidistance": records(balance),
         "summary": records(per_pole),
         "verdict": verdict,
+        "charts": specs.alignment_charts(aligned, balance, str(focal), poles, colours,
+                                         attrs.get("ci")),
     }

@@ -2,11 +2,12 @@
 
 The file loads nothing: CSS and JavaScript are inline, and the charts are drawn
 in the page by ``static/charts.js`` (the chart library the dashboard uses too)
-from data embedded as JSON. It holds a headline verdict; tilt toward each pole
-over time with interval bands and change points; the equidistance index; the
-change points with the documents that drive them; a dyad by quad-class heat
-map; UN voting agreement when given; a filterable table of the events with
-their sentences; a methods note and the data's coverage.
+from the chart specs of ``specs.py`` embedded as JSON, those the API serves. It
+holds a headline verdict; tilt toward each pole over time with interval bands and
+change points; the equidistance index; the change points with the documents that
+drive them; a dyad by quad-class heat map; UN voting agreement when given; a
+filterable table of the events with their sentences; a methods note and the data's
+coverage.
 
 News text is untrusted. Everything the server renders goes through Jinja's
 autoescaping; the JSON block escapes ``<``, ``>`` and ``&`` so that no text can
@@ -26,7 +27,6 @@ from collections.abc import Mapping
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
@@ -36,12 +36,14 @@ from markupsafe import Markup
 from equipoise.analysis import equidistance as equidistance_table
 from equipoise.analysis import places, summary, verdict
 from equipoise.analysis.changepoints import MIN_PERIODS
-from equipoise.outputs import jsonify, maps
-from equipoise.outputs.charts import PALETTE, line_chart_svg, pole_colours
+from equipoise.outputs import jsonify, maps, specs
+from equipoise.outputs.charts import line_chart_svg, pole_colours
+from equipoise.outputs.specs import number as _number
+from equipoise.outputs.specs import plain as _plain
+from equipoise.outputs.specs import plural as _plural
 from equipoise.reference.numbers import signed as _signed
 from equipoise.reference.periods import FREQ_CODES
-from equipoise.reference.quads import QUAD_COLUMNS, QUAD_NAMES
-from equipoise.reference.unissues import issue_names
+from equipoise.reference.quads import QUAD_NAMES
 
 __all__ = ["chart_script", "embed_json", "render_report", "safe_url", "write_report"]
 
@@ -60,15 +62,6 @@ DIRECTION_WORDS = {
     "both": "events in both directions (relations)",
     "out": "the focal state's actions toward the pole",
     "in": "the pole's actions toward the focal state",
-}
-UN_MEASURES = (
-    ("agree_share", "Agreement share", "share of common roll calls with the same vote"),
-    ("s_score", "S score", "1 − mean vote distance on the yes/abstain/no scale"),
-)
-# The chance-corrected measure: one of these is charted, Scott's pi by default.
-UN_CHANCE_MEASURES = {
-    "pi": ("Scott's pi", "agreement beyond chance, chance from both states' pooled votes"),
-    "kappa": ("Cohen's kappa", "agreement beyond chance, chance from each state's own votes"),
 }
 LEAN_THRESHOLD = 0.05
 # Driver events shown per document in the change point list.
@@ -149,22 +142,6 @@ def _text(value: object) -> str:
     return "" if _missing(value) else str(value)
 
 
-def _number(value: object) -> float | None:
-    """A finite float, or None (JSON null) for anything missing or not a number."""
-    if _missing(value) or isinstance(value, bool):
-        return None
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
-
-
-def _plain(value: object, digits: int = 2) -> str:
-    number = _number(value)
-    return "–" if number is None else f"{number:.{digits}f}"
-
-
 def _interval(lo: object, hi: object) -> str:
     if _number(lo) is None or _number(hi) is None:
         return ""
@@ -202,10 +179,6 @@ def _sign_class(value: object) -> str:
     return "pos" if number > 0 else "neg"
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
-
-
 def _slug(focal: str, poles: list[str]) -> str:
     return re.sub(r"[^a-z0-9]+", "-", "-".join([focal, *poles]).lower()).strip("-") or "report"
 
@@ -217,16 +190,6 @@ def _actor(row: Mapping, side: str) -> str:
 
 
 # --------------------------------------------------------------------------- periods
-
-
-def _periods(aligned: pd.DataFrame) -> list[str]:
-    if aligned.empty:
-        return []
-    first = aligned.drop_duplicates("period")
-    if "period_start" in first.columns:
-        first = first.assign(_start=pd.to_datetime(first["period_start"], errors="coerce"))
-        first = first.sort_values("_start", kind="stable")
-    return first["period"].astype(str).tolist()
 
 
 def _period_ranges(periods: list[str], freq: object) -> dict[str, list[str | None]]:
@@ -243,84 +206,6 @@ def _period_ranges(periods: list[str], freq: object) -> dict[str, list[str | Non
 
 
 # --------------------------------------------------------------------------- charts
-
-
-def _grid(aligned: pd.DataFrame, periods: list[str], pole: str) -> pd.DataFrame:
-    part = aligned[aligned["pole"] == pole].copy()
-    part["period"] = part["period"].astype(str)
-    return part.drop_duplicates("period").set_index("period").reindex(periods)
-
-
-def _column(frame: pd.DataFrame, name: str) -> list[float | None]:
-    if name not in frame.columns:
-        return [None] * len(frame)
-    return [_number(v) for v in frame[name]]
-
-
-def _line_series(
-    aligned: pd.DataFrame,
-    periods: list[str],
-    poles: list[str],
-    colours: dict[str, str],
-    column: str,
-    what: str,
-    ci_text: str,
-) -> list[dict]:
-    series = []
-    for pole in poles:
-        rows = _grid(aligned, periods, pole)
-        values = _column(rows, column)
-        lo, hi = _column(rows, f"{column}_lo"), _column(rows, f"{column}_hi")
-        has_band = any(v is not None for v in lo)
-        titles, data = [], []
-        for i, period in enumerate(periods):
-            row = rows.iloc[i]
-            n = int(row["n_events"]) if _number(row.get("n_events")) is not None else 0
-            band = _interval(lo[i], hi[i])
-            title = f"{period} · {pole}: {what} {_signed(values[i])}"
-            if band:
-                title += f" ({ci_text} interval {band})"
-            if column != "net_coop" and "net_coop" in rows.columns:
-                title += f"; net cooperation {_signed(row.get('net_coop'))}"
-            titles.append(f"{title}; {_plural(n, 'event')}. Click to list them.")
-            data.append({"pole": pole, "period": period})
-        entry: dict[str, Any] = {"name": pole, "color": colours[pole], "values": values}
-        entry.update({"titles": titles, "data": data})
-        if has_band:
-            entry.update({"lo": lo, "hi": hi})
-        series.append(entry)
-    return series
-
-
-def _equidistance_spec(balance: pd.DataFrame, periods: list[str], ci_text: str) -> dict | None:
-    if balance is None or balance.empty or "equidistance" not in balance.columns:
-        return None
-    rows = balance.assign(period=balance["period"].astype(str)).drop_duplicates("period")
-    rows = rows.set_index("period").reindex(periods)
-    values = _column(rows, "equidistance")
-    if all(v is None for v in values):
-        return None
-    lo, hi = _column(rows, "equidistance_lo"), _column(rows, "equidistance_hi")
-    titles = []
-    for i, period in enumerate(periods):
-        m = _number(rows.iloc[i].get("n_poles_with_data"))
-        title = f"{period}: equidistance {_plain(values[i])}"
-        if lo[i] is not None and hi[i] is not None:
-            title += f" ({ci_text} interval {_plain(lo[i])} to {_plain(hi[i])})"
-        if m is not None:
-            title += f"; {int(m)} poles with data"
-        titles.append(title)
-    series = {"name": "Equidistance", "color": "#243b53", "values": values, "titles": titles}
-    if any(v is not None for v in lo):
-        series.update({"lo": lo, "hi": hi})
-    return {
-        "x": periods,
-        "series": [series],
-        "yDomain": [0, 1],
-        "zeroLine": False,
-        "yLabel": "equidistance",
-        "label": "Equidistance index over time",
-    }
 
 
 def _points_table(changepoints: object) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
@@ -411,91 +296,20 @@ def _share(value: object) -> str | None:
     return None if number is None else f"{number:.0%}"
 
 
-def _markers(listed: list[dict], periods: list[str]) -> list[dict]:
-    known = set(periods)
-    return [
-        {
-            "x": cp["period"],
-            "label": f"{cp['pole']} {'▲' if cp['up'] else '▼'}",
-            "color": cp["colour"],
-            "title": f"Change point for {cp['pole']} from {cp['period']}: mean tilt "
-            f"{cp['before']} → {cp['after']} (shift {cp['shift']})",
-        }
-        for cp in listed
-        if cp["period"] in known
-    ]
-
-
-def _direction_counts(
-    aligned: pd.DataFrame, dyads: pd.DataFrame | None, pole: str, way: str
-) -> list[int]:
-    """Events of one direction ("out" focal -> pole, "in") per quad, joint actions included."""
-    if len(aligned) and all(f"{way}_{q}" in aligned.columns for q in QUAD_COLUMNS):
-        part = aligned[aligned["pole"] == pole]
-        return [int(part[f"{way}_{q}"].sum()) for q in QUAD_COLUMNS]
-    if dyads is not None and len(dyads) and {"pole", "direction", "quad"} <= set(dyads.columns):
-        part = dyads[(dyads["pole"] == pole) & dyads["direction"].isin([way, "both"])]
-        quad = pd.to_numeric(part["quad"], errors="coerce")
-        return [int((quad == q).sum()) for q in QUADS]
-    return [0] * len(QUADS)
-
-
-def _heat(
-    aligned: pd.DataFrame,
-    dyads: pd.DataFrame | None,
-    focal: str,
-    poles: list[str],
-    colours: dict[str, str],
-) -> dict | None:
-    """The dyad x quad heat map: rows focal -> pole and pole -> focal, cells event counts.
-
-    A cell's colour is its share of the row, positive for cooperation (quads 1-2) and
-    negative for conflict (quads 3-4), on a diverging scale.
-    """
-    spec: dict[str, list] = {k: [] for k in ("rows", "values", "labels", "titles", "rowColors")}
-    spec["rowData"] = []
+def _dyad_counts(
+    dyads: pd.DataFrame | None, poles: list[str]
+) -> dict[tuple[str, str], list[int]]:
+    """Events per quad for each pole and direction counted from the dyad events, for an
+    alignment table without quad columns; joint actions count in both directions."""
+    if dyads is None or dyads.empty or not {"pole", "direction", "quad"} <= set(dyads.columns):
+        return {(pole, way): [0] * len(QUADS) for pole in poles for way in specs.DIRECTIONS}
+    quad = pd.to_numeric(dyads["quad"], errors="coerce")
+    counts = {}
     for pole in poles:
-        for way in ("out", "in"):
-            counts = _direction_counts(aligned, dyads, pole, way)
-            total = sum(counts)
-            name = f"{focal} → {pole}" if way == "out" else f"{pole} → {focal}"
-            values, labels, titles = [], [], []
-            for (quad, (quad_name, _)), count in zip(QUADS.items(), counts, strict=True):
-                share = count / total if total else None
-                values.append(None if share is None else (share if quad <= 2 else -share))
-                labels.append(f"{count:,}" + (f" · {round(100 * share)}%" if share else ""))
-                title = f"{name} · {quad_name}: {_plural(count, 'event')}"
-                if share is not None:
-                    title += f", {100 * share:.0f}% of the row's {total:,}"
-                titles.append(title + ". Click to list them.")
-            spec["rows"].append(name)
-            spec["values"].append(values)
-            spec["labels"].append(labels)
-            spec["titles"].append(titles)
-            spec["rowColors"].append(colours[pole])
-            spec["rowData"].append({"pole": pole, "direction": way})
-    if not any(v for row in spec["values"] for v in row):
-        return None
-    return {
-        **spec,
-        "columns": [name for name, _ in QUADS.values()],
-        "colors": {"neg": "#b2182b", "mid": "#f7f7f7", "pos": "#2166ac"},
-        "legend": {"neg": "conflict share", "pos": "cooperation share"},
-        "label": "Events by dyad direction and quad class",
-    }
-
-
-def _un_frame(un_votes: pd.DataFrame | None) -> tuple[pd.DataFrame | None, str]:
-    """The agreement table with an integer period column ``_key``, sorted; and its unit."""
-    if un_votes is None or un_votes.empty or not {"pole", "agree_share"} <= set(un_votes.columns):
-        return None, ""
-    by = next((c for c in ("session", "year") if c in un_votes.columns), None)
-    if by is None:
-        return None, ""
-    key = pd.to_numeric(un_votes[by], errors="coerce")
-    frame = un_votes[key.notna()].assign(pole=un_votes["pole"].astype(str), _key=key)
-    frame = frame.astype({"_key": int}).sort_values("_key", kind="stable")
-    return (frame, "Session" if by == "session" else "Year") if len(frame) else (None, "")
+        for way in specs.DIRECTIONS:
+            mine = quad[(dyads["pole"] == pole) & dyads["direction"].isin([way, "both"])]
+            counts[(pole, way)] = [int((mine == q).sum()) for q in QUADS]
+    return counts
 
 
 def _un_panel(
@@ -506,54 +320,22 @@ def _un_panel(
     measure: str = "pi",
 ) -> tuple[dict | None, list[dict]]:
     """Charts of agreement share, S and the chance-corrected ``measure`` (pi or kappa) per
-    period (one line per pole), and a summary."""
-    if measure not in UN_CHANCE_MEASURES:
+    period (one line per pole), with their headings and notes, and a summary per pole."""
+    if measure not in specs.UN_CHANCE_MEASURES:
         raise ValueError(f"un_measure must be 'pi' or 'kappa', not {measure!r}")
-    frame, word = _un_frame(un_votes)
+    frame, word = specs.un_frame(un_votes)
     if frame is None:
         return None, []
-    keys = sorted(frame["_key"].unique().tolist())
-    x = [str(k) for k in keys]
-    issues = un_votes.attrs.get("un_issues") if un_votes is not None else None
-    on = f", votes on {issue_names(issues)}" if issues else ""
-    found = list(dict.fromkeys(frame["pole"]))
-    un_poles = [p for p in poles if p in found] + [p for p in found if p not in poles]
-    extra = iter(PALETTE[len(poles) :] + PALETTE[: len(poles)])
-    palette = {p: colours[p] if p in colours else next(extra, "#52606d") for p in un_poles}
-    rows = {p: frame[frame["pole"] == p].drop_duplicates("_key") for p in un_poles}
-    charts = []
-    for column, heading, note in (*UN_MEASURES, (measure, *UN_CHANCE_MEASURES[measure])):
-        if column not in frame.columns:
-            continue
-        series = []
-        for pole in un_poles:
-            part = rows[pole].set_index("_key").reindex(keys)
-            values = _column(part, column)
-            titles = [
-                f"{word} {k} · {focal}–{pole}: {heading.lower()} {_plain(v)}"
-                + (f" over {int(n):,} common roll calls" if n is not None else "")
-                for k, v, n in zip(x, values, _column(part, "n_votes"), strict=True)
-            ]
-            series.append(
-                {"name": pole, "color": palette[pole], "values": values, "titles": titles}
-            )
-        charts.append(
-            {
-                "id": f"un-{column.replace('_', '-')}",
-                "heading": heading,
-                "note": note,
-                "spec": {
-                    "x": x,
-                    "series": series,
-                    "yDomain": [0, 1] if column == "agree_share" else [-1, 1],
-                    "zeroLine": column != "agree_share",
-                    "label": f"UN General Assembly{on}: {heading} of {focal} with each pole",
-                },
-            }
-        )
+    built = specs.un_charts(un_votes, focal, poles, colours, measure)
+    palette = specs.un_colours(frame, poles, colours)
+    words = {column: (heading, note) for column, heading, note in
+             (*specs.UN_MEASURES, (measure, *specs.UN_CHANCE_MEASURES[measure]))}
+    charts = [{"id": chart_id, "heading": words[column][0], "note": words[column][1],
+               "spec": built[chart_id]}
+              for column in words if (chart_id := specs.un_chart_id(column)) in built]
     table = []
-    for pole in un_poles:
-        part = rows[pole]
+    for pole, colour in palette.items():
+        part = frame[frame["pole"] == pole].drop_duplicates("_key")
         last = part.iloc[-1]
         votes = pd.to_numeric(part.get("n_votes"), errors="coerce") if "n_votes" in part else None
         total = float(votes.sum()) if votes is not None else 0.0
@@ -561,7 +343,7 @@ def _un_panel(
         table.append(
             {
                 "pole": pole,
-                "colour": palette[pole],
+                "colour": colour,
                 "span": f"{part['_key'].min()}–{part['_key'].max()}",
                 "votes": f"{int(total):,}" if total else "–",
                 # agreements over all common roll calls: the share weighted by roll calls
@@ -572,7 +354,7 @@ def _un_panel(
                 "last_chance": _signed(last.get(measure)),
             }
         )
-    chance = {"measure": measure, "heading": UN_CHANCE_MEASURES[measure][0]}
+    chance = {"measure": measure, "heading": specs.UN_CHANCE_MEASURES[measure][0]}
     return {"by": word, "charts": charts, "chance": chance}, table
 
 
@@ -946,74 +728,34 @@ def _judgements(frame: pd.DataFrame | None) -> dict | None:
 def _time_charts(
     aligned: pd.DataFrame,
     balance: pd.DataFrame | None,
-    periods: list[str],
     focal: str,
     poles: list[str],
     colours: dict[str, str],
-    markers: list[dict],
-    ci_text: str,
+    points: pd.DataFrame | None,
+    ci: object,
 ) -> dict[str, dict]:
-    """Specs of the charts over time: tilt (net cooperation for one pole), net
-    cooperation and equidistance."""
-    if not periods:
+    """Specs of the charts over time, those the API serves: tilt with the change points
+    marked (net cooperation for one pole), net cooperation and equidistance."""
+    if not specs.periods(aligned):
         return {}
+    marked = specs.markers(points, colours)
     if len(poles) == 1:
-        series = _line_series(
-            aligned, periods, poles, colours, "net_coop", "net cooperation", ci_text
-        )
-        label = f"Net cooperation of {focal} with {poles[0]} over time"
-        return {
-            "tilt": {
-                "x": periods,
-                "series": series,
-                "markers": markers,
-                "yLabel": "net cooperation",
-                "label": label,
-            }
-        }
+        return {"tilt": {**specs.line_chart(aligned, focal, poles, colours, "net_coop", ci),
+                         "markers": marked}}
     charts = {
-        "tilt": {
-            "x": periods,
-            "series": _line_series(aligned, periods, poles, colours, "tilt", "tilt", ci_text),
-            "markers": markers,
-            "yLabel": "tilt",
-            "label": f"Tilt of {focal} toward each pole over time",
-        },
-        "netcoop": {
-            "x": periods,
-            "series": _line_series(
-                aligned, periods, poles, colours, "net_coop", "net cooperation", ci_text
-            ),
-            "yLabel": "net cooperation",
-            "label": f"Net cooperation of {focal} with each pole over time",
-        },
+        "tilt": {**specs.line_chart(aligned, focal, poles, colours, "tilt", ci),
+                 "markers": marked},
+        "netcoop": specs.line_chart(aligned, focal, poles, colours, "net_coop", ci),
     }
-    spec = _equidistance_spec(balance, periods, ci_text)
+    spec = specs.equidistance_chart(balance, specs.periods(aligned), focal, ci)
     if spec:
         charts["equidistance"] = spec
     return charts
 
 
-def _static_chart(
-    aligned: pd.DataFrame, periods: list[str], poles: list[str], colours: dict[str, str]
-) -> Markup:
-    """The tilt chart as static SVG, for readers without JavaScript."""
-    column = "tilt" if len(poles) > 1 else "net_coop"
-    series = {}
-    for pole in poles:
-        values = _column(_grid(aligned, periods, pole), column)
-        series[pole] = [
-            (p, math.nan if v is None else v) for p, v in zip(periods, values, strict=True)
-        ]
-    svg = line_chart_svg(
-        series,
-        width=1040,
-        height=300,
-        colors=colours,
-        aria_label="Tilt toward each pole (static)",
-        y_label="tilt" if column == "tilt" else "net cooperation",
-    )
-    return Markup(svg)
+def _static_chart(spec: dict) -> Markup:
+    """The tilt chart as static SVG, for readers without JavaScript: the same spec."""
+    return Markup(line_chart_svg(spec, width=1040, height=300))
 
 
 def render_report(
@@ -1066,11 +808,10 @@ def render_report(
     else:
         aligned = aligned[aligned["pole"].isin(poles)].copy()
     aligned.attrs.update(attrs)
-    ci = _number(attrs.get("ci"))
-    ci_text = f"{ci * 100:g}%" if ci else "90%"
+    ci_text = specs.ci_text(attrs.get("ci"))
 
     table = summary(aligned)
-    periods = _periods(aligned)
+    periods = specs.periods(aligned)
     if equidistance is None and len(poles) > 1 and len(aligned):
         equidistance = equidistance_table(aligned)
     points, drivers = _points_table(changepoints)
@@ -1079,11 +820,11 @@ def render_report(
     events = _event_rows(in_range, max_events)
     n_total = 0 if in_range is None else len(in_range)
 
-    charts = _time_charts(
-        aligned, equidistance, periods, focal, poles, colours, _markers(listed, periods), ci_text
-    )
+    charts = _time_charts(aligned, equidistance, focal, poles, colours, points, attrs.get("ci"))
     place_map = _place_map(in_range, focal, poles)
-    heat = _heat(aligned, in_range, focal, poles, colours)
+    counts = specs.quad_counts(aligned, poles) if len(aligned) else None
+    heat = specs.heat_map(focal, poles, colours,
+                          counts if counts is not None else _dyad_counts(in_range, poles))
     if heat:
         charts["heat"] = heat
     un, un_table = _un_panel(un_votes, focal, poles, colours, un_measure)
@@ -1149,7 +890,7 @@ def render_report(
             generated=dt.date.today().isoformat(),
             script=Markup(chart_script()),
             data=embed_json(data),
-            fallback=_static_chart(aligned, periods, poles, colours) if periods else None,
+            fallback=_static_chart(charts["tilt"]) if "tilt" in charts else None,
             place_map=place_map,
             downloads=set(downloads),
             judgements=_judgements(judgements),

@@ -82,7 +82,8 @@ from equipoise import api
 from equipoise.analysis.align import DIRECTIONS, WEIGHTS, equidistance, summary, verdict
 from equipoise.analysis.query import OVERLAPS, Query, actor_code
 from equipoise.errors import BadInputError, InvalidQueryError, UnknownCodeError
-from equipoise.outputs import jsonify, maps
+from equipoise.outputs import jsonify, maps, specs
+from equipoise.outputs.charts import pole_colours
 from equipoise.outputs.jsonify import options, plain, records
 from equipoise.reference.countries import names as _names
 from equipoise.reference.memberships import default_memberships
@@ -437,6 +438,10 @@ class AlignResponse(BaseModel):
     equidistance: list[Record] = Field(description="One row per period.")
     summary: list[Record] = Field(description="One row per pole over the whole window.")
     verdict: str
+    charts: dict[str, Record] = Field(
+        description="Chart specs as static/charts.js draws them, the report's own: tilt, "
+        "score and net_coop over time (lineChart), equidistance (two poles or more) and "
+        "heat (dyad by quad heatMap). Change point markers come from /api/changepoints.")
 
 
 class ChangepointsResponse(BaseModel):
@@ -447,6 +452,8 @@ class ChangepointsResponse(BaseModel):
         default=None, description='"tested", or "too short to test" (fewer than 12 periods).')
     points: list[Record] = Field(description="One row per pole and break, with its stability.")
     drivers: list[Record] = Field(description="Reports of each change point's top stories.")
+    markers: list[Record] = Field(
+        description="A marker per change point for the tilt chart's spec (its markers).")
 
 
 class EventsResponse(BaseModel):
@@ -470,6 +477,9 @@ class UnvotesResponse(BaseModel):
     by: str
     measure: str = Field(description="The records' column to show as chance-corrected agreement.")
     records: list[Record]
+    charts: dict[str, Record] = Field(
+        description="Line chart specs as static/charts.js draws them, the report's own: "
+        "un-agree-share, un-s-score and un-pi or un-kappa (the measure asked).")
 
 
 # --------------------------------------------------------------------------- helpers
@@ -849,7 +859,9 @@ def create_app(
         """The table of ``equipoise align`` (same columns as
         :func:`equipoise.analysis.align.align`, one record per period and pole, with
         intervals when ``ci`` is given), the equidistance index per period, the per-pole
-        summary over the window, and the verdict sentence."""
+        summary over the window, the verdict sentence, and ``charts``: the chart specs the
+        dashboard draws and the report embeds (tilt, score and net_coop over time,
+        equidistance, the dyad by quad heat map), in the format of static/charts.js."""
         query = _asked(q.query)
         export = _export(q.format)
         with computing():
@@ -867,7 +879,8 @@ def create_app(
     def changepoints_endpoint(q: Annotated[ChangepointQuery, Params()]) -> dict[str, Any]:
         """The two tables of :func:`equipoise.analysis.changepoints.changepoints` on the
         tilt: ``points`` (pole, period, before, after, shift, window) and ``drivers`` (the
-        events of each change point's most influential documents, with their sentences)."""
+        events of each change point's most influential documents, with their sentences),
+        and ``markers``, the change points as the tilt chart's spec marks them."""
         query = _asked(q.query)
         with computing():
             points, table = _call(api.changepoints, query, **where)
@@ -882,6 +895,7 @@ def create_app(
             "status": points.attrs.get("status"),
             "points": records(points),
             "drivers": records(table),
+            "markers": specs.markers(points, pole_colours(list(query.poles))),
         }
 
     @app.get(
@@ -1017,15 +1031,18 @@ def create_app(
     def unvotes_endpoint(q: Annotated[UnvotesQuery, Params()]) -> dict[str, Any]:
         """:func:`equipoise.analysis.unvotes.agreement_matrix`: per session (or year) and
         pole, common roll calls, agreement share, S score, Scott's pi, Cohen's kappa and the
-        published agreement. Only when the server was started with UN vote data."""
+        published agreement, and ``charts``, the specs of their charts. Only when the server
+        was started with UN vote data."""
         votes = app.state.un_votes
         if votes is None:
             raise ApiError(404, "no UN vote data is configured for this server")
         query = _asked(q.query)
         table = _call(api.un_agreement, votes, query.focal, list(query.poles), by=q.by)
         states = list(dict.fromkeys(table["pole"])) if len(table) else []
+        charts = specs.un_charts(table, query.focal, list(query.poles),
+                                 pole_colours(list(query.poles)), q.measure)
         return {"focal": query.focal, "poles": states, "by": q.by, "measure": q.measure,
-                "records": records(table)}
+                "records": records(table), "charts": charts}
 
     return app
 

@@ -2,8 +2,9 @@
  * equipoise dashboard: the page served by `equipoise serve`.
  *
  * Reads the JSON API of the same server (/api/actors, /api/align, /api/changepoints,
- * /api/events, /api/unvotes) and draws with EquipoiseCharts (charts.js). Nothing is
- * fetched from anywhere else.
+ * /api/events, /api/unvotes) and draws with EquipoiseCharts (charts.js). The charts are
+ * drawn from the specs the API answers (equipoise.outputs.specs, the report's own), never
+ * rebuilt here from the rows. Nothing is fetched from anywhere else.
  *
  * News text (sentences, titles, actor mentions, URLs) is untrusted: it is only ever
  * written with textContent or as an attribute value, never parsed as HTML. A document
@@ -25,21 +26,19 @@
   // Mirrors equipoise.reference.quads (QUAD_NAMES, QUAD_COLUMNS); events from
   // /api/events carry their quad_name from there.
   const QUADS = [
-    { n: 1, key: 'verbal_coop', short: 'Verbal coop.', name: 'verbal cooperation' },
-    { n: 2, key: 'material_coop', short: 'Material coop.', name: 'material cooperation' },
-    { n: 3, key: 'verbal_conflict', short: 'Verbal conflict', name: 'verbal conflict' },
-    { n: 4, key: 'material_conflict', short: 'Material conflict', name: 'material conflict' },
+    { n: 1, key: 'verbal_coop', name: 'verbal cooperation' },
+    { n: 2, key: 'material_coop', name: 'material cooperation' },
+    { n: 3, key: 'verbal_conflict', name: 'verbal conflict' },
+    { n: 4, key: 'material_conflict', name: 'material conflict' },
   ];
   const MEASURES = {
     tilt: {
       heading: 'Tilt toward each pole',
-      axis: 'tilt',
       note: 'Score with a pole minus the mean score with the other poles, per period. ' +
         'Above zero: the focal state treats that pole better than the rest.',
     },
     score: {
       heading: 'Score with each pole',
-      axis: 'score',
       note: 'Cooperation minus conflict per event, pulled toward the focal state\'s own level ' +
         'by the smoothing pseudo-events, under the chosen weight ' +
         'and direction. Shows whether a tilt comes from warmer ties with one pole or cooler ' +
@@ -47,7 +46,6 @@
     },
     net_coop: {
       heading: 'Net cooperation with each pole',
-      axis: 'net cooperation',
       note: '(cooperative − conflictual events) per event, pulled toward the focal state\'s ' +
         'own level by the smoothing pseudo-events, both directions, ' +
         'whatever the weight and direction chosen.',
@@ -577,45 +575,47 @@
     $('tilt-title').textContent = label(a.focal);
     if (two) $('tilt-title-2').textContent = label(view.compare.focal);
     if (view.compare && view.compare.error) empty($('tilt-chart-2'), view.compare.error);
-    const periods = Array.from(new Set(panels.flatMap((p) => periodsOf(p.align.records)))).sort();
-    const yDomain = two ? sharedDomain(panels.map((p) => p.align.records), measure) : undefined;
-    for (const panel of panels) {
+    // The specs come from the API as they are; two panels are only put on one x axis.
+    const specs = panels.map((p) => (p.align.charts || {})[measure]);
+    const periods = Array.from(new Set(specs.flatMap((spec) => (spec ? spec.x : [])))).sort();
+    const yDomain = two ? sharedDomain(specs) : undefined;
+    panels.forEach((panel, i) => {
       const container = panel.node;
       const b = panel.align;
-      if (!periodsOf(b.records).length) {
+      const spec = specs[i];
+      if (!spec || !spec.x.length) {
         empty(container, `No events between ${b.focal} and these poles in this window.`);
-        continue;
+        return;
       }
-      const byCell = new Map(b.records.map((row) => [`${row.period}|${row.pole}`, row]));
-      const hasBands = b.records.some((row) => finite(row[`${measure}_lo`]));
-      const series = b.poles.map((pole) => {
-        const rows = periods.map((p) => byCell.get(`${p}|${pole}`) || {});
-        return {
-          name: pole,
-          color: colours.get(pole),
-          values: rows.map((row) => (finite(row[measure]) ? row[measure] : null)),
-          lo: hasBands ? rows.map((row) => row[`${measure}_lo`]) : undefined,
-          hi: hasBands ? rows.map((row) => row[`${measure}_hi`]) : undefined,
-          titles: rows.map((row) => pointTitle(row, pole, measure, b.focal)),
-          data: rows.map((row) => ({ pole, period: row.period, focal: b.focal })),
-        };
-      });
-      Charts.lineChart(container, {
-        x: periods,
-        series,
+      Charts.lineChart(container, Object.assign({}, two ? onAxis(spec, periods) : spec, {
         markers: panel.markers,
-        yLabel: info.axis,
         yDomain,
-        label: `${info.heading}: ${b.focal}`,
-      }, {
+      }), {
         height: two ? 300 : 340,
         markerPlacement: 'before',
-        onPointClick: (d) => showEvents({ pole: d.data.pole, period: d.data.period, focal: d.data.focal }),
+        onPointClick: (d) => showEvents({ pole: d.data.pole, period: d.data.period, focal: b.focal }),
         onBrush: zoomTo,
       });
       exportButtons(container, measure, b.focal, csvLink('/api/align', Object.assign(
         {}, current.params, { focal: b.focal, ci: state.ci })));
-    }
+    });
+  }
+
+  /** A line chart spec over the labels `xs`: each series' lists follow them, with a gap
+   *  (null) where the spec has no such label. */
+  function onAxis(spec, xs) {
+    const at = new Map(spec.x.map((x, i) => [x, i]));
+    const pick = (list, gap) => (list ? xs.map((x) => (at.has(x) ? list[at.get(x)] : gap)) : undefined);
+    return Object.assign({}, spec, {
+      x: xs,
+      series: spec.series.map((s) => Object.assign({}, s, {
+        values: pick(s.values, null),
+        lo: pick(s.lo, null),
+        hi: pick(s.hi, null),
+        titles: pick(s.titles, ''),
+        data: pick(s.data, null),
+      })),
+    });
   }
 
   // Zoom: a span dragged across the chart becomes the window, from the first day of
@@ -643,31 +643,20 @@
     update();
   }
 
+  /** The change point markers /api/changepoints serves, on the tilt chart only. */
   function changeMarkers(view, measure) {
-    const markers = [];
     const cps = view.changepoints;
-    if (measure === 'tilt' && cps && cps.points) {
-      for (const cp of cps.points) {
-        markers.push({
-          x: cp.period,
-          label: `${cp.pole} ${cp.shift > 0 ? '▲' : '▼'}`,
-          color: colours.get(cp.pole),
-          title: `Change point: tilt toward ${cp.pole} from ${cp.period}, ` +
-            `${signed(cp.before)} → ${signed(cp.after)} (shift ${signed(cp.shift)})`,
-        });
-      }
-    }
-    return markers;
+    return measure === 'tilt' && cps && cps.markers ? cps.markers : [];
   }
 
-  /** One y range for several charts of `measure`: their values and bands, and zero. */
-  function sharedDomain(tables, measure) {
+  /** One y range for several line chart specs: their values and bands, and zero. */
+  function sharedDomain(specs) {
     let lo = 0;
     let hi = 0;
-    for (const rows of tables) {
-      for (const row of rows) {
-        for (const key of [measure, `${measure}_lo`, `${measure}_hi`]) {
-          if (finite(row[key])) { lo = Math.min(lo, row[key]); hi = Math.max(hi, row[key]); }
+    for (const spec of specs) {
+      for (const s of (spec && spec.series) || []) {
+        for (const v of [].concat(s.values || [], s.lo || [], s.hi || [])) {
+          if (finite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
         }
       }
     }
@@ -676,95 +665,36 @@
     return [Math.min(ticks[0], lo), Math.max(ticks[ticks.length - 1], hi)];
   }
 
-  function pointTitle(row, pole, measure, focal) {
-    if (!row.period) return '';
-    const parts = [`${focal} – ${pole} · ${row.period}`];
-    const value = row[measure];
-    let main = `${measure === 'net_coop' ? 'net cooperation' : measure} ${signed(value)}`;
-    if (finite(row[`${measure}_lo`])) {
-      main += ` (${signed(row[`${measure}_lo`])} to ${signed(row[`${measure}_hi`])})`;
-    }
-    parts.push(main);
-    if (measure !== 'tilt' && finite(row.tilt)) parts.push(`tilt ${signed(row.tilt)}`);
-    if (measure !== 'score' && finite(row.score)) parts.push(`score ${signed(row.score)}`);
-    parts.push(plural(row.n_events, 'event'));
-    return parts.join(' · ') + ' — click for the events';
-  }
-
   function drawEquidistance(view) {
     const a = view.align;
     const container = $('equi-chart');
-    const rows = a.equidistance;
+    const spec = (a.charts || {}).equidistance;
     if (a.poles.length < 2) { empty(container, 'Equidistance compares two or more poles.'); return; }
-    if (!rows.length || !rows.some((r) => finite(r.equidistance))) {
+    if (!spec) {
       empty(container, 'No period has two poles with enough events.');
       return;
     }
-    const hasBands = rows.some((r) => finite(r.equidistance_lo));
-    Charts.lineChart(container, {
-      x: rows.map((r) => r.period),
-      series: [{
-        name: 'equidistance',
-        color: '#243b53',
-        values: rows.map((r) => r.equidistance),
-        lo: hasBands ? rows.map((r) => r.equidistance_lo) : undefined,
-        hi: hasBands ? rows.map((r) => r.equidistance_hi) : undefined,
-        titles: rows.map((r) => `${r.period} · equidistance ${plain(r.equidistance)}` +
-          (finite(r.equidistance_lo) ? ` (${plain(r.equidistance_lo)} to ${plain(r.equidistance_hi)})` : '') +
-          ` · ${r.n_poles_with_data} of ${r.n_poles} poles with data`),
-      }],
-      yDomain: [0, 1],
-      zeroLine: false,
-      yLabel: 'equidistance',
-      label: `Equidistance: ${a.focal}`,
-    }, { width: Math.min(560, container.clientWidth || 560), height: 280, format: (v) => plain(v) });
+    Charts.lineChart(container, spec, {
+      width: Math.min(560, container.clientWidth || 560), height: 280, format: (v) => plain(v),
+    });
     exportButtons(container, 'equidistance');
   }
 
   function drawHeatMap(view) {
     const a = view.align;
     const container = $('heat-chart');
-    const rows = [];
-    const cells = [];
-    const values = [];
-    const labels = [];
-    const titles = [];
-    const rowColors = [];
-    for (const pole of a.poles) {
-      const mine = a.records.filter((r) => r.pole === pole);
-      for (const [direction, prefix, from, to] of [['out', 'out_', a.focal, pole], ['in', 'in_', pole, a.focal]]) {
-        const counts = QUADS.map((q) => mine.reduce((n, r) => n + (r[prefix + q.key] || 0), 0));
-        rows.push(`${from} → ${to}`);
-        rowColors.push(colours.get(pole));
-        cells.push({ pole, direction });
-        // Cooperation is drawn on the positive side of the scale, conflict on the negative.
-        values.push(counts.map((n, j) => (n ? (j < 2 ? n : -n) : null)));
-        labels.push(counts.map((n) => String(n)));
-        titles.push(counts.map((n, j) => `${from} → ${to}, ${QUADS[j].name}: ${plural(n, 'event')}` +
-          (n ? ' — click for the events' : '')));
-      }
-    }
-    if (!rows.length || !values.some((row) => row.some((v) => v !== null))) {
+    const spec = (a.charts || {}).heat;
+    if (!spec) {
       empty(container, 'No events between these actors in this window.');
       return;
     }
-    const svg = Charts.heatMap(container, {
-      rows,
-      columns: QUADS.map((q) => q.short),
-      values,
-      labels,
-      titles,
-      rowColors,
-      colors: { neg: '#b2182b', mid: '#f7f7f7', pos: '#2166ac' },  // as the report's
-      legend: { neg: 'conflict', pos: 'cooperation' },
-      label: `Events by dyad and quad class: ${a.focal}`,
-    }, {
+    const svg = Charts.heatMap(container, spec, {
       width: Math.max(container.clientWidth || 640, HEAT_MIN_WIDTH),
       cellHeight: 34,
-      format: (v) => (finite(v) ? String(Math.abs(v)) : ''),
+      format: (v) => (finite(v) ? `${Math.round(Math.abs(v) * 100)}%` : ''),
       onCellClick: (d) => {
-        const cell = cells[d.rowIndex];
-        showEvents({ pole: cell.pole, direction: cell.direction, quad: QUADS[d.columnIndex].n });
+        const row = spec.rowData[d.rowIndex];
+        showEvents({ pole: row.pole, direction: row.direction, quad: QUADS[d.columnIndex].n });
       },
     });
     // Never narrower than its labels need: a narrow screen scrolls it inside its box.
@@ -1105,7 +1035,9 @@
     const seq = updateSeq;
     let body;
     try {
-      body = await getJSON('/api/unvotes', { focal: params.focal, poles: states.join(','), by: 'session' });
+      // Every pole is sent, blocs too (the server leaves them out, as they cast no votes),
+      // so that each state keeps the colour it has in the other charts.
+      body = await getJSON('/api/unvotes', { focal: params.focal, poles: params.poles, by: 'session' });
     } catch (err) {
       if (seq === updateSeq) empty(container, err.message);
       return;
@@ -1117,24 +1049,9 @@
 
   function drawUnvotesChart(body) {
     const container = $('un-chart');
-    const sessions = Array.from(new Set(body.records.map((r) => r.session))).sort((x, y) => x - y);
-    if (!sessions.length) { empty(container, 'No common roll calls.'); return; }
-    const by = new Map(body.records.map((r) => [`${r.session}|${r.pole}`, r]));
-    Charts.lineChart(container, {
-      x: sessions.map(String),
-      series: body.poles.map((pole) => ({
-        name: pole,
-        color: colours.get(pole),
-        values: sessions.map((s) => (by.get(`${s}|${pole}`) || {}).s_score),
-        titles: sessions.map((s) => {
-          const r = by.get(`${s}|${pole}`);
-          return r ? `${pole} · session ${s}: S ${signed(r.s_score)}, ${body.measure} ${signed(r[body.measure])}, agreement ${plain(r.agree_share)} over ${plural(r.n_votes, 'roll call')}` : '';
-        }),
-      })),
-      yDomain: [-1, 1],
-      yLabel: 'S score',
-      label: `UN voting agreement: ${body.focal}`,
-    }, { height: 280 });
+    const spec = (body.charts || {})['un-s-score'];
+    if (!spec || !spec.x.length) { empty(container, 'No common roll calls.'); return; }
+    Charts.lineChart(container, spec, { height: 280, format: (v) => plain(v) });
     exportButtons(container, 'un-votes');
   }
 
