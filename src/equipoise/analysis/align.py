@@ -96,8 +96,10 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -113,6 +115,7 @@ from equipoise.analysis.query import (
     Query,
     actor_code,
 )
+from equipoise.analysis.result import Alignment, Replicates, Summary, as_alignment
 from equipoise.analysis.scoring import shrunk_scores
 from equipoise.analysis.stories import find_stories
 from equipoise.errors import InvalidQueryError
@@ -131,8 +134,11 @@ __all__ = [
     "DIRECTIONS",
     "WEIGHTS",
     "align",
+    "cell_metrics",
     "dyad_events",
     "equidistance",
+    "measure",
+    "summarise",
     "summary",
     "verdict",
 ]
@@ -289,6 +295,24 @@ def _tilts(scores: np.ndarray, ok: np.ndarray) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         others = (total - values) / (m - 1)
     return np.where(ok & (m >= 2), values - others, np.nan)
+
+
+def cell_metrics(n: np.ndarray, balance: np.ndarray, n_scored: np.ndarray,
+                 score_sum: np.ndarray, k: float, min_events: int
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``net_coop``, ``score`` and ``tilt`` of cells shaped (period, pole) from their sums:
+    stories ``n``, cooperation minus conflict ``balance``, scored stories ``n_scored`` and
+    their values ``score_sum``, as the :func:`measure` table has them. Change points
+    recompute cells with a story left out through this, so the formulas are the table's."""
+    net = shrunk_scores(balance, n, k)
+    score = shrunk_scores(score_sum, n_scored, k)
+    return _masked(net, score, n >= min_events, n_scored >= min_events)
+
+
+def _masked(net: np.ndarray, score: np.ndarray, net_ok: np.ndarray,
+            ok: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Net cooperation, score and tilt of (period, pole) cells, NaN where too thin."""
+    return np.where(net_ok, net, np.nan), np.where(ok, score, np.nan), _tilts(score, ok)
 
 
 def _interval(replicates: np.ndarray, valid: np.ndarray, ci: float) -> tuple[np.ndarray, ...]:
@@ -576,42 +600,6 @@ def dyad_events(
 # --------------------------------------------------------------------------- bootstrap
 
 
-class _Replicates:
-    """Bootstrap replicates of ``score`` per (period, pole), kept in ``attrs["bootstrap"]``.
-
-    :func:`equidistance` reads them to put intervals on the index. The arrays are
-    read-only and shared, not copied, when pandas copies ``attrs``.
-    """
-
-    __slots__ = ("ci", "index", "jackknife", "means", "scores")
-
-    def __init__(self, periods: np.ndarray, poles: np.ndarray, scores: np.ndarray, ci: float,
-                 means: np.ndarray | None = None, jackknife: np.ndarray | None = None):
-        self.index = pd.MultiIndex.from_arrays([periods, poles], names=["period", "pole"])
-        self.scores = scores
-        self.scores.setflags(write=False)
-        self.ci = float(ci)
-        # Replicates of each cell's mean event value (cells, B), and its values with
-        # one group of documents left out (cells, G), for the corrected equidistance.
-        self.means = means
-        self.jackknife = jackknife
-
-    def __deepcopy__(self, memo) -> _Replicates:
-        return self
-
-    def __copy__(self) -> _Replicates:
-        return self
-
-    def __eq__(self, other: object) -> bool:
-        return self is other
-
-    __hash__ = object.__hash__
-
-    def __repr__(self) -> str:
-        rows, n_boot = self.scores.shape
-        return f"<{n_boot} bootstrap replicates of {rows} scores, {self.ci:.0%} intervals>"
-
-
 def _document_units(events: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
     """Resampling unit of each dyad row: its document; a row without ``doc_id`` is its own."""
     if "doc_id" not in events.columns:
@@ -781,7 +769,16 @@ def _corrected_replicates(counts: np.ndarray, error: CodingError, grid: tuple[in
     return out
 
 
-def align(
+def align(events: pd.DataFrame, focal: str, poles: Sequence[str], *args: Any,
+          **kwargs: Any) -> pd.DataFrame:
+    """The table of :func:`measure`: one row per (period, pole), with the same arguments.
+
+    The options, the notes on what was left out and the bootstrap replicates behind the
+    intervals are in :func:`measure`'s :class:`~equipoise.analysis.result.Alignment`."""
+    return measure(events, focal, poles, *args, **kwargs).table
+
+
+def measure(
     events: pd.DataFrame,
     focal: str,
     poles: Sequence[str],
@@ -801,8 +798,9 @@ def align(
     volumes: pd.DataFrame | None = None,
     unit: str = "story",
     coding_error: CodingError | None = None,
-) -> pd.DataFrame:
-    """One row per (period, pole) for every period from ``start`` to ``end``.
+) -> Alignment:
+    """One row per (period, pole) for every period from ``start`` to ``end``, and how
+    they were measured.
 
     ``focal`` and ``poles`` are state or bloc codes (a bloc stands for itself and its
     member states on each event date; ``memberships`` defaults to the bundled table).
@@ -825,11 +823,11 @@ def align(
     ``ci`` the intervals ``net_coop_lo``/``_hi``,
     ``score_lo``/``_hi``, ``tilt_lo``/``_hi``, and ``status``. Periods without
     events appear with zero counts. The range defaults to the first and last dyad
-    event date among those from 1800-01-01 to one year after today; ``attrs["implausible_dates"]``
-    counts the dyad events an open side left out for their dates (see
-    :mod:`equipoise.analysis.limits`). ``attrs`` records the options; with ``ci`` also
-    the score replicates that :func:`equidistance` uses. Definitions: module docstring
-    and ``docs/methodology.md``.
+    event date among those from 1800-01-01 to one year after today; the result's
+    ``implausible_dates`` counts the dyad events an open side left out for their dates
+    (see :mod:`equipoise.analysis.limits`). The result records the options; with ``ci``
+    also the score replicates that :func:`equidistance` uses. Definitions: module
+    docstring and ``docs/methodology.md``.
 
     With ``coding_error`` (:class:`~equipoise.analysis.coding_error.CodingError`, the
     coder's measured error; weight ``count`` only), each cell's quad counts are replaced
@@ -900,31 +898,31 @@ def align(
         lo = pd.Timestamp(days.min().astype("datetime64[D]")) if days.size else hi
     if hi is None:
         hi = pd.Timestamp(days.max().astype("datetime64[D]")) if days.size else lo
-    attrs = {
-        "focal": focal,
-        "poles": list(poles),
-        "freq": freq,
-        "weight": weight,
-        "direction": direction,
-        "smoothing": k,
-        "min_events": int(min_events),
-        "ci": float(ci) if ci is not None else None,
-        "n_boot": int(n_boot) if ci is not None else None,
-        "random_state": random_state if isinstance(random_state, int) else None,
-        "start": lo.date() if lo is not None else None,
-        "end": hi.date() if hi is not None else None,
+    measured = Alignment(
+        pd.DataFrame(),
+        focal=focal,
+        poles=tuple(poles),
+        freq=query.freq,
+        weight=query.weight,
+        direction=query.direction,
+        smoothing=k,
+        min_events=int(min_events),
+        ci=float(ci) if ci is not None else None,
+        n_boot=int(n_boot) if ci is not None else None,
+        random_state=random_state if isinstance(random_state, int) else None,
+        start=lo.date() if lo is not None else None,
+        end=hi.date() if hi is not None else None,
         # Dyad events left out because their dates are implausible and the window open.
-        "implausible_dates": int(np.unique(all_rows[outside]).size),
-        "overlaps": [list(pair) for pair in overlaps],
-        "overlap": query.overlap,
-        "unit": unit,
-        "coding_error": coding_error.summary() if coding_error is not None else None,
-    }
+        implausible_dates=int(np.unique(all_rows[outside]).size),
+        overlaps=tuple((member, bloc) for member, bloc in overlaps),
+        overlap=query.overlap,
+        unit=unit,
+        coding_error=coding_error.summary() if coding_error is not None else None,
+    )
     if lo is None or hi is None:  # no events and no range given: both are None
         empty = pd.DataFrame({c: pd.Series(dtype=object)
                               for c in _columns(ci, coding_error is not None)})
-        empty.attrs.update(attrs)
-        return empty
+        return measured.with_table(empty)
 
     n_periods = count_periods(lo, hi, freq)
     span = f"{_span([str(lo.to_period(code)), str(hi.to_period(code))])}"
@@ -1001,9 +999,9 @@ def align(
                                                    grid, k).reshape(grid),
                                  ok.reshape(grid)).reshape(n_cells)
                           for _ in range(_STABILITY_DRAWS)], axis=-1)
-    columns["net_coop"] = np.where(net_ok, net, np.nan)
-    columns["score"] = np.where(ok, score, np.nan)
-    columns["tilt"] = _tilts(score.reshape(grid), ok.reshape(grid)).reshape(n_cells)
+    columns["net_coop"], columns["score"], columns["tilt"] = (
+        metric.reshape(n_cells) for metric in _masked(
+            net.reshape(grid), score.reshape(grid), net_ok.reshape(grid), ok.reshape(grid)))
     if coding_error is not None:
         columns["tilt_stability"] = sign_stability(columns["tilt"], tilts)
     # the units of resampling: stories, those sharing an article together (or documents)
@@ -1024,6 +1022,7 @@ def align(
         columns["salience"] = columns["share"] / _share(volume).reshape(n_cells)
     columns["status"] = np.where(ok, STATUS_OK, STATUS_INSUFFICIENT).astype(object)
 
+    bootstrap = None
     if ci is not None:
         rng = np.random.default_rng(random_state)
         netval = np.select([np.isin(quad, (1, 2)), np.isin(quad, (3, 4))], [1.0, -1.0], 0.0)
@@ -1063,15 +1062,14 @@ def align(
             means_b = sums[:, _VALUE] / sums[:, _N_SCORED]
             means_j = jack[:, 1] / jack[:, 0]
             means_b = _widened(means_b, columns["score_sum"] / columns["n_scored"], widen)
-        attrs["bootstrap"] = _Replicates(columns["period"], columns["pole"], score_b, ci,
-                                         means=means_b, jackknife=means_j)
+        bootstrap = Replicates.of_cells(columns["period"], columns["pole"], score_b, ci,
+                                        means=means_b, jackknife=means_j)
 
     result = pd.DataFrame({c: columns[c] for c in _columns(ci, coding_error is not None)})
     for col in ("n_events", "n_stories", *QUAD_COLUMNS, *OUT_COLUMNS, *IN_COLUMNS,
                 "joint_events", "n_scored", "volume"):
         result[col] = result[col].astype("int64")
-    result.attrs.update(attrs)
-    return result
+    return replace(measured, table=result, bootstrap=bootstrap)
 
 
 def _volumes(
@@ -1117,9 +1115,10 @@ def _volumes(
 # --------------------------------------------------------------------------- equidistance
 
 
-def equidistance(aligned: pd.DataFrame, poles: Sequence[str] | None = None,
+def equidistance(aligned: Alignment | pd.DataFrame, poles: Sequence[str] | None = None,
                  anchors: tuple[float, float] = (-2.0, 2.0)) -> pd.DataFrame:
-    """How evenly the focal actor treats the poles: one row per period of an :func:`align` result.
+    """How evenly the focal actor treats the poles: one row per period of a :func:`measure`
+    result (or of its table alone, then without intervals).
 
     Over a fixed set of m poles (``poles``, default every pole of ``aligned``), with
     ``x_i = score_sum / n_scored`` the focal actor's mean event value with pole i and
@@ -1144,15 +1143,14 @@ def equidistance(aligned: pd.DataFrame, poles: Sequence[str] | None = None,
 
     Columns ``period``, ``period_start``, ``n_poles`` (poles of the set),
     ``n_poles_with_data``, ``equidistance``, ``equidistance_raw``, ``status``, then
-    ``position`` with two poles; with intervals (``aligned`` from ``align(..., ci=...)``)
+    ``position`` with two poles; with intervals (``aligned`` from ``measure(..., ci=...)``)
     ``equidistance_lo``/``_hi`` (and ``position_lo``/``_hi``): BCa intervals over the
     same bootstrap replicates. Frames without ``score_sum`` and ``n_scored`` use
     ``score`` (or ``net_coop``) without correction.
     """
     columns = list(EQUIDISTANCE_COLUMNS)
-    boot = aligned.attrs.get("bootstrap")
-    with_intervals = isinstance(boot, _Replicates)
-    meta = {k: v for k, v in aligned.attrs.items() if k != "bootstrap"}
+    boot = as_alignment(aligned).bootstrap
+    aligned = as_alignment(aligned).table
     if poles is not None:
         chosen = list(dict.fromkeys(actor_code(p, "poles", "pole") for p in poles))
     else:
@@ -1160,14 +1158,12 @@ def equidistance(aligned: pd.DataFrame, poles: Sequence[str] | None = None,
     two = len(chosen) == 2
     if two:
         columns.append("position")
-    if with_intervals:
+    if boot is not None:
         columns += ["equidistance_lo", "equidistance_hi"]
         if two:
             columns += ["position_lo", "position_hi"]
     if aligned.empty:
-        empty = pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
-        empty.attrs.update(meta)
-        return empty
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
     if anchors[0] == anchors[1]:
         raise ValueError("anchors must differ")
     unknown = [p for p in chosen if not aligned["pole"].astype(str).eq(p).any()]
@@ -1235,7 +1231,7 @@ def equidistance(aligned: pd.DataFrame, poles: Sequence[str] | None = None,
 
     if two:
         result["position"] = np.where(complete, position(means), np.nan)
-    if with_intervals:
+    if boot is not None:
         lo = hi = p_lo = p_hi = np.full(shape[0], np.nan)
         where = boot.index.get_indexer(
             pd.MultiIndex.from_arrays([frame["period"].astype(str), frame["pole"].astype(str)])
@@ -1264,9 +1260,7 @@ def equidistance(aligned: pd.DataFrame, poles: Sequence[str] | None = None,
         result["equidistance_lo"], result["equidistance_hi"] = lo, hi
         if two:
             result["position_lo"], result["position_hi"] = p_lo, p_hi
-    result = result[columns]
-    result.attrs.update(meta)
-    return result
+    return result[columns]
 
 
 # --------------------------------------------------------------------------- summary
@@ -1326,17 +1320,21 @@ def _ordered_periods(aligned: pd.DataFrame) -> list[str]:
     return firsts["period"].astype(str).tolist()
 
 
-def _poles(aligned: pd.DataFrame) -> list[str]:
-    return (
-        list(dict.fromkeys(aligned["pole"].tolist()))
-        if len(aligned)
-        else list(aligned.attrs.get("poles", []))
-    )
+def _poles(aligned: Alignment) -> list[str]:
+    table = aligned.table
+    return list(dict.fromkeys(table["pole"].tolist())) if len(table) else list(aligned.poles)
 
 
-def summary(aligned: pd.DataFrame, smoothing: float | None = None,
+def summary(aligned: Alignment | pd.DataFrame, smoothing: float | None = None,
             min_events: int | None = None) -> pd.DataFrame:
-    """One row per pole over the whole range of an :func:`align` result.
+    """The table of :func:`summarise`: one row per pole over the whole range."""
+    return summarise(aligned, smoothing, min_events).table
+
+
+def summarise(aligned: Alignment | pd.DataFrame, smoothing: float | None = None,
+              min_events: int | None = None) -> Summary:
+    """One row per pole over the whole range of a :func:`measure` result (or its table),
+    and the spans of the periods and of the halves compared.
 
     Totals of events and quads, ``goldstein_mean``, ``net_coop``, ``score`` (under
     the weight and direction ``align`` used) and ``tilt`` computed from the totals
@@ -1347,16 +1345,21 @@ def summary(aligned: pd.DataFrame, smoothing: float | None = None,
     period's. Poles keep their order in ``aligned``. ``smoothing`` and
     ``min_events`` default to the values ``align`` used.
     """
-    k = aligned.attrs.get("smoothing", DEFAULT_SMOOTHING) if smoothing is None else smoothing
-    least = int(aligned.attrs.get("min_events", DEFAULT_MIN_EVENTS) if min_events is None
-                else min_events)
-    poles = _poles(aligned)
+    measured = as_alignment(aligned)
+    k = measured.smoothing if smoothing is None else smoothing
+    least = int(measured.min_events if min_events is None else min_events)
+    poles = _poles(measured)
+    aligned = measured.table
     periods = _ordered_periods(aligned)
-    if not poles:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in SUMMARY_COLUMNS})
-
     half = (len(periods) + 1) // 2
     first, second = periods[:half], periods[half:]
+    spans = {"focal": measured.focal, "smoothing": float(k), "min_events": least,
+             "periods": _span(periods), "first_half": _span(first),
+             "second_half": _span(second)}
+    if not poles:
+        return Summary(pd.DataFrame({c: pd.Series(dtype=object) for c in SUMMARY_COLUMNS}),
+                       **spans)
+
     whole = _block(aligned, poles, k, least)
     early = _block(aligned[aligned["period"].isin(first)], poles, k, least)
     late = _block(aligned[aligned["period"].isin(second)], poles, k, least)
@@ -1371,23 +1374,14 @@ def summary(aligned: pd.DataFrame, smoothing: float | None = None,
     result = result.reset_index(names="pole")[SUMMARY_COLUMNS]
     for col in ("n_periods", "n_events", *QUAD_COLUMNS, "first_half_events", "second_half_events"):
         result[col] = result[col].astype("int64")
-    result.attrs.update(
-        {
-            "focal": aligned.attrs.get("focal"),
-            "smoothing": float(k),
-            "min_events": least,
-            "periods": _span(periods),
-            "first_half": _span(first),
-            "second_half": _span(second),
-        }
-    )
-    return result
+    return Summary(result, **spans)
 
 
 # --------------------------------------------------------------------------- verdict
 
 
-def verdict(aligned: pd.DataFrame, focal: str | None = None, threshold: float = 0.05) -> str:
+def verdict(aligned: Alignment | pd.DataFrame, focal: str | None = None,
+            threshold: float = 0.05) -> str:
     """One to three plain sentences on which way the focal state leaned and how that changed.
 
     Every figure comes from :func:`summary`. A lean or a change smaller than
@@ -1395,15 +1389,17 @@ def verdict(aligned: pd.DataFrame, focal: str | None = None, threshold: float = 
     the range are left out of the comparison and named in a last sentence. ``focal``
     defaults to the code ``align`` recorded.
     """
-    focal = focal or aligned.attrs.get("focal") or "the focal state"
-    poles = _poles(aligned)
+    measured = as_alignment(aligned)
+    aligned = measured.table
+    focal = focal or measured.focal or "the focal state"
+    poles = _poles(measured)
     periods = _ordered_periods(aligned)
     span = _span(periods)
     where = f"Over {span}, " if len(periods) > 1 else (f"In {span}, " if span else "")
     if not poles:
         return "No poles to compare."
-    overview = summary(aligned)
-    table = overview.set_index("pole")
+    overview = summarise(measured)
+    table = overview.table.set_index("pole")
     if table["n_events"].sum() == 0:
         sentence = f"{where}no events were found between {focal} and {_and(poles, 'or')}."
         return sentence[0].upper() + sentence[1:]
@@ -1415,14 +1411,14 @@ def verdict(aligned: pd.DataFrame, focal: str | None = None, threshold: float = 
     scored = [p for p in poles if p not in silent and p not in thin]
     notes = []
     if thin:
-        least = overview.attrs.get("min_events", DEFAULT_MIN_EVENTS)
+        least = overview.min_events
         counts = ", ".join(f"{p} {int(table.at[p, 'n_events'])}" for p in thin)
         notes.append(f"Too few events for a score with {_and(thin)} (fewer than {least} "
                      f"behind the score: {counts}).")
     if silent:
         notes.append(f"No events were found with {_and(silent, 'or')}.")
-    for member, bloc in aligned.attrs.get("overlaps") or []:
-        if aligned.attrs.get("overlap") == "exclude":
+    for member, bloc in measured.overlaps:
+        if measured.overlap == "exclude":
             notes.append(f"{member} is a member of {bloc}: its events count for {member} "
                          f"only, and {bloc} stands for its other members.")
         else:
@@ -1464,7 +1460,7 @@ def verdict(aligned: pd.DataFrame, focal: str | None = None, threshold: float = 
                 low = table["tilt"].idxmin()
                 text += f" and least toward {low} ({signed(table.at[low, 'tilt'])})"
             sentences.append(text + ".")
-            tie = _tied_with(aligned, periods, lead, poles)
+            tie = _tied_with(measured, periods, lead, poles)
             if tie:
                 sentences.append(tie)
         label, clear = "Tilt toward", top >= threshold
@@ -1474,14 +1470,14 @@ def verdict(aligned: pd.DataFrame, focal: str | None = None, threshold: float = 
     return " ".join(sentences + notes)
 
 
-def _tied_with(aligned: pd.DataFrame, periods: list[str], lead: str,
+def _tied_with(measured: Alignment, periods: list[str], lead: str,
                poles: list[str]) -> str | None:
     """With one period and intervals, the poles whose tilt interval overlaps the lead's:
     the data cannot tell them apart at the interval's level."""
-    if len(periods) != 1 or "tilt_lo" not in aligned.columns:
+    if len(periods) != 1 or "tilt_lo" not in measured.table.columns:
         return None
-    rows = aligned.set_index("pole")
-    level = aligned.attrs.get("ci")
+    rows = measured.table.set_index("pole")
+    level = measured.ci
     lo = rows.at[lead, "tilt_lo"]
     if pd.isna(lo):
         return None
@@ -1494,7 +1490,7 @@ def _tied_with(aligned: pd.DataFrame, periods: list[str], lead: str,
 
 
 def _change_sentences(
-    overview: pd.DataFrame,
+    overview: Summary,
     table: pd.DataFrame,
     lead: str,
     label: str,
@@ -1506,7 +1502,7 @@ def _change_sentences(
     late_n = int(table["second_half_events"].sum())
     if early_n == 0 or late_n == 0:
         empty = "first" if early_n == 0 else "second"
-        return [f"No events fall in the {empty} half ({overview.attrs[f'{empty}_half']})."]
+        return [f"No events fall in the {empty} half ({overview.half(empty)})."]
 
     a = table.at[lead, "first_half_tilt"]
     b = table.at[lead, "second_half_tilt"]
@@ -1525,7 +1521,7 @@ def _change_sentences(
     if pd.isna(a) or pd.isna(b):
         half = "first" if pd.isna(a) else "second"
         return [f"{lead} has too few events in the {half} half "
-                f"({overview.attrs[f'{half}_half']}) to compare the halves."]
+                f"({overview.half(half)}) to compare the halves."]
     shift = None
     if len(table) > 1 and table["first_half_tilt"].notna().any() \
             and table["second_half_tilt"].notna().any():
