@@ -83,7 +83,7 @@ import pandas as pd
 import ruptures as rpt
 
 from equipoise.analysis.align import cell_metrics, dyad_events, measure
-from equipoise.analysis.result import Alignment, ChangePoints, as_alignment
+from equipoise.analysis.result import TESTED, TOO_SHORT, Alignment, ChangePoints, as_alignment
 from equipoise.analysis.stories import find_stories
 from equipoise.errors import InvalidQueryError
 from equipoise.reference.periods import FREQ_CODES, day_numbers
@@ -118,8 +118,6 @@ DEFAULT_LEVEL = 0.05
 DEFAULT_N_NULL = 1000
 # Fewer periods with data than this are too short to test.
 MIN_PERIODS = 12
-TOO_SHORT = "too short to test"
-TESTED = "tested"
 # Variation beyond sampling noise is taken to persist like AR(1) with this coefficient.
 PERSISTENCE = 0.5
 # Periods of drift one fitted segment mean absorbs, about (1 + phi) / (1 - phi).

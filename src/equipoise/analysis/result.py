@@ -21,6 +21,8 @@ import pandas as pd
 from equipoise.analysis.query import DEFAULT_MIN_EVENTS, DEFAULT_SMOOTHING
 
 __all__ = [
+    "TESTED",
+    "TOO_SHORT",
     "Alignment",
     "Analysis",
     "ChangePoints",
@@ -28,6 +30,10 @@ __all__ = [
     "Summary",
     "as_alignment",
 ]
+
+# The status of a change point test: run, or not for want of periods with data.
+TESTED = "tested"
+TOO_SHORT = "too short to test"
 
 
 @dataclass(frozen=True, eq=False)
@@ -213,3 +219,18 @@ class Analysis:
     def table(self) -> pd.DataFrame:
         """The alignment's table, one row per (period, pole)."""
         return self.alignment.table
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Every table of the analysis by name: ``aligned``, ``equidistance``,
+        ``summary``, and those there are of ``events``, ``changepoints``, ``drivers`` and
+        ``un_votes``."""
+        found: dict[str, pd.DataFrame | None] = {
+            "aligned": self.alignment.table,
+            "equidistance": self.equidistance,
+            "summary": self.summary.table,
+            "events": self.events,
+            "changepoints": None if self.changepoints is None else self.changepoints.points,
+            "drivers": None if self.changepoints is None else self.changepoints.drivers,
+            "un_votes": self.un_votes,
+        }
+        return {name: table for name, table in found.items() if table is not None}

@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    from equipoise.analysis.result import Analysis
 
 __all__ = ["Record", "alignment", "day", "options", "plain", "records"]
 
@@ -71,28 +75,26 @@ def records(frame: pd.DataFrame) -> list[Record]:
     ]
 
 
-def options(attrs: dict[str, Any]) -> Record:
-    """The options an analysis ran with (its ``attrs``), without the bootstrap replicates."""
-    return {k: plain(v) for k, v in attrs.items() if k != "bootstrap"}
+def options(values: Mapping[str, Any]) -> Record:
+    """The options an analysis ran with (and its notes), as plain values."""
+    return {k: plain(v) for k, v in values.items()}
 
 
-def alignment(
-    aligned: pd.DataFrame, balance: pd.DataFrame, per_pole: pd.DataFrame, verdict: str
-) -> Record:
+def alignment(result: Analysis) -> Record:
     """The JSON of one alignment, as ``/api/align`` answers and ``align --format json``
     writes it: ``focal``, ``poles``, ``options``, ``records`` (one per period and pole),
-    ``equidistance`` (``balance``, per period), ``summary`` (``per_pole``) and ``verdict``."""
+    ``equidistance`` (per period), ``summary`` (per pole) and ``verdict``."""
     from equipoise.outputs.charts import pole_colours
 
-    attrs = aligned.attrs
+    measured = result.alignment
     return {
-        "focal": attrs.get("focal"),
-        "poles": list(attrs.get("poles") or []),
+        "focal": measured.focal,
+        "poles": list(measured.poles),
         # The same colour for a pole in every chart, report and dashboard alike.
-        "colours": pole_colours(list(attrs.get("poles") or [])),
-        "options": options(attrs),
-        "records": records(aligned),
-        "equidistance": records(balance),
-        "summary": records(per_pole),
-        "verdict": verdict,
+        "colours": pole_colours(list(measured.poles)),
+        "options": options(measured.options()),
+        "records": records(measured.table),
+        "equidistance": records(result.equidistance),
+        "summary": records(result.summary.table),
+        "verdict": result.verdict,
     }

@@ -23,6 +23,7 @@ import os
 import re
 import tempfile
 from collections.abc import Mapping
+from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -34,8 +35,9 @@ import pandas as pd
 from markupsafe import Markup
 
 from equipoise.analysis import equidistance as equidistance_table
-from equipoise.analysis import places, summary, verdict
+from equipoise.analysis import places, summarise, verdict
 from equipoise.analysis.changepoints import MIN_PERIODS
+from equipoise.analysis.result import Alignment, Analysis, ChangePoints, Summary, as_alignment
 from equipoise.outputs import jsonify, maps
 from equipoise.outputs.charts import PALETTE, line_chart_svg, pole_colours
 from equipoise.reference.numbers import signed as _signed
@@ -323,15 +325,20 @@ def _equidistance_spec(balance: pd.DataFrame, periods: list[str], ci_text: str) 
     }
 
 
-def _points_table(changepoints: object) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+def _points_table(changepoints: object
+                  ) -> tuple[pd.DataFrame | None, pd.DataFrame | None, str | None]:
+    """The points, drivers and status of the test, from what was given."""
     if changepoints is None:
-        return None, None
+        return None, None, None
+    if isinstance(changepoints, ChangePoints):
+        return changepoints.points, changepoints.drivers, changepoints.status
     if isinstance(changepoints, pd.DataFrame):
-        return changepoints, None
+        return changepoints, None, None
     if isinstance(changepoints, tuple | list) and len(changepoints) == 2:
         points, drivers = changepoints
-        return points, drivers
-    raise TypeError("changepoints must be the (points, drivers) pair of changepoints() or None")
+        return points, drivers, None
+    raise TypeError("changepoints must be the result of find_changepoints(), the (points, "
+                    "drivers) pair of changepoints(), or None")
 
 
 def _driver_docs(part: pd.DataFrame) -> list[dict]:
@@ -673,9 +680,10 @@ def _event_rows(frame: pd.DataFrame | None, max_events: int | None) -> list[dict
 # --------------------------------------------------------------------------- summary parts
 
 
-def _pole_cards(table: pd.DataFrame, colours: dict[str, str]) -> list[dict]:
+def _pole_cards(overview: Summary, colours: dict[str, str]) -> list[dict]:
     cards = []
-    halves = table.attrs.get("first_half", ""), table.attrs.get("second_half", "")
+    table = overview.table
+    halves = overview.first_half, overview.second_half
     for _, row in table.iterrows():
         figures = [
             ("Events", f"{int(row['n_events']):,}"),
@@ -815,7 +823,7 @@ def _counts(values: pd.Series, top: int) -> str:
 
 
 def _report_coverage(
-    frame: pd.DataFrame | None, n_shown: int, attrs: Mapping
+    frame: pd.DataFrame | None, n_shown: int, measured: Alignment
 ) -> list[tuple[str, str]]:
     """Documents, events, dates, datasets and sources behind this report."""
     items: list[tuple[str, str]] = []
@@ -837,8 +845,8 @@ def _report_coverage(
             hosts = frame["doc_url"].map(lambda u: urlsplit(u).hostname if safe_url(u) else None)
             if hosts.notna().any():
                 items.append(("Web sources", _counts(hosts, 8)))
-    if attrs.get("start") is not None:
-        window = f"{_date_text(attrs.get('start'))} to {_date_text(attrs.get('end'))}"
+    if measured.start is not None:
+        window = f"{_date_text(measured.start)} to {_date_text(measured.end)}"
         items.append(("Analysis window", window))
     return items
 
@@ -864,16 +872,15 @@ def _given_coverage(coverage: Mapping | None) -> list[tuple[str, str]]:
     return items
 
 
-def _method(attrs: Mapping, ci_text: str) -> dict:
-    ci = attrs.get("ci")
+def _method(measured: Alignment, ci_text: str) -> dict:
     return {
-        "smoothing": f"{float(attrs.get('smoothing', 2.0)):g}",
-        "min_events": int(attrs.get("min_events", 3) or 0),
-        "weight": WEIGHT_WORDS.get(str(attrs.get("weight")), WEIGHT_WORDS["count"]),
-        "direction": DIRECTION_WORDS.get(str(attrs.get("direction")), DIRECTION_WORDS["out"]),
-        "freq": FREQ_WORDS.get(str(attrs.get("freq")), "per period"),
-        "ci": ci_text if ci else None,
-        "n_boot": attrs.get("n_boot"),
+        "smoothing": f"{float(measured.smoothing):g}",
+        "min_events": int(measured.min_events or 0),
+        "weight": WEIGHT_WORDS.get(str(measured.weight), WEIGHT_WORDS["count"]),
+        "direction": DIRECTION_WORDS.get(str(measured.direction), DIRECTION_WORDS["out"]),
+        "freq": FREQ_WORDS.get(str(measured.freq), "per period"),
+        "ci": ci_text if measured.ci else None,
+        "n_boot": measured.n_boot,
     }
 
 
@@ -1016,8 +1023,29 @@ def _static_chart(
     return Markup(svg)
 
 
+def render_analysis(
+    result: Analysis,
+    title: str | None = None,
+    coverage: dict | None = None,
+    *,
+    max_events: int | None = None,
+    un_measure: str = "pi",
+    judgements: pd.DataFrame | None = None,
+) -> str:
+    """:func:`render_report` of an :class:`~equipoise.analysis.result.Analysis` (read with
+    its event listing): every table and sentence of the page is the analysis's own."""
+    measured = result.alignment
+    if result.events is None:
+        raise ValueError("a report lists the events: analyse with the listing")
+    return render_report(measured, result.events, str(measured.focal), list(measured.poles),
+                         title, coverage, max_events=max_events,
+                         equidistance=result.equidistance, changepoints=result.changepoints,
+                         un_votes=result.un_votes, un_measure=un_measure,
+                         judgements=judgements)
+
+
 def render_report(
-    aligned: pd.DataFrame,
+    aligned: Alignment | pd.DataFrame,
     dyads: pd.DataFrame,
     focal: str,
     poles: list[str],
@@ -1026,15 +1054,16 @@ def render_report(
     *,
     max_events: int | None = None,
     equidistance: pd.DataFrame | None = None,
-    changepoints: tuple[pd.DataFrame, pd.DataFrame] | pd.DataFrame | None = None,
+    changepoints: ChangePoints | tuple[pd.DataFrame, pd.DataFrame] | pd.DataFrame | None = None,
     un_votes: pd.DataFrame | None = None,
     un_measure: str = "pi",
     judgements: pd.DataFrame | None = None,
 ) -> str:
     """Render the alignment report as one self-contained HTML document.
 
-    ``aligned`` is the output of :func:`equipoise.analysis.align` (with ``ci=0.9``
-    its ``tilt_lo``/``tilt_hi`` become bands), ``dyads`` that of
+    ``aligned`` is the output of :func:`equipoise.analysis.measure` (with ``ci=0.9``
+    its ``tilt_lo``/``tilt_hi`` become bands; a bare table of
+    :func:`equipoise.analysis.align` is read with the default options), ``dyads`` that of
     :func:`equipoise.analysis.dyad_events` (events outside the aligned range or
     poles are left out; ``source_text``/``target_text`` columns, when present,
     mark the actors in each sentence). ``coverage`` is shown as a key/value list
@@ -1042,8 +1071,9 @@ def render_report(
     event table, keeping the events with the largest absolute Goldstein score.
 
     ``equidistance`` is :func:`equipoise.analysis.equidistance` of ``aligned``
-    (computed here when None). ``changepoints`` is the ``(points, drivers)`` pair
-    of :func:`equipoise.analysis.changepoints.changepoints`, run with the same
+    (computed here when None). ``changepoints`` is the result of
+    :func:`equipoise.analysis.changepoints.find_changepoints` (or its ``(points,
+    drivers)`` pair, of :func:`~equipoise.analysis.changepoints.changepoints`), run with the same
     focal, poles and ``freq`` (a points table alone marks the breaks without
     drivers); without it the report has no change points. ``un_votes`` is an
     :func:`equipoise.analysis.unvotes.agreement_matrix` table; the UN panel
@@ -1059,23 +1089,24 @@ def render_report(
     focal = str(focal).strip().upper()
     poles = list(dict.fromkeys(str(p).strip().upper() for p in poles))
     colours = pole_colours(list(poles))
-    attrs = dict(aligned.attrs)
-    if aligned.empty:
-        aligned = aligned.iloc[0:0].copy()
-        attrs["poles"] = poles
+    measured = as_alignment(aligned)
+    if measured.table.empty:
+        measured = replace(measured, table=measured.table.iloc[0:0].copy(), poles=tuple(poles))
     else:
-        aligned = aligned[aligned["pole"].isin(poles)].copy()
-    aligned.attrs.update(attrs)
-    ci = _number(attrs.get("ci"))
+        measured = measured.with_table(
+            measured.table[measured.table["pole"].isin(poles)].copy())
+    aligned = measured.table
+    ci = _number(measured.ci)
     ci_text = f"{ci * 100:g}%" if ci else "90%"
 
-    table = summary(aligned)
+    overview = summarise(measured)
+    table = overview.table
     periods = _periods(aligned)
     if equidistance is None and len(poles) > 1 and len(aligned):
-        equidistance = equidistance_table(aligned)
-    points, drivers = _points_table(changepoints)
+        equidistance = equidistance_table(measured)
+    points, drivers, status = _points_table(changepoints)
     listed = _change_points(points, drivers, poles, colours)
-    in_range = _in_range(dyads, poles, attrs.get("start"), attrs.get("end"))
+    in_range = _in_range(dyads, poles, measured.start, measured.end)
     events = _event_rows(in_range, max_events)
     n_total = 0 if in_range is None else len(in_range)
 
@@ -1093,7 +1124,7 @@ def render_report(
     meta = [("Focal", focal), ("Poles", ", ".join(poles))]
     if periods:
         span = periods[0] if len(periods) == 1 else f"{periods[0]} to {periods[-1]}"
-        word = FREQ_WORDS.get(attrs.get("freq") or "")
+        word = FREQ_WORDS.get(measured.freq or "")
         meta.append(("Period", f"{span}, {word}" if word else span))
     meta.append(("Events", f"{int(table['n_events'].sum()) if len(table) else 0:,}"))
     datasets = sorted({e["dataset"] for e in events if e["dataset"]})
@@ -1109,7 +1140,7 @@ def render_report(
         "poles": poles,
         "colours": colours,
         "slug": _slug(focal, poles),
-        "periodRanges": _period_ranges(periods, attrs.get("freq")),
+        "periodRanges": _period_ranges(periods, measured.freq),
         "quads": {str(q): name for q, (name, _) in QUADS.items()},
         "charts": charts,
         "events": events,
@@ -1126,26 +1157,26 @@ def render_report(
             poles=poles,
             meta=meta,
             headline=_headline(table, focal, poles),
-            verdict=verdict(aligned, focal=focal),
+            verdict=verdict(measured, focal=focal),
             kpis=_kpis(aligned, table, equidistance, periods, listed, poles, ci_text),
             charts=charts,
             has_bands="tilt_lo" in aligned.columns and aligned["tilt_lo"].notna().any(),
             ci_text=ci_text,
             changepoints=listed,
             changepoints_given=points is not None,
-            changepoints_status=points.attrs.get("status") if points is not None else None,
+            changepoints_status=status,
             changepoints_min=MIN_PERIODS,
             drivers_given=drivers is not None,
-            cards=_pole_cards(table, colours),
+            cards=_pole_cards(overview, colours),
             un=un,
             un_table=un_table,
             events=events,
             n_events_total=n_total,
             datasets=datasets,
             quads={q: name for q, (name, _) in QUADS.items()},
-            coverage_report=_report_coverage(in_range, len(events), attrs),
+            coverage_report=_report_coverage(in_range, len(events), measured),
             coverage_store=_given_coverage(coverage),
-            method=_method(attrs, ci_text),
+            method=_method(measured, ci_text),
             generated=dt.date.today().isoformat(),
             script=Markup(chart_script()),
             data=embed_json(data),

@@ -7,6 +7,7 @@ import math
 import pandas as pd
 from rich.table import Table
 
+from equipoise.analysis.result import TOO_SHORT, ChangePoints
 from equipoise.reference.unissues import issue_names
 
 
@@ -84,11 +85,11 @@ def equidistance(table_in: pd.DataFrame) -> Table:
     return table
 
 
-def changepoints(points: pd.DataFrame, drivers: pd.DataFrame, width: int = 90) -> Table:
+def changepoints(found: ChangePoints, width: int = 90) -> Table:
     """Each break in a pole's tilt with the sentences of the documents that drive it."""
-    status = points.attrs.get("status")
+    points, drivers = found.points, found.drivers
     caption = ("too short to test: fewer periods with data than change points need"
-               if status == "too short to test" else None)
+               if found.status == TOO_SHORT else None)
     table = Table(title="Change points in tilt, and the stories that drive them",
                   show_lines=True, caption=caption)
     for name in ("pole", "from", "before", "after", "shift", "stable"):
