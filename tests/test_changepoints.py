@@ -17,7 +17,6 @@ import pandas as pd
 import pytest
 
 from equipoise.analysis.align import measure as measure_lean
-from equipoise.analysis.result import Alignment, Replicates
 from equipoise.analysis.changepoints import (
     DRIVER_COLUMNS,
     MIN_PERIODS,
@@ -37,6 +36,7 @@ from equipoise.analysis.changepoints import (
 from equipoise.analysis.changepoints import (
     find_changepoints as find_changepoints_lean,
 )
+from equipoise.analysis.result import Alignment, Replicates
 from factories import event_row
 
 

@@ -509,8 +509,9 @@ def test_un_panel_only_when_votes_are_given(html, events):
     )
     assert "<th class=\"num\">Cohen&#39;s kappa</th>" in kappa
     with pytest.raises(ValueError, match="un_measure"):
-        render_report(measure(events, FOCAL, POLES, min_events=0), dyad_events(events, FOCAL, POLES),
-                      FOCAL, POLES, un_votes=expected, un_measure="tau")
+        render_report(measure(events, FOCAL, POLES, min_events=0),
+                      dyad_events(events, FOCAL, POLES), FOCAL, POLES, un_votes=expected,
+                      un_measure="tau")
     empty = render_report(
         measure(events, FOCAL, POLES, min_events=0),
         dyad_events(events, FOCAL, POLES),

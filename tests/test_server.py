@@ -24,8 +24,8 @@ import pandas as pd
 import pytest
 
 import equipoise
-from equipoise.analysis.align import measure as measure_events
 from equipoise.analysis.align import equidistance, verdict
+from equipoise.analysis.align import measure as measure_events
 from equipoise.records import Document, Event
 from equipoise.store import Store, StoreError
 from factories import record_event
