@@ -92,8 +92,10 @@ def coded_db(tmp_path_factory) -> Path:
 
 
 def test_places_count_events_by_place_and_quad(located_db: Path) -> None:
+    found = api.locate("AZE", ["TUR", "RUS"], db=located_db, end="2020-12-31")
+    assert (found.events, found.located) == (8, 7)
     table = equipoise.places("AZE", ["TUR", "RUS"], db=located_db, end="2020-12-31")
-    assert table.attrs == {"events": 8, "located": 7}
+    pd.testing.assert_frame_equal(table, found.table)
     got = {row["place"]: row for row in table.to_dict("records")}
     assert list(table["place"]) == ["Baku", "Ankara", "Moscow"]  # most events first
     baku = got["Baku"]

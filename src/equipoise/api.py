@@ -21,6 +21,7 @@ import pandas as pd
 
 from equipoise.analysis import dyad_events, pipeline
 from equipoise.analysis.coding_error import CodingError
+from equipoise.analysis.places import Places
 from equipoise.analysis.query import Query
 from equipoise.analysis.result import Alignment, Analysis, ChangePoints
 from equipoise.analysis.stories import mark_stories
@@ -145,10 +146,24 @@ def places(
     place with coordinates, its name, its events and their counts by quad class
     (:func:`equipoise.analysis.places.places`); empty when no event has coordinates.
 
-    The events are those of :func:`load_events`."""
-    from equipoise.analysis.places import places as _places
+    The events are those of :func:`load_events`; :func:`locate` also counts them."""
+    return locate(focal, poles, db=db, start=start, end=end, events=events).table
 
-    return _places(load_events(focal, poles, db=db, start=start, end=end, events=events))
+
+def locate(
+    focal: str | Query,
+    poles: Sequence[str] | str | None = None,
+    db: str | Path | None = None,
+    start: dt.date | str | None = None,
+    end: dt.date | str | None = None,
+    *,
+    events: str | Path | None = None,
+) -> Places:
+    """:func:`places` with the number of events (``events``) and of those with
+    coordinates (``located``): a :class:`~equipoise.analysis.places.Places`."""
+    from equipoise.analysis.places import locate as _locate
+
+    return _locate(load_events(focal, poles, db=db, start=start, end=end, events=events))
 
 
 def align(

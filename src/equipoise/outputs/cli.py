@@ -1004,6 +1004,7 @@ def _un_issue(codes: str | None, table: Path | None, votes: Path | None
 
 def _ideal_positions(path: Path, focal: str, poles: list[str], interval: str = "bounds"):
     """Position of ``focal`` between the first two state poles, with the one-dimension note."""
+    from equipoise.analysis.idealpoints import ONE_DIMENSION_WARNING
     from equipoise.api import _bloc_codes, un_position
 
     if interval not in ("bounds", "normal"):
@@ -1014,7 +1015,7 @@ def _ideal_positions(path: Path, focal: str, poles: list[str], interval: str = "
                                  param_hint="--ideal-points")  # fmt: skip
     with console.status(f"reading ideal points from {path}"):
         table = un_position(path, focal, states[0], states[1], interval=interval)
-    console.print(f"[yellow]note:[/yellow] {table.attrs['warning']}", soft_wrap=True)
+    console.print(f"[yellow]note:[/yellow] {ONE_DIMENSION_WARNING}", soft_wrap=True)
     return table
 
 

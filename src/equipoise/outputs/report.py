@@ -35,8 +35,9 @@ import pandas as pd
 from markupsafe import Markup
 
 from equipoise.analysis import equidistance as equidistance_table
-from equipoise.analysis import places, summarise, verdict
+from equipoise.analysis import summarise, verdict
 from equipoise.analysis.changepoints import MIN_PERIODS
+from equipoise.analysis.places import locate
 from equipoise.analysis.result import Alignment, Analysis, ChangePoints, Summary, as_alignment
 from equipoise.outputs import jsonify, maps
 from equipoise.outputs.charts import PALETTE, line_chart_svg, pole_colours
@@ -45,7 +46,8 @@ from equipoise.reference.periods import FREQ_CODES
 from equipoise.reference.quads import QUAD_COLUMNS, QUAD_NAMES
 from equipoise.reference.unissues import issue_names
 
-__all__ = ["chart_script", "embed_json", "render_report", "safe_url", "write_report"]
+__all__ = ["chart_script", "embed_json", "render_analysis", "render_report", "safe_url",
+           "write_report"]
 
 # Each quad's heading and the CSS class of its badge.
 _QUAD_CSS = {1: "vc", 2: "mc", 3: "vx", 4: "mx"}
@@ -1197,7 +1199,8 @@ def _place_map(in_range: pd.DataFrame | None, focal: str, poles: list[str]) -> d
     records do; coded news does not): the SVG, its legend and the places with most events."""
     if in_range is None or in_range.empty:
         return None
-    table = places(in_range)
+    found = locate(in_range)
+    table = found.table
     if table.empty:
         return None
     rows = table.to_dict("records")
@@ -1205,8 +1208,8 @@ def _place_map(in_range: pd.DataFrame | None, focal: str, poles: list[str]) -> d
         "svg": Markup(maps.map_svg(table, f"Where the events between {focal} and "
                                           f"{_join(poles, 'or')} took place")),
         "legend": maps.legend(),
-        "events": f"{table.attrs['events']:,}",
-        "located": f"{table.attrs['located']:,}",
+        "events": f"{found.events:,}",
+        "located": f"{found.located:,}",
         "n_places": len(table),
         "top": [{"title": maps.place_title(row)} for row in rows[:_TOP_PLACES]],
     }

@@ -980,19 +980,20 @@ def create_app(
         summary="Where the events took place: places with coordinates, by quad class",
     )
     def places_endpoint(q: Annotated[PlacesQuery, Params()]) -> dict[str, Any]:
-        """:func:`equipoise.api.places`: the events of ``/api/events`` between ``focal``
+        """:func:`equipoise.api.locate`: the events of ``/api/events`` between ``focal``
         and the poles, counted by the place their dataset gives (imported records carry
         coordinates; coded news does not, and then ``places`` is empty)."""
         query = _asked(q.query)
         with computing():
-            table = _call(api.places, query, **where)
+            found = _call(api.locate, query, **where)
+        table = found.table
         return {
             "focal": query.focal,
             "poles": list(query.poles),
             "start": plain(query.start),
             "end": plain(query.end),
-            "events": int(table.attrs.get("events", 0)),
-            "located": int(table.attrs.get("located", 0)),
+            "events": found.events,
+            "located": found.located,
             "colours": {str(q): colour for q, colour in maps.QUAD_COLOURS.items()},
             "places": records(table),
         }

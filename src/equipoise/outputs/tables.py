@@ -7,6 +7,7 @@ import math
 import pandas as pd
 from rich.table import Table
 
+from equipoise.analysis.idealpoints import ONE_DIMENSION_WARNING
 from equipoise.analysis.result import TOO_SHORT, ChangePoints
 from equipoise.reference.unissues import issue_names
 
@@ -111,12 +112,13 @@ def changepoints(found: ChangePoints, width: int = 90) -> Table:
 
 
 def ideal_positions(positions: pd.DataFrame, last: int = 12) -> Table:
-    """Position of the focal state between two poles on the UN ideal-point scale."""
+    """Position of the focal state between two poles on the UN ideal-point scale, with
+    the warning that one dimension cannot tell some states apart."""
     first = positions.iloc[0] if len(positions) else None
     pole1, pole2 = (first["pole1"], first["pole2"]) if first is not None else ("P1", "P2")
     table = Table(
         title=f"UN ideal points: position between {pole1} (0) and {pole2} (1)",
-        caption=positions.attrs.get("warning", ""),
+        caption=ONE_DIMENSION_WARNING,
     )
     for name in ("session", "focal", pole1, pole2, "position", "interval", "own move",
                  "poles' move"):  # fmt: skip
