@@ -336,6 +336,7 @@ def analyse(
     *,
     changepoints: bool = True,
     votes: pd.DataFrame | None = None,
+    un_issues: Sequence[str] = (),
     events: str | Path | None = None,
     coding_error: str | Path | CodingError | None = None,
     listing: bool = True,
@@ -345,7 +346,7 @@ def analyse(
     :class:`~equipoise.analysis.result.Analysis` with the alignment, equidistance,
     summary and verdict, the dyad events with their sentences (``listing``), the change
     points and their drivers (when asked) and UN agreement (when ``votes`` from
-    :func:`un_votes` are given).
+    :func:`un_votes` are given; ``un_issues`` the issue codes they were chosen by).
 
     ``align_options`` are those of :func:`align`; ``focal`` may be a
     :class:`~equipoise.analysis.query.Query` (its ``changepoints`` says whether to find
@@ -361,7 +362,7 @@ def analyse(
     if votes is not None:
         agreement = un_agreement(votes, query.focal, list(query.poles))
     return pipeline.analyse(frame, query, volumes=volumes, coding_error=error,
-                            listing=listing, un_votes=agreement)
+                            listing=listing, un_votes=agreement, un_issues=un_issues)
 
 
 def un_votes(
@@ -432,10 +433,7 @@ def un_agreement(
     from equipoise.analysis.unvotes import agreement_matrix
 
     states = [p for p in poles if p.upper() not in _bloc_codes()]
-    table = agreement_matrix(votes, focal, states, by=by)
-    if votes.attrs.get("un_issues"):
-        table.attrs["un_issues"] = list(votes.attrs["un_issues"])
-    return table
+    return agreement_matrix(votes, focal, states, by=by)
 
 
 def un_ideal_points(path: str | Path) -> pd.DataFrame:

@@ -1353,12 +1353,12 @@ def summarise(aligned: Alignment | pd.DataFrame, smoothing: float | None = None,
     periods = _ordered_periods(aligned)
     half = (len(periods) + 1) // 2
     first, second = periods[:half], periods[half:]
-    spans = {"focal": measured.focal, "smoothing": float(k), "min_events": least,
-             "periods": _span(periods), "first_half": _span(first),
-             "second_half": _span(second)}
+    spans = Summary(pd.DataFrame({c: pd.Series(dtype=object) for c in SUMMARY_COLUMNS}),
+                    focal=measured.focal, smoothing=float(k), min_events=least,
+                    periods=_span(periods), first_half=_span(first),
+                    second_half=_span(second))
     if not poles:
-        return Summary(pd.DataFrame({c: pd.Series(dtype=object) for c in SUMMARY_COLUMNS}),
-                       **spans)
+        return spans
 
     whole = _block(aligned, poles, k, least)
     early = _block(aligned[aligned["period"].isin(first)], poles, k, least)
@@ -1374,7 +1374,7 @@ def summarise(aligned: Alignment | pd.DataFrame, smoothing: float | None = None,
     result = result.reset_index(names="pole")[SUMMARY_COLUMNS]
     for col in ("n_periods", "n_events", *QUAD_COLUMNS, "first_half_events", "second_half_events"):
         result[col] = result[col].astype("int64")
-    return Summary(result, **spans)
+    return replace(spans, table=result)
 
 
 # --------------------------------------------------------------------------- verdict

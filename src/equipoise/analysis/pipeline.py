@@ -9,6 +9,7 @@ from this one pass, so the change points read the cells of the very table shown.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import pandas as pd
 
@@ -86,13 +87,14 @@ def find_changepoints(frame: pd.DataFrame, query: Query) -> ChangePoints:
 
 def analyse(frame: pd.DataFrame, query: Query, *, volumes: pd.DataFrame | None = None,
             coding_error: CodingError | None = None, listing: bool = True,
-            un_votes: pd.DataFrame | None = None) -> Analysis:
+            un_votes: pd.DataFrame | None = None, un_issues: Sequence[str] = ()) -> Analysis:
     """The whole :class:`~equipoise.analysis.result.Analysis` of ``query`` over ``frame``
     (the dyad rows read for it, background events marked in a ``background`` column).
 
     The alignment, its equidistance, summary and verdict; with ``listing``, the dyad
     events in the window with their sentences; with ``query.changepoints``, the change
-    points and their drivers; ``un_votes`` (an agreement table) is carried as given.
+    points and their drivers; ``un_votes`` (an agreement table, on the UN issues
+    ``un_issues`` when chosen) is carried as given.
     """
     measured = measure_query(frame, query, volumes=volumes, coding_error=coding_error)
     found = find_changepoints(frame, query) if query.changepoints else None
@@ -108,4 +110,5 @@ def analyse(frame: pd.DataFrame, query: Query, *, volumes: pd.DataFrame | None =
         events=listed,
         changepoints=found,
         un_votes=un_votes,
+        un_issues=tuple(un_issues),
     )

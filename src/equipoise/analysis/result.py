@@ -53,7 +53,8 @@ class Replicates:
     jackknife: np.ndarray | None = None
 
     @classmethod
-    def of_cells(cls, periods: Sequence[str], poles: Sequence[str], scores: np.ndarray,
+    def of_cells(cls, periods: Sequence[str] | np.ndarray, poles: Sequence[str] | np.ndarray,
+                 scores: np.ndarray,
                  ci: float, means: np.ndarray | None = None,
                  jackknife: np.ndarray | None = None) -> Replicates:
         """Replicates of the cells named by ``periods`` and ``poles`` (one each a row)."""
@@ -204,7 +205,8 @@ class Analysis:
     period, ``summary`` the totals per pole and ``verdict`` their reading in words;
     ``events`` the dyad events with their sentences (None when not read);
     ``changepoints`` the breaks and drivers when asked; ``un_votes`` UN agreement when
-    votes were given.
+    votes were given, with the codes of the UN issues they were cut to (``un_issues``,
+    empty for every vote).
     """
 
     alignment: Alignment
@@ -214,6 +216,7 @@ class Analysis:
     events: pd.DataFrame | None = None
     changepoints: ChangePoints | None = None
     un_votes: pd.DataFrame | None = None
+    un_issues: tuple[str, ...] = ()
 
     @property
     def table(self) -> pd.DataFrame:

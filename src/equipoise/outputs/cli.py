@@ -943,7 +943,8 @@ def align(
             if result.changepoints is not None:
                 out.print(tables.changepoints(result.changepoints))
             if un_votes is not None:
-                out.print(tables.un_agreement(panels["un_votes"], measure=un_measure))
+                out.print(tables.un_agreement(panels["un_votes"], measure=un_measure,
+                                              issues=issues[0] if issues else ()))
             if ideal_points is not None:
                 out.print(tables.ideal_positions(panels["ideal_points"]))
             out.print(result.verdict)
@@ -1269,7 +1270,8 @@ def _write_report(query, output, db, *, votes=(None, None), un_measure="pi",
     if votes[0] is not None:
         vote_table = _read_un_votes(votes[0], votes[1], issues)
     with console.status("analysing"):
-        result = analyse(query, votes=vote_table, **where)
+        result = analyse(query, votes=vote_table, un_issues=issues[0] if issues else (),
+                         **where)
     _warn_left_out(result.alignment)
     _warn_overlaps(result.alignment)
     with open_events(**where) as store:

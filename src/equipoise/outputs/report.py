@@ -22,7 +22,7 @@ import math
 import os
 import re
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
@@ -513,9 +513,10 @@ def _un_panel(
     poles: list[str],
     colours: dict[str, str],
     measure: str = "pi",
+    issues: Sequence[str] = (),
 ) -> tuple[dict | None, list[dict]]:
     """Charts of agreement share, S and the chance-corrected ``measure`` (pi or kappa) per
-    period (one line per pole), and a summary."""
+    period (one line per pole), and a summary; ``issues`` name the UN issues voted on."""
     if measure not in UN_CHANCE_MEASURES:
         raise ValueError(f"un_measure must be 'pi' or 'kappa', not {measure!r}")
     frame, word = _un_frame(un_votes)
@@ -523,8 +524,7 @@ def _un_panel(
         return None, []
     keys = sorted(frame["_key"].unique().tolist())
     x = [str(k) for k in keys]
-    issues = un_votes.attrs.get("un_issues") if un_votes is not None else None
-    on = f", votes on {issue_names(issues)}" if issues else ""
+    on = f", votes on {issue_names(list(issues))}" if issues else ""
     found = list(dict.fromkeys(frame["pole"]))
     un_poles = [p for p in poles if p in found] + [p for p in found if p not in poles]
     extra = iter(PALETTE[len(poles) :] + PALETTE[: len(poles)])
@@ -1042,7 +1042,8 @@ def render_analysis(
     return render_report(measured, result.events, str(measured.focal), list(measured.poles),
                          title, coverage, max_events=max_events,
                          equidistance=result.equidistance, changepoints=result.changepoints,
-                         un_votes=result.un_votes, un_measure=un_measure,
+                         un_votes=result.un_votes, un_issues=result.un_issues,
+                         un_measure=un_measure,
                          judgements=judgements)
 
 
@@ -1060,6 +1061,7 @@ def render_report(
     un_votes: pd.DataFrame | None = None,
     un_measure: str = "pi",
     judgements: pd.DataFrame | None = None,
+    un_issues: Sequence[str] = (),
 ) -> str:
     """Render the alignment report as one self-contained HTML document.
 
@@ -1080,7 +1082,8 @@ def render_report(
     drivers); without it the report has no change points. ``un_votes`` is an
     :func:`equipoise.analysis.unvotes.agreement_matrix` table; the UN panel
     appears only when it is given and not empty, and charts ``un_measure``
-    (``pi``, Scott's, or ``kappa``, Cohen's) as its chance-corrected measure.
+    (``pi``, Scott's, or ``kappa``, Cohen's) as its chance-corrected measure;
+    ``un_issues`` names the UN issues the votes were chosen by.
     ``judgements`` is the store's table of the analyst's judgements
     (:meth:`~equipoise.store.db.EventReader.judgements`), listed in the methods.
 
@@ -1119,7 +1122,7 @@ def render_report(
     heat = _heat(aligned, in_range, focal, poles, colours)
     if heat:
         charts["heat"] = heat
-    un, un_table = _un_panel(un_votes, focal, poles, colours, un_measure)
+    un, un_table = _un_panel(un_votes, focal, poles, colours, un_measure, un_issues)
     for chart in un["charts"] if un else []:
         charts[chart["id"]] = chart["spec"]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import pandas as pd
 from rich.table import Table
@@ -138,13 +139,14 @@ def _span(lo: float, hi: float) -> str:
     return f"[{lo:+.2f}, {hi:+.2f}]"
 
 
-def un_agreement(agreement: pd.DataFrame, last: int = 12, measure: str = "pi") -> Table:
+def un_agreement(agreement: pd.DataFrame, last: int = 12, measure: str = "pi",
+                 issues: Sequence[str] = ()) -> Table:
     """UN General Assembly voting agreement per session: its own signal, never mixed in.
 
-    ``measure`` is the chance-corrected column shown: ``pi`` (Scott) or ``kappa`` (Cohen).
+    ``measure`` is the chance-corrected column shown: ``pi`` (Scott) or ``kappa`` (Cohen);
+    ``issues`` the codes of the UN issues the votes were chosen by, named in the title.
     """
-    issues = agreement.attrs.get("un_issues")
-    on = f" on {issue_names(issues)}" if issues else ""
+    on = f" on {issue_names(list(issues))}" if issues else ""
     table = Table(title=f"UN General Assembly voting agreement{on} (independent of the events)")
     period = "session" if "session" in agreement.columns else "year"
     for name in (period, "pole", "votes", "agreement", "S", measure):
