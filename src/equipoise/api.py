@@ -265,7 +265,7 @@ def _measure(query: Query, db, coding_error: str | Path | CodingError | None,
              events) -> Alignment:
     error = read_coding_error(coding_error) if coding_error is not None else None
     frame, volumes = _read(query, db, volumes=query.salience, events=events)
-    return pipeline.measure_query(frame, query, volumes=volumes, coding_error=error)
+    return pipeline.alignment(frame, query, volumes=volumes, coding_error=error)
 
 
 def read_coding_error(source: str | Path | CodingError) -> CodingError:

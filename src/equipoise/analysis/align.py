@@ -134,10 +134,12 @@ __all__ = [
     "DIRECTIONS",
     "WEIGHTS",
     "align",
+    "DyadMatch",
     "cell_metrics",
     "dyad_events",
     "equidistance",
     "measure",
+    "measure_query",
     "summarise",
     "summary",
     "verdict",
@@ -476,6 +478,37 @@ def _sides(events: pd.DataFrame, days: np.ndarray,
             _Side(events, "target", days, memberships, blocs))
 
 
+class DyadMatch:
+    """The rows of ``events`` matched to actor codes, once for every reader of them.
+
+    A table, its change points and its event listing all read the dyads of one frame:
+    each actor (a state, or a bloc by its members on each date) is matched once here,
+    and each set of dyads (focal actor, poles, poles kept apart) is indexed once.
+    """
+
+    def __init__(self, events: pd.DataFrame, memberships: pd.DataFrame | None = None) -> None:
+        _require_actors(events)
+        self.events = events
+        self.memberships = memberships
+        if "event_date" in events.columns:
+            self.days = day_numbers(events["event_date"])
+        else:
+            self.days = np.full(len(events), NO_DAY, dtype=np.int64)
+        self.sides = _sides(events, self.days, memberships)
+        self._indexed: dict[tuple, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+
+    def index(self, focal: str, poles: Sequence[str],
+              apart: frozenset[tuple[str, str]] = frozenset()
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Row positions, pole numbers and direction codes of the dyad events (see
+        :func:`_dyad_index`)."""
+        key = (focal, tuple(poles), apart)
+        if key not in self._indexed:
+            self._indexed[key] = _dyad_index(self.events, focal, list(poles), self.days,
+                                             self.memberships, apart, self.sides)
+        return self._indexed[key]
+
+
 def _dyad_index(
     events: pd.DataFrame,
     focal: str,
@@ -562,6 +595,7 @@ def dyad_events(
     poles: Sequence[str],
     *,
     memberships: pd.DataFrame | None = None,
+    match: DyadMatch | None = None,
 ) -> pd.DataFrame:
     """Events between ``focal`` and each pole, in either direction.
 
@@ -571,16 +605,17 @@ def dyad_events(
     blocs; a bloc stands for itself and for the states that were its members on
     the event date (``memberships`` defaults to the bundled table, see
     :func:`equipoise.reference.memberships.load_memberships`). An event that matches
-    several poles appears once per pole. Rows are sorted by event date.
+    several poles appears once per pole. Rows are sorted by event date. ``match`` holds
+    the rows already matched by another reader of ``events`` (:class:`DyadMatch`).
     """
     query = Query.build(focal, poles)
     focal, poles = query.focal, list(query.poles)
-    _require_actors(events)
-    if "event_date" in events.columns:
-        days = day_numbers(events["event_date"])
-    else:
-        days = np.full(len(events), NO_DAY, dtype=np.int64)
-    rows, pole, direction = _dyad_index(events, focal, poles, days, memberships)
+    if match is None:
+        match = DyadMatch(events, memberships)
+    elif match.events is not events:
+        raise ValueError("the dyads were matched in other events")
+    days = match.days
+    rows, pole, direction = match.index(focal, poles)
 
     columns = [*events.columns, "pole", "direction"]
     if not rows.size:
@@ -841,14 +876,41 @@ def measure(
     counting when periods x poles, or periods x poles x ``n_boot`` with ``ci``, is over
     the bounds of :mod:`equipoise.analysis.limits`.
     """
+    # The one check of every option (a Generator seed is no option of a Query).
+    rng = random_state if isinstance(random_state, np.random.Generator) else None
+    query = Query.build(focal, poles, start, end, freq, weight=weight, direction=direction,
+                        smoothing=smoothing, min_events=min_events, ci=ci, n_boot=n_boot,
+                        overlap=overlap, random_state=None if rng is not None else random_state)
+    return measure_query(events, query, memberships=memberships, volumes=volumes, unit=unit,
+                         coding_error=coding_error, rng=rng)
+
+
+def measure_query(
+    events: pd.DataFrame,
+    query: Query,
+    *,
+    memberships: pd.DataFrame | None = None,
+    volumes: pd.DataFrame | None = None,
+    unit: str = "story",
+    coding_error: CodingError | None = None,
+    rng: np.random.Generator | None = None,
+    match: DyadMatch | None = None,
+    counted: np.ndarray | None = None,
+) -> Alignment:
+    """:func:`measure` of a :class:`~equipoise.analysis.query.Query` already checked: its
+    window, frequency and options, seeded by its ``random_state`` (or drawing from
+    ``rng``).
+
+    ``match`` holds ``events`` matched to the focal actor and the poles by another
+    reader of the same rows (:class:`DyadMatch`), so they are not matched again;
+    ``counted`` (a mask of the rows of ``events``) keeps the rows this table counts.
+    """
+    weight, direction = query.weight, query.direction
+    random_state = rng if rng is not None else query.random_state
     if coding_error is not None and weight != "count":
         raise InvalidQueryError(
             f"a correction for coding error works on counts of events: use weight 'count', "
             f"not {weight!r}")
-    # The one check of every option (a Generator seed is no option of a Query).
-    query = Query.build(focal, poles, start, end, freq, weight=weight, direction=direction,
-                  smoothing=smoothing, min_events=min_events, ci=ci, n_boot=n_boot,
-                  overlap=overlap)
     code = freq_code(query.freq)
     k = query.smoothing
     focal, poles = query.focal, list(query.poles)
@@ -861,13 +923,19 @@ def measure(
     if unit not in UNITS:
         raise InvalidQueryError(f"unit: unknown unit {unit!r}: use one of {', '.join(UNITS)}")
 
-    all_days = day_numbers(events["event_date"])
+    if match is None:
+        match = DyadMatch(events, memberships)
+    elif match.events is not events:
+        raise ValueError("the dyads were matched in other events")
+    all_days, sides = match.days, match.sides
     # A pole that is a member of another (TUR and NATO) counts for both unless asked.
     overlaps = pole_overlaps(poles, lo if lo is not None else EARLIEST,
                              hi if hi is not None else latest(), table=memberships)
     apart = frozenset(overlaps) if query.overlap == "exclude" else frozenset()
-    sides = _sides(events, all_days, memberships)
-    rows, pole, heading = _dyad_index(events, focal, poles, all_days, memberships, apart, sides)
+    rows, pole, heading = match.index(focal, poles, apart)
+    if counted is not None:
+        kept = counted[rows]
+        rows, pole, heading = rows[kept], pole[kept], heading[kept]
     days = all_days[rows]
     # Mentions or sources of every report, before a story keeps only its lead report.
     times = _event_weights(events, rows, weight)
@@ -924,9 +992,9 @@ def measure(
                               for c in _columns(ci, coding_error is not None)})
         return measured.with_table(empty)
 
-    n_periods = count_periods(lo, hi, freq)
+    n_periods = count_periods(lo, hi, query.freq)
     span = f"{_span([str(lo.to_period(code)), str(hi.to_period(code))])}"
-    check_size(n_periods, len(poles), freq, int(n_boot) if ci is not None else None, span)
+    check_size(n_periods, len(poles), query.freq, int(n_boot) if ci is not None else None, span)
     periods = pd.period_range(lo.to_period(code), hi.to_period(code), freq=code)
     n_periods, n_poles = len(periods), len(poles)
     n_cells = n_periods * n_poles
@@ -1015,7 +1083,7 @@ def measure(
     # takes the whole of its period, as a store read with that window does.
     window = (_day(query.start) if query.start is not None else np.iinfo(np.int64).min,
               _day(query.end) if query.end is not None else np.iinfo(np.int64).max)
-    volume = _volumes(events, volumes, poles, periods, code, sides, all_days, window)
+    volume = _volumes(events, volumes, poles, periods, code, sides, all_days, window, counted)
     columns["share"] = _share(n.reshape(grid)).reshape(n_cells)
     columns["volume"] = volume.reshape(n_cells)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -1081,13 +1149,15 @@ def _volumes(
     sides: tuple[_Side, _Side],
     all_days: np.ndarray,
     window: tuple[int, int],
+    counted: np.ndarray | None = None,
 ) -> np.ndarray:
     """Each pole's events with anyone per period, shaped (period, pole), dated inside
     ``window`` (first and last day numbers).
 
     From ``volumes`` (columns ``pole``, ``event_date``, ``n``: counts by day or month,
     as :meth:`equipoise.store.Store.pole_volumes` gives them) when given, else counted
-    in ``events``: the rows with the pole on either side, whoever the other side is.
+    in ``events``: the rows with the pole on either side, whoever the other side is (of
+    the rows ``counted``, when given).
     """
     out = np.zeros((len(periods), len(poles)))
     if volumes is not None:
@@ -1100,7 +1170,8 @@ def _volumes(
         if events.empty:
             return out
         source, target = sides
-        hits = [np.flatnonzero(source.match(p) | target.match(p)) for p in poles]
+        anyone = np.ones(len(events), dtype=bool) if counted is None else counted
+        hits = [np.flatnonzero((source.match(p) | target.match(p)) & anyone) for p in poles]
         pole_id = np.concatenate([np.full(h.size, j) for j, h in enumerate(hits)]).astype(int)
         rows = np.concatenate(hits).astype(np.int64)
         days, counts = all_days[rows], np.ones(rows.size)

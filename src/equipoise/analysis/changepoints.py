@@ -784,11 +784,15 @@ def _window_dyads(
     measured: Alignment,
     periods: Sequence[str],
     memberships: pd.DataFrame | None,
+    dyads: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """The dyad events ``measure`` counted in ``periods``, with what each adds to its cell."""
+    """The dyad events ``measure`` counted in ``periods``, with what each adds to its cell;
+    ``dyads``, when given, are those of ``events`` already (:func:`dyad_events`)."""
     if "doc_id" not in events.columns:
         raise ValueError("events lack required column: doc_id")
-    dyads = dyad_events(events, str(measured.focal), measured.poles, memberships=memberships)
+    if dyads is None:
+        dyads = dyad_events(events, str(measured.focal), measured.poles,
+                            memberships=memberships)
     when = _event_times(dyads["event_date"]) if len(dyads) else pd.Series(dtype="M8[ns]")
     # Stories as align found them: each counts once, at its lead report's date.
     everything = np.arange(len(dyads))
@@ -1092,10 +1096,12 @@ def breaks_in(
     *,
     top: int = 5,
     memberships: pd.DataFrame | None = None,
+    dyads: pd.DataFrame | None = None,
     **kwargs,
 ) -> ChangePoints:
     """Breaks shared by the poles of ``measured`` and the stories of ``events`` (those it
-    was measured from) that drive them.
+    was measured from) that drive them; ``dyads`` are the dyad events of ``events`` when
+    another reader has them already (:func:`~equipoise.analysis.align.dyad_events`).
 
     Runs :func:`find_breaks` on all poles at once with ``kwargs`` and finds the ``top``
     driving story groups of each change point (see :func:`drivers`), reading the
@@ -1123,9 +1129,9 @@ def breaks_in(
             found.extend(points)
     if found and found[0].column in _RECOMPUTABLE:
         window = sorted({p for cp in found for p in (*cp.periods_before, *cp.periods_after)})
-        dyads = _window_dyads(events, measured, window, memberships)
+        counted = _window_dyads(events, measured, window, memberships, dyads)
         for cp in found:
-            cp.drivers = _drivers(dyads, measured, cp, top)
+            cp.drivers = _drivers(counted, measured, cp, top)
 
     points = pd.DataFrame(
         [
