@@ -83,6 +83,7 @@ import pandas as pd
 import ruptures as rpt
 
 from equipoise.analysis.align import cell_metrics, dyad_events, measure
+from equipoise.analysis.query import actor_code
 from equipoise.analysis.result import TESTED, TOO_SHORT, Alignment, ChangePoints, as_alignment
 from equipoise.analysis.stories import find_stories
 from equipoise.errors import InvalidQueryError
@@ -673,9 +674,7 @@ def detect(
         raise InvalidQueryError(f"min_size must be a positive integer, got {min_size!r}")
     if penalty is not None and not penalty >= 0:
         raise InvalidQueryError(f"penalty must be >= 0, got {penalty!r}")
-    if not isinstance(pole, str) or not pole.strip():
-        raise InvalidQueryError(f"pole must be a non-empty actor code, got {pole!r}")
-    code = pole.strip().upper()
+    code = actor_code(pole, "pole")
     measured = as_alignment(aligned)
     aligned = measured.table
     known = list(dict.fromkeys(aligned["pole"].tolist())) if "pole" in aligned else []

@@ -52,6 +52,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from equipoise.analysis.query import actor_code
 from equipoise.errors import InvalidQueryError
 
 __all__ = ["ONE_DIMENSION_WARNING", "POSITION_COLUMNS", "Positions", "positions",
@@ -172,7 +173,8 @@ def positions(
     missing = [name for name in _NEEDED if name not in points.columns]
     if missing:
         raise ValueError(f"ideal points lack column(s) {', '.join(missing)}")
-    codes = [str(code).strip().upper() for code in (focal, pole1, pole2)]
+    codes = [actor_code(code, field) for code, field in
+             ((focal, "focal"), (pole1, "pole1"), (pole2, "pole2"))]
     if len(set(codes)) < 3:
         raise InvalidQueryError(f"focal and the two poles must differ, got {', '.join(codes)}")
     parts = [_one_state(points, code) for code in codes]

@@ -38,6 +38,7 @@ from equipoise.analysis import equidistance as equidistance_table
 from equipoise.analysis import summarise, verdict
 from equipoise.analysis.changepoints import MIN_PERIODS
 from equipoise.analysis.places import locate
+from equipoise.analysis.query import Query
 from equipoise.analysis.result import Alignment, Analysis, ChangePoints, Summary, as_alignment
 from equipoise.outputs import jsonify, maps
 from equipoise.outputs.charts import PALETTE, line_chart_svg, pole_colours
@@ -1091,8 +1092,9 @@ def render_report(
     events the filters keep can be downloaded from the page as CSV or JSON; their
     data are embedded, so this works offline. Nothing heavy is computed here.
     """
-    focal = str(focal).strip().upper()
-    poles = list(dict.fromkeys(str(p).strip().upper() for p in poles))
+    # Codes read as every front end reads them: upper-cased, each pole once.
+    question = Query.build(focal, poles)
+    focal, poles = question.focal, list(question.poles)
     colours = pole_colours(list(poles))
     measured = as_alignment(aligned)
     if measured.table.empty:
