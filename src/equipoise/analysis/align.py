@@ -138,6 +138,7 @@ __all__ = [
     "cell_metrics",
     "dyad_events",
     "equidistance",
+    "event_values",
     "measure",
     "measure_query",
     "summarise",
@@ -149,7 +150,7 @@ WEIGHTS: tuple[str, ...] = ("count", "goldstein", "plover", "mentions", "sources
 # Weights that count an event as many times as the dataset saw it (GDELT's NumMentions,
 # NumSources), with the value of "count"; an event without the figure counts once. A story
 # weighs the sum over its reports, so "reports" (no column: 1 a report) counts its reports.
-_MULTIPLIED = {"mentions": "num_mentions", "sources": "num_sources", "reports": "n_reports"}
+MULTIPLIED = {"mentions": "num_mentions", "sources": "num_sources", "reports": "n_reports"}
 UNITS: tuple[str, ...] = ("story", "event")
 DIRECTIONS: tuple[str, ...] = ("out", "in", "both")
 STATUS_OK = "ok"
@@ -380,7 +381,7 @@ def _plover_values(events: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
 def _event_weights(events: pd.DataFrame, rows: np.ndarray, weight: str) -> np.ndarray:
     """How many times each dyad event counts under ``weight``: its NumMentions or
     NumSources for ``mentions``/``sources`` (1 where it has none, or fewer than one), else 1."""
-    column = _MULTIPLIED.get(weight)
+    column = MULTIPLIED.get(weight)
     if column is None or column not in events.columns:
         return np.ones(rows.size)
     found = pd.to_numeric(events[column].iloc[rows], errors="coerce").to_numpy(dtype=float)
@@ -394,11 +395,12 @@ def _map_distinct(values: pd.Series, mapping) -> np.ndarray:
     return table[codes].astype(float)
 
 
-def _event_values(
+def event_values(
     events: pd.DataFrame, rows: np.ndarray, weight: str, quad: np.ndarray
 ) -> np.ndarray:
-    """Each dyad event's value in [-1, 1] under ``weight``; NaN when it has none."""
-    if weight == "count" or weight in _MULTIPLIED:
+    """The value in [-1, 1] under ``weight`` of each event ``events.iloc[rows]`` (``quad``
+    its quad class); NaN when it has none. Change point drivers score events by this."""
+    if weight == "count" or weight in MULTIPLIED:
         return np.select([np.isin(quad, (1, 2)), np.isin(quad, (3, 4))], [1.0, -1.0], np.nan)
     if weight == "goldstein":
         raw = events["goldstein"].iloc[rows]
@@ -943,7 +945,7 @@ def measure_query(
     resampled: np.ndarray | None = None
     if unit == "story":  # the reports of one event count once (equipoise.analysis.stories)
         found = find_stories(events, rows, pole, days)
-        if weight in _MULTIPLIED:  # a story weighs what its reports weigh together
+        if weight in MULTIPLIED:  # a story weighs what its reports weigh together
             times = np.bincount(found.story, weights=times, minlength=found.count)[found.story]
         lead = found.lead
         rows, pole, heading, days, times = rows[lead], pole[lead], heading[lead], days[lead], \
@@ -1002,7 +1004,7 @@ def measure_query(
 
     quad = pd.to_numeric(events["quad"].iloc[rows], errors="coerce").to_numpy(dtype=float)
     goldstein = pd.to_numeric(events["goldstein"].iloc[rows], errors="coerce").to_numpy(float)
-    value = _event_values(events, rows, weight, quad)
+    value = event_values(events, rows, weight, quad)
     outward, inward = heading != _IN, heading != _OUT
     chosen = {"out": outward, "in": inward, "both": np.ones(rows.size, dtype=bool)}[direction]
     scored = chosen & ~np.isnan(value)

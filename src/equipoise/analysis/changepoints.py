@@ -82,13 +82,12 @@ import numpy as np
 import pandas as pd
 import ruptures as rpt
 
-from equipoise.analysis.align import cell_metrics, dyad_events, measure
+from equipoise.analysis.align import MULTIPLIED, cell_metrics, dyad_events, event_values, measure
 from equipoise.analysis.query import actor_code
 from equipoise.analysis.result import TESTED, TOO_SHORT, Alignment, ChangePoints, as_alignment
 from equipoise.analysis.stories import find_stories
 from equipoise.errors import InvalidQueryError
 from equipoise.reference.periods import FREQ_CODES, day_numbers
-from equipoise.reference.plover import cameo_plover, plover_score_by_type, plover_type
 
 __all__ = [
     "DEFAULT_LEVEL",
@@ -756,26 +755,11 @@ def _event_times(values: pd.Series) -> pd.Series:
 
 
 def _event_values(dyads: pd.DataFrame, weight: str) -> np.ndarray:
-    """Each dyad event's value in [-1, 1] under ``weight``, as ``align`` scores it."""
+    """Each dyad event's value in [-1, 1] under ``weight``, as ``measure`` scores it."""
+    if weight in MULTIPLIED:  # a story would weigh its reports' figures: not recomputed
+        raise ValueError(f"drivers cannot score events under weight {weight!r}")
     quad = pd.to_numeric(dyads["quad"], errors="coerce").to_numpy(dtype=float)
-    if weight == "count":
-        return np.select([np.isin(quad, (1, 2)), np.isin(quad, (3, 4))], [1.0, -1.0], np.nan)
-    if weight == "goldstein":
-        return pd.to_numeric(dyads["goldstein"], errors="coerce").to_numpy(dtype=float) / 10.0
-    if weight == "plover":
-        scores = {kind: score / 10.0 for kind, score in plover_score_by_type().items()}
-        kinds = pd.Series("", index=dyads.index)
-        if "plover" in dyads.columns:
-            kinds = dyads["plover"].map(plover_type)
-        if "cameo" in dyads.columns:
-            crosswalk = cameo_plover()
-
-            def from_cameo(code: object) -> str:
-                return crosswalk.get(code.strip(), "") if isinstance(code, str) else ""
-
-            kinds = kinds.where(kinds.ne(""), dyads["cameo"].map(from_cameo))
-        return kinds.map(lambda k: scores.get(k, np.nan)).to_numpy(dtype=float)
-    raise ValueError(f"drivers cannot score events under weight {weight!r}")
+    return event_values(dyads, np.arange(len(dyads)), weight, quad)
 
 
 def _window_dyads(
