@@ -62,9 +62,10 @@ Drivers
     The influence of a story group (a story with the other stories its articles
     report: the unit the bootstrap resamples) on a change point is how much the
     break weakens without it: ``|shift| - |shift without it|``, where every period
-    of the two segments is recomputed from its counts minus the group's stories:
-    counts, scores, the "insufficient data" rule, tilt and weights, with the
-    options ``align`` used. The recomputation uses each group's contribution to the
+    of the two segments is recomputed from the table's own cells (its sums per period
+    and pole) minus the group's stories: scores, the "insufficient data" rule, tilt and
+    weights, by the table's formulas (:func:`~equipoise.analysis.align.cell_metrics`)
+    and options. The recomputation uses each group's contribution to the
     per-(period, pole) sums, so the pipeline runs once, not once per group. A group
     whose removal leaves a segment without any period with data has influence
     ``|shift|``; a group of reports without any document is never a driver.
