@@ -67,8 +67,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from equipoise.analysis import align as align_stories
 from equipoise.analysis import equidistance
+from equipoise.analysis import measure as measure_stories
+from equipoise.analysis.result import Alignment
 from equipoise.errors import InvalidQueryError
 
 __all__ = ["CHECKS", "Outcome", "check", "generated_events", "main"]
@@ -88,12 +89,17 @@ class Outcome:
 CHECKS: dict[str, Callable[[bool, int], Outcome]] = {}
 
 
-def align(events: pd.DataFrame, *args, **options) -> pd.DataFrame:
+def measure(events: pd.DataFrame, *args, **options) -> Alignment:
     """Generated events are distinct real events, many on one day with one code, which
     the story rule would merge: these checks count them one by one (the story rule has
     its own checks in validation_breaks.py)."""
     options.setdefault("unit", "event")
-    return align_stories(events, *args, **options)
+    return measure_stories(events, *args, **options)
+
+
+def align(events: pd.DataFrame, *args, **options) -> pd.DataFrame:
+    """The table of :func:`measure`."""
+    return measure(events, *args, **options).table
 
 
 def check(name: str) -> Callable[[Callable[[bool, int], Outcome]], Callable[[bool, int], Outcome]]:
@@ -223,8 +229,8 @@ def equidistance_coverage(quick: bool, seed: int) -> Outcome:
     rng = np.random.default_rng(seed)
     periods, n_boot = (200, 300) if quick else (1000, 500)
     df = generated_events(plan, {p: 30 for p in poles}, periods, rng, doc_sizes=(1, 2, 3))
-    aligned = align(df, "AZE", poles, freq="quarter", ci=0.9, n_boot=n_boot,
-                    random_state=seed, **_window(periods))
+    aligned = measure(df, "AZE", poles, freq="quarter", ci=0.9, n_boot=n_boot,
+                      random_state=seed, **_window(periods))
     table = equidistance(aligned)
     held = (table["equidistance_lo"] <= truth) & (truth <= table["equidistance_hi"])
     # Two camps: TUR (0) and IRN (1), default anchors -2 and +2.

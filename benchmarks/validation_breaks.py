@@ -23,13 +23,14 @@ import math
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
 from equipoise.analysis.align import align
 from equipoise.analysis.changepoints import MIN_PERIODS, changepoints, find_breaks
+from equipoise.analysis.result import Alignment, Replicates
 
 LENGTHS = (8, 10, 12, 16, 24, 40)
 PHI = 0.5
@@ -54,19 +55,8 @@ def ar1(rng: np.random.Generator, n: int, phi: float = PHI) -> np.ndarray:
     return y
 
 
-class _Boot:
-    """Stands for ``align``'s replicates: ``index`` (period, pole) and ``scores``."""
-
-    def __init__(self, periods: list[str], poles: list[str], scores: np.ndarray) -> None:
-        self.index = pd.MultiIndex.from_arrays([periods, poles])
-        self.scores = scores
-
-    def __deepcopy__(self, memo):  # shared, as align's are, when pandas copies attrs
-        return self
-
-
 def series_table(values: np.ndarray, rng: np.random.Generator, sampling_sd: float | None,
-                 n_boot: int = 200) -> pd.DataFrame:
+                 n_boot: int = 200) -> Alignment:
     """One pole's ``score`` per month, 25 stories each; with ``sampling_sd``, replicates
     spread around each value as resampling stories would."""
     n = len(values)
@@ -76,14 +66,14 @@ def series_table(values: np.ndarray, rng: np.random.Generator, sampling_sd: floa
         "period_start": [pd.Period(p, "M").start_time.date() for p in periods],
         "pole": "P", "score": values, "n_scored": 25, "n_events": 25, "status": "ok",
     })
-    table.attrs["poles"] = ["P"]
+    boot = None
     if sampling_sd is not None:
         draws = values[:, None] + sampling_sd * rng.standard_normal((n, n_boot))
-        table.attrs["bootstrap"] = _Boot(periods, ["P"] * n, draws)
-    return table
+        boot = Replicates.of_cells(periods, ["P"] * n, draws, ci=0.9)
+    return Alignment(table, poles=("P",), bootstrap=boot)
 
 
-def break_rate(tables: list[pd.DataFrame], column: str = "score") -> float:
+def break_rate(tables: list[Alignment], column: str = "score") -> float:
     found = [bool(find_breaks(t, column=column, n_stability=0, n_null=500).breaks)
              for t in tables]
     return float(np.mean(found))
@@ -155,12 +145,13 @@ def joint_false_breaks(o: Options) -> None:
                      "status": "ok"}
                     for t, p in enumerate(periods) for j, pole in enumerate("ABC")]
             table = pd.DataFrame(rows)
-            table.attrs["poles"] = list("ABC")
-            hits[False] += bool(find_breaks(table, n_stability=0, n_null=500).breaks)
+            bare = Alignment(table, poles=tuple("ABC"))
+            hits[False] += bool(find_breaks(bare, n_stability=0, n_null=500).breaks)
             draws = scores.reshape(-1)[:, None] + rng.standard_normal((3 * n, 200))
-            table.attrs["bootstrap"] = _Boot(table["period"].tolist(), table["pole"].tolist(),
-                                             draws)
-            hits[True] += bool(find_breaks(table, n_stability=0, n_null=500).breaks)
+            boot = Replicates.of_cells(table["period"].tolist(), table["pole"].tolist(), draws,
+                                       ci=0.9)
+            hits[True] += bool(find_breaks(replace(bare, bootstrap=boot), n_stability=0,
+                                           n_null=500).breaks)
         print(f"  {n:>3} periods: false breaks {hits[True] / (o.runs // 2):6.1%} with the "
               f"sampling noise known, {hits[False] / (o.runs // 2):6.1%} from the series alone")
 

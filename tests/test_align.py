@@ -13,15 +13,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from equipoise.analysis import align as align_stories
 from equipoise.analysis import dyad_events, summary, verdict
+from equipoise.analysis import measure as measure_stories
 from equipoise.analysis.align import equidistance
 from equipoise.reference.plover import plover_scores
 from factories import event_row
 
 
-def align(*args, **options) -> pd.DataFrame:
-    """``align`` counting every event row as its own unit.
+def measure(*args, **options):
+    """``measure`` counting every event row as its own unit.
 
     The hand-made rows here repeat one code on one day between the same actors to make
     counts that can be worked out on paper; the story rule would rightly merge them into
@@ -29,7 +29,12 @@ def align(*args, **options) -> pd.DataFrame:
     ``tests/test_stories.py`` checks how reports become stories.
     """
     options.setdefault("unit", "event")
-    return align_stories(*args, **options)
+    return measure_stories(*args, **options)
+
+
+def align(*args, **options) -> pd.DataFrame:
+    """The table of :func:`measure`."""
+    return measure(*args, **options).table
 
 
 def events(*rows: dict) -> pd.DataFrame:
@@ -325,7 +330,7 @@ def test_verdict_names_the_pole_with_the_highest_tilt():
         event_row("RUS", "AZE", 2, "2020-05-06"),
         event_row("AZE", "USA", 1, "2020-06-07"),
     )
-    aligned = align(df, "AZE", ["TUR", "RUS", "USA"], min_events=1)
+    aligned = measure(df, "AZE", ["TUR", "RUS", "USA"], min_events=1)
     table = summary(aligned)
     leader = table.loc[table["tilt"].idxmax()]
     text = verdict(aligned)
@@ -336,7 +341,7 @@ def test_verdict_names_the_pole_with_the_highest_tilt():
 
 
 def test_verdict_without_events_says_so():
-    aligned = align(
+    aligned = measure(
         events(event_row("AZE", "ARM", 1, "2020-01-01")),
         "AZE",
         ["TUR", "RUS"],
@@ -498,8 +503,8 @@ def test_tilt_compares_scores_under_the_chosen_weight():
         event_row("AZE", "TUR", 2, "2020-03-01"),  # 0.64
         event_row("AZE", "RUS", 1, "2020-03-02"),  # 0.19
     )
-    aligned = align(df, "AZE", ["TUR", "RUS"], weight="goldstein", min_events=0)
-    tur, rus = row(aligned, "2020-03", "TUR"), row(aligned, "2020-03", "RUS")
+    aligned = measure(df, "AZE", ["TUR", "RUS"], weight="goldstein", min_events=0)
+    tur, rus = row(aligned.table, "2020-03", "TUR"), row(aligned.table, "2020-03", "RUS")
     # Both cells are pulled toward the same level, so the tilt is the plain difference.
     assert tur.tilt == pytest.approx(0.64 / 3 - 0.19 / 3)
     assert rus.tilt == pytest.approx(-tur.tilt)
@@ -679,7 +684,7 @@ def test_equidistance_needs_two_poles_with_data():
 
 def test_equidistance_intervals_come_from_the_same_replicates():
     df = stream({"TUR": 0.8, "RUS": 0.4, "IRN": 0.6}, n_docs=900, months=3, seed=3)
-    aligned = align(df, "AZE", POLES3, ci=0.9, n_boot=300)
+    aligned = measure(df, "AZE", POLES3, ci=0.9, n_boot=300)
     table = equidistance(aligned)
     assert {"equidistance_lo", "equidistance_hi"} <= set(table.columns)
     assert (table["equidistance_lo"] <= table["equidistance_hi"]).all()
@@ -689,7 +694,7 @@ def test_equidistance_intervals_come_from_the_same_replicates():
     )
     assert inside.all()
     # A subset of the poles is recomputed from the replicates of those poles only.
-    two = equidistance(aligned[aligned["pole"] != "IRN"])
+    two = equidistance(aligned.with_table(aligned.table[aligned.table["pole"] != "IRN"]))
     assert (two["n_poles_with_data"] == 2).all()
     assert two["equidistance_lo"].notna().all()
     # Without intervals there are no interval columns.
@@ -863,7 +868,7 @@ def test_summary_and_verdict_use_the_tables_numbers():
 def test_a_verdict_with_one_scored_pole_speaks_of_that_pole_alone():
     rows = [event_row("AZE", "TUR", 1, f"2020-02-0{d}") for d in range(1, 6)]
     rows += [event_row("AZE", "RUS", 4, "2020-02-01")]
-    aligned = align(events(*rows), "AZE", ["TUR", "RUS"], freq="quarter")
+    aligned = measure(events(*rows), "AZE", ["TUR", "RUS"], freq="quarter")
     text = verdict(aligned)
     assert "relations between AZE and TUR were mostly cooperative" in text
     assert "leaned" not in text and "Too few events for a score with RUS" in text
@@ -880,8 +885,8 @@ def test_poles_whose_intervals_overlap_cannot_be_told_apart():
     rows += [event_row("AZE", "TUR", 4, "2020-02-05")]
     rows += [event_row("AZE", "RUS", 1, f"2020-02-0{d}") for d in range(1, 5)]
     rows += [event_row("AZE", "RUS", 4, f"2020-02-0{d}") for d in range(5, 7)]
-    aligned = align(events(*rows), "AZE", ["TUR", "RUS"], freq="quarter", ci=0.9,
-                    n_boot=200)
+    aligned = measure(events(*rows), "AZE", ["TUR", "RUS"], freq="quarter", ci=0.9,
+                      n_boot=200)
     assert "TUR and RUS cannot be told apart at 90%" in verdict(aligned)
 
 
@@ -889,14 +894,14 @@ def test_a_pole_inside_another_pole_is_flagged_and_can_be_kept_apart():
     rows = [event_row("AZE", "TUR", 1, f"2020-02-0{d}") for d in range(1, 6)]
     rows += [event_row("AZE", "DEU", 4, f"2020-02-0{d}") for d in range(1, 6)]
     df = events(*rows)
-    kept = align(df, "AZE", ["TUR", "NATO"], freq="quarter")
-    assert kept.attrs["overlaps"] == [["TUR", "NATO"]]
-    nato = kept.set_index("pole").loc["NATO"]
+    kept = measure(df, "AZE", ["TUR", "NATO"], freq="quarter")
+    assert kept.overlaps == (("TUR", "NATO"),)
+    nato = kept.table.set_index("pole").loc["NATO"]
     assert nato["n_events"] == 10  # Turkey's events count for NATO too
     assert "TUR is a member of NATO: its events count for both." in verdict(kept)
 
-    apart = align(df, "AZE", ["TUR", "NATO"], freq="quarter", overlap="exclude")
-    nato = apart.set_index("pole").loc["NATO"]
+    apart = measure(df, "AZE", ["TUR", "NATO"], freq="quarter", overlap="exclude")
+    nato = apart.table.set_index("pole").loc["NATO"]
     assert nato["n_events"] == 5 and nato["net_coop"] < 0  # Germany alone
     assert "count for TUR only" in verdict(apart)
 

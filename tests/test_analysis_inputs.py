@@ -14,7 +14,7 @@ import pytest
 
 import equipoise
 from equipoise import api
-from equipoise.analysis import align, verdict
+from equipoise.analysis import measure, verdict
 from equipoise.analysis.codes import UnknownActorCode, check_codes, closest_codes
 from equipoise.analysis.limits import (
     MAX_CELLS,
@@ -166,24 +166,28 @@ def test_the_front_end_names_its_own_options():
 
 
 def test_far_dates_do_not_stretch_an_open_window(far_store):
-    table = equipoise.align("AZE", ["TUR", "RUS"], db=far_store, min_events=1)
+    measured = api.measure("AZE", ["TUR", "RUS"], db=far_store, min_events=1)
+    table = measured.table
     assert table["period"].unique().tolist() == ["2020-05"]
-    assert table.attrs["start"] == table.attrs["end"] == dt.date(2020, 5, 1)
-    assert table.attrs["implausible_dates"] == 4
+    assert measured.start == measured.end == dt.date(2020, 5, 1)
+    assert measured.implausible_dates == 4
+    pd.testing.assert_frame_equal(
+        equipoise.align("AZE", ["TUR", "RUS"], db=far_store, min_events=1), table)
 
 
 def test_far_dates_count_when_the_window_names_them(far_store):
-    table = equipoise.align("AZE", ["TUR", "RUS"], db=far_store, freq="year", min_events=1,
-                            start="0001-01-01", end="2020-12-31")  # fmt: skip
-    assert table.attrs["implausible_dates"] == 0
+    measured = api.measure("AZE", ["TUR", "RUS"], db=far_store, freq="year", min_events=1,
+                           start="0001-01-01", end="2020-12-31")  # fmt: skip
+    table = measured.table
+    assert measured.implausible_dates == 0
     assert table.groupby("period")["n_events"].sum().loc[["0001", "2020"]].tolist() == [2, 2]
 
 
 def test_a_report_lists_the_events_its_charts_count(far_store):
-    tables = api.analyse("AZE", ["TUR", "RUS"], db=far_store, min_events=1, ci=0.9)
-    assert tables["aligned"]["period"].unique().tolist() == ["2020-05"]
-    assert pd.to_datetime(tables["events"]["event_date"]).dt.year.unique().tolist() == [2020]
-    assert len(tables["changepoints"]) == 0
+    result = api.analyse("AZE", ["TUR", "RUS"], db=far_store, min_events=1, ci=0.9)
+    assert result.table["period"].unique().tolist() == ["2020-05"]
+    assert pd.to_datetime(result.events["event_date"]).dt.year.unique().tolist() == [2020]
+    assert len(result.changepoints.points) == 0
 
 
 def test_load_events_keeps_to_the_same_window(far_store):
@@ -204,6 +208,6 @@ def test_align_on_a_frame_ignores_far_dates_too():
          "goldstein": [4.0, 4.0, 4.0], "doc_id": ["a", "b", "c"],
          "event_date": [dt.date(1, 1, 1), dt.date(2020, 5, 1), dt.date(9999, 12, 31)]}
     )  # fmt: skip
-    table = align(frame, "AZE", ["TUR"], min_events=1)
-    assert table["period"].tolist() == ["2020-05"]
-    assert table.attrs["implausible_dates"] == 2
+    measured = measure(frame, "AZE", ["TUR"], min_events=1)
+    assert measured.table["period"].tolist() == ["2020-05"]
+    assert measured.implausible_dates == 2

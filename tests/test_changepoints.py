@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from equipoise.analysis.align import align as align_lean
+from equipoise.analysis.align import measure as measure_lean
 from equipoise.analysis.changepoints import (
     DRIVER_COLUMNS,
     MIN_PERIODS,
@@ -33,14 +33,22 @@ from equipoise.analysis.changepoints import (
 from equipoise.analysis.changepoints import (
     drivers as drivers_lean,
 )
+from equipoise.analysis.changepoints import (
+    find_changepoints as find_changepoints_lean,
+)
+from equipoise.analysis.result import Alignment, Replicates
 from factories import event_row
 
 
-def align(events, *args, **options):
+def measure(events, *args, **options):
     """The generated news tells half its events from the pole's side: these tests read
     relations (both directions), not the focal state's lean alone."""
     options.setdefault("direction", "both")
-    return align_lean(events, *args, **options)
+    return measure_lean(events, *args, **options)
+
+
+def align(events, *args, **options):
+    return measure(events, *args, **options).table
 
 
 def drivers(events, focal, poles, cp, options, **kw):
@@ -50,6 +58,12 @@ def drivers(events, focal, poles, cp, options, **kw):
 def changepoints(events, *args, align_kwargs=None, **options):
     return changepoints_lean(events, *args, align_kwargs={"direction": "both",
                                                          **(align_kwargs or {})}, **options)
+
+
+def find_changepoints(events, *args, align_kwargs=None, **options):
+    return find_changepoints_lean(events, *args, align_kwargs={"direction": "both",
+                                                               **(align_kwargs or {})},
+                                  **options)
 
 FOCAL = "AZE"
 POLES = ["TUR", "RUS", "IRN"]
@@ -336,13 +350,13 @@ def test_events_without_a_document_count_but_are_never_drivers():
 def test_influence_is_the_drop_in_the_shift_when_a_document_is_left_out(switching):
     # The cheap computation from per-document counts agrees with re-running align
     # without the document, over the same range and the same periods.
-    aligned = align(switching, FOCAL, POLES)
+    aligned = measure(switching, FOCAL, POLES)
     (cp,) = detect(aligned, "TUR")
     found = drivers(switching, FOCAL, POLES, cp, {}, top=4)
     assert found["rank"].max() == 4
     per_doc = found.drop_duplicates("doc_id").set_index("doc_id")
     assert per_doc["influence"].is_monotonic_decreasing
-    span = {"start": aligned.attrs["start"], "end": aligned.attrs["end"]}
+    span = {"start": aligned.start, "end": aligned.end}
     for doc, row in per_doc.iterrows():
         without = align(switching[switching["doc_id"] != doc], FOCAL, POLES, **span)
         shift = segment_shift(without, cp)
@@ -352,13 +366,13 @@ def test_influence_is_the_drop_in_the_shift_when_a_document_is_left_out(switchin
 
 def test_drivers_follow_the_align_options_the_break_was_found_with(switching):
     options = {"weight": "goldstein", "min_events": 5}
-    aligned = align(switching, FOCAL, POLES, **options)
+    aligned = measure(switching, FOCAL, POLES, **options)
     cp = max(detect(aligned, "TUR"), key=lambda c: abs(c.shift))
     found = drivers(switching, FOCAL, POLES, cp, options, top=2)
     # The driver is a story with the stories its articles also report: removing its
     # articles removes it whole.
     docs = set(found.loc[found["rank"] == 1, "doc_id"])
-    span = {"start": aligned.attrs["start"], "end": aligned.attrs["end"]}
+    span = {"start": aligned.start, "end": aligned.end}
     without = align(switching[~switching["doc_id"].isin(docs)], FOCAL, POLES, **options, **span)
     drop = abs(cp.shift) - abs(segment_shift(without, cp))
     assert found["influence"].iloc[0] == pytest.approx(drop)
@@ -399,18 +413,7 @@ def test_changepoints_on_no_events_is_two_empty_tables():
 # Small, seeded versions of benchmarks/validation.py: the rates there come from many more runs.
 
 
-class _Replicas:
-    """What ``align(..., ci=...)`` keeps: score replicates per (period, pole)."""
-
-    def __init__(self, periods, poles, scores) -> None:
-        self.index = pd.MultiIndex.from_arrays([periods, poles])
-        self.scores = scores
-
-    def __deepcopy__(self, memo):  # shared, as align's are, when pandas copies attrs
-        return self
-
-
-def score_table(values, rng=None, sampling_sd=None, n_boot=100) -> pd.DataFrame:
+def score_table(values, rng=None, sampling_sd=None, n_boot=100) -> Alignment:
     """One pole's monthly score, 25 stories a month; replicates around each value when
     the sampling SD is given, as resampling stories gives them."""
     n = len(values)
@@ -418,11 +421,11 @@ def score_table(values, rng=None, sampling_sd=None, n_boot=100) -> pd.DataFrame:
     table = pd.DataFrame({"period": periods, "pole": "TUR", "score": values,
                           "period_start": [pd.Period(p, "M").start_time.date() for p in periods],
                           "n_scored": 25, "n_events": 25, "status": "ok"})  # fmt: skip
-    table.attrs["poles"] = ["TUR"]
+    boot = None
     if sampling_sd is not None:
         draws = np.asarray(values)[:, None] + sampling_sd * rng.standard_normal((n, n_boot))
-        table.attrs["bootstrap"] = _Replicas(periods, ["TUR"] * n, draws)
-    return table
+        boot = Replicates.of_cells(periods, ["TUR"] * n, draws, ci=0.9)
+    return Alignment(table, poles=("TUR",), bootstrap=boot)
 
 
 def ar1_series(rng, n, phi=0.5) -> np.ndarray:
@@ -433,7 +436,7 @@ def ar1_series(rng, n, phi=0.5) -> np.ndarray:
     return y
 
 
-def found(table: pd.DataFrame) -> bool:
+def found(table: Alignment) -> bool:
     return bool(find_breaks(table, column="score", n_null=300, n_stability=0).breaks)
 
 
@@ -478,8 +481,9 @@ def test_a_clear_break_is_stable_across_bootstrap_replicates():
 
 
 def test_the_poles_share_one_break(switching):
-    points, _ = changepoints(switching, FOCAL, POLES, top=0, n_boot=100)
-    assert points.attrs["status"] == "tested" and points.attrs["p_value"] < 0.05
+    result = find_changepoints(switching, FOCAL, POLES, top=0, n_boot=100)
+    points = result.points
+    assert result.status == "tested" and result.p_value < 0.05
     # One break, at one period, with a row for every pole: toward Turkey, away from the
     # others.
     assert points["period"].nunique() == 1 and set(points["pole"]) == set(POLES)
@@ -489,6 +493,6 @@ def test_the_poles_share_one_break(switching):
 
 
 def test_changepoints_say_when_a_series_is_too_short(switching):
-    points, table = changepoints(switching, FOCAL, POLES, freq="quarter", top=0)
-    assert points.empty and table.empty
-    assert points.attrs["status"] == TOO_SHORT and points.attrs["n_periods"] == 8
+    result = find_changepoints(switching, FOCAL, POLES, freq="quarter", top=0)
+    assert result.points.empty and result.drivers.empty
+    assert result.status == TOO_SHORT and result.n_periods == 8

@@ -17,7 +17,7 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-import equipoise.api
+from equipoise.analysis import pipeline
 from equipoise.outputs.cli import EXIT_INTERNAL_ERROR, EXIT_USER_ERROR, app
 from factories import one_event_each, write_store
 
@@ -194,7 +194,7 @@ def test_an_internal_error_is_one_line_that_points_to_debug(store, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("the cells do not add up")
 
-    monkeypatch.setattr(equipoise.api, "_align", broken)
+    monkeypatch.setattr(pipeline, "measure_query", broken)
     result = run(*ALIGN, "--db", str(store))
     assert result.exit_code == EXIT_INTERNAL_ERROR
     line = one_error_line(result)
@@ -210,7 +210,7 @@ def test_a_value_error_inside_the_analysis_is_internal_not_the_users(store, monk
     def broken(*args, **kwargs):
         raise ValueError("cannot reindex on an axis with duplicate labels")
 
-    monkeypatch.setattr(equipoise.api, "_align", broken)
+    monkeypatch.setattr(pipeline, "measure_query", broken)
     result = run(*command, "--db", str(store), *(
         ("--output", str(tmp_path / "r.html")) if command[0] == "report" else ()))
     assert result.exit_code == EXIT_INTERNAL_ERROR, result.output
@@ -227,7 +227,7 @@ def test_debug_lets_the_error_through_with_its_traceback(store, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("the cells do not add up")
 
-    monkeypatch.setattr(equipoise.api, "_align", broken)
+    monkeypatch.setattr(pipeline, "measure_query", broken)
     result = run("--debug", *ALIGN, "--db", str(store))
     assert isinstance(result.exception, RuntimeError)
     assert result.exit_code not in (0, EXIT_USER_ERROR)
@@ -252,7 +252,7 @@ def test_a_reader_that_stops_early_is_no_error(store, monkeypatch):
     def closed(*args, **kwargs):
         raise BrokenPipeError(32, "Broken pipe")
 
-    monkeypatch.setattr(equipoise.api, "_align", closed)
+    monkeypatch.setattr(pipeline, "measure_query", closed)
     result = run(*ALIGN, "--db", str(store))
     assert result.exit_code == 1
     assert "error" not in result.stderr

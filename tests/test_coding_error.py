@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from equipoise.analysis.align import align
+from equipoise.analysis.align import align, measure
 from equipoise.analysis.coding_error import CodingError, sign_stability
 from equipoise.coding.evaluate import evaluate
 from equipoise.errors import InvalidQueryError
@@ -143,7 +143,9 @@ def test_a_coder_blind_to_half_the_conflict_is_corrected_toward_it():
     assert fixed.loc[cell, "score"] < plain.loc[cell, "score"]
     assert fixed.loc[cell, "tilt"] < plain.loc[cell, "tilt"] < 0  # further from Russia
     assert (fixed["tilt_stability"].dropna() > 0.99).all()  # a near-certain error: stable
-    assert fixed.attrs["coding_error"]["3"]["found"] == pytest.approx(0.5, abs=1e-3)
+    corrected = measure(events, "AZE", ["TUR", "RUS"], freq="quarter",
+                        coding_error=lopsided_error())
+    assert corrected.coding_error["3"]["found"] == pytest.approx(0.5, abs=1e-3)
 
 
 def test_the_error_of_a_small_evaluation_widens_the_intervals(report):

@@ -14,17 +14,21 @@ import pandas as pd
 import pytest
 
 import equipoise
-from equipoise.analysis import align as align_stories
+from equipoise.analysis import measure as measure_stories
 from factories import event_row, write_store
 
 POLES = ["USA", "RUS", "CHN"]
 
 
-def align(events, *args, **options):
+def measure(events, *args, **options):
     """Each generated event is a distinct real event (many share a day and a code, which
     would make them one story): counted one by one."""
     options.setdefault("unit", "event")
-    return align_stories(events, *args, **options)
+    return measure_stories(events, *args, **options)
+
+
+def align(events, *args, **options):
+    return measure(events, *args, **options).table
 
 
 def coverage_stream(counts: dict[str, int], coop: float, quarters: int,
@@ -80,9 +84,10 @@ def test_a_poles_pressure_does_not_move_the_lean_by_default():
     df = coverage_stream({"USA": 20, "RUS": 20}, 0.8, quarters=1)
     threats = pd.DataFrame([event_row("RUS", "AZE", 4, dt.date(2000, 1, 20), doc_id=f"t{i}")
                             for i in range(10)])
-    lean = align(pd.concat([df, threats]), "AZE", ["USA", "RUS"], freq="quarter")
+    measured = measure(pd.concat([df, threats]), "AZE", ["USA", "RUS"], freq="quarter")
+    lean = measured.table
     plain = align(df, "AZE", ["USA", "RUS"], freq="quarter")
-    assert lean.attrs["direction"] == "out"
+    assert measured.direction == "out"
     assert lean["tilt"].tolist() == pytest.approx(plain["tilt"].tolist())
     relations = align(pd.concat([df, threats]), "AZE", ["USA", "RUS"], freq="quarter",
                       direction="both").set_index("pole")

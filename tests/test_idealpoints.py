@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from equipoise.analysis.idealpoints import ONE_DIMENSION_WARNING, relative_position
+from equipoise.analysis.idealpoints import ONE_DIMENSION_WARNING, positions, relative_position
 from equipoise.errors import InvalidQueryError
 from equipoise.sources.errors import SourceError
 from equipoise.sources.idealpoints import IDEAL_POINT_COLUMNS, read_ideal_points
@@ -138,14 +138,15 @@ def test_the_change_is_split_between_the_focal_state_and_the_poles(tmp_path):
     lines += [row(2, 365, s, x, "RUS", "Russia") for s, x in ((1, 0.0), (2, 0.2), (4, 0.2))]
     lines += [row(3, 371, s, x, "ARM", "Armenia") for s, x in ((1, 0.25), (2, 0.45), (4, 0.3))]
     points = read_ideal_points(write(tmp_path / "points.csv", lines))
-    table = relative_position(points, "ARM", "RUS", "USA").set_index("session")
+    found = positions(points, "ARM", "RUS", "USA")
+    table = found.table.set_index("session")
     assert table.loc[2, "change_focal"] == pytest.approx(0.25)
     assert table.loc[2, "change_poles"] == pytest.approx(-0.1875)
     assert table.loc[2, "change_focal"] + table.loc[2, "change_poles"] == pytest.approx(
         table.loc[2, "position"] - table.loc[1, "position"]
     )
     assert np.isnan(table.loc[4, "change_focal"]) and np.isnan(table.loc[4, "change_poles"])
-    assert table.attrs["warning"] == ONE_DIMENSION_WARNING
+    assert found.warning == ONE_DIMENSION_WARNING
 
 
 def test_the_bounds_interval_is_the_range_over_the_quantile_box(points):
@@ -179,7 +180,7 @@ def test_the_normal_interval_draws_reproducibly_and_lies_inside_the_bounds(point
     normal = relative_position(points, "ARM", "RUS", "USA", interval="normal", seed=3)
     again = relative_position(points, "ARM", "RUS", "USA", interval="normal", seed=3)
     pd.testing.assert_frame_equal(normal, again)
-    assert normal.attrs["interval"] == "normal"
+    assert positions(points, "ARM", "RUS", "USA", interval="normal", seed=3).interval == "normal"
     assert (normal["position_lo"] < normal["position"]).all()
     assert (normal["position"] < normal["position_hi"]).all()
     assert (normal["position_lo"] > bounds["position_lo"]).all()

@@ -170,7 +170,9 @@ def test_the_python_api_takes_a_query_or_its_fields(store):
     by_fields = equipoise.align("aze", ["tur", "rus"], db=store, start=dt.date(2020, 2, 1),
                                 freq="quarter", ci=0.9, n_boot=50, min_events=1)  # fmt: skip
     pd.testing.assert_frame_equal(by_query, by_fields)
-    assert by_query.attrs["start"] == dt.date(2020, 2, 1) and by_query.attrs["n_boot"] == 50
+    measured = equipoise.api.measure(query, db=store)
+    pd.testing.assert_frame_equal(measured.table, by_fields)
+    assert measured.start == dt.date(2020, 2, 1) and measured.n_boot == 50
     with pytest.raises(TypeError, match="not both"):
         equipoise.align(query, ["TUR"], db=store)
 

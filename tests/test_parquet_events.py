@@ -106,8 +106,9 @@ def test_align_over_parquet_is_align_over_the_store(both, options):
 
 def test_every_table_of_a_report_is_the_same(both):
     db, events = both
-    from_store = api.analyse("AZE", POLES, db=db, freq="quarter", ci=0.9, n_boot=30)
-    from_parquet = api.analyse("AZE", POLES, events=events, freq="quarter", ci=0.9, n_boot=30)
+    from_store = api.analyse("AZE", POLES, db=db, freq="quarter", ci=0.9, n_boot=30).tables()
+    from_parquet = api.analyse("AZE", POLES, events=events, freq="quarter", ci=0.9,
+                               n_boot=30).tables()
     assert from_store.keys() == from_parquet.keys()
     for name, table in from_store.items():
         pd.testing.assert_frame_equal(from_parquet[name], table, obj=name)

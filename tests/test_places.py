@@ -92,8 +92,10 @@ def coded_db(tmp_path_factory) -> Path:
 
 
 def test_places_count_events_by_place_and_quad(located_db: Path) -> None:
+    found = api.locate("AZE", ["TUR", "RUS"], db=located_db, end="2020-12-31")
+    assert (found.events, found.located) == (8, 7)
     table = equipoise.places("AZE", ["TUR", "RUS"], db=located_db, end="2020-12-31")
-    assert table.attrs == {"events": 8, "located": 7}
+    pd.testing.assert_frame_equal(table, found.table)
     got = {row["place"]: row for row in table.to_dict("records")}
     assert list(table["place"]) == ["Baku", "Ankara", "Moscow"]  # most events first
     baku = got["Baku"]
@@ -119,9 +121,9 @@ def test_an_event_counted_for_two_poles_is_one_event_at_its_place() -> None:
 
 
 def test_the_report_has_a_map_when_events_have_coordinates(located_db: Path) -> None:
-    tables = api.analyse("AZE", ["TUR", "RUS"], db=located_db, end="2020-12-31",
-                                   freq="year", changepoints=False)  # fmt: skip
-    html = render_report(tables["aligned"], tables["events"], "AZE", ["TUR", "RUS"])
+    result = api.analyse("AZE", ["TUR", "RUS"], db=located_db, end="2020-12-31",
+                         freq="year", changepoints=False)  # fmt: skip
+    html = render_report(result.alignment, result.events, "AZE", ["TUR", "RUS"])
     section = re.search(r'<section class="card" id="places".*?</section>', html, re.S)
     assert section is not None and 'href="#places"' in html
     circles = re.findall(r'<circle cx="([-\d.]+)" cy="([-\d.]+)" r="([\d.]+)" fill="(#\w+)"',
@@ -138,10 +140,10 @@ def test_the_report_has_a_map_when_events_have_coordinates(located_db: Path) -> 
 
 
 def test_the_report_has_no_map_without_coordinates(coded_db: Path) -> None:
-    tables = api.analyse("AZE", ["TUR"], db=coded_db, freq="year",
-                                   changepoints=False)  # fmt: skip
-    assert len(tables["events"]) == 1
-    html = render_report(tables["aligned"], tables["events"], "AZE", ["TUR"])
+    result = api.analyse("AZE", ["TUR"], db=coded_db, freq="year",
+                         changepoints=False)  # fmt: skip
+    assert len(result.events) == 1
+    html = render_report(result.alignment, result.events, "AZE", ["TUR"])
     assert 'id="places"' not in html and "place-map" not in html
 
 

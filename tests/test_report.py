@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from equipoise.analysis import align, dyad_events, equidistance, verdict
+from equipoise.analysis import dyad_events, equidistance, measure, verdict
 from equipoise.analysis.changepoints import DRIVER_COLUMNS, POINT_COLUMNS, changepoints
 from equipoise.analysis.unvotes import agreement_matrix
 from equipoise.outputs.charts import line_chart_svg
@@ -66,7 +66,7 @@ def events() -> pd.DataFrame:
 @pytest.fixture
 def html(events) -> str:
     # A tiny fixture told in both directions: show every cell, relations both ways.
-    aligned = align(events, FOCAL, POLES, min_events=0, direction="both")
+    aligned = measure(events, FOCAL, POLES, min_events=0, direction="both")
     dyads = dyad_events(events, FOCAL, POLES)
     return render_report(aligned, dyads, FOCAL, POLES, coverage={"documents": 5})
 
@@ -176,7 +176,7 @@ def test_only_http_urls_become_links(html):
 
 
 def test_the_headline_is_the_verdict(events, html):
-    text = verdict(align(events, FOCAL, POLES, min_events=0, direction="both"), focal=FOCAL)
+    text = verdict(measure(events, FOCAL, POLES, min_events=0, direction="both"), focal=FOCAL)
     assert htmlmod.escape(text, quote=False) in html
     assert html.index(htmlmod.escape(text, quote=False)) < html.index('id="chart-tilt"')
     # the headline over it: the pole with the largest tilt over the whole range
@@ -197,7 +197,7 @@ def test_tilt_chart_data_has_one_series_per_pole(html):
 
 
 def test_insufficient_data_are_gaps_and_intervals_are_bands(events):
-    aligned = align(events, FOCAL, POLES, ci=0.9, n_boot=50)  # min_events 3: every cell thin
+    aligned = measure(events, FOCAL, POLES, ci=0.9, n_boot=50)  # min_events 3: every cell thin
     html = render_report(aligned, dyad_events(events, FOCAL, POLES), FOCAL, POLES)
     tilt = report_data(html)["charts"]["tilt"]
     assert all(v is None for s in tilt["series"] for v in s["values"])
@@ -213,11 +213,11 @@ def test_insufficient_data_are_gaps_and_intervals_are_bands(events):
         ]
     )
     # RUS acts only toward AZE: relations in both directions give it a score.
-    aligned = align(many, FOCAL, POLES, ci=0.9, n_boot=100, direction="both")
+    aligned = measure(many, FOCAL, POLES, ci=0.9, n_boot=100, direction="both")
     html = render_report(aligned, dyad_events(many, FOCAL, POLES), FOCAL, POLES)
     data = report_data(html)["charts"]
     turkey = data["tilt"]["series"][0]
-    expected = aligned[aligned["pole"] == "TUR"]
+    expected = aligned.table[aligned.table["pole"] == "TUR"]
     assert turkey["lo"] == pytest.approx(expected["tilt_lo"].tolist())
     assert turkey["hi"] == pytest.approx(expected["tilt_hi"].tolist())
     assert "90% interval" in turkey["titles"][0]
@@ -226,7 +226,7 @@ def test_insufficient_data_are_gaps_and_intervals_are_bands(events):
 
 
 def test_equidistance_is_computed_or_taken_as_given(events):
-    aligned = align(events, FOCAL, POLES, min_events=0)
+    aligned = measure(events, FOCAL, POLES, min_events=0)
     dyads = dyad_events(events, FOCAL, POLES)
     computed = report_data(render_report(aligned, dyads, FOCAL, POLES))["charts"]["equidistance"]
     expected = equidistance(aligned)["equidistance"].tolist()
@@ -238,7 +238,7 @@ def test_equidistance_is_computed_or_taken_as_given(events):
 
 
 def test_one_pole_has_no_tilt_or_equidistance_chart(events):
-    aligned = align(events, FOCAL, ["TUR"], min_events=0)
+    aligned = measure(events, FOCAL, ["TUR"], min_events=0)
     html = render_report(aligned, dyad_events(events, FOCAL, ["TUR"]), FOCAL, ["TUR"])
     charts = report_data(html)["charts"]
     assert charts["tilt"]["yLabel"] == "net cooperation"
@@ -295,7 +295,7 @@ def test_events_are_listed_by_date_with_the_fields_the_filters_use(html):
 
 
 def test_max_events_keeps_the_strongest(events):
-    aligned = align(events, FOCAL, POLES, min_events=0)
+    aligned = measure(events, FOCAL, POLES, min_events=0)
     html = render_report(aligned, dyad_events(events, FOCAL, POLES), FOCAL, POLES, max_events=2)
     rows = report_data(html)["events"]
     assert sorted(r["g"] for r in rows) == [-10.0, 6.4]
@@ -339,7 +339,7 @@ def test_highlights_reach_the_table(events):
         target_text=["Turkey", None, None, None, "Turkey"],
     )
     events.loc[0, "sentence"] = "Azerbaijan thanked Turkey."
-    aligned = align(events, FOCAL, POLES, min_events=0)
+    aligned = measure(events, FOCAL, POLES, min_events=0)
     html = render_report(aligned, dyad_events(events, FOCAL, POLES), FOCAL, POLES)
     rows = report_data(html)["events"]
     assert rows[0]["marks"] == [[0, 10, "s"], [19, 25, "t"]]
@@ -383,7 +383,7 @@ def test_change_points_are_marked_and_listed_with_their_drivers():
     poles = ["TUR", "RUS", "IRN"]
     points, drivers = changepoints(stream, FOCAL, poles, freq="month")
     assert len(points) and len(drivers)
-    aligned = align(stream, FOCAL, poles, freq="month")
+    aligned = measure(stream, FOCAL, poles, freq="month")
     html = render_report(
         aligned, dyad_events(stream, FOCAL, poles), FOCAL, poles, changepoints=(points, drivers)
     )
@@ -435,7 +435,7 @@ def test_change_point_text_is_escaped_and_links_are_checked():
     frame = pd.DataFrame(
         [event("AZE", "TUR", 1, "2020-01-05"), event("AZE", "RUS", 1, "2020-03-05")]
     )
-    aligned = align(frame, FOCAL, POLES, min_events=0)
+    aligned = measure(frame, FOCAL, POLES, min_events=0)
     html = render_report(
         aligned, dyad_events(frame, FOCAL, POLES), FOCAL, POLES, changepoints=(points, drivers)
     )
@@ -449,7 +449,7 @@ def test_change_point_text_is_escaped_and_links_are_checked():
 
 def test_no_change_points_section_unless_given(html, events):
     assert 'id="changes"' not in html
-    aligned = align(events, FOCAL, POLES, min_events=0)
+    aligned = measure(events, FOCAL, POLES, min_events=0)
     empty = pd.DataFrame(columns=POINT_COLUMNS), pd.DataFrame(columns=["pole", "period"])
     html = render_report(
         aligned, dyad_events(events, FOCAL, POLES), FOCAL, POLES, changepoints=empty
@@ -478,7 +478,7 @@ def un_votes() -> pd.DataFrame:
 
 
 def un_report(events) -> str:
-    aligned = align(events, FOCAL, POLES, min_events=0)
+    aligned = measure(events, FOCAL, POLES, min_events=0)
     return render_report(
         aligned, dyad_events(events, FOCAL, POLES), FOCAL, POLES, un_votes=un_votes()
     )
@@ -499,7 +499,7 @@ def test_un_panel_only_when_votes_are_given(html, events):
     assert charts["un-pi"]["series"][0]["values"] == pytest.approx(turkey["pi"].tolist())
     assert "<th class=\"num\">Scott&#39;s pi</th>" in with_votes
     kappa = render_report(
-        align(events, FOCAL, POLES, min_events=0), dyad_events(events, FOCAL, POLES), FOCAL,
+        measure(events, FOCAL, POLES, min_events=0), dyad_events(events, FOCAL, POLES), FOCAL,
         POLES, un_votes=expected, un_measure="kappa",
     )
     charts = report_data(kappa)["charts"]
@@ -509,10 +509,11 @@ def test_un_panel_only_when_votes_are_given(html, events):
     )
     assert "<th class=\"num\">Cohen&#39;s kappa</th>" in kappa
     with pytest.raises(ValueError, match="un_measure"):
-        render_report(align(events, FOCAL, POLES, min_events=0), dyad_events(events, FOCAL, POLES),
-                      FOCAL, POLES, un_votes=expected, un_measure="tau")
+        render_report(measure(events, FOCAL, POLES, min_events=0),
+                      dyad_events(events, FOCAL, POLES), FOCAL, POLES, un_votes=expected,
+                      un_measure="tau")
     empty = render_report(
-        align(events, FOCAL, POLES, min_events=0),
+        measure(events, FOCAL, POLES, min_events=0),
         dyad_events(events, FOCAL, POLES),
         FOCAL,
         POLES,
@@ -544,7 +545,7 @@ def test_per_pole_figures_are_shown(html):
 
 def test_report_without_events_still_renders():
     empty = pd.DataFrame([event("AZE", "ARM", 1, "2020-01-01")])
-    aligned = align(empty, FOCAL, POLES, start=dt.date(2020, 1, 1), end=dt.date(2020, 3, 31))
+    aligned = measure(empty, FOCAL, POLES, start=dt.date(2020, 1, 1), end=dt.date(2020, 3, 31))
     html = render_report(aligned, dyad_events(empty, FOCAL, POLES), FOCAL, POLES)
     assert "No events in this range." in html
     assert "no events were found between AZE and TUR or RUS" in html
@@ -554,7 +555,7 @@ def test_report_without_events_still_renders():
 
 def test_report_with_nothing_at_all():
     frame = pd.DataFrame([event("AZE", "ARM", 1, "2020-01-01")])
-    aligned = align(frame, FOCAL, POLES)  # no range and no dyad events: an empty table
+    aligned = measure(frame, FOCAL, POLES)  # no range and no dyad events: an empty table
     html = render_report(aligned, dyad_events(frame, FOCAL, POLES), FOCAL, POLES)
     assert report_data(html)["charts"] == {}
     assert "No events in this range." in html
@@ -635,23 +636,23 @@ def test_the_tables_download_as_csv_and_json_from_the_page_itself():
     stream = generated_stream()
     poles = ["TUR", "RUS", "IRN"]
     points, drivers = changepoints(stream, FOCAL, poles, freq="month")
-    aligned = align(stream, FOCAL, poles, freq="month")
+    aligned = measure(stream, FOCAL, poles, freq="month")
     balance = equidistance(aligned)
     html = render_report(aligned, dyad_events(stream, FOCAL, poles), FOCAL, poles,
                          equidistance=balance, changepoints=(points, drivers))
     tables = report_data(html)["tables"]
     assert set(tables) == {"alignment", "equidistance", "changepoints"}
     # The same columns and rows as the analysis tables, values as the JSON outputs write them.
-    for name, frame in (("alignment", aligned), ("equidistance", balance),
+    for name, frame in (("alignment", aligned.table), ("equidistance", balance),
                         ("changepoints", points)):
         table = tables[name]
         assert table["columns"] == [str(c) for c in frame.columns]
         assert len(table["rows"]) == len(frame)
         assert all(len(row) == len(frame.columns) for row in table["rows"])
     first = dict(zip(tables["alignment"]["columns"], tables["alignment"]["rows"][0], strict=True))
-    assert first["pole"] == aligned["pole"].iloc[0]
-    assert first["n_events"] == int(aligned["n_events"].iloc[0])
-    assert first["tilt"] == pytest.approx(aligned["tilt"].iloc[0])
+    assert first["pole"] == aligned.table["pole"].iloc[0]
+    assert first["n_events"] == int(aligned.table["n_events"].iloc[0])
+    assert first["tilt"] == pytest.approx(aligned.table["tilt"].iloc[0])
     assert [row[tables["changepoints"]["columns"].index("period")]
             for row in tables["changepoints"]["rows"]] == points["period"].astype(str).tolist()
     # A CSV and a JSON button for each table, and for the events the filters keep.

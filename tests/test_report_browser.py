@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 
 from browser_checks import OVERFLOW_JS, low_contrast
-from equipoise.analysis import align, dyad_events
+from equipoise.analysis import dyad_events, measure
 from equipoise.analysis.changepoints import changepoints
 from equipoise.outputs.report import render_report, write_report
 
@@ -145,7 +145,7 @@ def judgements(events: pd.DataFrame) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def report_file(tmp_path_factory) -> Path:
     events = news()
-    aligned = align(events, FOCAL, POLES, freq="month", ci=0.9, n_boot=200)
+    aligned = measure(events, FOCAL, POLES, freq="month", ci=0.9, n_boot=200)
     html = render_report(
         aligned,
         dyad_events(events, FOCAL, POLES),

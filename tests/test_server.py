@@ -24,8 +24,8 @@ import pandas as pd
 import pytest
 
 import equipoise
-from equipoise.analysis.align import align as align_events
 from equipoise.analysis.align import equidistance, verdict
+from equipoise.analysis.align import measure as measure_events
 from equipoise.records import Document, Event
 from equipoise.store import Store, StoreError
 from factories import record_event
@@ -185,8 +185,9 @@ def test_align_gives_the_numbers_of_the_python_api(client, db_path):
     response = client.get("/api/align", params={"focal": FOCAL, "poles": ",".join(POLES)})
     assert response.status_code == 200 and response.headers["content-type"] == "application/json"
     body = response.json()
-    expected = equipoise.align(FOCAL, POLES, db=db_path)
-    _assert_frame_equals_records(expected, body["records"])
+    expected = equipoise.api.measure(FOCAL, POLES, db=db_path)
+    _assert_frame_equals_records(expected.table, body["records"])
+    _assert_frame_equals_records(equipoise.align(FOCAL, POLES, db=db_path), body["records"])
     _assert_frame_equals_records(equidistance(expected), body["equidistance"])
     assert body["verdict"] == verdict(expected, focal=FOCAL)
     assert body["options"]["freq"] == "month" and body["options"]["start"] == "2020-01-04"
@@ -203,12 +204,12 @@ def test_align_with_options_matches_the_analysis(client, db_path):
     poles = ["TUR", "RUS", "IRN", "NATO"]
     with Store(db_path, read_only=True) as store:
         frame = store.events_frame()
-    expected = align_events(
+    expected = measure_events(
         frame, "AZE", poles, start=dt.date(2020, 3, 1), end=dt.date(2021, 2, 28), freq="quarter",
         weight="goldstein", direction="out", ci=0.9, min_events=2, smoothing=1.0,
     )  # fmt: skip
     assert body["poles"] == poles
-    _assert_frame_equals_records(expected, body["records"])
+    _assert_frame_equals_records(expected.table, body["records"])
     _assert_frame_equals_records(equidistance(expected), body["equidistance"])
     assert "tilt_lo" in body["records"][0] and "equidistance_lo" in body["equidistance"][0]
     # Turkey is a NATO member: the NATO pole holds exactly Turkey's events.
@@ -404,7 +405,7 @@ def test_an_unexpected_error_is_json_without_a_trace(db_path, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(server, "equidistance", broken)
+    monkeypatch.setattr(equipoise.api, "analyse", broken)
     with _test_client(server.create_app(db_path), raise_server_exceptions=False) as app_client:
         response = app_client.get("/api/align", params={"focal": "AZE", "poles": "TUR,RUS"})
     assert response.status_code == 500
@@ -424,7 +425,7 @@ def test_an_internal_value_error_is_a_500_with_an_id_the_log_repeats(db_path, mo
     def broken(*args, **kwargs):
         raise ValueError("cannot reindex on an axis with duplicate labels")
 
-    monkeypatch.setattr(equipoise.api, "align", broken)
+    monkeypatch.setattr(equipoise.api, "analyse", broken)
     with caplog.at_level("ERROR", logger="equipoise.server"), \
             _test_client(server.create_app(db_path), raise_server_exceptions=False) as app_client:
         response = app_client.get("/api/align", params={"focal": "AZE", "poles": "TUR,RUS"})
@@ -465,7 +466,7 @@ def test_errors_about_the_request_stay_422(db_path, monkeypatch, error, words):
             raise InvalidQueryError("n_boot must be a positive integer, got 0")
         raise BadInputError("no roll call", "votes.csv", 7)
 
-    monkeypatch.setattr(equipoise.api, "align", refused)
+    monkeypatch.setattr(equipoise.api, "analyse", refused)
     with _test_client(server.create_app(db_path), raise_server_exceptions=False) as app_client:
         response = app_client.get("/api/align", params={"focal": "AZE", "poles": "TUR,RUS"})
     assert response.status_code == 422, response.text

@@ -57,7 +57,6 @@ def test_agreement_on_one_issue_counts_its_roll_calls_only():
     assert every["n_votes"].tolist() == [4] and every["agree_share"].tolist() == [0.5]
     rights = on_issues(votes(), issues(), ["hr"])
     assert sorted(set(rights["rcid"])) == [1, 2, 3]
-    assert rights.attrs["un_issues"] == ["hr"]
     assert agreement(rights, "AZE", "RUS")["agree_share"].tolist() == [pytest.approx(2 / 3)]
     assert agreement(rights, "AZE", "TUR")["agree_share"].tolist() == [pytest.approx(1 / 3)]
     # several issues: a roll call about any of them
@@ -152,7 +151,6 @@ def test_api_reads_votes_on_chosen_issues(tmp_path):
     rights = api.un_agreement(api.un_votes(path, issues=["hr"], issue_table=table), "AZE",
                               ["RUS", "NATO"])
     assert rights["agree_share"].tolist() == [pytest.approx(2 / 3)]
-    assert rights.attrs["un_issues"] == ["hr"]
     with pytest.raises(BadInputError, match="un_roll_call_issues"):
         api.un_votes(path, issues="hr")
     with pytest.raises(InvalidQueryError):

@@ -11,6 +11,13 @@ A :class:`equipoise.Query` holds one question, checked once, for any of them::
     query = equipoise.Query("AZE", ["TUR", "RUS"], start="2020-01-01", freq="quarter")
     table = equipoise.align(query, db="baku.duckdb")
 
+:func:`equipoise.analyse` answers it whole, from one read: an
+:class:`~equipoise.analysis.result.Analysis` with the table and the options and notes it
+was measured with, equidistance, summary, verdict, events and change points::
+
+    result = equipoise.analyse(query, db="baku.duckdb")
+    result.alignment.implausible_dates, result.verdict, result.changepoints.points
+
 Names load on first use, so ``import equipoise`` stays fast and does not load spaCy.
 """
 
@@ -20,6 +27,8 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "align": "equipoise.api",
+    "analyse": "equipoise.api",
+    "measure": "equipoise.api",
     "changepoints": "equipoise.api",
     "load_events": "equipoise.api",
     "places": "equipoise.api",

@@ -1,4 +1,5 @@
-"""The Python API: the same operations as the command line, returning pandas DataFrames.
+"""The Python API: the same operations as the command line, returning pandas DataFrames
+(and, for a whole analysis, an :class:`~equipoise.analysis.result.Analysis`).
 
 >>> import equipoise
 >>> table = equipoise.align("AZE", ["TUR", "RUS", "IRN"], db="equipoise.duckdb")
@@ -18,12 +19,11 @@ from typing import Any
 
 import pandas as pd
 
-from equipoise.analysis import align as _align
-from equipoise.analysis import dyad_events
-from equipoise.analysis.changepoints import changepoints as _changepoints
+from equipoise.analysis import dyad_events, pipeline
 from equipoise.analysis.coding_error import CodingError
-from equipoise.analysis.limits import plausible
+from equipoise.analysis.places import Places
 from equipoise.analysis.query import Query
+from equipoise.analysis.result import Alignment, Analysis, ChangePoints
 from equipoise.analysis.stories import mark_stories
 from equipoise.errors import BadInputError, InvalidQueryError
 from equipoise.reference.memberships import default_memberships
@@ -72,7 +72,7 @@ def _read(query: Query, db, documents: bool = False, volumes: bool = False,
         # report a pole without events.
         query.check_codes(present=store.has_actor)
         # Series leave background events out unless asked; with documents, every event
-        # comes back, marked, for event listings (see _series).
+        # comes back, marked, for event listings (see pipeline.counted).
         frame = store.dyad_frame(
             query.focal, list(query.poles), start=query.start, end=query.end,
             columns=None if documents else DYAD_COLUMNS, documents=documents,
@@ -92,15 +92,6 @@ def _dyads(query: Query, db, documents: bool = False, events=None) -> pd.DataFra
     return _read(query, db, documents, events=events)[0]
 
 
-def _without_volume(aligned: pd.DataFrame, query: Query) -> pd.DataFrame:
-    """Empty ``volume`` and ``salience`` unless the query read the store's volumes: the
-    dyad rows alone hold only the focal state's share of each pole's news."""
-    if not query.salience and len(aligned) and "volume" in aligned.columns:
-        aligned["volume"] = pd.array([pd.NA] * len(aligned), dtype="Int64")
-        aligned["salience"] = float("nan")
-    return aligned
-
-
 def _background(frame: pd.DataFrame) -> pd.Series:
     """Events dated only to a year before their document's year: history recalled."""
     if frame.empty or "published" not in frame.columns:
@@ -108,13 +99,6 @@ def _background(frame: pd.DataFrame) -> pd.Series:
     published = pd.to_datetime(frame["published"], errors="coerce").dt.year
     happened = pd.to_datetime(frame["event_date"], errors="coerce").dt.year
     return ((frame["date_precision"] == "year") & (published > happened)).fillna(False)
-
-
-def _series(frame: pd.DataFrame, query: Query) -> pd.DataFrame:
-    """The events a series counts: background events only when the query asks."""
-    if query.include_background or "background" not in frame.columns:
-        return frame
-    return frame[~frame["background"].to_numpy(dtype=bool)]
 
 
 def _query(focal: str | Query, poles, start, end, freq, **options) -> Query:
@@ -144,7 +128,8 @@ def load_events(
     # No grid of periods is computed: the coarsest period keeps its size bound aside.
     query = _query(focal, poles, start, end, "year")
     frame = _dyads(query, db, documents=True, events=events)
-    found = _in_window(dyad_events(frame, query.focal, query.poles), query.start, query.end)
+    found = pipeline.in_window(dyad_events(frame, query.focal, query.poles), query.start,
+                               query.end)
     return mark_stories(found)
 
 
@@ -161,19 +146,24 @@ def places(
     place with coordinates, its name, its events and their counts by quad class
     (:func:`equipoise.analysis.places.places`); empty when no event has coordinates.
 
-    The events are those of :func:`load_events`; ``attrs`` holds their number
-    (``events``) and how many have coordinates (``located``)."""
-    from equipoise.analysis.places import places as _places
-
-    return _places(load_events(focal, poles, db=db, start=start, end=end, events=events))
+    The events are those of :func:`load_events`; :func:`locate` also counts them."""
+    return locate(focal, poles, db=db, start=start, end=end, events=events).table
 
 
-def _in_window(events: pd.DataFrame, start, end) -> pd.DataFrame:
-    """The events an open window takes in, as :func:`align` counts them (implausible
-    dates left out on a side not given)."""
-    if (start is not None and end is not None) or events.empty:
-        return events
-    return events[plausible(events["event_date"], start, end)].reset_index(drop=True)
+def locate(
+    focal: str | Query,
+    poles: Sequence[str] | str | None = None,
+    db: str | Path | None = None,
+    start: dt.date | str | None = None,
+    end: dt.date | str | None = None,
+    *,
+    events: str | Path | None = None,
+) -> Places:
+    """:func:`places` with the number of events (``events``) and of those with
+    coordinates (``located``): a :class:`~equipoise.analysis.places.Places`."""
+    from equipoise.analysis.places import locate as _locate
+
+    return _locate(load_events(focal, poles, db=db, start=start, end=end, events=events))
 
 
 def align(
@@ -248,10 +238,34 @@ def align(
                    smoothing=smoothing, ci=ci, n_boot=n_boot, min_events=min_events,
                    random_state=random_state, overlap=overlap,
                    include_background=include_background, salience=salience)  # fmt: skip
+    return _measure(query, db, coding_error, events).table
+
+
+def measure(
+    focal: str | Query,
+    poles: Sequence[str] | str | None = None,
+    db: str | Path | None = None,
+    start: dt.date | str | None = None,
+    end: dt.date | str | None = None,
+    freq: str = "month",
+    *,
+    coding_error: str | Path | CodingError | None = None,
+    events: str | Path | None = None,
+    **align_options: Any,
+) -> Alignment:
+    """:func:`align`'s table with what it was measured with: an
+    :class:`~equipoise.analysis.result.Alignment` holding the options, the events left
+    out for implausible dates, the poles inside other poles and (with ``ci``) the
+    bootstrap replicates. ``align_options`` are those of :func:`align`."""
+    query = _query(focal, poles, start, end, freq, **align_options)
+    return _measure(query, db, coding_error, events)
+
+
+def _measure(query: Query, db, coding_error: str | Path | CodingError | None,
+             events) -> Alignment:
     error = read_coding_error(coding_error) if coding_error is not None else None
     frame, volumes = _read(query, db, volumes=query.salience, events=events)
-    return _without_volume(_align(frame, query.focal, list(query.poles), volumes=volumes,
-                                  coding_error=error, **query.align_options()), query)
+    return pipeline.alignment(frame, query, volumes=volumes, coding_error=error)
 
 
 def read_coding_error(source: str | Path | CodingError) -> CodingError:
@@ -287,16 +301,29 @@ def changepoints(
     ``align_options`` are those of :func:`align` (``weight``, ``direction``, ``min_events``...);
     ``focal`` may be a :class:`~equipoise.analysis.query.Query` (its ``top`` is used).
     """
+    found = find_changepoints(focal, poles, db, start, end, freq, top=top, events=events,
+                              **align_options)
+    return found.points, found.drivers
+
+
+def find_changepoints(
+    focal: str | Query,
+    poles: Sequence[str] | str | None = None,
+    db: str | Path | None = None,
+    start: dt.date | str | None = None,
+    end: dt.date | str | None = None,
+    freq: str = "month",
+    *,
+    top: int = 5,
+    events: str | Path | None = None,
+    **align_options,
+) -> ChangePoints:
+    """The change points of :func:`changepoints` as a
+    :class:`~equipoise.analysis.result.ChangePoints`: the two tables, and whether the
+    series were long enough to test (``status``), with the test's ``p_value``."""
     query = _query(focal, poles, start, end, freq, top=top, **align_options)
     frame = _dyads(query, db, documents=True, events=events)
-    return _changes(_series(frame, query), query)
-
-
-def _changes(frame: pd.DataFrame, query: Query) -> tuple[pd.DataFrame, pd.DataFrame]:
-    options = query.align_options(intervals=False)
-    freq = options.pop("freq")
-    return _changepoints(frame, query.focal, list(query.poles), freq=freq,
-                         align_kwargs=options, top=query.top)
+    return pipeline.find_changepoints(frame, query)
 
 
 def analyse(
@@ -309,33 +336,33 @@ def analyse(
     *,
     changepoints: bool = True,
     votes: pd.DataFrame | None = None,
+    un_issues: Sequence[str] = (),
     events: str | Path | None = None,
+    coding_error: str | Path | CodingError | None = None,
+    listing: bool = True,
     **align_options,
-) -> dict[str, pd.DataFrame]:
-    """Every table of a report from one read of the store: ``aligned``, ``equidistance``,
-    ``events`` (the dyad events with sentences), ``changepoints`` and ``drivers`` (when
-    asked), and ``un_votes`` (agreement, when ``votes`` from :func:`un_votes` are given).
+) -> Analysis:
+    """Everything a report shows, from one read of the store: an
+    :class:`~equipoise.analysis.result.Analysis` with the alignment, equidistance,
+    summary and verdict, the dyad events with their sentences (``listing``), the change
+    points and their drivers (when asked) and UN agreement (when ``votes`` from
+    :func:`un_votes` are given; ``un_issues`` the issue codes they were chosen by).
 
     ``align_options`` are those of :func:`align`; ``focal`` may be a
     :class:`~equipoise.analysis.query.Query` (its ``changepoints`` says whether to find
     change points).
     """
-    from equipoise.analysis import equidistance
-
     query = _query(focal, poles, start, end, freq, changepoints=changepoints, **align_options)
-    frame, volumes = _read(query, db, documents=True, volumes=query.salience, events=events)
-    poles = list(query.poles)
-    counted = _series(frame, query)
-    aligned = _without_volume(_align(counted, query.focal, poles, volumes=volumes,
-                                     **query.align_options()), query)
-    tables = {"aligned": aligned, "equidistance": equidistance(aligned),
-              "events": _in_window(dyad_events(frame, query.focal, poles), query.start,
-                                   query.end)}
-    if query.changepoints:
-        tables["changepoints"], tables["drivers"] = _changes(counted, query)
+    error = read_coding_error(coding_error) if coding_error is not None else None
+    # Documents are read for the listing and for the drivers of change points.
+    documents = listing or query.changepoints
+    frame, volumes = _read(query, db, documents=documents, volumes=query.salience,
+                           events=events)
+    agreement = None
     if votes is not None:
-        tables["un_votes"] = un_agreement(votes, query.focal, poles)
-    return tables
+        agreement = un_agreement(votes, query.focal, list(query.poles))
+    return pipeline.analyse(frame, query, volumes=volumes, coding_error=error,
+                            listing=listing, un_votes=agreement, un_issues=un_issues)
 
 
 def un_votes(
@@ -406,10 +433,7 @@ def un_agreement(
     from equipoise.analysis.unvotes import agreement_matrix
 
     states = [p for p in poles if p.upper() not in _bloc_codes()]
-    table = agreement_matrix(votes, focal, states, by=by)
-    if votes.attrs.get("un_issues"):
-        table.attrs["un_issues"] = list(votes.attrs["un_issues"])
-    return table
+    return agreement_matrix(votes, focal, states, by=by)
 
 
 def un_ideal_points(path: str | Path) -> pd.DataFrame:
@@ -461,7 +485,7 @@ def span(
     from equipoise.analysis.span import densest_span, sensible_freq
 
     query = _query(focal, poles, None, None, "year")
-    frame = _in_window(_dyads(query, db, events=events), None, None)
+    frame = pipeline.in_window(_dyads(query, db, events=events), None, None)
     window = densest_span(frame["event_date"], share) if len(frame) else None
     if window is None:
         return {"start": None, "end": None, "freq": "month", "n_events": 0}

@@ -96,8 +96,10 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -113,6 +115,7 @@ from equipoise.analysis.query import (
     Query,
     actor_code,
 )
+from equipoise.analysis.result import Alignment, Replicates, Summary, as_alignment
 from equipoise.analysis.scoring import shrunk_scores
 from equipoise.analysis.stories import find_stories
 from equipoise.errors import InvalidQueryError
@@ -131,8 +134,14 @@ __all__ = [
     "DIRECTIONS",
     "WEIGHTS",
     "align",
+    "DyadMatch",
+    "cell_metrics",
     "dyad_events",
     "equidistance",
+    "event_values",
+    "measure",
+    "measure_query",
+    "summarise",
     "summary",
     "verdict",
 ]
@@ -141,7 +150,7 @@ WEIGHTS: tuple[str, ...] = ("count", "goldstein", "plover", "mentions", "sources
 # Weights that count an event as many times as the dataset saw it (GDELT's NumMentions,
 # NumSources), with the value of "count"; an event without the figure counts once. A story
 # weighs the sum over its reports, so "reports" (no column: 1 a report) counts its reports.
-_MULTIPLIED = {"mentions": "num_mentions", "sources": "num_sources", "reports": "n_reports"}
+MULTIPLIED = {"mentions": "num_mentions", "sources": "num_sources", "reports": "n_reports"}
 UNITS: tuple[str, ...] = ("story", "event")
 DIRECTIONS: tuple[str, ...] = ("out", "in", "both")
 STATUS_OK = "ok"
@@ -291,6 +300,24 @@ def _tilts(scores: np.ndarray, ok: np.ndarray) -> np.ndarray:
     return np.where(ok & (m >= 2), values - others, np.nan)
 
 
+def cell_metrics(n: np.ndarray, balance: np.ndarray, n_scored: np.ndarray,
+                 score_sum: np.ndarray, k: float, min_events: int
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``net_coop``, ``score`` and ``tilt`` of cells shaped (period, pole) from their sums:
+    stories ``n``, cooperation minus conflict ``balance``, scored stories ``n_scored`` and
+    their values ``score_sum``, as the :func:`measure` table has them. Change points
+    recompute cells with a story left out through this, so the formulas are the table's."""
+    net = shrunk_scores(balance, n, k)
+    score = shrunk_scores(score_sum, n_scored, k)
+    return _masked(net, score, n >= min_events, n_scored >= min_events)
+
+
+def _masked(net: np.ndarray, score: np.ndarray, net_ok: np.ndarray,
+            ok: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Net cooperation, score and tilt of (period, pole) cells, NaN where too thin."""
+    return np.where(net_ok, net, np.nan), np.where(ok, score, np.nan), _tilts(score, ok)
+
+
 def _interval(replicates: np.ndarray, valid: np.ndarray, ci: float) -> tuple[np.ndarray, ...]:
     """Percentile interval of each row of ``replicates`` (rows, B); NaN where not valid."""
     lo = np.full(replicates.shape[0], np.nan)
@@ -354,7 +381,7 @@ def _plover_values(events: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
 def _event_weights(events: pd.DataFrame, rows: np.ndarray, weight: str) -> np.ndarray:
     """How many times each dyad event counts under ``weight``: its NumMentions or
     NumSources for ``mentions``/``sources`` (1 where it has none, or fewer than one), else 1."""
-    column = _MULTIPLIED.get(weight)
+    column = MULTIPLIED.get(weight)
     if column is None or column not in events.columns:
         return np.ones(rows.size)
     found = pd.to_numeric(events[column].iloc[rows], errors="coerce").to_numpy(dtype=float)
@@ -368,11 +395,12 @@ def _map_distinct(values: pd.Series, mapping) -> np.ndarray:
     return table[codes].astype(float)
 
 
-def _event_values(
+def event_values(
     events: pd.DataFrame, rows: np.ndarray, weight: str, quad: np.ndarray
 ) -> np.ndarray:
-    """Each dyad event's value in [-1, 1] under ``weight``; NaN when it has none."""
-    if weight == "count" or weight in _MULTIPLIED:
+    """The value in [-1, 1] under ``weight`` of each event ``events.iloc[rows]`` (``quad``
+    its quad class); NaN when it has none. Change point drivers score events by this."""
+    if weight == "count" or weight in MULTIPLIED:
         return np.select([np.isin(quad, (1, 2)), np.isin(quad, (3, 4))], [1.0, -1.0], np.nan)
     if weight == "goldstein":
         raw = events["goldstein"].iloc[rows]
@@ -450,6 +478,37 @@ def _sides(events: pd.DataFrame, days: np.ndarray,
     blocs = _bloc_codes(memberships)
     return (_Side(events, "source", days, memberships, blocs),
             _Side(events, "target", days, memberships, blocs))
+
+
+class DyadMatch:
+    """The rows of ``events`` matched to actor codes, once for every reader of them.
+
+    A table, its change points and its event listing all read the dyads of one frame:
+    each actor (a state, or a bloc by its members on each date) is matched once here,
+    and each set of dyads (focal actor, poles, poles kept apart) is indexed once.
+    """
+
+    def __init__(self, events: pd.DataFrame, memberships: pd.DataFrame | None = None) -> None:
+        _require_actors(events)
+        self.events = events
+        self.memberships = memberships
+        if "event_date" in events.columns:
+            self.days = day_numbers(events["event_date"])
+        else:
+            self.days = np.full(len(events), NO_DAY, dtype=np.int64)
+        self.sides = _sides(events, self.days, memberships)
+        self._indexed: dict[tuple, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+
+    def index(self, focal: str, poles: Sequence[str],
+              apart: frozenset[tuple[str, str]] = frozenset()
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Row positions, pole numbers and direction codes of the dyad events (see
+        :func:`_dyad_index`)."""
+        key = (focal, tuple(poles), apart)
+        if key not in self._indexed:
+            self._indexed[key] = _dyad_index(self.events, focal, list(poles), self.days,
+                                             self.memberships, apart, self.sides)
+        return self._indexed[key]
 
 
 def _dyad_index(
@@ -538,6 +597,7 @@ def dyad_events(
     poles: Sequence[str],
     *,
     memberships: pd.DataFrame | None = None,
+    match: DyadMatch | None = None,
 ) -> pd.DataFrame:
     """Events between ``focal`` and each pole, in either direction.
 
@@ -547,16 +607,17 @@ def dyad_events(
     blocs; a bloc stands for itself and for the states that were its members on
     the event date (``memberships`` defaults to the bundled table, see
     :func:`equipoise.reference.memberships.load_memberships`). An event that matches
-    several poles appears once per pole. Rows are sorted by event date.
+    several poles appears once per pole. Rows are sorted by event date. ``match`` holds
+    the rows already matched by another reader of ``events`` (:class:`DyadMatch`).
     """
     query = Query.build(focal, poles)
     focal, poles = query.focal, list(query.poles)
-    _require_actors(events)
-    if "event_date" in events.columns:
-        days = day_numbers(events["event_date"])
-    else:
-        days = np.full(len(events), NO_DAY, dtype=np.int64)
-    rows, pole, direction = _dyad_index(events, focal, poles, days, memberships)
+    if match is None:
+        match = DyadMatch(events, memberships)
+    elif match.events is not events:
+        raise ValueError("the dyads were matched in other events")
+    days = match.days
+    rows, pole, direction = match.index(focal, poles)
 
     columns = [*events.columns, "pole", "direction"]
     if not rows.size:
@@ -574,42 +635,6 @@ def dyad_events(
 
 
 # --------------------------------------------------------------------------- bootstrap
-
-
-class _Replicates:
-    """Bootstrap replicates of ``score`` per (period, pole), kept in ``attrs["bootstrap"]``.
-
-    :func:`equidistance` reads them to put intervals on the index. The arrays are
-    read-only and shared, not copied, when pandas copies ``attrs``.
-    """
-
-    __slots__ = ("ci", "index", "jackknife", "means", "scores")
-
-    def __init__(self, periods: np.ndarray, poles: np.ndarray, scores: np.ndarray, ci: float,
-                 means: np.ndarray | None = None, jackknife: np.ndarray | None = None):
-        self.index = pd.MultiIndex.from_arrays([periods, poles], names=["period", "pole"])
-        self.scores = scores
-        self.scores.setflags(write=False)
-        self.ci = float(ci)
-        # Replicates of each cell's mean event value (cells, B), and its values with
-        # one group of documents left out (cells, G), for the corrected equidistance.
-        self.means = means
-        self.jackknife = jackknife
-
-    def __deepcopy__(self, memo) -> _Replicates:
-        return self
-
-    def __copy__(self) -> _Replicates:
-        return self
-
-    def __eq__(self, other: object) -> bool:
-        return self is other
-
-    __hash__ = object.__hash__
-
-    def __repr__(self) -> str:
-        rows, n_boot = self.scores.shape
-        return f"<{n_boot} bootstrap replicates of {rows} scores, {self.ci:.0%} intervals>"
 
 
 def _document_units(events: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
@@ -781,7 +806,16 @@ def _corrected_replicates(counts: np.ndarray, error: CodingError, grid: tuple[in
     return out
 
 
-def align(
+def align(events: pd.DataFrame, focal: str, poles: Sequence[str], *args: Any,
+          **kwargs: Any) -> pd.DataFrame:
+    """The table of :func:`measure`: one row per (period, pole), with the same arguments.
+
+    The options, the notes on what was left out and the bootstrap replicates behind the
+    intervals are in :func:`measure`'s :class:`~equipoise.analysis.result.Alignment`."""
+    return measure(events, focal, poles, *args, **kwargs).table
+
+
+def measure(
     events: pd.DataFrame,
     focal: str,
     poles: Sequence[str],
@@ -801,8 +835,9 @@ def align(
     volumes: pd.DataFrame | None = None,
     unit: str = "story",
     coding_error: CodingError | None = None,
-) -> pd.DataFrame:
-    """One row per (period, pole) for every period from ``start`` to ``end``.
+) -> Alignment:
+    """One row per (period, pole) for every period from ``start`` to ``end``, and how
+    they were measured.
 
     ``focal`` and ``poles`` are state or bloc codes (a bloc stands for itself and its
     member states on each event date; ``memberships`` defaults to the bundled table).
@@ -825,11 +860,11 @@ def align(
     ``ci`` the intervals ``net_coop_lo``/``_hi``,
     ``score_lo``/``_hi``, ``tilt_lo``/``_hi``, and ``status``. Periods without
     events appear with zero counts. The range defaults to the first and last dyad
-    event date among those from 1800-01-01 to one year after today; ``attrs["implausible_dates"]``
-    counts the dyad events an open side left out for their dates (see
-    :mod:`equipoise.analysis.limits`). ``attrs`` records the options; with ``ci`` also
-    the score replicates that :func:`equidistance` uses. Definitions: module docstring
-    and ``docs/methodology.md``.
+    event date among those from 1800-01-01 to one year after today; the result's
+    ``implausible_dates`` counts the dyad events an open side left out for their dates
+    (see :mod:`equipoise.analysis.limits`). The result records the options; with ``ci``
+    also the score replicates that :func:`equidistance` uses. Definitions: module
+    docstring and ``docs/methodology.md``.
 
     With ``coding_error`` (:class:`~equipoise.analysis.coding_error.CodingError`, the
     coder's measured error; weight ``count`` only), each cell's quad counts are replaced
@@ -843,14 +878,41 @@ def align(
     counting when periods x poles, or periods x poles x ``n_boot`` with ``ci``, is over
     the bounds of :mod:`equipoise.analysis.limits`.
     """
+    # The one check of every option (a Generator seed is no option of a Query).
+    rng = random_state if isinstance(random_state, np.random.Generator) else None
+    query = Query.build(focal, poles, start, end, freq, weight=weight, direction=direction,
+                        smoothing=smoothing, min_events=min_events, ci=ci, n_boot=n_boot,
+                        overlap=overlap, random_state=None if rng is not None else random_state)
+    return measure_query(events, query, memberships=memberships, volumes=volumes, unit=unit,
+                         coding_error=coding_error, rng=rng)
+
+
+def measure_query(
+    events: pd.DataFrame,
+    query: Query,
+    *,
+    memberships: pd.DataFrame | None = None,
+    volumes: pd.DataFrame | None = None,
+    unit: str = "story",
+    coding_error: CodingError | None = None,
+    rng: np.random.Generator | None = None,
+    match: DyadMatch | None = None,
+    counted: np.ndarray | None = None,
+) -> Alignment:
+    """:func:`measure` of a :class:`~equipoise.analysis.query.Query` already checked: its
+    window, frequency and options, seeded by its ``random_state`` (or drawing from
+    ``rng``).
+
+    ``match`` holds ``events`` matched to the focal actor and the poles by another
+    reader of the same rows (:class:`DyadMatch`), so they are not matched again;
+    ``counted`` (a mask of the rows of ``events``) keeps the rows this table counts.
+    """
+    weight, direction = query.weight, query.direction
+    random_state = rng if rng is not None else query.random_state
     if coding_error is not None and weight != "count":
         raise InvalidQueryError(
             f"a correction for coding error works on counts of events: use weight 'count', "
             f"not {weight!r}")
-    # The one check of every option (a Generator seed is no option of a Query).
-    query = Query.build(focal, poles, start, end, freq, weight=weight, direction=direction,
-                  smoothing=smoothing, min_events=min_events, ci=ci, n_boot=n_boot,
-                  overlap=overlap)
     code = freq_code(query.freq)
     k = query.smoothing
     focal, poles = query.focal, list(query.poles)
@@ -863,13 +925,19 @@ def align(
     if unit not in UNITS:
         raise InvalidQueryError(f"unit: unknown unit {unit!r}: use one of {', '.join(UNITS)}")
 
-    all_days = day_numbers(events["event_date"])
+    if match is None:
+        match = DyadMatch(events, memberships)
+    elif match.events is not events:
+        raise ValueError("the dyads were matched in other events")
+    all_days, sides = match.days, match.sides
     # A pole that is a member of another (TUR and NATO) counts for both unless asked.
     overlaps = pole_overlaps(poles, lo if lo is not None else EARLIEST,
                              hi if hi is not None else latest(), table=memberships)
     apart = frozenset(overlaps) if query.overlap == "exclude" else frozenset()
-    sides = _sides(events, all_days, memberships)
-    rows, pole, heading = _dyad_index(events, focal, poles, all_days, memberships, apart, sides)
+    rows, pole, heading = match.index(focal, poles, apart)
+    if counted is not None:
+        kept = counted[rows]
+        rows, pole, heading = rows[kept], pole[kept], heading[kept]
     days = all_days[rows]
     # Mentions or sources of every report, before a story keeps only its lead report.
     times = _event_weights(events, rows, weight)
@@ -877,7 +945,7 @@ def align(
     resampled: np.ndarray | None = None
     if unit == "story":  # the reports of one event count once (equipoise.analysis.stories)
         found = find_stories(events, rows, pole, days)
-        if weight in _MULTIPLIED:  # a story weighs what its reports weigh together
+        if weight in MULTIPLIED:  # a story weighs what its reports weigh together
             times = np.bincount(found.story, weights=times, minlength=found.count)[found.story]
         lead = found.lead
         rows, pole, heading, days, times = rows[lead], pole[lead], heading[lead], days[lead], \
@@ -900,35 +968,35 @@ def align(
         lo = pd.Timestamp(days.min().astype("datetime64[D]")) if days.size else hi
     if hi is None:
         hi = pd.Timestamp(days.max().astype("datetime64[D]")) if days.size else lo
-    attrs = {
-        "focal": focal,
-        "poles": list(poles),
-        "freq": freq,
-        "weight": weight,
-        "direction": direction,
-        "smoothing": k,
-        "min_events": int(min_events),
-        "ci": float(ci) if ci is not None else None,
-        "n_boot": int(n_boot) if ci is not None else None,
-        "random_state": random_state if isinstance(random_state, int) else None,
-        "start": lo.date() if lo is not None else None,
-        "end": hi.date() if hi is not None else None,
+    measured = Alignment(
+        pd.DataFrame(),
+        focal=focal,
+        poles=tuple(poles),
+        freq=query.freq,
+        weight=query.weight,
+        direction=query.direction,
+        smoothing=k,
+        min_events=int(min_events),
+        ci=float(ci) if ci is not None else None,
+        n_boot=int(n_boot) if ci is not None else None,
+        random_state=random_state if isinstance(random_state, int) else None,
+        start=lo.date() if lo is not None else None,
+        end=hi.date() if hi is not None else None,
         # Dyad events left out because their dates are implausible and the window open.
-        "implausible_dates": int(np.unique(all_rows[outside]).size),
-        "overlaps": [list(pair) for pair in overlaps],
-        "overlap": query.overlap,
-        "unit": unit,
-        "coding_error": coding_error.summary() if coding_error is not None else None,
-    }
+        implausible_dates=int(np.unique(all_rows[outside]).size),
+        overlaps=tuple((member, bloc) for member, bloc in overlaps),
+        overlap=query.overlap,
+        unit=unit,
+        coding_error=coding_error.summary() if coding_error is not None else None,
+    )
     if lo is None or hi is None:  # no events and no range given: both are None
         empty = pd.DataFrame({c: pd.Series(dtype=object)
                               for c in _columns(ci, coding_error is not None)})
-        empty.attrs.update(attrs)
-        return empty
+        return measured.with_table(empty)
 
-    n_periods = count_periods(lo, hi, freq)
+    n_periods = count_periods(lo, hi, query.freq)
     span = f"{_span([str(lo.to_period(code)), str(hi.to_period(code))])}"
-    check_size(n_periods, len(poles), freq, int(n_boot) if ci is not None else None, span)
+    check_size(n_periods, len(poles), query.freq, int(n_boot) if ci is not None else None, span)
     periods = pd.period_range(lo.to_period(code), hi.to_period(code), freq=code)
     n_periods, n_poles = len(periods), len(poles)
     n_cells = n_periods * n_poles
@@ -936,7 +1004,7 @@ def align(
 
     quad = pd.to_numeric(events["quad"].iloc[rows], errors="coerce").to_numpy(dtype=float)
     goldstein = pd.to_numeric(events["goldstein"].iloc[rows], errors="coerce").to_numpy(float)
-    value = _event_values(events, rows, weight, quad)
+    value = event_values(events, rows, weight, quad)
     outward, inward = heading != _IN, heading != _OUT
     chosen = {"out": outward, "in": inward, "both": np.ones(rows.size, dtype=bool)}[direction]
     scored = chosen & ~np.isnan(value)
@@ -1001,9 +1069,9 @@ def align(
                                                    grid, k).reshape(grid),
                                  ok.reshape(grid)).reshape(n_cells)
                           for _ in range(_STABILITY_DRAWS)], axis=-1)
-    columns["net_coop"] = np.where(net_ok, net, np.nan)
-    columns["score"] = np.where(ok, score, np.nan)
-    columns["tilt"] = _tilts(score.reshape(grid), ok.reshape(grid)).reshape(n_cells)
+    columns["net_coop"], columns["score"], columns["tilt"] = (
+        metric.reshape(n_cells) for metric in _masked(
+            net.reshape(grid), score.reshape(grid), net_ok.reshape(grid), ok.reshape(grid)))
     if coding_error is not None:
         columns["tilt_stability"] = sign_stability(columns["tilt"], tilts)
     # the units of resampling: stories, those sharing an article together (or documents)
@@ -1017,13 +1085,14 @@ def align(
     # takes the whole of its period, as a store read with that window does.
     window = (_day(query.start) if query.start is not None else np.iinfo(np.int64).min,
               _day(query.end) if query.end is not None else np.iinfo(np.int64).max)
-    volume = _volumes(events, volumes, poles, periods, code, sides, all_days, window)
+    volume = _volumes(events, volumes, poles, periods, code, sides, all_days, window, counted)
     columns["share"] = _share(n.reshape(grid)).reshape(n_cells)
     columns["volume"] = volume.reshape(n_cells)
     with np.errstate(divide="ignore", invalid="ignore"):
         columns["salience"] = columns["share"] / _share(volume).reshape(n_cells)
     columns["status"] = np.where(ok, STATUS_OK, STATUS_INSUFFICIENT).astype(object)
 
+    bootstrap = None
     if ci is not None:
         rng = np.random.default_rng(random_state)
         netval = np.select([np.isin(quad, (1, 2)), np.isin(quad, (3, 4))], [1.0, -1.0], 0.0)
@@ -1063,15 +1132,14 @@ def align(
             means_b = sums[:, _VALUE] / sums[:, _N_SCORED]
             means_j = jack[:, 1] / jack[:, 0]
             means_b = _widened(means_b, columns["score_sum"] / columns["n_scored"], widen)
-        attrs["bootstrap"] = _Replicates(columns["period"], columns["pole"], score_b, ci,
-                                         means=means_b, jackknife=means_j)
+        bootstrap = Replicates.of_cells(columns["period"], columns["pole"], score_b, ci,
+                                        means=means_b, jackknife=means_j)
 
     result = pd.DataFrame({c: columns[c] for c in _columns(ci, coding_error is not None)})
     for col in ("n_events", "n_stories", *QUAD_COLUMNS, *OUT_COLUMNS, *IN_COLUMNS,
                 "joint_events", "n_scored", "volume"):
         result[col] = result[col].astype("int64")
-    result.attrs.update(attrs)
-    return result
+    return replace(measured, table=result, bootstrap=bootstrap)
 
 
 def _volumes(
@@ -1083,13 +1151,15 @@ def _volumes(
     sides: tuple[_Side, _Side],
     all_days: np.ndarray,
     window: tuple[int, int],
+    counted: np.ndarray | None = None,
 ) -> np.ndarray:
     """Each pole's events with anyone per period, shaped (period, pole), dated inside
     ``window`` (first and last day numbers).
 
     From ``volumes`` (columns ``pole``, ``event_date``, ``n``: counts by day or month,
     as :meth:`equipoise.store.Store.pole_volumes` gives them) when given, else counted
-    in ``events``: the rows with the pole on either side, whoever the other side is.
+    in ``events``: the rows with the pole on either side, whoever the other side is (of
+    the rows ``counted``, when given).
     """
     out = np.zeros((len(periods), len(poles)))
     if volumes is not None:
@@ -1102,7 +1172,8 @@ def _volumes(
         if events.empty:
             return out
         source, target = sides
-        hits = [np.flatnonzero(source.match(p) | target.match(p)) for p in poles]
+        anyone = np.ones(len(events), dtype=bool) if counted is None else counted
+        hits = [np.flatnonzero((source.match(p) | target.match(p)) & anyone) for p in poles]
         pole_id = np.concatenate([np.full(h.size, j) for j, h in enumerate(hits)]).astype(int)
         rows = np.concatenate(hits).astype(np.int64)
         days, counts = all_days[rows], np.ones(rows.size)
@@ -1117,9 +1188,10 @@ def _volumes(
 # --------------------------------------------------------------------------- equidistance
 
 
-def equidistance(aligned: pd.DataFrame, poles: Sequence[str] | None = None,
+def equidistance(aligned: Alignment | pd.DataFrame, poles: Sequence[str] | None = None,
                  anchors: tuple[float, float] = (-2.0, 2.0)) -> pd.DataFrame:
-    """How evenly the focal actor treats the poles: one row per period of an :func:`align` result.
+    """How evenly the focal actor treats the poles: one row per period of a :func:`measure`
+    result (or of its table alone, then without intervals).
 
     Over a fixed set of m poles (``poles``, default every pole of ``aligned``), with
     ``x_i = score_sum / n_scored`` the focal actor's mean event value with pole i and
@@ -1144,15 +1216,14 @@ def equidistance(aligned: pd.DataFrame, poles: Sequence[str] | None = None,
 
     Columns ``period``, ``period_start``, ``n_poles`` (poles of the set),
     ``n_poles_with_data``, ``equidistance``, ``equidistance_raw``, ``status``, then
-    ``position`` with two poles; with intervals (``aligned`` from ``align(..., ci=...)``)
+    ``position`` with two poles; with intervals (``aligned`` from ``measure(..., ci=...)``)
     ``equidistance_lo``/``_hi`` (and ``position_lo``/``_hi``): BCa intervals over the
     same bootstrap replicates. Frames without ``score_sum`` and ``n_scored`` use
     ``score`` (or ``net_coop``) without correction.
     """
     columns = list(EQUIDISTANCE_COLUMNS)
-    boot = aligned.attrs.get("bootstrap")
-    with_intervals = isinstance(boot, _Replicates)
-    meta = {k: v for k, v in aligned.attrs.items() if k != "bootstrap"}
+    boot = as_alignment(aligned).bootstrap
+    aligned = as_alignment(aligned).table
     if poles is not None:
         chosen = list(dict.fromkeys(actor_code(p, "poles", "pole") for p in poles))
     else:
@@ -1160,14 +1231,12 @@ def equidistance(aligned: pd.DataFrame, poles: Sequence[str] | None = None,
     two = len(chosen) == 2
     if two:
         columns.append("position")
-    if with_intervals:
+    if boot is not None:
         columns += ["equidistance_lo", "equidistance_hi"]
         if two:
             columns += ["position_lo", "position_hi"]
     if aligned.empty:
-        empty = pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
-        empty.attrs.update(meta)
-        return empty
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
     if anchors[0] == anchors[1]:
         raise ValueError("anchors must differ")
     unknown = [p for p in chosen if not aligned["pole"].astype(str).eq(p).any()]
@@ -1235,7 +1304,7 @@ def equidistance(aligned: pd.DataFrame, poles: Sequence[str] | None = None,
 
     if two:
         result["position"] = np.where(complete, position(means), np.nan)
-    if with_intervals:
+    if boot is not None:
         lo = hi = p_lo = p_hi = np.full(shape[0], np.nan)
         where = boot.index.get_indexer(
             pd.MultiIndex.from_arrays([frame["period"].astype(str), frame["pole"].astype(str)])
@@ -1264,9 +1333,7 @@ def equidistance(aligned: pd.DataFrame, poles: Sequence[str] | None = None,
         result["equidistance_lo"], result["equidistance_hi"] = lo, hi
         if two:
             result["position_lo"], result["position_hi"] = p_lo, p_hi
-    result = result[columns]
-    result.attrs.update(meta)
-    return result
+    return result[columns]
 
 
 # --------------------------------------------------------------------------- summary
@@ -1326,17 +1393,21 @@ def _ordered_periods(aligned: pd.DataFrame) -> list[str]:
     return firsts["period"].astype(str).tolist()
 
 
-def _poles(aligned: pd.DataFrame) -> list[str]:
-    return (
-        list(dict.fromkeys(aligned["pole"].tolist()))
-        if len(aligned)
-        else list(aligned.attrs.get("poles", []))
-    )
+def _poles(aligned: Alignment) -> list[str]:
+    table = aligned.table
+    return list(dict.fromkeys(table["pole"].tolist())) if len(table) else list(aligned.poles)
 
 
-def summary(aligned: pd.DataFrame, smoothing: float | None = None,
+def summary(aligned: Alignment | pd.DataFrame, smoothing: float | None = None,
             min_events: int | None = None) -> pd.DataFrame:
-    """One row per pole over the whole range of an :func:`align` result.
+    """The table of :func:`summarise`: one row per pole over the whole range."""
+    return summarise(aligned, smoothing, min_events).table
+
+
+def summarise(aligned: Alignment | pd.DataFrame, smoothing: float | None = None,
+              min_events: int | None = None) -> Summary:
+    """One row per pole over the whole range of a :func:`measure` result (or its table),
+    and the spans of the periods and of the halves compared.
 
     Totals of events and quads, ``goldstein_mean``, ``net_coop``, ``score`` (under
     the weight and direction ``align`` used) and ``tilt`` computed from the totals
@@ -1347,16 +1418,21 @@ def summary(aligned: pd.DataFrame, smoothing: float | None = None,
     period's. Poles keep their order in ``aligned``. ``smoothing`` and
     ``min_events`` default to the values ``align`` used.
     """
-    k = aligned.attrs.get("smoothing", DEFAULT_SMOOTHING) if smoothing is None else smoothing
-    least = int(aligned.attrs.get("min_events", DEFAULT_MIN_EVENTS) if min_events is None
-                else min_events)
-    poles = _poles(aligned)
+    measured = as_alignment(aligned)
+    k = measured.smoothing if smoothing is None else smoothing
+    least = int(measured.min_events if min_events is None else min_events)
+    poles = _poles(measured)
+    aligned = measured.table
     periods = _ordered_periods(aligned)
-    if not poles:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in SUMMARY_COLUMNS})
-
     half = (len(periods) + 1) // 2
     first, second = periods[:half], periods[half:]
+    spans = Summary(pd.DataFrame({c: pd.Series(dtype=object) for c in SUMMARY_COLUMNS}),
+                    focal=measured.focal, smoothing=float(k), min_events=least,
+                    periods=_span(periods), first_half=_span(first),
+                    second_half=_span(second))
+    if not poles:
+        return spans
+
     whole = _block(aligned, poles, k, least)
     early = _block(aligned[aligned["period"].isin(first)], poles, k, least)
     late = _block(aligned[aligned["period"].isin(second)], poles, k, least)
@@ -1371,23 +1447,14 @@ def summary(aligned: pd.DataFrame, smoothing: float | None = None,
     result = result.reset_index(names="pole")[SUMMARY_COLUMNS]
     for col in ("n_periods", "n_events", *QUAD_COLUMNS, "first_half_events", "second_half_events"):
         result[col] = result[col].astype("int64")
-    result.attrs.update(
-        {
-            "focal": aligned.attrs.get("focal"),
-            "smoothing": float(k),
-            "min_events": least,
-            "periods": _span(periods),
-            "first_half": _span(first),
-            "second_half": _span(second),
-        }
-    )
-    return result
+    return replace(spans, table=result)
 
 
 # --------------------------------------------------------------------------- verdict
 
 
-def verdict(aligned: pd.DataFrame, focal: str | None = None, threshold: float = 0.05) -> str:
+def verdict(aligned: Alignment | pd.DataFrame, focal: str | None = None,
+            threshold: float = 0.05) -> str:
     """One to three plain sentences on which way the focal state leaned and how that changed.
 
     Every figure comes from :func:`summary`. A lean or a change smaller than
@@ -1395,15 +1462,17 @@ def verdict(aligned: pd.DataFrame, focal: str | None = None, threshold: float = 
     the range are left out of the comparison and named in a last sentence. ``focal``
     defaults to the code ``align`` recorded.
     """
-    focal = focal or aligned.attrs.get("focal") or "the focal state"
-    poles = _poles(aligned)
+    measured = as_alignment(aligned)
+    aligned = measured.table
+    focal = focal or measured.focal or "the focal state"
+    poles = _poles(measured)
     periods = _ordered_periods(aligned)
     span = _span(periods)
     where = f"Over {span}, " if len(periods) > 1 else (f"In {span}, " if span else "")
     if not poles:
         return "No poles to compare."
-    overview = summary(aligned)
-    table = overview.set_index("pole")
+    overview = summarise(measured)
+    table = overview.table.set_index("pole")
     if table["n_events"].sum() == 0:
         sentence = f"{where}no events were found between {focal} and {_and(poles, 'or')}."
         return sentence[0].upper() + sentence[1:]
@@ -1415,14 +1484,14 @@ def verdict(aligned: pd.DataFrame, focal: str | None = None, threshold: float = 
     scored = [p for p in poles if p not in silent and p not in thin]
     notes = []
     if thin:
-        least = overview.attrs.get("min_events", DEFAULT_MIN_EVENTS)
+        least = overview.min_events
         counts = ", ".join(f"{p} {int(table.at[p, 'n_events'])}" for p in thin)
         notes.append(f"Too few events for a score with {_and(thin)} (fewer than {least} "
                      f"behind the score: {counts}).")
     if silent:
         notes.append(f"No events were found with {_and(silent, 'or')}.")
-    for member, bloc in aligned.attrs.get("overlaps") or []:
-        if aligned.attrs.get("overlap") == "exclude":
+    for member, bloc in measured.overlaps:
+        if measured.overlap == "exclude":
             notes.append(f"{member} is a member of {bloc}: its events count for {member} "
                          f"only, and {bloc} stands for its other members.")
         else:
@@ -1464,7 +1533,7 @@ def verdict(aligned: pd.DataFrame, focal: str | None = None, threshold: float = 
                 low = table["tilt"].idxmin()
                 text += f" and least toward {low} ({signed(table.at[low, 'tilt'])})"
             sentences.append(text + ".")
-            tie = _tied_with(aligned, periods, lead, poles)
+            tie = _tied_with(measured, periods, lead, poles)
             if tie:
                 sentences.append(tie)
         label, clear = "Tilt toward", top >= threshold
@@ -1474,14 +1543,14 @@ def verdict(aligned: pd.DataFrame, focal: str | None = None, threshold: float = 
     return " ".join(sentences + notes)
 
 
-def _tied_with(aligned: pd.DataFrame, periods: list[str], lead: str,
+def _tied_with(measured: Alignment, periods: list[str], lead: str,
                poles: list[str]) -> str | None:
     """With one period and intervals, the poles whose tilt interval overlaps the lead's:
     the data cannot tell them apart at the interval's level."""
-    if len(periods) != 1 or "tilt_lo" not in aligned.columns:
+    if len(periods) != 1 or "tilt_lo" not in measured.table.columns:
         return None
-    rows = aligned.set_index("pole")
-    level = aligned.attrs.get("ci")
+    rows = measured.table.set_index("pole")
+    level = measured.ci
     lo = rows.at[lead, "tilt_lo"]
     if pd.isna(lo):
         return None
@@ -1494,7 +1563,7 @@ def _tied_with(aligned: pd.DataFrame, periods: list[str], lead: str,
 
 
 def _change_sentences(
-    overview: pd.DataFrame,
+    overview: Summary,
     table: pd.DataFrame,
     lead: str,
     label: str,
@@ -1506,7 +1575,7 @@ def _change_sentences(
     late_n = int(table["second_half_events"].sum())
     if early_n == 0 or late_n == 0:
         empty = "first" if early_n == 0 else "second"
-        return [f"No events fall in the {empty} half ({overview.attrs[f'{empty}_half']})."]
+        return [f"No events fall in the {empty} half ({overview.half(empty)})."]
 
     a = table.at[lead, "first_half_tilt"]
     b = table.at[lead, "second_half_tilt"]
@@ -1525,7 +1594,7 @@ def _change_sentences(
     if pd.isna(a) or pd.isna(b):
         half = "first" if pd.isna(a) else "second"
         return [f"{lead} has too few events in the {half} half "
-                f"({overview.attrs[f'{half}_half']}) to compare the halves."]
+                f"({overview.half(half)}) to compare the halves."]
     shift = None
     if len(table) > 1 and table["first_half_tilt"].notna().any() \
             and table["second_half_tilt"].notna().any():

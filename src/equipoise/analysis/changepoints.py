@@ -62,9 +62,10 @@ Drivers
     The influence of a story group (a story with the other stories its articles
     report: the unit the bootstrap resamples) on a change point is how much the
     break weakens without it: ``|shift| - |shift without it|``, where every period
-    of the two segments is recomputed from its counts minus the group's stories:
-    counts, scores, the "insufficient data" rule, tilt and weights, with the
-    options ``align`` used. The recomputation uses each group's contribution to the
+    of the two segments is recomputed from the table's own cells (its sums per period
+    and pole) minus the group's stories: scores, the "insufficient data" rule, tilt and
+    weights, by the table's formulas (:func:`~equipoise.analysis.align.cell_metrics`)
+    and options. The recomputation uses each group's contribution to the
     per-(period, pole) sums, so the pipeline runs once, not once per group. A group
     whose removal leaves a segment without any period with data has influence
     ``|shift|``; a group of reports without any document is never a driver.
@@ -82,12 +83,12 @@ import numpy as np
 import pandas as pd
 import ruptures as rpt
 
-from equipoise.analysis.align import align, dyad_events
-from equipoise.analysis.scoring import shrunk_scores
+from equipoise.analysis.align import MULTIPLIED, cell_metrics, dyad_events, event_values, measure
+from equipoise.analysis.query import actor_code
+from equipoise.analysis.result import TESTED, TOO_SHORT, Alignment, ChangePoints, as_alignment
 from equipoise.analysis.stories import find_stories
 from equipoise.errors import InvalidQueryError
 from equipoise.reference.periods import FREQ_CODES, day_numbers
-from equipoise.reference.plover import cameo_plover, plover_score_by_type, plover_type
 
 __all__ = [
     "DEFAULT_LEVEL",
@@ -99,10 +100,12 @@ __all__ = [
     "TOO_SHORT",
     "BreakTest",
     "ChangePoint",
+    "breaks_in",
     "changepoints",
     "default_penalty",
     "detect",
     "drivers",
+    "find_changepoints",
     "long_run_variance",
     "find_breaks",
 ]
@@ -116,8 +119,6 @@ DEFAULT_LEVEL = 0.05
 DEFAULT_N_NULL = 1000
 # Fewer periods with data than this are too short to test.
 MIN_PERIODS = 12
-TOO_SHORT = "too short to test"
-TESTED = "tested"
 # Variation beyond sampling noise is taken to persist like AR(1) with this coefficient.
 PERSISTENCE = 0.5
 # Periods of drift one fitted segment mean absorbs, about (1 + phi) / (1 - phi).
@@ -441,17 +442,18 @@ def _mean(values: np.ndarray, weights: np.ndarray) -> float:
     return float((weights * values).sum() / total) if total > 0 else math.nan
 
 
-def _replicates(aligned: pd.DataFrame, column: str, poles: list[str],
+def _replicates(measured: Alignment, column: str, poles: list[str],
                 periods: list[str]) -> np.ndarray | None:
-    """Bootstrap replicates of ``column`` (periods, poles, B) from ``align(..., ci=...)``.
+    """Bootstrap replicates of ``column`` (periods, poles, B) from ``measure(..., ci=...)``.
 
-    The score replicates ``align`` keeps give the score's and, against the other poles
+    The score replicates ``measure`` keeps give the score's and, against the other poles
     with data in the period, the tilt's. None for other columns or without them.
     """
-    boot = aligned.attrs.get("bootstrap")
-    if boot is None or column not in ("tilt", "score") or not hasattr(boot, "scores"):
+    boot = measured.bootstrap
+    if boot is None or column not in ("tilt", "score"):
         return None
-    everyone = list(aligned.attrs.get("poles") or dict.fromkeys(aligned["pole"].tolist()))
+    aligned = measured.table
+    everyone = list(measured.poles or dict.fromkeys(aligned["pole"].tolist()))
     labels = list(dict.fromkeys(aligned.sort_values("period_start", kind="stable")["period"]
                                 .astype(str)) if "period_start" in aligned else
                   dict.fromkeys(aligned["period"].astype(str)))
@@ -504,7 +506,7 @@ def _segment(signal_y: np.ndarray, signal_w: np.ndarray, penalty: float, method:
 
 
 def find_breaks(
-    aligned: pd.DataFrame,
+    aligned: Alignment | pd.DataFrame,
     poles: Sequence[str] | None = None,
     column: str = "tilt",
     *,
@@ -517,7 +519,8 @@ def find_breaks(
     n_stability: int = _STABILITY_RUNS,
     random_state: int = 0,
 ) -> BreakTest:
-    """Breaks shared by the series of ``poles`` (default all) of an :func:`align` table.
+    """Breaks shared by the series of ``poles`` (default all) of a
+    :func:`~equipoise.analysis.align.measure` result (or of its table alone).
 
     One break moves every pole's series at the same period (tilts sum to zero, so
     the poles are not tested apart). Each pole's series is divided by the square root
@@ -533,8 +536,10 @@ def find_breaks(
         raise InvalidQueryError(f"unknown method {method!r}: use one of {', '.join(METHODS)}")
     if isinstance(min_size, bool) or not isinstance(min_size, int | np.integer) or min_size < 1:
         raise InvalidQueryError(f"min_size must be a positive integer, got {min_size!r}")
+    measured = as_alignment(aligned)
+    aligned = measured.table
     chosen = list(poles) if poles is not None else list(
-        aligned.attrs.get("poles") or dict.fromkeys(aligned["pole"].tolist()))
+        measured.poles or dict.fromkeys(aligned["pole"].tolist()))
     periods, starts, y, w = _joint(aligned, chosen, column, weighted)
     n = len(periods)
     test = BreakTest(chosen, periods, starts, y, w, TOO_SHORT)
@@ -546,7 +551,7 @@ def find_breaks(
                       for j in range(w.shape[1])])
     w = w / means
     test.weights = w
-    replicates = _replicates(aligned, column, chosen, periods)
+    replicates = _replicates(measured, column, chosen, periods)
     deviations = None
     sampling: list[float | None] = [None] * len(chosen)
     if replicates is not None:
@@ -637,7 +642,7 @@ def default_penalty(
 
 
 def detect(
-    aligned: pd.DataFrame,
+    aligned: Alignment | pd.DataFrame,
     pole: str,
     method: str = "pelt",
     penalty: float | None = None,
@@ -648,12 +653,13 @@ def detect(
     penalty_scale: float = DEFAULT_PENALTY_SCALE,
     level: float = DEFAULT_LEVEL,
 ) -> list[ChangePoint]:
-    """Change points in one pole's series of an :func:`align` table.
+    """Change points in one pole's series of a :func:`~equipoise.analysis.align.measure`
+    result (or of its table alone).
 
     ``method`` is ``"pelt"`` (exact, the default) or ``"binseg"`` (binary
     segmentation, approximate). By default the penalty is that of :func:`find_breaks`
     on this pole alone (long-run variance, a calibrated null, the replicates of
-    ``align(..., ci=...)`` when there), and a series of fewer than ``MIN_PERIODS``
+    ``measure(..., ci=...)`` when there), and a series of fewer than ``MIN_PERIODS``
     periods with data is too short to test: no change points. ``penalty`` instead
     sets the cost of one change point in units of the weighted squared deviations
     (weights normalised to mean 1), with no minimum length. ``min_size`` is the
@@ -668,11 +674,11 @@ def detect(
         raise InvalidQueryError(f"min_size must be a positive integer, got {min_size!r}")
     if penalty is not None and not penalty >= 0:
         raise InvalidQueryError(f"penalty must be >= 0, got {penalty!r}")
-    if not isinstance(pole, str) or not pole.strip():
-        raise InvalidQueryError(f"pole must be a non-empty actor code, got {pole!r}")
-    code = pole.strip().upper()
+    code = actor_code(pole, "pole")
+    measured = as_alignment(aligned)
+    aligned = measured.table
     known = list(dict.fromkeys(aligned["pole"].tolist())) if "pole" in aligned else []
-    known = known or list(aligned.attrs.get("poles", []))
+    known = known or list(measured.poles)
     if code not in known:
         listed = ", ".join(known) if known else "none"
         raise InvalidQueryError(f"pole {pole!r} is not in the aligned table (its poles: {listed})")
@@ -680,7 +686,7 @@ def detect(
         return []
 
     if penalty is None:
-        test = find_breaks(aligned, [code], column, method=method, min_size=int(min_size),
+        test = find_breaks(measured, [code], column, method=method, min_size=int(min_size),
                            weighted=weighted, level=level, penalty_scale=penalty_scale)
         return _points(test, [test.breaks], column, weighted)[0]
     rows, y, w = _series(aligned, code, column, weighted)
@@ -750,42 +756,31 @@ def _event_times(values: pd.Series) -> pd.Series:
 
 
 def _event_values(dyads: pd.DataFrame, weight: str) -> np.ndarray:
-    """Each dyad event's value in [-1, 1] under ``weight``, as ``align`` scores it."""
+    """Each dyad event's value in [-1, 1] under ``weight``, as ``measure`` scores it."""
+    if weight in MULTIPLIED:  # a story would weigh its reports' figures: not recomputed
+        raise ValueError(f"drivers cannot score events under weight {weight!r}")
     quad = pd.to_numeric(dyads["quad"], errors="coerce").to_numpy(dtype=float)
-    if weight == "count":
-        return np.select([np.isin(quad, (1, 2)), np.isin(quad, (3, 4))], [1.0, -1.0], np.nan)
-    if weight == "goldstein":
-        return pd.to_numeric(dyads["goldstein"], errors="coerce").to_numpy(dtype=float) / 10.0
-    if weight == "plover":
-        scores = {kind: score / 10.0 for kind, score in plover_score_by_type().items()}
-        kinds = pd.Series("", index=dyads.index)
-        if "plover" in dyads.columns:
-            kinds = dyads["plover"].map(plover_type)
-        if "cameo" in dyads.columns:
-            crosswalk = cameo_plover()
-
-            def from_cameo(code: object) -> str:
-                return crosswalk.get(code.strip(), "") if isinstance(code, str) else ""
-
-            kinds = kinds.where(kinds.ne(""), dyads["cameo"].map(from_cameo))
-        return kinds.map(lambda k: scores.get(k, np.nan)).to_numpy(dtype=float)
-    raise ValueError(f"drivers cannot score events under weight {weight!r}")
+    return event_values(dyads, np.arange(len(dyads)), weight, quad)
 
 
 def _window_dyads(
     events: pd.DataFrame,
-    attrs: Mapping[str, Any],
+    measured: Alignment,
     periods: Sequence[str],
     memberships: pd.DataFrame | None,
+    dyads: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """The dyad events ``align`` counted in ``periods``, with what each adds to its cell."""
+    """The dyad events ``measure`` counted in ``periods``, with what each adds to its cell;
+    ``dyads``, when given, are those of ``events`` already (:func:`dyad_events`)."""
     if "doc_id" not in events.columns:
         raise ValueError("events lack required column: doc_id")
-    dyads = dyad_events(events, attrs["focal"], attrs["poles"], memberships=memberships)
+    if dyads is None:
+        dyads = dyad_events(events, str(measured.focal), measured.poles,
+                            memberships=memberships)
     when = _event_times(dyads["event_date"]) if len(dyads) else pd.Series(dtype="M8[ns]")
     # Stories as align found them: each counts once, at its lead report's date.
     everything = np.arange(len(dyads))
-    if attrs.get("unit", "story") == "story":
+    if measured.unit == "story":
         found = find_stories(dyads, everything, dyads["pole"].to_numpy(dtype=object),
                              day_numbers(dyads["event_date"]))
         lead = found.lead
@@ -803,20 +798,20 @@ def _window_dyads(
     n_reports = np.bincount(driver, minlength=1)[driver] if len(dyads) else everything
     dyads = dyads.assign(story=driver, n_reports=n_reports.astype(np.int64), _lead=lead)
     keep = when.notna()
-    if attrs.get("start") is not None:
-        keep &= when >= pd.Timestamp(attrs["start"])
-    if attrs.get("end") is not None:
-        keep &= when <= pd.Timestamp(attrs["end"])
+    if measured.start is not None:
+        keep &= when >= pd.Timestamp(measured.start)
+    if measured.end is not None:
+        keep &= when <= pd.Timestamp(measured.end)
     label = pd.Series("", index=dyads.index, dtype=object)
     if keep.any():
-        code = FREQ_CODES[attrs.get("freq", "month")]
+        code = FREQ_CODES[measured.freq or "month"]
         label.loc[keep] = when.loc[keep].dt.to_period(code).astype(str)
     dyads = dyads.assign(period=label.to_numpy())
     dyads = dyads.loc[keep & dyads["period"].isin(periods)].reset_index(drop=True)
 
-    direction = attrs.get("direction", "both")
+    direction = measured.direction or "both"
     chosen = dyads["direction"].ne({"out": "in", "in": "out"}.get(direction, ""))
-    value = _event_values(dyads, attrs.get("weight", "count")) if len(dyads) else np.zeros(0)
+    value = _event_values(dyads, measured.weight or "count") if len(dyads) else np.zeros(0)
     scored = chosen.to_numpy(dtype=bool) & ~np.isnan(value)
     quad = pd.to_numeric(dyads["quad"], errors="coerce")
     # Only a story's lead report counts; the others come along as its reports.
@@ -845,51 +840,59 @@ def _cells(frame: pd.DataFrame, keys: list[str], poles: list[str]) -> tuple[pd.I
     return sums.index, cube
 
 
-def _values(cube: np.ndarray, j: int, attrs: Mapping[str, Any], column: str, weighted: bool):
-    """The series value and weight of pole ``j`` for each row of a (rows, sums, poles) cube.
+def _table_cells(table: pd.DataFrame, window: Sequence[str], poles: list[str]) -> np.ndarray:
+    """The sums of ``_SUMS`` of the table's cells in ``window``, as a (periods, sums,
+    poles) cube: stories, cooperation, conflict, scored stories and their values."""
+    cube = np.zeros((len(window), len(_SUMS), len(poles)))
+    rows = table[table["period"].astype(str).isin(window)]
+    at = pd.Index(window).get_indexer(rows["period"].astype(str))
+    pole = pd.Index(poles).get_indexer(rows["pole"].astype(str))
+    inside = pole >= 0
+    sums = (rows["n_stories"], rows["verbal_coop"] + rows["material_coop"],
+            rows["verbal_conflict"] + rows["material_conflict"], rows["n_scored"],
+            rows["score_sum"])
+    for number, values in enumerate(sums):
+        cube[at[inside], number, pole[inside]] = values.to_numpy(dtype=float)[inside]
+    return cube
 
-    The formulas of ``align``: smoothed score and net cooperation, NaN below
-    ``min_events``, tilt against the other poles with data.
-    """
-    k = float(attrs.get("smoothing", 2.0))
-    least = int(attrs.get("min_events", 0) or 0)
+
+def _table_series(table: pd.DataFrame, cp: ChangePoint,
+                  window: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The value and weight of each period of ``window`` in the series the change point
+    was found in, read from the table (0 and 0 where the period has no data)."""
+    rows, values, weights = _series(table, cp.pole, cp.column, cp.weighted)
+    y, w = np.zeros(len(window)), np.zeros(len(window))
+    at = pd.Index(window).get_indexer(rows["period"].astype(str))
+    inside = at >= 0
+    y[at[inside]], w[at[inside]] = values[inside], weights[inside]
+    return y, w
+
+
+def _recomputed(cube: np.ndarray, j: int, measured: Alignment, column: str,
+                weighted: bool) -> tuple[np.ndarray, np.ndarray]:
+    """The series value and weight of pole ``j`` for cells given by their sums (rows,
+    sums, poles), by the table's formulas (:func:`~equipoise.analysis.align.cell_metrics`)
+    and the weights of detection (module docstring)."""
     n, coop, conflict, scored, total = (cube[:, i, :] for i in range(len(_SUMS)))
-    score = shrunk_scores(total, scored, k)
-    net = shrunk_scores(coop - conflict, n, k)
-    ok = scored >= least
-    if column == "net_coop":
-        y = np.where(n[:, j] >= least, net[:, j], np.nan)
-        w = n[:, j]
-    elif column == "score":
-        y = np.where(ok[:, j], score[:, j], np.nan)
-        w = scored[:, j]
-    else:
-        m = ok.sum(axis=1)
-        if cube.shape[2] == 1:
-            y = np.where(ok[:, j], score[:, j], np.nan)
-        else:
-            with np.errstate(divide="ignore", invalid="ignore"):
-                others = (np.where(ok, score, 0.0).sum(axis=1) - score[:, j]) / (m - 1)
-            y = np.where(ok[:, j] & (m >= 2), score[:, j] - others, np.nan)
-        w = scored.sum(axis=1)
+    net, score, tilt = cell_metrics(n, coop - conflict, scored, total, measured.smoothing,
+                                    measured.min_events)
+    y, w = {"net_coop": (net[:, j], n[:, j]), "score": (score[:, j], scored[:, j]),
+            "tilt": (tilt[:, j], scored.sum(axis=1))}[column]
     w = w.astype(float) if weighted else np.ones(len(y))
     valid = ~np.isnan(y) & (w > 0)
     return np.where(valid, y, 0.0), np.where(valid, w, 0.0)
 
 
 def _influence(
-    dyads: pd.DataFrame, cp: ChangePoint, poles: list[str], attrs: Mapping[str, Any]
-) -> tuple[pd.DataFrame, np.ndarray]:
-    """``influence`` and ``shift_without`` per document; and the two segment means."""
+    dyads: pd.DataFrame, cp: ChangePoint, poles: list[str], measured: Alignment
+) -> pd.DataFrame:
+    """``influence`` and ``shift_without`` per story group: the break's segments
+    recomputed from the table's cells less the group's stories."""
     window = [*cp.periods_before, *cp.periods_after]
     side = np.array([0] * len(cp.periods_before) + [1] * len(cp.periods_after))
     j = poles.index(cp.pole)
 
-    index, cube = _cells(dyads, ["period"], poles)
-    base = np.zeros((len(window), len(_SUMS), len(poles)))
-    if len(index):
-        base[pd.Index(window).get_indexer(index)] = cube
-    y, w = _values(base, j, attrs, cp.column, cp.weighted)
+    y, w = _table_series(measured.table, cp, window)
     num = np.array([(w * y)[side == s].sum() for s in (0, 1)])
     den = np.array([w[side == s].sum() for s in (0, 1)])
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -898,10 +901,10 @@ def _influence(
 
     index, cube = _cells(dyads, ["story", "period"], poles)
     if not len(index):
-        empty = pd.DataFrame({"story": [], "influence": [], "shift_without": []})
-        return empty, base_means
+        return pd.DataFrame({"story": [], "influence": [], "shift_without": []})
     row = pd.Index(window).get_indexer(index.get_level_values("period"))
-    y2, w2 = _values(base[row] - cube, j, attrs, cp.column, cp.weighted)
+    base = _table_cells(measured.table, window, poles)
+    y2, w2 = _recomputed(base[row] - cube, j, measured, cp.column, cp.weighted)
     delta = pd.DataFrame(
         {
             "story": index.get_level_values("story"),
@@ -918,17 +921,21 @@ def _influence(
         means = np.where(new_den > 1e-12, new_num / new_den, np.nan)
     without = means[:, 1] - means[:, 0]
     influence = abs(shift) - np.where(np.isnan(without), 0.0, np.abs(without))
-    table = pd.DataFrame(
+    return pd.DataFrame(
         {"story": sums.index.to_numpy(), "influence": influence, "shift_without": without}
     )
-    return table, base_means
 
 
-def _check_base(cp: ChangePoint, means: np.ndarray) -> None:
-    """The segment means recomputed from the events must be those of the change point."""
+def _check_detected_on(table: pd.DataFrame, cp: ChangePoint) -> None:
+    """Refuse a change point whose segment means are not those of ``table``: it was found
+    with other events, poles or options than the table was measured with."""
+    window = [*cp.periods_before, *cp.periods_after]
+    side = np.array([0] * len(cp.periods_before) + [1] * len(cp.periods_after))
+    y, w = _table_series(table, cp, window)
+    means = np.array([_mean(y[side == s], w[side == s]) for s in (0, 1)])
     if not np.allclose(means, [cp.before, cp.after], rtol=1e-6, atol=1e-9):
         raise ValueError(
-            f"the {cp.column} recomputed from the events does not give the change point's "
+            f"the {cp.column} of the aligned table does not give the change point's "
             f"means ({means[0]:.4f}, {means[1]:.4f} against {cp.before:.4f}, {cp.after:.4f}): "
             "drivers need the events, focal, poles and align options it was detected with"
         )
@@ -936,12 +943,11 @@ def _check_base(cp: ChangePoint, means: np.ndarray) -> None:
 
 def _drivers(
     dyads: pd.DataFrame,
-    aligned: pd.DataFrame,
+    measured: Alignment,
     cp: ChangePoint,
     top: int,
 ) -> pd.DataFrame:
-    attrs = aligned.attrs
-    poles = list(attrs["poles"])
+    poles = list(measured.poles)
     if cp.column not in _RECOMPUTABLE:
         raise ValueError(
             f"drivers can be computed for {', '.join(_RECOMPUTABLE)}, not {cp.column!r}"
@@ -951,8 +957,7 @@ def _drivers(
     if not cp.periods_before or not cp.periods_after:
         raise ValueError("the change point lists no periods before or after the break")
     dyads = dyads[dyads["period"].isin([*cp.periods_before, *cp.periods_after])]
-    table, means = _influence(dyads, cp, poles, attrs)
-    _check_base(cp, means)
+    table = _influence(dyads, cp, poles, measured)
 
     table = table[table["influence"] > 1e-12]
     # A driver is named by its articles: stories without any count but never drive.
@@ -1004,7 +1009,8 @@ def drivers(
     ``sentence``, ``doc_title`` and ``doc_url`` (None where the events lack them).
     """
     options = dict(align_kwargs or {})
-    aligned = align(events, focal, poles, **options)
+    measured = measure(events, focal, poles, **options)
+    aligned = measured.table
     labels = set(aligned["period"].astype(str)) if len(aligned) else set()
     window = [*cp.periods_before, *cp.periods_after]
     missing = [p for p in window if p not in labels]
@@ -1013,8 +1019,10 @@ def drivers(
             f"period(s) {', '.join(missing[:3])} of the change point are not in the aligned "
             "range: pass the align_kwargs used for detection"
         )
-    dyads = _window_dyads(events, aligned.attrs, window, options.get("memberships"))
-    return _drivers(dyads, aligned, cp, top)
+    if cp.column in _RECOMPUTABLE and cp.pole in measured.poles and window:
+        _check_detected_on(aligned, cp)
+    dyads = _window_dyads(events, measured, window, options.get("memberships"))
+    return _drivers(dyads, measured, cp, top)
 
 
 # --------------------------------------------------------------------------- convenience
@@ -1031,46 +1039,83 @@ def changepoints(
     n_boot: int = DEFAULT_STABILITY_BOOT,
     **kwargs,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Breaks shared by the poles and their drivers, as two tidy tables.
+    """The ``(points, drivers)`` tables of :func:`find_changepoints`, with its arguments."""
+    found = find_changepoints(events, focal, poles, freq, align_kwargs=align_kwargs, top=top,
+                              n_boot=n_boot, **kwargs)
+    return found.points, found.drivers
 
-    Aligns ``events`` with ``freq`` and ``align_kwargs`` (``start``, ``end``,
+
+def find_changepoints(
+    events: pd.DataFrame,
+    focal: str,
+    poles: Sequence[str],
+    freq: str = "month",
+    *,
+    align_kwargs: Mapping[str, Any] | None = None,
+    top: int = 5,
+    n_boot: int = DEFAULT_STABILITY_BOOT,
+    **kwargs,
+) -> ChangePoints:
+    """Breaks shared by the poles and their drivers.
+
+    Measures ``events`` with ``freq`` and ``align_kwargs`` (``start``, ``end``,
     ``weight``, ``min_events``, ...) and ``n_boot`` bootstrap replicates over stories
-    (0 for none: no stability, a normal null), runs :func:`find_breaks` on all poles
-    at once with ``kwargs`` (``method``, ``min_size``, ``column``, ``weighted``,
-    ``level``, ``penalty_scale``, ``random_state``) and :func:`drivers` on each change
-    point.
-
-    Returns ``(points, drivers)``. ``points`` has one row per pole and break (a break
-    is joint: every pole with data on both sides gets a row), by pole then time:
-    ``pole``, ``period`` (first period of the new regime), ``period_start``,
-    ``before``, ``after``, ``shift``, ``window_start`` and ``window_end`` (first and
-    last period of the segments on either side), ``n_before``/``n_after`` (periods with
-    data in each) and ``stability`` (share of bootstrap replicates with a break within
-    one period). ``points.attrs`` has ``status`` ("tested" or "too short to test"),
-    ``n_periods``, ``p_value`` and ``critical``. ``drivers`` has one row per report of
-    each change point's ``top`` story groups: ``pole`` and ``period`` name the change
-    point (join on them), then the columns of :func:`drivers`. Drivers are left empty
-    for columns they cannot be recomputed for.
+    (0 for none: no stability, a normal null), then :func:`breaks_in` that alignment
+    with ``kwargs`` (``method``, ``min_size``, ``column``, ``weighted``, ``level``,
+    ``penalty_scale``, ``random_state``).
     """
     options = {**dict(align_kwargs or {}), "freq": freq}
     if n_boot and "ci" not in options:
         options_b: dict[str, Any] = {**options, "ci": 0.9, "n_boot": int(n_boot)}
     else:
         options_b = options
-    aligned = align(events, focal, poles, **options_b)
+    measured = measure(events, focal, poles, **options_b)
+    return breaks_in(measured, events, top=top, memberships=options.get("memberships"),
+                     **kwargs)
+
+
+def breaks_in(
+    measured: Alignment,
+    events: pd.DataFrame,
+    *,
+    top: int = 5,
+    memberships: pd.DataFrame | None = None,
+    dyads: pd.DataFrame | None = None,
+    **kwargs,
+) -> ChangePoints:
+    """Breaks shared by the poles of ``measured`` and the stories of ``events`` (those it
+    was measured from) that drive them; ``dyads`` are the dyad events of ``events`` when
+    another reader has them already (:func:`~equipoise.analysis.align.dyad_events`).
+
+    Runs :func:`find_breaks` on all poles at once with ``kwargs`` and finds the ``top``
+    driving story groups of each change point (see :func:`drivers`), reading the
+    table's cells.
+
+    ``points`` has one row per pole and break (a break is joint: every pole with data on
+    both sides gets a row), by pole then time: ``pole``, ``period`` (first period of the
+    new regime), ``period_start``, ``before``, ``after``, ``shift``, ``window_start`` and
+    ``window_end`` (first and last period of the segments on either side),
+    ``n_before``/``n_after`` (periods with data in each) and ``stability`` (share of
+    bootstrap replicates with a break within one period). ``drivers`` has one row per
+    report of each change point's ``top`` story groups: ``pole`` and ``period`` name the
+    change point (join on them), then the columns of :func:`drivers`. Drivers are left
+    empty for columns they cannot be recomputed for. The result also has ``status``
+    ("tested" or "too short to test"), ``n_periods``, ``p_value`` and ``critical``.
+    """
+    aligned = measured.table
     found: list[ChangePoint] = []
     test: BreakTest | None = None
     column = kwargs.get("column", "tilt")
     weighted = kwargs.get("weighted", True)
     if len(aligned):
-        test = find_breaks(aligned, list(aligned.attrs["poles"]), **kwargs)
+        test = find_breaks(measured, list(measured.poles), **kwargs)
         for points in _points(test, [test.breaks], column, weighted):
             found.extend(points)
     if found and found[0].column in _RECOMPUTABLE:
         window = sorted({p for cp in found for p in (*cp.periods_before, *cp.periods_after)})
-        dyads = _window_dyads(events, aligned.attrs, window, options.get("memberships"))
+        counted = _window_dyads(events, measured, window, memberships, dyads)
         for cp in found:
-            cp.drivers = _drivers(dyads, aligned, cp, top)
+            cp.drivers = _drivers(counted, measured, cp, top)
 
     points = pd.DataFrame(
         [
@@ -1098,14 +1143,12 @@ def changepoints(
         table = pd.concat(frames, ignore_index=True)
     else:
         table = pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
-    info: dict[str, Any] = {k: aligned.attrs.get(k)
-                            for k in ("focal", "poles", "freq", "start", "end")}
-    info.update({
-        "status": test.status if test is not None else TOO_SHORT,
-        "n_periods": len(test.periods) if test is not None else 0,
-        "p_value": test.p_value if test is not None else math.nan,
-        "critical": test.critical if test is not None else math.nan,
-    })
-    points.attrs.update(info)
-    table.attrs.update(info)
-    return points, table
+    return ChangePoints(
+        points, table,
+        status=test.status if test is not None else TOO_SHORT,
+        n_periods=len(test.periods) if test is not None else 0,
+        p_value=test.p_value if test is not None else math.nan,
+        critical=test.critical if test is not None else math.nan,
+        focal=measured.focal, poles=measured.poles, freq=measured.freq,
+        start=measured.start, end=measured.end,
+    )

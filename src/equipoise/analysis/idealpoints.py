@@ -47,12 +47,16 @@ means little. Take the figure for poles far apart on the scale.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
+from equipoise.analysis.query import actor_code
 from equipoise.errors import InvalidQueryError
 
-__all__ = ["ONE_DIMENSION_WARNING", "POSITION_COLUMNS", "relative_position"]
+__all__ = ["ONE_DIMENSION_WARNING", "POSITION_COLUMNS", "Positions", "positions",
+           "relative_position"]
 
 POSITION_COLUMNS: list[str] = [
     "session", "year", "focal", "pole1", "pole2", "x_focal", "x_pole1", "x_pole2", "gap",
@@ -115,6 +119,17 @@ def _normal(
     return np.quantile(ratio, 0.05, axis=1), np.quantile(ratio, 0.95, axis=1)
 
 
+@dataclass(frozen=True)
+class Positions:
+    """The table of :func:`relative_position`, the kind of ``interval`` it holds, and
+    the ``warning`` every reading of it needs (one dimension cannot tell some states
+    apart)."""
+
+    table: pd.DataFrame
+    interval: str
+    warning: str = ""
+
+
 def relative_position(
     points: pd.DataFrame,
     focal: str,
@@ -125,6 +140,21 @@ def relative_position(
     draws: int = 10_000,
     seed: int = 0,
 ) -> pd.DataFrame:
+    """The table of :func:`positions`, with the same arguments."""
+    return positions(points, focal, pole1, pole2, interval=interval, draws=draws,
+                     seed=seed).table
+
+
+def positions(
+    points: pd.DataFrame,
+    focal: str,
+    pole1: str,
+    pole2: str,
+    *,
+    interval: str = "bounds",
+    draws: int = 10_000,
+    seed: int = 0,
+) -> Positions:
     """Position of ``focal`` between ``pole1`` (0) and ``pole2`` (1), one row per session
     all three have an ideal point for.
 
@@ -133,8 +163,8 @@ def relative_position(
     ``position_lo``/``position_hi`` (``interval`` "bounds" or "normal", see the module
     docstring; ``draws`` and ``seed`` are for "normal"), and ``change_focal`` and
     ``change_poles``, the change from the session before split into F's own move and
-    the poles' moves. The frame's ``attrs`` carry
-    ``interval`` and the one-dimension ``warning``.
+    the poles' moves. The result also says which ``interval`` and carries the
+    one-dimension ``warning``.
     """
     if interval not in INTERVALS:
         raise InvalidQueryError(f"interval must be 'bounds' or 'normal', not {interval!r}")
@@ -143,7 +173,8 @@ def relative_position(
     missing = [name for name in _NEEDED if name not in points.columns]
     if missing:
         raise ValueError(f"ideal points lack column(s) {', '.join(missing)}")
-    codes = [str(code).strip().upper() for code in (focal, pole1, pole2)]
+    codes = [actor_code(code, field) for code, field in
+             ((focal, "focal"), (pole1, "pole1"), (pole2, "pole2"))]
     if len(set(codes)) < 3:
         raise InvalidQueryError(f"focal and the two poles must differ, got {', '.join(codes)}")
     parts = [_one_state(points, code) for code in codes]
@@ -193,5 +224,4 @@ def relative_position(
             "change_poles": change - change_focal,
         }
     )
-    out.attrs.update({"interval": interval, "warning": ONE_DIMENSION_WARNING})
-    return out
+    return Positions(out, interval, ONE_DIMENSION_WARNING)

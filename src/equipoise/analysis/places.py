@@ -6,6 +6,8 @@ coded news does not), so the table is empty for a store of coded documents.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from equipoise.reference.quads import QUAD_COLUMNS
@@ -17,29 +19,43 @@ PLACE_COLUMNS = ("latitude", "longitude", "place", "n_events", *QUAD_COLUMNS, "q
 _EVENT_KEY = ("doc_id", "sent_start", "source", "target", "cameo", "event_date")
 
 
+@dataclass(frozen=True)
+class Places:
+    """The table of :func:`places` (``table``), with the number of events it was drawn
+    from (``events``, each once) and of those with coordinates (``located``)."""
+
+    table: pd.DataFrame
+    events: int
+    located: int
+
+
 def places(events: pd.DataFrame) -> pd.DataFrame:
+    """The table of :func:`locate`: one row per place."""
+    return locate(events).table
+
+
+def locate(events: pd.DataFrame) -> Places:
     """One row per place: its coordinates, its name (the one most of its events give),
     the number of events there, their counts by quad class, and the quad class most of
     them have (the lowest on a tie). Most events first.
 
     ``events`` is an event table with ``latitude``, ``longitude`` and ``quad`` (and
     ``place_name`` when known), such as :func:`equipoise.api.load_events` returns; an
-    event listed once per pole counts once. Events without both coordinates are left out:
-    ``attrs`` holds the number of events (``events``) and of those placed (``located``).
+    event listed once per pole counts once. Events without both coordinates are left out;
+    the result counts the events (``events``) and those placed (``located``).
     """
     empty = pd.DataFrame({c: pd.Series(dtype=object) for c in PLACE_COLUMNS})
     frame = events
     key = [c for c in _EVENT_KEY if c in frame.columns]
     if key and len(frame):
         frame = frame.drop_duplicates(subset=key)
-    empty.attrs.update(events=len(frame), located=0)
     if frame.empty or not {"latitude", "longitude", "quad"} <= set(frame.columns):
-        return empty
+        return Places(empty, len(frame), 0)
     lat = pd.to_numeric(frame["latitude"], errors="coerce")
     lon = pd.to_numeric(frame["longitude"], errors="coerce")
     located = lat.notna() & lon.notna()
     if not located.any():
-        return empty
+        return Places(empty, len(frame), 0)
     names = frame["place_name"] if "place_name" in frame.columns else pd.Series(None, frame.index)
     table = pd.DataFrame({
         "latitude": lat[located].round(DECIMALS),
@@ -68,5 +84,4 @@ def places(events: pd.DataFrame) -> pd.DataFrame:
     result = result.reset_index()[list(PLACE_COLUMNS)]
     result = result.sort_values(["n_events", "place"], ascending=[False, True],
                                 kind="stable").reset_index(drop=True)  # fmt: skip
-    result.attrs.update(events=len(frame), located=int(located.sum()))
-    return result
+    return Places(result, len(frame), int(located.sum()))

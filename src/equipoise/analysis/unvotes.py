@@ -265,8 +265,8 @@ def on_issues(votes: pd.DataFrame, issues: pd.DataFrame, codes: Sequence[str]) -
     ``hr``, ``co``, ``ec``), by the ``rcid``/``issue`` table of the roll calls' issues.
 
     Whole roll calls are kept or left out, so a roll call's contestedness (see
-    :func:`published_roll_calls`) is what it was. The codes are kept in
-    ``attrs["un_issues"]``; an unknown code is an InvalidQueryError.
+    :func:`published_roll_calls`) is what it was. An unknown code is an
+    InvalidQueryError; the caller keeps the codes it chose, to name them.
     """
     from equipoise.reference.unissues import un_issue_codes
 
@@ -280,7 +280,6 @@ def on_issues(votes: pd.DataFrame, issues: pd.DataFrame, codes: Sequence[str]) -
     chosen = issues["rcid"].to_numpy(dtype=np.int64)[
         issues["issue"].astype(str).str.lower().isin(wanted).to_numpy()]
     kept = votes[np.isin(votes["rcid"].to_numpy(dtype=np.int64), chosen)].reset_index(drop=True)
-    kept.attrs = {**votes.attrs, "un_issues": wanted}
     return kept
 
 

@@ -563,7 +563,7 @@ class ArgumentReader:
 
 def _described(noun: Token) -> list[Token]:
     """Nouns inside participles that describe ``noun``: 'sites used by rebels in X'."""
-    out = []
+    out: list[Token] = []
     for acl in noun.children:
         if acl.dep_ != "acl":
             continue

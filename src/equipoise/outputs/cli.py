@@ -10,7 +10,7 @@ import tempfile
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -28,6 +28,9 @@ from rich.table import Table
 
 from equipoise.errors import EquipoiseError
 from equipoise.records import Document
+
+if TYPE_CHECKING:
+    from equipoise.analysis.result import Alignment
 
 console = Console(stderr=True)
 out = Console()
@@ -877,7 +880,6 @@ def align(
     date). UN votes, when given, are reported beside the event scores, never mixed in.
     """
     from equipoise import api
-    from equipoise.analysis import equidistance, verdict
     from equipoise.analysis.query import Query
 
     if fmt not in ("table", "json", "csv"):
@@ -895,30 +897,28 @@ def align(
     results = []
     error = api.read_coding_error(coding_error) if coding_error is not None else None
     for query in queries:
-        aligned = api.align(query, coding_error=error, **where)
-        _warn_left_out(aligned)
-        _warn_overlaps(aligned)
-        panels = {"alignment": aligned, "equidistance": equidistance(aligned)}
-        if query.changepoints:
-            panels["changepoints"], panels["drivers"] = api.changepoints(query, **where)
+        result = api.analyse(query, coding_error=error, listing=False, **where)
+        _warn_left_out(result.alignment)
+        _warn_overlaps(result.alignment)
+        panels: dict[str, Any] = {}
         if un_votes is not None:
             panels["un_votes"] = _un_agreement(un_votes, un_roll_calls, query.focal,
                                                list(query.poles), issues)
         if ideal_points is not None:
             panels["ideal_points"] = _ideal_positions(ideal_points, query.focal,
                                                       list(query.poles))
-        results.append((query, panels))
+        results.append((query, result, panels))
     if fmt == "json":
-        from equipoise.analysis import summary
         from equipoise.outputs import jsonify
 
         documents = []
-        for query, panels in results:
-            aligned = panels["alignment"]
+        for _, result, panels in results:
             # The document /api/align answers, then the panels asked for here.
-            document = jsonify.alignment(aligned, panels["equidistance"], summary(aligned),
-                                         verdict(aligned, focal=query.focal))
-            for name in ("changepoints", "drivers", "un_votes", "ideal_points"):
+            document = jsonify.alignment(result)
+            if result.changepoints is not None:
+                document["changepoints"] = jsonify.records(result.changepoints.points)
+                document["drivers"] = jsonify.records(result.changepoints.drivers)
+            for name in ("un_votes", "ideal_points"):
                 if name in panels:
                     document[name] = jsonify.records(panels[name])
             if "un_votes" in panels and issues is not None:
@@ -929,32 +929,32 @@ def align(
     elif fmt == "csv":
         import pandas as pd
 
-        frames = [panels["alignment"].assign(focal=query.focal) for query, panels in results]
+        frames = [result.table.assign(focal=query.focal) for query, result, _ in results]
         table = frames[0].drop(columns="focal") if len(frames) == 1 else pd.concat(frames)
         sys.stdout.write(table.to_csv(index=False))
     else:
         from equipoise.outputs import tables
 
-        for query, panels in results:
-            aligned = panels["alignment"]
+        for query, result, panels in results:
             if len(results) > 1:
                 out.rule(f"{query.focal} between {', '.join(query.poles)}")
-            out.print(tables.alignment(aligned))
-            out.print(tables.equidistance(panels["equidistance"]))
-            if changepoints:
-                out.print(tables.changepoints(panels["changepoints"], panels["drivers"]))
+            out.print(tables.alignment(result.table))
+            out.print(tables.equidistance(result.equidistance))
+            if result.changepoints is not None:
+                out.print(tables.changepoints(result.changepoints))
             if un_votes is not None:
-                out.print(tables.un_agreement(panels["un_votes"], measure=un_measure))
+                out.print(tables.un_agreement(panels["un_votes"], measure=un_measure,
+                                              issues=issues[0] if issues else ()))
             if ideal_points is not None:
                 out.print(tables.ideal_positions(panels["ideal_points"]))
-            out.print(verdict(aligned, focal=query.focal))
+            out.print(result.verdict)
 
 
-def _warn_left_out(aligned) -> None:
+def _warn_left_out(measured: Alignment) -> None:
     """Say how many events an open window left out for their implausible dates."""
     from equipoise.reference.dates import EARLIEST, latest
 
-    n = aligned.attrs.get("implausible_dates") or 0
+    n = measured.implausible_dates
     if n:
         console.print(
             f"[yellow]warning:[/yellow] {n:,} event{'s' if n > 1 else ''} dated before "
@@ -1005,6 +1005,7 @@ def _un_issue(codes: str | None, table: Path | None, votes: Path | None
 
 def _ideal_positions(path: Path, focal: str, poles: list[str], interval: str = "bounds"):
     """Position of ``focal`` between the first two state poles, with the one-dimension note."""
+    from equipoise.analysis.idealpoints import ONE_DIMENSION_WARNING
     from equipoise.api import _bloc_codes, un_position
 
     if interval not in ("bounds", "normal"):
@@ -1015,7 +1016,7 @@ def _ideal_positions(path: Path, focal: str, poles: list[str], interval: str = "
                                  param_hint="--ideal-points")  # fmt: skip
     with console.status(f"reading ideal points from {path}"):
         table = un_position(path, focal, states[0], states[1], interval=interval)
-    console.print(f"[yellow]note:[/yellow] {table.attrs['warning']}", soft_wrap=True)
+    console.print(f"[yellow]note:[/yellow] {ONE_DIMENSION_WARNING}", soft_wrap=True)
     return table
 
 
@@ -1177,11 +1178,11 @@ def un_position(
         out.print(tables.ideal_positions(table, last=len(table)))
 
 
-def _warn_overlaps(aligned) -> None:
+def _warn_overlaps(measured: Alignment) -> None:
     """Say when one pole is a member of another: its events count for both."""
-    if aligned.attrs.get("overlap") == "exclude":
+    if measured.overlap == "exclude":
         return
-    for member, bloc in aligned.attrs.get("overlaps") or []:
+    for member, bloc in measured.overlaps:
         console.print(f"[yellow]warning:[/yellow] {member} is a member of {bloc} in this "
                       f"window: its events count for both poles; --overlap exclude counts "
                       f"them for {member} only", markup=True, highlight=False)
@@ -1266,28 +1267,25 @@ def report(
 def _write_report(query, output, db, *, votes=(None, None), un_measure="pi",
                   issues=None, events=None) -> Path:
     from equipoise.api import analyse, open_events
-    from equipoise.outputs.report import render_report, write_report
+    from equipoise.outputs.report import render_analysis, write_report
 
     where = _where(db, events)
     vote_table = None
     if votes[0] is not None:
         vote_table = _read_un_votes(votes[0], votes[1], issues)
     with console.status("analysing"):
-        tables = analyse(query, votes=vote_table, **where)
-    _warn_left_out(tables["aligned"])
-    _warn_overlaps(tables["aligned"])
+        result = analyse(query, votes=vote_table, un_issues=issues[0] if issues else (),
+                         **where)
+    _warn_left_out(result.alignment)
+    _warn_overlaps(result.alignment)
     with open_events(**where) as store:
         coverage = store.stats()
         judged = store.judgements()
-    left_out = tables["aligned"].attrs.get("implausible_dates") or 0
+    left_out = result.alignment.implausible_dates
     if left_out:
         coverage["events_left_out_for_implausible_dates"] = left_out
-    points = ((tables["changepoints"], tables["drivers"]) if query.changepoints else None)
-    html = render_report(tables["aligned"], tables["events"], query.focal, list(query.poles),
-                         coverage=coverage, max_events=query.max_events,
-                         equidistance=tables["equidistance"],
-                         changepoints=points, un_votes=tables.get("un_votes"),
-                         un_measure=un_measure, judgements=judged)
+    html = render_analysis(result, coverage=coverage, max_events=query.max_events,
+                           un_measure=un_measure, judgements=judged)
     return write_report(output, html)
 
 
@@ -1299,9 +1297,10 @@ def demo(
         "equipoise-demo-report.html"),
 ) -> None:
     """Ingest the bundled sample articles, code them, and report AZE between TUR, RUS and IRN."""
-    from equipoise.analysis import verdict
+    from dataclasses import replace
+
     from equipoise.analysis.query import Query
-    from equipoise.api import align as api_align
+    from equipoise.api import analyse as api_analyse
     from equipoise.outputs import tables
     from equipoise.reference.data import data_file
 
@@ -1318,12 +1317,13 @@ def demo(
     # Two dozen articles are too few for monthly figures: the analysis is quarterly.
     query = Query.build(focal, poles, start, end, "quarter", ci=0.9, changepoints=True,
                   max_events=5000)
-    aligned = api_align(query, db=_existing_db(db))
-    out.print(tables.alignment(aligned))
+    result = api_analyse(replace(query, changepoints=False), listing=False,
+                         db=_existing_db(db))
+    out.print(tables.alignment(result.table))
     console.rule("4. report")
     path = _write_report(query, output, db)
     out.print()
-    out.print(f"[bold]{verdict(aligned, focal=focal)}[/bold]")
+    out.print(f"[bold]{result.verdict}[/bold]")
     out.print(f"Report: {path.resolve()}")
     out.print(f"Store:  {Path(db).resolve()}")
     out.print(f"Next:   equipoise align --db {db} --focal AZE --poles TUR,RUS,IRN "

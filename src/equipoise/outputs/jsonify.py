@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from equipoise.outputs import specs
 from equipoise.outputs.charts import pole_colours
+
+if TYPE_CHECKING:
+    from equipoise.analysis.result import Analysis
 
 __all__ = ["Record", "alignment", "day", "options", "plain", "records"]
 
@@ -74,33 +78,31 @@ def records(frame: pd.DataFrame) -> list[Record]:
     ]
 
 
-def options(attrs: dict[str, Any]) -> Record:
-    """The options an analysis ran with (its ``attrs``), without the bootstrap replicates."""
-    return {k: plain(v) for k, v in attrs.items() if k != "bootstrap"}
+def options(values: Mapping[str, Any]) -> Record:
+    """The options an analysis ran with (and its notes), as plain values."""
+    return {k: plain(v) for k, v in values.items()}
 
 
-def alignment(
-    aligned: pd.DataFrame, balance: pd.DataFrame, per_pole: pd.DataFrame, verdict: str
-) -> Record:
+def alignment(result: Analysis) -> Record:
     """The JSON of one alignment, as ``/api/align`` answers and ``align --format json``
     writes it: ``focal``, ``poles``, ``colours``, ``options``, ``records`` (one per period
     and pole), ``equidistance`` (``balance``, per period), ``summary`` (``per_pole``),
     ``verdict`` and ``charts`` (the chart specs of :mod:`equipoise.outputs.specs`, those
     the report embeds)."""
-    attrs = aligned.attrs
-    focal = attrs.get("focal")
-    poles = [str(p) for p in attrs.get("poles") or []]
+    measured = result.alignment
+    focal = measured.focal
+    poles = list(measured.poles)
     # The same colour for a pole in every chart, report and dashboard alike.
     colours = pole_colours(poles)
     return {
         "focal": focal,
         "poles": poles,
         "colours": colours,
-        "options": options(attrs),
-        "records": records(aligned),
-        "equidistance": records(balance),
-        "summary": records(per_pole),
-        "verdict": verdict,
-        "charts": specs.alignment_charts(aligned, balance, str(focal), poles, colours,
-                                         attrs.get("ci")),
+        "options": options(measured.options()),
+        "records": records(measured.table),
+        "equidistance": records(result.equidistance),
+        "summary": records(result.summary.table),
+        "verdict": result.verdict,
+        "charts": specs.alignment_charts(measured.table, result.equidistance, str(focal),
+                                         poles, colours, measured.ci),
     }

@@ -23,7 +23,8 @@ import math
 import os
 import re
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -34,8 +35,11 @@ import pandas as pd
 from markupsafe import Markup
 
 from equipoise.analysis import equidistance as equidistance_table
-from equipoise.analysis import places, summary, verdict
+from equipoise.analysis import summarise, verdict
 from equipoise.analysis.changepoints import MIN_PERIODS
+from equipoise.analysis.places import locate
+from equipoise.analysis.query import Query
+from equipoise.analysis.result import Alignment, Analysis, ChangePoints, Summary, as_alignment
 from equipoise.outputs import jsonify, maps, specs
 from equipoise.outputs.charts import line_chart_svg, pole_colours
 from equipoise.outputs.specs import number as _number
@@ -45,7 +49,8 @@ from equipoise.reference.numbers import signed as _signed
 from equipoise.reference.periods import FREQ_CODES
 from equipoise.reference.quads import QUAD_NAMES
 
-__all__ = ["chart_script", "embed_json", "render_report", "safe_url", "write_report"]
+__all__ = ["chart_script", "embed_json", "render_analysis", "render_report", "safe_url",
+           "write_report"]
 
 # Each quad's heading and the CSS class of its badge.
 _QUAD_CSS = {1: "vc", 2: "mc", 3: "vx", 4: "mx"}
@@ -208,15 +213,20 @@ def _period_ranges(periods: list[str], freq: object) -> dict[str, list[str | Non
 # --------------------------------------------------------------------------- charts
 
 
-def _points_table(changepoints: object) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+def _points_table(changepoints: object
+                  ) -> tuple[pd.DataFrame | None, pd.DataFrame | None, str | None]:
+    """The points, drivers and status of the test, from what was given."""
     if changepoints is None:
-        return None, None
+        return None, None, None
+    if isinstance(changepoints, ChangePoints):
+        return changepoints.points, changepoints.drivers, changepoints.status
     if isinstance(changepoints, pd.DataFrame):
-        return changepoints, None
+        return changepoints, None, None
     if isinstance(changepoints, tuple | list) and len(changepoints) == 2:
         points, drivers = changepoints
-        return points, drivers
-    raise TypeError("changepoints must be the (points, drivers) pair of changepoints() or None")
+        return points, drivers, None
+    raise TypeError("changepoints must be the result of find_changepoints(), the (points, "
+                    "drivers) pair of changepoints(), or None")
 
 
 def _driver_docs(part: pd.DataFrame) -> list[dict]:
@@ -318,15 +328,17 @@ def _un_panel(
     poles: list[str],
     colours: dict[str, str],
     measure: str = "pi",
+    issues: Sequence[str] = (),
 ) -> tuple[dict | None, list[dict]]:
     """Charts of agreement share, S and the chance-corrected ``measure`` (pi or kappa) per
-    period (one line per pole), with their headings and notes, and a summary per pole."""
+    period (one line per pole), with their headings and notes, and a summary per pole;
+    ``issues`` name the UN issues voted on."""
     if measure not in specs.UN_CHANCE_MEASURES:
         raise ValueError(f"un_measure must be 'pi' or 'kappa', not {measure!r}")
     frame, word = specs.un_frame(un_votes)
     if frame is None:
         return None, []
-    built = specs.un_charts(un_votes, focal, poles, colours, measure)
+    built = specs.un_charts(un_votes, focal, poles, colours, measure, issues)
     palette = specs.un_colours(frame, poles, colours)
     words = {column: (heading, note) for column, heading, note in
              (*specs.UN_MEASURES, (measure, *specs.UN_CHANCE_MEASURES[measure]))}
@@ -455,9 +467,10 @@ def _event_rows(frame: pd.DataFrame | None, max_events: int | None) -> list[dict
 # --------------------------------------------------------------------------- summary parts
 
 
-def _pole_cards(table: pd.DataFrame, colours: dict[str, str]) -> list[dict]:
+def _pole_cards(overview: Summary, colours: dict[str, str]) -> list[dict]:
     cards = []
-    halves = table.attrs.get("first_half", ""), table.attrs.get("second_half", "")
+    table = overview.table
+    halves = overview.first_half, overview.second_half
     for _, row in table.iterrows():
         figures = [
             ("Events", f"{int(row['n_events']):,}"),
@@ -597,7 +610,7 @@ def _counts(values: pd.Series, top: int) -> str:
 
 
 def _report_coverage(
-    frame: pd.DataFrame | None, n_shown: int, attrs: Mapping
+    frame: pd.DataFrame | None, n_shown: int, measured: Alignment
 ) -> list[tuple[str, str]]:
     """Documents, events, dates, datasets and sources behind this report."""
     items: list[tuple[str, str]] = []
@@ -619,8 +632,8 @@ def _report_coverage(
             hosts = frame["doc_url"].map(lambda u: urlsplit(u).hostname if safe_url(u) else None)
             if hosts.notna().any():
                 items.append(("Web sources", _counts(hosts, 8)))
-    if attrs.get("start") is not None:
-        window = f"{_date_text(attrs.get('start'))} to {_date_text(attrs.get('end'))}"
+    if measured.start is not None:
+        window = f"{_date_text(measured.start)} to {_date_text(measured.end)}"
         items.append(("Analysis window", window))
     return items
 
@@ -646,16 +659,15 @@ def _given_coverage(coverage: Mapping | None) -> list[tuple[str, str]]:
     return items
 
 
-def _method(attrs: Mapping, ci_text: str) -> dict:
-    ci = attrs.get("ci")
+def _method(measured: Alignment, ci_text: str) -> dict:
     return {
-        "smoothing": f"{float(attrs.get('smoothing', 2.0)):g}",
-        "min_events": int(attrs.get("min_events", 3) or 0),
-        "weight": WEIGHT_WORDS.get(str(attrs.get("weight")), WEIGHT_WORDS["count"]),
-        "direction": DIRECTION_WORDS.get(str(attrs.get("direction")), DIRECTION_WORDS["out"]),
-        "freq": FREQ_WORDS.get(str(attrs.get("freq")), "per period"),
-        "ci": ci_text if ci else None,
-        "n_boot": attrs.get("n_boot"),
+        "smoothing": f"{float(measured.smoothing):g}",
+        "min_events": int(measured.min_events or 0),
+        "weight": WEIGHT_WORDS.get(str(measured.weight), WEIGHT_WORDS["count"]),
+        "direction": DIRECTION_WORDS.get(str(measured.direction), DIRECTION_WORDS["out"]),
+        "freq": FREQ_WORDS.get(str(measured.freq), "per period"),
+        "ci": ci_text if measured.ci else None,
+        "n_boot": measured.n_boot,
     }
 
 
@@ -758,8 +770,30 @@ def _static_chart(spec: dict) -> Markup:
     return Markup(line_chart_svg(spec, width=1040, height=300))
 
 
+def render_analysis(
+    result: Analysis,
+    title: str | None = None,
+    coverage: dict | None = None,
+    *,
+    max_events: int | None = None,
+    un_measure: str = "pi",
+    judgements: pd.DataFrame | None = None,
+) -> str:
+    """:func:`render_report` of an :class:`~equipoise.analysis.result.Analysis` (read with
+    its event listing): every table and sentence of the page is the analysis's own."""
+    measured = result.alignment
+    if result.events is None:
+        raise ValueError("a report lists the events: analyse with the listing")
+    return render_report(measured, result.events, str(measured.focal), list(measured.poles),
+                         title, coverage, max_events=max_events,
+                         equidistance=result.equidistance, changepoints=result.changepoints,
+                         un_votes=result.un_votes, un_issues=result.un_issues,
+                         un_measure=un_measure,
+                         judgements=judgements)
+
+
 def render_report(
-    aligned: pd.DataFrame,
+    aligned: Alignment | pd.DataFrame,
     dyads: pd.DataFrame,
     focal: str,
     poles: list[str],
@@ -768,15 +802,17 @@ def render_report(
     *,
     max_events: int | None = None,
     equidistance: pd.DataFrame | None = None,
-    changepoints: tuple[pd.DataFrame, pd.DataFrame] | pd.DataFrame | None = None,
+    changepoints: ChangePoints | tuple[pd.DataFrame, pd.DataFrame] | pd.DataFrame | None = None,
     un_votes: pd.DataFrame | None = None,
     un_measure: str = "pi",
     judgements: pd.DataFrame | None = None,
+    un_issues: Sequence[str] = (),
 ) -> str:
     """Render the alignment report as one self-contained HTML document.
 
-    ``aligned`` is the output of :func:`equipoise.analysis.align` (with ``ci=0.9``
-    its ``tilt_lo``/``tilt_hi`` become bands), ``dyads`` that of
+    ``aligned`` is the output of :func:`equipoise.analysis.measure` (with ``ci=0.9``
+    its ``tilt_lo``/``tilt_hi`` become bands; a bare table of
+    :func:`equipoise.analysis.align` is read with the default options), ``dyads`` that of
     :func:`equipoise.analysis.dyad_events` (events outside the aligned range or
     poles are left out; ``source_text``/``target_text`` columns, when present,
     mark the actors in each sentence). ``coverage`` is shown as a key/value list
@@ -784,13 +820,15 @@ def render_report(
     event table, keeping the events with the largest absolute Goldstein score.
 
     ``equidistance`` is :func:`equipoise.analysis.equidistance` of ``aligned``
-    (computed here when None). ``changepoints`` is the ``(points, drivers)`` pair
-    of :func:`equipoise.analysis.changepoints.changepoints`, run with the same
+    (computed here when None). ``changepoints`` is the result of
+    :func:`equipoise.analysis.changepoints.find_changepoints` (or its ``(points,
+    drivers)`` pair, of :func:`~equipoise.analysis.changepoints.changepoints`), run with the same
     focal, poles and ``freq`` (a points table alone marks the breaks without
     drivers); without it the report has no change points. ``un_votes`` is an
     :func:`equipoise.analysis.unvotes.agreement_matrix` table; the UN panel
     appears only when it is given and not empty, and charts ``un_measure``
-    (``pi``, Scott's, or ``kappa``, Cohen's) as its chance-corrected measure.
+    (``pi``, Scott's, or ``kappa``, Cohen's) as its chance-corrected measure;
+    ``un_issues`` names the UN issues the votes were chosen by.
     ``judgements`` is the store's table of the analyst's judgements
     (:meth:`~equipoise.store.db.EventReader.judgements`), listed in the methods.
 
@@ -798,43 +836,45 @@ def render_report(
     events the filters keep can be downloaded from the page as CSV or JSON; their
     data are embedded, so this works offline. Nothing heavy is computed here.
     """
-    focal = str(focal).strip().upper()
-    poles = list(dict.fromkeys(str(p).strip().upper() for p in poles))
+    # Codes read as every front end reads them: upper-cased, each pole once.
+    question = Query.build(focal, poles)
+    focal, poles = question.focal, list(question.poles)
     colours = pole_colours(list(poles))
-    attrs = dict(aligned.attrs)
-    if aligned.empty:
-        aligned = aligned.iloc[0:0].copy()
-        attrs["poles"] = poles
+    measured = as_alignment(aligned)
+    if measured.table.empty:
+        measured = replace(measured, table=measured.table.iloc[0:0].copy(), poles=tuple(poles))
     else:
-        aligned = aligned[aligned["pole"].isin(poles)].copy()
-    aligned.attrs.update(attrs)
-    ci_text = specs.ci_text(attrs.get("ci"))
+        measured = measured.with_table(
+            measured.table[measured.table["pole"].isin(poles)].copy())
+    aligned = measured.table
+    ci_text = specs.ci_text(measured.ci)
 
-    table = summary(aligned)
+    overview = summarise(measured)
+    table = overview.table
     periods = specs.periods(aligned)
     if equidistance is None and len(poles) > 1 and len(aligned):
-        equidistance = equidistance_table(aligned)
-    points, drivers = _points_table(changepoints)
+        equidistance = equidistance_table(measured)
+    points, drivers, status = _points_table(changepoints)
     listed = _change_points(points, drivers, poles, colours)
-    in_range = _in_range(dyads, poles, attrs.get("start"), attrs.get("end"))
+    in_range = _in_range(dyads, poles, measured.start, measured.end)
     events = _event_rows(in_range, max_events)
     n_total = 0 if in_range is None else len(in_range)
 
-    charts = _time_charts(aligned, equidistance, focal, poles, colours, points, attrs.get("ci"))
+    charts = _time_charts(aligned, equidistance, focal, poles, colours, points, measured.ci)
     place_map = _place_map(in_range, focal, poles)
     counts = specs.quad_counts(aligned, poles) if len(aligned) else None
     heat = specs.heat_map(focal, poles, colours,
                           counts if counts is not None else _dyad_counts(in_range, poles))
     if heat:
         charts["heat"] = heat
-    un, un_table = _un_panel(un_votes, focal, poles, colours, un_measure)
+    un, un_table = _un_panel(un_votes, focal, poles, colours, un_measure, un_issues)
     for chart in un["charts"] if un else []:
         charts[chart["id"]] = chart["spec"]
 
     meta = [("Focal", focal), ("Poles", ", ".join(poles))]
     if periods:
         span = periods[0] if len(periods) == 1 else f"{periods[0]} to {periods[-1]}"
-        word = FREQ_WORDS.get(attrs.get("freq") or "")
+        word = FREQ_WORDS.get(measured.freq or "")
         meta.append(("Period", f"{span}, {word}" if word else span))
     meta.append(("Events", f"{int(table['n_events'].sum()) if len(table) else 0:,}"))
     datasets = sorted({e["dataset"] for e in events if e["dataset"]})
@@ -850,7 +890,7 @@ def render_report(
         "poles": poles,
         "colours": colours,
         "slug": _slug(focal, poles),
-        "periodRanges": _period_ranges(periods, attrs.get("freq")),
+        "periodRanges": _period_ranges(periods, measured.freq),
         "quads": {str(q): name for q, (name, _) in QUADS.items()},
         "charts": charts,
         "events": events,
@@ -867,26 +907,26 @@ def render_report(
             poles=poles,
             meta=meta,
             headline=_headline(table, focal, poles),
-            verdict=verdict(aligned, focal=focal),
+            verdict=verdict(measured, focal=focal),
             kpis=_kpis(aligned, table, equidistance, periods, listed, poles, ci_text),
             charts=charts,
             has_bands="tilt_lo" in aligned.columns and aligned["tilt_lo"].notna().any(),
             ci_text=ci_text,
             changepoints=listed,
             changepoints_given=points is not None,
-            changepoints_status=points.attrs.get("status") if points is not None else None,
+            changepoints_status=status,
             changepoints_min=MIN_PERIODS,
             drivers_given=drivers is not None,
-            cards=_pole_cards(table, colours),
+            cards=_pole_cards(overview, colours),
             un=un,
             un_table=un_table,
             events=events,
             n_events_total=n_total,
             datasets=datasets,
             quads={q: name for q, (name, _) in QUADS.items()},
-            coverage_report=_report_coverage(in_range, len(events), attrs),
+            coverage_report=_report_coverage(in_range, len(events), measured),
             coverage_store=_given_coverage(coverage),
-            method=_method(attrs, ci_text),
+            method=_method(measured, ci_text),
             generated=dt.date.today().isoformat(),
             script=Markup(chart_script()),
             data=embed_json(data),
@@ -907,7 +947,8 @@ def _place_map(in_range: pd.DataFrame | None, focal: str, poles: list[str]) -> d
     records do; coded news does not): the SVG, its legend and the places with most events."""
     if in_range is None or in_range.empty:
         return None
-    table = places(in_range)
+    found = locate(in_range)
+    table = found.table
     if table.empty:
         return None
     rows = table.to_dict("records")
@@ -915,8 +956,8 @@ def _place_map(in_range: pd.DataFrame | None, focal: str, poles: list[str]) -> d
         "svg": Markup(maps.map_svg(table, f"Where the events between {focal} and "
                                           f"{_join(poles, 'or')} took place")),
         "legend": maps.legend(),
-        "events": f"{table.attrs['events']:,}",
-        "located": f"{table.attrs['located']:,}",
+        "events": f"{found.events:,}",
+        "located": f"{found.located:,}",
         "n_places": len(table),
         "top": [{"title": maps.place_title(row)} for row in rows[:_TOP_PLACES]],
     }

@@ -6,10 +6,10 @@ the HTML report from the JSON API under ``/api/``, whose reference is the OpenAP
 description at ``/openapi.json`` (the interactive ``/docs`` pages are switched off:
 they load their scripts from a CDN, and this server needs no network).
 
-Every number comes from the functions behind the command line: :func:`equipoise.api.align`,
-:func:`equipoise.api.changepoints`, :func:`equipoise.api.load_events` and
-:func:`equipoise.api.un_agreement`, then :func:`~equipoise.analysis.align.equidistance`,
-:func:`~equipoise.analysis.align.summary` and :func:`~equipoise.analysis.align.verdict`.
+Every number comes from the functions behind the command line: :func:`equipoise.api.analyse`
+(the alignment, equidistance, summary and verdict of one
+:class:`~equipoise.analysis.result.Analysis`), :func:`equipoise.api.find_changepoints`,
+:func:`equipoise.api.load_events` and :func:`equipoise.api.un_agreement`.
 
 Read-only
     Each request opens the store read-only (DuckDB ``read_only=True``, as the Python API
@@ -79,7 +79,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from equipoise import api
-from equipoise.analysis.align import DIRECTIONS, WEIGHTS, equidistance, summary, verdict
+from equipoise.analysis.align import DIRECTIONS, WEIGHTS
 from equipoise.analysis.query import OVERLAPS, Query, actor_code
 from equipoise.errors import BadInputError, InvalidQueryError, UnknownCodeError
 from equipoise.outputs import jsonify, maps, specs
@@ -433,7 +433,7 @@ class AlignResponse(BaseModel):
     focal: str
     poles: list[str]
     colours: dict[str, str] = Field(description="Each pole's colour, stable across views.")
-    options: Record = Field(description="The options align ran with (align's attrs).")
+    options: Record = Field(description="The options align ran with, and its notes.")
     records: list[Record] = Field(description="One row per (period, pole), align's columns.")
     equidistance: list[Record] = Field(description="One row per period.")
     summary: list[Record] = Field(description="One row per pole over the whole window.")
@@ -865,11 +865,11 @@ def create_app(
         query = _asked(q.query)
         export = _export(q.format)
         with computing():
-            aligned = _call(api.align, query, **where)
             if export:
-                return _csv(aligned, f"align-{query.focal}.csv")
-            return jsonify.alignment(aligned, equidistance(aligned), summary(aligned),
-                                     verdict(aligned, focal=query.focal))
+                return _csv(_call(api.align, query, **where), f"align-{query.focal}.csv")
+            result = _call(api.analyse, replace(query, changepoints=False), listing=False,
+                           **where)
+            return jsonify.alignment(result)
 
     @app.get(
         "/api/changepoints",
@@ -883,7 +883,8 @@ def create_app(
         and ``markers``, the change points as the tilt chart's spec marks them."""
         query = _asked(q.query)
         with computing():
-            points, table = _call(api.changepoints, query, **where)
+            found = _call(api.find_changepoints, query, **where)
+        points, table = found.points, found.drivers
         if len(table) and "doc_url" in table.columns:
             from equipoise.outputs.report import safe_url
 
@@ -891,8 +892,8 @@ def create_app(
         return {
             "focal": query.focal,
             "poles": list(query.poles),
-            "options": options(points.attrs) | {"top": query.top},
-            "status": points.attrs.get("status"),
+            "options": options(found.options()) | {"top": query.top},
+            "status": found.status,
             "points": records(points),
             "drivers": records(table),
             "markers": specs.markers(points, pole_colours(list(query.poles))),
@@ -993,19 +994,20 @@ def create_app(
         summary="Where the events took place: places with coordinates, by quad class",
     )
     def places_endpoint(q: Annotated[PlacesQuery, Params()]) -> dict[str, Any]:
-        """:func:`equipoise.api.places`: the events of ``/api/events`` between ``focal``
+        """:func:`equipoise.api.locate`: the events of ``/api/events`` between ``focal``
         and the poles, counted by the place their dataset gives (imported records carry
         coordinates; coded news does not, and then ``places`` is empty)."""
         query = _asked(q.query)
         with computing():
-            table = _call(api.places, query, **where)
+            found = _call(api.locate, query, **where)
+        table = found.table
         return {
             "focal": query.focal,
             "poles": list(query.poles),
             "start": plain(query.start),
             "end": plain(query.end),
-            "events": int(table.attrs.get("events", 0)),
-            "located": int(table.attrs.get("located", 0)),
+            "events": found.events,
+            "located": found.located,
             "colours": {str(q): colour for q, colour in maps.QUAD_COLOURS.items()},
             "places": records(table),
         }

@@ -359,10 +359,12 @@ def un_charts(
     poles: Sequence[str],
     colours: Mapping[str, str],
     measure: str = "pi",
+    issues: Sequence[str] = (),
 ) -> dict[str, Spec]:
     """Line charts of UN General Assembly agreement per session (or year), a line per
     pole: agreement share, S score and the chance-corrected ``measure`` (pi or kappa), by
-    :func:`un_chart_id`. Empty when the table has nothing to chart."""
+    :func:`un_chart_id`; ``issues`` name the UN issues voted on. Empty when the table has
+    nothing to chart."""
     if measure not in UN_CHANCE_MEASURES:
         raise ValueError(f"measure must be 'pi' or 'kappa', not {measure!r}")
     frame, word = un_frame(un_votes)
@@ -370,8 +372,7 @@ def un_charts(
         return {}
     keys = sorted(frame["_key"].unique().tolist())
     x = [str(k) for k in keys]
-    issues = un_votes.attrs.get("un_issues") if un_votes is not None else None
-    on = f", votes on {issue_names(issues)}" if issues else ""
+    on = f", votes on {issue_names(list(issues))}" if issues else ""
     palette = un_colours(frame, poles, colours)
     rows = {p: frame[frame["pole"] == p].drop_duplicates("_key").set_index("_key").reindex(keys)
             for p in palette}

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import pandas as pd
 from rich.table import Table
 
+from equipoise.analysis.idealpoints import ONE_DIMENSION_WARNING
+from equipoise.analysis.result import TOO_SHORT, ChangePoints
 from equipoise.reference.unissues import issue_names
 
 
@@ -84,11 +87,11 @@ def equidistance(table_in: pd.DataFrame) -> Table:
     return table
 
 
-def changepoints(points: pd.DataFrame, drivers: pd.DataFrame, width: int = 90) -> Table:
+def changepoints(found: ChangePoints, width: int = 90) -> Table:
     """Each break in a pole's tilt with the sentences of the documents that drive it."""
-    status = points.attrs.get("status")
+    points, drivers = found.points, found.drivers
     caption = ("too short to test: fewer periods with data than change points need"
-               if status == "too short to test" else None)
+               if found.status == TOO_SHORT else None)
     table = Table(title="Change points in tilt, and the stories that drive them",
                   show_lines=True, caption=caption)
     for name in ("pole", "from", "before", "after", "shift", "stable"):
@@ -110,12 +113,13 @@ def changepoints(points: pd.DataFrame, drivers: pd.DataFrame, width: int = 90) -
 
 
 def ideal_positions(positions: pd.DataFrame, last: int = 12) -> Table:
-    """Position of the focal state between two poles on the UN ideal-point scale."""
+    """Position of the focal state between two poles on the UN ideal-point scale, with
+    the warning that one dimension cannot tell some states apart."""
     first = positions.iloc[0] if len(positions) else None
     pole1, pole2 = (first["pole1"], first["pole2"]) if first is not None else ("P1", "P2")
     table = Table(
         title=f"UN ideal points: position between {pole1} (0) and {pole2} (1)",
-        caption=positions.attrs.get("warning", ""),
+        caption=ONE_DIMENSION_WARNING,
     )
     for name in ("session", "focal", pole1, pole2, "position", "interval", "own move",
                  "poles' move"):  # fmt: skip
@@ -135,13 +139,14 @@ def _span(lo: float, hi: float) -> str:
     return f"[{lo:+.2f}, {hi:+.2f}]"
 
 
-def un_agreement(agreement: pd.DataFrame, last: int = 12, measure: str = "pi") -> Table:
+def un_agreement(agreement: pd.DataFrame, last: int = 12, measure: str = "pi",
+                 issues: Sequence[str] = ()) -> Table:
     """UN General Assembly voting agreement per session: its own signal, never mixed in.
 
-    ``measure`` is the chance-corrected column shown: ``pi`` (Scott) or ``kappa`` (Cohen).
+    ``measure`` is the chance-corrected column shown: ``pi`` (Scott) or ``kappa`` (Cohen);
+    ``issues`` the codes of the UN issues the votes were chosen by, named in the title.
     """
-    issues = agreement.attrs.get("un_issues")
-    on = f" on {issue_names(issues)}" if issues else ""
+    on = f" on {issue_names(list(issues))}" if issues else ""
     table = Table(title=f"UN General Assembly voting agreement{on} (independent of the events)")
     period = "session" if "session" in agreement.columns else "year"
     for name in (period, "pole", "votes", "agreement", "S", measure):
