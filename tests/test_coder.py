@@ -687,6 +687,10 @@ CONSTRUCTIONS = [
                  ("LVA", "RUS", "16"), id="an_act_on_what_another_actor_owns"),
     pytest.param("Chile recalled Chile's ambassador to Peru.",
                  ("CHL", "PER", "16"), id="an_act_on_what_the_actor_itself_owns"),
+    pytest.param("Managua said the OAS was a tool of US hegemony.",
+                 ("NIC", "OAS", "11"), id="saying_another_actor_is_a_term_of_reproach"),
+    pytest.param("Kenya said Uganda's move was a provocation.",
+                 ("KEN", "UGA", "11"), id="saying_another_actors_act_is_a_term_of_reproach"),
 ]
 
 
@@ -861,3 +865,8 @@ def test_what_an_actor_must_or_should_do_has_not_happened(rules):
     assert not any(src == "UGA" for src, _, _ in pairs)
     pairs, _ = code(rules, "Uganda should suspend its operations in Kenya, the court said.")
     assert not any(root == "16" for _, _, root in pairs)
+
+
+def test_a_victim_of_a_reproached_act_is_not_reproached(rules):
+    pairs, _ = code(rules, "Kenya said Uganda was a victim of terrorism.")
+    assert ("KEN", "UGA", "11") not in pairs

@@ -92,6 +92,7 @@ class Cues:
     voicing_verbs: frozenset[str]  # "voiced X's concern": the concern is X's
     acceptance_verbs: frozenset[str]  # "will not accept X's terms": a rejection of them
     refusal_code: str
+    vehicle_nouns: frozenset[str]  # "an instrument of interference": reproach by what it serves
     membership_nouns: frozenset[str]  # "its participation in X": X is whom the act concerns
     # Unions used on every sentence, built once here rather than per token.
     reference_nouns: frozenset[str] = frozenset()  # "the bloc", "the country"

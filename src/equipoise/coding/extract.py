@@ -272,6 +272,17 @@ class SentenceExtractor(ActorResolver, EventFilters, ArgumentReader):
             g.lemma_.lower() in words for c in noun.children
             if c.dep_ == "prep" and c.lower_ == "of" for g in c.children)
 
+    def _labelled(self, clause: Token) -> bool:
+        """'the OAS is an instrument of interference': a copula naming its subject with a
+        term of reproach."""
+        labels = self.cues.negative_labels
+        return clause.lemma_.lower() == "be" and any(
+            c.dep_ == "attr" and (c.lemma_.lower() in labels or (
+                c.lemma_.lower() in self.cues.vehicle_nouns and any(
+                    g.lemma_.lower() in labels for p in c.children
+                    if p.dep_ == "prep" and p.lower_ == "of" for g in p.children)))
+            for c in clause.children)
+
     def _demand(self, speech: Token, amap, ctx) -> list[Found]:
         """'Aliyev said Armenian forces must withdraw': a demand on the clause's subject."""
         if self._blocked(speech):
@@ -301,7 +312,8 @@ class SentenceExtractor(ActorResolver, EventFilters, ArgumentReader):
         for clause in speech.children:
             if clause.dep_ not in ("ccomp", "parataxis") or self._blocked(clause):
                 continue
-            if not any(_word_of(t) & words and not self._blocked(t) for t in clause.subtree):
+            if not any(_word_of(t) & words and not self._blocked(t) for t in clause.subtree) \
+                    and (praise or not self._labelled(clause)):
                 continue
             if praise and any(_word_of(t) & self.cues.reproach_words
                               or (t.pos_ == "VERB" and self._trigger(t) is not None)
