@@ -870,3 +870,16 @@ def test_what_an_actor_must_or_should_do_has_not_happened(rules):
 def test_a_victim_of_a_reproached_act_is_not_reproached(rules):
     pairs, _ = code(rules, "Kenya said Uganda was a victim of terrorism.")
     assert ("KEN", "UGA", "11") not in pairs
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The Egyptian foreign ministry issued a statement on Sunday. The ministry condemned "
+     "Ethiopia's decision.", ("EGY", "ETH", "11")),
+    ("The UN Security Council met on Friday. The council urged Israel to allow aid into Gaza.",
+     ("UN", "ISR", "02")),
+    ("Kenya's president spoke on Monday. The president criticised Uganda.",
+     ("KEN", "UGA", "11")),
+])
+def test_a_body_noun_stands_for_the_actor_it_last_belonged_to(rules, text, expected):
+    pairs, _ = code(rules, text)
+    assert expected in pairs

@@ -171,7 +171,8 @@ class Coder:
         # and one of these may still hold an event.
         cues = self.cues
         self._pronouns = (cues.person_pronouns | cues.group_pronouns | cues.speaker_pronouns
-                          | cues.bloc_nouns | cues.state_nouns | {"two", "both", "sides"})
+                          | cues.bloc_nouns | cues.state_nouns | {"two", "both", "sides"}
+                          | cues.body_nouns | {n + "s" for n in cues.body_nouns} | {"co-chairs"})
         self._pair_words = frozenset({"two", "both", "sides", "parties"})
 
     # -- public API --------------------------------------------------------------------
@@ -437,6 +438,8 @@ class Coder:
                 # "met in Moscow": a city named as the place is no party that "the two
                 # sides" could later stand for
                 ctx.update([m for m in sent_mentions if not _located(doc.text, m)])
+                ctx.describe([(s + base, e + base, w) for s, e, w in tokens[ti:k]],
+                             sent_mentions, self.cues.body_nouns)
         return out
 
     def _worth_parsing(self, mentions: list[Mention], words: set[str], ctx: Context) -> bool:
@@ -540,7 +543,8 @@ def _reason(exc: BaseException) -> str:
 
 
 def _snapshot(ctx: Context) -> Context:
-    return Context(ctx.last_person, ctx.last_group, list(ctx.recent), ctx.speaker)
+    return Context(ctx.last_person, ctx.last_group, list(ctx.recent), ctx.speaker,
+                   dict(ctx.described))
 
 
 def _unique(events: list[Event]) -> list[Event]:

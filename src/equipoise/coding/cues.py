@@ -93,6 +93,7 @@ class Cues:
     acceptance_verbs: frozenset[str]  # "will not accept X's terms": a rejection of them
     refusal_code: str
     vehicle_nouns: frozenset[str]  # "an instrument of interference": reproach by what it serves
+    body_nouns: frozenset[str]  # "the ministry", "the co-chairs": bodies an earlier actor had
     membership_nouns: frozenset[str]  # "its participation in X": X is whom the act concerns
     # Unions used on every sentence, built once here rather than per token.
     reference_nouns: frozenset[str] = frozenset()  # "the bloc", "the country"

@@ -55,6 +55,34 @@ class Context:
     last_group: Mention | None = None
     recent: list[Mention] = field(default_factory=list)
     speaker: Mention | None = None
+    # "the Egyptian foreign ministry ... the ministry": whom a body noun last described
+    described: dict[str, Mention] = field(default_factory=dict)
+
+    def describe(self, tokens: list[tuple[int, int, str]], mentions: list[Mention],
+                 bodies: frozenset[str]) -> None:
+        """Remember which actor each body noun of the sentence belongs to: 'Kenya's
+        president', 'the Egyptian foreign ministry', 'the co-chairs of the OSCE', 'the UN
+        Security Council'. ``tokens`` are the sentence's (start, end, text)."""
+        words = [(s, e, _body(t.lower(), bodies)) for s, e, t in tokens]
+        for m in mentions:
+            if m.kind in ("person", "learned", "territory"):
+                continue
+            inside = [w for s, e, w in words if s >= m.start and e <= m.end and w]
+            if inside:  # "the UN Security Council"
+                self.described[inside[-1]] = m
+            after = [w for s, _e, w in words if s >= m.end][:4]
+            for w in after:  # "Kenya's president", "the Egyptian foreign ministry"
+                if w:
+                    self.described[w] = m
+                    break
+            before = [(s, w) for s, e, w in words if e <= m.start][-3:]
+            texts = [t for s, _e, t in tokens if s < m.start][-2:]
+            if before and [t.lower() for t in texts[-1:]] == ["of"]:
+                # "the co-chairs of the OSCE": the noun before "of" (and "the")
+                for _s, w in reversed(before):
+                    if w:
+                        self.described[w] = m
+                        break
 
     def update(self, mentions: list[Mention]) -> None:
         for m in mentions:
@@ -67,6 +95,16 @@ class Context:
 
 
 _RELATIVES = frozenset({"which", "who", "that", "whom", "whose"})
+
+
+def _body(word: str, bodies: frozenset[str]) -> str:
+    """The body noun a word is, singular, or ''."""
+    word = word.rsplit("-", 1)[-1]  # "co-chairs"
+    if word in bodies:
+        return word
+    if word.endswith("s") and word[:-1] in bodies:
+        return word[:-1]
+    return ""
 
 
 class ActorResolver:
@@ -264,6 +302,12 @@ class ActorResolver:
                         if fits is not None and m.country not in fits:
                             continue
                         return [Role(m, m.sector)]
+        if (tok.tag_ in ("NN", "NNS") and kids & {"the", "this"} and not kids & {"two", "both"}
+                and _body(tok.lower_, cues.body_nouns) in ctx.described):
+            # "the ministry", "the co-chairs": whom that body noun last belonged to
+            m = ctx.described[_body(tok.lower_, cues.body_nouns)]
+            if fits is None or m.country in fits:
+                return [Role(m, m.sector)]
         people = lemma in cues.pair_person_nouns
         if (people or lemma in cues.pair_nouns) and (
             kids & {"two", "both"}
