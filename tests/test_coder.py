@@ -691,6 +691,12 @@ CONSTRUCTIONS = [
                  ("NIC", "OAS", "11"), id="saying_another_actor_is_a_term_of_reproach"),
     pytest.param("Kenya said Uganda's move was a provocation.",
                  ("KEN", "UGA", "11"), id="saying_another_actors_act_is_a_term_of_reproach"),
+    pytest.param("Managua expects the OAS to desist from its actions.",
+                 ("NIC", "OAS", "10"), id="expecting_another_to_act_is_a_demand-1"),
+    pytest.param("The EU is expecting consistency from Serbia.",
+                 ("EU", "SRB", "10"), id="expecting_another_to_act_is_a_demand-2"),
+    pytest.param("Paris wants NATO allies to reaffirm the embargo.",
+                 ("FRA", "NATO", "02"), id="wanting_another_to_act_is_an_appeal"),
 ]
 
 
@@ -883,3 +889,8 @@ def test_a_victim_of_a_reproached_act_is_not_reproached(rules):
 def test_a_body_noun_stands_for_the_actor_it_last_belonged_to(rules, text, expected):
     pairs, _ = code(rules, text)
     assert expected in pairs
+
+
+def test_expecting_to_act_oneself_is_no_demand(rules):
+    pairs, _ = code(rules, "Kenya expects to sign a deal with Uganda.")
+    assert not any(root in ("02", "10") for _, _, root in pairs)

@@ -164,7 +164,8 @@ class Coder:
             form for lemma, _pos in triggers for form in surface_forms(lemma)
         ) | self.cues.obligation_aux | frozenset(
             form for word in (self.cues.reproach_words | self.cues.praise_words
-                              | self.cues.acceptance_verbs | self.cues.negative_labels)
+                              | self.cues.acceptance_verbs | self.cues.negative_labels
+                              | set(self.cues.expectation_verbs))
             for form in surface_forms(word))
         self.stats = {"documents": 0, "sentences": 0, "parsed": 0}
         # Words that can stand for an actor named elsewhere: a sentence with one actor

@@ -71,6 +71,8 @@ class SentenceExtractor(ActorResolver, EventFilters, ArgumentReader):
                 found.extend(self._reproach_clause(tok, amap, ctx, praise=True))
             if tok.pos_ == "VERB" and tok.lemma_.lower() in self._labelling_verbs:
                 found.extend(self._label(tok, amap, ctx))
+            if tok.pos_ == "VERB" and tok.lemma_.lower() in self.cues.expectation_verbs:
+                found.extend(self._expectation(tok, amap, ctx))
             if self._refused_acceptance(tok):
                 # "will not accept", "would not tolerate": a rejection, not a negated event
                 sources, targets, symmetric = self._verb_args(
@@ -147,6 +149,29 @@ class SentenceExtractor(ActorResolver, EventFilters, ArgumentReader):
                            or self._grievance_targets(obj, row.cameo, amap, ctx))
                 out.extend(self._pairs(sources, targets, False, row.cameo, verb))
         return out
+
+    def _expectation(self, verb: Token, amap, ctx) -> list[Found]:
+        """'Managua expects the OAS to desist', 'wants NATO allies to reaffirm', 'expects
+        consistency from Serbia': what one actor expects another to do is a demand or an
+        appeal to that other."""
+        if self._blocked(verb):
+            return []
+        asked = [s for c in verb.children if c.dep_ in ("ccomp", "xcomp")
+                 and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
+                 for s in c.children if s.dep_ in SUBJ]
+        if any(c.dep_ in ("ccomp", "xcomp") for c in verb.children):
+            asked += [c for c in verb.children if c.dep_ == "dobj"]
+        asked += [g for o in verb.children if o.dep_ == "dobj" for p in o.children
+                  if p.dep_ == "prep" and p.lower_ == "from" for g in p.children
+                  if g.dep_ == "pobj"]
+        targets = self._collect(asked, amap, ctx)
+        if not targets:
+            return []
+        subj = [c for c in verb.children if c.dep_ in SUBJ]
+        sources = (self._collect(subj, amap, ctx) if subj
+                   else self._inherited_subject(verb, amap, ctx))
+        code = self.cues.expectation_verbs[verb.lemma_.lower()]
+        return self._pairs(sources, targets, False, code, verb)
 
     def _refused_acceptance(self, tok: Token) -> bool:
         """A verb of acceptance negated in the main clause: 'will not accept X's demands'."""
