@@ -161,9 +161,10 @@ class SentenceExtractor(ActorResolver, EventFilters, ArgumentReader):
                  for s in c.children if s.dep_ in SUBJ]
         if any(c.dep_ in ("ccomp", "xcomp") for c in verb.children):
             asked += [c for c in verb.children if c.dep_ == "dobj"]
-        asked += [g for o in verb.children if o.dep_ == "dobj" for p in o.children
-                  if p.dep_ == "prep" and p.lower_ == "from" for g in p.children
-                  if g.dep_ == "pobj"]
+        if any(c.dep_ == "dobj" for c in verb.children):  # "from X", on the noun or verb
+            asked += [g for o in [verb, *verb.children] if o is verb or o.dep_ == "dobj"
+                      for p in o.children if p.dep_ == "prep" and p.lower_ == "from"
+                      for g in p.children if g.dep_ == "pobj"]
         targets = self._collect(asked, amap, ctx)
         if not targets:
             return []
