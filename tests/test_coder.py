@@ -697,6 +697,8 @@ CONSTRUCTIONS = [
                  ("EU", "SRB", "10"), id="expecting_another_to_act_is_a_demand-2"),
     pytest.param("Paris wants NATO allies to reaffirm the embargo.",
                  ("FRA", "NATO", "02"), id="wanting_another_to_act_is_an_appeal"),
+    pytest.param("Mexico said it would uphold diplomatic ties with Peru.",
+                 ("MEX", "PER", "03"), id="upholding_ties_announced_is_intent"),
 ]
 
 
