@@ -207,26 +207,33 @@ def _join_general(story: np.ndarray, opened: int, key: np.ndarray, general: np.n
     np.minimum.at(first, story, days)
     at = np.zeros(opened, dtype=np.int64)
     at[story] = np.arange(story.size)
-    story_key, story_code = key[at].tolist(), general[at].tolist()
-    codes: dict[int, set[str]] = {}
-    for k, c in set(zip(story_key, story_code, strict=True)):
-        codes.setdefault(k, set()).add(c)
-    wider = {(k, c) for k, cs in codes.items() for c in cs
-             if any(o != c and o.startswith(c) for o in cs)}
-    if not wider:
+    story_key, story_code = key[at], np.asarray(general[at], dtype=object)
+    # Which code of a key extends which, worked out once per distinct (key, code) pair:
+    # there are far fewer of those than stories.
+    code_no, names = pd.factorize(story_code)
+    n_names = max(len(names), 1)
+    pair, distinct = pd.factorize(story_key.astype(np.int64) * n_names + code_no)
+    pair_code = np.asarray(names, dtype=object)[distinct % n_names]
+    in_key: dict[int, list[int]] = {}
+    for q, k in enumerate((distinct // n_names).tolist()):
+        in_key.setdefault(k, []).append(q)
+    # (specific, wider): pairs of one key whose code extends the other's
+    extends = [(q, r) for qs in in_key.values() for q in qs for r in qs
+               if q != r and pair_code[q].startswith(pair_code[r])]
+    if not extends:
         return story
-    keys_with = {k for k, _ in wider}
-    is_wide = np.array([(k, c) in wider for k, c in zip(story_key, story_code, strict=True)])
+    specific, wider = (np.array(side, dtype=np.int64) for side in zip(*extends, strict=True))
+    is_wide = np.isin(pair, wider)
     # Each specific story offers itself to every wider code of its key that it extends.
-    offers = [(k, w, int(first[n]), n) for n, (k, c) in enumerate(zip(story_key, story_code,
-                                                                     strict=True))
-              if k in keys_with
-              for w in codes[k] if (k, w) in wider and w != c and c.startswith(w)]
-    if not offers:
-        return story
-    table = pd.DataFrame({"story": np.arange(opened), "key": story_key,
-                          "code": np.asarray(story_code, dtype=object), "day": first})
-    offered = pd.DataFrame(offers, columns=["key", "code", "day", "target"])
+    by_pair = np.argsort(pair, kind="stable")
+    bounds = np.searchsorted(pair[by_pair], np.arange(len(distinct) + 1))
+    offering = np.concatenate([by_pair[bounds[q]:bounds[q + 1]] for q in specific])
+    table = pd.DataFrame({"story": np.arange(opened), "key": story_key, "code": story_code,
+                          "day": first})
+    offered = pd.DataFrame({
+        "key": story_key[offering], "day": first[offering], "target": offering,
+        "code": np.repeat(pair_code[wider], bounds[specific + 1] - bounds[specific]),
+    })[["key", "code", "day", "target"]]
     wide = table[is_wide]
     joined = pd.merge_asof(wide.sort_values(["day", "story"]), offered.sort_values(
         ["day", "target"]), on="day", by=["key", "code"], direction="nearest",
