@@ -106,6 +106,21 @@ def _codes(events: pd.DataFrame, name: str, rows: np.ndarray) -> tuple[np.ndarra
     return np.where(codes < 0, len(values) - 1, codes).astype(np.int64), values
 
 
+def _documents(events: pd.DataFrame, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The rows' documents: sorted integer codes of their ids, as :func:`_codes` gives them,
+    and a number per row that ids equal once stripped share (-1 for a blank or missing id).
+
+    There are about as many ids as rows: they are compared as text in bulk, without a
+    Python string for each."""
+    if "doc_id" not in events.columns:
+        return np.zeros(rows.size, dtype=np.int64), np.full(rows.size, -1, dtype=np.int64)
+    codes, uniques = pd.factorize(events["doc_id"].iloc[rows], sort=True)
+    text = pd.Series(uniques).astype(str).str.strip()
+    same = np.where(text.eq("").to_numpy(dtype=bool), -1, pd.factorize(text)[0])
+    doc = np.where(codes < 0, len(uniques), codes).astype(np.int64)
+    return doc, np.append(same, -1).astype(np.int64)[doc]
+
+
 def _ranks(*columns: np.ndarray) -> np.ndarray:
     """One integer per distinct combination of the columns, in sorted order."""
     parts = [np.asarray(c, dtype=np.int64) for c in columns]
@@ -187,7 +202,7 @@ def find_stories(
     is_root = np.zeros(n, dtype=bool)
     if "is_root" in events.columns:
         is_root = events["is_root"].iloc[rows].fillna(False).astype(bool).to_numpy(bool)
-    doc, doc_names = _codes(events, "doc_id", rows)
+    doc, same_doc = _documents(events, rows)
     start = np.zeros(n, dtype=np.int64)
     if "sent_start" in events.columns:
         start = pd.to_numeric(events["sent_start"].iloc[rows], errors="coerce").fillna(-1)
@@ -196,7 +211,7 @@ def find_stories(
     lead = np.zeros(n, dtype=bool)
     lead[ranked[np.r_[True, story[ranked][1:] != story[ranked][:-1]]]] = True
     n_reports = np.bincount(story, minlength=opened).astype(np.int64)
-    return Stories(story, lead, n_reports, _units(story, doc_names[doc], opened))
+    return Stories(story, lead, n_reports, _units(story, same_doc, opened))
 
 
 def _join_general(story: np.ndarray, opened: int, key: np.ndarray, general: np.ndarray,
@@ -247,8 +262,9 @@ def _join_general(story: np.ndarray, opened: int, key: np.ndarray, general: np.n
 
 
 def _units(story: np.ndarray, doc: np.ndarray, n_stories: int) -> np.ndarray:
-    """Connected groups of stories that share a document (see the module docstring)."""
-    named = doc != ""
+    """Connected groups of stories that share a document (see the module docstring);
+    ``doc`` numbers each row's document, -1 for none."""
+    named = doc >= 0
     if not named.any():
         return np.arange(n_stories, dtype=np.int64)
     doc_id = pd.factorize(doc[named])[0]
