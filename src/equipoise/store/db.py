@@ -224,7 +224,8 @@ class EventReader:
             # Only a year-precise event can be background: the documents are looked up
             # for those dyad rows alone (a few in a hundred), not for every one.
             recalled = (
-                "WITH recalled AS (SELECT DISTINCT e.doc_id, e.event_date FROM events e "
+                "WITH recalled AS (SELECT DISTINCT e.doc_id, e.event_date, e.date_precision "
+                "FROM events e "
                 "JOIN documents bd ON bd.id = e.doc_id WHERE e.date_precision = 'year' "
                 "AND year(bd.published) > year(e.event_date) AND " + " AND ".join(where) + ") "
             )
@@ -996,10 +997,11 @@ _NOT_BACKGROUND = (
     "WHERE bd.id = e.doc_id AND year(bd.published) > year(e.event_date)))"
 )
 # The same test against the background events found first among the rows read (the
-# ``recalled`` table of dyad_frame): a document and date, of year-precise events only.
+# ``recalled`` table of dyad_frame): a document, date and precision ('year'). Equalities
+# only, so that DuckDB answers it with one anti join rather than a lookup per row.
 _NOT_RECALLED = (
-    "NOT (e.date_precision = 'year' AND EXISTS (SELECT 1 FROM recalled r "
-    "WHERE r.doc_id = e.doc_id AND r.event_date = e.event_date))"
+    "NOT EXISTS (SELECT 1 FROM recalled r WHERE r.doc_id = e.doc_id "
+    "AND r.event_date = e.event_date AND r.date_precision = e.date_precision)"
 )
 
 
