@@ -424,6 +424,31 @@ def test_dyad_frame_holds_every_dyad_event_of_the_whole_store(store):
     assert lean[key].values.tolist() == whole[key].values.tolist()
 
 
+def test_dyad_frame_leaves_out_only_year_precise_events_before_their_documents_year(store):
+    """Background is judged per event: by its precision, its date and its own document."""
+    old, new = doc("Looking back.", dt.date(2020, 3, 1)), doc("This year.", dt.date(2019, 6, 1))
+    for document in (old, new):
+        store.add_document(document)
+
+    def on(document, start, day, precision):
+        return dataclasses.replace(event(document, "AZE", "TUR", start=start),
+                                   date=EventDate(day, precision))
+
+    store.replace_events(old.id, CODER, [
+        on(old, 0, dt.date(2019, 1, 1), "year"),  # a year before its document: background
+        on(old, 1, dt.date(2020, 1, 1), "year"),  # its document's own year
+        on(old, 2, dt.date(2019, 12, 30), "day"),  # a day before the year, precisely dated
+    ])  # fmt: skip
+    # The same date and precision in a document of that year is news.
+    store.replace_events(new.id, CODER, [on(new, 3, dt.date(2019, 1, 1), "year")])
+    kept = store.dyad_frame("AZE", ["TUR"], background=False)
+    assert sorted(starts(kept)) == [1, 2, 3]
+    assert sorted(starts(store.dyad_frame("AZE", ["TUR"]))) == [0, 1, 2, 3]
+    window = store.dyad_frame("AZE", ["TUR"], background=False, start=dt.date(2019, 1, 1),
+                              end=dt.date(2019, 12, 31))
+    assert sorted(starts(window)) == [2, 3]
+
+
 def test_dyad_frame_gives_the_same_frame_without_pyarrow(dyadic, monkeypatch):
     import pandas as pd
 

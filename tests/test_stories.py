@@ -217,3 +217,32 @@ def test_eight_ingested_and_coded_articles_on_one_meeting_are_one_story(tmp_path
     table = equipoise.align("AZE", ["TUR"], db=db, freq="month", min_events=1)
     assert int(table["n_stories"].iloc[0]) == 1
     assert int(table["n_events"].iloc[0]) == len(events)
+
+
+def test_documents_sorted_as_packed_bytes_are_numbered_as_by_text(monkeypatch):
+    """Ids read from Arrow text are ranked by their bytes packed into integers; the codes,
+    and which rows share a document, are those of comparing the ids as text."""
+    from equipoise.analysis import stories
+
+    rng = np.random.default_rng(11)
+    pools = [
+        [f"{k:016x}" for k in rng.integers(0, 2**62, 6)],  # one length: hashes
+        ["gdelt1:" + str(k) for k in rng.integers(0, 10**9, 6)],  # a shared first 8 bytes
+        ["b", "ab", "a", "é", "e", "z" * 40, "", None],  # lengths, accents, blank, missing
+        ["x" * 70, "y", None],  # too long to pack
+        [" a", "a", "a ", "b"],  # whitespace around: compared once stripped
+    ]
+    for pool in pools:
+        for _ in range(20):
+            values = [pool[i] for i in rng.integers(0, len(pool), 30)]
+            events = pd.DataFrame({"doc_id": pd.Series(values, dtype="str")})
+            rows = rng.permutation(30)[:25]
+            packed = stories._documents(events, rows)
+            with monkeypatch.context() as patched:
+                patched.setattr(stories, "_packed_documents", lambda ids: None)
+                by_text = stories._documents(events, rows)
+            assert packed[0].tolist() == by_text[0].tolist()
+            assert pd.factorize(packed[1])[0].tolist() == pd.factorize(by_text[1])[0].tolist()
+            assert ((packed[1] < 0) == (by_text[1] < 0)).all()
+    assert stories._packed_documents(pd.Series(["a", "b"], dtype="str")) is not None
+    assert stories._packed_documents(pd.Series(["a", "b"], dtype=object)) is None

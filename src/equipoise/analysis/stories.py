@@ -106,6 +106,98 @@ def _codes(events: pd.DataFrame, name: str, rows: np.ndarray) -> tuple[np.ndarra
     return np.where(codes < 0, len(values) - 1, codes).astype(np.int64), values
 
 
+def _documents(events: pd.DataFrame, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The rows' documents: sorted integer codes of their ids, as :func:`_codes` gives them,
+    and a number per row that ids equal once stripped share (-1 for a blank or missing id).
+
+    There are about as many ids as rows: they are compared as text in bulk, without a
+    Python string for each."""
+    if "doc_id" not in events.columns:
+        return np.zeros(rows.size, dtype=np.int64), np.full(rows.size, -1, dtype=np.int64)
+    ids = events["doc_id"].iloc[rows]
+    packed = _packed_documents(ids)
+    if packed is not None:
+        return packed
+    codes, uniques = pd.factorize(ids, sort=True)
+    text = pd.Series(uniques).astype(str).str.strip()
+    same = np.where(text.eq("").to_numpy(dtype=bool), -1, pd.factorize(text)[0])
+    doc = np.where(codes < 0, len(uniques), codes).astype(np.int64)
+    return doc, np.append(same, -1).astype(np.int64)[doc]
+
+
+# Ids up to this many bytes long are sorted as rows of bytes packed into integers.
+_WIDEST_PACKED = 64
+
+
+def _packed_documents(ids: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
+    """:func:`_documents` for ids held as Arrow text, found by sorting the ids as rows of
+    bytes packed into 64-bit integers (hashing and sorting millions of strings is several
+    times slower); None for ids that are not Arrow text, are longer than
+    ``_WIDEST_PACKED`` bytes, hold a NUL byte (padding is NUL) or have whitespace around
+    them (their stripped forms would have to be compared)."""
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+    except ImportError:  # pragma: no cover - depends on the environment
+        return None
+    if not hasattr(ids.array, "__arrow_array__"):
+        return None
+    text = pa.array(ids.array)
+    if isinstance(text, pa.ChunkedArray):
+        text = text.combine_chunks()
+    if not (pa.types.is_string(text.type) or pa.types.is_large_string(text.type)):
+        return None
+    text = text.cast(pa.large_string())
+    valid = np.flatnonzero(text.is_valid().to_numpy(zero_copy_only=False))
+    if not valid.size:
+        return None
+    offsets = np.frombuffer(text.buffers()[1], dtype=np.int64)[text.offset:
+                                                                text.offset + len(text) + 1]
+    data = np.frombuffer(text.buffers()[2], dtype=np.uint8) if text.buffers()[2] else \
+        np.zeros(0, dtype=np.uint8)
+    lengths = np.diff(offsets)[valid]
+    starts = offsets[:-1][valid]
+    width = -(-int(lengths.max(initial=0)) // 8) * 8 or 8
+    if width > _WIDEST_PACKED or (data[offsets[0]:offsets[-1]] == 0).any():
+        return None
+    # Whitespace around an id begins or ends it with a byte outside printable ASCII: only
+    # ids that do are looked at closely.
+    named = lengths > 0
+    edges = np.concatenate([data[starts[named]], data[starts[named] + lengths[named] - 1]])
+    if ((edges < 0x21) | (edges > 0x7E)).any() and pc.any(
+            pc.not_equal(text, pc.utf8_trim_whitespace(text))).as_py():
+        return None
+    if valid.size == len(text) and (lengths == lengths[0]).all():
+        # ids of one length (hashes, numbers of fixed width): the bytes are the rows
+        rows = np.zeros((valid.size, width), dtype=np.uint8)
+        rows[:, :lengths[0]] = data[offsets[0]:offsets[-1]].reshape(valid.size, -1)
+    else:
+        rows = np.zeros((valid.size, width), dtype=np.uint8)
+        for j in range(width):  # a column of bytes at a time: no index array per byte
+            has = lengths > j
+            rows[has, j] = data[starts[has] + j]
+    words = rows.view(">u8").astype(np.uint64)
+    # Only ranks are wanted, so the order of equal ids does not matter: a quick sort on
+    # the first eight bytes, then the ids that share them sorted on all of theirs.
+    order = np.argsort(words[:, 0])
+    head = words[order, 0]
+    same_head = head[1:] == head[:-1]
+    tied = np.flatnonzero(np.r_[same_head, False] | np.r_[False, same_head])
+    if tied.size and words.shape[1] > 1:
+        sub = order[tied]
+        order[tied] = sub[np.lexsort(tuple(words[sub, j]
+                                           for j in reversed(range(words.shape[1]))))]
+    ordered = words[order]
+    first = np.r_[True, (ordered[1:] != ordered[:-1]).any(axis=1)]
+    rank = np.cumsum(first) - 1
+    codes = np.full(len(text), int(rank[-1]) + 1, dtype=np.int64)
+    codes[valid[order]] = rank
+    # Without whitespace around ids, ids equal once stripped are equal; "" is blank.
+    blank = np.ones(len(text), dtype=bool)
+    blank[valid[named]] = False
+    return codes, np.where(blank, -1, codes)
+
+
 def _ranks(*columns: np.ndarray) -> np.ndarray:
     """One integer per distinct combination of the columns, in sorted order."""
     parts = [np.asarray(c, dtype=np.int64) for c in columns]
@@ -118,6 +210,28 @@ def _ranks(*columns: np.ndarray) -> np.ndarray:
         return pd.factorize(combined, sort=True)[0].astype(np.int64)
     stacked = np.column_stack(parts)
     return np.unique(stacked, axis=0, return_inverse=True)[1].ravel().astype(np.int64)
+
+
+def _lexsort(keys: tuple[np.ndarray, ...]) -> np.ndarray:
+    """``np.lexsort(keys)`` (the last key sorts first), with neighbouring integer keys packed
+    into one where their ranges allow: the same order, from fewer stable sorts."""
+    packed: list[np.ndarray] = []  # the first sorts first
+    current: np.ndarray | None = None
+    room = 0
+    for key in reversed(keys):
+        key = np.asarray(key, dtype=np.int64)
+        low, high = (int(key.min()), int(key.max())) if key.size else (0, 0)
+        size = high - low + 1
+        if current is not None and room * size < 2**62:
+            current, room = current * size + (key - low), room * size
+            continue
+        if current is not None:
+            packed.append(current)
+        # A key of too wide a range is kept as it is and packed with nothing.
+        current, room = (key - low, size) if size < 2**62 else (key, 2**62)
+    if current is not None:
+        packed.append(current)
+    return np.lexsort(tuple(reversed(packed)))
 
 
 def _anchored(cls: np.ndarray, day: np.ndarray) -> np.ndarray:
@@ -187,16 +301,16 @@ def find_stories(
     is_root = np.zeros(n, dtype=bool)
     if "is_root" in events.columns:
         is_root = events["is_root"].iloc[rows].fillna(False).astype(bool).to_numpy(bool)
-    doc, doc_names = _codes(events, "doc_id", rows)
+    doc, same_doc = _documents(events, rows)
     start = np.zeros(n, dtype=np.int64)
     if "sent_start" in events.columns:
         start = pd.to_numeric(events["sent_start"].iloc[rows], errors="coerce").fillna(-1)
         start = start.to_numpy(dtype=np.int64)
-    ranked = np.lexsort((start, doc, cameo, days, ~is_root, story))
+    ranked = _lexsort((start, doc, cameo, days, ~is_root, story))
     lead = np.zeros(n, dtype=bool)
     lead[ranked[np.r_[True, story[ranked][1:] != story[ranked][:-1]]]] = True
     n_reports = np.bincount(story, minlength=opened).astype(np.int64)
-    return Stories(story, lead, n_reports, _units(story, doc_names[doc], opened))
+    return Stories(story, lead, n_reports, _units(story, same_doc, opened))
 
 
 def _join_general(story: np.ndarray, opened: int, key: np.ndarray, general: np.ndarray,
@@ -207,26 +321,33 @@ def _join_general(story: np.ndarray, opened: int, key: np.ndarray, general: np.n
     np.minimum.at(first, story, days)
     at = np.zeros(opened, dtype=np.int64)
     at[story] = np.arange(story.size)
-    story_key, story_code = key[at].tolist(), general[at].tolist()
-    codes: dict[int, set[str]] = {}
-    for k, c in set(zip(story_key, story_code, strict=True)):
-        codes.setdefault(k, set()).add(c)
-    wider = {(k, c) for k, cs in codes.items() for c in cs
-             if any(o != c and o.startswith(c) for o in cs)}
-    if not wider:
+    story_key, story_code = key[at], np.asarray(general[at], dtype=object)
+    # Which code of a key extends which, worked out once per distinct (key, code) pair:
+    # there are far fewer of those than stories.
+    code_no, names = pd.factorize(story_code)
+    n_names = max(len(names), 1)
+    pair, distinct = pd.factorize(story_key.astype(np.int64) * n_names + code_no)
+    pair_code = np.asarray(names, dtype=object)[distinct % n_names]
+    in_key: dict[int, list[int]] = {}
+    for q, k in enumerate((distinct // n_names).tolist()):
+        in_key.setdefault(k, []).append(q)
+    # (specific, wider): pairs of one key whose code extends the other's
+    extends = [(q, r) for qs in in_key.values() for q in qs for r in qs
+               if q != r and pair_code[q].startswith(pair_code[r])]
+    if not extends:
         return story
-    keys_with = {k for k, _ in wider}
-    is_wide = np.array([(k, c) in wider for k, c in zip(story_key, story_code, strict=True)])
+    specific, wider = (np.array(side, dtype=np.int64) for side in zip(*extends, strict=True))
+    is_wide = np.isin(pair, wider)
     # Each specific story offers itself to every wider code of its key that it extends.
-    offers = [(k, w, int(first[n]), n) for n, (k, c) in enumerate(zip(story_key, story_code,
-                                                                     strict=True))
-              if k in keys_with
-              for w in codes[k] if (k, w) in wider and w != c and c.startswith(w)]
-    if not offers:
-        return story
-    table = pd.DataFrame({"story": np.arange(opened), "key": story_key,
-                          "code": np.asarray(story_code, dtype=object), "day": first})
-    offered = pd.DataFrame(offers, columns=["key", "code", "day", "target"])
+    by_pair = np.argsort(pair, kind="stable")
+    bounds = np.searchsorted(pair[by_pair], np.arange(len(distinct) + 1))
+    offering = np.concatenate([by_pair[bounds[q]:bounds[q + 1]] for q in specific])
+    table = pd.DataFrame({"story": np.arange(opened), "key": story_key, "code": story_code,
+                          "day": first})
+    offered = pd.DataFrame({
+        "key": story_key[offering], "day": first[offering], "target": offering,
+        "code": np.repeat(pair_code[wider], bounds[specific + 1] - bounds[specific]),
+    })[["key", "code", "day", "target"]]
     wide = table[is_wide]
     joined = pd.merge_asof(wide.sort_values(["day", "story"]), offered.sort_values(
         ["day", "target"]), on="day", by=["key", "code"], direction="nearest",
@@ -240,8 +361,9 @@ def _join_general(story: np.ndarray, opened: int, key: np.ndarray, general: np.n
 
 
 def _units(story: np.ndarray, doc: np.ndarray, n_stories: int) -> np.ndarray:
-    """Connected groups of stories that share a document (see the module docstring)."""
-    named = doc != ""
+    """Connected groups of stories that share a document (see the module docstring);
+    ``doc`` numbers each row's document, -1 for none."""
+    named = doc >= 0
     if not named.any():
         return np.arange(n_stories, dtype=np.int64)
     doc_id = pd.factorize(doc[named])[0]

@@ -217,10 +217,20 @@ class EventReader:
             where.append("false")
         _window(where, params, start, end, coder, self._recoded())
         self._partition_window(where, params, start, end)
-        if not background:
-            where.append(_NOT_BACKGROUND)
         if self._has_table("judgements"):
             where.append(_NOT_EXCLUDED)
+        recalled = ""
+        if not background:
+            # Only a year-precise event can be background: the documents are looked up
+            # for those dyad rows alone (a few in a hundred), not for every one.
+            recalled = (
+                "WITH recalled AS (SELECT DISTINCT e.doc_id, e.event_date, e.date_precision "
+                "FROM events e "
+                "JOIN documents bd ON bd.id = e.doc_id WHERE e.date_precision = 'year' "
+                "AND year(bd.published) > year(e.event_date) AND " + " AND ".join(where) + ") "
+            )
+            params = params + params  # the same conditions, in the CTE and in the query
+            where.append(_NOT_RECALLED)
         select = ", ".join(f'e."{c}"' for c in chosen)
         join = ""
         if documents:
@@ -229,7 +239,7 @@ class EventReader:
         # Ties of a sentence's several events are broken by their actors and code, so
         # the same events come in the same order whatever order they were stored in.
         sql = (
-            f"SELECT {select} FROM events e{join} WHERE "
+            f"{recalled}SELECT {select} FROM events e{join} WHERE "
             + " AND ".join(where)
             + " ORDER BY e.event_date, e.doc_id, e.sent_start, e.source, e.target, e.cameo, "
             "e.sent_end, e.trigger"
@@ -985,6 +995,13 @@ _NOT_EXCLUDED = (
 _NOT_BACKGROUND = (
     "NOT (e.date_precision = 'year' AND EXISTS (SELECT 1 FROM documents bd "
     "WHERE bd.id = e.doc_id AND year(bd.published) > year(e.event_date)))"
+)
+# The same test against the background events found first among the rows read (the
+# ``recalled`` table of dyad_frame): a document, date and precision ('year'). Equalities
+# only, so that DuckDB answers it with one anti join rather than a lookup per row.
+_NOT_RECALLED = (
+    "NOT EXISTS (SELECT 1 FROM recalled r WHERE r.doc_id = e.doc_id "
+    "AND r.event_date = e.event_date AND r.date_precision = e.date_precision)"
 )
 
 
