@@ -699,6 +699,9 @@ CONSTRUCTIONS = [
                  ("FRA", "NATO", "02"), id="wanting_another_to_act_is_an_appeal"),
     pytest.param("Mexico said it would uphold diplomatic ties with Peru.",
                  ("MEX", "PER", "03"), id="upholding_ties_announced_is_intent"),
+    pytest.param("La Paz ordered the expulsion of the U.S. ambassador, accusing him of "
+                 "fostering divisions.",
+                 ("BOL", "USA", "11"), id="him_is_the_official_named_by_title"),
 ]
 
 

@@ -360,6 +360,14 @@ class ActorResolver:
             role = self._amap.get(i)
             if role is not None and (role.mention.kind in ("person", "learned")) == person:
                 return role
+            t = tok.doc[i]
+            if person and t.lemma_.lower() in self.cues.person_titles and role is None:
+                # "expelled the U.S. ambassador, accusing him of ...": the official named
+                # by title alone stands for the state that titles him
+                owner = [self._amap[c.i] for c in t.children if c.i in self._amap
+                         and c.dep_ in ("amod", "compound", "poss", "nmod")]
+                if owner:
+                    return owner[0]
         return None
 
     # Speaker pronouns being resolved by :meth:`_speaker` (token indices), innermost last.
