@@ -702,6 +702,9 @@ CONSTRUCTIONS = [
     pytest.param("La Paz ordered the expulsion of the U.S. ambassador, accusing him of "
                  "fostering divisions.",
                  ("BOL", "USA", "11"), id="him_is_the_official_named_by_title"),
+    pytest.param("Two Philippine ships were blocked by Chinese vessels and were threatened "
+                 "with water cannons.",
+                 ("CHN", "PHL", "13"), id="coordinated_passives_share_their_agent"),
 ]
 
 

@@ -47,6 +47,15 @@ class ArgumentReader:
         passive_voice = any(c.dep_ == "auxpass" for c in v.children)
         if passive or agent or passive_voice:
             sources = self._collect(agent, amap, ctx)
+            if not agent:
+                # "were blocked by X and threatened": the agent is shared by the conjuncts
+                sharing = [v.head] if v.dep_ == "conj" and v.head.i != v.i else [
+                    c for c in v.children if c.dep_ == "conj"]
+                agent = [g for h in sharing for c in h.children if c.dep_ == "agent"
+                         for g in c.children if g.dep_ == "pobj"]
+                sources = self._collect(agent, amap, ctx)
+            if not passive and v.dep_ == "conj":
+                passive = [c for c in v.head.children if c.dep_ == "nsubjpass"]
             targets = self._collect(passive + objs + preps, amap, ctx)
             if not passive and not agent:  # "was to be expelled": the subject is the head's
                 targets = dedupe(self._inherited_subject(v, amap, ctx) + targets)
