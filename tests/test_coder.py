@@ -705,6 +705,9 @@ CONSTRUCTIONS = [
     pytest.param("Two Philippine ships were blocked by Chinese vessels and were threatened "
                  "with water cannons.",
                  ("CHN", "PHL", "13"), id="coordinated_passives_share_their_agent"),
+    pytest.param("Kyiv filed its case at the court, saying that Moscow's stated justification "
+                 "was unfounded.",
+                 ("UKR", "RUS", "11"), id="a_reproach_in_a_participle_of_speech"),
 ]
 
 

@@ -298,6 +298,16 @@ class SentenceExtractor(ActorResolver, EventFilters, ArgumentReader):
             g.lemma_.lower() in words for c in noun.children
             if c.dep_ == "prep" and c.lower_ == "of" for g in c.children)
 
+    def _sayers(self, speech: Token, amap, ctx) -> list[Role]:
+        """Who says it: the speech verb's subject, or for 'filed a case, saying ...' the
+        subject of the verb the participle hangs on."""
+        subj = [c for c in speech.children if c.dep_ in SUBJ]
+        if subj:
+            return self._collect(subj, amap, ctx)
+        if speech.dep_ in ("advcl", "conj", "xcomp"):
+            return self._inherited_subject(speech, amap, ctx)
+        return []
+
     def _labelled(self, clause: Token) -> bool:
         """'the OAS is an instrument of interference': a copula naming its subject with a
         term of reproach."""
@@ -319,7 +329,7 @@ class SentenceExtractor(ActorResolver, EventFilters, ArgumentReader):
                 c.dep_ == "aux" and c.lower_ in self.cues.obligation_aux for c in clause.children
             ):
                 continue
-            sources = self._collect([c for c in speech.children if c.dep_ in SUBJ], amap, ctx)
+            sources = self._sayers(speech, amap, ctx)
             targets = self._collect(
                 [c for c in clause.children if c.dep_ in SUBJ], amap, ctx)
             out.extend(self._pairs(sources, targets, False, self.cues.demand_code, clause))
@@ -351,7 +361,7 @@ class SentenceExtractor(ActorResolver, EventFilters, ArgumentReader):
             targets = self._collect(subj, amap, ctx)
             if not targets:
                 continue
-            sources = self._collect([c for c in speech.children if c.dep_ in SUBJ], amap, ctx)
+            sources = self._sayers(speech, amap, ctx)
             sources = [s for s in sources if s.sector != "MED"]
             out.extend(self._pairs(sources, targets, False, code, clause))
         return out
