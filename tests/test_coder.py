@@ -708,6 +708,8 @@ CONSTRUCTIONS = [
     pytest.param("Kyiv filed its case at the court, saying that Moscow's stated justification "
                  "was unfounded.",
                  ("UKR", "RUS", "11"), id="a_reproach_in_a_participle_of_speech"),
+    pytest.param("Yerevan announced plans to deepen the Russian-Armenian relationship.",
+                 ("ARM", "RUS", "03"), id="planning_to_deepen_a_two_party_relationship"),
 ]
 
 
