@@ -907,3 +907,9 @@ def test_a_body_noun_stands_for_the_actor_it_last_belonged_to(rules, text, expec
 def test_expecting_to_act_oneself_is_no_demand(rules):
     pairs, _ = code(rules, "Kenya expects to sign a deal with Uganda.")
     assert not any(root in ("02", "10") for _, _, root in pairs)
+
+
+def test_a_main_clause_it_continues_the_last_sentences_first_actor(rules):
+    pairs, _ = code(rules, "Russia cut gas supplies to Kyiv on Monday. It insisted Ukraine must "
+                           "pay its debts first.")
+    assert ("RUS", "UKR", "10") in pairs

@@ -545,7 +545,7 @@ def _reason(exc: BaseException) -> str:
 
 def _snapshot(ctx: Context) -> Context:
     return Context(ctx.last_person, ctx.last_group, list(ctx.recent), ctx.speaker,
-                   dict(ctx.described))
+                   dict(ctx.described), ctx.lead_group)
 
 
 def _unique(events: list[Event]) -> list[Event]:

@@ -57,6 +57,9 @@ class Context:
     speaker: Mention | None = None
     # "the Egyptian foreign ministry ... the ministry": whom a body noun last described
     described: dict[str, Mention] = field(default_factory=dict)
+    # the first state or bloc of the last sentence that named one: its likely subject,
+    # which a subject "it" in the next sentence continues
+    lead_group: Mention | None = None
 
     def describe(self, tokens: list[tuple[int, int, str]], mentions: list[Mention],
                  bodies: frozenset[str]) -> None:
@@ -92,6 +95,9 @@ class Context:
                 self.last_group = m
         if mentions:
             self.recent = (self.recent + mentions)[-6:]
+        groups = [m for m in mentions if m.kind not in ("person", "learned", "territory")]
+        if groups:
+            self.lead_group = groups[0]
 
 
 _RELATIVES = frozenset({"which", "who", "that", "whom", "whose"})
@@ -284,6 +290,9 @@ class ActorResolver:
             if before is not None:
                 return [before]
             last = ctx.last_person if person else ctx.last_group
+            if (low == "it" and tok.dep_ in SUBJ and tok.head.dep_ == "ROOT"
+                    and ctx.lead_group is not None):
+                last = ctx.lead_group  # "Russia cut gas to Kyiv. It insisted ...": Russia
             if last is not None:
                 return [Role(last, last.sector)]
         lemma = tok.lemma_.lower()
