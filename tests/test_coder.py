@@ -913,3 +913,10 @@ def test_a_main_clause_it_continues_the_last_sentences_first_actor(rules):
     pairs, _ = code(rules, "Russia cut gas supplies to Kyiv on Monday. It insisted Ukraine must "
                            "pay its debts first.")
     assert ("RUS", "UKR", "10") in pairs
+
+
+def test_a_habit_is_not_an_event(rules):
+    pairs, _ = code(rules, "US warships routinely conduct exercises in the waterway near China.")
+    assert not pairs
+    pairs, _ = code(rules, "US warships conducted exercises in the waterway near China.")
+    assert ("USA", "CHN", "15") in pairs

@@ -96,6 +96,7 @@ class Cues:
     body_nouns: frozenset[str]  # "the ministry", "the co-chairs": bodies an earlier actor had
     expectation_verbs: dict[str, str]  # "expects X to desist": a demand (or appeal) to X
     person_titles: frozenset[str]  # "the U.S. ambassador ... him": an official by title alone
+    habitual_adverbs: frozenset[str]  # "routinely sail through": a habit, not an event
     membership_nouns: frozenset[str]  # "its participation in X": X is whom the act concerns
     # Unions used on every sentence, built once here rather than per token.
     reference_nouns: frozenset[str] = frozenset()  # "the bloc", "the country"

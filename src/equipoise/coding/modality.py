@@ -73,6 +73,8 @@ class EventFilters:
                     return True
                 if c.dep_ == "aux" and c.lower_ in cues.obligation_aux:
                     return True  # "Russia must withdraw": asked for, not done
+                if c.dep_ == "advmod" and c.lower_ in cues.habitual_adverbs:
+                    return True  # "warships routinely sail through": a habit, not news
             if t.dep_ == "advcl" and any(c.lower_ in cues.conditional_marks for c in t.children):
                 return True
             if conditional_main_clause(t, cues):
