@@ -64,7 +64,7 @@ class BreakTest:
 
 
 def _weights(aligned: pd.DataFrame, rows: pd.DataFrame, column: str) -> np.ndarray:
-    """Events behind each row's value (see "Weights" in the module docstring)."""
+    """Events behind each row's value (see "Weights" in the package docstring)."""
     scored = "n_scored" if "n_scored" in aligned.columns else "n_events"
     if "n_events" not in aligned.columns:
         raise ValueError("weighted detection needs the n_events column (or weighted=False)")
@@ -182,7 +182,7 @@ def find_breaks(
     ``n_null`` series without a break, drawn from the replicates' deviations (or normal
     noise without), times ``penalty_scale``. The stability of a break is measured on up
     to ``n_stability`` replicates. Fewer than ``MIN_PERIODS`` periods with
-    data are "too short to test". See the module docstring.
+    data are "too short to test". See the package docstring.
     """
     if method not in METHODS:
         raise InvalidQueryError(f"unknown method {method!r}: use one of {', '.join(METHODS)}")

@@ -154,7 +154,7 @@ def _recomputed(cube: np.ndarray, j: int, measured: Alignment, column: str,
                 weighted: bool) -> tuple[np.ndarray, np.ndarray]:
     """The series value and weight of pole ``j`` for cells given by their sums (rows,
     sums, poles), by the table's formulas (:func:`~equipoise.analysis.align.cell_metrics`)
-    and the weights of detection (module docstring)."""
+    and the weights of detection (package docstring)."""
     n, coop, conflict, scored, total = (cube[:, i, :] for i in range(len(_SUMS)))
     net, score, tilt = cell_metrics(n, coop - conflict, scored, total, measured.smoothing,
                                     measured.min_events)
@@ -282,7 +282,7 @@ def drivers(
     documents with dyad events in the two segments around the break (events
     without a ``doc_id`` count in the tilt but are never candidates); the
     influence of each is the drop in ``|shift|`` when it is removed (see the
-    module docstring). The ``top`` documents with positive influence come back,
+    package docstring). The ``top`` documents with positive influence come back,
     most influential first, one row per dyad event of theirs inside the window:
     ``rank``, ``doc_id``, ``influence``, ``shift_without`` (NaN when a segment
     would be left without data), ``event_date``, ``event_pole`` (the pole the
