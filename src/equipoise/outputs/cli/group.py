@@ -21,19 +21,13 @@ from rich.progress import (
 from equipoise.errors import EquipoiseError
 
 console = Console(stderr=True)
-
-
 out = Console()
 
 
 # Exit statuses: 1 some inputs failed (the rest went in), 2 the command could not run on
 # what it was given, 3 an internal error.
 EXIT_USER_ERROR = 2
-
-
 EXIT_INTERNAL_ERROR = 3
-
-
 # What the options that shrink an analysis are called here (see analysis.limits).
 _SIZE_OPTIONS = {"freq": "--freq", "window": "--from/--to", "n_boot": "--n-boot"}
 
