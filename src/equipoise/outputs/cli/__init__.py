@@ -2,8 +2,8 @@
 
 One module a group of commands: documents in (:mod:`.documents`: ingest, collect), coding
 (:mod:`.coding`), event datasets in (:mod:`.datasets`: import, fetch), the analysis
-(:mod:`.analysis`: align, events, un-position), judgements (:mod:`.judging`), the report
-and the demo (:mod:`.reporting`), the learned layer (:mod:`.evaluation`: train, evaluate),
+(:mod:`.analysis`: align, events, un-position, report), judgements (:mod:`.judging`), the
+demo (:mod:`.demonstration`), the learned layer (:mod:`.evaluation`: train, evaluate),
 the dashboard (:mod:`.serving`) and the store (:mod:`.stores`: stats), on the command group
 (:mod:`.group`) and the options they share (:mod:`.options`). The commands are added to
 ``app`` here, in the order ``equipoise --help`` lists them.
@@ -11,10 +11,11 @@ the dashboard (:mod:`.serving`) and the store (:mod:`.stores`: stats), on the co
 
 from __future__ import annotations
 
-from equipoise.outputs.cli.analysis import align, events, un_position
+from equipoise.outputs.cli.analysis import align, events, report, un_position
 from equipoise.outputs.cli.coding import code
 from equipoise.outputs.cli.datasets import fetch_app, import_
 from equipoise.outputs.cli.datasets import fetch_gdelt as fetch_gdelt
+from equipoise.outputs.cli.demonstration import demo
 from equipoise.outputs.cli.documents import collect, ingest
 from equipoise.outputs.cli.evaluation import evaluate, train
 from equipoise.outputs.cli.group import EXIT_INTERNAL_ERROR, EXIT_USER_ERROR, app
@@ -50,7 +51,6 @@ from equipoise.outputs.cli.options import UnIssuesOption as UnIssuesOption
 from equipoise.outputs.cli.options import UnMeasureOption as UnMeasureOption
 from equipoise.outputs.cli.options import VotesOption as VotesOption
 from equipoise.outputs.cli.options import WeightOption as WeightOption
-from equipoise.outputs.cli.reporting import demo, report
 from equipoise.outputs.cli.serving import serve
 from equipoise.outputs.cli.stores import stats
 

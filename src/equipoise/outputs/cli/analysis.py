@@ -1,5 +1,5 @@
-"""The analysis commands: ``align``, ``events`` and ``un-position``, with what they share
-of UN votes and warnings.
+"""The analysis commands: ``align``, ``events``, ``un-position`` and ``report`` (one
+offline HTML file), with what they share of UN votes and warnings.
 """
 
 from __future__ import annotations
@@ -313,3 +313,77 @@ def _warn_overlaps(measured: Alignment) -> None:
         console.print(f"[yellow]warning:[/yellow] {member} is a member of {bloc} in this "
                       f"window: its events count for both poles; --overlap exclude counts "
                       f"them for {member} only", markup=True, highlight=False)
+
+
+def report(
+    focal: FocalOption,
+    poles: PolesOption,
+    output: Annotated[Path, typer.Option("--output", "-o", help="HTML file to write.")] = Path(
+        "report.html"),
+    start: FromOption = None,
+    end: ToOption = None,
+    freq: FreqOption = "month",
+    weight: WeightOption = "count",
+    direction: DirectionOption = "out",
+    min_events: MinEventsOption = 3,
+    overlap: OverlapOption = "keep",
+    include_background: BackgroundOption = False,
+    ci: Annotated[bool, typer.Option("--ci/--no-ci", help="Interval bands.")] = True,
+    level: LevelOption = 0.9,
+    n_boot: BootOption = 500,
+    changepoints: Annotated[bool, typer.Option(
+        "--changepoints/--no-changepoints", help="Mark breaks and their documents.")] = True,
+    un_votes: VotesOption = None,
+    un_roll_calls: RollCallsOption = None,
+    un_measure: UnMeasureOption = "pi",
+    un_issue: UnIssueOption = None,
+    un_issues: UnIssuesOption = None,
+    max_events: Annotated[int, typer.Option(
+        "--max-events", help="Most events listed (largest Goldstein first).")] = 5000,
+    db: DbOption = None,
+    events_dir: EventsOption = None,
+) -> None:
+    """Write a one-file HTML report that works offline.
+
+    Tilt with intervals, equidistance, change points and their events, a dyad heat map,
+    and the event table with its sentences.
+    """
+    from equipoise.analysis.query import Query
+
+    if output.is_dir():
+        raise typer.BadParameter(f"{output} is a folder: name the HTML file to write",
+                                 param_hint="--output")
+    query = Query.build(focal, poles, start, end, freq, weight=weight, direction=direction,
+                  min_events=min_events, ci=level if ci else None, n_boot=n_boot,
+                  changepoints=changepoints, max_events=max_events,
+                  overlap=overlap, include_background=include_background)  # fmt: skip
+    issues = _un_issue(un_issue, un_issues, un_votes)
+    path = _write_report(query, output, db, votes=(un_votes, un_roll_calls),
+                         un_measure=_un_measure(un_measure), issues=issues,
+                         events=events_dir)
+    console.print(f"report written to {path}")
+
+
+def _write_report(query, output, db, *, votes=(None, None), un_measure="pi",
+                  issues=None, events=None) -> Path:
+    from equipoise.api import analyse, open_events
+    from equipoise.outputs.report import render_analysis, write_report
+
+    where = _where(db, events)
+    vote_table = None
+    if votes[0] is not None:
+        vote_table = _read_un_votes(votes[0], votes[1], issues)
+    with console.status("analysing"):
+        result = analyse(query, votes=vote_table, un_issues=issues[0] if issues else (),
+                         **where)
+    _warn_left_out(result.alignment)
+    _warn_overlaps(result.alignment)
+    with open_events(**where) as store:
+        coverage = store.stats()
+        judged = store.judgements()
+    left_out = result.alignment.implausible_dates
+    if left_out:
+        coverage["events_left_out_for_implausible_dates"] = left_out
+    html = render_analysis(result, coverage=coverage, max_events=query.max_events,
+                           un_measure=un_measure, judgements=judged)
+    return write_report(output, html)
