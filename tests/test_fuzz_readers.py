@@ -63,5 +63,5 @@ def test_the_fuzzers_do_find_what_they_look_for(tmp_path: Path, monkeypatch) -> 
     tally = fuzz.fuzz("acled", 300, 0, tmp_path)
     assert tally.good_lost > 0
     # With the Goldstein check switched off, impossible weights come out.
-    monkeypatch.setattr("equipoise.sources.datasets.check_goldstein", float)
+    monkeypatch.setattr("equipoise.sources.datasets.gdelt.check_goldstein", float)
     assert fuzz.fuzz("gdelt1", 300, 0, tmp_path).crashes > 0
