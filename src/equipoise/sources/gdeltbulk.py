@@ -19,8 +19,8 @@ line numbers):
 Events go straight into ``events``, each marked with the import and its line, within the
 transaction of :meth:`equipoise.store.Store.add_bulk_events`, which then keeps the first
 line of a repeated record id and replaces the rows stored before. Memory stays flat in
-the file's size: a reader thread parses the next block while DuckDB inserts the last few
-(about ``CHUNK_ROWS`` rows an INSERT). Only the events of lines read by Python, and the
+the file's size: one INSERT reads the stream of blocks, which a reader thread parses a
+few blocks ahead of DuckDB. Only the events of lines read by Python, and the
 cells of rows SQL left to it, wait in memory until the file's end (a GDELT file has few
 or none).
 """
@@ -33,7 +33,7 @@ import itertools
 import queue
 import re
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,8 +74,6 @@ from equipoise.store.db import event_row, provenance_row, record_no
 
 BLOCK_BYTES = 8 << 20
 """How much of the file is read and parsed at a time."""
-CHUNK_ROWS = 100_000
-"""About how many rows each INSERT takes (whole blocks)."""
 
 # Every byte of a line the fast path takes: printable ASCII, tab and the line feed.
 _PLAIN = bytes(range(0x20, 0x7F)) + b"\t\n"
@@ -193,18 +191,14 @@ class _Reader:
         con.create_function(f"_equipoise_redo_{tag}", keep, [BIGINT, "VARCHAR[]"], BOOLEAN,
                             type="arrow", side_effects=True)  # type: ignore[call-overload]
         sql = self._sql(width, import_id, tag)
-        stored = 0
+        stream = pa.RecordBatchReader.from_batches(schema, first)
         try:
-            # One INSERT a few blocks at a time: DuckDB spreads a table of several
-            # batches over its threads (a stream it reads in one), and memory stays flat.
-            for chunk in _chunks(first, CHUNK_ROWS):
-                con.register("_equipoise_gdelt_rows", pa.Table.from_batches(chunk, schema))
-                try:
-                    (count,) = con.execute(sql).fetchone()  # type: ignore[misc]
-                finally:
-                    with suppress(duckdb.Error, KeyError):
-                        con.unregister("_equipoise_gdelt_rows")
-                stored += count
+            # One INSERT over the whole stream of batches: DuckDB pulls them as its
+            # threads need them, so memory stays flat, and writes full row groups as they
+            # fill, leaving little to the commit. (A table registered a chunk at a time
+            # would stay referenced by the transaction until it ends.)
+            con.register("_equipoise_gdelt_rows", stream)
+            (stored,) = con.execute(sql).fetchone()  # type: ignore[misc]
         except duckdb.Error:
             # What the file reader raised (a damaged archive, an interrupt) is raised as
             # itself, not as DuckDB's wrapping of it.
@@ -213,6 +207,7 @@ class _Reader:
             raise
         finally:
             _forget(con, tag)
+            first.close()  # stops the reader thread if DuckDB stopped early
         for kind, count in skips.items():
             setattr(self.report, kind, getattr(self.report, kind) + count)
         self.report.rows += sum(skips.values()) + stored + len(redo)
@@ -321,14 +316,14 @@ class _Reader:
 
     # -- reading the file -------------------------------------------------------------
 
-    def _first_batches(self) -> Iterator[pa.RecordBatch]:
+    def _first_batches(self) -> Generator[pa.RecordBatch, None, None]:
         """Arrow batches of the plain lines, after the first lines have set the width."""
         batches = self._batches()
         # The first batch decides the width Arrow parses (57 or 58 columns in GDELT 1.0).
         try:
             first = next(batches)
         except StopIteration:
-            return iter(())
+            return (batch for batch in ())
 
         def chain() -> Iterator[pa.RecordBatch]:
             yield first
@@ -636,9 +631,9 @@ def _coordinate(name: str, limit: int) -> str:
 
 def _ahead(
     batches: Iterator[pa.RecordBatch], reader: _Reader, depth: int = 8
-) -> Iterator[pa.RecordBatch]:
+) -> Generator[pa.RecordBatch, None, None]:
     """``batches``, made in a thread of their own up to ``depth`` ahead of the reader
-    (more than one INSERT's worth, so that the thread reads on while DuckDB inserts).
+    (so that the thread reads on while DuckDB inserts).
 
     Reading, NumPy and Arrow's parser let go of the GIL, so the next block is read and
     parsed while DuckDB maps and writes the last one. An error in the thread is raised
@@ -682,22 +677,6 @@ def _ahead(
     finally:
         stop.set()
         worker.join()
-
-
-def _chunks(
-    batches: Iterator[pa.RecordBatch], rows: int
-) -> Iterator[list[pa.RecordBatch]]:
-    """``batches`` in lists of at least ``rows`` rows (the last may hold fewer)."""
-    chunk: list[pa.RecordBatch] = []
-    size = 0
-    for batch in batches:
-        chunk.append(batch)
-        size += batch.num_rows
-        if size >= rows:
-            yield chunk
-            chunk, size = [], 0
-    if chunk:
-        yield chunk
 
 
 def _forget(con: duckdb.DuckDBPyConnection, tag: int) -> None:
