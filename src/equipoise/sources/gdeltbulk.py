@@ -467,9 +467,10 @@ class _Reader:
         table = table.add_column(0, "line", pa.array(numbers[~slow]))
         table = self._drop_skips(table)
         # Python's str.title() of the actor names, which for ASCII is Arrow's ascii_title.
+        # No cell here has a space at an end (such lines went to Python): nothing to strip.
         for n in (1, 2):
             name = table.column(f"c{self.columns.index(f'Actor{n}Name')}")
-            table = table.append_column(f"title{n}", pc.ascii_title(pc.ascii_trim(name, " ")))
+            table = table.append_column(f"title{n}", pc.ascii_title(name))
         return table, after
 
     def _drop_skips(self, table: pa.Table) -> pa.Table:
@@ -533,7 +534,8 @@ class _Reader:
             ),  # fmt: skip
             convert_options=pacsv.ConvertOptions(
                 column_types={n: pa.string() for n in needed}, include_columns=needed,
-                strings_can_be_null=False,
+                # Only lines of printable ASCII come here: valid UTF-8 without a check.
+                strings_can_be_null=False, check_utf8=False,
             ),  # fmt: skip
         )
         return None if bad else table
