@@ -338,21 +338,28 @@ class _Reader:
         with _open_binary(self.path) as stream:
             try:
                 while True:
-                    chunk = stream.read(BLOCK_BYTES)
-                    if start and chunk:
+                    # The block is read in after the carried part line, so that its whole
+                    # lines are parsed where they were read: no copy of the block.
+                    body = bytearray(len(carry) + BLOCK_BYTES)
+                    body[: len(carry)] = carry
+                    with memoryview(body)[len(carry) :] as free:
+                        got = stream.readinto(free)
+                    del body[len(carry) + got :]
+                    if start and got:
                         start = False
-                        if chunk.startswith(codecs.BOM_UTF8):
-                            chunk = chunk[len(codecs.BOM_UTF8):]
-                    if not chunk:
+                        if body.startswith(codecs.BOM_UTF8):
+                            del body[: len(codecs.BOM_UTF8)]
+                            got -= len(codecs.BOM_UTF8)
+                    if not got:
                         break
-                    data = carry + chunk
-                    cut = data.rfind(b"\n")
+                    cut = body.rfind(b"\n")
                     if cut < 0:
-                        carry = data
+                        carry = bytes(body)
                         if len(carry) > _SURELY_LONG:
                             carry, number = self._runaway(stream, carry, number)
                         continue
-                    body, carry = data[: cut + 1], data[cut + 1 :]
+                    carry = bytes(body[cut + 1 :])
+                    del body[cut + 1 :]
                     table, number = self._body(body, number)
                     if self.progress is not None:
                         self.progress(number - 1)
@@ -397,7 +404,7 @@ class _Reader:
         self._error(number, error)
         return data, number + 1
 
-    def _body(self, body: bytes, number: int) -> tuple[pa.Table | None, int]:
+    def _body(self, body: bytes | bytearray, number: int) -> tuple[pa.Table | None, int]:
         """The Arrow table of the plain lines of ``body`` (whole lines, the first numbered
         ``number``), the others read by Python; and the next line number."""
         arr = np.frombuffer(body, np.uint8)
@@ -506,7 +513,7 @@ class _Reader:
         self.report.rows += pc.sum(skipped).as_py() or 0
         return table.filter(pc.invert(skipped))
 
-    def _parse(self, body: bytes, starts, ends, slow) -> pa.Table | None:
+    def _parse(self, body: bytes | bytearray, starts, ends, slow) -> pa.Table | None:
         """The needed columns of the lines not ``slow``; None if a row has another width."""
         if slow.any():
             keep = ~slow
@@ -545,7 +552,7 @@ class _Reader:
     def _error(self, number: int, message: str) -> None:
         self.errors.append((number, str(SourceError(self.path, message, number))))
 
-    def _slow_segment(self, raw: bytes, number: int) -> int:
+    def _slow_segment(self, raw: bytes | bytearray, number: int) -> int:
         """Read the lines of ``raw`` (one line as split on line feeds; lone carriage
         returns may make it several) as the row reader does; returns the next number."""
         text = raw.decode("utf-8", "replace")
