@@ -225,7 +225,9 @@ class _Reader:
         """The INSERT of the events of the stream's rows; the other rows go to the tallies.
 
         Each derived value is written once and read once or twice: DuckDB inlines the
-        CTEs' expressions wherever they are used.
+        CTEs' expressions wherever they are used. So ranges are tested with the value
+        named once (``abs(2 * (x - low) - span) <= span``, not ``BETWEEN``, which DuckDB
+        expands into two comparisons that each work out the date or weight again).
         """
         version = self.version
         have = {n for n in _NEEDED if self.columns.index(n) < width}
@@ -235,7 +237,8 @@ class _Reader:
             return f"c{self.columns.index(name)}" if name in have else "''"
 
         raw = ", ".join(f"c{self.columns.index(n)}" for n in _NEEDED if n in have)
-        earliest, latest = self.dates.earliest.isoformat(), self.dates.last.isoformat()
+        earliest = self.dates.earliest.isoformat()
+        span = (self.dates.last - self.dates.earliest).days
         number = r"'-?[0-9]{1,20}(\.[0-9]{1,30})?'"
         return f"""
         WITH cells AS (
@@ -279,11 +282,11 @@ class _Reader:
             -- Python counts it as the skip it is.
             SELECT *, CASE
                 WHEN id = '' OR cameo IS NULL
-                    OR NOT coalesce(day BETWEEN DATE '{earliest}' AND DATE '{latest}', false)
+                    OR NOT coalesce(abs(2 * (day - DATE '{earliest}') - {span}) <= {span}, false)
                     THEN 1
                 WHEN actor1 IS NULL OR actor2 IS NULL THEN 2
                 WHEN actor1 = actor2 THEN 3
-                WHEN NOT coalesce(goldstein BETWEEN -10 AND 10, false) THEN 1
+                WHEN NOT coalesce(abs(goldstein) <= 10, false) THEN 1
                 WHEN NOT ({self.keep.sql("actor1", "actor2", "root")}) THEN 4
                 ELSE 0 END AS kind
                 -- 0 event, 1 for Python, 2 no state or bloc, 3 domestic, 4 filtered out
