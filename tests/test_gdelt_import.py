@@ -247,7 +247,9 @@ def test_malformed_rows_are_reported_with_file_and_line_among_many_good_ones(tmp
 
 def test_gdelt_counts_tone_url_and_date_added_are_stored(tmp_path):
     one = write(tmp_path / "one.CSV", [visit(1), visit(2, NumMentions="x", AvgTone="n/a"),
-                                        visit(3)[: -len(URL) - 1]])  # fmt: skip
+                                        visit(3)[: -len(URL) - 1],
+                                        visit(5, NumMentions="2147483647", NumSources="2147483648",
+                                              NumArticles="0000000012")])  # fmt: skip
     two = write(tmp_path / "two.CSV", [visit(4, columns=GDELT2_COLUMNS,
                                              DATEADDED="20200116131500")])  # fmt: skip
     with Store(tmp_path / "s.duckdb") as store:
@@ -265,6 +267,10 @@ def test_gdelt_counts_tone_url_and_date_added_are_stored(tmp_path):
     backfile = got["gdelt1:3"]
     assert pd.isna(backfile["source_url"]) and backfile["num_mentions"] == 10
     assert got["gdelt2:4"]["date_added"] == dt.datetime(2020, 1, 16, 13, 15)
+    # A count is kept up to the largest 32-bit integer; leading zeros are read away.
+    edge = got["gdelt1:5"]
+    assert edge["num_mentions"] == 2**31 - 1 and pd.isna(edge["num_sources"])
+    assert edge["num_articles"] == 12
 
 
 def test_gdelt_place_and_coordinates_are_stored(tmp_path):

@@ -624,10 +624,11 @@ def _title(name: str) -> str:
 
 
 def _count(name: str) -> str:
-    """SQL for a GDELT count as ``gdelt_extras`` reads it: a whole number below 2**31."""
+    """SQL for a GDELT count as ``gdelt_extras`` reads it: a whole number below 2**31
+    (which is what fits an INTEGER: TRY_CAST gives NULL for the rest)."""
     return (
-        f"CASE WHEN regexp_full_match({name}, '[0-9]{{1,10}}') AND "
-        f"CAST({name} AS BIGINT) < 2147483648 THEN CAST({name} AS INTEGER) END"
+        f"CASE WHEN regexp_full_match({name}, '[0-9]{{1,10}}') "
+        f"THEN TRY_CAST({name} AS INTEGER) END"
     )
 
 
