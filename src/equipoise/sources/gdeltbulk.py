@@ -326,7 +326,8 @@ class _Reader:
         try:
             first = next(batches)
         except StopIteration:
-            return (batch for batch in ())
+            nothing: tuple[pa.RecordBatch, ...] = ()
+            return (batch for batch in nothing)
 
         def chain() -> Iterator[pa.RecordBatch]:
             yield first
@@ -346,7 +347,8 @@ class _Reader:
                     body = bytearray(len(carry) + BLOCK_BYTES)
                     body[: len(carry)] = carry
                     with memoryview(body)[len(carry) :] as free:
-                        got = stream.readinto(free)
+                        # Every stream _open_binary gives is a buffered reader.
+                        got = stream.readinto(free)  # type: ignore[attr-defined]
                     del body[len(carry) + got :]
                     if start and got:
                         start = False
@@ -518,6 +520,7 @@ class _Reader:
 
     def _parse(self, body: bytes | bytearray, starts, ends, slow) -> pa.Table | None:
         """The needed columns of the lines not ``slow``; None if a row has another width."""
+        data: bytes | bytearray
         if slow.any():
             keep = ~slow
             # Runs of consecutive plain lines, joined into one buffer.
