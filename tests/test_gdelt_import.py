@@ -34,7 +34,7 @@ from equipoise.sources.filters import EventFilter
 from equipoise.sources.importing import import_file
 from equipoise.sources.limits import DateRange
 from equipoise.store import SCHEMA_VERSION, Store
-from equipoise.store.db import GDELT_COLUMNS, LISTING_COLUMNS, PROVENANCE_COLUMNS
+from equipoise.store.db import BULK_MEMORY, GDELT_COLUMNS, LISTING_COLUMNS, PROVENANCE_COLUMNS
 
 URL = "https://example.org/news/1"
 SHARED = Path("/work/shared/data")
@@ -349,6 +349,35 @@ def test_an_interrupted_import_leaves_the_store_as_it_was(tmp_path):
         same_rows(store.events_frame(), before)
     with Store(db, read_only=True) as store:
         same_rows(store.events_frame(), before)
+
+
+def test_a_bulk_import_bounds_duckdbs_memory_only_while_it_runs(tmp_path, monkeypatch):
+    good = write(tmp_path / "good.CSV", [visit(i) for i in range(1, 50)])
+    cut = tmp_path / "cut.CSV.gz"
+    packed = gzip.compress(("\n".join(visit(i) for i in range(1, 3001)) + "\n").encode())
+    cut.write_bytes(packed[: len(packed) // 2])
+
+    def limit(con: duckdb.DuckDBPyConnection) -> str:
+        return con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+
+    seen: list[str] = []
+    tables = gdeltbulk._reference_tables
+
+    def spy(con: duckdb.DuckDBPyConnection) -> None:  # runs inside the load
+        seen.append(limit(con))
+        tables(con)
+
+    monkeypatch.setattr(gdeltbulk, "_reference_tables", spy)
+    bounded = duckdb.connect()
+    bounded.execute(f"SET memory_limit = '{BULK_MEMORY}'")
+    with Store(tmp_path / "s.duckdb") as store:
+        before = limit(store._con)
+        import_file(store, good, "gdelt1")
+        assert limit(store._con) == before
+        with pytest.raises(SourceError):
+            import_file(store, cut, "gdelt1")
+        assert limit(store._con) == before
+    assert seen == [limit(bounded)] * 2 and seen[0] != before
 
 
 def test_a_version_3_store_gains_the_gdelt_columns_in_place(tmp_path):
