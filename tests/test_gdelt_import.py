@@ -34,7 +34,7 @@ from equipoise.sources.filters import EventFilter
 from equipoise.sources.importing import import_file
 from equipoise.sources.limits import DateRange
 from equipoise.store import SCHEMA_VERSION, Store
-from equipoise.store.db import GDELT_COLUMNS, LISTING_COLUMNS, PROVENANCE_COLUMNS
+from equipoise.store.db import BULK_MEMORY, GDELT_COLUMNS, LISTING_COLUMNS, PROVENANCE_COLUMNS
 
 URL = "https://example.org/news/1"
 SHARED = Path("/work/shared/data")
@@ -247,7 +247,9 @@ def test_malformed_rows_are_reported_with_file_and_line_among_many_good_ones(tmp
 
 def test_gdelt_counts_tone_url_and_date_added_are_stored(tmp_path):
     one = write(tmp_path / "one.CSV", [visit(1), visit(2, NumMentions="x", AvgTone="n/a"),
-                                        visit(3)[: -len(URL) - 1]])  # fmt: skip
+                                        visit(3)[: -len(URL) - 1],
+                                        visit(5, NumMentions="2147483647", NumSources="2147483648",
+                                              NumArticles="0000000012")])  # fmt: skip
     two = write(tmp_path / "two.CSV", [visit(4, columns=GDELT2_COLUMNS,
                                              DATEADDED="20200116131500")])  # fmt: skip
     with Store(tmp_path / "s.duckdb") as store:
@@ -265,6 +267,10 @@ def test_gdelt_counts_tone_url_and_date_added_are_stored(tmp_path):
     backfile = got["gdelt1:3"]
     assert pd.isna(backfile["source_url"]) and backfile["num_mentions"] == 10
     assert got["gdelt2:4"]["date_added"] == dt.datetime(2020, 1, 16, 13, 15)
+    # A count is kept up to the largest 32-bit integer; leading zeros are read away.
+    edge = got["gdelt1:5"]
+    assert edge["num_mentions"] == 2**31 - 1 and pd.isna(edge["num_sources"])
+    assert edge["num_articles"] == 12
 
 
 def test_gdelt_place_and_coordinates_are_stored(tmp_path):
@@ -343,6 +349,35 @@ def test_an_interrupted_import_leaves_the_store_as_it_was(tmp_path):
         same_rows(store.events_frame(), before)
     with Store(db, read_only=True) as store:
         same_rows(store.events_frame(), before)
+
+
+def test_a_bulk_import_bounds_duckdbs_memory_only_while_it_runs(tmp_path, monkeypatch):
+    good = write(tmp_path / "good.CSV", [visit(i) for i in range(1, 50)])
+    cut = tmp_path / "cut.CSV.gz"
+    packed = gzip.compress(("\n".join(visit(i) for i in range(1, 3001)) + "\n").encode())
+    cut.write_bytes(packed[: len(packed) // 2])
+
+    def limit(con: duckdb.DuckDBPyConnection) -> str:
+        return con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+
+    seen: list[str] = []
+    tables = gdeltbulk._reference_tables
+
+    def spy(con: duckdb.DuckDBPyConnection) -> None:  # runs inside the load
+        seen.append(limit(con))
+        tables(con)
+
+    monkeypatch.setattr(gdeltbulk, "_reference_tables", spy)
+    bounded = duckdb.connect()
+    bounded.execute(f"SET memory_limit = '{BULK_MEMORY}'")
+    with Store(tmp_path / "s.duckdb") as store:
+        before = limit(store._con)
+        import_file(store, good, "gdelt1")
+        assert limit(store._con) == before
+        with pytest.raises(SourceError):
+            import_file(store, cut, "gdelt1")
+        assert limit(store._con) == before
+    assert seen == [limit(bounded)] * 2 and seen[0] != before
 
 
 def test_a_version_3_store_gains_the_gdelt_columns_in_place(tmp_path):

@@ -19,8 +19,8 @@ line numbers):
 Events go straight into ``events``, each marked with the import and its line, within the
 transaction of :meth:`equipoise.store.Store.add_bulk_events`, which then keeps the first
 line of a repeated record id and replaces the rows stored before. Memory stays flat in
-the file's size: a reader thread parses the next block while DuckDB inserts the last few
-(about ``CHUNK_ROWS`` rows an INSERT). Only the events of lines read by Python, and the
+the file's size: one INSERT reads the stream of blocks, which a reader thread parses a
+few blocks ahead of DuckDB. Only the events of lines read by Python, and the
 cells of rows SQL left to it, wait in memory until the file's end (a GDELT file has few
 or none).
 """
@@ -33,7 +33,7 @@ import itertools
 import queue
 import re
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,8 +74,6 @@ from equipoise.store.db import event_row, provenance_row, record_no
 
 BLOCK_BYTES = 8 << 20
 """How much of the file is read and parsed at a time."""
-CHUNK_ROWS = 100_000
-"""About how many rows each INSERT takes (whole blocks)."""
 
 # Every byte of a line the fast path takes: printable ASCII, tab and the line feed.
 _PLAIN = bytes(range(0x20, 0x7F)) + b"\t\n"
@@ -193,18 +191,14 @@ class _Reader:
         con.create_function(f"_equipoise_redo_{tag}", keep, [BIGINT, "VARCHAR[]"], BOOLEAN,
                             type="arrow", side_effects=True)  # type: ignore[call-overload]
         sql = self._sql(width, import_id, tag)
-        stored = 0
+        stream = pa.RecordBatchReader.from_batches(schema, first)
         try:
-            # One INSERT a few blocks at a time: DuckDB spreads a table of several
-            # batches over its threads (a stream it reads in one), and memory stays flat.
-            for chunk in _chunks(first, CHUNK_ROWS):
-                con.register("_equipoise_gdelt_rows", pa.Table.from_batches(chunk, schema))
-                try:
-                    (count,) = con.execute(sql).fetchone()  # type: ignore[misc]
-                finally:
-                    with suppress(duckdb.Error, KeyError):
-                        con.unregister("_equipoise_gdelt_rows")
-                stored += count
+            # One INSERT over the whole stream of batches: DuckDB pulls them as its
+            # threads need them, so memory stays flat, and writes full row groups as they
+            # fill, leaving little to the commit. (A table registered a chunk at a time
+            # would stay referenced by the transaction until it ends.)
+            con.register("_equipoise_gdelt_rows", stream)
+            (stored,) = con.execute(sql).fetchone()  # type: ignore[misc]
         except duckdb.Error:
             # What the file reader raised (a damaged archive, an interrupt) is raised as
             # itself, not as DuckDB's wrapping of it.
@@ -213,6 +207,7 @@ class _Reader:
             raise
         finally:
             _forget(con, tag)
+            first.close()  # stops the reader thread if DuckDB stopped early
         for kind, count in skips.items():
             setattr(self.report, kind, getattr(self.report, kind) + count)
         self.report.rows += sum(skips.values()) + stored + len(redo)
@@ -230,7 +225,9 @@ class _Reader:
         """The INSERT of the events of the stream's rows; the other rows go to the tallies.
 
         Each derived value is written once and read once or twice: DuckDB inlines the
-        CTEs' expressions wherever they are used.
+        CTEs' expressions wherever they are used. So ranges are tested with the value
+        named once (``abs(2 * (x - low) - span) <= span``, not ``BETWEEN``, which DuckDB
+        expands into two comparisons that each work out the date or weight again).
         """
         version = self.version
         have = {n for n in _NEEDED if self.columns.index(n) < width}
@@ -240,7 +237,8 @@ class _Reader:
             return f"c{self.columns.index(name)}" if name in have else "''"
 
         raw = ", ".join(f"c{self.columns.index(n)}" for n in _NEEDED if n in have)
-        earliest, latest = self.dates.earliest.isoformat(), self.dates.last.isoformat()
+        earliest = self.dates.earliest.isoformat()
+        span = (self.dates.last - self.dates.earliest).days
         number = r"'-?[0-9]{1,20}(\.[0-9]{1,30})?'"
         return f"""
         WITH cells AS (
@@ -284,11 +282,11 @@ class _Reader:
             -- Python counts it as the skip it is.
             SELECT *, CASE
                 WHEN id = '' OR cameo IS NULL
-                    OR NOT coalesce(day BETWEEN DATE '{earliest}' AND DATE '{latest}', false)
+                    OR NOT coalesce(abs(2 * (day - DATE '{earliest}') - {span}) <= {span}, false)
                     THEN 1
                 WHEN actor1 IS NULL OR actor2 IS NULL THEN 2
                 WHEN actor1 = actor2 THEN 3
-                WHEN NOT coalesce(goldstein BETWEEN -10 AND 10, false) THEN 1
+                WHEN NOT coalesce(abs(goldstein) <= 10, false) THEN 1
                 WHEN NOT ({self.keep.sql("actor1", "actor2", "root")}) THEN 4
                 ELSE 0 END AS kind
                 -- 0 event, 1 for Python, 2 no state or bloc, 3 domestic, 4 filtered out
@@ -321,14 +319,15 @@ class _Reader:
 
     # -- reading the file -------------------------------------------------------------
 
-    def _first_batches(self) -> Iterator[pa.RecordBatch]:
+    def _first_batches(self) -> Generator[pa.RecordBatch, None, None]:
         """Arrow batches of the plain lines, after the first lines have set the width."""
         batches = self._batches()
         # The first batch decides the width Arrow parses (57 or 58 columns in GDELT 1.0).
         try:
             first = next(batches)
         except StopIteration:
-            return iter(())
+            nothing: tuple[pa.RecordBatch, ...] = ()
+            return (batch for batch in nothing)
 
         def chain() -> Iterator[pa.RecordBatch]:
             yield first
@@ -343,21 +342,29 @@ class _Reader:
         with _open_binary(self.path) as stream:
             try:
                 while True:
-                    chunk = stream.read(BLOCK_BYTES)
-                    if start and chunk:
+                    # The block is read in after the carried part line, so that its whole
+                    # lines are parsed where they were read: no copy of the block.
+                    body = bytearray(len(carry) + BLOCK_BYTES)
+                    body[: len(carry)] = carry
+                    with memoryview(body)[len(carry) :] as free:
+                        # Every stream _open_binary gives is a buffered reader.
+                        got = stream.readinto(free)  # type: ignore[attr-defined]
+                    del body[len(carry) + got :]
+                    if start and got:
                         start = False
-                        if chunk.startswith(codecs.BOM_UTF8):
-                            chunk = chunk[len(codecs.BOM_UTF8):]
-                    if not chunk:
+                        if body.startswith(codecs.BOM_UTF8):
+                            del body[: len(codecs.BOM_UTF8)]
+                            got -= len(codecs.BOM_UTF8)
+                    if not got:
                         break
-                    data = carry + chunk
-                    cut = data.rfind(b"\n")
+                    cut = body.rfind(b"\n")
                     if cut < 0:
-                        carry = data
+                        carry = bytes(body)
                         if len(carry) > _SURELY_LONG:
                             carry, number = self._runaway(stream, carry, number)
                         continue
-                    body, carry = data[: cut + 1], data[cut + 1 :]
+                    carry = bytes(body[cut + 1 :])
+                    del body[cut + 1 :]
                     table, number = self._body(body, number)
                     if self.progress is not None:
                         self.progress(number - 1)
@@ -402,7 +409,7 @@ class _Reader:
         self._error(number, error)
         return data, number + 1
 
-    def _body(self, body: bytes, number: int) -> tuple[pa.Table | None, int]:
+    def _body(self, body: bytes | bytearray, number: int) -> tuple[pa.Table | None, int]:
         """The Arrow table of the plain lines of ``body`` (whole lines, the first numbered
         ``number``), the others read by Python; and the next line number."""
         arr = np.frombuffer(body, np.uint8)
@@ -472,9 +479,10 @@ class _Reader:
         table = table.add_column(0, "line", pa.array(numbers[~slow]))
         table = self._drop_skips(table)
         # Python's str.title() of the actor names, which for ASCII is Arrow's ascii_title.
+        # No cell here has a space at an end (such lines went to Python): nothing to strip.
         for n in (1, 2):
             name = table.column(f"c{self.columns.index(f'Actor{n}Name')}")
-            table = table.append_column(f"title{n}", pc.ascii_title(pc.ascii_trim(name, " ")))
+            table = table.append_column(f"title{n}", pc.ascii_title(name))
         return table, after
 
     def _drop_skips(self, table: pa.Table) -> pa.Table:
@@ -510,8 +518,9 @@ class _Reader:
         self.report.rows += pc.sum(skipped).as_py() or 0
         return table.filter(pc.invert(skipped))
 
-    def _parse(self, body: bytes, starts, ends, slow) -> pa.Table | None:
+    def _parse(self, body: bytes | bytearray, starts, ends, slow) -> pa.Table | None:
         """The needed columns of the lines not ``slow``; None if a row has another width."""
+        data: bytes | bytearray
         if slow.any():
             keep = ~slow
             # Runs of consecutive plain lines, joined into one buffer.
@@ -538,7 +547,8 @@ class _Reader:
             ),  # fmt: skip
             convert_options=pacsv.ConvertOptions(
                 column_types={n: pa.string() for n in needed}, include_columns=needed,
-                strings_can_be_null=False,
+                # Only lines of printable ASCII come here: valid UTF-8 without a check.
+                strings_can_be_null=False, check_utf8=False,
             ),  # fmt: skip
         )
         return None if bad else table
@@ -548,7 +558,7 @@ class _Reader:
     def _error(self, number: int, message: str) -> None:
         self.errors.append((number, str(SourceError(self.path, message, number))))
 
-    def _slow_segment(self, raw: bytes, number: int) -> int:
+    def _slow_segment(self, raw: bytes | bytearray, number: int) -> int:
         """Read the lines of ``raw`` (one line as split on line feeds; lone carriage
         returns may make it several) as the row reader does; returns the next number."""
         text = raw.decode("utf-8", "replace")
@@ -617,10 +627,11 @@ def _title(name: str) -> str:
 
 
 def _count(name: str) -> str:
-    """SQL for a GDELT count as ``gdelt_extras`` reads it: a whole number below 2**31."""
+    """SQL for a GDELT count as ``gdelt_extras`` reads it: a whole number below 2**31
+    (which is what fits an INTEGER: TRY_CAST gives NULL for the rest)."""
     return (
-        f"CASE WHEN regexp_full_match({name}, '[0-9]{{1,10}}') AND "
-        f"CAST({name} AS BIGINT) < 2147483648 THEN CAST({name} AS INTEGER) END"
+        f"CASE WHEN regexp_full_match({name}, '[0-9]{{1,10}}') "
+        f"THEN TRY_CAST({name} AS INTEGER) END"
     )
 
 
@@ -636,9 +647,9 @@ def _coordinate(name: str, limit: int) -> str:
 
 def _ahead(
     batches: Iterator[pa.RecordBatch], reader: _Reader, depth: int = 8
-) -> Iterator[pa.RecordBatch]:
+) -> Generator[pa.RecordBatch, None, None]:
     """``batches``, made in a thread of their own up to ``depth`` ahead of the reader
-    (more than one INSERT's worth, so that the thread reads on while DuckDB inserts).
+    (so that the thread reads on while DuckDB inserts).
 
     Reading, NumPy and Arrow's parser let go of the GIL, so the next block is read and
     parsed while DuckDB maps and writes the last one. An error in the thread is raised
@@ -682,22 +693,6 @@ def _ahead(
     finally:
         stop.set()
         worker.join()
-
-
-def _chunks(
-    batches: Iterator[pa.RecordBatch], rows: int
-) -> Iterator[list[pa.RecordBatch]]:
-    """``batches`` in lists of at least ``rows`` rows (the last may hold fewer)."""
-    chunk: list[pa.RecordBatch] = []
-    size = 0
-    for batch in batches:
-        chunk.append(batch)
-        size += batch.num_rows
-        if size >= rows:
-            yield chunk
-            chunk, size = [], 0
-    if chunk:
-        yield chunk
 
 
 def _forget(con: duckdb.DuckDBPyConnection, tag: int) -> None:

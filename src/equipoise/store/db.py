@@ -73,6 +73,10 @@ _MIGRATIONS = {
     "5": _PROVENANCE_MIGRATION,
 }
 _BATCH = 100  # rows per INSERT, and documents per commit in add_documents
+# DuckDB's buffer pool during a bulk load. Its default (most of the machine's memory) lets
+# it keep every block the load writes, so the process would grow with the file; bounded,
+# it writes them out and reuses the memory.
+BULK_MEMORY = "512MB"
 DEFAULT_DB = "equipoise.duckdb"
 DB_ENV = "EQUIPOISE_DB"
 
@@ -448,6 +452,16 @@ class Store(EventReader):
                 self._con.rollback()
             raise
 
+    @contextmanager
+    def _bounded_memory(self) -> Iterator[None]:
+        """DuckDB's memory limit at ``BULK_MEMORY`` for a while, then at its default (a
+        store never sets another)."""
+        self._con.execute(f"SET memory_limit = '{BULK_MEMORY}'")
+        try:
+            yield
+        finally:
+            self._con.execute("RESET memory_limit")
+
     def _writable(self) -> None:
         if self.read_only:
             raise StoreError(f"{self.path}: opened read-only")
@@ -777,7 +791,7 @@ class Store(EventReader):
         id only the one of the lowest line stays: the others count as ``duplicates``.
         """
         self._writable()
-        with self._transaction() as con:
+        with self._bounded_memory(), self._transaction() as con:
             (import_id,) = con.execute(  # type: ignore[misc]  # one row
                 "INSERT INTO meta VALUES ('import_count', '1') ON CONFLICT (key) DO UPDATE "
                 "SET value = CAST(CAST(meta.value AS BIGINT) + 1 AS VARCHAR) RETURNING value"
