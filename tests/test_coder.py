@@ -710,6 +710,12 @@ CONSTRUCTIONS = [
                  ("UKR", "RUS", "11"), id="a_reproach_in_a_participle_of_speech"),
     pytest.param("Yerevan announced plans to deepen the Russian-Armenian relationship.",
                  ("ARM", "RUS", "03"), id="planning_to_deepen_a_two_party_relationship"),
+    pytest.param("Russian warships docked in Baku.",
+                 ("RUS", "AZE", "04"), id="a_naval_port_visit"),
+    pytest.param("Nairobi called Kampala on Monday.",
+                 ("KEN", "UGA", "04"), id="a_call_on_a_day_is_a_phone_call"),
+    pytest.param("Nairobi called on Kampala on Monday to withdraw.",
+                 ("KEN", "UGA", "02"), id="a_call_on_someone_on_a_day_is_an_appeal"),
 ]
 
 

@@ -97,6 +97,7 @@ class Cues:
     expectation_verbs: dict[str, str]  # "expects X to desist": a demand (or appeal) to X
     person_titles: frozenset[str]  # "the U.S. ambassador ... him": an official by title alone
     habitual_adverbs: frozenset[str]  # "routinely sail through": a habit, not an event
+    time_words: frozenset[str]  # "on Monday": a preposition of time, not of the act
     membership_nouns: frozenset[str]  # "its participation in X": X is whom the act concerns
     # Unions used on every sentence, built once here rather than per token.
     reference_nouns: frozenset[str] = frozenset()  # "the bloc", "the country"

@@ -53,11 +53,21 @@ class EventFilters:
             if row.with_ == "in" and not any(c.dep_ == "prt" and c.lower_ == "in"
                                              for c in tok.children):
                 continue  # "gave in" yields; "gave X aid in Mali" says where
+            if row.with_ in ("on", "upon") and self._only_time(tok, row.with_):
+                continue  # "called Kampala on Monday": a day, not a call on someone
             if deps is None:
                 deps = near_lemmas(tok)
             if row.with_ in deps:
                 return row
         return None
+
+    def _only_time(self, tok: Token, prep: str) -> bool:
+        """Whether every ``prep`` phrase on ``tok`` names a time: 'on Monday'."""
+        objects = [[g for g in c.children if g.dep_ == "pobj"] for c in tok.children
+                   if c.dep_ == "prep" and c.lower_ == prep]
+        return bool(objects) and all(
+            pobj and all(g.lemma_.lower() in self.cues.time_words for g in pobj)
+            for pobj in objects)
 
     def _blocked(self, tok: Token) -> bool:
         """Negated, conditional or refused triggers are not events."""
