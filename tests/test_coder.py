@@ -716,6 +716,11 @@ CONSTRUCTIONS = [
                  ("KEN", "UGA", "04"), id="a_call_on_a_day_is_a_phone_call"),
     pytest.param("Nairobi called on Kampala on Monday to withdraw.",
                  ("KEN", "UGA", "02"), id="a_call_on_someone_on_a_day_is_an_appeal"),
+    pytest.param("\"We will be ready to provide Burkina Faso, Zimbabwe, Mali, Somalia, Central "
+                 "African Republic, and Eritrea with grain,\" the Russian president said.",
+                 ("RUS", "ERI", "03"), id="a_long_list_read_as_an_apposition"),
+    pytest.param("The first meeting of the Kenya-Uganda joint commission was held in Kampala.",
+                 ("UGA", "KEN", "04"), id="the_meeting_of_a_two_party_body"),
 ]
 
 

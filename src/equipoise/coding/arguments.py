@@ -407,6 +407,10 @@ class ArgumentReader:
                 targets = self._clause_target(plan, sources, amap)
                 if targets:
                     break
+        if not sources and len({t.mention.country or t.mention.code for t in targets}) >= 2 \
+                and self._joint(cameo, n) and self._prep_objects(n, frozenset({"of"})):
+            # "the meeting of the Kenya-Uganda commission": the two meet each other
+            return targets, [], True
         symmetric = not targets and len(sources) >= 2 and self._joint(cameo, n)
         if not sources and not targets and self._joint(cameo, n):
             pair = self._border_pair(n.sent.root if verb is None else verb, amap)
@@ -590,7 +594,8 @@ def _contrast(tok: Token) -> bool:
 
 
 def _list_head(tok: Token) -> Token:
-    """The first item of the coordinated list a token belongs to."""
-    while tok.dep_ == "conj" and tok.head.i != tok.i:
+    """The first item of the coordinated list a token belongs to (the small model may
+    read the second item of a long list as an apposition to the first)."""
+    while tok.dep_ in ("conj", "appos") and tok.head.i != tok.i:
         tok = tok.head
     return tok
