@@ -721,6 +721,11 @@ CONSTRUCTIONS = [
                  ("RUS", "ERI", "03"), id="a_long_list_read_as_an_apposition"),
     pytest.param("The first meeting of the Kenya-Uganda joint commission was held in Kampala.",
                  ("UGA", "KEN", "04"), id="the_meeting_of_a_two_party_body"),
+    pytest.param("NATO Secretary-General Jens Stoltenberg, welcoming Finland to its ranks, "
+                 "spoke to reporters.",
+                 ("NATO", "FIN", "05"), id="a_participle_set_off_after_its_doer"),
+    pytest.param("Talks conducted by Oman with Iran ended on Monday.",
+                 ("OMN", "IRN", "04"), id="a_nominal_act_with_its_participle_doer"),
 ]
 
 

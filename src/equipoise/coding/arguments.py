@@ -345,11 +345,21 @@ class ArgumentReader:
                        for g in c.children if g.dep_ == "pobj"]
         agent = [g for h in heads for c in h.children if c.dep_ == "prep" and c.lower_ == "by"
                  for g in c.children if g.dep_ == "pobj"]
+        # "talks conducted by Oman with the US": the participle names doer and partner
+        done = [c for c in n.children if c.dep_ == "acl" and c.tag_ == "VBN"]
+        agent += [g for c in done for a in c.children if a.dep_ == "agent"
+                  for g in a.children if g.dep_ == "pobj"]
         sources = self._collect(own + agent, amap, ctx)
         preps = self.cues.noun_target_preps
         if self._joint(cameo, n) and cameo not in self.cues.joint_codes:
             preps = preps - self.cues.topic_preps  # "cooperation on North Korea": a topic
         targets = self._collect(self._prep_objects(n, preps), amap, ctx)
+        if not targets and agent:
+            # the parser may hang "with Iran" on the doer rather than on the participle
+            partners = [p for c in done for p in self._prep_objects(c, self.cues.target_preps)]
+            partners += [p for g in agent for p in self._prep_objects(g, frozenset({"with"}))]
+            targets = [t for t in self._collect(partners, amap, ctx)
+                       if all(distinct(t, s) for s in sources)]
         if not sources and "of" in preps and quad_of(cameo) in (1, 2):
             # "the visit of the Russian president to India": of names the visitor when
             # another preposition names the host; of a conflict noun, of names the one
@@ -550,6 +560,10 @@ class ArgumentReader:
                 subj = [c for c in verb.children if c.dep_ in SUBJ]
                 return (self._collect(subj, amap, ctx) if subj
                         else self._inherited_subject(verb, amap, ctx))
+        if (v.dep_ == "acl" and v.tag_ == "VBG" and v.head.i in amap
+                and v.head.pos_ == "PROPN" and v.i > 0 and v.doc[v.i - 1].text == ","):
+            # "Stoltenberg, welcoming Finland to its ranks, noted ...": the named one acts
+            return self._collect([v.head], amap, ctx)
         if v.dep_ == "acl":  # "drills conducted by Turkey": the agent is handled by caller
             return []
         return []
