@@ -14,14 +14,13 @@ A line chart spec holds ``x`` (period labels in order), ``series`` (per pole:
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
 
 from equipoise.outputs.charts import PALETTE
-from equipoise.reference.numbers import signed
+from equipoise.reference.numbers import finite, signed
 from equipoise.reference.quads import QUAD_COLUMNS, QUAD_NAMES
 from equipoise.reference.unissues import issue_names
 
@@ -66,15 +65,8 @@ UN_CHANCE_MEASURES = {
 # --------------------------------------------------------------------------- small helpers
 
 
-def number(value: object) -> float | None:
-    """A finite float, or None (JSON null) for anything missing or not a number."""
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        found = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    return found if math.isfinite(found) else None
+# A finite float, or None (JSON null) for anything missing or not a number.
+number = finite
 
 
 def plain(value: object, digits: int = 2) -> str:
