@@ -182,7 +182,7 @@ class Query:
         return cls(focal, poles, start, end, freq, **options)  # type: ignore[arg-type]
 
     def __post_init__(self) -> None:
-        # align.py holds the weights and directions it scores by, and builds Queries.
+        # align (columns.py) holds the weights and directions it scores by, and builds Queries.
         from equipoise.analysis.align import DIRECTIONS, WEIGHTS
 
         focal = actor_code(self.focal, "focal")
