@@ -5,21 +5,8 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
-import pandas as pd
 
 from equipoise.analysis.scoring import shrunk_scores
-
-
-def _tilt(net: pd.Series, groups: pd.Series | None = None) -> pd.Series:
-    """Net cooperation minus the mean over the other poles (within each group)."""
-    if groups is None:
-        total = pd.Series(net.sum(), index=net.index)
-        m = pd.Series(len(net), index=net.index)
-    else:
-        total = net.groupby(groups).transform("sum")
-        m = net.groupby(groups).transform("size")
-    others = (total - net) / (m - 1).where(m > 1)
-    return (net - others).where(m > 1, net)
 
 
 def _tilts(scores: np.ndarray, ok: np.ndarray) -> np.ndarray:
