@@ -637,7 +637,7 @@ CONSTRUCTIONS = [
                  ("COD", "RWA", "11"), id="saying_the_blame_lies_with_another-2"),
     pytest.param("Uganda carried out the raids with support from Kenya.",
                  ("KEN", "UGA", "06"), id="backing_a_material_act_is_material_cooperation-1"),
-    pytest.param("The Ugandan strikes were carried out with support from Kenya.",
+    pytest.param("The Ugandan raids were carried out with support from Kenya.",
                  ("KEN", "UGA", "06"), id="backing_a_material_act_is_material_cooperation-2"),
     pytest.param("Quito pulled out of the grain deal with Lima.",
                  ("ECU", "PER", "16"), id="pulling_out_of_a_deal_is_leaving_it"),
@@ -647,23 +647,24 @@ CONSTRUCTIONS = [
                  ("ETH", "ERI", "08"), id="a_withdrawal_by_armed_forces"),
     pytest.param("Canada joined Britain in imposing sanctions on Russia.",
                  ("CAN", "RUS", "16"), id="joining_another_in_an_act_does_it_too"),
-    pytest.param("Kenya accused Uganda of shelling a border village, a charge Kampala denied.",
+    pytest.param("Kenya accused Uganda of shelling a border village, an allegation Kampala "
+                 "denied.",
                  ("UGA", "KEN", "01"), id="denying_a_charge_answers_the_accuser-1"),
-    pytest.param("Kenya has accused Uganda of arming rebels, which Uganda firmly denies.",
+    pytest.param("Kenya has accused Uganda of arming rebels, which Kampala strongly denies.",
                  ("UGA", "KEN", "01"), id="denying_a_charge_answers_the_accuser-2"),
-    pytest.param("Honduras and China launched diplomatic relations in Beijing.",
-                 ("HND", "CHN", "05"), id="launching_relations"),
-    pytest.param("Speaking after ten hours of talks between Peru, Chile and Bolivia, the "
-                 "minister said a deal was close.",
+    pytest.param("Honduras and Taiwan launched diplomatic relations on Monday.",
+                 ("HND", "TWN", "05"), id="launching_relations"),
+    pytest.param("After ten hours of talks between Peru, Chile and Bolivia, the minister said "
+                 "a deal was close.",
                  ("CHL", "BOL", "04"), id="talks_held_before_a_statement_took_place-2"),
     pytest.param("\"Seoul is a reliable partner,\" the Japanese minister said.",
                  ("JPN", "KOR", "05"), id="saying_another_actor_does_well_is_praise"),
-    pytest.param("Moscow boosted its forces in the north in response to Finland joining NATO.",
-                 ("RUS", "FIN", "15"), id="an_act_in_response_to_another_answers_it"),
+    pytest.param("Moscow reinforced its garrison in response to Norway joining the NATO exercise.",
+                 ("RUS", "NOR", "15"), id="an_act_in_response_to_another_answers_it"),
     pytest.param("Moscow said it would bolster its garrison in response to the Finnish move.",
                  ("RUS", "FIN", "13"), id="a_build_up_announced_for_the_future_is_a_threat"),
-    pytest.param("Egypt condemned the Turkish move, as did Greece.",
-                 ("GRC", "TUR", "11"), id="as_did_another_is_the_same_act"),
+    pytest.param("Chile condemned the Bolivian move, as did Peru.",
+                 ("PER", "BOL", "11"), id="as_did_another_is_the_same_act"),
     pytest.param("Kenya condemned the attacks carried out by Uganda.",
                  ("KEN", "UGA", "11"), id="what_an_actor_carried_out_is_its_own"),
     pytest.param("Kenya will not accept Uganda's demands.",
@@ -672,44 +673,43 @@ CONSTRUCTIONS = [
                  ("KEN", "UGA", "12"), id="refusing_to_accept_is_a_rejection-2"),
     pytest.param("Cairo called the Ethiopia-Somaliland accord a flagrant violation of the law.",
                  ("EGY", "ETH", "11"), id="labelling_a_two_party_accord_a_violation"),
-    pytest.param("Britain carried out strikes against sites used by rebels in Yemen.",
-                 ("GBR", "YEM", "19"), id="force_on_a_place_described_by_a_participle"),
-    pytest.param("Saudi airstrikes began on rebel positions in northern Yemen.",
-                 ("SAU", "YEM", "19"), id="force_named_as_the_subject_of_its_beginning"),
+    pytest.param("Turkey carried out strikes on depots used by militias in Syria.",
+                 ("TUR", "SYR", "19"), id="force_on_a_place_described_by_a_participle"),
+    pytest.param("Turkish airstrikes began on militant positions in northern Iraq.",
+                 ("TUR", "IRQ", "19"), id="force_named_as_the_subject_of_its_beginning"),
     pytest.param("During Erdogan's talks with Putin, the two leaders discussed grain.",
                  ("TUR", "RUS", "04"), id="a_meeting_in_a_during_phrase_took_place"),
-    pytest.param("The source spoke ahead of Putin's visit to New Delhi.",
-                 ("RUS", "IND", "04"), id="a_visit_ahead_of_which_something_happens"),
+    pytest.param("The minister spoke ahead of Putin's visit to Hanoi.",
+                 ("RUS", "VNM", "04"), id="a_visit_ahead_of_which_something_happens"),
     pytest.param("During the visit of the Russian president to India, the two sides signed "
                  "a deal.",
                  ("RUS", "IND", "04"), id="the_visit_of_someone_to_a_host"),
-    pytest.param("Latvia and Lithuania banned Lavrov's flight to Belgrade.",
-                 ("LVA", "RUS", "16"), id="an_act_on_what_another_actor_owns"),
+    pytest.param("Poland and Lithuania banned Shoigu's flight to Minsk.",
+                 ("POL", "RUS", "16"), id="an_act_on_what_another_actor_owns"),
     pytest.param("Chile recalled Chile's ambassador to Peru.",
                  ("CHL", "PER", "16"), id="an_act_on_what_the_actor_itself_owns"),
-    pytest.param("Managua said the OAS was a tool of US hegemony.",
-                 ("NIC", "OAS", "11"), id="saying_another_actor_is_a_term_of_reproach"),
+    pytest.param("Caracas said the OAS was a tool of imperialism.",
+                 ("VEN", "OAS", "11"), id="saying_another_actor_is_a_term_of_reproach"),
     pytest.param("Kenya said Uganda's move was a provocation.",
                  ("KEN", "UGA", "11"), id="saying_another_actors_act_is_a_term_of_reproach"),
-    pytest.param("Managua expects the OAS to desist from its actions.",
-                 ("NIC", "OAS", "10"), id="expecting_another_to_act_is_a_demand-1"),
-    pytest.param("The EU is expecting consistency from Serbia.",
-                 ("EU", "SRB", "10"), id="expecting_another_to_act_is_a_demand-2"),
-    pytest.param("Paris wants NATO allies to reaffirm the embargo.",
-                 ("FRA", "NATO", "02"), id="wanting_another_to_act_is_an_appeal"),
-    pytest.param("Mexico said it would uphold diplomatic ties with Peru.",
-                 ("MEX", "PER", "03"), id="upholding_ties_announced_is_intent"),
-    pytest.param("La Paz ordered the expulsion of the U.S. ambassador, accusing him of "
-                 "fostering divisions.",
-                 ("BOL", "USA", "11"), id="him_is_the_official_named_by_title"),
-    pytest.param("Two Philippine ships were blocked by Chinese vessels and were threatened "
-                 "with water cannons.",
-                 ("CHN", "PHL", "13"), id="coordinated_passives_share_their_agent"),
-    pytest.param("Kyiv filed its case at the court, saying that Moscow's stated justification "
-                 "was unfounded.",
-                 ("UKR", "RUS", "11"), id="a_reproach_in_a_participle_of_speech"),
-    pytest.param("Yerevan announced plans to deepen the Russian-Armenian relationship.",
-                 ("ARM", "RUS", "03"), id="planning_to_deepen_a_two_party_relationship"),
+    pytest.param("Caracas expects the OAS to stop its interference.",
+                 ("VEN", "OAS", "10"), id="expecting_another_to_act_is_a_demand-1"),
+    pytest.param("Brussels is expecting loyalty from Skopje.",
+                 ("EU", "MKD", "10"), id="expecting_another_to_act_is_a_demand-2"),
+    pytest.param("Rome wants NATO allies to back the mission.",
+                 ("ITA", "NATO", "02"), id="wanting_another_to_act_is_an_appeal"),
+    pytest.param("Chile said it would uphold diplomatic ties with Bolivia.",
+                 ("CHL", "BOL", "03"), id="upholding_ties_announced_is_intent"),
+    pytest.param("Caracas ordered the expulsion of the Spanish ambassador, accusing him of "
+                 "meddling.",
+                 ("VEN", "ESP", "11"), id="him_is_the_official_named_by_title"),
+    pytest.param("Two Vietnamese boats were surrounded by Chinese vessels and were threatened "
+                 "with arrest.",
+                 ("CHN", "VNM", "13"), id="coordinated_passives_share_their_agent"),
+    pytest.param("Tbilisi went to court, saying that Moscow's stated reasons were baseless.",
+                 ("GEO", "RUS", "11"), id="a_reproach_in_a_participle_of_speech"),
+    pytest.param("Baku announced plans to deepen the Turkish-Azerbaijani relationship.",
+                 ("AZE", "TUR", "03"), id="planning_to_deepen_a_two_party_relationship"),
     pytest.param("Russian warships docked in Baku.",
                  ("RUS", "AZE", "04"), id="a_naval_port_visit"),
     pytest.param("Nairobi called Kampala on Monday.",
@@ -725,8 +725,8 @@ CONSTRUCTIONS = [
     pytest.param("Turkish President Erdogan, praising Azerbaijan for its restraint, told "
                  "reporters the war was over.",
                  ("TUR", "AZE", "05"), id="a_participle_set_off_after_its_doer"),
-    pytest.param("Talks conducted by Oman with Iran ended on Monday.",
-                 ("OMN", "IRN", "04"), id="a_nominal_act_with_its_participle_doer"),
+    pytest.param("Talks conducted by Qatar with Iran ended on Monday.",
+                 ("QAT", "IRN", "04"), id="a_nominal_act_with_its_participle_doer"),
 ]
 
 
@@ -863,10 +863,10 @@ def test_a_backer_is_not_the_one_struck(rules):
 
 
 @pytest.mark.parametrize("sentence", [
-    "The visit did not mean Oslo was severing ties with Minsk.",
-    "Ankara has denied sending fighters to take part in the fighting against Armenia.",
+    "The visit did not mean that Oslo was cutting ties with Minsk.",
+    "Ankara has denied sending fighters to take part in the war against Armenia.",
     "Ankara denied sending troops to attack Armenia.",
-    "Bamako's forces have been battling Algeria-backed rebels since 2012.",
+    "Bamako's soldiers have fought Algeria-backed militias for years.",
 ])
 def test_what_is_denied_or_not_meant_and_a_proxys_backer_are_no_events(rules, sentence):
     pairs, _ = code(rules, sentence)
@@ -927,7 +927,7 @@ def test_expecting_to_act_oneself_is_no_demand(rules):
 
 
 def test_a_main_clause_it_continues_the_last_sentences_first_actor(rules):
-    pairs, _ = code(rules, "Russia cut gas supplies to Kyiv on Monday. It insisted Ukraine must "
+    pairs, _ = code(rules, "Russia cut gas supplies to Kyiv on Monday. It said Ukraine must "
                            "pay its debts first.")
     assert ("RUS", "UKR", "10") in pairs
 

@@ -65,11 +65,11 @@ class ArgumentReader:
             sources = self._collect(subj, amap, ctx) if subj else self._inherited_subject(
                 v, amap, ctx)
             if not sources and v.lemma_.lower() in self.cues.voicing_verbs:
-                # "voiced the Chadian government's concern": whose concern it is
+                # "voiced the Malian government's concern": whose concern it is
                 sources = self._collect([c for o in objs for c in o.children
                                          if c.dep_ == "poss"], amap, ctx)
             echo = self._echoed(v)
-            if echo and sources:  # "Egypt dismissed the deal, as did Cyprus"
+            if echo and sources:  # "Chile condemned the move, as did Peru"
                 sources = dedupe(sources + self._collect(echo, amap, ctx))
             if not sources and subj and all(
                     s.lemma_.lower() in self.cues.attribution_nouns for s in subj):
@@ -78,7 +78,7 @@ class ArgumentReader:
             held = targets or self._collect([p for o in objs for p in self._prep_objects(
                 o, self.cues.target_preps)], amap, ctx)
             # but in "condemned Putin's visit to Hanoi" the visit's owner is the one blamed
-            # and "banned Lavrov's flight to Belgrade" bans Russia's minister, not Serbia
+            # and "banned Shoigu's flight to Minsk" bans Russia's minister, not Serbia
             named = [o for o in objs if not topical and (
                 o.i in amap or not held or cameo[:2] in self.cues.claim_roots
                 or any(c.dep_ == "poss" and c.i in amap
@@ -257,7 +257,7 @@ class ArgumentReader:
         verb = governing_verb(n)
         if not givers or verb is None:
             return None
-        # "the US strikes were carried out with support from X": the strikes' owners
+        # "the Ugandan raids were conducted with help from X": the strikes' owners
         subj = [c for c in verb.children if c.dep_ in SUBJ or c.dep_ == "nsubjpass"]
         agent = [g for c in verb.children if c.dep_ == "agent" for g in c.children
                  if g.dep_ == "pobj"]
@@ -345,7 +345,7 @@ class ArgumentReader:
                        for g in c.children if g.dep_ == "pobj"]
         agent = [g for h in heads for c in h.children if c.dep_ == "prep" and c.lower_ == "by"
                  for g in c.children if g.dep_ == "pobj"]
-        # "talks conducted by Oman with the US": the participle names doer and partner
+        # "talks conducted by Qatar with Iran": the participle names doer and partner
         done = [c for c in n.children if c.dep_ == "acl" and c.tag_ == "VBN"]
         agent += [g for c in done for a in c.children if a.dep_ == "agent"
                   for g in a.children if g.dep_ == "pobj"]
@@ -361,7 +361,7 @@ class ArgumentReader:
             targets = [t for t in self._collect(partners, amap, ctx)
                        if all(distinct(t, s) for s in sources)]
         if not sources and "of" in preps and quad_of(cameo) in (1, 2):
-            # "the visit of the Russian president to India": of names the visitor when
+            # "the visit of the Turkish president to Iraq": of names the visitor when
             # another preposition names the host; of a conflict noun, of names the one
             # acted on ("the expulsion of X")
             of = self._prep_objects(n, frozenset({"of"}))
@@ -406,7 +406,7 @@ class ArgumentReader:
         if not targets and quad_of(cameo) == 4:
             near = self._prep_objects(n, self.cues.noun_target_preps)
             if verb is not None and (n.dep_ in OBJ_OR_POBJ or n.dep_ in SUBJ):
-                # "Saudi airstrikes began on rebel positions in Yemen"
+                # "Turkish airstrikes began on militant positions in Iraq"
                 near += self._prep_objects(verb, self.cues.target_preps)
             targets = self._ground(near, amap, ctx)
         if not targets and sources and cameo[:2] == "03":
@@ -463,7 +463,7 @@ class ArgumentReader:
         named = self._collect([p for p in places if p.i in amap], amap, ctx)
         if named:
             return named
-        # "strikes against sites used by rebels in Yemen": the place may sit lower down,
+        # "strikes on depots used by militias in Syria": the place may sit lower down,
         # inside a participle that describes the thing hit
         deeper = [g for o in objs if o.i not in amap for t in _described(o)
                   for c in t.children if c.dep_ == "prep" and c.lower_ in self.cues.place_preps
@@ -562,7 +562,7 @@ class ArgumentReader:
                         else self._inherited_subject(verb, amap, ctx))
         if (v.dep_ == "acl" and v.tag_ == "VBG" and v.head.i in amap
                 and v.head.pos_ == "PROPN" and v.i > 0 and v.doc[v.i - 1].text == ","):
-            # "Stoltenberg, welcoming Finland to its ranks, noted ...": the named one acts
+            # "Erdogan, praising Baku, told reporters ...": the named one acts
             return self._collect([v.head], amap, ctx)
         if v.dep_ == "acl":  # "drills conducted by Turkey": the agent is handled by caller
             return []
@@ -589,7 +589,7 @@ class ArgumentReader:
 
 
 def _described(noun: Token) -> list[Token]:
-    """Nouns inside participles that describe ``noun``: 'sites used by rebels in X'."""
+    """Nouns inside participles that describe ``noun``: 'depots used by militias in X'."""
     out: list[Token] = []
     for acl in noun.children:
         if acl.dep_ != "acl":

@@ -75,7 +75,7 @@ class Cues:
     grievance_preps: frozenset[str]  # "concern over X's moves": whom criticism is about
     published_things: frozenset[str]  # "released a statement" frees nobody
     receiving_words: frozenset[str]  # "X bought arms from Y": Y supplies X
-    go_between_words: frozenset[str]  # "an Oman-brokered deal", "Iran-backed rebels": no party
+    go_between_words: frozenset[str]  # "an Oman-brokered deal", "X-backed rebels": no party
     state_act_roots: frozenset[str]  # acts of state: announced in the passive, done by the speaker
     experiencer_verbs: frozenset[str]  # "Japan was alarmed by X": the one alarmed reacts to X
     reaction_verbs: frozenset[str]  # "drew criticism from X": X reacts to the subject
@@ -92,7 +92,7 @@ class Cues:
     voicing_verbs: frozenset[str]  # "voiced X's concern": the concern is X's
     acceptance_verbs: frozenset[str]  # "will not accept X's terms": a rejection of them
     refusal_code: str
-    vehicle_nouns: frozenset[str]  # "an instrument of interference": reproach by what it serves
+    vehicle_nouns: frozenset[str]  # "a tool of imperialism": reproach by what it serves
     body_nouns: frozenset[str]  # "the ministry", "the co-chairs": bodies an earlier actor had
     expectation_verbs: dict[str, str]  # "expects X to desist": a demand (or appeal) to X
     person_titles: frozenset[str]  # "the U.S. ambassador ... him": an official by title alone

@@ -124,7 +124,7 @@ class SentenceExtractor(ActorResolver, EventFilters, ArgumentReader):
                 elif cameo.startswith("03"):
                     cameo = "030"  # a planned purchase: intent to cooperate, not to give aid
             if cameo.startswith("087") and self._unarmed_exit(tok, sources, amap):
-                cameo = self.cues.leaving_code  # "the US pulled out in 2018": left the deal
+                cameo = self.cues.leaving_code  # "Washington pulled out years ago": left the deal
             found.extend(self._pairs(sources, targets, symmetric, cameo, tok))
             if trig.with_ and tok.pos_ in ("VERB", "AUX"):
                 found.extend(self._coordinated_objects(tok, trig, sources, amap, ctx))
@@ -272,7 +272,7 @@ class SentenceExtractor(ActorResolver, EventFilters, ArgumentReader):
         # "called Seoul's decision regrettable": the parser hangs the adjective on the noun
         labels += [a for o in verb.children if o.dep_ in ("dobj", "oprd")
                    for a in o.children if a.dep_ == "amod" and a.i > o.i]
-        # "called the Turkey-Libya accord a violation": the small model may read the
+        # "called the Ethiopia-Somaliland accord a violation": the small model may read the
         # object's noun as a verb with the label as its own object
         labels += [g for c in labels if c.pos_ == "VERB" for g in c.children
                    if g.dep_ == "dobj"]

@@ -103,10 +103,10 @@ class EventFilters:
             if t.dep_ == "pobj" and t.head.lower_ == "without":
                 return True
             if t.dep_ == "ccomp" and any(c.dep_ == "neg" for c in t.head.children):
-                return True  # "did not mean Greece was severing ties": nothing asserted
+                return True  # "did not mean Oslo was severing ties": nothing asserted
             if t.dep_ == "advcl" and t.head != t and any(
                     c.dep_ == "aux" and c.lower_ == "to" for c in t.children):
-                t = t.head  # "denied sending fighters to take part": the purpose goes too
+                t = t.head  # "denied sending troops to attack": the purpose goes too
                 continue
             if t.dep_ in ("dobj", "pobj", "prep", "xcomp", "attr", "nsubjpass", "conj", "amod",
                           "acl", "acomp"):
@@ -209,8 +209,8 @@ class EventFilters:
                 and (phrase.head.lower_ != "of" or phrase.head.head.lower_ == "ahead")
                 and any((c.dep_ == "prep" and c.lower_ in ("with", "between", "to", "of"))
                         or c.dep_ == "poss" for c in noun.children)):
-            # "said after his talks with Erdogan", "during Putin and Orban's meeting",
-            # "ahead of Pompeo's visit to Delhi": the meeting itself is news too
+            # "said after his talks with Erdogan", "during Erdogan's talks with Putin",
+            # "ahead of Putin's visit to Hanoi": the meeting itself is news too
             return False
         t = noun
         for _ in range(6):

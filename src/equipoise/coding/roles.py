@@ -191,7 +191,7 @@ class ActorResolver:
                 owners.append(t)
             for c in t.children:
                 if t is tok and c.dep_ == "acl":
-                    # "the sanctions taken by ECOWAS": what X did is X's
+                    # "the sanctions imposed by the AU": what X did is X's
                     stack.extend(g for a in c.children if a.dep_ == "agent"
                                  for g in a.children if g.dep_ == "pobj")
                 if c.dep_ in CLAUSAL:
@@ -292,7 +292,7 @@ class ActorResolver:
             last = ctx.last_person if person else ctx.last_group
             if (low == "it" and tok.dep_ in SUBJ and tok.head.dep_ == "ROOT"
                     and ctx.lead_group is not None):
-                last = ctx.lead_group  # "Russia cut gas to Kyiv. It insisted ...": Russia
+                last = ctx.lead_group  # "Russia cut gas to Kyiv. It said ...": Russia
             if last is not None:
                 return [Role(last, last.sector)]
         lemma = tok.lemma_.lower()
@@ -378,7 +378,7 @@ class ActorResolver:
                 return role
             t = tok.doc[i]
             if person and t.lemma_.lower() in self.cues.person_titles and role is None:
-                # "expelled the U.S. ambassador, accusing him of ...": the official named
+                # "expelled the Spanish ambassador, accusing him of ...": the official named
                 # by title alone stands for the state that titles him
                 owner = [self._amap[c.i] for c in t.children if c.i in self._amap
                          and c.dep_ in ("amod", "compound", "poss", "nmod")]
