@@ -635,7 +635,7 @@ CONSTRUCTIONS = [
                  ("COD", "RWA", "11"), id="saying_the_blame_lies_with_another-1"),
     pytest.param("Kinshasa said responsibility for the attack rests with Kigali.",
                  ("COD", "RWA", "11"), id="saying_the_blame_lies_with_another-2"),
-    pytest.param("Uganda carried out the raids with support from Kenya.",
+    pytest.param("Uganda conducted the raids with support from Kenya.",
                  ("KEN", "UGA", "06"), id="backing_a_material_act_is_material_cooperation-1"),
     pytest.param("The Ugandan raids were carried out with support from Kenya.",
                  ("KEN", "UGA", "06"), id="backing_a_material_act_is_material_cooperation-2"),
@@ -858,7 +858,7 @@ def test_leaving_talks_is_not_also_a_troop_withdrawal(rules):
 
 
 def test_a_backer_is_not_the_one_struck(rules):
-    pairs, _ = code(rules, "Uganda carried out the raids with support from Kenya.")
+    pairs, _ = code(rules, "Uganda conducted the raids with support from Kenya.")
     assert not any(src == "UGA" and tgt == "KEN" for src, tgt, _ in pairs)
 
 
@@ -933,7 +933,7 @@ def test_a_main_clause_it_continues_the_last_sentences_first_actor(rules):
 
 
 def test_a_habit_is_not_an_event(rules):
-    pairs, _ = code(rules, "US warships routinely conduct exercises in the waterway near China.")
+    pairs, _ = code(rules, "Indian warships routinely hold drills near Sri Lanka.")
     assert not pairs
-    pairs, _ = code(rules, "US warships conducted exercises in the waterway near China.")
-    assert ("USA", "CHN", "15") in pairs
+    pairs, _ = code(rules, "Indian warships held drills near Sri Lanka.")
+    assert ("IND", "LKA", "15") in pairs
