@@ -103,12 +103,6 @@ class Context:
 _RELATIVES = frozenset({"which", "who", "that", "whom", "whose"})
 
 
-def _the_before(tok: Token) -> bool:
-    """'The Co-Chairs': the tokenizer splits the compound, leaving 'the' a few words back."""
-    left = [t.lower_ for t in tok.doc[max(tok.i - 3, 0):tok.i]]
-    return "the" in left and all(t in ("the", "co", "-") for t in left[left.index("the"):])
-
-
 def _body(word: str, bodies: frozenset[str]) -> str:
     """The body noun a word is, singular, or ''."""
     word = word.rsplit("-", 1)[-1]  # "co-chairs"
@@ -318,7 +312,7 @@ class ActorResolver:
                             continue
                         return [Role(m, m.sector)]
         if (tok.tag_ in ("NN", "NNS", "NNP", "NNPS") and not kids & {"two", "both"}
-                and (kids & {"the", "this"} or _the_before(tok))
+                and kids & {"the", "this"}
                 and _body(tok.lower_, cues.body_nouns) in ctx.described):
             # "the ministry", "the co-chairs": whom that body noun last belonged to
             m = ctx.described[_body(tok.lower_, cues.body_nouns)]
