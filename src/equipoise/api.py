@@ -15,7 +15,7 @@ import datetime as dt
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import pandas as pd
 
@@ -29,6 +29,13 @@ from equipoise.errors import BadInputError, InvalidQueryError
 from equipoise.reference.memberships import default_memberships
 from equipoise.store import Store, resolve_db_path
 from equipoise.store.db import DYAD_COLUMNS, EventReader
+
+# The arguments every reading function shares: the poles, where the events are (a store
+# path or a Parquet dataset) and the days bounding the window.
+Poles: TypeAlias = Sequence[str] | str | None
+Where: TypeAlias = str | Path | None
+Day: TypeAlias = dt.date | str | None
+ErrorSource: TypeAlias = str | Path | CodingError | None
 
 
 def _bloc_members(query: Query) -> dict[str, list[str]]:
@@ -46,8 +53,7 @@ def _bloc_members(query: Query) -> dict[str, list[str]]:
     return members
 
 
-def open_events(db: str | Path | None = None, events: str | Path | None = None
-                ) -> EventReader:
+def open_events(db: Where = None, events: Where = None) -> EventReader:
     """The events to read, opened read-only: the Parquet dataset ``events`` when given,
     else the store ``db`` (default ``EQUIPOISE_DB`` or ``./equipoise.duckdb``)."""
     if events is not None:
@@ -110,15 +116,8 @@ def _query(focal: str | Query, poles, start, end, freq, **options) -> Query:
     return Query.build(focal, () if poles is None else poles, start, end, freq, **options)
 
 
-def load_events(
-    focal: str | Query,
-    poles: Sequence[str] | str | None = None,
-    db: str | Path | None = None,
-    start: dt.date | str | None = None,
-    end: dt.date | str | None = None,
-    *,
-    events: str | Path | None = None,
-) -> pd.DataFrame:
+def load_events(focal: str | Query, poles: Poles = None, db: Where = None, start: Day = None,
+                end: Day = None, *, events: Where = None) -> pd.DataFrame:
     """Events between ``focal`` and any of ``poles`` (either direction), one row each,
     with their sentences and documents, the ``pole`` and ``direction`` they count for, and
     their ``story`` (numbered among the rows returned), its ``n_reports`` and whether the
@@ -133,15 +132,8 @@ def load_events(
     return mark_stories(found)
 
 
-def places(
-    focal: str | Query,
-    poles: Sequence[str] | str | None = None,
-    db: str | Path | None = None,
-    start: dt.date | str | None = None,
-    end: dt.date | str | None = None,
-    *,
-    events: str | Path | None = None,
-) -> pd.DataFrame:
+def places(focal: str | Query, poles: Poles = None, db: Where = None, start: Day = None,
+           end: Day = None, *, events: Where = None) -> pd.DataFrame:
     """Where the events between ``focal`` and any of ``poles`` took place: one row per
     place with coordinates, its name, its events and their counts by quad class
     (:func:`equipoise.analysis.places.places`); empty when no event has coordinates.
@@ -150,15 +142,8 @@ def places(
     return locate(focal, poles, db=db, start=start, end=end, events=events).table
 
 
-def locate(
-    focal: str | Query,
-    poles: Sequence[str] | str | None = None,
-    db: str | Path | None = None,
-    start: dt.date | str | None = None,
-    end: dt.date | str | None = None,
-    *,
-    events: str | Path | None = None,
-) -> Places:
+def locate(focal: str | Query, poles: Poles = None, db: Where = None, start: Day = None,
+           end: Day = None, *, events: Where = None) -> Places:
     """:func:`places` with the number of events (``events``) and of those with
     coordinates (``located``): a :class:`~equipoise.analysis.places.Places`."""
     from equipoise.analysis.places import locate as _locate
@@ -166,26 +151,20 @@ def locate(
     return _locate(load_events(focal, poles, db=db, start=start, end=end, events=events))
 
 
-def align(
-    focal: str | Query,
-    poles: Sequence[str] | str | None = None,
-    db: str | Path | None = None,
-    start: dt.date | str | None = None,
-    end: dt.date | str | None = None,
-    freq: str = "month",
-    *,
-    weight: str = "count",
-    direction: str = "out",
-    smoothing: float = 2.0,
-    ci: float | None = None,
-    n_boot: int = 500,
-    min_events: int = 3,
-    random_state: int | None = 0,
-    overlap: str = "keep",
-    include_background: bool = False,
-    salience: bool = False,
-    coding_error: str | Path | CodingError | None = None,
-    events: str | Path | None = None,
+def align(focal: str | Query, poles: Poles = None, db: Where = None, start: Day = None,
+          end: Day = None, freq: str = "month", *,
+          weight: str = "count",
+          direction: str = "out",
+          smoothing: float = 2.0,
+          ci: float | None = None,
+          n_boot: int = 500,
+          min_events: int = 3,
+          random_state: int | None = 0,
+          overlap: str = "keep",
+          include_background: bool = False,
+          salience: bool = False,
+          coding_error: ErrorSource = None,
+          events: Where = None,
 ) -> pd.DataFrame:
     """Per pole and period: event counts by quad class and direction, Goldstein, the
     alignment score, tilt, each pole's share of the focal state's events (and with
@@ -241,18 +220,9 @@ def align(
     return _measure(query, db, coding_error, events).table
 
 
-def measure(
-    focal: str | Query,
-    poles: Sequence[str] | str | None = None,
-    db: str | Path | None = None,
-    start: dt.date | str | None = None,
-    end: dt.date | str | None = None,
-    freq: str = "month",
-    *,
-    coding_error: str | Path | CodingError | None = None,
-    events: str | Path | None = None,
-    **align_options: Any,
-) -> Alignment:
+def measure(focal: str | Query, poles: Poles = None, db: Where = None, start: Day = None,
+            end: Day = None, freq: str = "month", *, coding_error: ErrorSource = None,
+            events: Where = None, **align_options: Any) -> Alignment:
     """:func:`align`'s table with what it was measured with: an
     :class:`~equipoise.analysis.result.Alignment` holding the options, the events left
     out for implausible dates, the poles inside other poles and (with ``ci``) the
@@ -261,8 +231,7 @@ def measure(
     return _measure(query, db, coding_error, events)
 
 
-def _measure(query: Query, db, coding_error: str | Path | CodingError | None,
-             events) -> Alignment:
+def _measure(query: Query, db: Where, coding_error: ErrorSource, events: Where) -> Alignment:
     error = read_coding_error(coding_error) if coding_error is not None else None
     frame, volumes = _read(query, db, volumes=query.salience, events=events)
     return pipeline.alignment(frame, query, volumes=volumes, coding_error=error)
@@ -284,18 +253,9 @@ def read_coding_error(source: str | Path | CodingError) -> CodingError:
     return CodingError.from_evaluation(report)
 
 
-def changepoints(
-    focal: str | Query,
-    poles: Sequence[str] | str | None = None,
-    db: str | Path | None = None,
-    start: dt.date | str | None = None,
-    end: dt.date | str | None = None,
-    freq: str = "month",
-    *,
-    top: int = 5,
-    events: str | Path | None = None,
-    **align_options,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+def changepoints(focal: str | Query, poles: Poles = None, db: Where = None, start: Day = None,
+                 end: Day = None, freq: str = "month", *, top: int = 5, events: Where = None,
+                 **align_options) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Breaks in each pole's tilt and the documents that drive them: ``(points, drivers)``.
 
     ``align_options`` are those of :func:`align` (``weight``, ``direction``, ``min_events``...);
@@ -306,18 +266,9 @@ def changepoints(
     return found.points, found.drivers
 
 
-def find_changepoints(
-    focal: str | Query,
-    poles: Sequence[str] | str | None = None,
-    db: str | Path | None = None,
-    start: dt.date | str | None = None,
-    end: dt.date | str | None = None,
-    freq: str = "month",
-    *,
-    top: int = 5,
-    events: str | Path | None = None,
-    **align_options,
-) -> ChangePoints:
+def find_changepoints(focal: str | Query, poles: Poles = None, db: Where = None, start: Day = None,
+                      end: Day = None, freq: str = "month", *, top: int = 5, events: Where = None,
+                      **align_options) -> ChangePoints:
     """The change points of :func:`changepoints` as a
     :class:`~equipoise.analysis.result.ChangePoints`: the two tables, and whether the
     series were long enough to test (``status``), with the test's ``p_value``."""
@@ -326,22 +277,10 @@ def find_changepoints(
     return pipeline.find_changepoints(frame, query)
 
 
-def analyse(
-    focal: str | Query,
-    poles: Sequence[str] | str | None = None,
-    db: str | Path | None = None,
-    start: dt.date | str | None = None,
-    end: dt.date | str | None = None,
-    freq: str = "month",
-    *,
-    changepoints: bool = True,
-    votes: pd.DataFrame | None = None,
-    un_issues: Sequence[str] = (),
-    events: str | Path | None = None,
-    coding_error: str | Path | CodingError | None = None,
-    listing: bool = True,
-    **align_options,
-) -> Analysis:
+def analyse(focal: str | Query, poles: Poles = None, db: Where = None, start: Day = None,
+            end: Day = None, freq: str = "month", *, changepoints: bool = True,
+            votes: pd.DataFrame | None = None, un_issues: Sequence[str] = (), events: Where = None,
+            coding_error: ErrorSource = None, listing: bool = True, **align_options) -> Analysis:
     """Everything a report shows, from one read of the store: an
     :class:`~equipoise.analysis.result.Analysis` with the alignment, equidistance,
     summary and verdict, the dyad events with their sentences (``listing``), the change
@@ -444,16 +383,8 @@ def un_ideal_points(path: str | Path) -> pd.DataFrame:
     return read_ideal_points(path)
 
 
-def un_position(
-    points: pd.DataFrame | str | Path,
-    focal: str,
-    pole1: str,
-    pole2: str,
-    *,
-    interval: str = "bounds",
-    draws: int = 10_000,
-    seed: int = 0,
-) -> pd.DataFrame:
+def un_position(points: pd.DataFrame | str | Path, focal: str, pole1: str, pole2: str, *,
+                interval: str = "bounds", draws: int = 10_000, seed: int = 0) -> pd.DataFrame:
     """Where ``focal`` stands between ``pole1`` (0) and ``pole2`` (1) on the UN ideal-point
     scale, per session, with an interval (``bounds`` or ``normal``): see
     :func:`equipoise.analysis.idealpoints.relative_position`. ``points`` is the ideal-point
@@ -464,21 +395,15 @@ def un_position(
     if not isinstance(points, pd.DataFrame):
         points = un_ideal_points(points)
     return relative_position(points, focal, pole1, pole2, interval=interval, draws=draws,
-                             seed=seed)  # fmt: skip
+                             seed=seed)
 
 
 def _bloc_codes() -> set[str]:
     return set(default_memberships()["bloc"].str.upper())
 
 
-def span(
-    focal: str | Query,
-    poles: Sequence[str] | str | None = None,
-    db: str | Path | None = None,
-    share: float = 0.8,
-    *,
-    events: str | Path | None = None,
-) -> dict[str, Any]:
+def span(focal: str | Query, poles: Poles = None, db: Where = None, share: float = 0.8, *,
+         events: Where = None) -> dict[str, Any]:
     """The densest window of the events between ``focal`` and ``poles`` (the shortest
     holding ``share`` of them, background events left out) and a frequency that suits
     it: ``{"start", "end", "freq", "n_events"}``, dates None without events."""

@@ -130,16 +130,9 @@ class Positions:
     warning: str = ""
 
 
-def relative_position(
-    points: pd.DataFrame,
-    focal: str,
-    pole1: str,
-    pole2: str,
-    *,
-    interval: str = "bounds",
-    draws: int = 10_000,
-    seed: int = 0,
-) -> pd.DataFrame:
+def relative_position(points: pd.DataFrame, focal: str, pole1: str, pole2: str, *,
+                      interval: str = "bounds", draws: int = 10_000, seed: int = 0
+                      ) -> pd.DataFrame:
     """The table of :func:`positions`, with the same arguments."""
     return positions(points, focal, pole1, pole2, interval=interval, draws=draws,
                      seed=seed).table

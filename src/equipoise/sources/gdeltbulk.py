@@ -94,17 +94,10 @@ _NEEDED = (
 )  # fmt: skip
 
 
-def import_gdelt(
-    store: Store,
-    path: str | Path,
-    version: int,
-    report: ImportReport | None = None,
-    *,
-    dates: DateRange | None = None,
-    source: str | None = None,
-    progress: Callable[[int], None] | None = None,
-    keep: EventFilter | None = None,
-) -> ImportReport:
+def import_gdelt(store: Store, path: str | Path, version: int, report: ImportReport | None = None,
+                 *, dates: DateRange | None = None, source: str | None = None,
+                 progress: Callable[[int], None] | None = None, keep: EventFilter | None = None
+                 ) -> ImportReport:
     """Import one GDELT ``version`` file into ``store``, all or nothing; returns the report.
 
     The outcome is that of ``store.add_dataset_events(read_gdelt(path, version, report))``

@@ -30,6 +30,7 @@ import re
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Protocol, TypeVar
@@ -241,7 +242,7 @@ class Download:
     received: int = 0  # bytes downloaded for it this time
 
 
-class Fetcher:
+class Fetcher(AbstractContextManager["Fetcher"]):
     """Downloads from GDELT (or the mirror at ``base_url``) into ``cache``.
 
     Use as a context manager. ``timeout`` bounds each connect and each read, in seconds;
@@ -271,9 +272,6 @@ class Fetcher:
 
     def close(self) -> None:
         self._client.close()
-
-    def __enter__(self) -> Fetcher:
-        return self
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()

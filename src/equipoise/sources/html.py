@@ -52,13 +52,8 @@ def extract_page(page: str | bytes, where: str | Path) -> tuple[str, Any]:
     return text, result
 
 
-def read_html(
-    path: str | Path,
-    date: dt.date | None = None,
-    *,
-    date_from_mtime: bool = False,
-    dates: DateRange | None = None,
-) -> tuple[Document, list[str]]:
+def read_html(path: str | Path, date: dt.date | None = None, *, date_from_mtime: bool = False,
+              dates: DateRange | None = None) -> tuple[Document, list[str]]:
     """Read an ``.html``/``.htm`` page.
 
     The publication date is ``date`` if given, else the page's metadata, else, with

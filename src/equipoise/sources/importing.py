@@ -19,16 +19,9 @@ from equipoise.store import Store
 _PROGRESS_EVERY = 2000  # events between progress calls on the row readers' path
 
 
-def import_file(
-    store: Store,
-    path: str | Path,
-    fmt: str,
-    report: ImportReport | None = None,
-    *,
-    dates: DateRange | None = None,
-    progress: Callable[[int], None] | None = None,
-    keep: EventFilter | None = None,
-) -> ImportReport:
+def import_file(store: Store, path: str | Path, fmt: str, report: ImportReport | None = None, *,
+                dates: DateRange | None = None, progress: Callable[[int], None] | None = None,
+                keep: EventFilter | None = None) -> ImportReport:
     """Import ``path`` read as ``fmt`` into ``store``; returns ``report`` (or a new one)
     with the rows read, skips, errors and the events added and replaced.
 

@@ -172,13 +172,8 @@ def publication_date(
     return published
 
 
-def read_text(
-    path: str | Path,
-    date: dt.date | None = None,
-    *,
-    date_from_mtime: bool = False,
-    dates: DateRange | None = None,
-) -> tuple[Document, list[str]]:
+def read_text(path: str | Path, date: dt.date | None = None, *, date_from_mtime: bool = False,
+              dates: DateRange | None = None) -> tuple[Document, list[str]]:
     """Read a ``.txt`` article.
 
     The publication date is ``date`` if given, else the ``Date:`` header, else, with

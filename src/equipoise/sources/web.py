@@ -18,6 +18,7 @@ import datetime as dt
 import email.utils
 import time
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -140,7 +141,7 @@ def _sleep(seconds: float) -> None:
     time.sleep(seconds)
 
 
-class PoliteClient:
+class PoliteClient(AbstractContextManager["PoliteClient"]):
     """Sequential GET requests with a pause per host; see the module docstring.
 
     ``clock`` and ``sleep`` are what the pauses are measured and waited with (a test
@@ -177,9 +178,6 @@ class PoliteClient:
             timeout=timeout, follow_redirects=True, max_redirects=5, transport=transport,
             headers={"User-Agent": self.user_agent},
         )  # fmt: skip
-
-    def __enter__(self) -> PoliteClient:
-        return self
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()

@@ -72,6 +72,15 @@ _MIGRATIONS = {
     "4": ("ALTER TABLE events ADD COLUMN IF NOT EXISTS is_root BOOLEAN",),
     "5": _PROVENANCE_MIGRATION,
 }
+# Documents whose latest coding by a coder failed, and those it never coded.
+_COUNT_FAILED = (
+    "SELECT count(*) FROM codings c JOIN documents d ON d.id = c.doc_id "
+    "WHERE c.coder = ? AND c.status = 'failed'"
+)
+_COUNT_UNCODED = (
+    "SELECT count(*) FROM documents d WHERE NOT EXISTS "
+    "(SELECT 1 FROM codings c WHERE c.doc_id = d.id AND c.coder = ?)"
+)
 _BATCH = 100  # rows per INSERT, and documents per commit in add_documents
 # DuckDB's buffer pool during a bulk load. Its default (most of the machine's memory) lets
 # it keep every block the load writes, so the process would grow with the file; bounded,
@@ -538,20 +547,10 @@ class Store(EventReader):
         )
 
     def count_failed(self, coder: str) -> int:
-        return _count(
-            self._con,
-            "SELECT count(*) FROM codings c JOIN documents d ON d.id = c.doc_id "
-            "WHERE c.coder = ? AND c.status = 'failed'",
-            [coder],
-        )
+        return _count(self._con, _COUNT_FAILED, [coder])
 
     def count_uncoded(self, coder: str) -> int:
-        return _count(
-            self._con,
-            "SELECT count(*) FROM documents d WHERE NOT EXISTS "
-            "(SELECT 1 FROM codings c WHERE c.doc_id = d.id AND c.coder = ?)",
-            [coder],
-        )
+        return _count(self._con, _COUNT_UNCODED, [coder])
 
     def documents_frame(self) -> pd.DataFrame:
         """Every document's metadata and length in characters, without the text."""
@@ -765,12 +764,7 @@ class Store(EventReader):
                 replaced += again
                 added += len(batch) - again
             if source is not None:
-                stamp = dt.datetime.now().isoformat(timespec="seconds")
-                con.execute(
-                    "INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE "
-                    "SET value = excluded.value",
-                    [f"import:{dataset}:{source}", f"{added + replaced} events, {stamp}"],
-                )
+                _note_import(con, dataset, source, added + replaced)
         return added, replaced
 
 
@@ -832,13 +826,17 @@ class Store(EventReader):
                 [dataset, import_id, *((lo, hi) if bounded else ()), import_id],
             ).fetchone()
             if source is not None:
-                stamp = dt.datetime.now().isoformat(timespec="seconds")
-                con.execute(
-                    "INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE "
-                    "SET value = excluded.value",
-                    [f"import:{dataset}:{source}", f"{unique} events, {stamp}"],
-                )
+                _note_import(con, dataset, source, unique)
         return unique - replaced, replaced, total - unique
+
+
+def _note_import(con: duckdb.DuckDBPyConnection, dataset: str, source: str | os.PathLike[str],
+                 events: int) -> None:
+    """Note in ``meta`` when ``source`` was imported and how many events it holds."""
+    stamp = dt.datetime.now().isoformat(timespec="seconds")
+    con.execute(
+        "INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [f"import:{dataset}:{source}", f"{events} events, {stamp}"])
 
 
 def record_no(doc_id: str, dataset: str) -> int | None:

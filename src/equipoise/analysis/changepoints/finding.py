@@ -25,17 +25,10 @@ from equipoise.analysis.result import TOO_SHORT, Alignment, ChangePoints
 DEFAULT_STABILITY_BOOT = 200
 
 
-def changepoints(
-    events: pd.DataFrame,
-    focal: str,
-    poles: Sequence[str],
-    freq: str = "month",
-    *,
-    align_kwargs: Mapping[str, Any] | None = None,
-    top: int = 5,
-    n_boot: int = DEFAULT_STABILITY_BOOT,
-    **kwargs,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+def changepoints(events: pd.DataFrame, focal: str, poles: Sequence[str], freq: str = "month",
+                 *, align_kwargs: Mapping[str, Any] | None = None, top: int = 5,
+                 n_boot: int = DEFAULT_STABILITY_BOOT, **kwargs: Any
+                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The ``(points, drivers)`` tables of :func:`find_changepoints`, with its arguments."""
     found = find_changepoints(events, focal, poles, freq, align_kwargs=align_kwargs, top=top,
                               n_boot=n_boot, **kwargs)

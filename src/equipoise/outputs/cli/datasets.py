@@ -95,22 +95,20 @@ def fetch_gdelt(
         "--to", help="Last day (YYYY-MM-DD). Default: today (UTC).")] = None,
     v2: Annotated[bool, typer.Option(
         "--v2/--v1", help="GDELT 2.0's 15-minute files, or GDELT 1.0's daily files.")] = False,
-    countries: Annotated[str | None, typer.Option(
-        "--countries", help="Keep events with one of these states or blocs on either side, "
-        "e.g. AZE,TUR,RUS. Default: all.")] = None,
-    roots: Annotated[str | None, typer.Option(
-        "--roots", help="Keep events of these CAMEO root codes, e.g. 04,19. Default: all.")
-    ] = None,
-    cache: Annotated[Path | None, typer.Option(
-        "--cache", help="Folder of the downloaded files. Default: $EQUIPOISE_CACHE/gdelt, "
-        "else the user's cache folder (~/.cache/equipoise/gdelt on Linux).")] = None,
+    countries: Annotated[str | None, typer.Option("--countries", help=(
+        "Keep events with one of these states or blocs on either side, e.g. AZE,TUR,RUS. "
+        "Default: all."))] = None,
+    roots: Annotated[str | None, typer.Option("--roots", help=(
+        "Keep events of these CAMEO root codes, e.g. 04,19. Default: all."))] = None,
+    cache: Annotated[Path | None, typer.Option("--cache", help=(
+        "Folder of the downloaded files. Default: $EQUIPOISE_CACHE/gdelt, else the user's "
+        "cache folder (~/.cache/equipoise/gdelt on Linux)."))] = None,
     db: DbOption = None,
-    parquet: Annotated[Path | None, typer.Option(
-        "--parquet", help="Write each file's events as NAME.parquet in this folder "
-        "instead of importing them into a store.")] = None,
-    base_url: Annotated[str | None, typer.Option(
-        "--base-url", help="A mirror of GDELT's files. Default: http://data.gdeltproject.org.")
-    ] = None,
+    parquet: Annotated[Path | None, typer.Option("--parquet", help=(
+        "Write each file's events as NAME.parquet in this folder instead of importing "
+        "them into a store."))] = None,
+    base_url: Annotated[str | None, typer.Option("--base-url", help=(
+        "A mirror of GDELT's files. Default: http://data.gdeltproject.org."))] = None,
     timeout: Annotated[float, typer.Option(
         "--timeout", min=0.01, help="Seconds to wait for a connection or for data.")] = 60.0,
     attempts: Annotated[int, typer.Option(

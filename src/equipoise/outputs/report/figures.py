@@ -27,15 +27,9 @@ def _dyad_counts(
     return counts
 
 
-def _time_charts(
-    aligned: pd.DataFrame,
-    balance: pd.DataFrame | None,
-    focal: str,
-    poles: list[str],
-    colours: dict[str, str],
-    points: pd.DataFrame | None,
-    ci: object,
-) -> dict[str, dict]:
+def _time_charts(aligned: pd.DataFrame, balance: pd.DataFrame | None, focal: str,
+                 poles: list[str], colours: dict[str, str], points: pd.DataFrame | None,
+                 ci: object) -> dict[str, dict]:
     """Specs of the charts over time, those the API serves: tilt with the change points
     marked (net cooperation for one pole), net cooperation and equidistance."""
     if not specs.periods(aligned):

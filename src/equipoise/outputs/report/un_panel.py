@@ -11,14 +11,9 @@ from equipoise.outputs.specs import plain as _plain
 from equipoise.reference.numbers import signed as _signed
 
 
-def _un_panel(
-    un_votes: pd.DataFrame | None,
-    focal: str,
-    poles: list[str],
-    colours: dict[str, str],
-    measure: str = "pi",
-    issues: Sequence[str] = (),
-) -> tuple[dict | None, list[dict]]:
+def _un_panel(un_votes: pd.DataFrame | None, focal: str, poles: list[str],
+              colours: dict[str, str], measure: str = "pi", issues: Sequence[str] = ()
+              ) -> tuple[dict | None, list[dict]]:
     """Charts of agreement share, S and the chance-corrected ``measure`` (pi or kappa) per
     period (one line per pole), with their headings and notes, and a summary per pole;
     ``issues`` name the UN issues voted on."""

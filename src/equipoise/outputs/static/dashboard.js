@@ -142,9 +142,15 @@
       if (value !== '' && value !== null && value !== undefined) query.set(key, String(value));
     }
     const url = query.toString() ? `${path}?${query}` : path;
+    return callApi(url, { headers: { Accept: 'application/json' } });
+  }
+
+  // One request to the server: its JSON answer, or an ApiError with the server's own
+  // detail (or the HTTP status) when it refuses, and a hint when it does not answer.
+  async function callApi(url, init) {
     let response;
     try {
-      response = await fetch(url, { headers: { Accept: 'application/json' } });
+      response = await fetch(url, init);
     } catch (err) {
       throw new ApiError('the dashboard server does not answer; is `equipoise serve` running?');
     }
@@ -152,8 +158,7 @@
     try { body = await response.json(); } catch (err) { body = null; }
     if (!response.ok) {
       const detail = body && body.detail;
-      const text = typeof detail === 'string' ? detail : `${response.status} ${response.statusText}`;
-      throw new ApiError(text);
+      throw new ApiError(typeof detail === 'string' ? detail : `${response.status} ${response.statusText}`);
     }
     return body;
   }
@@ -966,25 +971,13 @@
     }
   }
 
-  async function sendJudgement(method, body) {
-    let response;
-    try {
-      response = await fetch('/api/judgements', {
-        method,
-        headers: { 'Content-Type': 'application/json', Accept: 'application/json',
-          'X-Equipoise-Token': config.token },
-        body: JSON.stringify(body),
-      });
-    } catch (err) {
-      throw new ApiError('the dashboard server does not answer; is `equipoise serve` running?');
-    }
-    let answer = null;
-    try { answer = await response.json(); } catch (err) { answer = null; }
-    if (!response.ok) {
-      const detail = answer && answer.detail;
-      throw new ApiError(typeof detail === 'string' ? detail : `${response.status} ${response.statusText}`);
-    }
-    return answer;
+  function sendJudgement(method, body) {
+    return callApi('/api/judgements', {
+      method,
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json',
+        'X-Equipoise-Token': config.token },
+      body: JSON.stringify(body),
+    });
   }
 
   function eventsTable(events) {

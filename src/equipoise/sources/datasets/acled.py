@@ -7,12 +7,12 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from equipoise.records import Actor, Event, EventDate, Provenance
+from equipoise.records import Actor, Event, EventDate
 from equipoise.sources.datasets.actors import _bloc, _state
 from equipoise.sources.datasets.formats import CODERS
 from equipoise.sources.datasets.opening import _csv_records
 from equipoise.sources.datasets.report import ImportReport
-from equipoise.sources.datasets.rows import _cameo, _Columns, _pair, _record_id, _rows, coordinate
+from equipoise.sources.datasets.rows import _cameo, _Columns, _pair, _record_id, _rows, provenance
 from equipoise.sources.limits import DateRange
 
 _ACLED_REQUIRED = (
@@ -141,12 +141,9 @@ def read_acled(
         if not _pair(report, source, target):
             return None
         assert source is not None and target is not None  # _pair has checked both
-        where = Provenance(
-            publisher=cell("source") or None, place_name=cell("location") or None,
-            place_admin=cell("admin1") or None, place_country=cell("country") or None,
-            latitude=coordinate(cell("latitude"), 90),
-            longitude=coordinate(cell("longitude"), 180), notes=cell("notes") or None,
-        )  # fmt: skip
+        where = provenance(cell, publisher="source", places=("location",), admin="admin1",
+                           country="country", latitude="latitude", longitude="longitude",
+                           notes="notes")
         return Event(
             doc_id=f"acled:{event_id}", start=0, end=0, sentence=cell("notes"),
             source=source, target=target, cameo=entry.code, quad=entry.quad,

@@ -7,11 +7,11 @@ import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from equipoise.records import Actor, Event, EventDate, Provenance
+from equipoise.records import Actor, Event, EventDate
 from equipoise.sources.datasets.actors import _GDELT_SECTORS, _actor_names, _cameo_codes
 from equipoise.sources.datasets.formats import CODERS
 from equipoise.sources.datasets.report import ImportReport
-from equipoise.sources.datasets.rows import _NUMBER, _cameo, _pair, _record_id, _rows, coordinate
+from equipoise.sources.datasets.rows import _NUMBER, _cameo, _pair, _record_id, _rows, provenance
 from equipoise.sources.limits import DateRange
 from equipoise.sources.limits import goldstein as check_goldstein
 
@@ -104,12 +104,9 @@ def gdelt_parser(
         goldstein = check_goldstein(scale) if scale else entry.goldstein
         # GDELT names no publisher (its SOURCEURL is kept) and gives the place's first-level
         # division as a code only: neither is read, which keeps the bulk import fast.
-        where = Provenance(
-            place_name=cell("ActionGeo_FullName") or None,
-            place_country=cell("ActionGeo_CountryCode") or None,
-            latitude=coordinate(cell("ActionGeo_Lat"), 90),
-            longitude=coordinate(cell("ActionGeo_Long"), 180),
-        )  # fmt: skip
+        where = provenance(cell, places=("ActionGeo_FullName",),
+                           country="ActionGeo_CountryCode", latitude="ActionGeo_Lat",
+                           longitude="ActionGeo_Long")
         return Event(
             doc_id=f"{dataset}:{event_id}", start=0, end=0, sentence=cell("SOURCEURL"),
             source=source, target=target, cameo=entry.code, quad=entry.quad,

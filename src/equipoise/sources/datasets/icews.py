@@ -6,11 +6,11 @@ import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
-from equipoise.records import Actor, Event, EventDate, Provenance
+from equipoise.records import Actor, Event, EventDate
 from equipoise.sources.datasets.actors import _actor_names, _fold, _icews_country, icews_sector
 from equipoise.sources.datasets.formats import CODERS
 from equipoise.sources.datasets.report import ImportReport
-from equipoise.sources.datasets.rows import _cameo, _Columns, _pair, _record_id, _rows, coordinate
+from equipoise.sources.datasets.rows import _cameo, _Columns, _pair, _record_id, _rows, provenance
 from equipoise.sources.limits import DateRange
 
 ICEWS_COLUMNS = (
@@ -19,11 +19,10 @@ ICEWS_COLUMNS = (
     "Target Country", "Story ID", "Sentence Number", "Publisher", "City", "District",
     "Province", "Country", "Latitude", "Longitude",
 )  # fmt: skip
-_ICEWS_REQUIRED = (
-    "Event ID", "Event Date", "Source Name", "Source Sectors", "Source Country",
-    "Event Text", "CAMEO Code", "Target Name", "Target Sectors", "Target Country",
-    "Story ID", "Sentence Number",
-)  # fmt: skip
+# Columns a file may lack; every other column of ICEWS_COLUMNS is required.
+_ICEWS_OPTIONAL = {"Intensity", "Publisher", "City", "District", "Province", "Country",
+                   "Latitude", "Longitude"}
+_ICEWS_REQUIRED = tuple(name for name in ICEWS_COLUMNS if name not in _ICEWS_OPTIONAL)
 
 
 def read_icews(
@@ -56,13 +55,9 @@ def read_icews(
             f"{cell('Source Name')}: {cell('Event Text')}: {cell('Target Name')} "
             f"(story {cell('Story ID')}, sentence {cell('Sentence Number')})"
         )
-        where = Provenance(
-            publisher=cell("Publisher") or None,
-            place_name=cell("City") or cell("District") or None,
-            place_admin=cell("Province") or None, place_country=cell("Country") or None,
-            latitude=coordinate(cell("Latitude"), 90),
-            longitude=coordinate(cell("Longitude"), 180), story_id=cell("Story ID") or None,
-        )  # fmt: skip
+        where = provenance(cell, publisher="Publisher", places=("City", "District"),
+                           admin="Province", country="Country", latitude="Latitude",
+                           longitude="Longitude", story_id="Story ID")
         return Event(
             doc_id=f"icews:{event_id}", start=0, end=0, sentence=sentence,
             source=source, target=target, cameo=entry.code, quad=entry.quad,

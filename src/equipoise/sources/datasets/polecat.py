@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
-from equipoise.records import Actor, Event, EventDate, Provenance
+from equipoise.records import Actor, Event, EventDate
 from equipoise.reference.plover import plover_quads, plover_to_cameo
 from equipoise.sources.datasets.actors import (
     _GDELT_SECTORS,
@@ -17,7 +17,7 @@ from equipoise.sources.datasets.actors import (
 )
 from equipoise.sources.datasets.formats import CODERS
 from equipoise.sources.datasets.report import ImportReport
-from equipoise.sources.datasets.rows import _cameo, _Columns, _pair, _record_id, _rows, coordinate
+from equipoise.sources.datasets.rows import _cameo, _Columns, _pair, _record_id, _rows, provenance
 from equipoise.sources.limits import DateRange
 
 # Columns the reader needs; the weekly files have about 40 more (geography, story metadata).
@@ -63,13 +63,9 @@ def read_polecat(
         if not _pair(report, source, target):
             return None
         assert source is not None and target is not None  # _pair has checked both
-        where = Provenance(
-            publisher=cell("Source") or None,
-            place_name=cell("City") or cell("Placename") or None,
-            place_admin=cell("Province") or None, place_country=cell("Country") or None,
-            latitude=coordinate(cell("Latitude"), 90),
-            longitude=coordinate(cell("Longitude"), 180), notes=cell("Headline") or None,
-        )  # fmt: skip
+        where = provenance(cell, publisher="Source", places=("City", "Placename"),
+                           admin="Province", country="Country", latitude="Latitude",
+                           longitude="Longitude", notes="Headline")
         return Event(
             doc_id=f"polecat:{event_id}", start=0, end=0,
             sentence=cell("Event Text") or cell("Headline"),

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from equipoise.records import Actor, Event
+from equipoise.records import Actor, Event, Provenance
 from equipoise.reference.cameo import UnknownCameoCode, lookup
 from equipoise.sources.datasets.opening import _lines
 from equipoise.sources.datasets.report import ImportReport
@@ -99,6 +99,23 @@ def coordinate(value: str, limit: float) -> float | None:
         return None
     number = float(value)
     return number if -limit <= number <= limit else None
+
+
+def provenance(cell: Callable[[str], str], *, publisher: str = "", places: Sequence[str] = (),
+               admin: str = "", country: str = "", latitude: str = "", longitude: str = "",
+               story_id: str = "", notes: str = "") -> Provenance:
+    """A record's publisher and place, read from the columns named (``places``: the place
+    name's columns, the first filled one wins); an empty name or cell is None."""
+
+    def value(name: str) -> str | None:
+        return (cell(name) or None) if name else None
+
+    return Provenance(
+        publisher=value(publisher), place_name=next(filter(None, map(value, places)), None),
+        place_admin=value(admin), place_country=value(country),
+        latitude=coordinate(cell(latitude), 90) if latitude else None,
+        longitude=coordinate(cell(longitude), 180) if longitude else None,
+        story_id=value(story_id), notes=value(notes))
 
 
 @dataclass(slots=True)
