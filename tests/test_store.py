@@ -447,21 +447,50 @@ def test_dyad_frame_leaves_out_only_year_precise_events_before_their_documents_y
     window = store.dyad_frame("AZE", ["TUR"], background=False, start=dt.date(2019, 1, 1),
                               end=dt.date(2019, 12, 31))
     assert sorted(starts(window)) == [2, 3]
+    # What the test reads is not returned unless asked for.
+    narrow = store.dyad_frame("AZE", ["TUR"], columns=["sent_start"], background=False)
+    assert list(narrow.columns) == ["sent_start"]
+    assert sorted(narrow["sent_start"]) == [1, 2, 3]
 
 
-def test_dyad_frame_gives_the_same_frame_without_pyarrow(dyadic, monkeypatch):
+def test_dyad_frame_keeps_the_order_of_what_is_left_around_background_events(store):
+    """Rows dropped as background leave the others whole and in order."""
+    old = doc("A long look back.", dt.date(2021, 6, 1))
+    store.add_document(old)
+    rows = [
+        dataclasses.replace(event(old, "AZE", "TUR", start=i),
+                            date=EventDate(dt.date(2019 + i % 3, 1, 1), "year"))
+        for i in range(12)
+    ]  # fmt: skip
+    store.replace_events(old.id, CODER, rows)
+    everything = store.dyad_frame("AZE", ["TUR"])
+    kept = store.dyad_frame("AZE", ["TUR"], background=False)
+    # 2019 and 2020 are before the document's year; 2021 is its own.
+    assert sorted(starts(kept)) == [2, 5, 8, 11]
+    expected = everything[everything["event_date"].dt.year == 2021].reset_index(drop=True)
+    import pandas as pd
+
+    pd.testing.assert_frame_equal(kept, expected)
+
+
+def test_query_frames_have_the_dtypes_duckdb_gives(dyadic):
+    """Rows come through Arrow, with the dtypes of DuckDB's own DataFrames: dates as
+    datetimes, nullable integers and booleans where a value is missing, text without a
+    value as objects."""
     import pandas as pd
 
     from equipoise.store import db
 
-    def read(**options):
-        return dyadic.dyad_frame("AZE", ["TUR", "EU"], **options)
-
-    fast = [read(), read(columns=None, documents=True), read(start=dt.date(2030, 1, 1))]
-    monkeypatch.setattr(db, "_pa", None)
-    plain = [read(), read(columns=None, documents=True), read(start=dt.date(2030, 1, 1))]
-    for got, expected in zip(fast, plain, strict=True):
-        pd.testing.assert_frame_equal(got, expected)
+    sql = ("SELECT doc_id, sent_start, event_date, \"symmetric\", num_mentions, is_root, "
+           "source_url, quad FROM events ORDER BY doc_id, sent_start, source, target")
+    got = db._frame(dyadic._con, sql, [])
+    expected = dyadic._con.execute(sql).df()
+    assert len(got) > 0
+    pd.testing.assert_frame_equal(got, expected, check_dtype=False)
+    for column in ("event_date", "sent_start", "quad"):
+        assert got[column].dtype == expected[column].dtype
+    assert got["num_mentions"].dtype == "Int32" and got["is_root"].dtype == "boolean"
+    assert got["source_url"].dtype == object and got["source_url"].isna().all()
 
 
 def test_api_reads_only_the_dyads_and_aligns_as_over_the_whole_store(dyadic, db_path):

@@ -18,15 +18,13 @@ from pathlib import Path
 from typing import Any, Self
 
 import duckdb
+import numpy as np
 import pandas as pd
+import pyarrow as _pa
+import pyarrow.compute as _pc
 
 from equipoise.errors import EquipoiseError
 from equipoise.records import Document, Event
-
-try:  # optional: turns large query results into DataFrames several times faster
-    import pyarrow as _pa
-except ImportError:  # pragma: no cover - depends on the environment
-    _pa = None
 
 SCHEMA_VERSION = "6"
 # Where imported records came from (records.Provenance): NULL for every row stored before,
@@ -232,19 +230,10 @@ class EventReader:
         self._partition_window(where, params, start, end)
         if self._has_table("judgements"):
             where.append(_NOT_EXCLUDED)
-        recalled = ""
-        if not background:
-            # Only a year-precise event can be background: the documents are looked up
-            # for those dyad rows alone (a few in a hundred), not for every one.
-            recalled = (
-                "WITH recalled AS (SELECT DISTINCT e.doc_id, e.event_date, e.date_precision "
-                "FROM events e "
-                "JOIN documents bd ON bd.id = e.doc_id WHERE e.date_precision = 'year' "
-                "AND year(bd.published) > year(e.event_date) AND " + " AND ".join(where) + ") "
-            )
-            params = params + params  # the same conditions, in the CTE and in the query
-            where.append(_NOT_RECALLED)
-        select = ", ".join(f'e."{c}"' for c in chosen)
+        # What telling background events needs, read for it when not asked for.
+        extra = [] if background else [
+            c for c in ("doc_id", "event_date", "date_precision") if c not in chosen]
+        select = ", ".join(f'e."{c}"' for c in [*chosen, *extra])
         join = ""
         if documents:
             select += ", d.url AS doc_url, d.title AS doc_title, d.published"
@@ -252,12 +241,43 @@ class EventReader:
         # Ties of a sentence's several events are broken by their actors and code, so
         # the same events come in the same order whatever order they were stored in.
         sql = (
-            f"{recalled}SELECT {select} FROM events e{join} WHERE "
+            f"SELECT {select} FROM events e{join} WHERE "
             + " AND ".join(where)
             + " ORDER BY e.event_date, e.doc_id, e.sent_start, e.source, e.target, e.cameo, "
             "e.sent_end, e.trigger"
         )
-        return _frame(self._con, sql, params)
+        table = _arrow(self._con, sql, params)
+        if not background:
+            table = self._without_recalled(table).drop_columns(extra)
+        return _pandas(table)
+
+    def _without_recalled(self, rows: _pa.Table) -> _pa.Table:
+        """``rows`` (read with ``doc_id``, ``event_date`` and ``date_precision``) without
+        background events: those dated only to a year before their document's year.
+
+        Only year-precise rows can be: their documents are looked up for them alone
+        (a few in a hundred), once the rows are read, rather than in a second scan of
+        the events."""
+        year = _pc.fill_null(_pc.equal(rows["date_precision"], "year"), False)
+        if not _pc.any(year).as_py():
+            return rows
+        candidates = _pa.table({
+            "row": _pa.array(np.flatnonzero(year.to_numpy(zero_copy_only=False))),
+            "doc_id": rows["doc_id"].filter(year), "event_date": rows["event_date"].filter(year),
+        })  # fmt: skip
+        with self._con.cursor() as cursor:
+            cursor.register("year_rows", candidates)
+            recalled = cursor.execute(
+                "SELECT y.row FROM year_rows y JOIN documents bd ON bd.id = y.doc_id "
+                "WHERE year(bd.published) > year(y.event_date)").fetchnumpy()["row"]
+        if not len(recalled):
+            return rows
+        # A few rows go: the slices between them are kept as they are, where a filter
+        # would copy every column.
+        gone = np.unique(np.asarray(recalled, dtype=np.int64))
+        starts, ends = np.r_[0, gone + 1], np.r_[gone, rows.num_rows]
+        return _pa.concat_tables([rows.slice(a, b - a) for a, b in zip(starts, ends, strict=True)
+                                  if b > a] or [rows.slice(0, 0)])
 
     def has_actor(self, code: str) -> bool:
         """Whether any event has ``code`` as its source or target, by code or country."""
@@ -873,24 +893,34 @@ def _count(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> int:
 
 
 def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> pd.DataFrame:
-    """A query's rows as a DataFrame with the dtypes DuckDB's ``df()`` gives.
+    """A query's rows as a DataFrame with the dtypes DuckDB's ``df()`` gives
+    (:func:`_pandas` of :func:`_arrow`)."""
+    return _pandas(_arrow(con, sql, params))
 
-    ``df()`` makes a Python string of every value; going through an Arrow table,
-    when pyarrow is installed, is several times faster on results of many rows.
-    Dates become ``datetime64[us]``, integer and boolean columns holding NULLs pandas'
-    nullable integers and booleans, and text columns without a value objects, as ``df()``
-    makes them.
-    """
-    if _pa is None:
-        return con.execute(sql, params).df()
+
+def _arrow(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> _pa.Table:
+    """A query's rows as an Arrow table, text as large strings."""
     # A relation of its own cursor: Arrow straight from the query, not copied out of a
     # DB-API result, and untroubled by a result another call left unfinished.
     with con.cursor() as cursor:
+        # pandas keeps text as Arrow large strings: DuckDB's large buffers give them as
+        # they are, where 32-bit offsets would be copied out a column at a time.
+        cursor.execute("SET arrow_large_buffer_size = true")
         relation = cursor.sql(sql, params=params)
         # duckdb 2 names it to_arrow_table; before, arrow() returned the table.
-        table = (
+        return (
             relation.to_arrow_table() if hasattr(relation, "to_arrow_table") else relation.arrow()
         )
+
+
+def _pandas(table: _pa.Table) -> pd.DataFrame:
+    """An Arrow table of query rows as the DataFrame DuckDB's ``df()`` would give.
+
+    ``df()`` makes a Python string of every value; going through Arrow is several times
+    faster on results of many rows. Dates become ``datetime64[us]``, integer and boolean
+    columns holding NULLs pandas' nullable integers and booleans, and text columns without
+    a value objects, as ``df()`` makes them.
+    """
     frame = table.to_pandas(date_as_object=False)
     for field, column in zip(table.schema, table.columns, strict=True):
         if _pa.types.is_date(field.type):
@@ -903,7 +933,8 @@ def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> pd.Da
             frame[field.name] = nullable.__from_arrow__(column)
         elif _pa.types.is_boolean(field.type) and column.null_count:
             frame[field.name] = pd.BooleanDtype().__from_arrow__(column)
-        elif _pa.types.is_string(field.type) and column.null_count == len(column):
+        elif (_pa.types.is_string(field.type) or _pa.types.is_large_string(field.type)) \
+                and column.null_count == len(column):
             frame[field.name] = pd.Series([None] * len(frame), index=frame.index, dtype=object)
     return frame
 
@@ -1007,13 +1038,6 @@ _NOT_EXCLUDED = (
 _NOT_BACKGROUND = (
     "NOT (e.date_precision = 'year' AND EXISTS (SELECT 1 FROM documents bd "
     "WHERE bd.id = e.doc_id AND year(bd.published) > year(e.event_date)))"
-)
-# The same test against the background events found first among the rows read (the
-# ``recalled`` table of dyad_frame): a document, date and precision ('year'). Equalities
-# only, so that DuckDB answers it with one anti join rather than a lookup per row.
-_NOT_RECALLED = (
-    "NOT EXISTS (SELECT 1 FROM recalled r WHERE r.doc_id = e.doc_id "
-    "AND r.event_date = e.event_date AND r.date_precision = e.date_precision)"
 )
 
 
