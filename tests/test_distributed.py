@@ -101,6 +101,18 @@ def test_two_workers_give_the_events_of_one_process(cluster, reference, tmp_path
     pd.testing.assert_frame_equal(documents(tmp_path), documents(reference))
 
 
+def test_workers_keep_their_coder_out_of_the_garbage_collectors_sight(cluster, tmp_path):
+    """A worker's coder lives as long as the worker: once built, it is frozen out of the
+    collections; the driving process, which may be anyone's, is left as it was."""
+    import gc
+
+    distributed.run(generated(6), SPEC, cluster,
+                    dataset=ParquetDataset(tmp_path, VERSION), size=3)
+    frozen = cluster.client.run(gc.get_freeze_count)
+    assert frozen and all(count > 0 for count in frozen.values())
+    assert gc.get_freeze_count() == 0
+
+
 def test_a_worker_killed_mid_run_loses_and_duplicates_nothing(cluster, reference, tmp_path):
     client = cluster.client
     killed: list[int] = []
