@@ -12,7 +12,9 @@ corpus --repeat times, the fastest run kept, into a fresh Parquet dataset
 * ``one process, coder loop``: the plain coder over the documents (``Coder.code_each``, what
   ``equipoise code DOCS -o FILE`` runs), and ``one process, --parquet``: the same partitions
   coded in this process and written to Parquet;
-* ``N local workers``: a LocalCluster of N single-threaded worker processes on 127.0.0.1.
+* ``N local workers``: a LocalCluster of N single-threaded worker processes on 127.0.0.1;
+* ``2 processes, half each``: two plain processes (no Dask) coding half the corpus each,
+  what two processes get done on this machine: the ceiling for two workers.
 
 Reported per setting: the start (cluster, and each worker building its coder), the run,
 documents/s and sentences/s, the CPU seconds the coding took (summed over workers) and the
@@ -84,6 +86,55 @@ def parallel_capacity() -> float:
         list(pool.map(_spin, [6_000_000, 6_000_000]))
         both = time.perf_counter() - started
     return 2 * alone / both
+
+
+_shard_coder = None
+
+
+def _build_shard_coder(spec) -> None:
+    global _shard_coder
+    _shard_coder = spec.build()
+
+
+def _pause(seconds: float) -> int:
+    time.sleep(seconds)
+    return os.getpid()
+
+
+def _code_shard(docs) -> tuple[float, int]:
+    """Code ``docs`` with this process's coder: (CPU seconds, events)."""
+    started = time.thread_time()
+    events = sum(len(c.events) for c in _shard_coder.code_each(docs))
+    return time.thread_time() - started, events
+
+
+def two_shards(spec, docs, repeat: int) -> tuple[float, float, float, int, list[float]]:
+    """Two plain processes coding half the documents each, no Dask: what two processes
+    get done on this machine, the ceiling for two workers. The best of ``repeat`` runs:
+    (start s, run s, CPU s, events, peak MB per process)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    half = len(docs) // 2
+    started = time.perf_counter()
+    with ProcessPoolExecutor(2, initializer=_build_shard_coder, initargs=(spec,)) as pool:
+        # Both processes up and their coders built before the clock starts.
+        while len(set(pool.map(_pause, [0.5, 0.5]))) < 2:
+            pass
+        up = time.perf_counter() - started
+        runs = []
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            done = list(pool.map(_code_shard, [docs[:half], docs[half:]]))
+            runs.append((time.perf_counter() - t0, sum(c for c, _ in done),
+                         sum(e for _, e in done)))
+        rss = list(dict(pool.map(_peak_rss_mb_of, [0.3, 0.3])).values())
+    run_s, cpu_s, events = min(runs)
+    return up, run_s, cpu_s, events, rss
+
+
+def _peak_rss_mb_of(pause: float) -> tuple[int, float]:
+    time.sleep(pause)
+    return os.getpid(), _peak_rss_mb()
 
 
 def _warm(spec) -> int:
@@ -166,6 +217,9 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             executor.close()
         rows.append((f"{n} local worker{'s' if n > 1 else ''}", up, run_s, cpu_s, rss))
+    up, run_s, cpu_s, events, rss = two_shards(spec, docs, args.repeat)
+    assert events == n_events, (events, n_events)
+    rows.append(("2 processes, half each", up, run_s, cpu_s, rss))
 
     loop = rows[0][2]
     one = next((r for r in rows if r[0].startswith("1 local")), None)
@@ -177,6 +231,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:<26}{up:>8.1f}{run_s:>7.1f}{n_docs / run_s:>8.1f}{n_sent / run_s:>8.0f}"
               f"{cpu_s:>7.1f}{cpu_s / run_s:>6.2f}{vs_one:>12}{loop / run_s:>7.2f}x  "
               + ", ".join(f"{m:.0f}" for m in rss))
+    two = next((r for r in rows if r[0] == "2 local workers"), None)
+    if one and two:
+        ceiling = one[2] / rows[-1][2]
+        print(f"2 workers against 1: {one[2] / two[2]:.2f}x, where two plain processes "
+              f"coding half the documents each get {ceiling:.2f}x on this machine now")
     # What a worker does on a core of its own: documents per CPU second of coding.
     rate = n_docs / (one[3] if one else rows[0][3])
     p = args.partition_size
