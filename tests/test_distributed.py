@@ -113,18 +113,14 @@ def test_workers_keep_their_coder_out_of_the_garbage_collectors_sight(cluster, t
     assert gc.get_freeze_count() == 0
 
 
-def test_local_workers_keep_mallocs_own_trimming():
+def test_local_workers_keep_mallocs_own_trimming(cluster):
     """Dask asks workers' malloc to give back every freed 64 KB at once; a local cluster
     for coding starts its workers without that, and with one thread each."""
     import os
 
-    on_dask = distributed.OnDask(workers=1)
-    try:
-        environ = on_dask.client.run(lambda: os.environ.get("MALLOC_TRIM_THRESHOLD_"))
-        assert list(environ.values()) == [None]
-        assert list(on_dask.client.nthreads().values()) == [1]
-    finally:
-        on_dask.close()
+    environ = cluster.client.run(lambda: os.environ.get("MALLOC_TRIM_THRESHOLD_"))
+    assert len(environ) == 2 and set(environ.values()) == {None}
+    assert list(cluster.client.nthreads().values()) == [1, 1]
 
 
 def test_a_worker_killed_mid_run_loses_and_duplicates_nothing(cluster, reference, tmp_path):
