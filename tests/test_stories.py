@@ -14,6 +14,8 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import equipoise
@@ -246,3 +248,21 @@ def test_documents_sorted_as_packed_bytes_are_numbered_as_by_text(monkeypatch):
             assert ((packed[1] < 0) == (by_text[1] < 0)).all()
     assert stories._packed_documents(pd.Series(["a", "b"], dtype="str")) is not None
     assert stories._packed_documents(pd.Series(["a", "b"], dtype=object)) is None
+
+
+@given(st.integers(min_value=1, max_value=60), st.integers(min_value=0, max_value=2**31))
+def test_a_storys_lead_is_its_first_row_by_the_keys_then_by_position(n, seed):
+    """What leads a story is what sorting its rows by the keys (the last key first, ties
+    kept in row order) puts first, whatever the keys' ranges."""
+    from equipoise.analysis.stories import _leads
+
+    rng = np.random.default_rng(seed)
+    story = rng.integers(0, max(1, n // 3), size=n)
+    story = np.unique(story, return_inverse=True)[1]
+    # Narrow ranges leave ties to the position; wide ones cannot be packed together.
+    keys = tuple(rng.integers(-width, width, size=n) + width
+                 for width in rng.choice([1, 2, 3, 2**40, 2**61], size=4))
+    ranked = np.lexsort((*keys, story))
+    expected = np.zeros(n, dtype=bool)
+    expected[ranked[np.r_[True, story[ranked][1:] != story[ranked][:-1]]]] = True
+    assert _leads(story, int(story.max()) + 1, keys).tolist() == expected.tolist()

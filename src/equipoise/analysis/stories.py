@@ -212,10 +212,10 @@ def _ranks(*columns: np.ndarray) -> np.ndarray:
     return np.unique(stacked, axis=0, return_inverse=True)[1].ravel().astype(np.int64)
 
 
-def _lexsort(keys: tuple[np.ndarray, ...]) -> np.ndarray:
-    """``np.lexsort(keys)`` (the last key sorts first), with neighbouring integer keys packed
-    into one where their ranges allow: the same order, from fewer stable sorts."""
-    packed: list[np.ndarray] = []  # the first sorts first
+def _packed(keys: tuple[np.ndarray, ...]) -> list[np.ndarray]:
+    """Integer keys ordered as ``np.lexsort`` takes them (the last sorts first), packed into
+    as few as their ranges allow, the first sorting first: the same order, fewer keys."""
+    packed: list[np.ndarray] = []
     current: np.ndarray | None = None
     room = 0
     for key in reversed(keys):
@@ -231,7 +231,26 @@ def _lexsort(keys: tuple[np.ndarray, ...]) -> np.ndarray:
         current, room = (key - low, size) if size < 2**62 else (key, 2**62)
     if current is not None:
         packed.append(current)
-    return np.lexsort(tuple(reversed(packed)))
+    return packed
+
+
+def _leads(story: np.ndarray, opened: int, keys: tuple[np.ndarray, ...]) -> np.ndarray:
+    """Whether each row leads its story: first by ``keys`` (the last key first, as
+    ``np.lexsort`` takes them), then by position. Each key narrows the rows still in the
+    running to those at their story's least value: no sort of all the rows."""
+    n = story.size
+    running = np.arange(n)
+    for key in _packed(keys):
+        in_story = story[running]
+        value = key[running]
+        least = np.full(opened, np.iinfo(np.int64).max)
+        np.minimum.at(least, in_story, value)
+        running = running[value == least[in_story]]
+    first = np.full(opened, n)
+    np.minimum.at(first, story[running], running)
+    lead = np.zeros(n, dtype=bool)
+    lead[first[first < n]] = True
+    return lead
 
 
 def _anchored(cls: np.ndarray, day: np.ndarray) -> np.ndarray:
@@ -306,9 +325,7 @@ def find_stories(
     if "sent_start" in events.columns:
         start = pd.to_numeric(events["sent_start"].iloc[rows], errors="coerce").fillna(-1)
         start = start.to_numpy(dtype=np.int64)
-    ranked = _lexsort((start, doc, cameo, days, ~is_root, story))
-    lead = np.zeros(n, dtype=bool)
-    lead[ranked[np.r_[True, story[ranked][1:] != story[ranked][:-1]]]] = True
+    lead = _leads(story, opened, (start, doc, cameo, days, ~is_root))
     n_reports = np.bincount(story, minlength=opened).astype(np.int64)
     return Stories(story, lead, n_reports, _units(story, same_doc, opened))
 
